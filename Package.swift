@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "confchat",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "confchat", targets: ["confchat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config (Debian: libzmq3-dev, libsodium-dev).
+        .systemLibrary(name: "CZMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+
+        // Pure protocol core: wire codec and the registry / peer state machines. No I/O.
+        .target(
+            name: "ConfChatCore",
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
+        // The scenario language: lexer, parser, loader with includes, diagnostics. No I/O but file reads.
+        .target(name: "ConfChatScenario", swiftSettings: swiftSettings),
+        // The shell: ZeroMQ, SQLite, Argon2id, simulated clock, simulator and scenario runner.
+        .target(
+            name: "ConfChatNode",
+            dependencies: [
+                "ConfChatCore", "ConfChatScenario", "CZMQ", "CSodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "confchat",
+            dependencies: [
+                "ConfChatNode", "ConfChatScenario", "ConfChatCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ConfChatCoreTests", dependencies: ["ConfChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConfChatNodeTests",
+            dependencies: ["ConfChatNode", "ConfChatScenario", "ConfChatCore"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

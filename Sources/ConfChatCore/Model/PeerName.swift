@@ -1,0 +1,22 @@
+/// Validation of user (peer) and group names.
+///
+/// Names become directory names under the data directory and routing ids on the wire, so the
+/// pattern `[a-z][a-z0-9_-]{0,31}` is enforced wherever a name enters the system: no `/`, no
+/// `..`, no empty name, nothing that starts with a zero byte (libzmq rejects such routing ids).
+public enum PeerName {
+    /// The name the registry goes by; no user may take it.
+    public static let registry = "registry"
+
+    public static func isValid(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...32).contains(bytes.count), let first = bytes.first, (0x61...0x7A).contains(first) else { return false }
+        for b in bytes.dropFirst() {
+            let ok = (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) || b == 0x5F || b == 0x2D
+            if !ok { return false }
+        }
+        return true
+    }
+
+    /// A valid name that is not reserved: what `register` accepts.
+    public static func isValidUser(_ name: String) -> Bool { isValid(name) && name != registry }
+}

@@ -1,0 +1,17 @@
+/// Timing of a peer, in simulated milliseconds. The scenario's `presence-timeout` sets
+/// `presenceTimeout`; heartbeats go out often enough that one lost beat never looks like a crash.
+public struct PeerConfig: Hashable, Sendable {
+    public var presenceTimeout: Int64
+    public var heartbeatInterval: Int64
+    public var retryInterval: Int64
+    public var requestTimeout: Int64
+    public var registryPingInterval: Int64
+
+    public init(presenceTimeout: Int64 = 5000) {
+        self.presenceTimeout = presenceTimeout
+        self.heartbeatInterval = max(50, min(1000, presenceTimeout / 3))
+        self.retryInterval = 1000
+        self.requestTimeout = 2000
+        self.registryPingInterval = 2000
+    }
+}

@@ -1,0 +1,37 @@
+/// Everything a peer keeps in its data directory: credentials, friends, pending requests
+/// and conversations. A restart rebuilds the peer from this alone.
+public struct PeerDurableState: Hashable, Sendable {
+    /// Argon2id hash of the password (PHC string), never the password itself.
+    public var credentials: String?
+    /// Friends and the endpoint each last announced.
+    public var friends: [String: String] = [:]
+    /// Users whose friend requests wait for an answer.
+    public var requests: Set<String> = []
+    public var conversations: [String: Conversation] = [:]
+
+    public init() {}
+
+    public mutating func apply(_ m: PeerMutation) {
+        switch m {
+        case let .setCredentials(hash): credentials = hash
+        case let .setFriend(name, endpoint): friends[name] = endpoint
+        case let .removeFriend(name): friends[name] = nil
+        case let .addRequest(name): requests.insert(name)
+        case let .removeRequest(name): requests.remove(name)
+        case let .store(record):
+            var c = conversations[record.peer, default: Conversation()]
+            if record.outgoing {
+                if record.seq > c.lastSentSeq { c.sent.append(record) }
+            } else if record.seq > c.lastReceivedSeq {
+                c.received.append(record)
+            }
+            conversations[record.peer] = c
+        case let .markAcked(peer, upTo):
+            if upTo > conversations[peer, default: Conversation()].acked {
+                conversations[peer, default: Conversation()].acked = upTo
+            }
+        }
+    }
+
+    public var sortedFriends: [String] { friends.keys.sorted() }
+}

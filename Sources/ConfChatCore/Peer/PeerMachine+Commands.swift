@@ -1,0 +1,90 @@
+/// The user's verbs. Each either completes at once (refused, or done locally) or sends a
+/// request to the registry and completes when the reply arrives or the request times out.
+extension PeerMachine {
+    mutating func run(_ command: PeerCommand, id: CommandID) {
+        switch command {
+        case let .register(password):
+            guard PeerName.isValidUser(name) else { return complete(id, CommandFailure("'\(name)' is not a valid user name")) }
+            let req = request(.register(password: password), command: id)
+            toRegistry(.register(req: req, password: password, endpoint: endpoint))
+
+        case let .login(password):
+            guard session == nil else { return complete(id, CommandFailure("\(name) is already logged in")) }
+            if let hash = durable.credentials {
+                // Local credentials first: login works with the registry down (system.md, guarantee 4).
+                guard hasher.verify(password, against: hash) else { return complete(id, CommandFailure("wrong password")) }
+                startSession(password: password)
+                complete(id, nil)
+                let req = request(.login(password: password, local: true), command: nil)
+                toRegistry(.login(req: req, password: password, endpoint: endpoint, wantBackup: false))
+            } else {
+                // Nothing on disk (new machine, or wiped): the registry checks, and sends the backup.
+                let req = request(.login(password: password, local: false), command: id)
+                toRegistry(.login(req: req, password: password, endpoint: endpoint, wantBackup: true))
+            }
+
+        case .logout:
+            guard let s = session else { return complete(id, CommandFailure("\(name) is not logged in")) }
+            for friend in durable.sortedFriends {
+                if s.presence[friend]?.online == true { toPeer(friend, .bye) }
+                // Whatever the friend has not confirmed waits in the registry's mailbox.
+                depositUnacked(friend)
+            }
+            toRegistry(.logout(req: 0))
+            session = nil
+            complete(id, nil)
+
+        case let .addFriend(other):
+            guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
+            guard other != name else { return complete(id, CommandFailure("cannot befriend yourself")) }
+            guard durable.friends[other] == nil else { return complete(id, CommandFailure("\(other) is already a friend")) }
+            let req = request(.addFriend(other), command: id)
+            toRegistry(.friendRequest(req: req, to: other))
+
+        case let .accept(other), let .decline(other):
+            let accept = if case .accept = command { true } else { false }
+            guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
+            guard durable.requests.contains(other) else { return complete(id, CommandFailure("no pending friend request from \(other)")) }
+            let req = request(.answer(other, accept: accept), command: id)
+            toRegistry(.friendAnswer(req: req, to: other, accept: accept))
+
+        case let .removeFriend(other):
+            guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
+            guard durable.friends[other] != nil else { return complete(id, CommandFailure("\(other) is not a friend")) }
+            let req = request(.unfriend(other), command: id)
+            toRegistry(.unfriend(req: req, other: other))
+
+        case let .send(to, text):
+            guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
+            guard durable.friends[to] != nil else { return complete(id, CommandFailure("\(to) is not a friend of \(name)")) }
+            let body = Array(text.utf8)
+            guard body.count <= WireCodec.maxBodySize else {
+                return complete(id, CommandFailure("message is \(body.count) bytes, over the limit of \(WireCodec.maxBodySize)"))
+            }
+            let seq = (durable.conversations[to]?.lastSentSeq ?? 0) + 1
+            let record = ChatRecord(peer: to, outgoing: true, seq: seq, body: body)
+            persist(.store(record))
+            complete(id, nil)  // stored on our side: `send` has succeeded
+            transmit(record)
+            toRegistry(.backup(BackupEntry(peer: to, outgoing: true, seq: seq, body: body)))
+        }
+    }
+
+    /// Starts a session: greet every friend we know an endpoint for, arm the session timers.
+    mutating func startSession(password: String) {
+        let epoch = nextEpoch
+        nextEpoch += 1
+        var s = PeerSession(epoch: epoch, password: password)
+        for friend in durable.sortedFriends { s.presence[friend] = FriendPresence() }
+        session = s
+        for friend in durable.sortedFriends { greet(friend) }
+        emit(.schedule(.heartbeat(epoch: epoch), at: now + config.heartbeatInterval))
+        emit(.schedule(.retry(epoch: epoch), at: now + config.retryInterval))
+        emit(.schedule(.registryPing(epoch: epoch), at: now + config.registryPingInterval))
+    }
+
+    mutating func greet(_ friend: String) {
+        let ack = durable.conversations[friend]?.lastReceivedSeq ?? 0
+        toPeer(friend, .hello(endpoint: endpoint, ack: ack, isReply: false))
+    }
+}

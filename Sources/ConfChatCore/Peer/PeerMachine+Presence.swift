@@ -1,0 +1,83 @@
+/// Peer-to-peer traffic and the session timers: presence by heartbeats between friends.
+///
+/// A friend is online from the moment anything arrives from them, offline at once on BYE,
+/// and offline after `presenceTimeout` of silence. Friends that timed out are still probed
+/// with heartbeats, which is how two sides of a healed partition find each other again.
+extension PeerMachine {
+    mutating func fromPeer(_ sender: String, _ message: WireMessage) {
+        // Only friends talk to a logged-in peer; anything else is dropped (and noted).
+        guard session != nil, durable.friends[sender] != nil else {
+            event(.note("ignored \(message.kind.name) from \(sender): \(session == nil ? "not logged in" : "not a friend")"))
+            return
+        }
+        switch message {
+        case let .hello(ep, ack, isReply):
+            if durable.friends[sender] != ep { persist(.setFriend(name: sender, endpoint: ep)) }
+            heard(sender, reason: "hello")
+            acknowledged(sender, upTo: ack)
+            if !isReply {
+                let mine = durable.conversations[sender]?.lastReceivedSeq ?? 0
+                toPeer(sender, .hello(endpoint: endpoint, ack: mine, isReply: true))
+            }
+            flush(sender)
+        case .heartbeat:
+            if heard(sender, reason: "heartbeat") { flush(sender) }
+        case .bye:
+            session?.presence[sender]?.loggedOut = true
+            if session?.presence[sender]?.online == true {
+                session?.presence[sender]?.online = false
+                event(.presence(friend: sender, online: false, reason: "logged out"))
+            }
+        case let .chat(seq, body):
+            heard(sender, reason: "message")
+            let upTo = accept(from: sender, seq: seq, body: body)
+            toPeer(sender, .chatAck(upTo: upTo))
+        case let .chatAck(upTo):
+            heard(sender, reason: "ack")
+            acknowledged(sender, upTo: upTo)
+        default:
+            event(.note("unexpected \(message.kind.name) from peer \(sender)"))
+        }
+    }
+
+    /// Records that `friend` is alive. Returns true if they just came online.
+    @discardableResult
+    mutating func heard(_ friend: String, reason: String) -> Bool {
+        var p = session?.presence[friend] ?? FriendPresence()
+        p.lastHeard = now
+        p.loggedOut = false
+        let cameOnline = !p.online
+        p.online = true
+        session?.presence[friend] = p
+        if cameOnline { event(.presence(friend: friend, online: true, reason: reason)) }
+        return cameOnline
+    }
+
+    mutating func fire(_ timer: PeerTimer) {
+        switch timer {
+        case let .heartbeat(epoch):
+            guard let s = session, s.epoch == epoch else { return }
+            for friend in durable.sortedFriends {
+                guard let p = s.presence[friend], !p.loggedOut else { continue }
+                if p.online, now - p.lastHeard >= config.presenceTimeout {
+                    session?.presence[friend]?.online = false
+                    event(.presence(friend: friend, online: false, reason: "silent for \(now - p.lastHeard)ms"))
+                    depositUnacked(friend)
+                }
+                toPeer(friend, .heartbeat)
+            }
+            emit(.schedule(.heartbeat(epoch: epoch), at: now + config.heartbeatInterval))
+        case let .retry(epoch):
+            guard let s = session, s.epoch == epoch else { return }
+            for friend in durable.sortedFriends { flush(friend) }
+            emit(.schedule(.retry(epoch: epoch), at: now + config.retryInterval))
+        case let .registryPing(epoch):
+            guard let s = session, s.epoch == epoch else { return }
+            toRegistry(.ping)
+            emit(.schedule(.registryPing(epoch: epoch), at: now + config.registryPingInterval))
+        case let .requestTimeout(req):
+            guard let p = pending.removeValue(forKey: req) else { return }
+            complete(p.command, CommandFailure("the registry did not answer within \(config.requestTimeout)ms"))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/// Messages from the registry: replies to our requests and the news it pushes.
+extension PeerMachine {
+    mutating func fromRegistry(_ message: WireMessage) {
+        switch message {
+        case let .reply(req, error):
+            guard let p = pending.removeValue(forKey: req) else { return }
+            replied(p, failure: error.map(CommandFailure.init))
+
+        case let .loginReply(req, snapshot):
+            guard let p = pending.removeValue(forKey: req), case let .login(password, local) = p.kind else { return }
+            if !local {
+                guard session == nil else { return complete(p.command, CommandFailure("\(name) is already logged in")) }
+                persist(.setCredentials(hash: hasher.hash(password)))
+                restore(snapshot.backup)
+                adopt(snapshot)
+                startSession(password: password)
+                complete(p.command, nil)
+            } else if session != nil {
+                adopt(snapshot)
+            }
+            if session != nil { acceptMail(snapshot.mailbox) }
+
+        case let .friendRequestNotice(from):
+            guard durable.friends[from] == nil, !durable.requests.contains(from) else { return }
+            persist(.addRequest(from))
+            event(.friendRequest(from: from))
+
+        case let .friendAdded(info):
+            befriend(info.name, endpoint: info.endpoint)
+
+        case let .friendRemoved(other):
+            unfriend(other)
+
+        case let .depositAck(to, seq):
+            session?.deposited[to, default: []].insert(seq)
+
+        case let .mailbox(items):
+            if session != nil { acceptMail(items) }
+
+        case let .pong(known):
+            // A registry that restarted forgot who is online: announce ourselves again.
+            if !known, let s = session, !pending.values.contains(where: { if case .login = $0.kind { true } else { false } }) {
+                let req = request(.login(password: s.password, local: true), command: nil)
+                toRegistry(.login(req: req, password: s.password, endpoint: endpoint, wantBackup: false))
+            }
+
+        default:
+            event(.note("unexpected \(message.kind.name) from the registry"))
+        }
+    }
+
+    private mutating func replied(_ p: PendingRequest, failure: CommandFailure?) {
+        if let failure {
+            if case .login(_, local: true) = p.kind { event(.note("the registry refused the login: \(failure)")) }
+            return complete(p.command, failure)
+        }
+        switch p.kind {
+        case let .register(password):
+            persist(.setCredentials(hash: hasher.hash(password)))
+        case let .answer(other, _):
+            if durable.requests.contains(other) { persist(.removeRequest(other)) }
+        case let .unfriend(other):
+            unfriend(other)
+        case .addFriend, .login:
+            break
+        }
+        complete(p.command, nil)
+    }
+
+    /// Takes the registry's view of friends and requests: it is the authority on both.
+    private mutating func adopt(_ snapshot: LoginSnapshot) {
+        let theirs = Set(snapshot.friends.map(\.name))
+        for gone in durable.sortedFriends where !theirs.contains(gone) { unfriend(gone) }
+        for f in snapshot.friends { befriend(f.name, endpoint: f.endpoint) }
+        let requests = Set(snapshot.requests)
+        for r in durable.requests.sorted() where !requests.contains(r) { persist(.removeRequest(r)) }
+        for r in snapshot.requests where !durable.requests.contains(r) && durable.friends[r] == nil {
+            persist(.addRequest(r))
+            event(.friendRequest(from: r))
+        }
+    }
+
+    /// A wiped peer's conversations, as the registry backed them up.
+    private mutating func restore(_ backup: [BackupEntry]) {
+        let sorted = backup.sorted { ($0.peer, $0.outgoing ? 1 : 0, $0.seq) < ($1.peer, $1.outgoing ? 1 : 0, $1.seq) }
+        for b in sorted {
+            persist(.store(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body)))
+        }
+    }
+
+    mutating func befriend(_ other: String, endpoint ep: String) {
+        let isNew = durable.friends[other] == nil
+        if durable.friends[other] != ep { persist(.setFriend(name: other, endpoint: ep)) }
+        if durable.requests.contains(other) { persist(.removeRequest(other)) }
+        if isNew { event(.friendAdded(other)) }
+        if isNew, session != nil {
+            session?.presence[other] = FriendPresence()
+            greet(other)
+        }
+    }
+
+    mutating func unfriend(_ other: String) {
+        guard durable.friends[other] != nil else { return }
+        persist(.removeFriend(other))
+        session?.presence[other] = nil
+        event(.friendRemoved(other))
+    }
+}

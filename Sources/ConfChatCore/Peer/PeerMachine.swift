@@ -1,0 +1,98 @@
+/// One user's node as a pure state machine: inputs in, effects out, no I/O.
+///
+/// The shell (simulator or standalone process) feeds it commands, received messages and
+/// fired timers, with the current simulated time, and carries out the returned effects in
+/// order. Everything durable goes through `persist` effects; everything else is lost on
+/// `crash`, which is simply dropping the machine.
+public struct PeerMachine {
+    public let name: String
+    public let endpoint: String
+    public let config: PeerConfig
+    public private(set) var durable: PeerDurableState
+    var session: PeerSession?
+    var pending: [UInt32: PendingRequest] = [:]
+    var nextRequest: UInt32 = 1
+    var nextEpoch: UInt64
+    let hasher: any PasswordHasher
+    /// Effects of the input being handled; returned and cleared by `handle`.
+    var out: [PeerEffect] = []
+    var now = SimInstant.zero
+
+    public init(name: String, endpoint: String, config: PeerConfig, durable: PeerDurableState,
+                hasher: any PasswordHasher, epochBase: UInt64 = 0) {
+        self.name = name
+        self.endpoint = endpoint
+        self.config = config
+        self.durable = durable
+        self.hasher = hasher
+        self.nextEpoch = epochBase + 1
+    }
+
+    public enum Input: Hashable, Sendable {
+        case command(CommandID, PeerCommand)
+        case received(from: String, WireMessage)
+        case timer(PeerTimer)
+    }
+
+    public mutating func handle(_ input: Input, now: SimInstant) -> [PeerEffect] {
+        self.now = now
+        switch input {
+        case let .command(id, command): run(command, id: id)
+        case let .received(from, message):
+            if from == PeerName.registry { fromRegistry(message) } else { fromPeer(from, message) }
+        case let .timer(timer): fire(timer)
+        }
+        defer { out.removeAll(keepingCapacity: true) }
+        return out
+    }
+
+    // MARK: - Queries the shell and the expectations use
+
+    public var isLoggedIn: Bool { session != nil }
+
+    /// This peer's view of a friend: nil if not a friend.
+    public func sees(_ friend: String) -> Bool? {
+        guard durable.friends[friend] != nil else { return nil }
+        return session?.presence[friend]?.online ?? false
+    }
+
+    // MARK: - Helpers shared by the extensions
+
+    mutating func emit(_ e: PeerEffect) { out.append(e) }
+    mutating func persist(_ m: PeerMutation) {
+        durable.apply(m)
+        out.append(.persist(m))
+    }
+    mutating func event(_ e: PeerEvent) { out.append(.event(e)) }
+    mutating func complete(_ id: CommandID?, _ failure: CommandFailure?) {
+        if let id { out.append(.completed(id, failure)) }
+    }
+    mutating func toRegistry(_ m: WireMessage) { out.append(.send(.registry, m)) }
+    mutating func toPeer(_ name: String, _ m: WireMessage) {
+        guard let ep = durable.friends[name] else { return }
+        out.append(.send(.peer(name: name, endpoint: ep), m))
+    }
+
+    /// Registers a registry request and arms its timeout; the caller sends it with the number returned.
+    mutating func request(_ kind: PendingRequest.Kind, command: CommandID?) -> UInt32 {
+        let req = nextRequest
+        nextRequest &+= 1
+        pending[req] = PendingRequest(command: command, kind: kind)
+        emit(.schedule(.requestTimeout(req: req), at: now + config.requestTimeout))
+        return req
+    }
+}
+
+/// A registry request waiting for its reply.
+struct PendingRequest {
+    enum Kind {
+        case register(password: String)
+        /// `local`: the session already started against local credentials; this only fetches news.
+        case login(password: String, local: Bool)
+        case addFriend(String)
+        case answer(String, accept: Bool)
+        case unfriend(String)
+    }
+    var command: CommandID?
+    var kind: Kind
+}

@@ -1,0 +1,20 @@
+/// The in-memory part of a logged-in peer: lost on logout and on crash, by design.
+struct PeerSession {
+    /// Distinguishes this session's timers from those of an earlier one.
+    var epoch: UInt64
+    /// Kept in memory only, to log in again at a registry that restarted and forgot us.
+    var password: String
+    var presence: [String: FriendPresence] = [:]
+    /// Messages that arrived ahead of a gap, by sender then seq, waiting for the gap to fill.
+    var heldBack: [String: [UInt64: [UInt8]]] = [:]
+    /// Messages handed to the registry's mailbox and acknowledged by it, by recipient.
+    var deposited: [String: Set<UInt64>] = [:]
+}
+
+/// How a peer sees one friend's presence.
+struct FriendPresence {
+    var online = false
+    var lastHeard = SimInstant.zero
+    /// The friend said goodbye (or was never seen): stop probing until they say hello.
+    var loggedOut = false
+}

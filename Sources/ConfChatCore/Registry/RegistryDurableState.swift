@@ -1,0 +1,61 @@
+/// What the registry keeps on disk: accounts, friendships, requests, mailboxes, backups.
+public struct RegistryDurableState: Hashable, Sendable {
+    public struct Account: Hashable, Sendable {
+        public var hash: String
+        public var endpoint: String
+        public init(hash: String, endpoint: String) {
+            self.hash = hash
+            self.endpoint = endpoint
+        }
+    }
+
+    public var accounts: [String: Account] = [:]
+    public var friends: [String: Set<String>] = [:]
+    /// Pending friend requests: recipient -> senders, in the order they were made.
+    public var requests: [String: [String]] = [:]
+    public var mailbox: [String: [MailItem]] = [:]
+    public var backups: [String: [BackupEntry]] = [:]
+    /// Index over `backups` so a repeated BACKUP is recognised without a scan.
+    var backupKeys: Set<BackupKey> = []
+
+    struct BackupKey: Hashable {
+        var user: String, peer: String, outgoing: Bool, seq: UInt64
+    }
+
+    public init() {}
+
+    public func hasBackup(_ user: String, _ e: BackupEntry) -> Bool {
+        backupKeys.contains(BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: e.seq))
+    }
+
+    public mutating func apply(_ m: RegistryMutation) {
+        switch m {
+        case let .addAccount(name, hash, endpoint): accounts[name] = Account(hash: hash, endpoint: endpoint)
+        case let .setEndpoint(name, endpoint): accounts[name]?.endpoint = endpoint
+        case let .addRequest(from, to):
+            if !(requests[to]?.contains(from) ?? false) { requests[to, default: []].append(from) }
+        case let .removeRequest(from, to):
+            requests[to]?.removeAll { $0 == from }
+            if requests[to]?.isEmpty == true { requests[to] = nil }
+        case let .addFriendship(a, b):
+            friends[a, default: []].insert(b)
+            friends[b, default: []].insert(a)
+        case let .removeFriendship(a, b):
+            friends[a]?.remove(b)
+            friends[b]?.remove(a)
+        case let .addMail(to, item):
+            if !(mailbox[to]?.contains { $0.from == item.from && $0.seq == item.seq } ?? false) {
+                mailbox[to, default: []].append(item)
+            }
+        case let .removeMail(to, from, upTo):
+            mailbox[to]?.removeAll { $0.from == from && $0.seq <= upTo }
+            if mailbox[to]?.isEmpty == true { mailbox[to] = nil }
+        case let .addBackup(user, e):
+            if backupKeys.insert(BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: e.seq)).inserted {
+                backups[user, default: []].append(e)
+            }
+        }
+    }
+
+    public func areFriends(_ a: String, _ b: String) -> Bool { friends[a]?.contains(b) ?? false }
+}

@@ -1,0 +1,6 @@
+/// What a `RegistryMachine` asks its shell to do, in order (persist before the reply that follows).
+public enum RegistryEffect: Hashable, Sendable {
+    case send(Address, WireMessage)
+    case persist(RegistryMutation)
+    case note(String)
+}

@@ -1,0 +1,133 @@
+/// The registry as a pure state machine: accounts, look-ups, friend requests for offline
+/// users, the mailbox and the backup. It never relays live chat and treats bodies as opaque.
+///
+/// Who is online is memory only: after a restart the registry knows no one until peers
+/// announce themselves again (they do, when a PING is answered with `known: false`).
+public struct RegistryMachine {
+    public private(set) var durable: RegistryDurableState
+    /// Logged-in users and the endpoint each announced.
+    public private(set) var online: [String: String] = [:]
+    let hasher: any PasswordHasher
+    var out: [RegistryEffect] = []
+
+    public init(durable: RegistryDurableState, hasher: any PasswordHasher) {
+        self.durable = durable
+        self.hasher = hasher
+    }
+
+    public mutating func handle(from sender: String, _ message: WireMessage) -> [RegistryEffect] {
+        defer { out.removeAll(keepingCapacity: true) }
+        dispatch(sender, message)
+        return out
+    }
+
+    private mutating func persist(_ m: RegistryMutation) {
+        durable.apply(m)
+        out.append(.persist(m))
+    }
+
+    /// Sends to a user at the endpoint they last announced.
+    private mutating func send(_ user: String, _ m: WireMessage) {
+        guard let ep = online[user] ?? durable.accounts[user]?.endpoint else { return }
+        out.append(.send(.peer(name: user, endpoint: ep), m))
+    }
+
+    private mutating func push(_ user: String, _ m: WireMessage) {
+        if online[user] != nil { send(user, m) }
+    }
+
+    private func info(_ user: String) -> FriendInfo {
+        FriendInfo(name: user, endpoint: online[user] ?? durable.accounts[user]?.endpoint ?? "", online: online[user] != nil)
+    }
+
+    private mutating func dispatch(_ x: String, _ message: WireMessage) {
+        switch message {
+        case let .register(req, password, endpoint):
+            guard PeerName.isValidUser(x) else { return send(x, .reply(req: req, error: "'\(x)' is not a valid user name")) }
+            guard durable.accounts[x] == nil else {
+                return out.append(.send(.peer(name: x, endpoint: endpoint), .reply(req: req, error: "the name '\(x)' is taken")))
+            }
+            persist(.addAccount(name: x, hash: hasher.hash(password), endpoint: endpoint))
+            send(x, .reply(req: req, error: nil))
+
+        case let .login(req, password, endpoint, wantBackup):
+            guard let account = durable.accounts[x] else {
+                return out.append(.send(.peer(name: x, endpoint: endpoint), .reply(req: req, error: "unknown user '\(x)'")))
+            }
+            guard hasher.verify(password, against: account.hash) else {
+                return out.append(.send(.peer(name: x, endpoint: endpoint), .reply(req: req, error: "wrong password")))
+            }
+            if account.endpoint != endpoint { persist(.setEndpoint(name: x, endpoint: endpoint)) }
+            online[x] = endpoint
+            let snapshot = LoginSnapshot(
+                friends: (durable.friends[x] ?? []).sorted().map(info),
+                requests: durable.requests[x] ?? [],
+                mailbox: durable.mailbox[x] ?? [],
+                backup: wantBackup ? durable.backups[x] ?? [] : [])
+            send(x, .loginReply(req: req, snapshot: snapshot))
+
+        case .logout:
+            online[x] = nil
+
+        case .ping:
+            guard durable.accounts[x] != nil else { return }
+            send(x, .pong(known: online[x] != nil))
+
+        case let .friendRequest(req, to):
+            guard durable.accounts[x] != nil else { return }
+            if let error = refuseRequest(from: x, to: to) { return send(x, .reply(req: req, error: error)) }
+            persist(.addRequest(from: x, to: to))
+            push(to, .friendRequestNotice(from: x))
+            send(x, .reply(req: req, error: nil))
+
+        case let .friendAnswer(req, to, accept):
+            guard durable.accounts[x] != nil else { return }
+            guard durable.requests[x]?.contains(to) == true else {
+                return send(x, .reply(req: req, error: "no pending friend request from \(to)"))
+            }
+            persist(.removeRequest(from: to, to: x))
+            if accept {
+                persist(.addFriendship(x, to))
+                push(to, .friendAdded(info(x)))
+                send(x, .friendAdded(info(to)))
+            }
+            send(x, .reply(req: req, error: nil))
+
+        case let .unfriend(req, other):
+            guard durable.accounts[x] != nil else { return }
+            guard durable.areFriends(x, other) else { return send(x, .reply(req: req, error: "\(other) is not a friend")) }
+            persist(.removeFriendship(x, other))
+            push(other, .friendRemoved(name: x))
+            send(x, .reply(req: req, error: nil))
+
+        case let .deposit(to, seq, body):
+            // Only friends may leave mail: the mailbox is not a way to spam strangers.
+            guard durable.areFriends(x, to) else { return out.append(.note("refused DEPOSIT from \(x) to \(to): not friends")) }
+            let item = MailItem(from: x, seq: seq, body: body)
+            persist(.addMail(to: to, item))
+            send(x, .depositAck(to: to, seq: seq))
+            // A recipient the registry sees online gets it now: this also bridges a link that
+            // is cut between two peers who both still reach the registry.
+            push(to, .mailbox([item]))
+
+        case let .mailboxAck(from, upTo):
+            if durable.mailbox[x]?.contains(where: { $0.from == from && $0.seq <= upTo }) == true {
+                persist(.removeMail(to: x, from: from, upTo: upTo))
+            }
+
+        case let .backup(entry):
+            guard durable.accounts[x] != nil, !durable.hasBackup(x, entry) else { return }
+            persist(.addBackup(user: x, entry))
+
+        default:
+            out.append(.note("unexpected \(message.kind.name) from \(x)"))
+        }
+    }
+
+    private func refuseRequest(from x: String, to: String) -> String? {
+        if to == x { return "cannot befriend yourself" }
+        if durable.accounts[to] == nil { return "no such user '\(to)'" }
+        if durable.areFriends(x, to) { return "\(to) is already a friend" }
+        return nil
+    }
+}

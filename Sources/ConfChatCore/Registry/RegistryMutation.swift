@@ -1,0 +1,12 @@
+/// One change to the registry's durable state; see `PeerMutation` for the pattern.
+public enum RegistryMutation: Hashable, Sendable {
+    case addAccount(name: String, hash: String, endpoint: String)
+    case setEndpoint(name: String, endpoint: String)
+    case addRequest(from: String, to: String)
+    case removeRequest(from: String, to: String)
+    case addFriendship(String, String)
+    case removeFriendship(String, String)
+    case addMail(to: String, MailItem)
+    case removeMail(to: String, from: String, upTo: UInt64)
+    case addBackup(user: String, BackupEntry)
+}

@@ -1,0 +1,67 @@
+/// Reads what `ByteWriter` wrote, checking every length against what is left.
+///
+/// Each read throws `WireError` instead of trapping, so truncated or garbage frames from the
+/// network end as an error in the log, never as a crash of the node.
+struct ByteReader {
+    private let bytes: [UInt8]
+    private(set) var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var remaining: Int { bytes.count - offset }
+
+    private mutating func take(_ n: Int) throws(WireError) -> ArraySlice<UInt8> {
+        guard n <= remaining else { throw .tooShort(needed: n - remaining, offset: offset) }
+        defer { offset += n }
+        return bytes[offset..<offset + n]
+    }
+
+    mutating func u8() throws(WireError) -> UInt8 { try take(1).first! }
+
+    mutating func bool(_ field: String) throws(WireError) -> Bool {
+        let v = try u8()
+        guard v <= 1 else { throw .invalidValue(field: field, value: Int(v)) }
+        return v == 1
+    }
+
+    mutating func u16() throws(WireError) -> UInt16 {
+        let s = try take(2)
+        return UInt16(s[s.startIndex]) << 8 | UInt16(s[s.startIndex + 1])
+    }
+
+    mutating func u32() throws(WireError) -> UInt32 {
+        try take(4).reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    mutating func u64() throws(WireError) -> UInt64 {
+        try take(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    mutating func shortString(_ field: String) throws(WireError) -> String {
+        let n = Int(try u8())
+        let s = try take(n)
+        guard let str = String(validating: s, as: UTF8.self) else { throw .invalidUTF8(field: field) }
+        return str
+    }
+
+    mutating func longBytes(_ field: String, limit: Int) throws(WireError) -> [UInt8] {
+        let n = Int(try u32())
+        guard n <= limit else { throw .tooLarge(field: field, size: n, limit: limit) }
+        return Array(try take(n))
+    }
+
+    mutating func longString(_ field: String, limit: Int) throws(WireError) -> String {
+        let b = try longBytes(field, limit: limit)
+        guard let str = String(validating: b, as: UTF8.self) else { throw .invalidUTF8(field: field) }
+        return str
+    }
+
+    /// A list count, refusing counts that could not possibly fit in what is left
+    /// (each element takes at least `minElementSize` bytes), so a hostile count cannot
+    /// make the decoder reserve memory it will never fill.
+    mutating func count(minElementSize: Int) throws(WireError) -> Int {
+        let n = Int(try u16())
+        guard n * minElementSize <= remaining else { throw .tooShort(needed: n * minElementSize - remaining, offset: offset) }
+        return n
+    }
+}

@@ -1,0 +1,180 @@
+/// Encodes and decodes `WireMessage` frames.
+///
+/// A frame is `signature(2) version(1) kind(1) fields...`, big-endian, with no padding
+/// (docs/protocol.md gives the ABNF). The signature `0xC7 0xA1` lets a node reject bytes that
+/// are not conf-chat at all (a port scanner, a stray HTTP request) before reading further.
+public enum WireCodec {
+    public static let signature: [UInt8] = [0xC7, 0xA1]
+    public static let version: UInt8 = 1
+    /// Largest chat body, in bytes. Larger sends are refused; larger frames are rejected.
+    public static let maxBodySize = 64 * 1024
+    /// Largest password, in bytes.
+    public static let maxPasswordSize = 1024
+    /// Largest frame a node accepts (a login snapshot with a backup can be large). Also set
+    /// as `ZMQ_MAXMSGSIZE`, so libzmq drops bigger frames before they are buffered.
+    public static let maxFrameSize = 16 * 1024 * 1024
+
+    public static func encode(_ message: WireMessage) -> [UInt8] {
+        var w = ByteWriter()
+        w.bytes.append(contentsOf: signature)
+        w.u8(version)
+        w.u8(message.kind.rawValue)
+        switch message {
+        case let .register(req, password, endpoint):
+            w.u32(req); w.longString(password); w.shortString(endpoint)
+        case let .login(req, password, endpoint, wantBackup):
+            w.u32(req); w.longString(password); w.shortString(endpoint); w.bool(wantBackup)
+        case let .logout(req):
+            w.u32(req)
+        case let .friendRequest(req, to):
+            w.u32(req); w.shortString(to)
+        case let .friendAnswer(req, to, accept):
+            w.u32(req); w.shortString(to); w.bool(accept)
+        case let .unfriend(req, other):
+            w.u32(req); w.shortString(other)
+        case let .deposit(to, seq, body):
+            w.shortString(to); w.u64(seq); w.longBytes(body)
+        case let .mailboxAck(from, upTo):
+            w.shortString(from); w.u64(upTo)
+        case let .backup(entry):
+            writeBackup(entry, &w)
+        case .ping, .heartbeat, .bye:
+            break
+        case let .reply(req, error):
+            w.u32(req)
+            if let error { w.bool(true); w.longString(error) } else { w.bool(false) }
+        case let .loginReply(req, snapshot):
+            w.u32(req)
+            w.count(snapshot.friends.count)
+            for f in snapshot.friends { writeFriend(f, &w) }
+            w.count(snapshot.requests.count)
+            for r in snapshot.requests { w.shortString(r) }
+            w.count(snapshot.mailbox.count)
+            for m in snapshot.mailbox { writeMail(m, &w) }
+            w.count(snapshot.backup.count)
+            for b in snapshot.backup { writeBackup(b, &w) }
+        case let .friendRequestNotice(from):
+            w.shortString(from)
+        case let .friendAdded(info):
+            writeFriend(info, &w)
+        case let .friendRemoved(name):
+            w.shortString(name)
+        case let .depositAck(to, seq):
+            w.shortString(to); w.u64(seq)
+        case let .mailbox(items):
+            w.count(items.count)
+            for m in items { writeMail(m, &w) }
+        case let .pong(known):
+            w.bool(known)
+        case let .hello(endpoint, ack, isReply):
+            w.shortString(endpoint); w.u64(ack); w.bool(isReply)
+        case let .chat(seq, body):
+            w.u64(seq); w.longBytes(body)
+        case let .chatAck(upTo):
+            w.u64(upTo)
+        }
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(WireError) -> WireMessage {
+        var r = ByteReader(bytes)
+        guard bytes.count >= 4 else { throw .tooShort(needed: 4 - bytes.count, offset: bytes.count) }
+        let sig = [try r.u8(), try r.u8()]
+        guard sig == signature else { throw .badSignature(sig) }
+        let v = try r.u8()
+        guard v == version else { throw .unsupportedVersion(v) }
+        let rawKind = try r.u8()
+        guard let kind = MessageKind(rawValue: rawKind) else { throw .unknownKind(rawKind) }
+        let message: WireMessage
+        switch kind {
+        case .register:
+            message = .register(
+                req: try r.u32(), password: try r.longString("password", limit: maxPasswordSize),
+                endpoint: try r.shortString("endpoint"))
+        case .login:
+            message = .login(
+                req: try r.u32(), password: try r.longString("password", limit: maxPasswordSize),
+                endpoint: try r.shortString("endpoint"), wantBackup: try r.bool("wantBackup"))
+        case .logout:
+            message = .logout(req: try r.u32())
+        case .friendRequest:
+            message = .friendRequest(req: try r.u32(), to: try r.shortString("to"))
+        case .friendAnswer:
+            message = .friendAnswer(req: try r.u32(), to: try r.shortString("to"), accept: try r.bool("accept"))
+        case .unfriend:
+            message = .unfriend(req: try r.u32(), other: try r.shortString("other"))
+        case .deposit:
+            message = .deposit(to: try r.shortString("to"), seq: try r.u64(), body: try r.longBytes("body", limit: maxBodySize))
+        case .mailboxAck:
+            message = .mailboxAck(from: try r.shortString("from"), upTo: try r.u64())
+        case .backup:
+            message = .backup(try readBackup(&r))
+        case .ping:
+            message = .ping
+        case .reply:
+            let req = try r.u32()
+            let hasError = try r.bool("hasError")
+            message = .reply(req: req, error: hasError ? try r.longString("error", limit: 4096) : nil)
+        case .loginReply:
+            let req = try r.u32()
+            var snapshot = LoginSnapshot()
+            for _ in 0..<(try r.count(minElementSize: 3)) { snapshot.friends.append(try readFriend(&r)) }
+            for _ in 0..<(try r.count(minElementSize: 1)) { snapshot.requests.append(try r.shortString("request")) }
+            for _ in 0..<(try r.count(minElementSize: 13)) { snapshot.mailbox.append(try readMail(&r)) }
+            for _ in 0..<(try r.count(minElementSize: 14)) { snapshot.backup.append(try readBackup(&r)) }
+            message = .loginReply(req: req, snapshot: snapshot)
+        case .friendRequestNotice:
+            message = .friendRequestNotice(from: try r.shortString("from"))
+        case .friendAdded:
+            message = .friendAdded(try readFriend(&r))
+        case .friendRemoved:
+            message = .friendRemoved(name: try r.shortString("name"))
+        case .depositAck:
+            message = .depositAck(to: try r.shortString("to"), seq: try r.u64())
+        case .mailbox:
+            var items: [MailItem] = []
+            for _ in 0..<(try r.count(minElementSize: 13)) { items.append(try readMail(&r)) }
+            message = .mailbox(items)
+        case .pong:
+            message = .pong(known: try r.bool("known"))
+        case .hello:
+            message = .hello(endpoint: try r.shortString("endpoint"), ack: try r.u64(), isReply: try r.bool("isReply"))
+        case .heartbeat:
+            message = .heartbeat
+        case .bye:
+            message = .bye
+        case .chat:
+            message = .chat(seq: try r.u64(), body: try r.longBytes("body", limit: maxBodySize))
+        case .chatAck:
+            message = .chatAck(upTo: try r.u64())
+        }
+        guard r.remaining == 0 else { throw .trailingBytes(r.remaining) }
+        return message
+    }
+
+    private static func writeFriend(_ f: FriendInfo, _ w: inout ByteWriter) {
+        w.shortString(f.name); w.shortString(f.endpoint); w.bool(f.online)
+    }
+
+    private static func readFriend(_ r: inout ByteReader) throws(WireError) -> FriendInfo {
+        FriendInfo(name: try r.shortString("name"), endpoint: try r.shortString("endpoint"), online: try r.bool("online"))
+    }
+
+    private static func writeMail(_ m: MailItem, _ w: inout ByteWriter) {
+        w.shortString(m.from); w.u64(m.seq); w.longBytes(m.body)
+    }
+
+    private static func readMail(_ r: inout ByteReader) throws(WireError) -> MailItem {
+        MailItem(from: try r.shortString("from"), seq: try r.u64(), body: try r.longBytes("body", limit: maxBodySize))
+    }
+
+    private static func writeBackup(_ b: BackupEntry, _ w: inout ByteWriter) {
+        w.shortString(b.peer); w.bool(b.outgoing); w.u64(b.seq); w.longBytes(b.body)
+    }
+
+    private static func readBackup(_ r: inout ByteReader) throws(WireError) -> BackupEntry {
+        BackupEntry(
+            peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64(),
+            body: try r.longBytes("body", limit: maxBodySize))
+    }
+}

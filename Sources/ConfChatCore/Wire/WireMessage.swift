@@ -1,0 +1,87 @@
+/// Every message that travels between conf-chat nodes. `docs/protocol.md` is its specification.
+///
+/// The sender is never a field: it is the transport's identity of the connection (the ZeroMQ
+/// routing id, authenticated by CURVE over tcp). Requests to the registry carry a `req` number
+/// that the reply echoes, so a peer can have several requests outstanding.
+public enum WireMessage: Hashable, Sendable {
+    // peer -> registry
+    case register(req: UInt32, password: String, endpoint: String)
+    case login(req: UInt32, password: String, endpoint: String, wantBackup: Bool)
+    case logout(req: UInt32)
+    case friendRequest(req: UInt32, to: String)
+    case friendAnswer(req: UInt32, to: String, accept: Bool)
+    case unfriend(req: UInt32, other: String)
+    case deposit(to: String, seq: UInt64, body: [UInt8])
+    case mailboxAck(from: String, upTo: UInt64)
+    case backup(BackupEntry)
+    case ping
+
+    // registry -> peer
+    case reply(req: UInt32, error: String?)
+    case loginReply(req: UInt32, snapshot: LoginSnapshot)
+    case friendRequestNotice(from: String)
+    case friendAdded(FriendInfo)
+    case friendRemoved(name: String)
+    case depositAck(to: String, seq: UInt64)
+    case mailbox([MailItem])
+    case pong(known: Bool)
+
+    // peer <-> peer
+    case hello(endpoint: String, ack: UInt64, isReply: Bool)
+    case heartbeat
+    case bye
+    case chat(seq: UInt64, body: [UInt8])
+    case chatAck(upTo: UInt64)
+}
+
+/// A friend as the registry describes it: where to reach them and whether they are logged in.
+public struct FriendInfo: Hashable, Sendable {
+    public var name: String
+    public var endpoint: String
+    public var online: Bool
+    public init(name: String, endpoint: String, online: Bool) {
+        self.name = name
+        self.endpoint = endpoint
+        self.online = online
+    }
+}
+
+/// A message waiting in the registry's mailbox for an offline recipient.
+public struct MailItem: Hashable, Sendable {
+    public var from: String
+    public var seq: UInt64
+    public var body: [UInt8]
+    public init(from: String, seq: UInt64, body: [UInt8]) {
+        self.from = from
+        self.seq = seq
+        self.body = body
+    }
+}
+
+/// One message of a user's own conversations, kept by the registry so a wiped peer gets it back.
+public struct BackupEntry: Hashable, Sendable {
+    public var peer: String
+    public var outgoing: Bool
+    public var seq: UInt64
+    public var body: [UInt8]
+    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8]) {
+        self.peer = peer
+        self.outgoing = outgoing
+        self.seq = seq
+        self.body = body
+    }
+}
+
+/// What the registry tells a peer at login: its friends, requests, mail, and (after a wipe) its backup.
+public struct LoginSnapshot: Hashable, Sendable {
+    public var friends: [FriendInfo]
+    public var requests: [String]
+    public var mailbox: [MailItem]
+    public var backup: [BackupEntry]
+    public init(friends: [FriendInfo] = [], requests: [String] = [], mailbox: [MailItem] = [], backup: [BackupEntry] = []) {
+        self.friends = friends
+        self.requests = requests
+        self.mailbox = mailbox
+        self.backup = backup
+    }
+}

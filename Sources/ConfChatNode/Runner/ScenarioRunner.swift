@@ -1,0 +1,147 @@
+import ConfChatCore
+import ConfChatScenario
+import Foundation
+
+/// Runs a parsed scenario against a fresh simulator, statement by statement.
+///
+/// After every action the network settles; an `expect` that does not hold yet is retried
+/// as simulated time advances in 100 ms steps, up to its budget (scenario-language.md,
+/// "How a run proceeds").
+public final class ScenarioRunner {
+    public struct Options {
+        /// Overrides the scenario's `transport` directive (the command line's `--transport`).
+        public var transport: TransportKind?
+        /// Overrides the scenario's `seed` directive.
+        public var seed: UInt64?
+        /// Where the data directories go; nil keeps them in memory.
+        public var dataDirectory: String?
+        /// Go on after a failing line and report every failure.
+        public var keepGoing = false
+        public var trace: (any TraceSink)?
+
+        public init(transport: TransportKind? = nil, seed: UInt64? = nil, dataDirectory: String? = nil,
+                    keepGoing: Bool = false, trace: (any TraceSink)? = nil) {
+            self.transport = transport
+            self.seed = seed
+            self.dataDirectory = dataDirectory
+            self.keepGoing = keepGoing
+            self.trace = trace
+        }
+    }
+
+    /// Simulated time between two checks of an expectation that does not hold yet.
+    static let pollStep: Int64 = 100
+
+    let scenario: Scenario
+    let options: Options
+    let sim: Simulator
+    var budget: Int64 = 5000
+    var failures: [ScenarioOutcome.Failure] = []
+
+    public init(scenario: Scenario, options: Options) throws {
+        self.scenario = scenario
+        self.options = options
+        var transport = TransportKind.inproc
+        var seed: UInt64 = 1
+        var presence: Int64 = 5000
+        // Directives set up the whole run, wherever they stand in the file.
+        for s in scenario.statements {
+            switch s.kind {
+            case let .transport(t): transport = t
+            case let .seed(n): seed = n
+            case let .presenceTimeout(d): presence = d.milliseconds
+            default: break
+            }
+        }
+        let simOptions = SimOptions(
+            transport: options.transport ?? transport, seed: options.seed ?? seed, presenceTimeout: presence,
+            storage: options.dataDirectory.map { .disk($0) } ?? .memory)
+        sim = try Simulator(options: simOptions, trace: options.trace)
+    }
+
+    public var simulator: Simulator { sim }
+
+    /// Runs every statement; stops at the first failure unless `keepGoing`.
+    public func run() -> ScenarioOutcome {
+        var count = 0
+        for statement in scenario.statements {
+            count += 1
+            sim.emit(.statement(location: "\(statement.location.file):\(statement.location.line)", source: statement.source))
+            do {
+                try execute(statement)
+            } catch {
+                fail(statement, "simulator error: \(error)")
+            }
+            if !failures.isEmpty && !options.keepGoing { break }
+        }
+        sim.shutDown()
+        return ScenarioOutcome(path: scenario.path, failures: failures, statementsRun: count, simulatedTime: sim.now)
+    }
+
+    func fail(_ s: Statement, _ detail: String) {
+        failures.append(.init(location: s.location, source: s.source, detail: detail))
+        sim.emit(.outcome(location: "\(s.location.file):\(s.location.line)", ok: false, detail: detail))
+    }
+
+    private func execute(_ s: Statement) throws {
+        switch s.kind {
+        case let .peers(names): try sim.declare(names)
+        case .transport, .seed, .presenceTimeout: break
+        case let .timeout(d): budget = d.milliseconds
+        case let .action(action, expectRefusal):
+            let refusal = try perform(action)
+            switch (refusal, expectRefusal) {
+            case (nil, false): break
+            case let (failure?, true):
+                sim.emit(.outcome(location: "\(s.location.file):\(s.location.line)", ok: true, detail: "refused as expected: \(failure)"))
+            case let (failure?, false): fail(s, "refused: \(failure)")
+            case (nil, true): fail(s, "expected a refusal, but the action succeeded")
+            }
+        case let .expect(expectation, within):
+            try check(expectation, budget: within?.milliseconds ?? budget, statement: s)
+        }
+    }
+
+    /// Carries out an action; returns why it was refused, or nil if it succeeded.
+    private func perform(_ action: Action) throws -> CommandFailure? {
+        func guarded(_ body: () throws -> Void) throws -> CommandFailure? {
+            do { try body() } catch let e as SimulationError { return CommandFailure(e.description) }
+            try sim.settle()
+            return nil
+        }
+        switch action {
+        case let .register(p, pw): return try sim.command(p, .register(password: pw))
+        case let .login(p, pw): return try sim.command(p, .login(password: pw))
+        case let .logout(p): return try sim.command(p, .logout)
+        case let .addFriend(p, o): return try sim.command(p, .addFriend(o))
+        case let .accept(p, o): return try sim.command(p, .accept(o))
+        case let .decline(p, o): return try sim.command(p, .decline(o))
+        case let .removeFriend(p, o): return try sim.command(p, .removeFriend(o))
+        case let .send(p, to, text): return try sim.command(p, .send(to: to, text: text))
+        case let .crash(p): return try guarded { try sim.crash(p) }
+        case let .restart(p): return try guarded { try sim.restart(p) }
+        case let .wipe(p): return try guarded { try sim.wipe(p) }
+        case let .wait(d): return try guarded { try sim.advance(by: d.milliseconds) }
+        case let .partition(groups): return try guarded { sim.partition(groups) }
+        case .heal: return try guarded { sim.heal() }
+        case .registryCrash: return try guarded { try sim.crashRegistry() }
+        case .registryRestart: return try guarded { try sim.restartRegistry() }
+        case .createGroup, .invite, .join, .leaveGroup, .destroyGroup, .sendGroup:
+            return CommandFailure("group chats are not supported yet")
+        }
+    }
+
+    /// Checks an expectation, advancing simulated time in steps until it holds or the budget is spent.
+    private func check(_ e: Expectation, budget: Int64, statement: Statement) throws {
+        try sim.settle()
+        let deadline = sim.now + budget
+        while true {
+            let (holds, actual) = try evaluate(e)
+            if holds { return }
+            if sim.now >= deadline {
+                return fail(statement, actual + " (after waiting \(ScenarioDuration(milliseconds: budget)))")
+            }
+            try sim.advance(by: min(Self.pollStep, deadline - sim.now))
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import ConfChatCore
+import ConfChatScenario
+import CZMQ
+import DequeModule
+
+/// The simulator's transport: real ZeroMQ sockets, with the simulator deciding what crosses.
+///
+/// Each node has an `inbox` ROUTER bound to its endpoint and an `outbox` ROUTER (routing id =
+/// its name) that connects to the endpoints it sends to. Every message sent is also noted in
+/// a FIFO; settling pops the FIFO and reads that message from the receiver's inbox, stashing
+/// anything else that arrived first. So the order in which nodes *handle* messages is the
+/// order they were sent, whatever the transport's timing: that is what makes traces
+/// byte-identical across runs. Partitions and crashed nodes are enforced here, before
+/// libzmq, so they hold on every transport.
+final class SimNetwork {
+    struct InFlight {
+        var from: String
+        var to: String
+    }
+
+    private final class Node {
+        let inbox: ZMQSocket
+        let outbox: ZMQSocket
+        let endpoint: String
+        /// endpoint -> the routing id of our connection to it.
+        var connections: [String: [UInt8]] = [:]
+        var stash: [String: Deque<[UInt8]>] = [:]
+
+        init(inbox: ZMQSocket, outbox: ZMQSocket, endpoint: String) {
+            self.inbox = inbox
+            self.outbox = outbox
+            self.endpoint = endpoint
+        }
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case stalled(from: String, to: String)
+        case bind(String, ZMQError)
+        var description: String {
+            switch self {
+            case let .stalled(from, to): "transport stalled: a message from \(from) to \(to) did not arrive within 10 s"
+            case let .bind(node, e): "cannot bind an endpoint for \(node): \(e)"
+            }
+        }
+    }
+
+    let transport: SimTransport
+    private let context: ZMQContext
+    private var nodes: [String: Node] = [:]
+    private var atEndpoint: [String: String] = [:]
+    private var fifo = Deque<InFlight>()
+    private var side: [String: Int] = [:]
+    private var connectGeneration: UInt64 = 0
+
+    init(context: ZMQContext, transport: SimTransport) {
+        self.context = context
+        self.transport = transport
+    }
+
+    var inFlightCount: Int { fifo.count }
+
+    /// Opens a node's sockets and returns the endpoint it is reachable at.
+    func attach(_ name: String, previous: String?) throws -> String {
+        let inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
+        try inbox.set(ZMQ_ROUTER_HANDOVER, int: 1)  // a restarted sender's new connection takes over its name
+        try inbox.set(ZMQ_RCVHWM, int: 0)
+        var endpoint: String?
+        var lastError: ZMQError?
+        for candidate in transport.bindCandidates(for: name, previous: previous) {
+            do { endpoint = try inbox.bind(candidate); break } catch { lastError = error }
+        }
+        guard let endpoint else { throw Failure.bind(name, lastError!) }
+        let outbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
+        try outbox.set(ZMQ_ROUTING_ID, bytes: Array(name.utf8))
+        try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
+        try outbox.set(ZMQ_SNDHWM, int: 0)
+        nodes[name] = Node(inbox: inbox, outbox: outbox, endpoint: endpoint)
+        atEndpoint[endpoint] = name
+        return endpoint
+    }
+
+    /// Closes a node's sockets at once (linger 0): a crash. Others forget their connections to
+    /// it, so their next message opens a fresh one to whatever binds there next.
+    func detach(_ name: String) {
+        guard let node = nodes.removeValue(forKey: name) else { return }
+        atEndpoint[node.endpoint] = nil
+        node.inbox.close()
+        node.outbox.close()
+        fifo.removeAll { $0.to == name }
+        for other in nodes.values {
+            if other.connections.removeValue(forKey: node.endpoint) != nil {
+                try? disconnect(other.outbox, node.endpoint)
+            }
+        }
+    }
+
+    private func disconnect(_ socket: ZMQSocket, _ endpoint: String) throws {
+        _ = endpoint.withCString { zmq_disconnect(socket.rawHandle, $0) }
+    }
+
+    func isAttached(_ name: String) -> Bool { nodes[name] != nil }
+
+    func endpoint(of name: String) -> String? { nodes[name]?.endpoint }
+
+    // MARK: - Partitions
+
+    /// Nodes in different groups cannot exchange messages; nodes in no group reach everyone.
+    func partition(_ groups: [[String]]) {
+        side = [:]
+        for (i, g) in groups.enumerated() { for n in g { side[n] = i } }
+    }
+
+    func heal() { side = [:] }
+
+    var isPartitioned: Bool { !side.isEmpty }
+
+    func blocked(_ a: String, _ b: String) -> Bool {
+        guard let x = side[a], let y = side[b] else { return false }
+        return x != y
+    }
+
+    // MARK: - Sending and receiving
+
+    enum SendResult: Equatable {
+        case sent
+        case dropped(String)
+    }
+
+    func send(from: String, to: String, endpoint: String, payload: [UInt8]) -> SendResult {
+        guard let sender = nodes[from] else { return .dropped("\(from) is down") }
+        if blocked(from, to) { return .dropped("partition") }
+        guard let owner = atEndpoint[endpoint], nodes[owner] != nil else { return .dropped("\(to) is down") }
+        guard owner == to else { return .dropped("\(endpoint) is now \(owner), not \(to)") }
+        do {
+            let id = try connection(sender, endpoint)
+            try sender.outbox.send([id, payload])
+        } catch {
+            return .dropped("\(error)")
+        }
+        fifo.append(InFlight(from: from, to: to))
+        return .sent
+    }
+
+    private func connection(_ node: Node, _ endpoint: String) throws(ZMQError) -> [UInt8] {
+        if let id = node.connections[endpoint] { return id }
+        // A fresh routing id per connection: libzmq asserts if a connect reuses a live one.
+        connectGeneration += 1
+        let id = Array("c\(connectGeneration)".utf8)
+        try node.outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
+        try node.outbox.connect(endpoint)
+        node.connections[endpoint] = id
+        return id
+    }
+
+    /// The next message in send order, read from its receiver's socket.
+    func next() throws -> (from: String, to: String, payload: [UInt8])? {
+        while let head = fifo.popFirst() {
+            guard let node = nodes[head.to] else { continue }
+            while node.stash[head.from]?.isEmpty ?? true {
+                if let frames = try node.inbox.receive(wait: false) {
+                    guard frames.count == 2 else { continue }
+                    node.stash[String(decoding: frames[0], as: UTF8.self), default: []].append(frames[1])
+                } else if try !node.inbox.waitReadable(timeoutMs: 10_000) {
+                    throw Failure.stalled(from: head.from, to: head.to)
+                }
+            }
+            let payload = node.stash[head.from]!.removeFirst()
+            return (head.from, head.to, payload)
+        }
+        return nil
+    }
+
+    func shutDown() {
+        for name in Array(nodes.keys) { detach(name) }
+        transport.cleanUp()
+    }
+}

@@ -1,0 +1,63 @@
+import ConfChatCore
+import Foundation
+
+/// Faults: crash, restart, wipe, partitions, registry down. Each is an event in the trace.
+extension Simulator {
+    /// Stops a peer abruptly: sockets closed, in-memory state gone, no goodbye. Its data stays.
+    public func crash(_ name: String) throws {
+        let p = try peer(name)
+        guard p.isUp else { throw SimulationError.invalidState("\(name) is already crashed") }
+        emit(.fault("\(name) crashes"))
+        p.machine = nil
+        p.incarnation += 1
+        network.detach(name)
+    }
+
+    /// Starts a crashed peer again from its data directory, logged out.
+    public func restart(_ name: String) throws {
+        let p = try peer(name)
+        guard !p.isUp else { throw SimulationError.invalidState("\(name) is running; crash it first") }
+        try boot(p)
+        emit(.fault("\(name) restarts from its data directory (endpoint \(p.endpoint ?? "?"))"))
+    }
+
+    /// Deletes a peer's data directory, as if it moved to a new machine. The peer must be
+    /// crashed or logged out; a logged-out peer keeps running, with empty state.
+    public func wipe(_ name: String) throws {
+        let p = try peer(name)
+        if let m = p.machine, m.isLoggedIn { throw SimulationError.invalidState("\(name) is logged in; log out or crash first") }
+        emit(.fault("\(name)'s data directory is wiped"))
+        let wasUp = p.isUp
+        if wasUp {
+            p.machine = nil
+            p.incarnation += 1
+            network.detach(name)
+        }
+        if let dir = p.directory { try? FileManager.default.removeItem(atPath: dir) }
+        p.store = try makePeerStore(name)
+        if wasUp { try boot(p) }
+    }
+
+    public func partition(_ groups: [[String]]) {
+        emit(.fault("partition " + groups.map { $0.joined(separator: " ") }.joined(separator: " | ")))
+        network.partition(groups)
+    }
+
+    public func heal() {
+        emit(.fault("heal"))
+        network.heal()
+    }
+
+    public func crashRegistry() throws {
+        guard registry != nil else { throw SimulationError.invalidState("the registry is already down") }
+        emit(.fault("registry crashes"))
+        registry = nil
+        network.detach(PeerName.registry)
+    }
+
+    public func restartRegistry() throws {
+        guard registry == nil else { throw SimulationError.invalidState("the registry is running") }
+        try startRegistry()
+        emit(.fault("registry restarts from its data directory"))
+    }
+}

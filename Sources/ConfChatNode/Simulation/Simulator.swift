@@ -1,0 +1,252 @@
+import ConfChatCore
+import ConfChatScenario
+import Foundation
+import HeapModule
+
+/// A whole conf-chat network in one process: the registry, virtual peers, a simulated clock.
+///
+/// The simulator is the shell around the pure machines: it feeds them inputs, carries out
+/// their effects (SQLite writes, ZeroMQ sends, timers) and lets the network settle. Time
+/// moves only when asked (`advance`), so a 10-second presence timeout costs no wall time.
+public final class Simulator {
+    public let options: SimOptions
+    public private(set) var now = SimInstant.zero
+    public var trace: (any TraceSink)?
+
+    let network: SimNetwork
+    var peers: [String: SimPeer] = [:]
+    var registry: RegistryMachine?
+    var registryStore: any RegistryStore
+    var registryEndpoint: String?
+    var timers = Heap<SimTimer>()
+    var timerOrder: UInt64 = 0
+    var nextCommand: CommandID = 1
+    var completions: [CommandID: CommandFailure?] = [:]
+    let hasher: Argon2Hasher
+    let config: PeerConfig
+
+    nonisolated(unsafe) static var sharedContext: ZMQContext?
+    private static let contextLock = NSLock()
+
+    /// The process's one ZeroMQ context, made on first use.
+    static func context() throws -> ZMQContext {
+        try contextLock.withLock {
+            if let c = sharedContext { return c }
+            let c = try ZMQContext()
+            sharedContext = c
+            return c
+        }
+    }
+
+    public init(options: SimOptions, trace: (any TraceSink)? = nil) throws {
+        self.options = options
+        self.trace = trace
+        self.hasher = Argon2Hasher(cost: options.hashCost, seed: options.seed)
+        self.config = PeerConfig(presenceTimeout: options.presenceTimeout)
+        network = SimNetwork(context: try Self.context(), transport: try SimTransport(kind: options.transport))
+        registryStore = try Self.makeRegistryStore(options.storage)
+        try startRegistry()
+    }
+
+    deinit { network.shutDown() }
+
+    /// Closes every socket and leaves the data directory as it is.
+    public func shutDown() { network.shutDown() }
+
+    static func makeRegistryStore(_ storage: SimOptions.Storage) throws -> any RegistryStore {
+        switch storage {
+        case let .disk(dir): try SQLiteRegistryStore(directory: dir + "/registry")
+        case .memory: MemoryRegistryStore()
+        }
+    }
+
+    func peerDirectory(_ name: String) -> String? {
+        if case let .disk(dir) = options.storage { return "\(dir)/peers/\(name)" }
+        return nil
+    }
+
+    func makePeerStore(_ name: String) throws -> any PeerStore {
+        if let dir = peerDirectory(name) { return try SQLitePeerStore(directory: dir) }
+        return MemoryPeerStore()
+    }
+
+    func emit(_ kind: TraceEvent.Kind) { trace?.record(TraceEvent(time: now, kind: kind)) }
+
+    // MARK: - Peers
+
+    /// Creates and starts declared peers (a `peers` line). Declaring a peer twice is harmless.
+    public func declare(_ names: [String]) throws {
+        for name in names where peers[name] == nil {
+            guard PeerName.isValidUser(name) else { throw SimulationError.invalidName(name) }
+            let peer = SimPeer(name: name, directory: peerDirectory(name), store: try makePeerStore(name))
+            peers[name] = peer
+            try boot(peer)
+        }
+    }
+
+    /// Starts a peer's machine from its store, logged out.
+    func boot(_ peer: SimPeer) throws {
+        let endpoint = try network.attach(peer.name, previous: peer.endpoint)
+        peer.endpoint = endpoint
+        peer.machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config,
+                                   durable: try peer.store.load(), hasher: hasher)
+    }
+
+    public var peerNames: [String] { peers.keys.sorted() }
+
+    func peer(_ name: String) throws -> SimPeer {
+        guard let p = peers[name] else { throw SimulationError.unknownPeer(name) }
+        return p
+    }
+
+    // MARK: - Commands
+
+    /// Runs a user's command on a peer, lets the network settle, and waits (in simulated
+    /// time) for a command that needs the registry until it answers or times out.
+    @discardableResult
+    public func command(_ name: String, _ command: PeerCommand) throws -> CommandFailure? {
+        let p = try peer(name)
+        guard p.isUp else { return CommandFailure("\(name) is crashed") }
+        let id = nextCommand
+        nextCommand += 1
+        try deliver(p, .command(id, command))
+        try settle()
+        let deadline = now + config.requestTimeout + 1000
+        while completions[id] == nil, now < deadline {
+            try advance(by: 100)
+        }
+        guard let result = completions.removeValue(forKey: id) else {
+            return CommandFailure("no answer within \(config.requestTimeout + 1000)ms")
+        }
+        return result
+    }
+
+    // MARK: - Driving machines
+
+    func deliver(_ p: SimPeer, _ input: PeerMachine.Input) throws {
+        guard var m = p.machine else { return }
+        let effects = m.handle(input, now: now)
+        p.machine = m
+        try carryOut(effects, of: p)
+    }
+
+    /// Carries out a peer's effects in order. Consecutive `persist` effects are written in one
+    /// transaction before anything after them is sent.
+    func carryOut(_ effects: [PeerEffect], of p: SimPeer) throws {
+        var batch: [PeerMutation] = []
+        for effect in effects {
+            if case let .persist(m) = effect { batch.append(m); continue }
+            if !batch.isEmpty { try p.store.apply(batch); batch.removeAll() }
+            switch effect {
+            case .persist: break
+            case let .send(address, message): transmit(from: p.name, to: address, message)
+            case let .schedule(timer, at):
+                timerOrder += 1
+                timers.insert(SimTimer(at: at, order: timerOrder, peer: p.name, incarnation: p.incarnation, timer: timer))
+            case let .completed(id, failure): completions[id] = failure
+            case let .event(e): report(e, at: p.name)
+            }
+        }
+        if !batch.isEmpty { try p.store.apply(batch) }
+    }
+
+    func report(_ e: PeerEvent, at name: String) {
+        switch e {
+        case let .delivered(from, seq, text): emit(.deliver(peer: name, from: from, seq: seq, text: text))
+        case let .presence(friend, online, reason): emit(.presence(peer: name, friend: friend, online: online, reason: reason))
+        case let .friendRequest(from): emit(.note(node: name, text: "friend request from \(from)"))
+        case let .friendAdded(other): emit(.note(node: name, text: "now friends with \(other)"))
+        case let .friendRemoved(other): emit(.note(node: name, text: "no longer friends with \(other)"))
+        case let .duplicate(from, seq): emit(.note(node: name, text: "duplicate \(from)#\(seq) dropped"))
+        case let .heldBack(from, seq, expecting): emit(.note(node: name, text: "held back \(from)#\(seq), waiting for #\(expecting)"))
+        case let .note(text): emit(.note(node: name, text: text))
+        }
+    }
+
+    func transmit(from: String, to address: Address, _ message: WireMessage) {
+        let endpoint: String?
+        switch address {
+        case .registry: endpoint = registryEndpoint
+        case let .peer(_, ep): endpoint = ep
+        }
+        let kind = message.kind.name
+        guard let endpoint else {
+            return emit(.drop(from: from, to: address.name, kind: kind, reason: "\(address.name) is down"))
+        }
+        switch network.send(from: from, to: address.name, endpoint: endpoint, payload: WireCodec.encode(message)) {
+        case .sent: emit(.send(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message)))
+        case let .dropped(reason): emit(.drop(from: from, to: address.name, kind: kind, reason: reason))
+        }
+    }
+
+    /// Delivers every message in flight, and those they cause, until none is left.
+    /// Simulated time does not move while settling.
+    public func settle() throws {
+        while let (from, to, payload) = try network.next() {
+            let message: WireMessage
+            do { message = try WireCodec.decode(payload) } catch {
+                emit(.reject(at: to, from: from, reason: "\(error)"))
+                continue
+            }
+            if to == PeerName.registry {
+                try registryHandle(from: from, message)
+            } else if let p = peers[to] {
+                try deliver(p, .received(from: from, message))
+            }
+        }
+    }
+
+    /// Moves the clock forward, firing due timers in order and settling after each.
+    public func advance(by ms: Int64) throws {
+        let target = now + ms
+        while let t = timers.min, t.at <= target {
+            _ = timers.removeMin()
+            guard let p = peers[t.peer], p.isUp, p.incarnation == t.incarnation else { continue }
+            now = t.at
+            try deliver(p, .timer(t.timer))
+            try settle()
+        }
+        now = target
+    }
+
+    // MARK: - Registry
+
+    func startRegistry() throws {
+        registryEndpoint = try network.attach(PeerName.registry, previous: registryEndpoint)
+        registry = RegistryMachine(durable: try registryStore.load(), hasher: hasher)
+    }
+
+    func registryHandle(from: String, _ message: WireMessage) throws {
+        guard var r = registry else { return }
+        let effects = r.handle(from: from, message)
+        registry = r
+        var batch: [RegistryMutation] = []
+        for effect in effects {
+            if case let .persist(m) = effect { batch.append(m); continue }
+            if !batch.isEmpty { try registryStore.apply(batch); batch.removeAll() }
+            switch effect {
+            case .persist: break
+            case let .send(address, message): transmit(from: PeerName.registry, to: address, message)
+            case let .note(text): emit(.note(node: PeerName.registry, text: text))
+            }
+        }
+        if !batch.isEmpty { try registryStore.apply(batch) }
+    }
+
+    public var registryIsUp: Bool { registry != nil }
+}
+
+/// Misuse of the simulator that a scenario can cause (the checker catches most of it first).
+public enum SimulationError: Error, CustomStringConvertible {
+    case unknownPeer(String)
+    case invalidName(String)
+    case invalidState(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownPeer(n): "no peer named '\(n)' was declared"
+        case let .invalidName(n): "'\(n)' is not a valid peer name"
+        case let .invalidState(s): s
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ConfChatCore
+import Foundation
+import GRDB
+
+/// The registry's data directory: `registry.sqlite`. Message bodies (mailbox, backup) are
+/// stored as the opaque bytes peers sent; the registry never interprets them.
+public final class SQLiteRegistryStore: RegistryStore {
+    private let db: DatabaseQueue
+
+    public init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+        }
+        db = try DatabaseQueue(path: (directory as NSString).appendingPathComponent("registry.sqlite"), configuration: config)
+        try db.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS accounts (
+                    name TEXT PRIMARY KEY,
+                    password_hash TEXT NOT NULL,          -- Argon2id PHC string, never the password
+                    endpoint TEXT NOT NULL                -- last endpoint the user announced
+                );
+                CREATE TABLE IF NOT EXISTS friendships (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b), CHECK (a < b));
+                CREATE TABLE IF NOT EXISTS friend_requests (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, -- keeps the order requests were made in
+                    from_user TEXT NOT NULL, to_user TEXT NOT NULL, UNIQUE (from_user, to_user)
+                );
+                CREATE TABLE IF NOT EXISTS mailbox (
+                    to_user TEXT NOT NULL, from_user TEXT NOT NULL, seq INTEGER NOT NULL,
+                    body BLOB NOT NULL, PRIMARY KEY (to_user, from_user, seq)
+                );
+                CREATE TABLE IF NOT EXISTS backups (
+                    user TEXT NOT NULL, peer TEXT NOT NULL,
+                    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+                    seq INTEGER NOT NULL, body BLOB NOT NULL,
+                    PRIMARY KEY (user, peer, direction, seq)
+                );
+                """)
+        }
+    }
+
+    public func load() throws -> RegistryDurableState {
+        try db.read { db in
+            var s = RegistryDurableState()
+            for row in try Row.fetchAll(db, sql: "SELECT name, password_hash, endpoint FROM accounts") {
+                s.apply(.addAccount(name: row["name"], hash: row["password_hash"], endpoint: row["endpoint"]))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT a, b FROM friendships") { s.apply(.addFriendship(row["a"], row["b"])) }
+            for row in try Row.fetchAll(db, sql: "SELECT from_user, to_user FROM friend_requests ORDER BY id") {
+                s.apply(.addRequest(from: row["from_user"], to: row["to_user"]))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT to_user, from_user, seq, body FROM mailbox ORDER BY rowid") {
+                let seq: Int64 = row["seq"]
+                let body: Data = row["body"]
+                s.apply(.addMail(to: row["to_user"], MailItem(from: row["from_user"], seq: UInt64(seq), body: Array(body))))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT user, peer, direction, seq, body FROM backups ORDER BY rowid") {
+                let seq: Int64 = row["seq"]
+                let body: Data = row["body"]
+                s.apply(.addBackup(user: row["user"], BackupEntry(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq), body: Array(body))))
+            }
+            return s
+        }
+    }
+
+    public func apply(_ mutations: [RegistryMutation]) throws {
+        guard !mutations.isEmpty else { return }
+        try db.write { db in
+            for m in mutations {
+                switch m {
+                case let .addAccount(name, hash, endpoint):
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO accounts (name, password_hash, endpoint) VALUES (?, ?, ?)")
+                        .execute(arguments: [name, hash, endpoint])
+                case let .setEndpoint(name, endpoint):
+                    try db.cachedStatement(sql: "UPDATE accounts SET endpoint = ? WHERE name = ?").execute(arguments: [endpoint, name])
+                case let .addRequest(from, to):
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO friend_requests (from_user, to_user) VALUES (?, ?)").execute(arguments: [from, to])
+                case let .removeRequest(from, to):
+                    try db.cachedStatement(sql: "DELETE FROM friend_requests WHERE from_user = ? AND to_user = ?").execute(arguments: [from, to])
+                case let .addFriendship(x, y):
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO friendships (a, b) VALUES (?, ?)").execute(arguments: [min(x, y), max(x, y)])
+                case let .removeFriendship(x, y):
+                    try db.cachedStatement(sql: "DELETE FROM friendships WHERE a = ? AND b = ?").execute(arguments: [min(x, y), max(x, y)])
+                case let .addMail(to, item):
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO mailbox (to_user, from_user, seq, body) VALUES (?, ?, ?, ?)")
+                        .execute(arguments: [to, item.from, Int64(item.seq), Data(item.body)])
+                case let .removeMail(to, from, upTo):
+                    try db.cachedStatement(sql: "DELETE FROM mailbox WHERE to_user = ? AND from_user = ? AND seq <= ?")
+                        .execute(arguments: [to, from, Int64(upTo)])
+                case let .addBackup(user, e):
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO backups (user, peer, direction, seq, body) VALUES (?, ?, ?, ?, ?)")
+                        .execute(arguments: [user, e.peer, e.outgoing ? "out" : "in", Int64(e.seq), Data(e.body)])
+                }
+            }
+        }
+    }
+}

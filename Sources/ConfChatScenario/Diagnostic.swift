@@ -1,0 +1,38 @@
+/// One problem found while reading a scenario, with enough context to show it the way
+/// compilers do:
+///
+/// ```
+/// scenarios/chat.scenario:7:7: error: unknown verb 'sned' (expected one of: register, ...)
+/// alice sned bob "hi"
+///       ^
+/// ```
+///
+/// The source line is captured when the diagnostic is made, because by the time it is
+/// printed the file may have changed or, for included files, may be hard to find again.
+public struct Diagnostic: Error, Sendable, Hashable {
+    public var location: SourceLocation
+    public var message: String
+    /// The whole line as it is in the file (comments and indentation included, no line
+    /// break); empty for diagnostics about a file as a whole.
+    public var sourceLine: String
+
+    public init(location: SourceLocation, message: String, sourceLine: String) {
+        self.location = location
+        self.message = message
+        self.sourceLine = sourceLine
+    }
+
+    /// `FILE:LINE:COL: error: MESSAGE`, then the source line, then a caret under the column.
+    ///
+    /// The caret line copies the tabs of the source line's prefix so the caret stays
+    /// under the token in a terminal even in tab-indented files; with no tabs it is just
+    /// `column - 1` spaces. A diagnostic about a whole file (line 0) has no source line,
+    /// so it renders as the first line only.
+    public func rendered() -> String {
+        let header = "\(location): error: \(message)"
+        guard location.line > 0 else { return header }
+        let prefix = sourceLine.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+        let padding = String(repeating: " ", count: max(0, location.column - 1 - sourceLine.count))
+        return "\(header)\n\(sourceLine)\n\(prefix)\(padding)^"
+    }
+}

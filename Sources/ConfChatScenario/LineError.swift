@@ -1,0 +1,8 @@
+/// A problem in one line, before it is tied to a file: the column and the message.
+///
+/// The lexer and the statement parser only see a single line; the loader, which knows
+/// the file and the line number, turns a `LineError` into a `Diagnostic`.
+struct LineError: Error, Sendable, Equatable {
+    var column: Int
+    var message: String
+}

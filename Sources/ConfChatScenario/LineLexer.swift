@@ -1,0 +1,144 @@
+/// Splits one scenario line into tokens, dropping white space and the `#` comment.
+///
+/// Lexing works line by line because the language is line-based: a string cannot span
+/// lines, so an unterminated string never swallows the rest of the file, and an error
+/// in one line cannot hide errors in the next.
+///
+/// The line is a `[Character]` so that positions are counted in user-visible characters
+/// (the columns diagnostics report), not in bytes or UTF-16 units.
+struct LineLexer {
+    /// The tokens of a line and the text they cover.
+    struct Output: Sendable, Equatable {
+        var tokens: [Token]
+        /// The line from its first token to its last: trimmed, without comment.
+        var text: String
+        /// Column just past the last token (1 for an empty line): where an error about a
+        /// missing argument points.
+        var endColumn: Int
+    }
+
+    private let characters: [Character]
+    private var index = 0
+
+    private init(_ characters: [Character]) {
+        self.characters = characters
+    }
+
+    /// Lexes a line; the first lexical error ends it, as nothing after an unterminated
+    /// string or a bad character can be tokenized reliably.
+    static func lex(_ line: [Character]) throws(LineError) -> Output {
+        var lexer = LineLexer(line)
+        var tokens: [Token] = []
+        while let token = try lexer.nextToken() {
+            tokens.append(token)
+        }
+        guard let first = tokens.first, let last = tokens.last else {
+            return Output(tokens: [], text: "", endColumn: 1)
+        }
+        let text = String(line[(first.column - 1)..<(last.endColumn - 1)])
+        return Output(tokens: tokens, text: text, endColumn: last.endColumn)
+    }
+
+    /// Characters allowed in a word: letters, digits and `_ - . : @ /`.
+    static func isWordCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || "_-.:@/".contains(character)
+    }
+
+    private mutating func nextToken() throws(LineError) -> Token? {
+        while index < characters.count, characters[index].isWhitespace {
+            index += 1
+        }
+        guard index < characters.count else { return nil }
+        let start = index
+        let character = characters[index]
+        switch character {
+        case "#":
+            index = characters.count
+            return nil
+        case "\"":
+            let value = try string()
+            return Token(kind: .string, text: value, column: start + 1, endColumn: index + 1)
+        case "|", "!":
+            index += 1
+            return Token(kind: character == "|" ? .pipe : .bang, text: String(character),
+                         column: start + 1, endColumn: index + 1)
+        case _ where Self.isWordCharacter(character):
+            while index < characters.count, Self.isWordCharacter(characters[index]) {
+                index += 1
+            }
+            return Token(kind: .word, text: String(characters[start..<index]),
+                         column: start + 1, endColumn: index + 1)
+        case "'", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}":
+            // Curly quotes come from word processors and single quotes from habit; both
+            // look like strings to a reader, so say what the language wants instead.
+            throw LineError(column: start + 1,
+                            message: "unexpected character '\(character)' (strings are written between straight double quotes: \"...\")")
+        default:
+            throw LineError(column: start + 1, message: "unexpected character '\(character)'")
+        }
+    }
+
+    /// Reads a quoted string starting at the opening quote, decoding escapes.
+    private mutating func string() throws(LineError) -> String {
+        let opening = index
+        index += 1
+        var value = ""
+        while index < characters.count {
+            let character = characters[index]
+            switch character {
+            case "\"":
+                index += 1
+                return value
+            case "\\":
+                value += try escape(opening: opening)
+            default:
+                value.append(character)
+                index += 1
+            }
+        }
+        throw LineError(column: opening + 1, message: "unterminated string")
+    }
+
+    /// Decodes the escape at `index` (the backslash): `\" \\ \n \t \u{HEX}`.
+    private mutating func escape(opening: Int) throws(LineError) -> String {
+        let backslash = index
+        guard index + 1 < characters.count else {
+            // A backslash at the end of the line escapes nothing and leaves the string open.
+            throw LineError(column: opening + 1, message: "unterminated string")
+        }
+        let letter = characters[index + 1]
+        index += 2
+        switch letter {
+        case "\"": return "\""
+        case "\\": return "\\"
+        case "n": return "\n"
+        case "t": return "\t"
+        case "u": return try unicodeEscape(backslash: backslash)
+        default:
+            throw LineError(column: backslash + 1,
+                            message: "bad escape '\\\(letter)' (allowed: \\\" \\\\ \\n \\t \\u{HEX})")
+        }
+    }
+
+    /// Decodes the `{HEX}` part of `\u{HEX}`: 1 to 8 hex digits naming a Unicode scalar.
+    private mutating func unicodeEscape(backslash: Int) throws(LineError) -> String {
+        let malformed = LineError(column: backslash + 1,
+                                  message: "bad escape: '\\u' must be followed by '{', 1 to 8 hex digits and '}', as in \\u{1F600}")
+        guard index < characters.count, characters[index] == "{" else { throw malformed }
+        index += 1
+        var digits = ""
+        while index < characters.count, characters[index].isHexDigit, characters[index].isASCII {
+            digits.append(characters[index])
+            index += 1
+        }
+        guard index < characters.count, characters[index] == "}", (1...8).contains(digits.count) else {
+            throw malformed
+        }
+        index += 1
+        guard let code = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(code) else {
+            throw LineError(column: backslash + 1,
+                            message: "bad escape: '\\u{\(digits)}' is not a Unicode scalar value")
+        }
+        return String(scalar)
+    }
+}

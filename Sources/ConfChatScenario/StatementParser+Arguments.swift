@@ -1,0 +1,119 @@
+/// The argument readers of `StatementParser`: each takes the next token, checks its kind
+/// and content, and throws an error pointing at it (or at the end of the line when it is
+/// missing), so every statement reports the same messages for the same mistakes.
+extension StatementParser {
+    /// The next token of the statement, or nil at its end.
+    mutating func next() -> Token? {
+        guard index < limit else { return nil }
+        defer { index += 1 }
+        return tokens[index]
+    }
+
+    func peek() -> Token? {
+        index < limit ? tokens[index] : nil
+    }
+
+    /// Fails on anything left over: trailing garbage, or one argument too many.
+    mutating func end() throws(LineError) {
+        if let extra = next() {
+            throw LineError(column: extra.column, message: "unexpected \(extra.quoted) at the end of the statement")
+        }
+    }
+
+    /// The next token, which must be a word. `expecting` says what kind and `choices`
+    /// lists the allowed words, for messages.
+    mutating func word(after previous: String, expecting: String, choices: [String]? = nil) throws(LineError) -> Token {
+        let hint = choices.map { " (one of: \(Vocabulary.list($0)))" } ?? ""
+        guard let token = next() else {
+            throw LineError(column: endColumn, message: "expected \(expecting) after '\(previous)'\(hint)")
+        }
+        guard token.kind == .word else {
+            throw LineError(column: token.column, message: "expected \(expecting)\(hint), found \(token.quoted)")
+        }
+        return token
+    }
+
+    func duration(_ token: Token) throws(LineError) -> ScenarioDuration {
+        guard let value = ScenarioDuration(parsing: token.text) else {
+            let digits = token.text.prefix { $0.isASCII && $0.isNumber }
+            let unit = token.text.dropFirst(digits.count)
+            if !digits.isEmpty, ["ms", "s", "m", "h"].contains(unit) {
+                throw LineError(column: token.column, message: "duration '\(token.text)' is too large")
+            }
+            throw LineError(column: token.column,
+                            message: "bad duration '\(token.text)' (expected an integer and a unit: ms, s, m or h, as in 250ms or 5s)")
+        }
+        return value
+    }
+
+    /// A name on a `peers` line: the pattern holds and it is not `registry`. Not a use.
+    func validPeerName(_ token: Token) throws(LineError) -> String {
+        guard token.kind == .word else {
+            throw LineError(column: token.column, message: "expected a peer name, found \(token.quoted)")
+        }
+        guard token.text != Vocabulary.registry else {
+            throw LineError(column: token.column, message: "'registry' is reserved for the registry and cannot be a peer name")
+        }
+        guard Vocabulary.isValidName(token.text) else {
+            throw LineError(column: token.column, message: "bad peer name '\(token.text)' (expected \(Vocabulary.namePattern))")
+        }
+        return token.text
+    }
+
+    /// A peer named by the statement (actor or argument): valid, and recorded as a use
+    /// so the loader can check that it is declared.
+    mutating func peerArgument(_ token: Token) throws(LineError) -> String {
+        let name = try validPeerName(token)
+        nameUses.append(ParsedLine.NameUse(name: name, column: token.column))
+        return name
+    }
+
+    mutating func peerArgument(after previous: String) throws(LineError) -> String {
+        guard let token = next() else {
+            throw LineError(column: endColumn, message: "expected a peer name after '\(previous)'")
+        }
+        return try peerArgument(token)
+    }
+
+    mutating func groupArgument(after previous: String) throws(LineError) -> String {
+        let token = try word(after: previous, expecting: "a group name")
+        guard Vocabulary.isValidName(token.text) else {
+            throw LineError(column: token.column, message: "bad group name '\(token.text)' (expected \(Vocabulary.namePattern))")
+        }
+        return token.text
+    }
+
+    /// A message text: always a quoted string, so that a text can never be mistaken for
+    /// a name and `""` can say "empty".
+    mutating func messageText() throws(LineError) -> String {
+        guard let token = next() else {
+            throw LineError(column: endColumn, message: "expected a quoted message text")
+        }
+        guard token.kind == .string else {
+            throw LineError(column: token.column, message: "expected a quoted message text")
+        }
+        return token.text
+    }
+
+    /// Every remaining token as a message text (for "exactly these messages" lists).
+    mutating func messageTexts() throws(LineError) -> [String] {
+        var texts: [String] = []
+        while peek() != nil {
+            texts.append(try messageText())
+        }
+        return texts
+    }
+
+    /// Every remaining token as a peer name, each at most once (for "exactly this set").
+    mutating func peerSet() throws(LineError) -> [String] {
+        var names: [String] = []
+        while let token = next() {
+            let name = try peerArgument(token)
+            guard !names.contains(name) else {
+                throw LineError(column: token.column, message: "'\(name)' is listed twice")
+            }
+            names.append(name)
+        }
+        return names
+    }
+}

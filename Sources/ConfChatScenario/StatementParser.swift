@@ -1,0 +1,266 @@
+/// Turns the tokens of one line into a statement, checking its shape: the verb, the
+/// number and kind of arguments, names, durations.
+///
+/// It reports the first problem of a line only; the loader moves on to the next line,
+/// so one broken line never hides mistakes elsewhere. It does not decide whether a peer
+/// was declared (the loader knows the execution order); it lists the names it saw.
+///
+/// A line starting with a statement keyword (`wait`, `heal`, ...) is that statement,
+/// unless the word is also a declared peer and the next word is a verb: with
+/// `peers wait`, `wait login pw` is the peer `wait` logging in. Only `registry` is truly
+/// reserved, as the spec says.
+struct StatementParser {
+    let tokens: [Token]
+    /// Where an error about a missing token points: just past the last token considered.
+    var endColumn: Int
+    let declared: Set<String>
+    var index = 0
+    /// Tokens at or after `limit` are not part of the statement proper (the `within`
+    /// clause of an expectation, once split off).
+    var limit: Int
+    var nameUses: [ParsedLine.NameUse] = []
+
+    private init(_ line: LineLexer.Output, declared: Set<String>) {
+        tokens = line.tokens
+        endColumn = line.endColumn
+        self.declared = declared
+        limit = line.tokens.count
+    }
+
+    /// Parses a lexed line; nil for a line with no tokens (blank or only a comment).
+    static func parse(_ line: LineLexer.Output, declared: Set<String>) throws(LineError) -> ParsedLine? {
+        guard !line.tokens.isEmpty else { return nil }
+        var parser = StatementParser(line, declared: declared)
+        let content = try parser.parseLine()
+        return ParsedLine(content: content, nameUses: parser.nameUses)
+    }
+
+    private mutating func parseLine() throws(LineError) -> ParsedLine.Content {
+        var bang: Token?
+        if tokens[0].kind == .bang {
+            bang = tokens[0]
+            index = 1
+        }
+        if let stray = tokens[index...].first(where: { $0.kind == .bang }) {
+            throw LineError(column: stray.column, message: "unexpected '!' (a single '!' may only start a line)")
+        }
+        guard let first = peek() else {
+            throw LineError(column: endColumn, message: "expected an action after '!'")
+        }
+        guard first.kind == .word else {
+            throw LineError(column: first.column, message: "expected a statement, found \(first.quoted)")
+        }
+        let word = first.text
+        guard Vocabulary.statementKeywords.contains(word), !keywordActsAsPeer(first) else {
+            return .statement(.action(try peerAction(), expectRefusal: bang != nil))
+        }
+        index += 1
+        if let bang, !["partition", "heal", "registry"].contains(word) {
+            throw LineError(column: bang.column, message: "'!' is only allowed before an action, not before '\(word)'")
+        }
+        switch word {
+        case "peers": return .statement(.peers(try peerDeclarations()))
+        case "transport": return .statement(.transport(try transport()))
+        case "seed": return .statement(.seed(try seed()))
+        case "timeout": return .statement(.timeout(try durationArgument(after: word)))
+        case "presence-timeout": return .statement(.presenceTimeout(try durationArgument(after: word)))
+        case "include": return try include()
+        case "expect": return .statement(try expectation())
+        default: return .statement(.action(try networkAction(word), expectRefusal: bang != nil))
+        }
+    }
+
+    /// True when a keyword-looking first word is a declared peer followed by a verb.
+    private func keywordActsAsPeer(_ first: Token) -> Bool {
+        guard first.text != Vocabulary.registry, declared.contains(first.text),
+              index + 1 < tokens.count, tokens[index + 1].kind == .word
+        else { return false }
+        return Vocabulary.verbs.contains(tokens[index + 1].text)
+    }
+
+    // MARK: Directives
+
+    private mutating func peerDeclarations() throws(LineError) -> [String] {
+        var names: [String] = []
+        while let token = next() {
+            let name = try validPeerName(token)
+            if !names.contains(name) { names.append(name) }
+        }
+        guard !names.isEmpty else {
+            throw LineError(column: endColumn, message: "expected at least one peer name after 'peers'")
+        }
+        return names
+    }
+
+    private mutating func transport() throws(LineError) -> TransportKind {
+        let choices = TransportKind.allCases.map(\.rawValue)
+        let token = try word(after: "transport", expecting: "a transport", choices: choices)
+        guard let kind = TransportKind(rawValue: token.text) else {
+            throw LineError(column: token.column,
+                            message: "unknown transport '\(token.text)' (expected one of: \(Vocabulary.list(choices)))")
+        }
+        try end()
+        return kind
+    }
+
+    private mutating func seed() throws(LineError) -> UInt64 {
+        let token = try word(after: "seed", expecting: "a non-negative integer")
+        guard token.text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw LineError(column: token.column, message: "bad seed '\(token.text)' (expected a non-negative integer)")
+        }
+        guard let value = UInt64(token.text) else {
+            throw LineError(column: token.column, message: "seed '\(token.text)' is too large (the largest is \(UInt64.max))")
+        }
+        try end()
+        return value
+    }
+
+    private mutating func durationArgument(after keyword: String) throws(LineError) -> ScenarioDuration {
+        let value = try duration(try word(after: keyword, expecting: "a duration (as in 250ms, 5s, 2m or 1h)"))
+        try end()
+        return value
+    }
+
+    private mutating func include() throws(LineError) -> ParsedLine.Content {
+        guard let token = next() else {
+            throw LineError(column: endColumn, message: "expected a quoted path after 'include'")
+        }
+        guard token.kind == .string else {
+            throw LineError(column: token.column, message: "expected a quoted path after 'include', found \(token.quoted)")
+        }
+        guard !token.text.isEmpty else {
+            throw LineError(column: token.column, message: "the include path is empty")
+        }
+        try end()
+        return .include(path: token.text, column: token.column)
+    }
+
+    // MARK: Network and clock
+
+    private mutating func networkAction(_ keyword: String) throws(LineError) -> Action {
+        let action: Action
+        switch keyword {
+        case "wait":
+            action = .wait(try duration(try word(after: keyword, expecting: "a duration (as in 250ms, 5s, 2m or 1h)")))
+        case "heal":
+            action = .heal
+        case "registry":
+            let token = try word(after: keyword, expecting: "'crash' or 'restart'")
+            switch token.text {
+            case "crash": action = .registryCrash
+            case "restart": action = .registryRestart
+            default:
+                throw LineError(column: token.column,
+                                message: "unknown registry action '\(token.text)' (expected 'crash' or 'restart')")
+            }
+        default:
+            action = .partition(try partitionGroups())
+        }
+        try end()
+        return action
+    }
+
+    private mutating func partitionGroups() throws(LineError) -> [[String]] {
+        var groups: [[String]] = [[]]
+        var seen: Set<String> = []
+        while let token = next() {
+            switch token.kind {
+            case .pipe:
+                guard !groups[groups.count - 1].isEmpty else {
+                    throw LineError(column: token.column, message: "empty group in partition (expected peer names before '|')")
+                }
+                groups.append([])
+            case .word where token.text == Vocabulary.registry:
+                guard seen.insert(token.text).inserted else {
+                    throw LineError(column: token.column, message: "'registry' appears twice in the partition")
+                }
+                groups[groups.count - 1].append(token.text)
+            default:
+                let name = try peerArgument(token)
+                guard seen.insert(name).inserted else {
+                    throw LineError(column: token.column, message: "'\(name)' appears twice in the partition")
+                }
+                groups[groups.count - 1].append(name)
+            }
+        }
+        if groups[groups.count - 1].isEmpty {
+            let message = groups.count == 1
+                ? "expected peer names after 'partition' (as in: partition alice | bob registry)"
+                : "expected peer names after '|'"
+            throw LineError(column: endColumn, message: message)
+        }
+        guard groups.count >= 2 else {
+            throw LineError(column: endColumn, message: "a partition needs at least two groups separated by '|'")
+        }
+        return groups
+    }
+
+    // MARK: Peer actions
+
+    private mutating func peerAction() throws(LineError) -> Action {
+        guard let actor = next() else { preconditionFailure("peerAction() needs the actor token") }
+        let verbToken = peek()
+        let hasVerb = verbToken.map { $0.kind == .word && Vocabulary.verbs.contains($0.text) } ?? false
+        guard declared.contains(actor.text) || hasVerb else {
+            // Neither a peer we know nor followed by a verb: most likely a misspelt keyword.
+            throw LineError(column: actor.column,
+                            message: "unknown statement '\(actor.text)' (expected a directive, 'expect', or a declared peer followed by a verb)")
+        }
+        let peer = try peerArgument(actor)
+        guard let verbToken else {
+            throw LineError(column: endColumn,
+                            message: "expected a verb after '\(peer)' (one of: \(Vocabulary.list(Vocabulary.verbs)))")
+        }
+        guard verbToken.kind == .word, Vocabulary.verbs.contains(verbToken.text) else {
+            let shown = verbToken.kind == .word ? "unknown verb '\(verbToken.text)'" : "expected a verb, found \(verbToken.quoted)"
+            // `alice sees bob online` is a check written without its `expect`.
+            let hint = Vocabulary.expectations.contains(verbToken.text)
+                ? "; to check what a peer holds or sees, start the line with 'expect'" : ""
+            throw LineError(column: verbToken.column,
+                            message: "\(shown) (expected one of: \(Vocabulary.list(Vocabulary.verbs))\(hint))")
+        }
+        index += 1
+        let verb = verbToken.text
+        let action: Action
+        switch verb {
+        case "register": action = .register(peer: peer, password: try password(after: verb))
+        case "login": action = .login(peer: peer, password: try password(after: verb))
+        case "logout": action = .logout(peer: peer)
+        case "crash": action = .crash(peer: peer)
+        case "restart": action = .restart(peer: peer)
+        case "wipe": action = .wipe(peer: peer)
+        case "add-friend": action = .addFriend(peer: peer, other: try peerArgument(after: verb))
+        case "accept": action = .accept(peer: peer, other: try peerArgument(after: verb))
+        case "decline": action = .decline(peer: peer, other: try peerArgument(after: verb))
+        case "remove-friend": action = .removeFriend(peer: peer, other: try peerArgument(after: verb))
+        case "send":
+            let other = try peerArgument(after: verb)
+            action = .send(peer: peer, to: other, text: try messageText())
+        case "create-group": action = .createGroup(peer: peer, group: try groupArgument(after: verb))
+        case "join": action = .join(peer: peer, group: try groupArgument(after: verb))
+        case "leave-group": action = .leaveGroup(peer: peer, group: try groupArgument(after: verb))
+        case "destroy-group": action = .destroyGroup(peer: peer, group: try groupArgument(after: verb))
+        case "invite":
+            let group = try groupArgument(after: verb)
+            action = .invite(peer: peer, group: group, other: try peerArgument(after: group))
+        case "send-group":
+            let group = try groupArgument(after: verb)
+            action = .sendGroup(peer: peer, group: group, text: try messageText())
+        default:
+            preconditionFailure("verb '\(verb)' is in Vocabulary.verbs but has no parser")
+        }
+        try end()
+        return action
+    }
+
+    /// A password: a word or a quoted string (which may hold spaces or `#`).
+    private mutating func password(after verb: String) throws(LineError) -> String {
+        guard let token = next() else {
+            throw LineError(column: endColumn, message: "expected a password after '\(verb)'")
+        }
+        guard token.kind == .word || token.kind == .string else {
+            throw LineError(column: token.column, message: "expected a password, found \(token.quoted)")
+        }
+        return token.text
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the system packages conf-chat needs, only those that are missing (Debian/Ubuntu).
+set -euo pipefail
+need=()
+for pkg in libzmq3-dev libsodium-dev libsqlite3-dev pkg-config; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "installing missing system packages: ${need[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null

@@ -26,6 +26,8 @@ public struct PeerDurableState: Hashable, Sendable {
                 c.received.append(record)
             }
             conversations[record.peer] = c
+        case let .resetAcked(peer, to):
+            conversations[peer, default: Conversation()].acked = to
         case let .markAcked(peer, upTo):
             if upTo > conversations[peer, default: Conversation()].acked {
                 conversations[peer, default: Conversation()].acked = upTo

@@ -84,7 +84,7 @@ extension PeerMachine {
     }
 
     mutating func greet(_ friend: String) {
-        let ack = durable.conversations[friend]?.lastReceivedSeq ?? 0
-        toPeer(friend, .hello(endpoint: endpoint, ack: ack, isReply: false))
+        let c = durable.conversations[friend]
+        toPeer(friend, .hello(endpoint: endpoint, ack: c?.lastReceivedSeq ?? 0, sent: c?.lastSentSeq ?? 0, isReply: false))
     }
 }

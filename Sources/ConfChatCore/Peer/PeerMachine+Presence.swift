@@ -11,15 +11,38 @@ extension PeerMachine {
             return
         }
         switch message {
-        case let .hello(ep, ack, isReply):
+        case let .hello(ep, ack, sent, isReply):
             if durable.friends[sender] != ep { persist(.setFriend(name: sender, endpoint: ep)) }
             heard(sender, reason: "hello")
-            acknowledged(sender, upTo: ack)
+            let c = durable.conversations[sender] ?? Conversation()
+            if ack < c.acked {
+                event(.note("\(sender) holds only up to #\(ack) of ours (was #\(c.acked)): sending the rest again"))
+                persist(.resetAcked(peer: sender, to: ack))
+            } else {
+                acknowledged(sender, upTo: ack)
+            }
+            if sent < c.lastReceivedSeq {
+                // The sender lost part of its own history: give it back what we hold.
+                let lost = c.received.filter { $0.seq > sent }
+                if let first = lost.first?.seq, lost.last?.seq == first + UInt64(lost.count) - 1 {
+                    toPeer(sender, .history(first: first, bodies: lost.map(\.body)))
+                }
+            }
             if !isReply {
-                let mine = durable.conversations[sender]?.lastReceivedSeq ?? 0
-                toPeer(sender, .hello(endpoint: endpoint, ack: mine, isReply: true))
+                toPeer(sender, .hello(endpoint: endpoint, ack: c.lastReceivedSeq, sent: c.lastSentSeq, isReply: true))
             }
             flush(sender)
+        case let .history(first, bodies):
+            let last = durable.conversations[sender]?.lastSentSeq ?? 0
+            // Only a history that continues ours without a gap is taken.
+            guard first >= 1, first <= last + 1 else { break }
+            for (i, body) in bodies.enumerated() where first + UInt64(i) > last {
+                persist(.store(ChatRecord(peer: sender, outgoing: true, seq: first + UInt64(i), body: body)))
+            }
+            if let top = durable.conversations[sender]?.lastSentSeq, top > last {
+                event(.note("\(sender) gave back our messages #\(last + 1)...#\(top)"))
+                acknowledged(sender, upTo: top)
+            }
         case .heartbeat:
             if heard(sender, reason: "heartbeat") { flush(sender) }
         case .bye:

@@ -18,7 +18,10 @@ extension PeerMachine {
             } else if session != nil {
                 adopt(snapshot)
             }
-            if session != nil { acceptMail(snapshot.mailbox) }
+            if session != nil {
+                acceptMail(snapshot.mailbox)
+                catchUpBackup(snapshot.backupMarks)
+            }
 
         case let .friendRequestNotice(from):
             guard durable.friends[from] == nil, !durable.requests.contains(from) else { return }
@@ -77,6 +80,21 @@ extension PeerMachine {
         for r in snapshot.requests where !durable.requests.contains(r) && durable.friends[r] == nil {
             persist(.addRequest(r))
             event(.friendRequest(from: r))
+        }
+    }
+
+    /// Sends the registry the messages its backup lacks (those stored while it was down).
+    private mutating func catchUpBackup(_ marks: [BackupMark]) {
+        var mark: [String: UInt64] = [:]
+        for m in marks { mark["\(m.outgoing ? ">" : "<")\(m.peer)"] = m.seq }
+        for peer in durable.conversations.keys.sorted() {
+            let c = durable.conversations[peer]!
+            for r in c.sent where r.seq > mark[">\(peer)", default: 0] {
+                toRegistry(.backup(BackupEntry(peer: peer, outgoing: true, seq: r.seq, body: r.body)))
+            }
+            for r in c.received where r.seq > mark["<\(peer)", default: 0] {
+                toRegistry(.backup(BackupEntry(peer: peer, outgoing: false, seq: r.seq, body: r.body)))
+            }
         }
     }
 

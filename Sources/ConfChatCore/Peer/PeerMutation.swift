@@ -9,4 +9,7 @@ public enum PeerMutation: Hashable, Sendable {
     case removeRequest(String)
     case store(ChatRecord)
     case markAcked(peer: String, upTo: UInt64)
+    /// The other side reported holding less than it once confirmed (its data was wiped):
+    /// what it lost counts as unconfirmed again and is sent again.
+    case resetAcked(peer: String, to: UInt64)
 }

@@ -57,5 +57,16 @@ public struct RegistryDurableState: Hashable, Sendable {
         }
     }
 
+    /// The highest backed-up seq of each conversation direction of `user`, sorted.
+    public func backupMarks(_ user: String) -> [BackupMark] {
+        var top: [BackupKey: UInt64] = [:]
+        for e in backups[user] ?? [] {
+            let k = BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: 0)
+            top[k] = max(top[k] ?? 0, e.seq)
+        }
+        return top.map { BackupMark(peer: $0.key.peer, outgoing: $0.key.outgoing, seq: $0.value) }
+            .sorted { ($0.peer, $0.outgoing ? 1 : 0) < ($1.peer, $1.outgoing ? 1 : 0) }
+    }
+
     public func areFriends(_ a: String, _ b: String) -> Bool { friends[a]?.contains(b) ?? false }
 }

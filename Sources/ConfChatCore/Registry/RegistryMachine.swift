@@ -63,7 +63,8 @@ public struct RegistryMachine {
                 friends: (durable.friends[x] ?? []).sorted().map(info),
                 requests: durable.requests[x] ?? [],
                 mailbox: durable.mailbox[x] ?? [],
-                backup: wantBackup ? durable.backups[x] ?? [] : [])
+                backup: wantBackup ? durable.backups[x] ?? [] : [],
+                backupMarks: durable.backupMarks(x))
             send(x, .loginReply(req: req, snapshot: snapshot))
 
         case .logout:

@@ -5,7 +5,7 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
     case unfriend = 0x06, deposit = 0x07, mailboxAck = 0x08, backup = 0x09, ping = 0x0A
     case reply = 0x20, loginReply = 0x21, friendRequestNotice = 0x22, friendAdded = 0x23
     case friendRemoved = 0x24, depositAck = 0x25, mailbox = 0x26, pong = 0x27
-    case hello = 0x40, heartbeat = 0x41, bye = 0x42, chat = 0x43, chatAck = 0x44
+    case hello = 0x40, heartbeat = 0x41, bye = 0x42, chat = 0x43, chatAck = 0x44, history = 0x45
 
     /// The name the trace and the docs use: `HELLO`, `CHAT-ACK`, ...
     public var name: String {
@@ -33,6 +33,7 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
         case .bye: "BYE"
         case .chat: "CHAT"
         case .chatAck: "CHAT-ACK"
+        case .history: "HISTORY"
         }
     }
 }
@@ -63,6 +64,7 @@ extension WireMessage {
         case .bye: .bye
         case .chat: .chat
         case .chatAck: .chatAck
+        case .history: .history
         }
     }
 }

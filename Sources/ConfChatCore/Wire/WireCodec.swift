@@ -53,6 +53,8 @@ public enum WireCodec {
             for m in snapshot.mailbox { writeMail(m, &w) }
             w.count(snapshot.backup.count)
             for b in snapshot.backup { writeBackup(b, &w) }
+            w.count(snapshot.backupMarks.count)
+            for m in snapshot.backupMarks { w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
         case let .friendRequestNotice(from):
             w.shortString(from)
         case let .friendAdded(info):
@@ -66,12 +68,16 @@ public enum WireCodec {
             for m in items { writeMail(m, &w) }
         case let .pong(known):
             w.bool(known)
-        case let .hello(endpoint, ack, isReply):
-            w.shortString(endpoint); w.u64(ack); w.bool(isReply)
+        case let .hello(endpoint, ack, sent, isReply):
+            w.shortString(endpoint); w.u64(ack); w.u64(sent); w.bool(isReply)
         case let .chat(seq, body):
             w.u64(seq); w.longBytes(body)
         case let .chatAck(upTo):
             w.u64(upTo)
+        case let .history(first, bodies):
+            w.u64(first)
+            w.count(bodies.count)
+            for b in bodies { w.longBytes(b) }
         }
         return w.bytes
     }
@@ -122,6 +128,9 @@ public enum WireCodec {
             for _ in 0..<(try r.count(minElementSize: 1)) { snapshot.requests.append(try r.shortString("request")) }
             for _ in 0..<(try r.count(minElementSize: 13)) { snapshot.mailbox.append(try readMail(&r)) }
             for _ in 0..<(try r.count(minElementSize: 14)) { snapshot.backup.append(try readBackup(&r)) }
+            for _ in 0..<(try r.count(minElementSize: 10)) {
+                snapshot.backupMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64()))
+            }
             message = .loginReply(req: req, snapshot: snapshot)
         case .friendRequestNotice:
             message = .friendRequestNotice(from: try r.shortString("from"))
@@ -138,7 +147,7 @@ public enum WireCodec {
         case .pong:
             message = .pong(known: try r.bool("known"))
         case .hello:
-            message = .hello(endpoint: try r.shortString("endpoint"), ack: try r.u64(), isReply: try r.bool("isReply"))
+            message = .hello(endpoint: try r.shortString("endpoint"), ack: try r.u64(), sent: try r.u64(), isReply: try r.bool("isReply"))
         case .heartbeat:
             message = .heartbeat
         case .bye:
@@ -147,6 +156,11 @@ public enum WireCodec {
             message = .chat(seq: try r.u64(), body: try r.longBytes("body", limit: maxBodySize))
         case .chatAck:
             message = .chatAck(upTo: try r.u64())
+        case .history:
+            let first = try r.u64()
+            var bodies: [[UInt8]] = []
+            for _ in 0..<(try r.count(minElementSize: 4)) { bodies.append(try r.longBytes("body", limit: maxBodySize)) }
+            message = .history(first: first, bodies: bodies)
         }
         guard r.remaining == 0 else { throw .trailingBytes(r.remaining) }
         return message

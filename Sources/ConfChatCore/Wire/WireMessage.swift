@@ -27,11 +27,16 @@ public enum WireMessage: Hashable, Sendable {
     case pong(known: Bool)
 
     // peer <-> peer
-    case hello(endpoint: String, ack: UInt64, isReply: Bool)
+    /// `ack`: highest seq held from the receiver; `sent`: highest seq sent to the receiver.
+    /// Each side learns from the other's HELLO what it lost (a wipe) and fills the gap.
+    case hello(endpoint: String, ack: UInt64, sent: UInt64, isReply: Bool)
     case heartbeat
     case bye
     case chat(seq: UInt64, body: [UInt8])
     case chatAck(upTo: UInt64)
+    /// Messages the receiver sent to us, seq `first`, `first + 1`, ...: returned to a peer whose
+    /// own copy was lost (wiped), so its sent history and its sequence numbers come back.
+    case history(first: UInt64, bodies: [[UInt8]])
 }
 
 /// A friend as the registry describes it: where to reach them and whether they are logged in.
@@ -78,10 +83,27 @@ public struct LoginSnapshot: Hashable, Sendable {
     public var requests: [String]
     public var mailbox: [MailItem]
     public var backup: [BackupEntry]
-    public init(friends: [FriendInfo] = [], requests: [String] = [], mailbox: [MailItem] = [], backup: [BackupEntry] = []) {
+    /// The highest seq the registry's backup holds for each conversation of this user, so the
+    /// peer can send what the backup missed while the registry was down.
+    public var backupMarks: [BackupMark]
+    public init(friends: [FriendInfo] = [], requests: [String] = [], mailbox: [MailItem] = [], backup: [BackupEntry] = [],
+                backupMarks: [BackupMark] = []) {
         self.friends = friends
         self.requests = requests
         self.mailbox = mailbox
         self.backup = backup
+        self.backupMarks = backupMarks
+    }
+}
+
+/// How far the registry's backup of one conversation direction goes.
+public struct BackupMark: Hashable, Sendable {
+    public var peer: String
+    public var outgoing: Bool
+    public var seq: UInt64
+    public init(peer: String, outgoing: Bool, seq: UInt64) {
+        self.peer = peer
+        self.outgoing = outgoing
+        self.seq = seq
     }
 }

@@ -51,6 +51,8 @@ final class SimNetwork {
     private var fifo = Deque<InFlight>()
     private var side: [String: Int] = [:]
     private var connectGeneration: UInt64 = 0
+    /// How many times each node has bound an endpoint.
+    private var lives: [String: Int] = [:]
 
     init(context: ZMQContext, transport: SimTransport) {
         self.context = context
@@ -66,7 +68,8 @@ final class SimNetwork {
         try inbox.set(ZMQ_RCVHWM, int: 0)
         var endpoint: String?
         var lastError: ZMQError?
-        for candidate in transport.bindCandidates(for: name, previous: previous) {
+        lives[name, default: 0] += 1
+        for candidate in transport.bindCandidates(for: name, previous: previous, life: lives[name]!) {
             do { endpoint = try inbox.bind(candidate); break } catch { lastError = error }
         }
         guard let endpoint else { throw Failure.bind(name, lastError!) }
@@ -81,9 +84,15 @@ final class SimNetwork {
 
     /// Closes a node's sockets at once (linger 0): a crash. Others forget their connections to
     /// it, so their next message opens a fresh one to whatever binds there next.
-    func detach(_ name: String) {
+    func detach(_ name: String) throws {
+        // What the node already sent is on the wire and still arrives: move it into the
+        // receivers' stashes before closing, since linger 0 may discard unread frames.
+        try pullInFlight(from: name)
         guard let node = nodes.removeValue(forKey: name) else { return }
         atEndpoint[node.endpoint] = nil
+        // Unbind first: closing hands the socket to libzmq's reaper thread, which frees an
+        // inproc name only later, so binding it again at once (`restart`) could fail.
+        _ = node.endpoint.withCString { zmq_unbind(node.inbox.rawHandle, $0) }
         node.inbox.close()
         node.outbox.close()
         fifo.removeAll { $0.to == name }
@@ -152,17 +161,33 @@ final class SimNetwork {
         return id
     }
 
+    private func pullInFlight(from name: String) throws {
+        var pending: [String: Int] = [:]
+        for f in fifo where f.from == name { pending[f.to, default: 0] += 1 }
+        for (to, count) in pending.sorted(by: { $0.key < $1.key }) {
+            guard let node = nodes[to] else { continue }
+            while (node.stash[name]?.count ?? 0) < count {
+                try receiveOne(node, waitingFor: name, to: to)
+            }
+        }
+    }
+
+    /// Reads one message from a node's inbox into its stash, waiting (for tcp and ipc) if none is there yet.
+    private func receiveOne(_ node: Node, waitingFor from: String, to: String) throws {
+        if let frames = try node.inbox.receive(wait: false) {
+            guard frames.count == 2 else { return }
+            node.stash[String(decoding: frames[0], as: UTF8.self), default: []].append(frames[1])
+        } else if try !node.inbox.waitReadable(timeoutMs: 10_000) {
+            throw Failure.stalled(from: from, to: to)
+        }
+    }
+
     /// The next message in send order, read from its receiver's socket.
     func next() throws -> (from: String, to: String, payload: [UInt8])? {
         while let head = fifo.popFirst() {
             guard let node = nodes[head.to] else { continue }
             while node.stash[head.from]?.isEmpty ?? true {
-                if let frames = try node.inbox.receive(wait: false) {
-                    guard frames.count == 2 else { continue }
-                    node.stash[String(decoding: frames[0], as: UTF8.self), default: []].append(frames[1])
-                } else if try !node.inbox.waitReadable(timeoutMs: 10_000) {
-                    throw Failure.stalled(from: head.from, to: head.to)
-                }
+                try receiveOne(node, waitingFor: head.from, to: head.to)
             }
             let payload = node.stash[head.from]!.removeFirst()
             return (head.from, head.to, payload)
@@ -171,7 +196,8 @@ final class SimNetwork {
     }
 
     func shutDown() {
-        for name in Array(nodes.keys) { detach(name) }
+        fifo.removeAll()
+        for name in Array(nodes.keys) { try? detach(name) }
         transport.cleanUp()
     }
 }

@@ -30,10 +30,14 @@ struct SimTransport {
 
     /// What to bind for `node`. `previous` (the endpoint it had before a restart) is tried
     /// first, so friends' cached endpoints stay right where the transport allows.
-    func bindCandidates(for node: String, previous: String?) -> [String] {
+    ///
+    /// inproc and ipc names get a suffix from the second life on (`bob.2`): libzmq releases a
+    /// closed socket's name asynchronously, so binding the old name again can fail for a moment.
+    func bindCandidates(for node: String, previous: String?, life: Int) -> [String] {
+        let name = life <= 1 ? node : "\(node).\(life)"
         switch kind {
-        case .inproc: return ["inproc://\(prefix)/\(node)"]
-        case .ipc: return ["ipc://\(ipcDirectory!)/\(node)"]
+        case .inproc: return ["inproc://\(prefix)/\(name)"]
+        case .ipc: return ["ipc://\(ipcDirectory!)/\(name)"]
         case .tcp: return (previous.map { [$0] } ?? []) + ["tcp://127.0.0.1:*"]
         }
     }

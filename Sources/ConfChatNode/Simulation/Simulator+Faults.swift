@@ -4,13 +4,15 @@ import Foundation
 /// Faults: crash, restart, wipe, partitions, registry down. Each is an event in the trace.
 extension Simulator {
     /// Stops a peer abruptly: sockets closed, in-memory state gone, no goodbye. Its data stays.
-    public func crash(_ name: String) throws {
+    public func crash(_ name: String) throws { try crash(name, announce: true) }
+
+    func crash(_ name: String, announce: Bool) throws {
         let p = try peer(name)
         guard p.isUp else { throw SimulationError.invalidState("\(name) is already crashed") }
-        emit(.fault("\(name) crashes"))
+        if announce { emit(.fault("\(name) crashes")) }
         p.machine = nil
         p.incarnation += 1
-        network.detach(name)
+        try network.detach(name)
     }
 
     /// Starts a crashed peer again from its data directory, logged out.
@@ -18,7 +20,7 @@ extension Simulator {
         let p = try peer(name)
         guard !p.isUp else { throw SimulationError.invalidState("\(name) is running; crash it first") }
         try boot(p)
-        emit(.fault("\(name) restarts from its data directory (endpoint \(p.endpoint ?? "?"))"))
+        emit(.fault("\(name) restarts from its data directory"))
     }
 
     /// Deletes a peer's data directory, as if it moved to a new machine. The peer must be
@@ -31,11 +33,18 @@ extension Simulator {
         if wasUp {
             p.machine = nil
             p.incarnation += 1
-            network.detach(name)
+            try network.detach(name)
         }
         if let dir = p.directory { try? FileManager.default.removeItem(atPath: dir) }
         p.store = try makePeerStore(name)
         if wasUp { try boot(p) }
+    }
+
+    /// Consumes the armed fault plan if it is for `node`: the number of steps to carry out.
+    func takeFault(for node: String) -> Int? {
+        guard let plan = faultPlan, plan.node == node else { return nil }
+        faultPlan = nil
+        return plan.afterSteps
     }
 
     public func partition(_ groups: [[String]]) {
@@ -48,11 +57,13 @@ extension Simulator {
         network.heal()
     }
 
-    public func crashRegistry() throws {
+    public func crashRegistry() throws { try crashRegistry(announce: true) }
+
+    func crashRegistry(announce: Bool) throws {
         guard registry != nil else { throw SimulationError.invalidState("the registry is already down") }
-        emit(.fault("registry crashes"))
+        if announce { emit(.fault("registry crashes")) }
         registry = nil
-        network.detach(PeerName.registry)
+        try network.detach(PeerName.registry)
     }
 
     public func restartRegistry() throws {

@@ -22,6 +22,8 @@ public final class Simulator {
     var timerOrder: UInt64 = 0
     var nextCommand: CommandID = 1
     var completions: [CommandID: CommandFailure?] = [:]
+    /// A crash armed for the middle of a node's next input (see `FaultPlan`).
+    public var faultPlan: FaultPlan?
     let hasher: Argon2Hasher
     let config: PeerConfig
 
@@ -127,27 +129,40 @@ public final class Simulator {
         guard var m = p.machine else { return }
         let effects = m.handle(input, now: now)
         p.machine = m
-        try carryOut(effects, of: p)
-    }
-
-    /// Carries out a peer's effects in order. Consecutive `persist` effects are written in one
-    /// transaction before anything after them is sent.
-    func carryOut(_ effects: [PeerEffect], of p: SimPeer) throws {
-        var batch: [PeerMutation] = []
-        for effect in effects {
-            if case let .persist(m) = effect { batch.append(m); continue }
-            if !batch.isEmpty { try p.store.apply(batch); batch.removeAll() }
-            switch effect {
-            case .persist: break
-            case let .send(address, message): transmit(from: p.name, to: address, message)
-            case let .schedule(timer, at):
-                timerOrder += 1
-                timers.insert(SimTimer(at: at, order: timerOrder, peer: p.name, incarnation: p.incarnation, timer: timer))
-            case let .completed(id, failure): completions[id] = failure
-            case let .event(e): report(e, at: p.name)
+        let limit = takeFault(for: p.name)
+        let steps = FaultPlan.steps(effects)
+        for step in steps.prefix(limit ?? steps.count) {
+            switch step {
+            case let .persist(batch): try p.store.apply(batch)
+            case let .effect(effect): carryOut(effect, of: p)
             }
         }
-        if !batch.isEmpty { try p.store.apply(batch) }
+        if let limit {
+            emit(.fault("\(p.name) crashes after step \(min(limit, steps.count)) of \(steps.count) handling \(describe(input))"))
+            try crash(p.name, announce: false)
+        }
+    }
+
+    /// Carries out one effect that is not a write. Writes go first, batched (`FaultPlan.steps`):
+    /// consecutive `persist` effects are one transaction, committed before anything after them is sent.
+    func carryOut(_ effect: PeerEffect, of p: SimPeer) {
+        switch effect {
+        case .persist: preconditionFailure("writes are batched by FaultPlan.steps")
+        case let .send(address, message): transmit(from: p.name, to: address, message)
+        case let .schedule(timer, at):
+            timerOrder += 1
+            timers.insert(SimTimer(at: at, order: timerOrder, peer: p.name, incarnation: p.incarnation, timer: timer))
+        case let .completed(id, failure): completions[id] = failure
+        case let .event(e): report(e, at: p.name)
+        }
+    }
+
+    private func describe(_ input: PeerMachine.Input) -> String {
+        switch input {
+        case let .command(_, c): "command \(c)"
+        case let .received(from, m): "\(m.kind.name) from \(from)"
+        case let .timer(t): "timer \(t)"
+        }
     }
 
     func report(_ e: PeerEvent, at name: String) {
@@ -220,17 +235,20 @@ public final class Simulator {
         guard var r = registry else { return }
         let effects = r.handle(from: from, message)
         registry = r
-        var batch: [RegistryMutation] = []
-        for effect in effects {
-            if case let .persist(m) = effect { batch.append(m); continue }
-            if !batch.isEmpty { try registryStore.apply(batch); batch.removeAll() }
-            switch effect {
-            case .persist: break
-            case let .send(address, message): transmit(from: PeerName.registry, to: address, message)
-            case let .note(text): emit(.note(node: PeerName.registry, text: text))
+        let limit = takeFault(for: PeerName.registry)
+        let steps = FaultPlan.steps(effects)
+        for step in steps.prefix(limit ?? steps.count) {
+            switch step {
+            case let .persist(batch): try registryStore.apply(batch)
+            case .effect(.persist): preconditionFailure("writes are batched by FaultPlan.steps")
+            case let .effect(.send(address, message)): transmit(from: PeerName.registry, to: address, message)
+            case let .effect(.note(text)): emit(.note(node: PeerName.registry, text: text))
             }
         }
-        if !batch.isEmpty { try registryStore.apply(batch) }
+        if let limit {
+            emit(.fault("registry crashes after step \(min(limit, steps.count)) of \(steps.count) handling \(message.kind.name) from \(from)"))
+            try crashRegistry(announce: false)
+        }
     }
 
     public var registryIsUp: Bool { registry != nil }

@@ -75,6 +75,8 @@ public final class SQLitePeerStore: PeerStore {
                 case let .store(r):
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO messages (peer, direction, seq, text) VALUES (?, ?, ?, ?)")
                         .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text])
+                case let .resetAcked(peer, to):
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO acks (peer, acked) VALUES (?, ?)").execute(arguments: [peer, Int64(to)])
                 case let .markAcked(peer, upTo):
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO acks (peer, acked) VALUES (?, ?)").execute(arguments: [peer, Int64(upTo)])
                 }

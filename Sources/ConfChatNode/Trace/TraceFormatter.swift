@@ -111,7 +111,8 @@ public enum TraceFormatter {
         case let .depositAck(to, seq): return "to=\(to) seq=\(seq)"
         case let .mailbox(items): return items.map { "\($0.from)#\($0.seq)" }.joined(separator: " ")
         case let .pong(known): return known ? "known" : "unknown"
-        case let .hello(_, ack, isReply): return "ack=\(ack)" + (isReply ? " reply" : "")
+        case let .hello(_, ack, sent, isReply): return "ack=\(ack) sent=\(sent)" + (isReply ? " reply" : "")
+        case let .history(first, bodies): return "seq=\(first)..\(first + UInt64(bodies.count) - 1)"
         case let .chat(seq, b): return "seq=\(seq) \(body(b))"
         case let .chatAck(upTo): return "upto=\(upTo)"
         }

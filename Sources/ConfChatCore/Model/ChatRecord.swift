@@ -8,12 +8,20 @@ public struct ChatRecord: Hashable, Sendable {
     public var outgoing: Bool
     public var seq: UInt64
     public var body: [UInt8]
+    /// The group the message was sent to, nil for a one-to-one message. Group messages share
+    /// the pair's sequence, so one mechanism gives both kinds exactly-once, in-order delivery.
+    public var group: String?
+    /// Received for a group the recipient is no longer in: kept only to keep the sequence
+    /// whole, never shown.
+    public var discarded: Bool
 
-    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8]) {
+    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8], group: String? = nil, discarded: Bool = false) {
         self.peer = peer
         self.outgoing = outgoing
         self.seq = seq
         self.body = body
+        self.group = group
+        self.discarded = discarded
     }
 
     /// The body as text; bodies that are not valid UTF-8 show with replacement characters.

@@ -6,6 +6,10 @@ public struct PeerConfig: Hashable, Sendable {
     public var retryInterval: Int64
     public var requestTimeout: Int64
     public var registryPingInterval: Int64
+    /// Fault-injection switch for testing the checkers (`confchat chaos --break-dedupe`),
+    /// never for real use. When false, a receiver stores a message it already holds
+    /// instead of dropping it, which breaks exactly-once delivery on purpose. Default true.
+    public var dedupe = true
 
     public init(presenceTimeout: Int64 = 5000) {
         self.presenceTimeout = presenceTimeout

@@ -8,6 +8,10 @@ public struct PeerDurableState: Hashable, Sendable {
     /// Users whose friend requests wait for an answer.
     public var requests: Set<String> = []
     public var conversations: [String: Conversation] = [:]
+    /// Groups this peer is a member of.
+    public var groups: [String: GroupView] = [:]
+    /// Invitations waiting for `join`: group -> owner.
+    public var invitations: [String: String] = [:]
 
     public init() {}
 
@@ -26,6 +30,10 @@ public struct PeerDurableState: Hashable, Sendable {
                 c.received.append(record)
             }
             conversations[record.peer] = c
+        case let .setGroup(info): groups[info.name] = GroupView(info)
+        case let .removeGroup(name): groups[name] = nil
+        case let .addInvitation(inv): invitations[inv.group] = inv.owner
+        case let .removeInvitation(group): invitations[group] = nil
         case let .resetAcked(peer, to):
             conversations[peer, default: Conversation()].acked = to
         case let .markAcked(peer, upTo):
@@ -36,4 +44,19 @@ public struct PeerDurableState: Hashable, Sendable {
     }
 
     public var sortedFriends: [String] { friends.keys.sorted() }
+
+    /// Where to reach a friend or a fellow group member, nil for anyone else.
+    public func endpoint(of name: String) -> String? {
+        if let ep = friends[name] { return ep }
+        for g in groups.keys.sorted() { if let ep = groups[g]!.members[name] { return ep } }
+        return nil
+    }
+
+    /// Everyone this peer exchanges messages with: friends and fellow group members, sorted.
+    public func contacts(except me: String) -> [String] {
+        var all = Set(friends.keys)
+        for g in groups.values { all.formUnion(g.members.keys) }
+        all.remove(me)
+        return all.sorted()
+    }
 }

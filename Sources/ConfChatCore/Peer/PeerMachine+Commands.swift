@@ -54,6 +54,9 @@ extension PeerMachine {
             let req = request(.unfriend(other), command: id)
             toRegistry(.unfriend(req: req, other: other))
 
+        case .createGroup, .invite, .join, .leaveGroup, .destroyGroup, .sendGroup:
+            runGroup(command, id: id)
+
         case let .send(to, text):
             guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
             guard durable.friends[to] != nil else { return complete(id, CommandFailure("\(to) is not a friend of \(name)")) }

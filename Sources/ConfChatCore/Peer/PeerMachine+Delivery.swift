@@ -7,31 +7,43 @@
 /// duplicates, and always answers with the highest seq it holds, so any mix of direct,
 /// mailbox and retried copies ends as each message stored once, in order.
 extension PeerMachine {
-    /// First transmission of a freshly stored message.
+    func direct(_ r: ChatRecord) -> WireMessage {
+        if let g = r.group { return .groupChat(seq: r.seq, group: g, body: r.body) }
+        return .chat(seq: r.seq, body: r.body)
+    }
+
+    func deposit(_ r: ChatRecord) -> WireMessage {
+        if let g = r.group { return .groupDeposit(to: r.peer, seq: r.seq, group: g, body: r.body) }
+        return .deposit(to: r.peer, seq: r.seq, body: r.body)
+    }
+
+    /// First transmission of a freshly stored message. A friend who looks offline gets it
+    /// through the mailbox; a group member who is not a friend (whose presence we do not
+    /// follow) gets it directly, and through the mailbox at the next retry if unconfirmed.
     mutating func transmit(_ record: ChatRecord) {
-        if session?.presence[record.peer]?.online == true {
-            toPeer(record.peer, .chat(seq: record.seq, body: record.body))
+        if durable.friends[record.peer] == nil || session?.presence[record.peer]?.online == true {
+            toPeer(record.peer, direct(record))
         } else {
-            toRegistry(.deposit(to: record.peer, seq: record.seq, body: record.body))
+            toRegistry(deposit(record))
         }
     }
 
-    /// Retransmits everything the friend has not confirmed: directly if they look online,
-    /// else to the mailbox unless the registry already holds it.
-    mutating func flush(_ friend: String) {
-        guard let s = session, let c = durable.conversations[friend] else { return }
-        if s.presence[friend]?.online == true {
-            for r in c.unacked { toPeer(friend, .chat(seq: r.seq, body: r.body)) }
+    /// Retransmits everything the contact has not confirmed: directly to a friend who looks
+    /// online, else to the mailbox unless the registry already holds it.
+    mutating func flush(_ contact: String) {
+        guard let s = session, let c = durable.conversations[contact] else { return }
+        if durable.friends[contact] != nil, s.presence[contact]?.online == true {
+            for r in c.unacked { toPeer(contact, direct(r)) }
         } else {
-            depositUnacked(friend)
+            depositUnacked(contact)
         }
     }
 
-    mutating func depositUnacked(_ friend: String) {
-        guard let c = durable.conversations[friend] else { return }
-        let done = session?.deposited[friend] ?? []
+    mutating func depositUnacked(_ contact: String) {
+        guard let c = durable.conversations[contact] else { return }
+        let done = session?.deposited[contact] ?? []
         for r in c.unacked where !done.contains(r.seq) {
-            toRegistry(.deposit(to: friend, seq: r.seq, body: r.body))
+            toRegistry(deposit(r))
         }
     }
 
@@ -43,42 +55,56 @@ extension PeerMachine {
 
     /// A message from `sender`, directly or from the mailbox. Returns the highest seq now held.
     @discardableResult
-    mutating func accept(from sender: String, seq: UInt64, body: [UInt8]) -> UInt64 {
+    mutating func accept(from sender: String, seq: UInt64, body: [UInt8], group: String? = nil) -> UInt64 {
         let last = durable.conversations[sender]?.lastReceivedSeq ?? 0
         if seq <= last {
+            if !config.dedupe {
+                // Fault injection (`PeerConfig.dedupe` off): keep the copy, as a broken
+                // receiver would. It goes in as the next record, the only place one fits.
+                store(from: sender, seq: last + 1, HistoryItem(group: group, body: body))
+                return last
+            }
             event(.duplicate(from: sender, seq: seq))
             return last
         }
         if seq > last + 1 {
-            session?.heldBack[sender, default: [:]][seq] = body
+            session?.heldBack[sender, default: [:]][seq] = HistoryItem(group: group, body: body)
             event(.heldBack(from: sender, seq: seq, expecting: last + 1))
             return last
         }
-        store(from: sender, seq: seq, body: body)
+        store(from: sender, seq: seq, HistoryItem(group: group, body: body))
         var next = seq + 1
         while let held = session?.heldBack[sender]?.removeValue(forKey: next) {
-            store(from: sender, seq: next, body: held)
+            store(from: sender, seq: next, held)
             next += 1
         }
         return next - 1
     }
 
-    private mutating func store(from sender: String, seq: UInt64, body: [UInt8]) {
-        let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: body)
+    /// Stores the next message of a sender. A group message for a group we are not in (we
+    /// left, or it was destroyed, while it travelled) is kept as discarded: never shown, but
+    /// the sequence stays whole so what follows is not held back forever.
+    private mutating func store(from sender: String, seq: UInt64, _ item: HistoryItem) {
+        let discarded = item.group.map { durable.groups[$0] == nil } ?? false
+        let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group, discarded: discarded)
         persist(.store(record))
-        event(.delivered(from: sender, seq: seq, text: record.text))
-        toRegistry(.backup(BackupEntry(peer: sender, outgoing: false, seq: seq, body: body)))
+        if discarded {
+            event(.note("discarded \(sender)#\(seq) for group \(item.group!): not a member"))
+        } else {
+            event(.delivered(from: sender, seq: seq, text: record.text, group: item.group))
+        }
+        toRegistry(.backup(BackupEntry(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group)))
     }
 
     /// Mail from the registry: store in order per sender, then tell the registry what it may drop.
     mutating func acceptMail(_ items: [MailItem]) {
         var highest: [String: UInt64] = [:]
         for item in items.sorted(by: { ($0.from, $0.seq) < ($1.from, $1.seq) }) {
-            highest[item.from] = accept(from: item.from, seq: item.seq, body: item.body)
+            highest[item.from] = accept(from: item.from, seq: item.seq, body: item.body, group: item.group)
         }
         for (from, upTo) in highest.sorted(by: { $0.key < $1.key }) {
             toRegistry(.mailboxAck(from: from, upTo: upTo))
-            if session?.presence[from]?.online == true { toPeer(from, .chatAck(upTo: upTo)) }
+            if durable.friends[from] == nil || session?.presence[from]?.online == true { toPeer(from, .chatAck(upTo: upTo)) }
         }
     }
 }

@@ -5,11 +5,34 @@
 /// with heartbeats, which is how two sides of a healed partition find each other again.
 extension PeerMachine {
     mutating func fromPeer(_ sender: String, _ message: WireMessage) {
-        // Only friends talk to a logged-in peer; anything else is dropped (and noted).
-        guard session != nil, durable.friends[sender] != nil else {
-            event(.note("ignored \(message.kind.name) from \(sender): \(session == nil ? "not logged in" : "not a friend")"))
+        // Only friends and fellow group members talk to a logged-in peer; anything else is
+        // dropped (and noted). Presence is followed for friends only.
+        let friend = durable.friends[sender] != nil
+        guard session != nil, friend || durable.endpoint(of: sender) != nil else {
+            event(.note("ignored \(message.kind.name) from \(sender): \(session == nil ? "not logged in" : "not a contact")"))
             return
         }
+        switch message {
+        case .hello, .heartbeat, .bye, .history:
+            guard friend else { return event(.note("ignored \(message.kind.name) from \(sender): not a friend")) }
+            fromFriend(sender, message)
+        case let .chat(seq, body):
+            if friend { heard(sender, reason: "message") }
+            let upTo = accept(from: sender, seq: seq, body: body)
+            toPeer(sender, .chatAck(upTo: upTo))
+        case let .groupChat(seq, group, body):
+            if friend { heard(sender, reason: "message") }
+            let upTo = accept(from: sender, seq: seq, body: body, group: group)
+            toPeer(sender, .chatAck(upTo: upTo))
+        case let .chatAck(upTo):
+            if friend { heard(sender, reason: "ack") }
+            acknowledged(sender, upTo: upTo)
+        default:
+            event(.note("unexpected \(message.kind.name) from peer \(sender)"))
+        }
+    }
+
+    private mutating func fromFriend(_ sender: String, _ message: WireMessage) {
         switch message {
         case let .hello(ep, ack, sent, isReply):
             if durable.friends[sender] != ep { persist(.setFriend(name: sender, endpoint: ep)) }
@@ -25,19 +48,19 @@ extension PeerMachine {
                 // The sender lost part of its own history: give it back what we hold.
                 let lost = c.received.filter { $0.seq > sent }
                 if let first = lost.first?.seq, lost.last?.seq == first + UInt64(lost.count) - 1 {
-                    toPeer(sender, .history(first: first, bodies: lost.map(\.body)))
+                    toPeer(sender, .history(first: first, items: lost.map { HistoryItem(group: $0.group, body: $0.body) }))
                 }
             }
             if !isReply {
                 toPeer(sender, .hello(endpoint: endpoint, ack: c.lastReceivedSeq, sent: c.lastSentSeq, isReply: true))
             }
             flush(sender)
-        case let .history(first, bodies):
+        case let .history(first, items):
             let last = durable.conversations[sender]?.lastSentSeq ?? 0
             // Only a history that continues ours without a gap is taken.
             guard first >= 1, first <= last + 1 else { break }
-            for (i, body) in bodies.enumerated() where first + UInt64(i) > last {
-                persist(.store(ChatRecord(peer: sender, outgoing: true, seq: first + UInt64(i), body: body)))
+            for (i, item) in items.enumerated() where first + UInt64(i) > last {
+                persist(.store(ChatRecord(peer: sender, outgoing: true, seq: first + UInt64(i), body: item.body, group: item.group)))
             }
             if let top = durable.conversations[sender]?.lastSentSeq, top > last {
                 event(.note("\(sender) gave back our messages #\(last + 1)...#\(top)"))
@@ -51,15 +74,8 @@ extension PeerMachine {
                 session?.presence[sender]?.online = false
                 event(.presence(friend: sender, online: false, reason: "logged out"))
             }
-        case let .chat(seq, body):
-            heard(sender, reason: "message")
-            let upTo = accept(from: sender, seq: seq, body: body)
-            toPeer(sender, .chatAck(upTo: upTo))
-        case let .chatAck(upTo):
-            heard(sender, reason: "ack")
-            acknowledged(sender, upTo: upTo)
         default:
-            event(.note("unexpected \(message.kind.name) from peer \(sender)"))
+            break
         }
     }
 
@@ -92,7 +108,10 @@ extension PeerMachine {
             emit(.schedule(.heartbeat(epoch: epoch), at: now + config.heartbeatInterval))
         case let .retry(epoch):
             guard let s = session, s.epoch == epoch else { return }
-            for friend in durable.sortedFriends { flush(friend) }
+            for contact in durable.contacts(except: name) where !(durable.conversations[contact]?.unacked.isEmpty ?? true) {
+                event(.note("retrying unconfirmed messages to \(contact)"))
+                flush(contact)
+            }
             emit(.schedule(.retry(epoch: epoch), at: now + config.retryInterval))
         case let .registryPing(epoch):
             guard let s = session, s.epoch == epoch else { return }

@@ -11,8 +11,8 @@ extension PeerMachine {
             if !local {
                 guard session == nil else { return complete(p.command, CommandFailure("\(name) is already logged in")) }
                 persist(.setCredentials(hash: hasher.hash(password)))
-                restore(snapshot.backup)
                 adopt(snapshot)
+                restore(snapshot.backup)
                 startSession(password: password)
                 complete(p.command, nil)
             } else if session != nil {
@@ -40,6 +40,9 @@ extension PeerMachine {
         case let .mailbox(items):
             if session != nil { acceptMail(items) }
 
+        case .groupInvite, .groupUpdate, .groupRemoved:
+            groupNews(message)
+
         case let .pong(known):
             // A registry that restarted forgot who is online: announce ourselves again.
             if !known, let s = session, !pending.values.contains(where: { if case .login = $0.kind { true } else { false } }) {
@@ -64,7 +67,9 @@ extension PeerMachine {
             if durable.requests.contains(other) { persist(.removeRequest(other)) }
         case let .unfriend(other):
             unfriend(other)
-        case .addFriend, .login:
+        case let .leaveGroup(group):
+            if durable.groups[group] != nil { persist(.removeGroup(group)) }
+        case .addFriend, .login, .group:
             break
         }
         complete(p.command, nil)
@@ -81,6 +86,18 @@ extension PeerMachine {
             persist(.addRequest(r))
             event(.friendRequest(from: r))
         }
+        let groups = Set(snapshot.groups.map(\.name))
+        for g in durable.groups.keys.sorted() where !groups.contains(g) {
+            persist(.removeGroup(g))
+            event(.groupRemoved(group: g, reason: "gone while we were away"))
+        }
+        for g in snapshot.groups where durable.groups[g.name] != GroupView(g) { persist(.setGroup(g)) }
+        let invitations = Set(snapshot.invitations.map(\.group))
+        for g in durable.invitations.keys.sorted() where !invitations.contains(g) { persist(.removeInvitation(group: g)) }
+        for i in snapshot.invitations where durable.invitations[i.group] != i.owner {
+            persist(.addInvitation(i))
+            event(.groupInvitation(group: i.group, owner: i.owner))
+        }
     }
 
     /// Sends the registry the messages its backup lacks (those stored while it was down).
@@ -90,10 +107,10 @@ extension PeerMachine {
         for peer in durable.conversations.keys.sorted() {
             let c = durable.conversations[peer]!
             for r in c.sent where r.seq > mark[">\(peer)", default: 0] {
-                toRegistry(.backup(BackupEntry(peer: peer, outgoing: true, seq: r.seq, body: r.body)))
+                toRegistry(.backup(BackupEntry(peer: peer, outgoing: true, seq: r.seq, body: r.body, group: r.group)))
             }
             for r in c.received where r.seq > mark["<\(peer)", default: 0] {
-                toRegistry(.backup(BackupEntry(peer: peer, outgoing: false, seq: r.seq, body: r.body)))
+                toRegistry(.backup(BackupEntry(peer: peer, outgoing: false, seq: r.seq, body: r.body, group: r.group)))
             }
         }
     }
@@ -102,7 +119,8 @@ extension PeerMachine {
     private mutating func restore(_ backup: [BackupEntry]) {
         let sorted = backup.sorted { ($0.peer, $0.outgoing ? 1 : 0, $0.seq) < ($1.peer, $1.outgoing ? 1 : 0, $1.seq) }
         for b in sorted {
-            persist(.store(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body)))
+            let discarded = !b.outgoing && b.group.map { durable.groups[$0] == nil } ?? false
+            persist(.store(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body, group: b.group, discarded: discarded)))
         }
     }
 

@@ -69,7 +69,7 @@ public struct PeerMachine {
     }
     mutating func toRegistry(_ m: WireMessage) { out.append(.send(.registry, m)) }
     mutating func toPeer(_ name: String, _ m: WireMessage) {
-        guard let ep = durable.friends[name] else { return }
+        guard let ep = durable.endpoint(of: name) else { return }
         out.append(.send(.peer(name: name, endpoint: ep), m))
     }
 
@@ -92,6 +92,8 @@ struct PendingRequest {
         case addFriend(String)
         case answer(String, accept: Bool)
         case unfriend(String)
+        case group
+        case leaveGroup(String)
     }
     var command: CommandID?
     var kind: Kind

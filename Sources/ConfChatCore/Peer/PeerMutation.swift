@@ -12,4 +12,8 @@ public enum PeerMutation: Hashable, Sendable {
     /// The other side reported holding less than it once confirmed (its data was wiped):
     /// what it lost counts as unconfirmed again and is sent again.
     case resetAcked(peer: String, to: UInt64)
+    case setGroup(GroupInfo)
+    case removeGroup(String)
+    case addInvitation(GroupInvitation)
+    case removeInvitation(group: String)
 }

@@ -6,7 +6,7 @@ struct PeerSession {
     var password: String
     var presence: [String: FriendPresence] = [:]
     /// Messages that arrived ahead of a gap, by sender then seq, waiting for the gap to fill.
-    var heldBack: [String: [UInt64: [UInt8]]] = [:]
+    var heldBack: [String: [UInt64: HistoryItem]] = [:]
     /// Messages handed to the registry's mailbox and acknowledged by it, by recipient.
     var deposited: [String: Set<UInt64>] = [:]
 }

@@ -15,6 +15,18 @@ public struct RegistryDurableState: Hashable, Sendable {
     public var requests: [String: [String]] = [:]
     public var mailbox: [String: [MailItem]] = [:]
     public var backups: [String: [BackupEntry]] = [:]
+    public var groups: [String: Group] = [:]
+
+    /// A group in the directory: its owner, members in the order they joined, open invitations.
+    public struct Group: Hashable, Sendable {
+        public var owner: String
+        public var members: [String]
+        public var invited: Set<String> = []
+        public init(owner: String, members: [String]) {
+            self.owner = owner
+            self.members = members
+        }
+    }
     /// Index over `backups` so a repeated BACKUP is recognised without a scan.
     var backupKeys: Set<BackupKey> = []
 
@@ -50,6 +62,13 @@ public struct RegistryDurableState: Hashable, Sendable {
         case let .removeMail(to, from, upTo):
             mailbox[to]?.removeAll { $0.from == from && $0.seq <= upTo }
             if mailbox[to]?.isEmpty == true { mailbox[to] = nil }
+        case let .createGroup(name, owner): groups[name] = Group(owner: owner, members: [owner])
+        case let .addInvitation(group, member): groups[group]?.invited.insert(member)
+        case let .joinGroup(group, member):
+            groups[group]?.invited.remove(member)
+            if groups[group]?.members.contains(member) == false { groups[group]?.members.append(member) }
+        case let .leaveGroup(group, member): groups[group]?.members.removeAll { $0 == member }
+        case let .destroyGroup(name): groups[name] = nil
         case let .addBackup(user, e):
             if backupKeys.insert(BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: e.seq)).inserted {
                 backups[user, default: []].append(e)
@@ -66,6 +85,11 @@ public struct RegistryDurableState: Hashable, Sendable {
         }
         return top.map { BackupMark(peer: $0.key.peer, outgoing: $0.key.outgoing, seq: $0.value) }
             .sorted { ($0.peer, $0.outgoing ? 1 : 0) < ($1.peer, $1.outgoing ? 1 : 0) }
+    }
+
+    /// Whether `a` and `b` are both members of some group.
+    public func shareGroup(_ a: String, _ b: String) -> Bool {
+        groups.values.contains { $0.members.contains(a) && $0.members.contains(b) }
     }
 
     public func areFriends(_ a: String, _ b: String) -> Bool { friends[a]?.contains(b) ?? false }

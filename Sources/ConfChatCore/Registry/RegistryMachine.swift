@@ -64,7 +64,10 @@ public struct RegistryMachine {
                 requests: durable.requests[x] ?? [],
                 mailbox: durable.mailbox[x] ?? [],
                 backup: wantBackup ? durable.backups[x] ?? [] : [],
-                backupMarks: durable.backupMarks(x))
+                backupMarks: durable.backupMarks(x),
+                groups: durable.groups.keys.sorted().filter { durable.groups[$0]!.members.contains(x) }.map(groupInfo),
+                invitations: durable.groups.keys.sorted().filter { durable.groups[$0]!.invited.contains(x) }
+                    .map { GroupInvitation(group: $0, owner: durable.groups[$0]!.owner) })
             send(x, .loginReply(req: req, snapshot: snapshot))
 
         case .logout:
@@ -111,6 +114,19 @@ public struct RegistryMachine {
             // is cut between two peers who both still reach the registry.
             push(to, .mailbox([item]))
 
+        case let .groupDeposit(to, seq, group, body):
+            guard durable.areFriends(x, to) || durable.shareGroup(x, to) else {
+                return out.append(.note("refused GROUP-DEPOSIT from \(x) to \(to): no friendship or group in common"))
+            }
+            let item = MailItem(from: x, seq: seq, body: body, group: group)
+            persist(.addMail(to: to, item))
+            send(x, .depositAck(to: to, seq: seq))
+            push(to, .mailbox([item]))
+
+        case let .createGroup(req, _), let .invite(req, _, _), let .joinGroup(req, _), let .leaveGroup(req, _), let .destroyGroup(req, _):
+            guard durable.accounts[x] != nil else { return }
+            if let error = groupCommand(x, message) { send(x, .reply(req: req, error: error)) } else { send(x, .reply(req: req, error: nil)) }
+
         case let .mailboxAck(from, upTo):
             if durable.mailbox[x]?.contains(where: { $0.from == from && $0.seq <= upTo }) == true {
                 persist(.removeMail(to: x, from: from, upTo: upTo))
@@ -123,6 +139,55 @@ public struct RegistryMachine {
         default:
             out.append(.note("unexpected \(message.kind.name) from \(x)"))
         }
+    }
+
+    private func groupInfo(_ name: String) -> GroupInfo {
+        let g = durable.groups[name]!
+        return GroupInfo(name: name, owner: g.owner, members: g.members.sorted().map(info))
+    }
+
+    /// Carries out a group command; returns why it was refused, or nil. Every member hears of
+    /// every change (GROUP-UPDATE); offline members read the state from their login snapshot.
+    private mutating func groupCommand(_ x: String, _ message: WireMessage) -> String? {
+        switch message {
+        case let .createGroup(_, group):
+            guard PeerName.isValidUser(group) else { return "'\(group)' is not a valid group name" }
+            guard durable.groups[group] == nil else { return "the group name '\(group)' is taken" }
+            persist(.createGroup(name: group, owner: x))
+            send(x, .groupUpdate(groupInfo(group)))
+        case let .invite(_, group, member):
+            guard let g = durable.groups[group] else { return "no group '\(group)'" }
+            guard g.owner == x else { return "only the owner of \(group), \(g.owner), can invite" }
+            guard durable.accounts[member] != nil else { return "no such user '\(member)'" }
+            guard !g.members.contains(member) else { return "\(member) is already a member of \(group)" }
+            guard durable.areFriends(x, member) else { return "\(member) is not a friend of \(x)" }
+            persist(.addInvitation(group: group, member: member))
+            push(member, .groupInvite(group: group, owner: x))
+        case let .joinGroup(_, group):
+            guard let g = durable.groups[group] else { return "no group '\(group)'" }
+            guard g.invited.contains(x) else { return "\(x) has no invitation to \(group)" }
+            persist(.joinGroup(group: group, member: x))
+            let info = groupInfo(group)
+            for m in info.members.map(\.name) where m != x { push(m, .groupUpdate(info)) }
+            send(x, .groupUpdate(info))
+        case let .leaveGroup(_, group):
+            guard let g = durable.groups[group], g.members.contains(x) else { return "\(x) is not a member of \(group)" }
+            guard g.owner != x else { return "the owner cannot leave \(group); destroy it instead" }
+            persist(.leaveGroup(group: group, member: x))
+            let info = groupInfo(group)
+            for m in info.members.map(\.name) { push(m, .groupUpdate(info)) }
+            send(x, .groupRemoved(group: group, reason: "\(x) left"))
+        case let .destroyGroup(_, group):
+            guard let g = durable.groups[group] else { return "no group '\(group)'" }
+            guard g.owner == x else { return "only the owner of \(group), \(g.owner), can destroy it" }
+            persist(.destroyGroup(group))
+            for m in g.members.sorted() where m != x { push(m, .groupRemoved(group: group, reason: "\(x) destroyed it")) }
+            for m in g.invited.sorted() { push(m, .groupRemoved(group: group, reason: "\(x) destroyed it")) }
+            send(x, .groupRemoved(group: group, reason: "destroyed"))
+        default:
+            preconditionFailure("not a group command")
+        }
+        return nil
     }
 
     private func refuseRequest(from x: String, to: String) -> String? {

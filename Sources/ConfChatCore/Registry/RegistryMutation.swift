@@ -9,4 +9,9 @@ public enum RegistryMutation: Hashable, Sendable {
     case addMail(to: String, MailItem)
     case removeMail(to: String, from: String, upTo: UInt64)
     case addBackup(user: String, BackupEntry)
+    case createGroup(name: String, owner: String)
+    case addInvitation(group: String, member: String)
+    case joinGroup(group: String, member: String)
+    case leaveGroup(group: String, member: String)
+    case destroyGroup(String)
 }

@@ -40,6 +40,20 @@ public enum WireCodec {
             writeBackup(entry, &w)
         case .ping, .heartbeat, .bye:
             break
+        case let .createGroup(req, group), let .joinGroup(req, group), let .leaveGroup(req, group), let .destroyGroup(req, group):
+            w.u32(req); w.shortString(group)
+        case let .invite(req, group, member):
+            w.u32(req); w.shortString(group); w.shortString(member)
+        case let .groupDeposit(to, seq, group, body):
+            w.shortString(to); w.u64(seq); w.shortString(group); w.longBytes(body)
+        case let .groupInvite(group, owner):
+            w.shortString(group); w.shortString(owner)
+        case let .groupUpdate(info):
+            writeGroup(info, &w)
+        case let .groupRemoved(group, reason):
+            w.shortString(group); w.longString(reason)
+        case let .groupChat(seq, group, body):
+            w.u64(seq); w.shortString(group); w.longBytes(body)
         case let .reply(req, error):
             w.u32(req)
             if let error { w.bool(true); w.longString(error) } else { w.bool(false) }
@@ -55,6 +69,10 @@ public enum WireCodec {
             for b in snapshot.backup { writeBackup(b, &w) }
             w.count(snapshot.backupMarks.count)
             for m in snapshot.backupMarks { w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
+            w.count(snapshot.groups.count)
+            for g in snapshot.groups { writeGroup(g, &w) }
+            w.count(snapshot.invitations.count)
+            for i in snapshot.invitations { w.shortString(i.group); w.shortString(i.owner) }
         case let .friendRequestNotice(from):
             w.shortString(from)
         case let .friendAdded(info):
@@ -74,10 +92,10 @@ public enum WireCodec {
             w.u64(seq); w.longBytes(body)
         case let .chatAck(upTo):
             w.u64(upTo)
-        case let .history(first, bodies):
+        case let .history(first, items):
             w.u64(first)
-            w.count(bodies.count)
-            for b in bodies { w.longBytes(b) }
+            w.count(items.count)
+            for i in items { w.shortString(i.group ?? ""); w.longBytes(i.body) }
         }
         return w.bytes
     }
@@ -117,6 +135,28 @@ public enum WireCodec {
             message = .backup(try readBackup(&r))
         case .ping:
             message = .ping
+        case .createGroup:
+            message = .createGroup(req: try r.u32(), group: try r.shortString("group"))
+        case .invite:
+            message = .invite(req: try r.u32(), group: try r.shortString("group"), member: try r.shortString("member"))
+        case .joinGroup:
+            message = .joinGroup(req: try r.u32(), group: try r.shortString("group"))
+        case .leaveGroup:
+            message = .leaveGroup(req: try r.u32(), group: try r.shortString("group"))
+        case .destroyGroup:
+            message = .destroyGroup(req: try r.u32(), group: try r.shortString("group"))
+        case .groupDeposit:
+            message = .groupDeposit(
+                to: try r.shortString("to"), seq: try r.u64(), group: try r.shortString("group"),
+                body: try r.longBytes("body", limit: maxBodySize))
+        case .groupInvite:
+            message = .groupInvite(group: try r.shortString("group"), owner: try r.shortString("owner"))
+        case .groupUpdate:
+            message = .groupUpdate(try readGroup(&r))
+        case .groupRemoved:
+            message = .groupRemoved(group: try r.shortString("group"), reason: try r.longString("reason", limit: 4096))
+        case .groupChat:
+            message = .groupChat(seq: try r.u64(), group: try r.shortString("group"), body: try r.longBytes("body", limit: maxBodySize))
         case .reply:
             let req = try r.u32()
             let hasError = try r.bool("hasError")
@@ -126,10 +166,14 @@ public enum WireCodec {
             var snapshot = LoginSnapshot()
             for _ in 0..<(try r.count(minElementSize: 3)) { snapshot.friends.append(try readFriend(&r)) }
             for _ in 0..<(try r.count(minElementSize: 1)) { snapshot.requests.append(try r.shortString("request")) }
-            for _ in 0..<(try r.count(minElementSize: 13)) { snapshot.mailbox.append(try readMail(&r)) }
-            for _ in 0..<(try r.count(minElementSize: 14)) { snapshot.backup.append(try readBackup(&r)) }
+            for _ in 0..<(try r.count(minElementSize: 14)) { snapshot.mailbox.append(try readMail(&r)) }
+            for _ in 0..<(try r.count(minElementSize: 15)) { snapshot.backup.append(try readBackup(&r)) }
             for _ in 0..<(try r.count(minElementSize: 10)) {
                 snapshot.backupMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64()))
+            }
+            for _ in 0..<(try r.count(minElementSize: 4)) { snapshot.groups.append(try readGroup(&r)) }
+            for _ in 0..<(try r.count(minElementSize: 2)) {
+                snapshot.invitations.append(GroupInvitation(group: try r.shortString("group"), owner: try r.shortString("owner")))
             }
             message = .loginReply(req: req, snapshot: snapshot)
         case .friendRequestNotice:
@@ -142,7 +186,7 @@ public enum WireCodec {
             message = .depositAck(to: try r.shortString("to"), seq: try r.u64())
         case .mailbox:
             var items: [MailItem] = []
-            for _ in 0..<(try r.count(minElementSize: 13)) { items.append(try readMail(&r)) }
+            for _ in 0..<(try r.count(minElementSize: 14)) { items.append(try readMail(&r)) }
             message = .mailbox(items)
         case .pong:
             message = .pong(known: try r.bool("known"))
@@ -158,9 +202,12 @@ public enum WireCodec {
             message = .chatAck(upTo: try r.u64())
         case .history:
             let first = try r.u64()
-            var bodies: [[UInt8]] = []
-            for _ in 0..<(try r.count(minElementSize: 4)) { bodies.append(try r.longBytes("body", limit: maxBodySize)) }
-            message = .history(first: first, bodies: bodies)
+            var items: [HistoryItem] = []
+            for _ in 0..<(try r.count(minElementSize: 5)) {
+                let group = try r.shortString("group")
+                items.append(HistoryItem(group: group.isEmpty ? nil : group, body: try r.longBytes("body", limit: maxBodySize)))
+            }
+            message = .history(first: first, items: items)
         }
         guard r.remaining == 0 else { throw .trailingBytes(r.remaining) }
         return message
@@ -174,21 +221,38 @@ public enum WireCodec {
         FriendInfo(name: try r.shortString("name"), endpoint: try r.shortString("endpoint"), online: try r.bool("online"))
     }
 
+    // An optional group travels as a short string, empty for none (group names are never empty).
+
     private static func writeMail(_ m: MailItem, _ w: inout ByteWriter) {
-        w.shortString(m.from); w.u64(m.seq); w.longBytes(m.body)
+        w.shortString(m.from); w.u64(m.seq); w.shortString(m.group ?? ""); w.longBytes(m.body)
     }
 
     private static func readMail(_ r: inout ByteReader) throws(WireError) -> MailItem {
-        MailItem(from: try r.shortString("from"), seq: try r.u64(), body: try r.longBytes("body", limit: maxBodySize))
+        let from = try r.shortString("from"), seq = try r.u64(), group = try r.shortString("group")
+        return MailItem(from: from, seq: seq, body: try r.longBytes("body", limit: maxBodySize), group: group.isEmpty ? nil : group)
     }
 
     private static func writeBackup(_ b: BackupEntry, _ w: inout ByteWriter) {
-        w.shortString(b.peer); w.bool(b.outgoing); w.u64(b.seq); w.longBytes(b.body)
+        w.shortString(b.peer); w.bool(b.outgoing); w.u64(b.seq); w.shortString(b.group ?? ""); w.longBytes(b.body)
     }
 
     private static func readBackup(_ r: inout ByteReader) throws(WireError) -> BackupEntry {
-        BackupEntry(
-            peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64(),
-            body: try r.longBytes("body", limit: maxBodySize))
+        let peer = try r.shortString("peer"), outgoing = try r.bool("outgoing"), seq = try r.u64()
+        let group = try r.shortString("group")
+        return BackupEntry(peer: peer, outgoing: outgoing, seq: seq, body: try r.longBytes("body", limit: maxBodySize),
+                           group: group.isEmpty ? nil : group)
+    }
+
+    private static func writeGroup(_ g: GroupInfo, _ w: inout ByteWriter) {
+        w.shortString(g.name); w.shortString(g.owner)
+        w.count(g.members.count)
+        for m in g.members { writeFriend(m, &w) }
+    }
+
+    private static func readGroup(_ r: inout ByteReader) throws(WireError) -> GroupInfo {
+        let name = try r.shortString("group"), owner = try r.shortString("owner")
+        var members: [FriendInfo] = []
+        for _ in 0..<(try r.count(minElementSize: 3)) { members.append(try readFriend(&r)) }
+        return GroupInfo(name: name, owner: owner, members: members)
     }
 }

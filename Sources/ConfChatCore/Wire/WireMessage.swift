@@ -15,6 +15,13 @@ public enum WireMessage: Hashable, Sendable {
     case mailboxAck(from: String, upTo: UInt64)
     case backup(BackupEntry)
     case ping
+    case createGroup(req: UInt32, group: String)
+    case invite(req: UInt32, group: String, member: String)
+    case joinGroup(req: UInt32, group: String)
+    case leaveGroup(req: UInt32, group: String)
+    case destroyGroup(req: UInt32, group: String)
+    /// A DEPOSIT of a group message.
+    case groupDeposit(to: String, seq: UInt64, group: String, body: [UInt8])
 
     // registry -> peer
     case reply(req: UInt32, error: String?)
@@ -25,6 +32,10 @@ public enum WireMessage: Hashable, Sendable {
     case depositAck(to: String, seq: UInt64)
     case mailbox([MailItem])
     case pong(known: Bool)
+    case groupInvite(group: String, owner: String)
+    /// The group's owner and members as they are now, sent to every member on each change.
+    case groupUpdate(GroupInfo)
+    case groupRemoved(group: String, reason: String)
 
     // peer <-> peer
     /// `ack`: highest seq held from the receiver; `sent`: highest seq sent to the receiver.
@@ -34,9 +45,11 @@ public enum WireMessage: Hashable, Sendable {
     case bye
     case chat(seq: UInt64, body: [UInt8])
     case chatAck(upTo: UInt64)
+    /// A group message: shares the pair's sequence with CHAT.
+    case groupChat(seq: UInt64, group: String, body: [UInt8])
     /// Messages the receiver sent to us, seq `first`, `first + 1`, ...: returned to a peer whose
     /// own copy was lost (wiped), so its sent history and its sequence numbers come back.
-    case history(first: UInt64, bodies: [[UInt8]])
+    case history(first: UInt64, items: [HistoryItem])
 }
 
 /// A friend as the registry describes it: where to reach them and whether they are logged in.
@@ -56,10 +69,45 @@ public struct MailItem: Hashable, Sendable {
     public var from: String
     public var seq: UInt64
     public var body: [UInt8]
-    public init(from: String, seq: UInt64, body: [UInt8]) {
+    public var group: String?
+    public init(from: String, seq: UInt64, body: [UInt8], group: String? = nil) {
         self.from = from
         self.seq = seq
         self.body = body
+        self.group = group
+    }
+}
+
+/// One message of a HISTORY: its group (nil for one-to-one) and body.
+public struct HistoryItem: Hashable, Sendable {
+    public var group: String?
+    public var body: [UInt8]
+    public init(group: String?, body: [UInt8]) {
+        self.group = group
+        self.body = body
+    }
+}
+
+/// A group as the registry describes it.
+public struct GroupInfo: Hashable, Sendable {
+    public var name: String
+    public var owner: String
+    /// Members with their last known endpoints, sorted by name; the owner is one of them.
+    public var members: [FriendInfo]
+    public init(name: String, owner: String, members: [FriendInfo]) {
+        self.name = name
+        self.owner = owner
+        self.members = members
+    }
+}
+
+/// An invitation waiting for `join`.
+public struct GroupInvitation: Hashable, Sendable {
+    public var group: String
+    public var owner: String
+    public init(group: String, owner: String) {
+        self.group = group
+        self.owner = owner
     }
 }
 
@@ -69,11 +117,13 @@ public struct BackupEntry: Hashable, Sendable {
     public var outgoing: Bool
     public var seq: UInt64
     public var body: [UInt8]
-    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8]) {
+    public var group: String?
+    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8], group: String? = nil) {
         self.peer = peer
         self.outgoing = outgoing
         self.seq = seq
         self.body = body
+        self.group = group
     }
 }
 
@@ -86,8 +136,12 @@ public struct LoginSnapshot: Hashable, Sendable {
     /// The highest seq the registry's backup holds for each conversation of this user, so the
     /// peer can send what the backup missed while the registry was down.
     public var backupMarks: [BackupMark]
+    public var groups: [GroupInfo]
+    public var invitations: [GroupInvitation]
     public init(friends: [FriendInfo] = [], requests: [String] = [], mailbox: [MailItem] = [], backup: [BackupEntry] = [],
-                backupMarks: [BackupMark] = []) {
+                backupMarks: [BackupMark] = [], groups: [GroupInfo] = [], invitations: [GroupInvitation] = []) {
+        self.groups = groups
+        self.invitations = invitations
         self.friends = friends
         self.requests = requests
         self.mailbox = mailbox

@@ -26,8 +26,12 @@ extension ScenarioRunner {
         case let .session(p, loggedIn):
             let got = try sim.isLoggedIn(p)
             return (got == loggedIn, "\(p) is \(got ? "logged in" : "logged out")")
-        case .group, .members:
-            return (false, "group chats are not supported yet")
+        case let .group(p, g, from, expected):
+            let got = try sim.received(p, from: from, group: g)
+            return (got == expected, "\(p) holds from \(from) in \(g): \(texts(got))")
+        case let .members(p, g, names):
+            let got = try sim.members(p, group: g)
+            return (Set(got) == Set(names), "\(p) sees as members of \(g): \(list(got))")
         }
     }
 

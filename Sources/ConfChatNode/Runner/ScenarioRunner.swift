@@ -126,8 +126,12 @@ public final class ScenarioRunner {
         case .heal: return try guarded { sim.heal() }
         case .registryCrash: return try guarded { try sim.crashRegistry() }
         case .registryRestart: return try guarded { try sim.restartRegistry() }
-        case .createGroup, .invite, .join, .leaveGroup, .destroyGroup, .sendGroup:
-            return CommandFailure("group chats are not supported yet")
+        case let .createGroup(p, g): return try sim.command(p, .createGroup(g))
+        case let .invite(p, g, o): return try sim.command(p, .invite(group: g, member: o))
+        case let .join(p, g): return try sim.command(p, .join(g))
+        case let .leaveGroup(p, g): return try sim.command(p, .leaveGroup(g))
+        case let .destroyGroup(p, g): return try sim.command(p, .destroyGroup(g))
+        case let .sendGroup(p, g, text): return try sim.command(p, .sendGroup(group: g, text: text))
         }
     }
 

@@ -14,6 +14,9 @@ public struct SimOptions: Sendable {
     public var presenceTimeout: Int64
     public var storage: Storage
     public var hashCost: Argon2Hasher.Cost
+    /// Fault injection for testing checkers (`confchat chaos --break-dedupe`): false makes
+    /// every peer store duplicate messages instead of dropping them (`PeerConfig.dedupe`).
+    public var dedupe = true
 
     public init(transport: TransportKind = .inproc, seed: UInt64 = 1, presenceTimeout: Int64 = 5000,
                 storage: Storage = .memory, hashCost: Argon2Hasher.Cost = .fast) {

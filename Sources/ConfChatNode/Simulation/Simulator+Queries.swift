@@ -9,6 +9,9 @@ extension Simulator {
         return try p.store.load()
     }
 
+    /// Whether the peer is running (not crashed).
+    public func isUp(_ name: String) -> Bool { peers[name]?.isUp ?? false }
+
     public func isLoggedIn(_ name: String) throws -> Bool { try peer(name).machine?.isLoggedIn ?? false }
 
     /// `name`'s view of `friend`: nil when `friend` is not a friend.
@@ -18,11 +21,23 @@ extension Simulator {
         return try p.store.load().friends[friend] == nil ? nil : false
     }
 
+    /// One-to-one messages `name` holds from `other`, in order.
     public func received(_ name: String, from other: String) throws -> [String] {
-        try durableState(name).conversations[other]?.received.map(\.text) ?? []
+        try durableState(name).conversations[other]?.received.filter { $0.group == nil }.map(\.text) ?? []
     }
 
+    /// One-to-one messages `name` holds as sent to `other`, in order.
     public func sent(_ name: String, to other: String) throws -> [String] {
-        try durableState(name).conversations[other]?.sent.map(\.text) ?? []
+        try durableState(name).conversations[other]?.sent.filter { $0.group == nil }.map(\.text) ?? []
+    }
+
+    /// Messages `name` holds from `other` in `group`, in order (discarded ones are not shown).
+    public func received(_ name: String, from other: String, group: String) throws -> [String] {
+        try durableState(name).conversations[other]?.received.filter { $0.group == group && !$0.discarded }.map(\.text) ?? []
+    }
+
+    /// `name`'s view of the members of `group`: empty if it knows no such group.
+    public func members(_ name: String, group: String) throws -> [String] {
+        try durableState(name).groups[group]?.members.keys.sorted() ?? []
     }
 }

@@ -25,7 +25,8 @@ public final class Simulator {
     /// A crash armed for the middle of a node's next input (see `FaultPlan`).
     public var faultPlan: FaultPlan?
     let hasher: Argon2Hasher
-    let config: PeerConfig
+    /// The peers' timing and switches; `dedupe` may change before peers boot (Simulator+FaultInjection).
+    var config: PeerConfig
 
     nonisolated(unsafe) static var sharedContext: ZMQContext?
     private static let contextLock = NSLock()
@@ -44,7 +45,9 @@ public final class Simulator {
         self.options = options
         self.trace = trace
         self.hasher = Argon2Hasher(cost: options.hashCost, seed: options.seed)
-        self.config = PeerConfig(presenceTimeout: options.presenceTimeout)
+        var config = PeerConfig(presenceTimeout: options.presenceTimeout)
+        config.dedupe = options.dedupe
+        self.config = config
         network = SimNetwork(context: try Self.context(), transport: try SimTransport(kind: options.transport))
         registryStore = try Self.makeRegistryStore(options.storage)
         try startRegistry()
@@ -167,7 +170,10 @@ public final class Simulator {
 
     func report(_ e: PeerEvent, at name: String) {
         switch e {
-        case let .delivered(from, seq, text): emit(.deliver(peer: name, from: from, seq: seq, text: text))
+        case let .delivered(from, seq, text, group): emit(.deliver(peer: name, from: from, seq: seq, text: text, group: group))
+        case let .groupInvitation(group, owner): emit(.note(node: name, text: "invited to \(group) by \(owner)"))
+        case let .groupChanged(group, members): emit(.note(node: name, text: "\(group) members: \(members.joined(separator: " "))"))
+        case let .groupRemoved(group, reason): emit(.note(node: name, text: "no longer in \(group): \(reason)"))
         case let .presence(friend, online, reason): emit(.presence(peer: name, friend: friend, online: online, reason: reason))
         case let .friendRequest(from): emit(.note(node: name, text: "friend request from \(from)"))
         case let .friendAdded(other): emit(.note(node: name, text: "now friends with \(other)"))

@@ -29,8 +29,15 @@ public final class SQLitePeerStore: PeerStore {
                     direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
                     seq INTEGER NOT NULL,                  -- per sender -> recipient, from 1
                     text TEXT NOT NULL,
+                    grp TEXT,                              -- the group, NULL for one-to-one
+                    discarded INTEGER NOT NULL DEFAULT 0,  -- arrived for a group we had left
                     PRIMARY KEY (peer, direction, seq)
                 );
+                CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, owner TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS group_members (
+                    grp TEXT NOT NULL, name TEXT NOT NULL, endpoint TEXT NOT NULL, PRIMARY KEY (grp, name)
+                );
+                CREATE TABLE IF NOT EXISTS group_invitations (grp TEXT PRIMARY KEY, owner TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS acks (peer TEXT PRIMARY KEY, acked INTEGER NOT NULL);
                 """)
         }
@@ -44,10 +51,22 @@ public final class SQLitePeerStore: PeerStore {
                 s.friends[row["name"]] = row["endpoint"]
             }
             s.requests = Set(try String.fetchAll(db, sql: "SELECT from_user FROM friend_requests"))
-            for row in try Row.fetchAll(db, sql: "SELECT peer, direction, seq, text FROM messages ORDER BY peer, direction, seq") {
+            for row in try Row.fetchAll(db, sql: "SELECT peer, direction, seq, text, grp, discarded FROM messages ORDER BY peer, direction, seq") {
                 let text: String = row["text"]
                 let seq: Int64 = row["seq"]
-                s.apply(.store(ChatRecord(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq), body: Array(text.utf8))))
+                s.apply(.store(ChatRecord(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq), body: Array(text.utf8),
+                                          group: row["grp"], discarded: row["discarded"])))
+            }
+            var groups: [String: GroupInfo] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, owner FROM groups") {
+                groups[row["name"]] = GroupInfo(name: row["name"], owner: row["owner"], members: [])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT grp, name, endpoint FROM group_members ORDER BY grp, name") {
+                groups[row["grp"]]?.members.append(FriendInfo(name: row["name"], endpoint: row["endpoint"], online: false))
+            }
+            for g in groups.values { s.apply(.setGroup(g)) }
+            for row in try Row.fetchAll(db, sql: "SELECT grp, owner FROM group_invitations") {
+                s.apply(.addInvitation(GroupInvitation(group: row["grp"], owner: row["owner"])))
             }
             for row in try Row.fetchAll(db, sql: "SELECT peer, acked FROM acks") {
                 let acked: Int64 = row["acked"]
@@ -73,8 +92,22 @@ public final class SQLitePeerStore: PeerStore {
                 case let .removeRequest(name):
                     try db.cachedStatement(sql: "DELETE FROM friend_requests WHERE from_user = ?").execute(arguments: [name])
                 case let .store(r):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO messages (peer, direction, seq, text) VALUES (?, ?, ?, ?)")
-                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text])
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO messages (peer, direction, seq, text, grp, discarded) VALUES (?, ?, ?, ?, ?, ?)")
+                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded])
+                case let .setGroup(info):
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO groups (name, owner) VALUES (?, ?)").execute(arguments: [info.name, info.owner])
+                    try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ?").execute(arguments: [info.name])
+                    for m in info.members {
+                        try db.cachedStatement(sql: "INSERT INTO group_members (grp, name, endpoint) VALUES (?, ?, ?)")
+                            .execute(arguments: [info.name, m.name, m.endpoint])
+                    }
+                case let .removeGroup(name):
+                    try db.cachedStatement(sql: "DELETE FROM groups WHERE name = ?").execute(arguments: [name])
+                    try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ?").execute(arguments: [name])
+                case let .addInvitation(inv):
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO group_invitations (grp, owner) VALUES (?, ?)").execute(arguments: [inv.group, inv.owner])
+                case let .removeInvitation(group):
+                    try db.cachedStatement(sql: "DELETE FROM group_invitations WHERE grp = ?").execute(arguments: [group])
                 case let .resetAcked(peer, to):
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO acks (peer, acked) VALUES (?, ?)").execute(arguments: [peer, Int64(to)])
                 case let .markAcked(peer, upTo):

@@ -28,12 +28,19 @@ public final class SQLiteRegistryStore: RegistryStore {
                 );
                 CREATE TABLE IF NOT EXISTS mailbox (
                     to_user TEXT NOT NULL, from_user TEXT NOT NULL, seq INTEGER NOT NULL,
+                    grp TEXT,                             -- the group, NULL for one-to-one
                     body BLOB NOT NULL, PRIMARY KEY (to_user, from_user, seq)
                 );
+                CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, owner TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS group_members (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, -- keeps the order members joined in
+                    grp TEXT NOT NULL, member TEXT NOT NULL, UNIQUE (grp, member)
+                );
+                CREATE TABLE IF NOT EXISTS group_invitations (grp TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY (grp, member));
                 CREATE TABLE IF NOT EXISTS backups (
                     user TEXT NOT NULL, peer TEXT NOT NULL,
                     direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
-                    seq INTEGER NOT NULL, body BLOB NOT NULL,
+                    seq INTEGER NOT NULL, grp TEXT, body BLOB NOT NULL,
                     PRIMARY KEY (user, peer, direction, seq)
                 );
                 """)
@@ -50,15 +57,23 @@ public final class SQLiteRegistryStore: RegistryStore {
             for row in try Row.fetchAll(db, sql: "SELECT from_user, to_user FROM friend_requests ORDER BY id") {
                 s.apply(.addRequest(from: row["from_user"], to: row["to_user"]))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT to_user, from_user, seq, body FROM mailbox ORDER BY rowid") {
+            for row in try Row.fetchAll(db, sql: "SELECT to_user, from_user, seq, grp, body FROM mailbox ORDER BY rowid") {
                 let seq: Int64 = row["seq"]
                 let body: Data = row["body"]
-                s.apply(.addMail(to: row["to_user"], MailItem(from: row["from_user"], seq: UInt64(seq), body: Array(body))))
+                s.apply(.addMail(to: row["to_user"], MailItem(from: row["from_user"], seq: UInt64(seq), body: Array(body), group: row["grp"])))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT user, peer, direction, seq, body FROM backups ORDER BY rowid") {
+            for row in try Row.fetchAll(db, sql: "SELECT user, peer, direction, seq, grp, body FROM backups ORDER BY rowid") {
                 let seq: Int64 = row["seq"]
                 let body: Data = row["body"]
-                s.apply(.addBackup(user: row["user"], BackupEntry(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq), body: Array(body))))
+                s.apply(.addBackup(user: row["user"], BackupEntry(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq),
+                                                                  body: Array(body), group: row["grp"])))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT name, owner FROM groups") { s.apply(.createGroup(name: row["name"], owner: row["owner"])) }
+            for row in try Row.fetchAll(db, sql: "SELECT grp, member FROM group_members ORDER BY id") {
+                s.apply(.joinGroup(group: row["grp"], member: row["member"]))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT grp, member FROM group_invitations") {
+                s.apply(.addInvitation(group: row["grp"], member: row["member"]))
             }
             return s
         }
@@ -83,14 +98,28 @@ public final class SQLiteRegistryStore: RegistryStore {
                 case let .removeFriendship(x, y):
                     try db.cachedStatement(sql: "DELETE FROM friendships WHERE a = ? AND b = ?").execute(arguments: [min(x, y), max(x, y)])
                 case let .addMail(to, item):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO mailbox (to_user, from_user, seq, body) VALUES (?, ?, ?, ?)")
-                        .execute(arguments: [to, item.from, Int64(item.seq), Data(item.body)])
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO mailbox (to_user, from_user, seq, grp, body) VALUES (?, ?, ?, ?, ?)")
+                        .execute(arguments: [to, item.from, Int64(item.seq), item.group, Data(item.body)])
                 case let .removeMail(to, from, upTo):
                     try db.cachedStatement(sql: "DELETE FROM mailbox WHERE to_user = ? AND from_user = ? AND seq <= ?")
                         .execute(arguments: [to, from, Int64(upTo)])
                 case let .addBackup(user, e):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO backups (user, peer, direction, seq, body) VALUES (?, ?, ?, ?, ?)")
-                        .execute(arguments: [user, e.peer, e.outgoing ? "out" : "in", Int64(e.seq), Data(e.body)])
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO backups (user, peer, direction, seq, grp, body) VALUES (?, ?, ?, ?, ?, ?)")
+                        .execute(arguments: [user, e.peer, e.outgoing ? "out" : "in", Int64(e.seq), e.group, Data(e.body)])
+                case let .createGroup(name, owner):
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO groups (name, owner) VALUES (?, ?)").execute(arguments: [name, owner])
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO group_members (grp, member) VALUES (?, ?)").execute(arguments: [name, owner])
+                case let .addInvitation(group, member):
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO group_invitations (grp, member) VALUES (?, ?)").execute(arguments: [group, member])
+                case let .joinGroup(group, member):
+                    try db.cachedStatement(sql: "DELETE FROM group_invitations WHERE grp = ? AND member = ?").execute(arguments: [group, member])
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO group_members (grp, member) VALUES (?, ?)").execute(arguments: [group, member])
+                case let .leaveGroup(group, member):
+                    try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ? AND member = ?").execute(arguments: [group, member])
+                case let .destroyGroup(name):
+                    try db.cachedStatement(sql: "DELETE FROM groups WHERE name = ?").execute(arguments: [name])
+                    try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ?").execute(arguments: [name])
+                    try db.cachedStatement(sql: "DELETE FROM group_invitations WHERE grp = ?").execute(arguments: [name])
                 }
             }
         }

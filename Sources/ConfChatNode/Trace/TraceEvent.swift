@@ -9,7 +9,7 @@ public struct TraceEvent: Sendable, Hashable {
         case drop(from: String, to: String, kind: String, reason: String)
         /// A frame that failed to decode; the node logged and ignored it.
         case reject(at: String, from: String, reason: String)
-        case deliver(peer: String, from: String, seq: UInt64, text: String)
+        case deliver(peer: String, from: String, seq: UInt64, text: String, group: String? = nil)
         case presence(peer: String, friend: String, online: Bool, reason: String)
         case fault(String)
         case note(node: String, text: String)

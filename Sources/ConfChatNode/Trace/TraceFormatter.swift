@@ -18,8 +18,9 @@ public enum TraceFormatter {
             return "\(t)  \(pad(from, 9)) -x \(pad(to, 9))  \(paint(pad(kind, 22), "31", color))dropped: \(reason)"
         case let .reject(at, from, reason):
             return "\(t)  \(pad(from, 9)) -> \(pad(at, 9))  \(paint(pad("REJECTED", 22), "31", color))\(reason)"
-        case let .deliver(peer, from, seq, text):
-            return "\(t)  \(pad(peer, 9)) <= \(pad(from, 9))  \(paint(pad("delivered", 22), "32", color))seq=\(seq) \(quote(text))"
+        case let .deliver(peer, from, seq, text, group):
+            let label = group.map { "delivered #\($0)" } ?? "delivered"
+            return "\(t)  \(pad(peer, 9)) <= \(pad(from, 9))  \(paint(pad(label, 22), "32", color))seq=\(seq) \(quote(text))"
         case let .presence(peer, friend, online, reason):
             let state = online ? "online" : "offline"
             return "\(t)  \(pad(peer, 9)) sees \(pad(friend, 7))  \(paint(pad(state, 22), online ? "32" : "33", color))(\(reason))"
@@ -41,8 +42,9 @@ public enum TraceFormatter {
         case let .send(from, to, kind, f): s("event", "send"); s("from", from); s("to", to); s("kind", kind); s("fields", f)
         case let .drop(from, to, kind, reason): s("event", "drop"); s("from", from); s("to", to); s("kind", kind); s("reason", reason)
         case let .reject(at, from, reason): s("event", "reject"); s("at", at); s("from", from); s("reason", reason)
-        case let .deliver(peer, from, seq, text):
+        case let .deliver(peer, from, seq, text, group):
             s("event", "deliver"); s("peer", peer); s("from", from); fields.append(("seq", String(seq))); s("text", text)
+            if let group { s("group", group) }
         case let .presence(peer, friend, online, reason):
             s("event", "presence"); s("peer", peer); s("friend", friend); fields.append(("online", String(online))); s("reason", reason)
         case let .fault(text): s("event", "fault"); s("text", text)
@@ -109,12 +111,19 @@ public enum TraceFormatter {
         case let .friendAdded(f): return "name=\(f.name) \(f.online ? "online" : "offline")"
         case let .friendRemoved(name): return "name=\(name)"
         case let .depositAck(to, seq): return "to=\(to) seq=\(seq)"
-        case let .mailbox(items): return items.map { "\($0.from)#\($0.seq)" }.joined(separator: " ")
+        case let .mailbox(items): return items.map { "\($0.from)#\($0.seq)" + ($0.group.map { "@\($0)" } ?? "") }.joined(separator: " ")
         case let .pong(known): return known ? "known" : "unknown"
         case let .hello(_, ack, sent, isReply): return "ack=\(ack) sent=\(sent)" + (isReply ? " reply" : "")
-        case let .history(first, bodies): return "seq=\(first)..\(first + UInt64(bodies.count) - 1)"
+        case let .history(first, items): return "seq=\(first)..\(first + UInt64(items.count) - 1)"
         case let .chat(seq, b): return "seq=\(seq) \(body(b))"
         case let .chatAck(upTo): return "upto=\(upTo)"
+        case let .createGroup(req, g), let .joinGroup(req, g), let .leaveGroup(req, g), let .destroyGroup(req, g): return "req=\(req) group=\(g)"
+        case let .invite(req, g, m): return "req=\(req) group=\(g) member=\(m)"
+        case let .groupDeposit(to, seq, g, b): return "to=\(to) seq=\(seq) group=\(g) \(body(b))"
+        case let .groupInvite(g, owner): return "group=\(g) owner=\(owner)"
+        case let .groupUpdate(info): return "group=\(info.name) members=\(info.members.map(\.name).joined(separator: ","))"
+        case let .groupRemoved(g, reason): return "group=\(g) (\(reason))"
+        case let .groupChat(seq, g, b): return "seq=\(seq) group=\(g) \(body(b))"
         }
     }
 }

@@ -1,0 +1,89 @@
+/// Group chats. The registry keeps the group directory (owner, members, invitations) and
+/// tells every member of each change; messages go from the sender to each member directly,
+/// on the same per-pair sequence as one-to-one messages, so offline, crashed or partitioned
+/// members get them later through the same retry and mailbox paths, exactly once, in order.
+extension PeerMachine {
+    mutating func runGroup(_ command: PeerCommand, id: CommandID) {
+        guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
+        switch command {
+        case let .createGroup(group):
+            guard PeerName.isValidUser(group) else { return complete(id, CommandFailure("'\(group)' is not a valid group name")) }
+            guard durable.groups[group] == nil else { return complete(id, CommandFailure("the group name '\(group)' is taken")) }
+            let req = request(.group, command: id)
+            toRegistry(.createGroup(req: req, group: group))
+
+        case let .invite(group, member):
+            guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not in a group '\(group)'")) }
+            guard g.owner == name else { return complete(id, CommandFailure("only the owner of \(group), \(g.owner), can invite")) }
+            guard durable.friends[member] != nil else { return complete(id, CommandFailure("\(member) is not a friend of \(name)")) }
+            guard g.members[member] == nil else { return complete(id, CommandFailure("\(member) is already a member of \(group)")) }
+            let req = request(.group, command: id)
+            toRegistry(.invite(req: req, group: group, member: member))
+
+        case let .join(group):
+            guard durable.invitations[group] != nil else { return complete(id, CommandFailure("\(name) has no invitation to \(group)")) }
+            let req = request(.group, command: id)
+            toRegistry(.joinGroup(req: req, group: group))
+
+        case let .leaveGroup(group):
+            guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not a member of \(group)")) }
+            guard g.owner != name else { return complete(id, CommandFailure("the owner cannot leave \(group); destroy it instead")) }
+            let req = request(.leaveGroup(group), command: id)
+            toRegistry(.leaveGroup(req: req, group: group))
+
+        case let .destroyGroup(group):
+            guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not a member of \(group)")) }
+            guard g.owner == name else { return complete(id, CommandFailure("only the owner of \(group), \(g.owner), can destroy it")) }
+            let req = request(.group, command: id)
+            toRegistry(.destroyGroup(req: req, group: group))
+
+        case let .sendGroup(group, text):
+            guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not a member of \(group)")) }
+            let body = Array(text.utf8)
+            guard body.count <= WireCodec.maxBodySize else {
+                return complete(id, CommandFailure("message is \(body.count) bytes, over the limit of \(WireCodec.maxBodySize)"))
+            }
+            var records: [ChatRecord] = []
+            for member in g.members.keys.sorted() where member != name {
+                let seq = (durable.conversations[member]?.lastSentSeq ?? 0) + 1
+                let record = ChatRecord(peer: member, outgoing: true, seq: seq, body: body, group: group)
+                persist(.store(record))
+                records.append(record)
+            }
+            complete(id, nil)  // stored for every member: `send-group` has succeeded
+            for r in records {
+                transmit(r)
+                toRegistry(.backup(BackupEntry(peer: r.peer, outgoing: true, seq: r.seq, body: body, group: group)))
+            }
+
+        default:
+            preconditionFailure("not a group command: \(command)")
+        }
+    }
+
+    /// What the registry tells us about groups: invitations, membership changes, the end of a group.
+    mutating func groupNews(_ message: WireMessage) {
+        switch message {
+        case let .groupInvite(group, owner):
+            guard durable.invitations[group] != owner else { return }
+            persist(.addInvitation(GroupInvitation(group: group, owner: owner)))
+            event(.groupInvitation(group: group, owner: owner))
+        case let .groupUpdate(info):
+            if durable.invitations[info.name] != nil { persist(.removeInvitation(group: info.name)) }
+            guard info.members.contains(where: { $0.name == name }) else {
+                if durable.groups[info.name] != nil { persist(.removeGroup(info.name)) }
+                return
+            }
+            guard durable.groups[info.name] != GroupView(info) else { return }
+            persist(.setGroup(info))
+            event(.groupChanged(group: info.name, members: info.members.map(\.name)))
+        case let .groupRemoved(group, reason):
+            if durable.invitations[group] != nil { persist(.removeInvitation(group: group)) }
+            guard durable.groups[group] != nil else { return }
+            persist(.removeGroup(group))
+            event(.groupRemoved(group: group, reason: reason))
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,313 @@
+import ConfChatCore
+import Testing
+
+/// A whole conf-chat network with no sockets, no disk and no clock: one `RegistryMachine`,
+/// any number of `PeerMachine`s, a FIFO of messages in flight and a fake clock.
+///
+/// It carries out effects the way the simulator does: `.send` goes to the back of one FIFO
+/// (so nodes handle messages in the order they were sent), `.persist` is applied to a
+/// "disk" copy of the durable state that survives `crash`, timers wait in a list sorted by
+/// (time, order scheduled) and fire only when `advance` moves the clock past them. Every
+/// message is encoded and decoded on its way, so the codec sees all real traffic too.
+///
+/// Faults: `crash` drops a machine and what is in flight to it; `restart` builds a new one
+/// from its disk; `wipe` also empties the disk; `partition` drops messages between two nodes.
+/// Setting `holding` leaves sent messages in flight so a test can reorder or duplicate them.
+final class MachineHarness {
+    struct Envelope: Hashable, CustomStringConvertible {
+        var from: String
+        var to: String
+        var message: WireMessage
+        var description: String { "\(from)->\(to) \(message.kind.name)" }
+    }
+
+    struct Logged {
+        var at: SimInstant
+        var peer: String
+        var event: PeerEvent
+    }
+
+    /// How a user's command ended.
+    enum Outcome: Hashable, CustomStringConvertible {
+        case done
+        case refused(String)
+        case noAnswer
+        var description: String {
+            switch self {
+            case .done: "done"
+            case let .refused(why): "refused: \(why)"
+            case .noAnswer: "no answer"
+            }
+        }
+    }
+
+    private struct PendingTimer {
+        var at: SimInstant
+        var order: UInt64
+        var peer: String
+        var incarnation: Int
+        var timer: PeerTimer
+    }
+
+    let config: PeerConfig
+    let hasher = FakeHasher()
+    private(set) var now = SimInstant.zero
+
+    private(set) var registry: RegistryMachine?
+    /// What the registry persisted: it survives `crashRegistry`.
+    private(set) var registryDisk = RegistryDurableState()
+    private(set) var registryNotes: [String] = []
+
+    private var machines: [String: PeerMachine] = [:]
+    private(set) var disks: [String: PeerDurableState] = [:]
+    private var endpoints: [String: String] = [:]
+    private var incarnation: [String: Int] = [:]
+
+    /// When true, `settle` delivers nothing: sent messages stay in `inFlight`.
+    var holding = false
+    private(set) var inFlight: [Envelope] = []
+    /// Every message a node asked to send, delivered or not, in order.
+    private(set) var sent: [Envelope] = []
+    /// Messages that could not be delivered (node down, partition, stale endpoint).
+    private(set) var dropped: [Envelope] = []
+    private(set) var log: [Logged] = []
+    /// When each peer last received anything from each other node: `lastHeard[to]?[from]`.
+    private(set) var lastHeard: [String: [String: SimInstant]] = [:]
+
+    private var timers: [PendingTimer] = []
+    private var timerOrder: UInt64 = 0
+    private var nextCommand: CommandID = 1
+    private var completions: [CommandID: CommandFailure?] = [:]
+    private var cut: Set<Set<String>> = []
+
+    init(presenceTimeout: Int64 = 3_000) {
+        config = PeerConfig(presenceTimeout: presenceTimeout)
+        registry = RegistryMachine(durable: registryDisk, hasher: hasher)
+    }
+
+    // MARK: - Nodes
+
+    /// Adds peers with empty data directories, reachable at `inproc://<name>`.
+    func addPeers(_ names: String...) {
+        for name in names {
+            disks[name] = PeerDurableState()
+            boot(name, endpoint: "inproc://\(name)")
+        }
+    }
+
+    private func boot(_ name: String, endpoint: String) {
+        endpoints[name] = endpoint
+        incarnation[name, default: 0] += 1
+        machines[name] = PeerMachine(name: name, endpoint: endpoint, config: config, durable: disks[name]!, hasher: hasher)
+    }
+
+    func machine(_ name: String) -> PeerMachine {
+        guard let m = machines[name] else { preconditionFailure("\(name) is down") }
+        return m
+    }
+
+    func isUp(_ name: String) -> Bool { machines[name] != nil }
+
+    /// Kills a peer: its memory, its timers and what is in flight to it are gone; its disk stays.
+    func crash(_ name: String) {
+        machines[name] = nil
+        inFlight.removeAll { $0.to == name }
+    }
+
+    /// Starts a crashed (or running) peer again from its disk, logged out, optionally at a new endpoint.
+    func restart(_ name: String, endpoint: String? = nil) {
+        crash(name)
+        boot(name, endpoint: endpoint ?? endpoints[name]!)
+    }
+
+    /// Loses a peer's data directory and starts it again, empty.
+    func wipe(_ name: String) {
+        crash(name)
+        disks[name] = PeerDurableState()
+        boot(name, endpoint: endpoints[name]!)
+    }
+
+    func crashRegistry() {
+        registry = nil
+        inFlight.removeAll { $0.to == PeerName.registry }
+    }
+
+    /// The registry comes back from its disk, knowing no one online.
+    func restartRegistry() {
+        registry = RegistryMachine(durable: registryDisk, hasher: hasher)
+    }
+
+    /// Messages between `a` and `b` are dropped (both ways) until `heal`.
+    func partition(_ a: String, _ b: String) { cut.insert([a, b]) }
+    func heal() { cut.removeAll() }
+
+    // MARK: - Commands and time
+
+    /// Runs a user's command, lets the network settle, and waits in simulated time (firing
+    /// timers) until the command completes or the peer's request timeout has surely passed.
+    @discardableResult
+    func run(_ name: String, _ command: PeerCommand) -> Outcome {
+        let id = nextCommand
+        nextCommand += 1
+        handle(name, .command(id, command))
+        settle()
+        let deadline = now + config.requestTimeout + 1_000
+        while completions[id] == nil, now < deadline { advance(by: 100) }
+        guard let result = completions.removeValue(forKey: id) else { return .noAnswer }
+        return result.map { .refused($0.message) } ?? .done
+    }
+
+    /// Delivers messages in flight, and those they cause, in send order until none is left.
+    func settle() {
+        guard !holding else { return }
+        while !inFlight.isEmpty { deliver(inFlight.removeFirst()) }
+    }
+
+    /// Delivers the first message in flight that matches, out of order. Returns false if none did.
+    @discardableResult
+    func deliverFirst(where match: (Envelope) -> Bool) -> Bool {
+        guard let i = inFlight.firstIndex(where: match) else { return false }
+        deliver(inFlight.remove(at: i))
+        return true
+    }
+
+    /// Hands a message to a node as if `from` had sent it (a retransmission, a forged frame...).
+    func inject(from: String, to: String, _ message: WireMessage) {
+        sent.append(Envelope(from: from, to: to, message: message))
+        deliver(Envelope(from: from, to: to, message: message))
+        settle()
+    }
+
+    /// Moves the clock forward by `ms`, firing due timers in order and settling after each.
+    func advance(by ms: Int64) { advance(to: now + ms) }
+
+    func advance(to target: SimInstant) {
+        while let t = timers.first, t.at <= target {
+            timers.removeFirst()
+            guard machines[t.peer] != nil, incarnation[t.peer] == t.incarnation else { continue }
+            now = t.at
+            handle(t.peer, .timer(t.timer))
+            settle()
+        }
+        if target > now { now = target }
+    }
+
+    // MARK: - Carrying out effects
+
+    private func handle(_ name: String, _ input: PeerMachine.Input) {
+        guard var m = machines[name] else { return }
+        let effects = m.handle(input, now: now)
+        machines[name] = m
+        for effect in effects {
+            switch effect {
+            case let .persist(mutation):
+                disks[name]!.apply(mutation)
+            case let .send(address, message):
+                transmit(from: name, to: address, message)
+            case let .schedule(timer, at):
+                timerOrder += 1
+                let t = PendingTimer(at: at, order: timerOrder, peer: name, incarnation: incarnation[name]!, timer: timer)
+                let i = timers.firstIndex { ($0.at, $0.order) > (t.at, t.order) } ?? timers.endIndex
+                timers.insert(t, at: i)
+            case let .completed(id, failure):
+                completions[id] = failure
+            case let .event(e):
+                log.append(Logged(at: now, peer: name, event: e))
+            }
+        }
+        // Every durable change must be announced as a `persist` effect, or a crash would lose it.
+        if disks[name] != m.durable { Issue.record("\(name): durable state differs from what was persisted") }
+    }
+
+    private func handleAtRegistry(from: String, _ message: WireMessage) {
+        guard var r = registry else { return }
+        let effects = r.handle(from: from, message)
+        registry = r
+        for effect in effects {
+            switch effect {
+            case let .persist(mutation): registryDisk.apply(mutation)
+            case let .send(address, message): transmit(from: PeerName.registry, to: address, message)
+            case let .note(text): registryNotes.append(text)
+            }
+        }
+        if registryDisk != r.durable { Issue.record("registry: durable state differs from what was persisted") }
+    }
+
+    private func transmit(from: String, to address: Address, _ message: WireMessage) {
+        let envelope = Envelope(from: from, to: address.name, message: message)
+        sent.append(envelope)
+        // Through the codec, as on the wire.
+        let bytes = WireCodec.encode(message)
+        do {
+            let decoded = try WireCodec.decode(bytes)
+            if decoded != message { Issue.record("\(envelope): codec changed \(message) into \(decoded)") }
+        } catch {
+            Issue.record("\(envelope): codec rejected its own frame: \(error)")
+        }
+        let reachable: Bool = switch address {
+        case .registry: registry != nil
+        case let .peer(name, endpoint): machines[name] != nil && endpoints[name] == endpoint
+        }
+        guard reachable, !cut.contains([from, address.name]) else { return dropped.append(envelope) }
+        inFlight.append(envelope)
+    }
+
+    private func deliver(_ e: Envelope) {
+        if e.to == PeerName.registry {
+            handleAtRegistry(from: e.from, e.message)
+        } else if machines[e.to] != nil {
+            lastHeard[e.to, default: [:]][e.from] = now
+            handle(e.to, .received(from: e.from, e.message))
+        }
+    }
+
+    // MARK: - Queries
+
+    func events(_ peer: String) -> [PeerEvent] { log.filter { $0.peer == peer }.map(\.event) }
+
+    /// What `peer` delivered to its user, in order, as `from#seq text`.
+    func delivered(_ peer: String) -> [String] {
+        events(peer).compactMap { if case let .delivered(from, seq, text) = $0 { "\(from)#\(seq) \(text)" } else { nil } }
+    }
+
+    /// Presence changes `peer` reported, as `friend online|offline (reason)`.
+    func presence(_ peer: String) -> [String] {
+        events(peer).compactMap {
+            if case let .presence(friend, online, reason) = $0 { "\(friend) \(online ? "online" : "offline") (\(reason))" } else { nil }
+        }
+    }
+
+    /// Messages of `kind` sent (attempted) from `from` to `to`.
+    func sent(_ kind: MessageKind, from: String, to: String) -> [WireMessage] {
+        sent.filter { $0.from == from && $0.to == to && $0.message.kind == kind }.map(\.message)
+    }
+
+    /// A conversation's texts on `peer`'s disk, as `#seq text`.
+    func conversation(_ peer: String, with other: String, outgoing: Bool) -> [String] {
+        let c = disks[peer]?.conversations[other] ?? Conversation()
+        return (outgoing ? c.sent : c.received).map { "#\($0.seq) \($0.text)" }
+    }
+
+    /// Forgets recorded traffic and events, to assert on what follows only.
+    func clearRecords() {
+        sent.removeAll()
+        dropped.removeAll()
+        log.removeAll()
+    }
+
+    // MARK: - Common set-ups
+
+    /// Registers each peer with password `pw-<name>` and logs it in.
+    func registerAndLogin(_ names: String...) {
+        for name in names {
+            #expect(run(name, .register(password: "pw-\(name)")) == .done, "\(name) register")
+            #expect(run(name, .login(password: "pw-\(name)")) == .done, "\(name) login")
+        }
+    }
+
+    /// Makes `a` and `b` friends (a asks, b accepts); both must be logged in.
+    func befriend(_ a: String, _ b: String) {
+        #expect(run(a, .addFriend(b)) == .done, "\(a) add-friend \(b)")
+        #expect(run(b, .accept(a)) == .done, "\(b) accept \(a)")
+    }
+}

@@ -1,0 +1,89 @@
+import ConfChatCore
+import Testing
+
+/// A peer whose data directory was lost gets its friends and conversations back.
+@Suite("Machines: wipe and sync")
+struct WipeTests {
+    func chatted() -> MachineHarness {
+        let h = MachineHarness()
+        h.addPeers("alice", "bob", "carol")
+        h.registerAndLogin("alice", "bob", "carol")
+        h.befriend("alice", "bob")
+        h.befriend("carol", "alice")
+        for text in ["a1", "a2"] { #expect(h.run("alice", .send(to: "bob", text: text)) == .done) }
+        #expect(h.run("bob", .send(to: "alice", text: "b1")) == .done)
+        #expect(h.run("carol", .send(to: "alice", text: "c1")) == .done)
+        #expect(h.run("bob", .addFriend("carol")) == .done)  // pending, unrelated to alice
+        return h
+    }
+
+    @Test func wipeAndLoginRestoresFriendsAndBothDirectionsFromTheBackup() {
+        let h = chatted()
+        let before = h.disks["alice"]!
+        h.wipe("alice")
+        #expect(h.disks["alice"] == PeerDurableState())
+        h.clearRecords()
+
+        #expect(h.run("alice", .login(password: "pw-alice")) == .done)
+        let after = h.disks["alice"]!
+        #expect(after.credentials == "hash:pw-alice")
+        #expect(after.friends == ["bob": "inproc://bob", "carol": "inproc://carol"])
+        #expect(h.conversation("alice", with: "bob", outgoing: true) == ["#1 a1", "#2 a2"])
+        #expect(h.conversation("alice", with: "bob", outgoing: false) == ["#1 b1"])
+        #expect(h.conversation("alice", with: "carol", outgoing: false) == ["#1 c1"])
+        #expect(h.conversation("alice", with: "carol", outgoing: true) == [])
+        #expect(after.conversations.mapValues { $0.sent } == before.conversations.mapValues { $0.sent })
+        #expect(after.conversations.mapValues { $0.received } == before.conversations.mapValues { $0.received })
+        // Friends greet her back, and confirm what they hold.
+        #expect(h.machine("alice").sees("bob") == true)
+        #expect(after.conversations["bob"]?.acked == 2)
+        // Nothing is delivered again to anyone.
+        #expect(h.delivered("bob") == [])
+        #expect(h.delivered("alice") == [])
+
+        // The next message continues the sequence, and bob takes it as new.
+        #expect(h.run("alice", .send(to: "bob", text: "a3")) == .done)
+        #expect(h.sent(.chat, from: "alice", to: "bob") == [.chat(seq: 3, body: Array("a3".utf8))])
+        #expect(h.delivered("bob") == ["alice#3 a3"])
+        #expect(h.conversation("bob", with: "alice", outgoing: false) == ["#1 a1", "#2 a2", "#3 a3"])
+    }
+
+    @Test func wipedSenderGetsItsHistoryFromAFriendWhenTheBackupMissedIt() {
+        let h = MachineHarness()
+        h.addPeers("alice", "bob")
+        h.registerAndLogin("alice", "bob")
+        h.befriend("alice", "bob")
+        h.crashRegistry()
+        #expect(h.run("alice", .send(to: "bob", text: "unbacked")) == .done)  // the BACKUP is lost
+        h.wipe("alice")
+        h.restartRegistry()
+        h.advance(by: h.config.registryPingInterval)  // bob re-announces and backs up what he received
+        #expect(h.registryDisk.backups["alice"] == nil)
+        h.clearRecords()
+
+        #expect(h.run("alice", .login(password: "pw-alice")) == .done)
+        #expect(h.sent(.history, from: "bob", to: "alice") == [.history(first: 1, bodies: [Array("unbacked".utf8)])])
+        #expect(h.conversation("alice", with: "bob", outgoing: true) == ["#1 unbacked"])
+        #expect(h.run("alice", .send(to: "bob", text: "next")) == .done)
+        #expect(h.delivered("bob") == ["alice#2 next"])
+        #expect(h.events("bob").filter { if case .duplicate = $0 { true } else { false } } == [])
+    }
+
+    @Test func wipedReceiverGetsAgainWhatTheBackupMissed() {
+        let h = MachineHarness()
+        h.addPeers("alice", "bob")
+        h.registerAndLogin("alice", "bob")
+        h.befriend("alice", "bob")
+        h.crashRegistry()
+        #expect(h.run("alice", .send(to: "bob", text: "only bob had it")) == .done)
+        h.wipe("bob")
+        h.restartRegistry()
+        h.advance(by: h.config.registryPingInterval)
+        #expect(h.disks["alice"]?.conversations["bob"]?.acked == 1)
+        h.clearRecords()
+
+        #expect(h.run("bob", .login(password: "pw-bob")) == .done)
+        #expect(h.conversation("bob", with: "alice", outgoing: false) == ["#1 only bob had it"])
+        #expect(h.delivered("bob") == ["alice#1 only bob had it"])
+    }
+}

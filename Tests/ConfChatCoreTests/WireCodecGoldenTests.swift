@@ -1,0 +1,60 @@
+import ConfChatCore
+import Testing
+
+/// Exact bytes of a few frames: these pin the format that docs/protocol.md describes, so a
+/// change to field order, integer width or byte order fails here even if it round-trips.
+@Suite("Wire codec: golden bytes")
+struct WireCodecGoldenTests {
+    static let header: [UInt8] = [0xC7, 0xA1, 0x01]
+
+    static let cases: [(WireMessage, [UInt8])] = [
+        (.heartbeat, header + [0x41]),
+        (.bye, header + [0x42]),
+        (.ping, header + [0x0A]),
+        (.chat(seq: 1, body: Array("hi".utf8)),
+         header + [0x43, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0x68, 0x69]),
+        (.friendRequest(req: 0x0102_0304, to: "bob"),
+         header + [0x04, 0x01, 0x02, 0x03, 0x04, 3, 0x62, 0x6F, 0x62]),
+        (.reply(req: 7, error: nil), header + [0x20, 0, 0, 0, 7, 0]),
+        (.reply(req: 7, error: "no"), header + [0x20, 0, 0, 0, 7, 1, 0, 0, 0, 2, 0x6E, 0x6F]),
+        (.hello(endpoint: "e", ack: 2, sent: 3, isReply: true),
+         header + [0x40, 1, 0x65, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 1]),
+        (.deposit(to: "bob", seq: 258, body: [0xFF]),
+         header + [0x07, 3, 0x62, 0x6F, 0x62, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 1, 0xFF]),
+        (.pong(known: false), header + [0x27, 0]),
+        (.loginReply(req: 1, snapshot: LoginSnapshot(
+            friends: [FriendInfo(name: "bob", endpoint: "e", online: true)],
+            requests: ["c"],
+            mailbox: [MailItem(from: "b", seq: 1, body: [0x78])],
+            backup: [],
+            backupMarks: [BackupMark(peer: "b", outgoing: false, seq: 2)])),
+         header + [0x21, 0, 0, 0, 1]
+            + [0, 1, 3, 0x62, 0x6F, 0x62, 1, 0x65, 1]            // friends: count, name, endpoint, online
+            + [0, 1, 1, 0x63]                                    // requests
+            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0x78]  // mailbox: from, seq, body
+            + [0, 0]                                             // backup: empty
+            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 2]),       // backup marks: peer, outgoing, seq
+        (.history(first: 5, bodies: [[0x61], []]),
+         header + [0x45, 0, 0, 0, 0, 0, 0, 0, 5, 0, 2, 0, 0, 0, 1, 0x61, 0, 0, 0, 0]),
+    ]
+
+    @Test func encodesToExactBytes() {
+        for (message, bytes) in Self.cases {
+            #expect(WireCodec.encode(message) == bytes, "\(message.kind.name)")
+        }
+    }
+
+    @Test func decodesExactBytes() throws {
+        for (message, bytes) in Self.cases {
+            #expect(try WireCodec.decode(bytes) == message, "\(message.kind.name)")
+        }
+    }
+
+    @Test func limits() {
+        #expect(WireCodec.signature == [0xC7, 0xA1])
+        #expect(WireCodec.version == 1)
+        #expect(WireCodec.maxBodySize == 65_536)
+        #expect(WireCodec.maxPasswordSize == 1_024)
+        #expect(WireCodec.maxFrameSize == 16 * 1_024 * 1_024)
+    }
+}

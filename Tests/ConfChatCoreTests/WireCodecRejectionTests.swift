@@ -1,0 +1,118 @@
+import ConfChatCore
+import Testing
+
+/// Malformed frames end as a `WireError`, never as a crash and never as a wrong message.
+@Suite("Wire codec: rejection")
+struct WireCodecRejectionTests {
+    static let header: [UInt8] = [0xC7, 0xA1, 0x01]
+
+    /// The error `decode` throws, or nil (recorded as an issue) if it decoded.
+    func error(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) -> WireError? {
+        do {
+            let m = try WireCodec.decode(bytes)
+            Issue.record("decoded \(m) from \(bytes.prefix(32))", sourceLocation: sourceLocation)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test(arguments: WireSamples.all)
+    func everyProperPrefixIsRejected(_ message: WireMessage) {
+        let bytes = WireCodec.encode(message)
+        // The big samples have tens of thousands of prefixes; every one is checked all the same.
+        for n in 0..<bytes.count {
+            let e = error(Array(bytes[..<n]))
+            guard case .tooShort = e else {
+                Issue.record("prefix of \(n)/\(bytes.count) bytes of \(message.kind.name): \(String(describing: e))")
+                return
+            }
+        }
+    }
+
+    @Test func emptyAndTinyFrames() {
+        #expect(error([]) == .tooShort(needed: 4, offset: 0))
+        #expect(error([0xC7]) == .tooShort(needed: 3, offset: 1))
+        #expect(error([0xC7, 0xA1, 0x01]) == .tooShort(needed: 1, offset: 3))
+    }
+
+    @Test func badSignature() {
+        #expect(error([0xC7, 0xA2, 0x01, 0x41]) == .badSignature([0xC7, 0xA2]))
+        #expect(error(Array("GET / HTTP/1.1\r\n".utf8)) == .badSignature([0x47, 0x45]))
+    }
+
+    @Test func unknownVersion() {
+        #expect(error([0xC7, 0xA1, 0x02, 0x41]) == .unsupportedVersion(2))
+        #expect(error([0xC7, 0xA1, 0x00, 0x41]) == .unsupportedVersion(0))
+    }
+
+    @Test func unknownKind() {
+        for raw in UInt8.min...UInt8.max where MessageKind(rawValue: raw) == nil {
+            #expect(error(Self.header + [raw, 0, 0, 0, 0]) == .unknownKind(raw))
+        }
+    }
+
+    @Test func trailingBytes() {
+        #expect(error(Self.header + [0x41, 0x00]) == .trailingBytes(1))
+        #expect(error(WireCodec.encode(.chatAck(upTo: 1)) + [1, 2, 3]) == .trailingBytes(3))
+    }
+
+    @Test func invalidUTF8InAName() {
+        // FRIEND-REQUEST req=1 to=<C3 28>: 0xC3 starts a two-byte sequence, 0x28 cannot continue it.
+        #expect(error(Self.header + [0x04, 0, 0, 0, 1, 2, 0xC3, 0x28]) == .invalidUTF8(field: "to"))
+        // HELLO with an endpoint that is a lone continuation byte.
+        #expect(error(Self.header + [0x40, 1, 0x80] + [UInt8](repeating: 0, count: 17)) == .invalidUTF8(field: "endpoint"))
+        // REPLY with an error text cut in the middle of a multi-byte character.
+        #expect(error(Self.header + [0x20, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0xE4]) == .invalidUTF8(field: "error"))
+    }
+
+    @Test func overLimitBodyIsRejectedBeforeItIsRead() throws {
+        let size = WireCodec.maxBodySize + 1
+        let n = UInt32(size)
+        let length: [UInt8] = [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
+        // Only the length is present: the limit is checked before the decoder looks for the bytes.
+        #expect(error(Self.header + [0x43, 0, 0, 0, 0, 0, 0, 0, 1] + length)
+            == .tooLarge(field: "body", size: size, limit: WireCodec.maxBodySize))
+        // A length of 4 GiB - 1.
+        #expect(error(Self.header + [0x43, 0, 0, 0, 0, 0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF])
+            == .tooLarge(field: "body", size: 0xFFFF_FFFF, limit: WireCodec.maxBodySize))
+        // The largest allowed body is accepted.
+        let max = WireMessage.chat(seq: 1, body: [UInt8](repeating: 7, count: WireCodec.maxBodySize))
+        #expect(try WireCodec.decode(WireCodec.encode(max)) == max)
+    }
+
+    @Test func overLimitPasswordAndErrorText() {
+        #expect(error(Self.header + [0x01, 0, 0, 0, 1, 0, 0, 0x04, 0x01])
+            == .tooLarge(field: "password", size: WireCodec.maxPasswordSize + 1, limit: WireCodec.maxPasswordSize))
+        #expect(error(Self.header + [0x20, 0, 0, 0, 1, 1, 0, 0, 0x10, 0x01])
+            == .tooLarge(field: "error", size: 4097, limit: 4096))
+    }
+
+    @Test func hostileListCount() {
+        // MAILBOX claiming 65535 items with nothing after: refused at the count, before any allocation.
+        #expect(error(Self.header + [0x26, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 13, offset: 6))
+        // LOGIN-REPLY whose friend list claims 65535 entries.
+        #expect(error(Self.header + [0x21, 0, 0, 0, 1, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 3, offset: 10))
+        // HISTORY claiming 65535 bodies.
+        #expect(error(Self.header + [0x45, 0, 0, 0, 0, 0, 0, 0, 1, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 4, offset: 14))
+        // A count that fits the bytes left but whose elements are then garbage still fails cleanly.
+        let e = error(Self.header + [0x26, 0x00, 0x02] + [UInt8](repeating: 0xFF, count: 26))
+        #expect(e != nil)
+    }
+
+    @Test func boolMustBeZeroOrOne() {
+        #expect(error(Self.header + [0x27, 2]) == .invalidValue(field: "known", value: 2))
+        #expect(error(Self.header + [0x27, 0xFF]) == .invalidValue(field: "known", value: 255))
+        #expect(error(Self.header + [0x05, 0, 0, 0, 1, 1, 0x62, 0x80]) == .invalidValue(field: "accept", value: 128))
+        #expect(error(Self.header + [0x20, 0, 0, 0, 1, 2]) == .invalidValue(field: "hasError", value: 2))
+        var hello = WireCodec.encode(.hello(endpoint: "e", ack: 1, sent: 1, isReply: false))
+        hello[hello.count - 1] = 3
+        #expect(error(hello) == .invalidValue(field: "isReply", value: 3))
+    }
+
+    @Test func errorsDescribeThemselves() {
+        #expect(WireError.badSignature([0x47, 0x45]).description == "bad signature 47 45 (not a conf-chat frame)")
+        #expect(WireError.unknownKind(0xFF).description == "unknown message kind 0xff")
+        #expect(WireError.tooShort(needed: 2, offset: 6).description == "truncated frame: needed 2 more byte(s) at offset 6")
+    }
+}

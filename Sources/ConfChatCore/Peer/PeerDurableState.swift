@@ -12,6 +12,8 @@ public struct PeerDurableState: Hashable, Sendable {
     public var groups: [String: GroupView] = [:]
     /// Invitations waiting for `join`: group -> owner.
     public var invitations: [String: String] = [:]
+    /// Public keys of friends and fellow members, as the registry vouched for them.
+    public var keys: [String: [UInt8]] = [:]
 
     public init() {}
 
@@ -31,6 +33,7 @@ public struct PeerDurableState: Hashable, Sendable {
             }
             conversations[record.peer] = c
         case let .setGroup(info): groups[info.name] = GroupView(info)
+        case let .setKey(name, key): keys[name] = key
         case let .removeGroup(name): groups[name] = nil
         case let .addInvitation(inv): invitations[inv.group] = inv.owner
         case let .removeInvitation(group): invitations[group] = nil

@@ -74,6 +74,7 @@ extension PeerMachine {
                 if durable.groups[info.name] != nil { persist(.removeGroup(info.name)) }
                 return
             }
+            info.members.forEach { learnKey($0) }
             guard durable.groups[info.name] != GroupView(info) else { return }
             persist(.setGroup(info))
             event(.groupChanged(group: info.name, members: info.members.map(\.name)))

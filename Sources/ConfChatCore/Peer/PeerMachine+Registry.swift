@@ -29,6 +29,7 @@ extension PeerMachine {
             event(.friendRequest(from: from))
 
         case let .friendAdded(info):
+            learnKey(info)
             befriend(info.name, endpoint: info.endpoint)
 
         case let .friendRemoved(other):
@@ -47,7 +48,7 @@ extension PeerMachine {
             // A registry that restarted forgot who is online: announce ourselves again.
             if !known, let s = session, !pending.values.contains(where: { if case .login = $0.kind { true } else { false } }) {
                 let req = request(.login(password: s.password, local: true), command: nil)
-                toRegistry(.login(req: req, password: s.password, endpoint: endpoint, wantBackup: false))
+                toRegistry(.login(req: req, password: s.password, endpoint: endpoint, wantBackup: false, key: publicKey))
             }
 
         default:
@@ -79,7 +80,10 @@ extension PeerMachine {
     private mutating func adopt(_ snapshot: LoginSnapshot) {
         let theirs = Set(snapshot.friends.map(\.name))
         for gone in durable.sortedFriends where !theirs.contains(gone) { unfriend(gone) }
-        for f in snapshot.friends { befriend(f.name, endpoint: f.endpoint) }
+        for f in snapshot.friends {
+            learnKey(f)
+            befriend(f.name, endpoint: f.endpoint)
+        }
         let requests = Set(snapshot.requests)
         for r in durable.requests.sorted() where !requests.contains(r) { persist(.removeRequest(r)) }
         for r in snapshot.requests where !durable.requests.contains(r) && durable.friends[r] == nil {
@@ -91,7 +95,10 @@ extension PeerMachine {
             persist(.removeGroup(g))
             event(.groupRemoved(group: g, reason: "gone while we were away"))
         }
-        for g in snapshot.groups where durable.groups[g.name] != GroupView(g) { persist(.setGroup(g)) }
+        for g in snapshot.groups {
+            g.members.forEach { learnKey($0) }
+            if durable.groups[g.name] != GroupView(g) { persist(.setGroup(g)) }
+        }
         let invitations = Set(snapshot.invitations.map(\.group))
         for g in durable.invitations.keys.sorted() where !invitations.contains(g) { persist(.removeInvitation(group: g)) }
         for i in snapshot.invitations where durable.invitations[i.group] != i.owner {
@@ -122,6 +129,13 @@ extension PeerMachine {
             let discarded = !b.outgoing && b.group.map { durable.groups[$0] == nil } ?? false
             persist(.store(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body, group: b.group, discarded: discarded)))
         }
+    }
+
+    /// Records a user's public key as the registry vouches for it: the shell checks senders
+    /// against these keys and seals mail to them.
+    mutating func learnKey(_ info: FriendInfo) {
+        guard !info.key.isEmpty, info.name != name, durable.keys[info.name] != info.key else { return }
+        persist(.setKey(name: info.name, key: info.key))
     }
 
     mutating func befriend(_ other: String, endpoint ep: String) {

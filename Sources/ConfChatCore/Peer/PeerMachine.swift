@@ -8,6 +8,8 @@ public struct PeerMachine {
     public let name: String
     public let endpoint: String
     public let config: PeerConfig
+    /// This peer's public key, announced to the registry (empty where keys are not in use).
+    public var publicKey: [UInt8] = []
     public private(set) var durable: PeerDurableState
     var session: PeerSession?
     var pending: [UInt32: PendingRequest] = [:]

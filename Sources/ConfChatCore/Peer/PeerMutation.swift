@@ -13,6 +13,7 @@ public enum PeerMutation: Hashable, Sendable {
     /// what it lost counts as unconfirmed again and is sent again.
     case resetAcked(peer: String, to: UInt64)
     case setGroup(GroupInfo)
+    case setKey(name: String, key: [UInt8])
     case removeGroup(String)
     case addInvitation(GroupInvitation)
     case removeInvitation(group: String)

@@ -3,9 +3,11 @@ public struct RegistryDurableState: Hashable, Sendable {
     public struct Account: Hashable, Sendable {
         public var hash: String
         public var endpoint: String
-        public init(hash: String, endpoint: String) {
+        public var key: [UInt8]
+        public init(hash: String, endpoint: String, key: [UInt8] = []) {
             self.hash = hash
             self.endpoint = endpoint
+            self.key = key
         }
     }
 
@@ -42,8 +44,10 @@ public struct RegistryDurableState: Hashable, Sendable {
 
     public mutating func apply(_ m: RegistryMutation) {
         switch m {
-        case let .addAccount(name, hash, endpoint): accounts[name] = Account(hash: hash, endpoint: endpoint)
-        case let .setEndpoint(name, endpoint): accounts[name]?.endpoint = endpoint
+        case let .addAccount(name, hash, endpoint, key): accounts[name] = Account(hash: hash, endpoint: endpoint, key: key)
+        case let .setEndpoint(name, endpoint, key):
+            accounts[name]?.endpoint = endpoint
+            accounts[name]?.key = key
         case let .addRequest(from, to):
             if !(requests[to]?.contains(from) ?? false) { requests[to, default: []].append(from) }
         case let .removeRequest(from, to):

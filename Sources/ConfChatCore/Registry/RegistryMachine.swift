@@ -37,28 +37,34 @@ public struct RegistryMachine {
     }
 
     private func info(_ user: String) -> FriendInfo {
-        FriendInfo(name: user, endpoint: online[user] ?? durable.accounts[user]?.endpoint ?? "", online: online[user] != nil)
+        FriendInfo(name: user, endpoint: online[user] ?? durable.accounts[user]?.endpoint ?? "", online: online[user] != nil,
+                   key: durable.accounts[user]?.key ?? [])
     }
 
     private mutating func dispatch(_ x: String, _ message: WireMessage) {
         switch message {
-        case let .register(req, password, endpoint):
+        case let .register(req, password, endpoint, key):
             guard PeerName.isValidUser(x) else { return send(x, .reply(req: req, error: "'\(x)' is not a valid user name")) }
             guard durable.accounts[x] == nil else {
                 return out.append(.send(.peer(name: x, endpoint: endpoint), .reply(req: req, error: "the name '\(x)' is taken")))
             }
-            persist(.addAccount(name: x, hash: hasher.hash(password), endpoint: endpoint))
+            persist(.addAccount(name: x, hash: hasher.hash(password), endpoint: endpoint, key: key))
             send(x, .reply(req: req, error: nil))
 
-        case let .login(req, password, endpoint, wantBackup):
+        case let .login(req, password, endpoint, wantBackup, key):
             guard let account = durable.accounts[x] else {
                 return out.append(.send(.peer(name: x, endpoint: endpoint), .reply(req: req, error: "unknown user '\(x)'")))
             }
             guard hasher.verify(password, against: account.hash) else {
                 return out.append(.send(.peer(name: x, endpoint: endpoint), .reply(req: req, error: "wrong password")))
             }
-            if account.endpoint != endpoint { persist(.setEndpoint(name: x, endpoint: endpoint)) }
+            if account.endpoint != endpoint || account.key != key { persist(.setEndpoint(name: x, endpoint: endpoint, key: key)) }
             online[x] = endpoint
+            if account.key != key {
+                // A new key (a new machine, a wiped data directory): friends must learn it
+                // before they seal mail to x or accept x's messages.
+                for f in (durable.friends[x] ?? []).sorted() { push(f, .friendAdded(info(x))) }
+            }
             let snapshot = LoginSnapshot(
                 friends: (durable.friends[x] ?? []).sorted().map(info),
                 requests: durable.requests[x] ?? [],

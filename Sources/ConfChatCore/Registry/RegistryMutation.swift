@@ -1,7 +1,8 @@
 /// One change to the registry's durable state; see `PeerMutation` for the pattern.
 public enum RegistryMutation: Hashable, Sendable {
-    case addAccount(name: String, hash: String, endpoint: String)
-    case setEndpoint(name: String, endpoint: String)
+    case addAccount(name: String, hash: String, endpoint: String, key: [UInt8])
+    /// A login from (possibly) a new place: the endpoint and key it announced.
+    case setEndpoint(name: String, endpoint: String, key: [UInt8])
     case addRequest(from: String, to: String)
     case removeRequest(from: String, to: String)
     case addFriendship(String, String)

@@ -44,6 +44,11 @@ struct ByteReader {
         return str
     }
 
+    mutating func shortBytes() throws(WireError) -> [UInt8] {
+        let n = Int(try u8())
+        return Array(try take(n))
+    }
+
     mutating func longBytes(_ field: String, limit: Int) throws(WireError) -> [UInt8] {
         let n = Int(try u32())
         guard n <= limit else { throw .tooLarge(field: field, size: n, limit: limit) }

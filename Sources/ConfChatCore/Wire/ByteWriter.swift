@@ -26,6 +26,12 @@ struct ByteWriter {
         bytes.append(contentsOf: b)
     }
 
+    /// A short byte field: u8 length, then the bytes (keys).
+    mutating func shortBytes(_ b: [UInt8]) {
+        u8(UInt8(min(b.count, 255)))
+        bytes.append(contentsOf: b.prefix(255))
+    }
+
     mutating func longString(_ s: String) { longBytes(Array(s.utf8)) }
 
     /// A list count: u16.

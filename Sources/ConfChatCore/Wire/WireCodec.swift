@@ -20,10 +20,10 @@ public enum WireCodec {
         w.u8(version)
         w.u8(message.kind.rawValue)
         switch message {
-        case let .register(req, password, endpoint):
-            w.u32(req); w.longString(password); w.shortString(endpoint)
-        case let .login(req, password, endpoint, wantBackup):
-            w.u32(req); w.longString(password); w.shortString(endpoint); w.bool(wantBackup)
+        case let .register(req, password, endpoint, key):
+            w.u32(req); w.longString(password); w.shortString(endpoint); w.shortBytes(key)
+        case let .login(req, password, endpoint, wantBackup, key):
+            w.u32(req); w.longString(password); w.shortString(endpoint); w.bool(wantBackup); w.shortBytes(key)
         case let .logout(req):
             w.u32(req)
         case let .friendRequest(req, to):
@@ -114,11 +114,11 @@ public enum WireCodec {
         case .register:
             message = .register(
                 req: try r.u32(), password: try r.longString("password", limit: maxPasswordSize),
-                endpoint: try r.shortString("endpoint"))
+                endpoint: try r.shortString("endpoint"), key: try r.shortBytes())
         case .login:
             message = .login(
                 req: try r.u32(), password: try r.longString("password", limit: maxPasswordSize),
-                endpoint: try r.shortString("endpoint"), wantBackup: try r.bool("wantBackup"))
+                endpoint: try r.shortString("endpoint"), wantBackup: try r.bool("wantBackup"), key: try r.shortBytes())
         case .logout:
             message = .logout(req: try r.u32())
         case .friendRequest:
@@ -214,11 +214,12 @@ public enum WireCodec {
     }
 
     private static func writeFriend(_ f: FriendInfo, _ w: inout ByteWriter) {
-        w.shortString(f.name); w.shortString(f.endpoint); w.bool(f.online)
+        w.shortString(f.name); w.shortString(f.endpoint); w.bool(f.online); w.shortBytes(f.key)
     }
 
     private static func readFriend(_ r: inout ByteReader) throws(WireError) -> FriendInfo {
-        FriendInfo(name: try r.shortString("name"), endpoint: try r.shortString("endpoint"), online: try r.bool("online"))
+        FriendInfo(name: try r.shortString("name"), endpoint: try r.shortString("endpoint"), online: try r.bool("online"),
+                   key: try r.shortBytes())
     }
 
     // An optional group travels as a short string, empty for none (group names are never empty).

@@ -5,8 +5,10 @@
 /// that the reply echoes, so a peer can have several requests outstanding.
 public enum WireMessage: Hashable, Sendable {
     // peer -> registry
-    case register(req: UInt32, password: String, endpoint: String)
-    case login(req: UInt32, password: String, endpoint: String, wantBackup: Bool)
+    /// `key`: the peer's public key (Curve25519, 32 bytes): what CURVE authenticates it by and
+    /// what mail to it is sealed to. Empty where keys are not in use.
+    case register(req: UInt32, password: String, endpoint: String, key: [UInt8])
+    case login(req: UInt32, password: String, endpoint: String, wantBackup: Bool, key: [UInt8])
     case logout(req: UInt32)
     case friendRequest(req: UInt32, to: String)
     case friendAnswer(req: UInt32, to: String, accept: Bool)
@@ -57,10 +59,13 @@ public struct FriendInfo: Hashable, Sendable {
     public var name: String
     public var endpoint: String
     public var online: Bool
-    public init(name: String, endpoint: String, online: Bool) {
+    /// The user's public key, as the registry knows it (empty if none).
+    public var key: [UInt8]
+    public init(name: String, endpoint: String, online: Bool, key: [UInt8] = []) {
         self.name = name
         self.endpoint = endpoint
         self.online = online
+        self.key = key
     }
 }
 

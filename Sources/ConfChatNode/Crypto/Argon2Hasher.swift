@@ -14,8 +14,8 @@ public final class Argon2Hasher: PasswordHasher {
         /// OWASP's interactive recommendation (m = 19 MiB, t = 2): for standalone use.
         case interactive
 
-        var ops: UInt64 { self == .fast ? 1 : 2 }
-        var memBytes: Int { self == .fast ? 8 * 1024 : 19 * 1024 * 1024 }
+        public var ops: UInt64 { self == .fast ? 1 : 2 }
+        public var memBytes: Int { self == .fast ? 8 * 1024 : 19 * 1024 * 1024 }
     }
 
     private let cost: Cost

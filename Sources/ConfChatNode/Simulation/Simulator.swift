@@ -24,7 +24,13 @@ public final class Simulator {
     var completions: [CommandID: CommandFailure?] = [:]
     /// A crash armed for the middle of a node's next input (see `FaultPlan`).
     public var faultPlan: FaultPlan?
+    /// Sees every event of every peer as it happens (the attached prompt listens here).
+    public var eventObserver: ((String, PeerEvent) -> Void)?
     let hasher: Argon2Hasher
+    let sealer: MessageSealer
+    /// Where every node's key pair comes from: the run's seed, so runs are reproducible.
+    var keySource: SplitMix64
+    let registryKeys: NodeKeys
     /// The peers' timing and switches; `dedupe` may change before peers boot (Simulator+FaultInjection).
     var config: PeerConfig
 
@@ -48,6 +54,9 @@ public final class Simulator {
         var config = PeerConfig(presenceTimeout: options.presenceTimeout)
         config.dedupe = options.dedupe
         self.config = config
+        self.sealer = MessageSealer(seed: options.seed &+ 0x5EA1, cost: options.hashCost)
+        self.keySource = SplitMix64(seed: options.seed &+ 0xC0DE)
+        self.registryKeys = NodeKeys.derive(from: &keySource)
         network = SimNetwork(context: try Self.context(), transport: try SimTransport(kind: options.transport))
         registryStore = try Self.makeRegistryStore(options.storage)
         try startRegistry()
@@ -83,7 +92,9 @@ public final class Simulator {
     public func declare(_ names: [String]) throws {
         for name in names where peers[name] == nil {
             guard PeerName.isValidUser(name) else { throw SimulationError.invalidName(name) }
-            let peer = SimPeer(name: name, directory: peerDirectory(name), store: try makePeerStore(name))
+            let crypto = PeerCryptoLayer(user: name, keys: NodeKeys.derive(from: &keySource), sealer: sealer)
+            let peer = SimPeer(name: name, directory: peerDirectory(name), store: try makePeerStore(name), crypto: crypto)
+            crypto.log = { [weak self] text in self?.emit(.note(node: name, text: text)) }
             peers[name] = peer
             try boot(peer)
         }
@@ -93,8 +104,10 @@ public final class Simulator {
     func boot(_ peer: SimPeer) throws {
         let endpoint = try network.attach(peer.name, previous: peer.endpoint)
         peer.endpoint = endpoint
-        peer.machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config,
-                                   durable: try peer.store.load(), hasher: hasher)
+        var machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config,
+                                  durable: try peer.store.load(), hasher: hasher)
+        machine.publicKey = peer.crypto.keys.publicKey
+        peer.machine = machine
     }
 
     public var peerNames: [String] { peers.keys.sorted() }
@@ -114,15 +127,15 @@ public final class Simulator {
         guard p.isUp else { return CommandFailure("\(name) is crashed") }
         let id = nextCommand
         nextCommand += 1
+        p.crypto.starting(command)
         try deliver(p, .command(id, command))
         try settle()
         let deadline = now + config.requestTimeout + 1000
         while completions[id] == nil, now < deadline {
             try advance(by: 100)
         }
-        guard let result = completions.removeValue(forKey: id) else {
-            return CommandFailure("no answer within \(config.requestTimeout + 1000)ms")
-        }
+        let result = completions.removeValue(forKey: id) ?? CommandFailure("no answer within \(config.requestTimeout + 1000)ms")
+        p.crypto.finished(succeeded: result == nil)
         return result
     }
 
@@ -151,7 +164,10 @@ public final class Simulator {
     func carryOut(_ effect: PeerEffect, of p: SimPeer) {
         switch effect {
         case .persist: preconditionFailure("writes are batched by FaultPlan.steps")
-        case let .send(address, message): transmit(from: p.name, to: address, message)
+        case let .send(address, message):
+            let durable = p.machine?.durable
+            guard let sealed = p.crypto.outbound(message, keyOf: { durable?.keys[$0] }) else { return }
+            transmit(from: p.name, to: address, sealed)
         case let .schedule(timer, at):
             timerOrder += 1
             timers.insert(SimTimer(at: at, order: timerOrder, peer: p.name, incarnation: p.incarnation, timer: timer))
@@ -169,6 +185,7 @@ public final class Simulator {
     }
 
     func report(_ e: PeerEvent, at name: String) {
+        eventObserver?(name, e)
         switch e {
         case let .delivered(from, seq, text, group): emit(.deliver(peer: name, from: from, seq: seq, text: text, group: group))
         case let .groupInvitation(group, owner): emit(.note(node: name, text: "invited to \(group) by \(owner)"))
@@ -212,7 +229,7 @@ public final class Simulator {
             if to == PeerName.registry {
                 try registryHandle(from: from, message)
             } else if let p = peers[to] {
-                try deliver(p, .received(from: from, message))
+                try deliver(p, .received(from: from, from == PeerName.registry ? p.crypto.inbound(message) : message))
             }
         }
     }

@@ -38,6 +38,7 @@ public final class SQLitePeerStore: PeerStore {
                     grp TEXT NOT NULL, name TEXT NOT NULL, endpoint TEXT NOT NULL, PRIMARY KEY (grp, name)
                 );
                 CREATE TABLE IF NOT EXISTS group_invitations (grp TEXT PRIMARY KEY, owner TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS public_keys (name TEXT PRIMARY KEY, public_key BLOB NOT NULL);
                 CREATE TABLE IF NOT EXISTS acks (peer TEXT PRIMARY KEY, acked INTEGER NOT NULL);
                 """)
         }
@@ -65,6 +66,10 @@ public final class SQLitePeerStore: PeerStore {
                 groups[row["grp"]]?.members.append(FriendInfo(name: row["name"], endpoint: row["endpoint"], online: false))
             }
             for g in groups.values { s.apply(.setGroup(g)) }
+            for row in try Row.fetchAll(db, sql: "SELECT name, public_key FROM public_keys") {
+                let key: Data = row["public_key"]
+                s.apply(.setKey(name: row["name"], key: Array(key)))
+            }
             for row in try Row.fetchAll(db, sql: "SELECT grp, owner FROM group_invitations") {
                 s.apply(.addInvitation(GroupInvitation(group: row["grp"], owner: row["owner"])))
             }
@@ -101,6 +106,8 @@ public final class SQLitePeerStore: PeerStore {
                         try db.cachedStatement(sql: "INSERT INTO group_members (grp, name, endpoint) VALUES (?, ?, ?)")
                             .execute(arguments: [info.name, m.name, m.endpoint])
                     }
+                case let .setKey(name, key):
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO public_keys (name, public_key) VALUES (?, ?)").execute(arguments: [name, Data(key)])
                 case let .removeGroup(name):
                     try db.cachedStatement(sql: "DELETE FROM groups WHERE name = ?").execute(arguments: [name])
                     try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ?").execute(arguments: [name])

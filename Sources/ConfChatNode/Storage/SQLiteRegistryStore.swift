@@ -19,7 +19,8 @@ public final class SQLiteRegistryStore: RegistryStore {
                 CREATE TABLE IF NOT EXISTS accounts (
                     name TEXT PRIMARY KEY,
                     password_hash TEXT NOT NULL,          -- Argon2id PHC string, never the password
-                    endpoint TEXT NOT NULL                -- last endpoint the user announced
+                    endpoint TEXT NOT NULL,               -- last endpoint the user announced
+                    public_key BLOB NOT NULL DEFAULT x''  -- Curve25519: CURVE identity, mail sealed to it
                 );
                 CREATE TABLE IF NOT EXISTS friendships (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b), CHECK (a < b));
                 CREATE TABLE IF NOT EXISTS friend_requests (
@@ -50,8 +51,9 @@ public final class SQLiteRegistryStore: RegistryStore {
     public func load() throws -> RegistryDurableState {
         try db.read { db in
             var s = RegistryDurableState()
-            for row in try Row.fetchAll(db, sql: "SELECT name, password_hash, endpoint FROM accounts") {
-                s.apply(.addAccount(name: row["name"], hash: row["password_hash"], endpoint: row["endpoint"]))
+            for row in try Row.fetchAll(db, sql: "SELECT name, password_hash, endpoint, public_key FROM accounts") {
+                let key: Data = row["public_key"]
+                s.apply(.addAccount(name: row["name"], hash: row["password_hash"], endpoint: row["endpoint"], key: Array(key)))
             }
             for row in try Row.fetchAll(db, sql: "SELECT a, b FROM friendships") { s.apply(.addFriendship(row["a"], row["b"])) }
             for row in try Row.fetchAll(db, sql: "SELECT from_user, to_user FROM friend_requests ORDER BY id") {
@@ -84,11 +86,11 @@ public final class SQLiteRegistryStore: RegistryStore {
         try db.write { db in
             for m in mutations {
                 switch m {
-                case let .addAccount(name, hash, endpoint):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO accounts (name, password_hash, endpoint) VALUES (?, ?, ?)")
-                        .execute(arguments: [name, hash, endpoint])
-                case let .setEndpoint(name, endpoint):
-                    try db.cachedStatement(sql: "UPDATE accounts SET endpoint = ? WHERE name = ?").execute(arguments: [endpoint, name])
+                case let .addAccount(name, hash, endpoint, key):
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO accounts (name, password_hash, endpoint, public_key) VALUES (?, ?, ?, ?)")
+                        .execute(arguments: [name, hash, endpoint, Data(key)])
+                case let .setEndpoint(name, endpoint, key):
+                    try db.cachedStatement(sql: "UPDATE accounts SET endpoint = ?, public_key = ? WHERE name = ?").execute(arguments: [endpoint, Data(key), name])
                 case let .addRequest(from, to):
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO friend_requests (from_user, to_user) VALUES (?, ?)").execute(arguments: [from, to])
                 case let .removeRequest(from, to):

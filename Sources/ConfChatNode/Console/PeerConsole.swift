@@ -1,0 +1,24 @@
+import ConfChatCore
+
+/// What the interactive prompt drives: one peer, either a virtual peer inside a running
+/// simulation (`confchat attach`) or the peer of a standalone process (`confchat peer`).
+///
+/// The prompt owns the terminal; the console owns the network. `pump` lets the network run
+/// until the user types something, so incoming messages and presence changes arrive (through
+/// `onEvent`) while the user is at the prompt.
+public protocol PeerConsole: AnyObject {
+    /// The peer the prompt acts as.
+    var name: String { get }
+    /// Called for every event the peer observes, the moment it happens.
+    var onEvent: ((PeerEvent) -> Void)? { get set }
+    /// Runs one of the peer's own commands and waits for its outcome: nil on success.
+    func run(_ command: PeerCommand) throws -> CommandFailure?
+    /// The peer's durable state (friends, requests, conversations, groups).
+    func state() throws -> PeerDurableState
+    /// The peer's view of a friend's presence; nil if not a friend.
+    func sees(_ friend: String) throws -> Bool?
+    func isLoggedIn() throws -> Bool
+    /// Lets the network run until `fd` is readable or `timeoutMs` has passed.
+    /// Returns true when `fd` is readable.
+    func pump(until fd: Int32, timeoutMs: Int) throws -> Bool
+}

@@ -1,0 +1,69 @@
+import CSodium
+import ConfChatCore
+
+/// Seals message bodies so the registry stores only what it cannot read.
+///
+/// `seal` produces exactly libsodium's sealed-box format (`crypto_box_seal`): an ephemeral
+/// public key, then the box, with the nonce derived from both public keys. The ephemeral key
+/// comes from the seeded generator instead of the system's randomness, which keeps simulated
+/// runs reproducible. Backups use a key derived from the user's password (Argon2id), so only
+/// the user can read them, on any machine.
+public final class MessageSealer {
+    private var rng: SplitMix64
+    private let cost: Argon2Hasher.Cost
+
+    public init(seed: UInt64, cost: Argon2Hasher.Cost) {
+        precondition(sodium_init() >= 0, "libsodium failed to initialise")
+        rng = SplitMix64(seed: seed)
+        self.cost = cost
+    }
+
+    public static let sealOverhead = Int(crypto_box_sealbytes())
+
+    public func seal(_ body: [UInt8], to recipient: [UInt8]) -> [UInt8] {
+        let eph = NodeKeys.derive(from: &rng)
+        var nonce = [UInt8](repeating: 0, count: Int(crypto_box_NONCEBYTES))
+        _ = crypto_generichash(&nonce, nonce.count, eph.publicKey + recipient, UInt64(64), nil, 0)
+        var box = [UInt8](repeating: 0, count: body.count + Int(crypto_box_MACBYTES))
+        _ = crypto_box_easy(&box, body, UInt64(body.count), nonce, recipient, eph.secretKey)
+        return eph.publicKey + box
+    }
+
+    public func open(_ sealed: [UInt8], with keys: NodeKeys) -> [UInt8]? {
+        guard sealed.count >= Self.sealOverhead else { return nil }
+        var out = [UInt8](repeating: 0, count: sealed.count - Self.sealOverhead)
+        let rc = crypto_box_seal_open(&out, sealed, UInt64(sealed.count), keys.publicKey, keys.secretKey)
+        return rc == 0 ? out : nil
+    }
+
+    /// The backup key of a user: Argon2id of the password, salted with the user's name.
+    public func backupKey(user: String, password: String) -> [UInt8] {
+        var salt = [UInt8](repeating: 0, count: Int(crypto_pwhash_SALTBYTES))
+        let label = Array("conf-chat backup \(user)".utf8)
+        _ = crypto_generichash(&salt, salt.count, label, UInt64(label.count), nil, 0)
+        var key = [UInt8](repeating: 0, count: Int(crypto_secretbox_KEYBYTES))
+        let length = UInt64(password.utf8.count)
+        let rc = password.withCString { pw in
+            crypto_pwhash(&key, UInt64(key.count), pw, length, salt, cost.ops, cost.memBytes, crypto_pwhash_ALG_ARGON2ID13)
+        }
+        precondition(rc == 0, "crypto_pwhash ran out of memory")
+        return key
+    }
+
+    /// nonce || secretbox(body).
+    public func encrypt(_ body: [UInt8], key: [UInt8]) -> [UInt8] {
+        var nonce = [UInt8](repeating: 0, count: Int(crypto_secretbox_NONCEBYTES))
+        for i in nonce.indices { nonce[i] = UInt8(truncatingIfNeeded: rng.next()) }
+        var box = [UInt8](repeating: 0, count: body.count + Int(crypto_secretbox_MACBYTES))
+        _ = crypto_secretbox_easy(&box, body, UInt64(body.count), nonce, key)
+        return nonce + box
+    }
+
+    public func decrypt(_ data: [UInt8], key: [UInt8]) -> [UInt8]? {
+        let n = Int(crypto_secretbox_NONCEBYTES), mac = Int(crypto_secretbox_MACBYTES)
+        guard data.count >= n + mac else { return nil }
+        var out = [UInt8](repeating: 0, count: data.count - n - mac)
+        let rc = crypto_secretbox_open_easy(&out, Array(data[n...]), UInt64(data.count - n), Array(data[..<n]), key)
+        return rc == 0 ? out : nil
+    }
+}

@@ -1,0 +1,89 @@
+import ConfChatCore
+
+/// The encryption between a peer's machine and the wire, in the shell: the machine deals in
+/// plain bodies; what leaves for the registry is sealed or encrypted, and what comes back is
+/// opened. The registry's data directory therefore never holds a readable message body:
+/// mailbox bodies are sealed to the recipient's public key, backup bodies encrypted with a
+/// key derived from the user's password.
+public final class PeerCryptoLayer {
+    public let user: String
+    public let keys: NodeKeys
+    private let sealer: MessageSealer
+    /// Derived when the user logs in (the shell sees the password go by); nil before.
+    private var backupKey: [UInt8]?
+    public var log: ((String) -> Void)?
+
+    public init(user: String, keys: NodeKeys, sealer: MessageSealer) {
+        self.user = user
+        self.keys = keys
+        self.sealer = sealer
+    }
+
+    private var keyBeforeCommand: [UInt8]?
+
+    /// Sees a user's command before it runs: a login (or register) gives the password the
+    /// backup key comes from. The key is needed while the login is under way (its reply
+    /// carries the backup), and kept only if the command succeeds (`finished`).
+    public func starting(_ command: PeerCommand) {
+        keyBeforeCommand = backupKey
+        switch command {
+        case let .login(password), let .register(password):
+            backupKey = sealer.backupKey(user: user, password: password)
+        default: break
+        }
+    }
+
+    public func finished(succeeded: Bool) {
+        if !succeeded { backupKey = keyBeforeCommand }
+    }
+
+    /// A message on its way out. `keyOf` gives a user's public key, as this peer knows it.
+    public func outbound(_ m: WireMessage, keyOf: (String) -> [UInt8]?) -> WireMessage? {
+        switch m {
+        case let .deposit(to, seq, body):
+            guard let k = keyOf(to), !k.isEmpty else { log?("no key for \(to): mail not sent"); return nil }
+            return .deposit(to: to, seq: seq, body: sealer.seal(body, to: k))
+        case let .groupDeposit(to, seq, group, body):
+            guard let k = keyOf(to), !k.isEmpty else { log?("no key for \(to): mail not sent"); return nil }
+            return .groupDeposit(to: to, seq: seq, group: group, body: sealer.seal(body, to: k))
+        case var .backup(entry):
+            guard let key = backupKey else { return nil }
+            entry.body = sealer.encrypt(entry.body, key: key)
+            return .backup(entry)
+        default:
+            return m
+        }
+    }
+
+    /// A message coming in from the registry: open sealed mail, decrypt backup entries.
+    public func inbound(_ m: WireMessage) -> WireMessage {
+        switch m {
+        case let .mailbox(items):
+            return .mailbox(items.compactMap(open))
+        case .loginReply(let req, var snapshot):
+            snapshot.mailbox = snapshot.mailbox.compactMap(open)
+            snapshot.backup = snapshot.backup.compactMap { e in
+                guard let key = backupKey, let body = sealer.decrypt(e.body, key: key) else {
+                    log?("dropped a backup entry that does not decrypt")
+                    return nil
+                }
+                var e = e
+                e.body = body
+                return e
+            }
+            return .loginReply(req: req, snapshot: snapshot)
+        default:
+            return m
+        }
+    }
+
+    private func open(_ item: MailItem) -> MailItem? {
+        guard let body = sealer.open(item.body, with: keys) else {
+            log?("dropped mail from \(item.from) that does not open with our key")
+            return nil
+        }
+        var item = item
+        item.body = body
+        return item
+    }
+}

@@ -1,0 +1,71 @@
+import CZMQ
+import ConfChatCore
+
+/// The two sockets of a standalone node, as in the simulator: an inbox ROUTER bound to the
+/// node's endpoint and an outbox ROUTER (routing id = the node's name) that connects to the
+/// endpoints it sends to. Unlike the simulator, nothing here orders delivery: messages are
+/// handled as they arrive, and whatever arrives malformed is rejected and logged.
+final class NodeSockets {
+    let inbox: ZMQSocket
+    let outbox: ZMQSocket
+    let endpoint: String
+    private var connections: [String: [UInt8]] = [:]
+    private var generation: UInt64 = 0
+
+    init(context: ZMQContext, name: String, bind: String) throws {
+        inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
+        try inbox.set(ZMQ_ROUTER_HANDOVER, int: 1)
+        try inbox.set(ZMQ_MAXMSGSIZE, int64: Int64(WireCodec.maxFrameSize))
+        endpoint = try inbox.bind(bind)
+        outbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
+        try outbox.set(ZMQ_ROUTING_ID, bytes: Array(name.utf8))
+        try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
+        try outbox.set(ZMQ_SNDHWM, int: 10_000)
+    }
+
+    /// Sends without blocking. A full queue (the peer is unreachable for long) drops the
+    /// message: the protocol's retries recover it, so a slow peer never stalls this node.
+    func send(to endpoint: String, _ payload: [UInt8]) -> ZMQError? {
+        do {
+            try outbox.send([try connection(endpoint), payload])
+            return nil
+        } catch {
+            if error.isHostUnreachable { connections[endpoint] = nil }
+            return error
+        }
+    }
+
+    private func connection(_ endpoint: String) throws(ZMQError) -> [UInt8] {
+        if let id = connections[endpoint] { return id }
+        generation += 1
+        let id = Array("c\(generation)".utf8)
+        try outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
+        try outbox.connect(endpoint)
+        connections[endpoint] = id
+        return id
+    }
+
+    /// One waiting message from the inbox: the sender's routing id and the frames after it.
+    func receive() throws -> (sender: [UInt8], frames: [[UInt8]])? {
+        guard let frames = try inbox.receive(wait: false), let first = frames.first else { return nil }
+        return (first, Array(frames.dropFirst()))
+    }
+
+    /// Waits until the inbox or `fd` has input, or `timeoutMs` passes (-1: forever).
+    func wait(fd: Int32?, timeoutMs: Int) throws -> (inbox: Bool, fd: Bool) {
+        var items = [zmq_pollitem_t(socket: inbox.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)]
+        if let fd { items.append(zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLIN), revents: 0)) }
+        let rc = zmq_poll(&items, Int32(items.count), timeoutMs)
+        if rc < 0 {
+            let e = ZMQError("zmq_poll")
+            if e.errno == EINTR { return (false, false) }
+            throw e
+        }
+        return (items[0].revents & Int16(ZMQ_POLLIN) != 0, items.count > 1 && items[1].revents & Int16(ZMQ_POLLIN) != 0)
+    }
+
+    func close() {
+        inbox.close()
+        outbox.close()
+    }
+}

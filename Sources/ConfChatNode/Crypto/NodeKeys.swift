@@ -34,6 +34,9 @@ public struct NodeKeys: Sendable, Hashable {
         return NodeKeys(publicKey: pk, secretKey: sk)
     }
 
+    /// Lower-case hex: how `ZAPHandler` names an authenticated key.
+    public static func hex(_ key: [UInt8]) -> String { key.map { String(format: "%02x", $0) }.joined() }
+
     /// Z85, the text form ZeroMQ uses for CURVE keys (40 characters).
     public static func z85(_ key: [UInt8]) -> String {
         var out = [CChar](repeating: 0, count: 41)

@@ -22,14 +22,16 @@ final class SimNetwork {
         let inbox: ZMQSocket
         let outbox: ZMQSocket
         let endpoint: String
+        let keys: NodeKeys
         /// endpoint -> the routing id of our connection to it.
         var connections: [String: [UInt8]] = [:]
         var stash: [String: Deque<[UInt8]>] = [:]
 
-        init(inbox: ZMQSocket, outbox: ZMQSocket, endpoint: String) {
+        init(inbox: ZMQSocket, outbox: ZMQSocket, endpoint: String, keys: NodeKeys) {
             self.inbox = inbox
             self.outbox = outbox
             self.endpoint = endpoint
+            self.keys = keys
         }
     }
 
@@ -51,6 +53,8 @@ final class SimNetwork {
     private var fifo = Deque<InFlight>()
     private var side: [String: Int] = [:]
     private var connectGeneration: UInt64 = 0
+    /// Messages refused by the transport's own checks, for the trace.
+    var rejected: [String] = []
     /// How many times each node has bound an endpoint.
     private var lives: [String: Int] = [:]
 
@@ -62,8 +66,14 @@ final class SimNetwork {
     var inFlightCount: Int { fifo.count }
 
     /// Opens a node's sockets and returns the endpoint it is reachable at.
-    func attach(_ name: String, previous: String?) throws -> String {
+    /// Over tcp every connection is CURVE, as between standalone processes: encrypted, and
+    /// each message checked against the key its sender's connection authenticated with.
+    var curve: Bool { transport.kind == .tcp }
+
+    func attach(_ name: String, previous: String?, keys: NodeKeys) throws -> String {
+        if curve { try ZAPHandler.start(context: context) }
         let inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
+        if curve { try inbox.curveServer(keys) }
         try inbox.set(ZMQ_ROUTER_HANDOVER, int: 1)  // a restarted sender's new connection takes over its name
         try inbox.set(ZMQ_RCVHWM, int: 0)
         var endpoint: String?
@@ -77,7 +87,8 @@ final class SimNetwork {
         try outbox.set(ZMQ_ROUTING_ID, bytes: Array(name.utf8))
         try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
         try outbox.set(ZMQ_SNDHWM, int: 0)
-        nodes[name] = Node(inbox: inbox, outbox: outbox, endpoint: endpoint)
+        if curve { try outbox.curveClient(keys) }
+        nodes[name] = Node(inbox: inbox, outbox: outbox, endpoint: endpoint, keys: keys)
         atEndpoint[endpoint] = name
         return endpoint
     }
@@ -141,7 +152,7 @@ final class SimNetwork {
         guard let owner = atEndpoint[endpoint], nodes[owner] != nil else { return .dropped("\(to) is down") }
         guard owner == to else { return .dropped("\(endpoint) is now \(owner), not \(to)") }
         do {
-            let id = try connection(sender, endpoint)
+            let id = try connection(sender, endpoint, serverKey: nodes[owner]!.keys.publicKey)
             try sender.outbox.send([id, payload])
         } catch {
             return .dropped("\(error)")
@@ -150,12 +161,13 @@ final class SimNetwork {
         return .sent
     }
 
-    private func connection(_ node: Node, _ endpoint: String) throws(ZMQError) -> [UInt8] {
+    private func connection(_ node: Node, _ endpoint: String, serverKey: [UInt8]) throws(ZMQError) -> [UInt8] {
         if let id = node.connections[endpoint] { return id }
         // A fresh routing id per connection: libzmq asserts if a connect reuses a live one.
         connectGeneration += 1
         let id = Array("c\(connectGeneration)".utf8)
         try node.outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
+        if curve { try node.outbox.set(ZMQ_CURVE_SERVERKEY, bytes: serverKey) }
         try node.outbox.connect(endpoint)
         node.connections[endpoint] = id
         return id
@@ -174,9 +186,18 @@ final class SimNetwork {
 
     /// Reads one message from a node's inbox into its stash, waiting (for tcp and ipc) if none is there yet.
     private func receiveOne(_ node: Node, waitingFor from: String, to: String) throws {
-        if let frames = try node.inbox.receive(wait: false) {
+        if let (frames, userId) = try node.inbox.receiveAuthenticated() {
             guard frames.count == 2 else { return }
-            node.stash[String(decoding: frames[0], as: UTF8.self), default: []].append(frames[1])
+            let sender = String(decoding: frames[0], as: UTF8.self)
+            // Over CURVE, a routing id is only a claim: the key decides who sent it.
+            if curve, userId != nodes[sender].map({ NodeKeys.hex($0.keys.publicKey) }) {
+                // Still counts as the claimed sender's message, so the send order stays whole;
+                // an empty payload never decodes, and the simulator reports it as rejected.
+                rejected.append("a message claiming to be from \(sender) came with another key")
+                node.stash[sender, default: []].append([])
+                return
+            }
+            node.stash[sender, default: []].append(frames[1])
         } else if try !node.inbox.waitReadable(timeoutMs: 10_000) {
             throw Failure.stalled(from: from, to: to)
         }

@@ -102,7 +102,7 @@ public final class Simulator {
 
     /// Starts a peer's machine from its store, logged out.
     func boot(_ peer: SimPeer) throws {
-        let endpoint = try network.attach(peer.name, previous: peer.endpoint)
+        let endpoint = try network.attach(peer.name, previous: peer.endpoint, keys: peer.crypto.keys)
         peer.endpoint = endpoint
         var machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config,
                                   durable: try peer.store.load(), hasher: hasher)
@@ -223,7 +223,8 @@ public final class Simulator {
         while let (from, to, payload) = try network.next() {
             let message: WireMessage
             do { message = try WireCodec.decode(payload) } catch {
-                emit(.reject(at: to, from: from, reason: "\(error)"))
+                let reason = payload.isEmpty && !network.rejected.isEmpty ? network.rejected.removeFirst() : "\(error)"
+                emit(.reject(at: to, from: from, reason: reason))
                 continue
             }
             if to == PeerName.registry {
@@ -250,7 +251,7 @@ public final class Simulator {
     // MARK: - Registry
 
     func startRegistry() throws {
-        registryEndpoint = try network.attach(PeerName.registry, previous: registryEndpoint)
+        registryEndpoint = try network.attach(PeerName.registry, previous: registryEndpoint, keys: registryKeys)
         registry = RegistryMachine(durable: try registryStore.load(), hasher: hasher)
     }
 

@@ -5,6 +5,10 @@ import ConfChatCore
 /// node's endpoint and an outbox ROUTER (routing id = the node's name) that connects to the
 /// endpoints it sends to. Unlike the simulator, nothing here orders delivery: messages are
 /// handled as they arrive, and whatever arrives malformed is rejected and logged.
+///
+/// Every connection is CURVE: encrypted, and authenticated by the node's key pair. The
+/// inbox is a CURVE server; each connection of the outbox names the key of the server it
+/// expects, so a node that does not hold that key cannot answer in its place.
 final class NodeSockets {
     let inbox: ZMQSocket
     let outbox: ZMQSocket
@@ -12,8 +16,10 @@ final class NodeSockets {
     private var connections: [String: [UInt8]] = [:]
     private var generation: UInt64 = 0
 
-    init(context: ZMQContext, name: String, bind: String) throws {
+    init(context: ZMQContext, name: String, bind: String, keys: NodeKeys) throws {
+        try ZAPHandler.start(context: context)
         inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
+        try inbox.curveServer(keys)
         try inbox.set(ZMQ_ROUTER_HANDOVER, int: 1)
         try inbox.set(ZMQ_MAXMSGSIZE, int64: Int64(WireCodec.maxFrameSize))
         endpoint = try inbox.bind(bind)
@@ -21,34 +27,38 @@ final class NodeSockets {
         try outbox.set(ZMQ_ROUTING_ID, bytes: Array(name.utf8))
         try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
         try outbox.set(ZMQ_SNDHWM, int: 10_000)
+        try outbox.curveClient(keys)
     }
 
     /// Sends without blocking. A full queue (the peer is unreachable for long) drops the
     /// message: the protocol's retries recover it, so a slow peer never stalls this node.
-    func send(to endpoint: String, _ payload: [UInt8]) -> ZMQError? {
+    func send(to endpoint: String, serverKey: [UInt8], _ payload: [UInt8]) -> ZMQError? {
+        let key = "\(endpoint) \(NodeKeys.z85(serverKey))"
         do {
-            try outbox.send([try connection(endpoint), payload])
+            try outbox.send([try connection(key, endpoint, serverKey), payload])
             return nil
         } catch {
-            if error.isHostUnreachable { connections[endpoint] = nil }
+            if error.isHostUnreachable { connections[key] = nil }
             return error
         }
     }
 
-    private func connection(_ endpoint: String) throws(ZMQError) -> [UInt8] {
-        if let id = connections[endpoint] { return id }
+    private func connection(_ key: String, _ endpoint: String, _ serverKey: [UInt8]) throws(ZMQError) -> [UInt8] {
+        if let id = connections[key] { return id }
         generation += 1
         let id = Array("c\(generation)".utf8)
         try outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
+        try outbox.set(ZMQ_CURVE_SERVERKEY, bytes: serverKey)
         try outbox.connect(endpoint)
-        connections[endpoint] = id
+        connections[key] = id
         return id
     }
 
-    /// One waiting message from the inbox: the sender's routing id and the frames after it.
-    func receive() throws -> (sender: [UInt8], frames: [[UInt8]])? {
-        guard let frames = try inbox.receive(wait: false), let first = frames.first else { return nil }
-        return (first, Array(frames.dropFirst()))
+    /// One waiting message from the inbox: the sender's routing id, the frames after it,
+    /// and the public key (hex) the sender's connection was authenticated with.
+    func receive() throws -> (sender: [UInt8], frames: [[UInt8]], key: String?)? {
+        guard let (frames, userId) = try inbox.receiveAuthenticated(), let first = frames.first else { return nil }
+        return (first, Array(frames.dropFirst()), userId)
     }
 
     /// Waits until the inbox or `fd` has input, or `timeoutMs` passes (-1: forever).

@@ -2,8 +2,13 @@ import ConfChatCore
 import Foundation
 
 /// A peer as a process of its own (`confchat peer`): the same `PeerMachine` as in the
-/// simulator, with real sockets, a SQLite data directory and a clock passed in by the
-/// command line (the only place that reads the wall clock).
+/// simulator, with real sockets (CURVE), a SQLite data directory, and a clock passed in by
+/// the command line (the only place that reads the wall clock).
+///
+/// Who sent a message is decided by the key its connection authenticated with: the
+/// registry's key (given on the command line) or a key the registry vouched for (friends
+/// and fellow group members). A message from any other key is rejected, whatever routing
+/// id or name it claims.
 public final class PeerHost: PeerConsole {
     public let name: String
     public var onEvent: ((PeerEvent) -> Void)?
@@ -13,7 +18,9 @@ public final class PeerHost: PeerConsole {
     private var machine: PeerMachine
     private let store: any PeerStore
     private let sockets: NodeSockets
+    private let crypto: PeerCryptoLayer
     private let registryEndpoint: String
+    private let registryKey: [UInt8]
     private let clock: () -> Int64
     private let start: Int64
     private var timers = HostTimers()
@@ -22,23 +29,29 @@ public final class PeerHost: PeerConsole {
 
     /// - Parameters:
     ///   - clock: monotonic milliseconds; the host measures time from its first reading.
-    ///   - seed: seeds password-hash salts (the command line passes fresh randomness).
-    public init(name: String, dataDirectory: String, bind: String, registry: String,
+    ///   - seed: seeds salts and nonces (the command line passes fresh randomness).
+    public init(name: String, dataDirectory: String, bind: String, registry: String, registryKey: [UInt8],
                 clock: @escaping () -> Int64, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive) throws {
         guard PeerName.isValidUser(name) else { throw SimulationError.invalidName(name) }
         self.name = name
         self.clock = clock
         self.start = clock()
         self.registryEndpoint = registry
+        self.registryKey = registryKey
         store = try SQLitePeerStore(directory: dataDirectory)
-        sockets = try NodeSockets(context: try Simulator.context(), name: name, bind: bind)
+        let keys = try NodeKeys.loadOrCreate(in: dataDirectory)
+        crypto = PeerCryptoLayer(user: name, keys: keys, sealer: MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost))
+        sockets = try NodeSockets(context: try Simulator.context(), name: name, bind: bind, keys: keys)
         machine = PeerMachine(name: name, endpoint: sockets.endpoint, config: PeerConfig(), durable: try store.load(),
                               hasher: Argon2Hasher(cost: hashCost, seed: seed))
+        machine.publicKey = keys.publicKey
+        crypto.log = { [weak self] in self?.log?($0) }
     }
 
     deinit { sockets.close() }
 
     public var endpoint: String { sockets.endpoint }
+    public var publicKey: [UInt8] { crypto.keys.publicKey }
 
     private var now: SimInstant { SimInstant(milliseconds: clock() - start) }
 
@@ -47,12 +60,14 @@ public final class PeerHost: PeerConsole {
     public func run(_ command: PeerCommand) throws -> CommandFailure? {
         let id = nextCommand
         nextCommand += 1
+        crypto.starting(command)
         try handle(.command(id, command))
         let deadline = clock() + machine.config.requestTimeout + 1000
         while completions[id] == nil, clock() < deadline {
             _ = try pump(until: nil, timeoutMs: Int(deadline - clock()), stopWhen: { self.completions[id] != nil })
         }
-        guard let result = completions.removeValue(forKey: id) else { return CommandFailure("no answer in time") }
+        let result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
+        crypto.finished(succeeded: result == nil)
         return result
     }
 
@@ -78,19 +93,31 @@ public final class PeerHost: PeerConsole {
         }
     }
 
+    /// The user an authenticated key belongs to, as far as this peer knows.
+    private func sender(ofKey hex: String?) -> String? {
+        guard let hex else { return nil }
+        if hex == NodeKeys.hex(registryKey) { return PeerName.registry }
+        return machine.durable.keys.first { NodeKeys.hex($0.value) == hex }?.key
+    }
+
     private func drainInbox() throws {
         for _ in 0..<1000 {
-            guard let (sender, frames) = try sockets.receive() else { return }
-            let from = String(decoding: sender, as: UTF8.self)
-            guard frames.count == 1, PeerName.isValid(from) else {
-                log?("rejected a message of \(frames.count) frame(s) from \(from.debugDescription)")
+            guard let (routingId, frames, key) = try sockets.receive() else { return }
+            let claimed = String(decoding: routingId, as: UTF8.self)
+            guard let from = sender(ofKey: key) else {
+                log?("rejected a message claiming to be from \(claimed.debugDescription): its key is not one we know")
                 continue
             }
-            do {
-                try handle(.received(from: from, try WireCodec.decode(frames[0])))
-            } catch let e as WireError {
-                log?("rejected a frame from \(from): \(e)")
+            guard frames.count == 1 else {
+                log?("rejected a message of \(frames.count) frame(s) from \(from)")
+                continue
             }
+            let message: WireMessage
+            do { message = try WireCodec.decode(frames[0]) } catch {
+                log?("rejected a frame from \(from): \(error)")
+                continue
+            }
+            try handle(.received(from: from, from == PeerName.registry ? crypto.inbound(message) : message))
         }
     }
 
@@ -103,12 +130,17 @@ public final class PeerHost: PeerConsole {
             switch effect {
             case .persist: break
             case let .send(address, message):
-                let ep: String
-                switch address {
-                case .registry: ep = registryEndpoint
-                case let .peer(_, e): ep = e
+                let durable = machine.durable
+                guard let sealed = crypto.outbound(message, keyOf: { durable.keys[$0] }) else { continue }
+                let (ep, key): (String, [UInt8]?) = switch address {
+                case .registry: (registryEndpoint, registryKey)
+                case let .peer(peer, e): (e, durable.keys[peer])
                 }
-                if let error = sockets.send(to: ep, WireCodec.encode(message)) {
+                guard let key else {
+                    log?("no key for \(address.name) yet: \(message.kind.name) not sent")
+                    continue
+                }
+                if let error = sockets.send(to: ep, serverKey: key, WireCodec.encode(sealed)) {
                     log?("could not send \(message.kind.name) to \(address.name): \(error)")
                 }
             case let .schedule(timer, at): timers.schedule(timer, at: at)

@@ -2,15 +2,23 @@ import ConfChatCore
 import Foundation
 
 /// The registry as a process of its own (`confchat registry`).
+///
+/// Its key pair lives in its data directory (`curve.key`, made at first start); peers need
+/// the public half (`registry.pub`) to connect. A message's sender is the account whose key
+/// its connection authenticated with; only REGISTER and LOGIN may come from a key the
+/// registry does not know yet (a new user, or a user on a new machine, who proves who they
+/// are with their password).
 public final class RegistryHost {
     public var log: ((String) -> Void)?
     private var machine: RegistryMachine
     private let store: any RegistryStore
     private let sockets: NodeSockets
+    public let keys: NodeKeys
 
     public init(dataDirectory: String, bind: String, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive) throws {
         store = try SQLiteRegistryStore(directory: dataDirectory)
-        sockets = try NodeSockets(context: try Simulator.context(), name: PeerName.registry, bind: bind)
+        keys = try NodeKeys.loadOrCreate(in: dataDirectory)
+        sockets = try NodeSockets(context: try Simulator.context(), name: PeerName.registry, bind: bind, keys: keys)
         machine = RegistryMachine(durable: try store.load(), hasher: Argon2Hasher(cost: hashCost, seed: seed))
     }
 
@@ -18,26 +26,40 @@ public final class RegistryHost {
 
     public var endpoint: String { sockets.endpoint }
 
-    /// Serves until the process is stopped. Hostile input is logged and dropped; it never
-    /// ends the loop.
+    /// Serves until `stop` says so. Hostile input is logged and dropped; it never ends the loop.
     public func serve(until stop: () -> Bool = { false }) throws {
         while !stop() {
             let ready = try sockets.wait(fd: nil, timeoutMs: 500)
             guard ready.inbox else { continue }
             for _ in 0..<1000 {
-                guard let (sender, frames) = try sockets.receive() else { break }
-                let from = String(decoding: sender, as: UTF8.self)
-                guard frames.count == 1, PeerName.isValid(from) else {
-                    log?("rejected a message of \(frames.count) frame(s) from \(from.debugDescription)")
+                guard let (routingId, frames, key) = try sockets.receive() else { break }
+                let claimed = String(decoding: routingId, as: UTF8.self)
+                guard frames.count == 1 else {
+                    log?("rejected a message of \(frames.count) frame(s) from \(claimed.debugDescription)")
                     continue
                 }
                 let message: WireMessage
                 do { message = try WireCodec.decode(frames[0]) } catch {
-                    log?("rejected a frame from \(from): \(error)")
+                    log?("rejected a frame from \(claimed.debugDescription): \(error)")
+                    continue
+                }
+                guard let from = sender(claimed: claimed, key: key, message) else {
+                    log?("rejected \(message.kind.name) claiming to be from \(claimed.debugDescription): key does not match")
                     continue
                 }
                 try handle(from: from, message)
             }
+        }
+    }
+
+    private func sender(claimed: String, key: String?, _ message: WireMessage) -> String? {
+        guard let key else { return nil }
+        switch message {
+        case let .register(_, _, _, k), let .login(_, _, _, _, k):
+            // The key in the message must be the one the connection proved it holds.
+            return PeerName.isValidUser(claimed) && NodeKeys.hex(k) == key ? claimed : nil
+        default:
+            return machine.durable.accounts.first { NodeKeys.hex($0.value.key) == key }?.key
         }
     }
 
@@ -49,8 +71,10 @@ public final class RegistryHost {
             switch effect {
             case .persist: break
             case let .send(address, m):
-                guard case let .peer(_, ep) = address else { continue }
-                if let error = sockets.send(to: ep, WireCodec.encode(m)) { log?("could not send \(m.kind.name) to \(address.name): \(error)") }
+                guard case let .peer(name, ep) = address, let key = machine.durable.accounts[name]?.key, !key.isEmpty else { continue }
+                if let error = sockets.send(to: ep, serverKey: key, WireCodec.encode(m)) {
+                    log?("could not send \(m.kind.name) to \(name): \(error)")
+                }
             case let .note(text): log?(text)
             }
         }

@@ -98,6 +98,46 @@ public final class ZMQSocket {
         }
     }
 
+    /// Receives one multipart message and the `User-Id` its connection was authenticated
+    /// with (CURVE through `ZAPHandler`), or nil if none is waiting.
+    public func receiveAuthenticated() throws(ZMQError) -> (frames: [[UInt8]], userId: String?)? {
+        var frames: [[UInt8]] = []
+        var userId: String?
+        while true {
+            var msg = zmq_msg_t()
+            guard zmq_msg_init(&msg) == 0 else { throw ZMQError("zmq_msg_init") }
+            defer { zmq_msg_close(&msg) }
+            let rc = zmq_msg_recv(&msg, h, frames.isEmpty ? ZMQ_DONTWAIT : 0)
+            if rc < 0 {
+                let e = ZMQError("zmq_msg_recv")
+                if e.isAgain && frames.isEmpty { return nil }
+                throw e
+            }
+            // The routing-id frame a ROUTER adds carries no metadata: read it from the frames after it.
+            if userId == nil, let p = zmq_msg_gets(&msg, "User-Id") { userId = String(cString: p) }
+            let size = zmq_msg_size(&msg)
+            if size > 0, let data = zmq_msg_data(&msg) {
+                frames.append(Array(UnsafeRawBufferPointer(start: data, count: size)))
+            } else {
+                frames.append([])
+            }
+            if zmq_msg_more(&msg) == 0 { return (frames, userId) }
+        }
+    }
+
+    /// Makes this socket a CURVE server with the given key pair.
+    public func curveServer(_ keys: NodeKeys) throws(ZMQError) {
+        try set(ZMQ_CURVE_SERVER, int: 1)
+        try set(ZMQ_CURVE_SECRETKEY, bytes: keys.secretKey)
+        try set(ZMQ_ZAP_DOMAIN, bytes: Array("confchat".utf8))
+    }
+
+    /// Gives this socket a CURVE client identity; each connect then names the server's key.
+    public func curveClient(_ keys: NodeKeys) throws(ZMQError) {
+        try set(ZMQ_CURVE_PUBLICKEY, bytes: keys.publicKey)
+        try set(ZMQ_CURVE_SECRETKEY, bytes: keys.secretKey)
+    }
+
     /// Waits up to `timeoutMs` for input. Used on one socket at a time, never over all peers.
     public func waitReadable(timeoutMs: Int) throws(ZMQError) -> Bool {
         var item = zmq_pollitem_t(socket: h, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)

@@ -1,0 +1,40 @@
+import ArgumentParser
+import ConfChatNode
+import Foundation
+
+/// `confchat registry`: the registry as a process of its own.
+struct RegistryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "registry",
+        abstract: "Run the registry as a standalone process (tcp or ipc, CURVE-encrypted).",
+        discussion: """
+            At first start the registry makes a CURVE key pair in its data directory, prints
+            its public key and writes it to DIR/registry.pub; peers need that file
+            (--registry-key-file). Stop it with Ctrl-C; kill -9 loses nothing it acknowledged.
+
+            Examples:
+              confchat registry --bind tcp://0.0.0.0:5555 --data ./registry-data
+              confchat registry --bind ipc:///tmp/confchat-registry --data ./registry-data
+            """)
+
+    @Option(help: "Endpoint to bind (tcp://HOST:PORT, tcp://127.0.0.1:* for any free port, or ipc://PATH).")
+    var bind = "tcp://127.0.0.1:5555"
+
+    @Option(help: "Data directory: registry.sqlite, curve.key and registry.pub.")
+    var data = "confchat-data/registry"
+
+    @Flag(name: .customLong("fast-hash"), help: "Hash passwords at the simulation cost instead of OWASP's interactive cost (tests only).")
+    var fastHash = false
+
+    func run() throws {
+        let host = try RegistryHost(dataDirectory: data, bind: bind, seed: UInt64.random(in: .min ... .max),
+                                    hashCost: fastHash ? .fast : .interactive)
+        host.log = { Console.error("registry: \($0)") }
+        let pub = NodeKeys.z85(host.keys.publicKey)
+        let pubPath = (data as NSString).appendingPathComponent("registry.pub")
+        try (pub + "\n").write(toFile: pubPath, atomically: true, encoding: .utf8)
+        Console.out("registry listening on \(host.endpoint)")
+        Console.out("public key \(pub) (written to \(pubPath))")
+        try host.serve()
+    }
+}

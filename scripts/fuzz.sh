@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds a libFuzzer target (swiftc -sanitize=fuzzer,address) and runs it.
+# Usage: scripts/fuzz.sh wire|scenario [seconds, default 30]
+# A long campaign: scripts/fuzz.sh wire 3600 (the corpus grows in .build-fuzz/corpus-TARGET).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${1:?usage: scripts/fuzz.sh wire|scenario [seconds]}
+seconds=${2:-30}
+out=.build-fuzz
+mkdir -p "$out/corpus-$target"
+case "$target" in
+  wire) sources=(Fuzz/WireDecoderFuzz.swift $(find Sources/ConfChatCore -name '*.swift')) ;;
+  scenario) sources=(Fuzz/ScenarioParserFuzz.swift $(find Sources/ConfChatScenario -name '*.swift')) ;;
+  *) echo "unknown target $target (wire or scenario)" >&2; exit 2 ;;
+esac
+swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz$target" "${sources[@]}" -o "$out/fuzz-$target"
+"$out/fuzz-$target" -max_total_time="$seconds" -max_len=4096 "$out/corpus-$target"

@@ -2,7 +2,7 @@
 # Installs the system packages conf-chat needs, only those that are missing (Debian/Ubuntu).
 set -euo pipefail
 need=()
-for pkg in libzmq3-dev libsodium-dev libsqlite3-dev pkg-config; do
+for pkg in libzmq3-dev libsodium-dev libsqlite3-dev libedit-dev pkg-config; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

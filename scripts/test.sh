@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The test suite: unit, codec, parser, state machine and end-to-end tests on every transport.
+# The test suite: unit, codec, parser, state machine and end-to-end tests on every transport,
+# then the multi-process tests (a registry and peers as separate processes over tcp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build
+# pyzmq is the independent ZeroMQ client the hostile-input test uses.
+python3 -c 'import zmq' 2>/dev/null || python3 -m pip install --quiet pyzmq
+python3 Tests/process/test_multiprocess.py

@@ -6,7 +6,7 @@ extension PeerMachine {
         case let .register(password):
             guard PeerName.isValidUser(name) else { return complete(id, CommandFailure("'\(name)' is not a valid user name")) }
             let req = request(.register(password: password), command: id)
-            toRegistry(.register(req: req, password: password, endpoint: endpoint, key: publicKey))
+            toRegistry(.register(req: req, name: name, password: password, endpoint: endpoint, key: publicKey))
 
         case let .login(password):
             guard session == nil else { return complete(id, CommandFailure("\(name) is already logged in")) }
@@ -16,11 +16,11 @@ extension PeerMachine {
                 startSession(password: password)
                 complete(id, nil)
                 let req = request(.login(password: password, local: true), command: nil)
-                toRegistry(.login(req: req, password: password, endpoint: endpoint, wantBackup: false, key: publicKey))
+                toRegistry(.login(req: req, name: name, password: password, endpoint: endpoint, wantBackup: false, key: publicKey))
             } else {
                 // Nothing on disk (new machine, or wiped): the registry checks, and sends the backup.
                 let req = request(.login(password: password, local: false), command: id)
-                toRegistry(.login(req: req, password: password, endpoint: endpoint, wantBackup: true, key: publicKey))
+                toRegistry(.login(req: req, name: name, password: password, endpoint: endpoint, wantBackup: true, key: publicKey))
             }
 
         case .logout:

@@ -85,11 +85,14 @@ extension PeerMachine {
     /// left, or it was destroyed, while it travelled) is kept as discarded: never shown, but
     /// the sequence stays whole so what follows is not held back forever.
     private mutating func store(from sender: String, seq: UInt64, _ item: HistoryItem) {
-        let discarded = item.group.map { durable.groups[$0] == nil } ?? false
+        // Also discarded: a message for one of our groups from someone who is not in it, so no
+        // one injects messages into a group conversation they are not part of.
+        let discarded = item.group.map { durable.groups[$0]?.members[sender] == nil } ?? false
         let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group, discarded: discarded)
         persist(.store(record))
         if discarded {
-            event(.note("discarded \(sender)#\(seq) for group \(item.group!): not a member"))
+            let why = durable.groups[item.group!] == nil ? "not a member" : "\(sender) is not a member"
+            event(.note("discarded \(sender)#\(seq) for group \(item.group!): \(why)"))
         } else {
             event(.delivered(from: sender, seq: seq, text: record.text, group: item.group))
         }

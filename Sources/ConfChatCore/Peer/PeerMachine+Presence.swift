@@ -103,7 +103,10 @@ extension PeerMachine {
                     event(.presence(friend: friend, online: false, reason: "silent for \(now - p.lastHeard)ms"))
                     depositUnacked(friend)
                 }
-                toPeer(friend, .heartbeat)
+                // A friend we do not hear from is probed with HELLO, not HEARTBEAT: it
+                // carries our endpoint, so a friend who kept a stale one (we restarted while
+                // it was away, or the registry handed it an old one) can answer again.
+                if session?.presence[friend]?.online == true { toPeer(friend, .heartbeat) } else { greet(friend) }
             }
             emit(.schedule(.heartbeat(epoch: epoch), at: now + config.heartbeatInterval))
         case let .retry(epoch):
@@ -115,7 +118,10 @@ extension PeerMachine {
             emit(.schedule(.retry(epoch: epoch), at: now + config.retryInterval))
         case let .registryPing(epoch):
             guard let s = session, s.epoch == epoch else { return }
-            toRegistry(.ping)
+            // Until a LOGIN of this session got through (we logged in while the registry was
+            // down or cut off), the registry may hold an old endpoint and a PONG would go
+            // there: announce ourselves again, as after a PONG that does not know us.
+            if s.announced { toRegistry(.ping) } else { fromRegistry(.pong(known: false)) }
             emit(.schedule(.registryPing(epoch: epoch), at: now + config.registryPingInterval))
         case let .requestTimeout(req):
             guard let p = pending.removeValue(forKey: req) else { return }

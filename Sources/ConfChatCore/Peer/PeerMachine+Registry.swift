@@ -19,6 +19,7 @@ extension PeerMachine {
                 adopt(snapshot)
             }
             if session != nil {
+                session?.announced = true
                 acceptMail(snapshot.mailbox)
                 catchUpBackup(snapshot.backupMarks)
             }
@@ -48,7 +49,7 @@ extension PeerMachine {
             // A registry that restarted forgot who is online: announce ourselves again.
             if !known, let s = session, !pending.values.contains(where: { if case .login = $0.kind { true } else { false } }) {
                 let req = request(.login(password: s.password, local: true), command: nil)
-                toRegistry(.login(req: req, password: s.password, endpoint: endpoint, wantBackup: false, key: publicKey))
+                toRegistry(.login(req: req, name: name, password: s.password, endpoint: endpoint, wantBackup: false, key: publicKey))
             }
 
         default:
@@ -140,11 +141,16 @@ extension PeerMachine {
 
     mutating func befriend(_ other: String, endpoint ep: String) {
         let isNew = durable.friends[other] == nil
+        let moved = !isNew && durable.friends[other] != ep
         if durable.friends[other] != ep { persist(.setFriend(name: other, endpoint: ep)) }
         if durable.requests.contains(other) { persist(.removeRequest(other)) }
         if isNew { event(.friendAdded(other)) }
         if isNew, session != nil {
             session?.presence[other] = FriendPresence()
+            greet(other)
+        } else if moved, session?.presence[other]?.online == false {
+            // The registry knows a newer endpoint than the one we could not reach: say
+            // hello there (a friend who said goodbye is not probed, so nothing else would).
             greet(other)
         }
     }

@@ -9,6 +9,8 @@ struct PeerSession {
     var heldBack: [String: [UInt64: HistoryItem]] = [:]
     /// Messages handed to the registry's mailbox and acknowledged by it, by recipient.
     var deposited: [String: Set<UInt64>] = [:]
+    /// The registry answered a LOGIN of this session, so it knows our current endpoint.
+    var announced = false
 }
 
 /// How a peer sees one friend's presence.

@@ -43,7 +43,8 @@ public struct RegistryMachine {
 
     private mutating func dispatch(_ x: String, _ message: WireMessage) {
         switch message {
-        case let .register(req, password, endpoint, key):
+        case let .register(req, name, password, endpoint, key):
+            let x = name
             guard PeerName.isValidUser(x) else { return send(x, .reply(req: req, error: "'\(x)' is not a valid user name")) }
             guard durable.accounts[x] == nil else {
                 return out.append(.send(.peer(name: x, endpoint: endpoint), .reply(req: req, error: "the name '\(x)' is taken")))
@@ -51,7 +52,8 @@ public struct RegistryMachine {
             persist(.addAccount(name: x, hash: hasher.hash(password), endpoint: endpoint, key: key))
             send(x, .reply(req: req, error: nil))
 
-        case let .login(req, password, endpoint, wantBackup, key):
+        case let .login(req, name, password, endpoint, wantBackup, key):
+            let x = name
             guard let account = durable.accounts[x] else {
                 return out.append(.send(.peer(name: x, endpoint: endpoint), .reply(req: req, error: "unknown user '\(x)'")))
             }

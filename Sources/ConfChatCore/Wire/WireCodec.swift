@@ -8,6 +8,12 @@ public enum WireCodec {
     public static let version: UInt8 = 1
     /// Largest chat body, in bytes. Larger sends are refused; larger frames are rejected.
     public static let maxBodySize = 64 * 1024
+    /// Room a body may gain on its way through the registry: the shell seals mail to the
+    /// recipient (a sealed box, 48 bytes more) and encrypts backups (40 bytes more), so a
+    /// body `send` accepted must still fit in DEPOSIT, MAILBOX, BACKUP and LOGIN-REPLY.
+    public static let maxSealingOverhead = 64
+    /// Largest body of a message the registry stores (mail and backup entries).
+    public static let maxStoredBodySize = maxBodySize + maxSealingOverhead
     /// Largest password, in bytes.
     public static let maxPasswordSize = 1024
     /// Largest frame a node accepts (a login snapshot with a backup can be large). Also set
@@ -20,10 +26,10 @@ public enum WireCodec {
         w.u8(version)
         w.u8(message.kind.rawValue)
         switch message {
-        case let .register(req, password, endpoint, key):
-            w.u32(req); w.longString(password); w.shortString(endpoint); w.shortBytes(key)
-        case let .login(req, password, endpoint, wantBackup, key):
-            w.u32(req); w.longString(password); w.shortString(endpoint); w.bool(wantBackup); w.shortBytes(key)
+        case let .register(req, name, password, endpoint, key):
+            w.u32(req); w.shortString(name); w.longString(password); w.shortString(endpoint); w.shortBytes(key)
+        case let .login(req, name, password, endpoint, wantBackup, key):
+            w.u32(req); w.shortString(name); w.longString(password); w.shortString(endpoint); w.bool(wantBackup); w.shortBytes(key)
         case let .logout(req):
             w.u32(req)
         case let .friendRequest(req, to):
@@ -113,11 +119,11 @@ public enum WireCodec {
         switch kind {
         case .register:
             message = .register(
-                req: try r.u32(), password: try r.longString("password", limit: maxPasswordSize),
+                req: try r.u32(), name: try r.shortString("name"), password: try r.longString("password", limit: maxPasswordSize),
                 endpoint: try r.shortString("endpoint"), key: try r.shortBytes())
         case .login:
             message = .login(
-                req: try r.u32(), password: try r.longString("password", limit: maxPasswordSize),
+                req: try r.u32(), name: try r.shortString("name"), password: try r.longString("password", limit: maxPasswordSize),
                 endpoint: try r.shortString("endpoint"), wantBackup: try r.bool("wantBackup"), key: try r.shortBytes())
         case .logout:
             message = .logout(req: try r.u32())
@@ -128,7 +134,7 @@ public enum WireCodec {
         case .unfriend:
             message = .unfriend(req: try r.u32(), other: try r.shortString("other"))
         case .deposit:
-            message = .deposit(to: try r.shortString("to"), seq: try r.u64(), body: try r.longBytes("body", limit: maxBodySize))
+            message = .deposit(to: try r.shortString("to"), seq: try r.u64(), body: try r.longBytes("body", limit: maxStoredBodySize))
         case .mailboxAck:
             message = .mailboxAck(from: try r.shortString("from"), upTo: try r.u64())
         case .backup:
@@ -148,7 +154,7 @@ public enum WireCodec {
         case .groupDeposit:
             message = .groupDeposit(
                 to: try r.shortString("to"), seq: try r.u64(), group: try r.shortString("group"),
-                body: try r.longBytes("body", limit: maxBodySize))
+                body: try r.longBytes("body", limit: maxStoredBodySize))
         case .groupInvite:
             message = .groupInvite(group: try r.shortString("group"), owner: try r.shortString("owner"))
         case .groupUpdate:
@@ -230,7 +236,7 @@ public enum WireCodec {
 
     private static func readMail(_ r: inout ByteReader) throws(WireError) -> MailItem {
         let from = try r.shortString("from"), seq = try r.u64(), group = try r.shortString("group")
-        return MailItem(from: from, seq: seq, body: try r.longBytes("body", limit: maxBodySize), group: group.isEmpty ? nil : group)
+        return MailItem(from: from, seq: seq, body: try r.longBytes("body", limit: maxStoredBodySize), group: group.isEmpty ? nil : group)
     }
 
     private static func writeBackup(_ b: BackupEntry, _ w: inout ByteWriter) {
@@ -240,7 +246,7 @@ public enum WireCodec {
     private static func readBackup(_ r: inout ByteReader) throws(WireError) -> BackupEntry {
         let peer = try r.shortString("peer"), outgoing = try r.bool("outgoing"), seq = try r.u64()
         let group = try r.shortString("group")
-        return BackupEntry(peer: peer, outgoing: outgoing, seq: seq, body: try r.longBytes("body", limit: maxBodySize),
+        return BackupEntry(peer: peer, outgoing: outgoing, seq: seq, body: try r.longBytes("body", limit: maxStoredBodySize),
                            group: group.isEmpty ? nil : group)
     }
 

@@ -7,8 +7,10 @@ public enum WireMessage: Hashable, Sendable {
     // peer -> registry
     /// `key`: the peer's public key (Curve25519, 32 bytes): what CURVE authenticates it by and
     /// what mail to it is sealed to. Empty where keys are not in use.
-    case register(req: UInt32, password: String, endpoint: String, key: [UInt8])
-    case login(req: UInt32, password: String, endpoint: String, wantBackup: Bool, key: [UInt8])
+    /// `name`: the account asked for. The only messages that name their sender: the password
+    /// (and, for a new account, the name being free) is what proves the claim.
+    case register(req: UInt32, name: String, password: String, endpoint: String, key: [UInt8])
+    case login(req: UInt32, name: String, password: String, endpoint: String, wantBackup: Bool, key: [UInt8])
     case logout(req: UInt32)
     case friendRequest(req: UInt32, to: String)
     case friendAnswer(req: UInt32, to: String, accept: Bool)

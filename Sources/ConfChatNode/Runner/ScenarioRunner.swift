@@ -18,14 +18,18 @@ public final class ScenarioRunner {
         /// Go on after a failing line and report every failure.
         public var keepGoing = false
         public var trace: (any TraceSink)?
+        /// Leave the simulator running after `run()` (`confchat attach` goes on with the same
+        /// network); the caller then shuts it down.
+        public var keepRunning = false
 
         public init(transport: TransportKind? = nil, seed: UInt64? = nil, dataDirectory: String? = nil,
-                    keepGoing: Bool = false, trace: (any TraceSink)? = nil) {
+                    keepGoing: Bool = false, trace: (any TraceSink)? = nil, keepRunning: Bool = false) {
             self.transport = transport
             self.seed = seed
             self.dataDirectory = dataDirectory
             self.keepGoing = keepGoing
             self.trace = trace
+            self.keepRunning = keepRunning
         }
     }
 
@@ -66,16 +70,29 @@ public final class ScenarioRunner {
         var count = 0
         for statement in scenario.statements {
             count += 1
-            sim.emit(.statement(location: "\(statement.location.file):\(statement.location.line)", source: statement.source))
-            do {
-                try execute(statement)
-            } catch {
-                fail(statement, "simulator error: \(error)")
-            }
+            runOne(statement)
             if !failures.isEmpty && !options.keepGoing { break }
         }
-        sim.shutDown()
+        if !options.keepRunning { sim.shutDown() }
         return ScenarioOutcome(path: scenario.path, failures: failures, statementsRun: count, simulatedTime: sim.now)
+    }
+
+    /// Runs one more statement on this runner's simulator, exactly as `run()` runs each line
+    /// (the attached prompt's `@bob ...` and network lines). Returns the failures it caused:
+    /// empty when the line held.
+    public func run(_ statement: Statement) -> [ScenarioOutcome.Failure] {
+        let before = failures.count
+        runOne(statement)
+        return Array(failures[before...])
+    }
+
+    private func runOne(_ statement: Statement) {
+        sim.emit(.statement(location: "\(statement.location.file):\(statement.location.line)", source: statement.source))
+        do {
+            try execute(statement)
+        } catch {
+            fail(statement, "simulator error: \(error)")
+        }
     }
 
     func fail(_ s: Statement, _ detail: String) {

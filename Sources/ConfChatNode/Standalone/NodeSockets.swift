@@ -20,11 +20,12 @@ final class NodeSockets {
         try ZAPHandler.start(context: context)
         inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
         try inbox.curveServer(keys)
-        try inbox.set(ZMQ_ROUTER_HANDOVER, int: 1)
+        // No ZMQ_ROUTER_HANDOVER, and the outbox sets no routing id: the inbox names each
+        // connection itself, so no one can take over (or block) another's connection by
+        // claiming its name. Who sent a message is decided by its CURVE key alone.
         try inbox.set(ZMQ_MAXMSGSIZE, int64: Int64(WireCodec.maxFrameSize))
         endpoint = try inbox.bind(bind)
         outbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
-        try outbox.set(ZMQ_ROUTING_ID, bytes: Array(name.utf8))
         try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
         try outbox.set(ZMQ_SNDHWM, int: 10_000)
         try outbox.curveClient(keys)

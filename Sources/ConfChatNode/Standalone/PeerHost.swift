@@ -103,7 +103,7 @@ public final class PeerHost: PeerConsole {
     private func drainInbox() throws {
         for _ in 0..<1000 {
             guard let (routingId, frames, key) = try sockets.receive() else { return }
-            let claimed = String(decoding: routingId, as: UTF8.self)
+            let claimed = PeerName.isValid(String(decoding: routingId, as: UTF8.self)) ? String(decoding: routingId, as: UTF8.self) : "an unnamed connection"
             guard let from = sender(ofKey: key) else {
                 log?("rejected a message claiming to be from \(claimed.debugDescription): its key is not one we know")
                 continue

@@ -33,7 +33,7 @@ public final class RegistryHost {
             guard ready.inbox else { continue }
             for _ in 0..<1000 {
                 guard let (routingId, frames, key) = try sockets.receive() else { break }
-                let claimed = String(decoding: routingId, as: UTF8.self)
+                let claimed = PeerName.isValid(String(decoding: routingId, as: UTF8.self)) ? String(decoding: routingId, as: UTF8.self) : "an unnamed connection"
                 guard frames.count == 1 else {
                     log?("rejected a message of \(frames.count) frame(s) from \(claimed.debugDescription)")
                     continue
@@ -55,15 +55,23 @@ public final class RegistryHost {
     private func sender(claimed: String, key: String?, _ message: WireMessage) -> String? {
         guard let key else { return nil }
         switch message {
-        case let .register(_, _, _, k), let .login(_, _, _, _, k):
-            // The key in the message must be the one the connection proved it holds.
-            return PeerName.isValidUser(claimed) && NodeKeys.hex(k) == key ? claimed : nil
+        case let .register(_, name, _, _, k), let .login(_, name, _, _, _, k):
+            // The key in the message must be the one the connection proved it holds; the
+            // password (checked by the machine) proves the name.
+            return PeerName.isValidUser(name) && NodeKeys.hex(k) == key ? name : nil
         default:
             return machine.durable.accounts.first { NodeKeys.hex($0.value.key) == key }?.key
         }
     }
 
     private func handle(from: String, _ message: WireMessage) throws {
+        // Answers to REGISTER and LOGIN go to the key that asked, which may not (yet) be the
+        // account's: a refused registration of a taken name still hears why.
+        var asker: (endpoint: String, key: [UInt8])?
+        switch message {
+        case let .register(_, _, _, ep, k), let .login(_, _, _, ep, _, k): asker = (ep, k)
+        default: break
+        }
         var batch: [RegistryMutation] = []
         for effect in machine.handle(from: from, message) {
             if case let .persist(m) = effect { batch.append(m); continue }
@@ -71,7 +79,8 @@ public final class RegistryHost {
             switch effect {
             case .persist: break
             case let .send(address, m):
-                guard case let .peer(name, ep) = address, let key = machine.durable.accounts[name]?.key, !key.isEmpty else { continue }
+                guard case let .peer(name, ep) = address,
+                      let key = asker?.endpoint == ep ? asker?.key : machine.durable.accounts[name]?.key, !key.isEmpty else { continue }
                 if let error = sockets.send(to: ep, serverKey: key, WireCodec.encode(m)) {
                     log?("could not send \(m.kind.name) to \(name): \(error)")
                 }

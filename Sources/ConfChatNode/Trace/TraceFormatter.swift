@@ -94,8 +94,8 @@ public enum TraceFormatter {
     public static func fields(_ m: WireMessage) -> String {
         func body(_ b: [UInt8]) -> String { quote(String(decoding: b, as: UTF8.self)) }
         switch m {
-        case let .register(req, _, _, _): return "req=\(req)"
-        case let .login(req, _, _, wantBackup, _): return "req=\(req)" + (wantBackup ? " backup" : "")
+        case let .register(req, _, _, _, _): return "req=\(req)"
+        case let .login(req, _, _, _, wantBackup, _): return "req=\(req)" + (wantBackup ? " backup" : "")
         case let .logout(req): return "req=\(req)"
         case let .friendRequest(req, to): return "req=\(req) to=\(to)"
         case let .friendAnswer(req, to, accept): return "req=\(req) to=\(to) \(accept ? "accept" : "decline")"

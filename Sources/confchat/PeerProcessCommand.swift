@@ -1,0 +1,56 @@
+import ArgumentParser
+import ConfChatNode
+import Foundation
+
+/// `confchat peer NAME`: one user's peer as a process of its own, with the prompt.
+struct PeerProcessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peer",
+        abstract: "Run one peer as a standalone process and open the prompt for it.",
+        discussion: """
+            The peer binds its own endpoint, talks to friends directly and to the registry for
+            accounts, requests, mail and backup; every connection is CURVE-encrypted. Its data
+            directory holds peer.sqlite (friends, conversations, the Argon2id hash of the
+            password) and curve.key. On a terminal the prompt has line editing, history and
+            Tab completion; with piped input it reads one command a line (type `help`).
+
+            Examples:
+              confchat peer alice --registry tcp://127.0.0.1:5555 --registry-key-file registry-data/registry.pub
+              confchat peer bob --registry tcp://10.0.0.5:5555 --registry-key-file registry.pub \\
+                  --bind tcp://10.0.0.7:6001 --data ./bob-data
+              printf 'login s3cret\\nsend bob "hi"\\n' | confchat peer alice --registry ... --registry-key-file ...
+            """)
+
+    @Argument(help: "The user name: [a-z][a-z0-9_-]{0,31}.")
+    var name: String
+
+    @Option(help: "The registry's endpoint, e.g. tcp://127.0.0.1:5555.")
+    var registry: String
+
+    @Option(name: .customLong("registry-key-file"), help: "The registry's public key (registry.pub in its data directory).")
+    var registryKeyFile: String
+
+    @Option(help: "Endpoint to bind; friends reach this peer here (tcp://HOST:PORT, port * for any).")
+    var bind = "tcp://127.0.0.1:*"
+
+    @Option(help: "Data directory (default: confchat-data/peers/NAME).")
+    var data: String?
+
+    @Flag(name: .customLong("fast-hash"), help: "Hash passwords at the simulation cost instead of OWASP's interactive cost (tests only).")
+    var fastHash = false
+
+    func run() throws {
+        guard let text = try? String(contentsOfFile: registryKeyFile, encoding: .utf8), let key = NodeKeys.fromZ85(text) else {
+            throw ValidationError("\(registryKeyFile): not a registry public key file (40 characters of Z85, as written to registry.pub)")
+        }
+        let host = try PeerHost(
+            name: name, dataDirectory: data ?? "confchat-data/peers/\(name)", bind: bind, registry: registry,
+            registryKey: key, clock: SimulatorConsole.monotonicMilliseconds, seed: UInt64.random(in: .min ... .max),
+            hashCost: fastHash ? .fast : .interactive)
+        host.log = { Console.error("\(name): \($0)") }
+        let loop = PromptLoop(prompt: PeerPrompt(console: host))
+        loop.banner = ["\(name) at \(host.endpoint) (registry \(registry)); type help"]
+        if !loop.interactive { Console.out("\(name) listening on \(host.endpoint)") }
+        throw ExitCode(try loop.run())
+    }
+}

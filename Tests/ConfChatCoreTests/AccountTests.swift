@@ -49,7 +49,7 @@ struct AccountTests {
         #expect(h.run("alice", .login(password: "wrong")) == .refused("wrong password"))
         #expect(!h.machine("alice").isLoggedIn)
         #expect(h.disks["alice"]?.credentials == nil)
-        #expect(h.sent(.login, from: "alice", to: "registry") == [.login(req: 1, password: "wrong", endpoint: "inproc://alice", wantBackup: true)])
+        #expect(h.sent(.login, from: "alice", to: "registry") == [.login(req: 1, name: "alice", password: "wrong", endpoint: "inproc://alice", wantBackup: true, key: [])])
         #expect(h.registry?.online["alice"] == nil)
 
         #expect(h.run("alice", .login(password: "right")) == .done)

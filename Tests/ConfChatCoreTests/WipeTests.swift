@@ -13,7 +13,10 @@ struct WipeTests {
         for text in ["a1", "a2"] { #expect(h.run("alice", .send(to: "bob", text: text)) == .done) }
         #expect(h.run("bob", .send(to: "alice", text: "b1")) == .done)
         #expect(h.run("carol", .send(to: "alice", text: "c1")) == .done)
+        #expect(h.run("alice", .send(to: "carol", text: "to carol")) == .done)
         #expect(h.run("bob", .addFriend("carol")) == .done)  // pending, unrelated to alice
+        // carol is away: what alice sent her can come back only from the registry's backup.
+        #expect(h.run("carol", .logout) == .done)
         return h
     }
 
@@ -31,7 +34,8 @@ struct WipeTests {
         #expect(h.conversation("alice", with: "bob", outgoing: true) == ["#1 a1", "#2 a2"])
         #expect(h.conversation("alice", with: "bob", outgoing: false) == ["#1 b1"])
         #expect(h.conversation("alice", with: "carol", outgoing: false) == ["#1 c1"])
-        #expect(h.conversation("alice", with: "carol", outgoing: true) == [])
+        #expect(h.conversation("alice", with: "carol", outgoing: true) == ["#1 to carol"])
+        #expect(h.sent(.history, from: "bob", to: "alice") == [], "bob has nothing alice lacks")
         #expect(after.conversations.mapValues { $0.sent } == before.conversations.mapValues { $0.sent })
         #expect(after.conversations.mapValues { $0.received } == before.conversations.mapValues { $0.received })
         // Friends greet her back, and confirm what they hold.
@@ -46,6 +50,11 @@ struct WipeTests {
         #expect(h.sent(.chat, from: "alice", to: "bob") == [.chat(seq: 3, body: Array("a3".utf8))])
         #expect(h.delivered("bob") == ["alice#3 a3"])
         #expect(h.conversation("bob", with: "alice", outgoing: false) == ["#1 a1", "#2 a2", "#3 a3"])
+        // Likewise to carol, who is away: seq 2 goes to her mailbox.
+        #expect(h.run("alice", .send(to: "carol", text: "again")) == .done)
+        #expect(h.sent(.deposit, from: "alice", to: "registry").last == .deposit(to: "carol", seq: 2, body: Array("again".utf8)))
+        #expect(h.run("carol", .login(password: "pw-carol")) == .done)
+        #expect(h.delivered("carol") == ["alice#2 again"])
     }
 
     @Test func wipedSenderGetsItsHistoryFromAFriendWhenTheBackupMissedIt() {
@@ -62,7 +71,7 @@ struct WipeTests {
         h.clearRecords()
 
         #expect(h.run("alice", .login(password: "pw-alice")) == .done)
-        #expect(h.sent(.history, from: "bob", to: "alice") == [.history(first: 1, bodies: [Array("unbacked".utf8)])])
+        #expect(h.sent(.history, from: "bob", to: "alice") == [.history(first: 1, items: [HistoryItem(group: nil, body: Array("unbacked".utf8))])])
         #expect(h.conversation("alice", with: "bob", outgoing: true) == ["#1 unbacked"])
         #expect(h.run("alice", .send(to: "bob", text: "next")) == .done)
         #expect(h.delivered("bob") == ["alice#2 next"])

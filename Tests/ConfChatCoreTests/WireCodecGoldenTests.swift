@@ -22,20 +22,30 @@ struct WireCodecGoldenTests {
         (.deposit(to: "bob", seq: 258, body: [0xFF]),
          header + [0x07, 3, 0x62, 0x6F, 0x62, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 1, 0xFF]),
         (.pong(known: false), header + [0x27, 0]),
+        (.login(req: 2, name: "al", password: "pw", endpoint: "e", wantBackup: true, key: [0x01, 0x02, 0x03]),
+         header + [0x02, 0, 0, 0, 2, 2, 0x61, 0x6C, 0, 0, 0, 2, 0x70, 0x77, 1, 0x65, 1, 3, 0x01, 0x02, 0x03]),
         (.loginReply(req: 1, snapshot: LoginSnapshot(
-            friends: [FriendInfo(name: "bob", endpoint: "e", online: true)],
+            friends: [FriendInfo(name: "bob", endpoint: "e", online: true, key: [0xAA, 0xBB])],
             requests: ["c"],
             mailbox: [MailItem(from: "b", seq: 1, body: [0x78])],
             backup: [],
-            backupMarks: [BackupMark(peer: "b", outgoing: false, seq: 2)])),
+            backupMarks: [BackupMark(peer: "b", outgoing: false, seq: 2)],
+            groups: [GroupInfo(name: "g", owner: "o", members: [FriendInfo(name: "o", endpoint: "", online: false)])],
+            invitations: [GroupInvitation(group: "h", owner: "o")])),
          header + [0x21, 0, 0, 0, 1]
-            + [0, 1, 3, 0x62, 0x6F, 0x62, 1, 0x65, 1]            // friends: count, name, endpoint, online
-            + [0, 1, 1, 0x63]                                    // requests
-            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0x78]  // mailbox: from, seq, body
-            + [0, 0]                                             // backup: empty
-            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 2]),       // backup marks: peer, outgoing, seq
-        (.history(first: 5, bodies: [[0x61], []]),
-         header + [0x45, 0, 0, 0, 0, 0, 0, 0, 5, 0, 2, 0, 0, 0, 1, 0x61, 0, 0, 0, 0]),
+            + [0, 1, 3, 0x62, 0x6F, 0x62, 1, 0x65, 1, 2, 0xAA, 0xBB]        // friends: count, name, endpoint, online, key
+            + [0, 1, 1, 0x63]                                               // requests
+            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x78]  // mailbox: from, seq, group "" (none), body
+            + [0, 0]                                                        // backup: empty
+            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 2]                    // backup marks: peer, outgoing, seq
+            + [0, 1, 1, 0x67, 1, 0x6F, 0, 1, 1, 0x6F, 0, 0, 0]              // groups: name, owner, members (no key)
+            + [0, 1, 1, 0x68, 1, 0x6F]),                                    // invitations: group, owner
+        (.backup(BackupEntry(peer: "b", outgoing: true, seq: 3, body: [0x79], group: "g")),
+         header + [0x09, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0x67, 0, 0, 0, 1, 0x79]),
+        (.groupChat(seq: 1, group: "g", body: [0x78]),
+         header + [0x46, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x67, 0, 0, 0, 1, 0x78]),
+        (.history(first: 5, items: [HistoryItem(group: nil, body: [0x61]), HistoryItem(group: "g", body: [])]),
+         header + [0x45, 0, 0, 0, 0, 0, 0, 0, 5, 0, 2, 0, 0, 0, 0, 1, 0x61, 1, 0x67, 0, 0, 0, 0]),
     ]
 
     @Test func encodesToExactBytes() {
@@ -50,10 +60,18 @@ struct WireCodecGoldenTests {
         }
     }
 
+    @Test func anEmptyGroupNameMeansNone() throws {
+        // Optional groups travel as a short string, empty for none, so `group: ""` comes back as nil.
+        // Group names are validated (never empty), so no real message is changed by this.
+        let sent = WireMessage.mailbox([MailItem(from: "a", seq: 1, body: [], group: "")])
+        #expect(try WireCodec.decode(WireCodec.encode(sent)) == .mailbox([MailItem(from: "a", seq: 1, body: [], group: nil)]))
+    }
+
     @Test func limits() {
         #expect(WireCodec.signature == [0xC7, 0xA1])
         #expect(WireCodec.version == 1)
         #expect(WireCodec.maxBodySize == 65_536)
+        #expect(WireCodec.maxStoredBodySize == 65_600)
         #expect(WireCodec.maxPasswordSize == 1_024)
         #expect(WireCodec.maxFrameSize == 16 * 1_024 * 1_024)
     }

@@ -17,8 +17,9 @@ struct WireCodecRejectionTests {
         }
     }
 
-    @Test(arguments: WireSamples.all)
-    func everyProperPrefixIsRejected(_ message: WireMessage) {
+    @Test(arguments: WireSamples.named)
+    func everyProperPrefixIsRejected(_ sample: WireSamples.Sample) {
+        let message = sample.message
         let bytes = WireCodec.encode(message)
         // The big samples have tens of thousands of prefixes; every one is checked all the same.
         for n in 0..<bytes.count {
@@ -81,8 +82,31 @@ struct WireCodecRejectionTests {
         #expect(try WireCodec.decode(WireCodec.encode(max)) == max)
     }
 
+    @Test func storedBodiesHaveRoomForSealing() throws {
+        // A maximal body, sealed by the shell for the mailbox (48 bytes more) or encrypted for
+        // the backup (40 bytes more), must still pass the registry's decoder.
+        let sealed = [UInt8](repeating: 1, count: WireCodec.maxBodySize + 48)
+        for m: WireMessage in [
+            .deposit(to: "bob", seq: 1, body: sealed),
+            .groupDeposit(to: "bob", seq: 1, group: "g", body: sealed),
+            .mailbox([MailItem(from: "alice", seq: 1, body: sealed)]),
+            .backup(BackupEntry(peer: "bob", outgoing: true, seq: 1, body: sealed)),
+            .loginReply(req: 1, snapshot: LoginSnapshot(backup: [BackupEntry(peer: "bob", outgoing: false, seq: 1, body: sealed)])),
+        ] {
+            #expect(try WireCodec.decode(WireCodec.encode(m)) == m, "\(m.kind.name)")
+        }
+        #expect(WireCodec.maxStoredBodySize == WireCodec.maxBodySize + WireCodec.maxSealingOverhead)
+        #expect(WireCodec.maxSealingOverhead >= 48)
+        // One byte more than that is refused; direct chat keeps the plain limit.
+        let over = [UInt8](repeating: 1, count: WireCodec.maxStoredBodySize + 1)
+        #expect(error(WireCodec.encode(.deposit(to: "bob", seq: 1, body: over)))
+            == .tooLarge(field: "body", size: WireCodec.maxStoredBodySize + 1, limit: WireCodec.maxStoredBodySize))
+        #expect(error(WireCodec.encode(.chat(seq: 1, body: sealed)))
+            == .tooLarge(field: "body", size: WireCodec.maxBodySize + 48, limit: WireCodec.maxBodySize))
+    }
+
     @Test func overLimitPasswordAndErrorText() {
-        #expect(error(Self.header + [0x01, 0, 0, 0, 1, 0, 0, 0x04, 0x01])
+        #expect(error(Self.header + [0x01, 0, 0, 0, 1, 1, 0x61, 0, 0, 0x04, 0x01])
             == .tooLarge(field: "password", size: WireCodec.maxPasswordSize + 1, limit: WireCodec.maxPasswordSize))
         #expect(error(Self.header + [0x20, 0, 0, 0, 1, 1, 0, 0, 0x10, 0x01])
             == .tooLarge(field: "error", size: 4097, limit: 4096))
@@ -90,13 +114,15 @@ struct WireCodecRejectionTests {
 
     @Test func hostileListCount() {
         // MAILBOX claiming 65535 items with nothing after: refused at the count, before any allocation.
-        #expect(error(Self.header + [0x26, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 13, offset: 6))
+        #expect(error(Self.header + [0x26, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 14, offset: 6))
         // LOGIN-REPLY whose friend list claims 65535 entries.
         #expect(error(Self.header + [0x21, 0, 0, 0, 1, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 3, offset: 10))
         // HISTORY claiming 65535 bodies.
-        #expect(error(Self.header + [0x45, 0, 0, 0, 0, 0, 0, 0, 1, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 4, offset: 14))
+        #expect(error(Self.header + [0x45, 0, 0, 0, 0, 0, 0, 0, 1, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 5, offset: 14))
+        // GROUP-UPDATE whose member list claims 65535 entries.
+        #expect(error(Self.header + [0x29, 1, 0x67, 1, 0x6F, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 3, offset: 10))
         // A count that fits the bytes left but whose elements are then garbage still fails cleanly.
-        let e = error(Self.header + [0x26, 0x00, 0x02] + [UInt8](repeating: 0xFF, count: 26))
+        let e = error(Self.header + [0x26, 0x00, 0x02] + [UInt8](repeating: 0xFF, count: 28))
         #expect(e != nil)
     }
 

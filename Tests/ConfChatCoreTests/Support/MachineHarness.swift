@@ -265,9 +265,12 @@ final class MachineHarness {
 
     func events(_ peer: String) -> [PeerEvent] { log.filter { $0.peer == peer }.map(\.event) }
 
-    /// What `peer` delivered to its user, in order, as `from#seq text`.
+    /// What `peer` delivered to its user, in order, as `from#seq text` (`[group] from#seq text` for a group).
     func delivered(_ peer: String) -> [String] {
-        events(peer).compactMap { if case let .delivered(from, seq, text) = $0 { "\(from)#\(seq) \(text)" } else { nil } }
+        events(peer).compactMap {
+            guard case let .delivered(from, seq, text, group) = $0 else { return nil }
+            return (group.map { "[\($0)] " } ?? "") + "\(from)#\(seq) \(text)"
+        }
     }
 
     /// Presence changes `peer` reported, as `friend online|offline (reason)`.

@@ -28,7 +28,7 @@ import Testing
         #expect(!first.isEmpty)
         #expect(first.contains { if case .send = $0.kind { true } else { false } }, "the trace shows messages")
         #expect(first.count == second.count)
-        if let i = zip(first, second).firstIndex(where: { $0 != $1 }) {
+        if let i = first.indices.first(where: { $0 < second.count && first[$0] != second[$0] }) {
             Issue.record("""
                 first difference at event \(i):
                   \(TraceFormatter.text(first[i], color: false))

@@ -41,7 +41,7 @@ import Testing
     ])
     func wrongExpectation(_ w: WrongExpectation) throws {
         let path = "wrong-expectation.scenario"
-        let source = Self.story + w.line + "   # the wrong line\nexpect alice friends nobody-at-all\n"
+        let source = Self.story + w.line + "   # the wrong line\nexpect alice friends   # also wrong: alice has bob\n"
         guard let outcome = try E2ESupport.run(source: source, path: path),
               let line = E2ESupport.line(of: "# the wrong line", in: source) else { return }
         #expect(!outcome.passed)
@@ -84,14 +84,14 @@ import Testing
     func failureInInclude() throws {
         let folder = try E2ESupport.folder(with: [
             "main.scenario": "include \"setup/friends.scenario\"\nalice send bob \"hi\"\n",
-            "setup/friends.scenario": E2ESupport.twoFriends + "expect bob friends carol\n",
+            "setup/friends.scenario": E2ESupport.twoFriends + "expect bob friends   # wrong\n",
         ])
         defer { E2ESupport.remove(folder) }
         guard let outcome = try E2ESupport.run(file: folder + "/main.scenario") else { return }
         try #require(outcome.failures.count == 1)
         let failure = outcome.failures[0]
         #expect(failure.location.file.hasSuffix("setup/friends.scenario"), "\(failure.location)")
-        #expect(failure.location.line == E2ESupport.line(of: "carol", in: E2ESupport.twoFriends + "expect bob friends carol\n"))
+        #expect(failure.location.line == E2ESupport.line(of: "# wrong", in: E2ESupport.twoFriends + "expect bob friends   # wrong\n"))
         #expect(failure.detail.contains("bob's friends: alice"))
     }
 
@@ -105,7 +105,7 @@ import Testing
         "! alice logout",
         "! carol login c",
         "! alice remove-friend bob",
-        "! carol add-friend alice",
+        "! alice add-friend carol",
         "! bob crash",
         "! registry crash",
         "! partition alice | bob",

@@ -121,7 +121,13 @@ extension PeerMachine {
             // Until a LOGIN of this session got through (we logged in while the registry was
             // down or cut off), the registry may hold an old endpoint and a PONG would go
             // there: announce ourselves again, as after a PONG that does not know us.
-            if s.announced { toRegistry(.ping) } else { fromRegistry(.pong(known: false)) }
+            if s.pingsUnanswered >= 2 { session?.announced = false }
+            if session?.announced == true {
+                session?.pingsUnanswered += 1
+                toRegistry(.ping)
+            } else {
+                fromRegistry(.pong(known: false))
+            }
             emit(.schedule(.registryPing(epoch: epoch), at: now + config.registryPingInterval))
         case let .requestTimeout(req):
             guard let p = pending.removeValue(forKey: req) else { return }

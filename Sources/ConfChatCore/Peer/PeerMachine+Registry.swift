@@ -46,6 +46,7 @@ extension PeerMachine {
             groupNews(message)
 
         case let .pong(known):
+            session?.pingsUnanswered = 0
             // A registry that restarted forgot who is online: announce ourselves again.
             if !known, let s = session, !pending.values.contains(where: { if case .login = $0.kind { true } else { false } }) {
                 let req = request(.login(password: s.password, local: true), command: nil)

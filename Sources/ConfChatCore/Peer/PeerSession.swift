@@ -11,6 +11,9 @@ struct PeerSession {
     var deposited: [String: Set<UInt64>] = [:]
     /// The registry answered a LOGIN of this session, so it knows our current endpoint.
     var announced = false
+    /// PINGs sent since the last PONG. A registry that stops answering (down, or cut off by a
+    /// partition) gets a new LOGIN when it answers again, which also lets its backup catch up.
+    var pingsUnanswered = 0
 }
 
 /// How a peer sees one friend's presence.

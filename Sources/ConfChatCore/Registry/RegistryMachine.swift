@@ -99,6 +99,8 @@ public struct RegistryMachine {
             }
             persist(.removeRequest(from: to, to: x))
             if accept {
+                // Both may have asked: the friendship answers the other request too.
+                if durable.requests[to]?.contains(x) == true { persist(.removeRequest(from: x, to: to)) }
                 persist(.addFriendship(x, to))
                 push(to, .friendAdded(info(x)))
                 send(x, .friendAdded(info(to)))

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages conf-chat needs, only those that are missing (Debian/Ubuntu).
+# With --test, also what the test suite drives: tmux (the prompt on a real terminal) and
+# xmllint (the JUnit report against its schema).
 set -euo pipefail
+packages=(libzmq3-dev libsodium-dev libsqlite3-dev libedit-dev pkg-config)
+[ "${1:-}" = "--test" ] && packages+=(tmux libxml2-utils)
 need=()
-for pkg in libzmq3-dev libsodium-dev libsqlite3-dev libedit-dev pkg-config; do
+for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

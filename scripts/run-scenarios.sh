@@ -10,4 +10,5 @@ for transport in inproc ipc tcp; do
   echo "== transport $transport"
   .build/debug/confchat run scenarios --transport "$transport" "$@" || status=$?
 done
+echo "== chaos" && .build/debug/confchat chaos --seeds 300 --out .build/chaos-failures || status=$?
 exit $status

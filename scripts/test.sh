@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The test suite: unit, codec, parser, state machine and end-to-end tests on every transport,
-# then the multi-process tests (a registry and peers as separate processes over tcp).
+# then the multi-process tests (a registry and peers as separate processes over tcp) and the
+# prompt on a terminal (tmux).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 swift build --build-tests
 swift test --skip-build
 # pyzmq is the independent ZeroMQ client the hostile-input test uses.
 python3 -c 'import zmq' 2>/dev/null || python3 -m pip install --quiet pyzmq
 python3 Tests/process/test_multiprocess.py
+# The prompt on a real terminal, driven through tmux.
+CONFCHAT=.build/debug/confchat scripts/tmux-prompt-test.sh

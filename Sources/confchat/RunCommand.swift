@@ -1,26 +1,52 @@
 import ArgumentParser
+import ConfChatCore
 import ConfChatNode
 import ConfChatScenario
 import Foundation
 
 /// `confchat run PATH...`: runs scenarios and prints PASS/FAIL a scenario and a summary.
+///
+/// Scenarios run one after another on the main thread, their traces printed as they happen;
+/// with `--jobs N`, N at a time, each on a thread of its own with its own simulator, and
+/// everything they print is buffered and printed in input order, so the output is the same.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run scenario files against a simulated network.",
         discussion: """
-            Each PATH is a file or a folder (every .scenario below it, in name order). Prints one
-            PASS/FAIL line a scenario and a last line `N passed, N failed`.
-            Exit status: 0 all passed, 1 any failed, 2 usage or syntax error.
+            Each PATH is a file or a folder (every .scenario below it, in name
+            order). Prints one PASS/FAIL line a scenario and a last line
+            `N passed, N failed`. Exit status: 0 all passed, 1 any failed, 2 usage
+            or syntax error (or a report file that cannot be written).
+
+            --diagram FILE.svg (or FILE.html: the SVG in a page) draws a sequence
+            diagram of each scenario: a lifeline a peer and the registry, an
+            arrow a message. With several scenarios, one file each, the
+            scenario's name inserted before the extension: out.svg ->
+            out-basics.svg, out-groups.svg... (docs/diagrams.md).
+
+            --jobs N runs N scenarios at a time; the output is the same as with
+            one. On a terminal, stderr shows progress: [12/40] running FILE.
 
             Examples:
               confchat run scenarios/
               confchat run scenarios/basics.scenario --trace
               confchat run scenarios/basics.scenario --transport tcp --data /tmp/cc
               confchat run scenarios/ --trace --trace-format json > trace.jsonl
+              confchat run scenarios/basics.scenario --diagram basics.svg
+              confchat run scenarios/ --diagram out/flow.html
+              confchat run scenarios/partition.scenario --diagram p.svg \\
+                  --diagram-filter alice,registry --diagram-all
+              confchat run scenarios/basics.scenario --trace-format mermaid
+              confchat run scenarios/ --jobs 8 --junit build/junit.xml
             """)
 
-    @Argument(help: "Scenario files or folders.")
+    /// What `--trace-format` can be. `mermaid` prints a diagram a scenario when it ends.
+    enum TraceFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
+        case text, json, mermaid
+    }
+
+    @Argument(help: "Scenario files or folders.", completion: .file(extensions: ["scenario"]))
     var paths: [String]
 
     @Option(help: "ZeroMQ transport for the whole run: inproc, ipc or tcp (overrides the file's `transport`).")
@@ -32,14 +58,60 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the message flow as it happens.")
     var trace = false
 
-    @Option(name: .customLong("trace-format"), help: "Trace format: text or json (JSON Lines).")
-    var traceFormat: TracePrinter.Format = .text
+    @Option(name: .customLong("trace-format"),
+            help: "Trace format: text, json (JSON Lines) or mermaid (a Mermaid sequenceDiagram a scenario, printed when it ends; implies --trace).")
+    var traceFormat: TraceFormat = .text
 
-    @Option(help: "Keep the data directories here (DIR/registry, DIR/peers/NAME) instead of a temporary folder.")
+    @Option(help: "Keep the data directories here (DIR/registry, DIR/peers/NAME) instead of a temporary folder.",
+            completion: .directory)
     var data: String?
 
     @Flag(name: .customLong("keep-going"), help: "Go on after a failing line and report every failure.")
     var keepGoing = false
+
+    @Option(help: ArgumentHelp("Write a sequence diagram of each scenario: FILE.svg, or FILE.html (the SVG in a page).",
+                               valueName: "file"),
+            completion: .file(extensions: ["svg", "html"]))
+    var diagram: String?
+
+    @Option(name: .customLong("diagram-filter"),
+            help: ArgumentHelp("Diagrams (and --trace-format mermaid) show only these nodes, comma-separated, `registry` allowed.",
+                               valueName: "names"))
+    var diagramFilter: String?
+
+    @Flag(name: .customLong("diagram-all"),
+          help: "Diagrams show HEARTBEAT, PING and PONG too (each run of them folded into one arrow with a count).")
+    var diagramAll = false
+
+    @Option(help: ArgumentHelp("Write a JUnit XML report (one testcase a scenario; the trace in system-out with --trace).",
+                               valueName: "file"),
+            completion: .file(extensions: ["xml"]))
+    var junit: String?
+
+    @Option(name: [.customShort("j"), .long],
+            help: "Run this many scenarios at a time, each on its own thread and simulator (0: one a CPU core). Output is the same as with 1.")
+    var jobs: Int = 1
+
+    /// Usage errors: `ConfChat.main` makes them exit 2, as the scenario language promises.
+    func validate() throws {
+        if jobs < 0 { throw ValidationError("--jobs must be 0 (one a CPU core) or more") }
+        if let diagram, Self.diagramKind(diagram) == nil {
+            throw ValidationError("--diagram '\(diagram)': the file must end in .svg or .html")
+        }
+        for name in diagramNames ?? [] where !PeerName.isValidUser(name) && name != PeerName.registry {
+            throw ValidationError("--diagram-filter: '\(name)' is neither a peer name nor `registry`")
+        }
+        if diagramFilter != nil, diagramNames?.isEmpty ?? true { throw ValidationError("--diagram-filter needs at least one name") }
+    }
+
+    static func diagramKind(_ path: String) -> String? {
+        let ext = (path as NSString).pathExtension.lowercased()
+        return ["svg", "html", "htm"].contains(ext) ? ext : nil
+    }
+
+    var diagramNames: [String]? {
+        diagramFilter.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
 
     func run() throws {
         let files: [String]
@@ -57,41 +129,289 @@ struct RunCommand: ParsableCommand {
             for d in errors where seen.insert(d.rendered()).inserted { Console.error(d.rendered()) }
             throw ExitCode(2)
         }
-        let printer: TracePrinter? = trace
-            ? TracePrinter(format: traceFormat, color: TracePrinter.wantsColor(), write: Console.out) : nil
+
+        let plan = RunPlan(command: self, scenarios: scenarios)
+        let progress = ProgressLine(enabled: scenarios.count > 1 && isatty(STDERR_FILENO) == 1, total: scenarios.count)
+        let diagramPaths = diagram.map { ReportPaths.perScenario($0, scenarios: scenarios.map(\.path)) }
+        var cases: [JUnitReport.Case] = []
         var passed = 0, failed = 0
-        for scenario in scenarios {
-            let dir = try dataDirectory(for: scenario, many: scenarios.count > 1)
+        var unwritable = false
+
+        // Prints one finished scenario, in input order: its buffered trace, its diagram file,
+        // the PASS/FAIL line.
+        func report(_ index: Int, _ result: ScenarioResult) throws {
+            progress.clear()
+            result.traceLines.forEach(Console.out)
+            if let error = result.error {
+                Console.error("Error: \(error)")
+                throw ExitCode(1)
+            }
+            guard let outcome = result.outcome else { return }
+            if let path = diagramPaths?[index], let text = result.diagram {
+                unwritable = !Self.write(text, to: path) || unwritable
+            }
+            if outcome.passed {
+                passed += 1
+                Console.out("\(Console.paint("PASS", "32")) \(outcome.path)  (\(outcome.statementsRun) statements, \(outcome.simulatedTime) simulated)")
+            } else {
+                failed += 1
+                Console.out("\(Console.paint("FAIL", "31;1")) \(outcome.path)")
+                for f in outcome.failures { Console.out("  " + f.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+            }
+            cases.append(JUnitReport.Case(outcome: outcome, seconds: result.seconds, systemOut: result.systemOut))
+        }
+
+        let workers = min(jobs == 0 ? ProcessInfo.processInfo.activeProcessorCount : jobs, scenarios.count)
+        if workers <= 1 {
+            // One at a time on this thread; the trace prints as it happens.
+            for (i, scenario) in scenarios.enumerated() {
+                progress.show(done: i, running: scenario.path)
+                let live: TracePrinter? = plan.tracing && traceFormat != .mermaid
+                    ? TracePrinter(format: traceFormat == .json ? .json : .text, color: plan.color,
+                                   write: { progress.clear(); Console.out($0) })
+                    : nil
+                try report(i, plan.execute(scenario, live: live))
+            }
+        } else {
+            let pool = JobPool(plan: plan, workers: workers)
+            pool.start()
+            for i in scenarios.indices {
+                let result = pool.wait(for: i) { done, running in progress.show(done: done, running: running) }
+                try report(i, result)
+            }
+        }
+        progress.clear()
+
+        if let junit {
+            let xml = JUnitReport(cases: cases).xml()
+            unwritable = !Self.write(xml, to: junit) || unwritable
+        }
+        Console.out("\(passed) passed, \(failed) failed")
+        if unwritable { throw ExitCode(2) }
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// Writes a report file, making its folder; false (and a message) if it cannot.
+    static func write(_ text: String, to path: String) -> Bool {
+        do {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return true
+        } catch {
+            Console.error("error: cannot write \(path): \(error.localizedDescription)")
+            return false
+        }
+    }
+}
+
+/// What one scenario's run produced, ready to print: everything is text by now, so results
+/// can cross threads.
+struct ScenarioResult: Sendable {
+    var outcome: ScenarioOutcome?
+    /// A simulator error that stopped the scenario before it could run.
+    var error: String?
+    /// Trace lines not printed yet (buffered with --jobs, or a Mermaid diagram).
+    var traceLines: [String] = []
+    /// The diagram file's contents (SVG or HTML).
+    var diagram: String?
+    /// The trace for the JUnit report's system-out.
+    var systemOut: String?
+    var seconds: Double?
+}
+
+/// Everything a scenario's run needs from the command line, as plain values a worker
+/// thread can take.
+struct RunPlan: Sendable {
+    var scenarios: [Scenario]
+    var transport: TransportKind?
+    var seed: UInt64?
+    var keepGoing: Bool
+    var data: String?
+    var tracing: Bool
+    var traceFormat: RunCommand.TraceFormat
+    var color: Bool
+    var diagramKind: String?
+    var diagramOptions: SequenceDiagram.Options
+    var junit: Bool
+    /// `--data`: the folder of each scenario (DIR itself for one; DIR/STEM, DIR/STEM-2... for several).
+    var dataFolders: [String: String] = [:]
+
+    init(command c: RunCommand, scenarios: [Scenario]) {
+        self.scenarios = scenarios
+        if let data = c.data {
+            let folders = ReportPaths.perScenarioFolders(data, scenarios: scenarios.map(\.path))
+            dataFolders = Dictionary(zip(scenarios.map(\.path), folders), uniquingKeysWith: { a, _ in a })
+        }
+        transport = c.transport
+        seed = c.seed
+        keepGoing = c.keepGoing
+        data = c.data
+        tracing = c.trace || c.traceFormat == .mermaid
+        traceFormat = c.traceFormat
+        color = TracePrinter.wantsColor()
+        diagramKind = c.diagram.flatMap(RunCommand.diagramKind)
+        diagramOptions = SequenceDiagram.Options(only: c.diagramNames, showKeepalives: c.diagramAll)
+        junit = c.junit != nil
+    }
+
+    /// Runs one scenario on the calling thread. `live` prints the trace as it happens; else
+    /// the trace, if wanted, comes back as lines.
+    func execute(_ scenario: Scenario, live: TracePrinter?) -> ScenarioResult {
+        var result = ScenarioResult()
+        let needEvents = diagramKind != nil || (tracing && (live == nil || junit))
+        let recorder = needEvents ? TraceRecorder() : nil
+        let sinks: [any TraceSink] = [live as (any TraceSink)?, recorder].compactMap { $0 }
+        let sink: (any TraceSink)? = sinks.isEmpty ? nil : (sinks.count == 1 ? sinks[0] : TraceTee(sinks))
+        do {
+            let dir = try dataDirectory(for: scenario)
             defer { if data == nil { try? FileManager.default.removeItem(atPath: dir) } }
             let runner = try ScenarioRunner(
                 scenario: scenario,
-                options: .init(transport: transport, seed: seed, dataDirectory: dir, keepGoing: keepGoing, trace: printer))
-            let outcome = runner.run()
-            if outcome.passed {
-                passed += 1
-                Console.out("\(Console.paint("PASS", "32")) \(scenario.path)  (\(outcome.statementsRun) statements, \(outcome.simulatedTime) simulated)")
-            } else {
-                failed += 1
-                Console.out("\(Console.paint("FAIL", "31;1")) \(scenario.path)")
-                for f in outcome.failures { Console.out("  " + f.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+                options: .init(transport: transport, seed: seed, dataDirectory: dir, keepGoing: keepGoing, trace: sink))
+            let start = Date()
+            result.outcome = runner.run()
+            result.seconds = Date().timeIntervalSince(start)
+        } catch {
+            result.error = "\(error)"
+        }
+        let events = recorder?.events ?? []
+        let model = needEvents && (diagramKind != nil || traceFormat == .mermaid)
+            ? SequenceDiagram.build(title: scenario.path, events: events, peers: scenario.declaredPeers, options: diagramOptions)
+            : nil
+
+        if tracing {
+            let mermaid = traceFormat == .mermaid ? model.map { SequenceDiagramMermaid($0).text() } : nil
+            if let mermaid {
+                result.traceLines = [String(mermaid.dropLast())]
+            } else if live == nil {
+                result.traceLines = events.map { traceFormat == .json ? TraceFormatter.json($0) : TraceFormatter.text($0, color: color) }
+            }
+            if junit {
+                result.systemOut = mermaid ?? events.map { traceFormat == .json ? TraceFormatter.json($0) : TraceFormatter.text($0, color: false) }
+                    .joined(separator: "\n") + "\n"
             }
         }
-        Console.out("\(passed) passed, \(failed) failed")
-        if failed > 0 { throw ExitCode(1) }
+        if let kind = diagramKind, let model {
+            let svg = SequenceDiagramSVG(model)
+            result.diagram = kind == "svg" ? svg.document() : svg.htmlPage()
+        }
+        return result
     }
 
     /// A fresh folder for one scenario's data: under `--data` (one subfolder a scenario when
     /// several run), else in the system's temporary folder.
-    private func dataDirectory(for scenario: Scenario, many: Bool) throws -> String {
+    /// The data folder of one scenario. Under `--data`, what an earlier run left there
+    /// (`registry/`, `peers/`) is removed first, so every run starts from empty data
+    /// directories; nothing else in the folder is touched.
+    private func dataDirectory(for scenario: Scenario) throws -> String {
         let base: String
-        if let data {
-            let stem = ((scenario.path as NSString).lastPathComponent as NSString).deletingPathExtension
-            base = many ? (data as NSString).appendingPathComponent(stem) : data
+        if let folder = dataFolders[scenario.path] {
+            base = folder
+            for sub in ["registry", "peers"] { try? FileManager.default.removeItem(atPath: (base as NSString).appendingPathComponent(sub)) }
         } else {
             base = NSTemporaryDirectory() + "confchat-\(getpid())-\(UUID().uuidString.prefix(8))"
         }
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         return base
+    }
+}
+
+/// `--jobs N`: N threads take scenarios in input order, each running its own simulator
+/// (unique inproc names, ipc folders and tcp ports come from `SimTransport`); the main
+/// thread waits for results in input order.
+final class JobPool: @unchecked Sendable {
+    private let plan: RunPlan
+    private let workers: Int
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var next = 0
+    private var results: [ScenarioResult?]
+    private var running: Set<Int> = []
+    private var done = 0
+
+    init(plan: RunPlan, workers: Int) {
+        self.plan = plan
+        self.workers = workers
+        results = Array(repeating: nil, count: plan.scenarios.count)
+    }
+
+    func start() {
+        for n in 0..<workers {
+            let thread = Thread { [self] in work() }
+            thread.name = "confchat-run-\(n + 1)"
+            // Room for the simulator's deeper call chains, as on the main thread.
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            guard next < plan.scenarios.count else { condition.unlock(); return }
+            let i = next
+            next += 1
+            running.insert(i)
+            condition.broadcast()
+            condition.unlock()
+
+            let result = plan.execute(plan.scenarios[i], live: nil)
+
+            condition.lock()
+            results[i] = result
+            running.remove(i)
+            done += 1
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// Waits for scenario `index`; `progress(done, oldest running)` on every change meanwhile.
+    func wait(for index: Int, progress: (Int, String) -> Void) -> ScenarioResult {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let r = results[index] { return r }
+            let oldest = running.min().map { plan.scenarios[$0].path } ?? plan.scenarios[index].path
+            let others = max(running.count - 1, 0)
+            progress(done, oldest + (others > 0 ? " (+\(others) more)" : ""))
+            condition.wait()
+        }
+    }
+}
+
+/// The progress line on stderr: `[12/40] running scenarios/x.scenario`, rewritten in place
+/// (carriage return, erase line) and erased before anything else prints. Only on a terminal.
+final class ProgressLine: @unchecked Sendable {
+    let enabled: Bool
+    let total: Int
+    private var visible = false
+
+    init(enabled: Bool, total: Int) {
+        self.enabled = enabled
+        self.total = total
+    }
+
+    func show(done: Int, running: String) {
+        guard enabled else { return }
+        var line = "[\(min(done + 1, total))/\(total)] running \(running)"
+        let width = Self.columns() - 1
+        if line.count > width, width > 10 { line = String(line.prefix(width - 1)) + "…" }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        visible = true
+    }
+
+    func clear() {
+        guard visible else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        visible = false
+    }
+
+    static func columns() -> Int {
+        var size = winsize()
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
     }
 }
 

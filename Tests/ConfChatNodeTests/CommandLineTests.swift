@@ -91,11 +91,9 @@ import Testing
         guard let r = try E2ESupport.confchat(arguments) else { return }
         #expect(r.status != 0)
         #expect(r.stderr.contains("Usage") || r.stderr.contains("Error"), "\(r.output)")
-        // scenario-language.md: "2 for usage or syntax errors". swift-argument-parser exits
-        // with 64 (EX_USAGE) unless the command maps its validation errors to 2.
-        withKnownIssue("the CLI exits 64 (ArgumentParser's EX_USAGE) for usage errors, not 2") {
-            #expect(r.status == 2)
-        }
+        // scenario-language.md: "2 for usage or syntax errors" (ConfChat.main maps
+        // swift-argument-parser's 64 to 2).
+        #expect(r.status == 2)
     }
 
     @Test("check: exit 0 for well-formed files, 2 with every error otherwise")

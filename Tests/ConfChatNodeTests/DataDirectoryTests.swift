@@ -136,4 +136,19 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: many + "/two/peers/bob/peer.sqlite"))
         #expect(try leaks(in: many) == [])
     }
+
+    /// `--data DIR` with several scenarios: one folder each, even for equal file names, and a
+    /// second run starts from empty data again (no accounts left from the first).
+    @Test("--data keeps scenarios with the same file name apart, and reruns start fresh")
+    func dataFolderPerScenario() throws {
+        let scenario = "peers alice\nalice register a\n"
+        let folder = try E2ESupport.folder(with: ["a/x.scenario": scenario, "b/x.scenario": scenario])
+        defer { E2ESupport.remove(folder) }
+        for _ in 0..<2 {
+            guard let r = try E2ESupport.confchat(["run", folder, "--data", folder + "/data"]) else { return }
+            #expect(r.status == 0, "\(r.output)")
+        }
+        #expect(FileManager.default.fileExists(atPath: folder + "/data/x/registry/registry.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/data/x-2/registry/registry.sqlite"))
+    }
 }

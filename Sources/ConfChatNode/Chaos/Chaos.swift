@@ -1,0 +1,305 @@
+import ConfChatCore
+import ConfChatScenario
+
+/// A kind of fault a chaos run may inject.
+public enum ChaosFault: String, Sendable, CaseIterable, Hashable {
+    /// Peers crash and restart.
+    case crash
+    /// Peers lose their data directory (while crashed or logged out).
+    case wipe
+    /// The network splits in two until healed.
+    case partition
+    /// The registry crashes and restarts.
+    case registry
+    /// Peers log out and in again.
+    case logout
+}
+
+/// How a chaos campaign runs (`confchat chaos`).
+public struct ChaosOptions: Sendable {
+    /// Virtual peers a run (at most 26 get names like `alice`, more are `p27`...).
+    public var peers: Int
+    /// Random steps a run, after the set-up.
+    public var steps: Int
+    public var transport: TransportKind
+    /// False breaks exactly-once delivery on purpose (`--break-dedupe`), to show the checks work.
+    public var dedupe: Bool
+    /// Longest the final phase waits for the network to converge, in simulated milliseconds.
+    public var convergenceLimit: Int64
+    /// The faults the random steps draw from (sends and waits are always drawn).
+    public var faults: Set<ChaosFault>
+
+    public init(peers: Int = 4, steps: Int = 60, transport: TransportKind = .inproc, dedupe: Bool = true,
+                convergenceLimit: Int64 = 60_000, faults: Set<ChaosFault> = Set(ChaosFault.allCases)) {
+        self.faults = faults
+        self.peers = peers
+        self.steps = steps
+        self.transport = transport
+        self.dedupe = dedupe
+        self.convergenceLimit = convergenceLimit
+    }
+}
+
+/// What one seed did and found.
+public struct ChaosReport: Sendable {
+    public var seed: UInt64
+    /// Every statement run, set-up and final phase included.
+    public var statements: [ChaosStatement]
+    /// Why each statement was refused, nil where it succeeded.
+    public var refusals: [CommandFailure?]
+    /// How many of `statements` came before the final phase (set-up and random steps).
+    public var prefixCount: Int
+    /// Random steps run (the `--steps` part).
+    public var randomSteps: Int
+    /// Accepted sends, each of which the checks followed.
+    public var messagesChecked: Int
+    /// Accepted messages a wipe legitimately destroyed, with why.
+    public var excused: [String: String]
+    public var violations: [ChaosViolation]
+    public var simulatedTime: SimInstant
+
+    public var passed: Bool { violations.isEmpty }
+
+    /// The run as a scenario file: every statement (refused ones as `! ...`), then one
+    /// `expect` line per violation.
+    public func scenario(options: ChaosOptions, header: [String] = []) -> String {
+        Chaos.render(seed: seed, options: options, statements: statements, refusals: refusals,
+                     expectations: violations.map(\.expectation).filter { !$0.isEmpty }, header: header).text
+    }
+}
+
+/// Seeded randomized fault runs in the spirit of Jepsen and FoundationDB's simulation:
+/// random sends mixed with crashes, restarts, wipes, partitions and registry outages, then
+/// a final phase that brings everything back, then checks of guarantees 1, 2, 3 and 5.
+public enum Chaos {
+    static let firstNames = [
+        "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory",
+        "niaj", "olivia", "peggy", "quentin", "rupert", "sybil", "trent", "ursula", "victor", "walter",
+        "xena", "yves", "zoe", "amy", "ben",
+    ]
+
+    public static func peerNames(_ count: Int) -> [String] {
+        (0..<max(1, count)).map { $0 < firstNames.count ? firstNames[$0] : "p\($0 + 1)" }
+    }
+
+    static func password(_ name: String) -> String { "pw-" + name }
+
+    /// Runs one seed: set-up, `options.steps` random steps, final phase, checks.
+    public static func run(seed: UInt64, options: ChaosOptions, log: ((String) -> Void)? = nil) throws -> ChaosReport {
+        let world = try ChaosWorld(seed: seed, transport: options.transport, dedupe: options.dedupe)
+        defer { world.shutDown() }
+        // The choices have their own stream, apart from the simulator's (password salts).
+        var gen = Generator(seed: seed, rng: SplitMix64(seed: seed ^ 0xC4A0_5C4A_05C4_A05C))
+        func step(_ s: ChaosStatement) {
+            let refusal = world.run(s)
+            log?("  " + (refusal.map { "! \(s)    # \($0)" } ?? "\(s)"))
+        }
+
+        // Set-up: everyone registered, logged in, and befriended in a connected random graph.
+        let names = peerNames(options.peers)
+        step(.peers(names))
+        for n in names { step(.action(.register(peer: n, password: password(n)))) }
+        for n in names { step(.action(.login(peer: n, password: password(n)))) }
+        for (a, b) in gen.friendGraph(names) {
+            step(.action(.addFriend(peer: a, other: b)))
+            step(.action(.accept(peer: b, other: a)))
+        }
+
+        // Random steps.
+        var random = 0
+        while random < options.steps, world.failure == nil {
+            step(gen.next(world, faults: options.faults))
+            random += 1
+        }
+
+        let prefix = world.statements.count
+        finish(world, options: options, log: log)
+        let violations = try world.check()
+        return ChaosReport(seed: seed, statements: world.statements, refusals: world.refusals, prefixCount: prefix,
+                           randomSteps: random, messagesChecked: world.accepted.count, excused: world.excused,
+                           violations: violations, simulatedTime: world.sim.now)
+    }
+
+    /// The final phase, the same after every run and every shrink candidate: heal, restart
+    /// the registry and every crashed peer, log in everyone who has an account, then let
+    /// time pass until the network has converged or `convergenceLimit` is spent.
+    static func finish(_ world: ChaosWorld, options: ChaosOptions, log: ((String) -> Void)? = nil) {
+        func step(_ s: ChaosStatement) {
+            let refusal = world.run(s)
+            log?("  " + (refusal.map { "! \(s)    # \($0)" } ?? "\(s)"))
+        }
+        let names = world.names
+        if world.isPartitioned { step(.action(.heal)) }
+        if !world.registryIsUp { step(.action(.registryRestart)) }
+        for n in names where !world.isUp(n) { step(.action(.restart(peer: n))) }
+        let accounts = (try? world.sim.registryStore.load().accounts) ?? [:]
+        for n in names where !world.isLoggedIn(n) && accounts[n] != nil {
+            step(.action(.login(peer: n, password: world.passwords[n] ?? password(n))))
+        }
+        let before = world.statements.count
+        world.waitUntilConverged(limit: options.convergenceLimit)
+        if world.statements.count > before { log?("  \(world.statements.last!)") }
+    }
+
+    /// Replays a prefix of statements as written, then the final phase.
+    static func replay(seed: UInt64, options: ChaosOptions, prefix: [ChaosStatement]) throws -> ChaosWorld {
+        let world = try ChaosWorld(seed: seed, transport: options.transport, dedupe: options.dedupe)
+        for s in prefix { world.run(s) }
+        finish(world, options: options)
+        return world
+    }
+
+    /// Runs given statements instead of random ones (set-up included), then the final phase
+    /// and the checks: a hand-written schedule judged exactly as a random one is.
+    public static func run(seed: UInt64, options: ChaosOptions, statements: [ChaosStatement]) throws -> ChaosReport {
+        let world = try replay(seed: seed, options: options, prefix: statements)
+        defer { world.shutDown() }
+        return ChaosReport(seed: seed, statements: world.statements, refusals: world.refusals, prefixCount: statements.count,
+                           randomSteps: 0, messagesChecked: world.accepted.count, excused: world.excused,
+                           violations: try world.check(), simulatedTime: world.sim.now)
+    }
+
+    /// Renders a scenario file; also returns the 1-based line of each expectation.
+    static func render(seed: UInt64, options: ChaosOptions, statements: [ChaosStatement], refusals: [CommandFailure?],
+                       expectations: [String], header: [String]) -> (text: String, expectLines: [Int]) {
+        var lines = header.map { $0.isEmpty ? "#" : "# " + $0 }
+        lines.append("seed \(seed)")
+        if options.transport != .inproc { lines.append("transport \(options.transport.rawValue)") }
+        for (s, refusal) in zip(statements, refusals) {
+            lines.append(refusal == nil || s.isWait ? s.description : "! \(s)")
+        }
+        lines.append("")
+        var expectLines: [Int] = []
+        for e in expectations {
+            lines.append(e)
+            expectLines.append(lines.count)
+        }
+        return (lines.joined(separator: "\n") + "\n", expectLines)
+    }
+
+    /// The random part: a seeded choice among the actions that make sense in the current state.
+    struct Generator {
+        let seed: UInt64
+        var rng: SplitMix64
+        var messages = 0
+
+        init(seed: UInt64, rng: SplitMix64) {
+            self.seed = seed
+            self.rng = rng
+        }
+
+        mutating func int(_ n: Int) -> Int { n <= 1 ? 0 : Int(rng.next() % UInt64(n)) }
+        mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
+
+        /// A random spanning tree (so everyone is reachable) plus a few extra edges, each peer
+        /// ending with one to three friends where the tree allows.
+        mutating func friendGraph(_ names: [String]) -> [(String, String)] {
+            var edges: [(String, String)] = []
+            var degree: [String: Int] = [:]
+            var linked = Set<String>()
+            func add(_ a: String, _ b: String) {
+                edges.append((a, b))
+                degree[a, default: 0] += 1
+                degree[b, default: 0] += 1
+                linked.insert([a, b].sorted().joined(separator: " "))
+            }
+            for i in names.indices.dropFirst() {
+                let candidates = names[..<i].filter { degree[$0, default: 0] < 3 }
+                let other = candidates.isEmpty ? names[int(i)] : pick(candidates)
+                if int(2) == 0 { add(names[i], other) } else { add(other, names[i]) }
+            }
+            for a in names where names.count > 2 {
+                let want = 1 + int(3)
+                var tries = 0
+                while degree[a, default: 0] < want, tries < 4 {
+                    tries += 1
+                    let b = pick(names)
+                    guard b != a, degree[b, default: 0] < 3, !linked.contains([a, b].sorted().joined(separator: " ")) else { continue }
+                    add(a, b)
+                }
+            }
+            return edges
+        }
+
+        enum Kind: CaseIterable {
+            case send, wait, login, logout, crash, restart, wipe, partition, heal, registryCrash, registryRestart
+
+            var weight: Int {
+                switch self {
+                case .send: 30
+                case .wait: 12
+                case .login: 10
+                case .logout: 5
+                case .crash: 5
+                case .restart: 10
+                case .wipe: 3
+                case .partition: 4
+                case .heal: 5
+                case .registryCrash: 3
+                case .registryRestart: 8
+                }
+            }
+        }
+
+        mutating func next(_ w: ChaosWorld, faults: Set<ChaosFault>) -> ChaosStatement {
+            let names = w.names
+            let up = names.filter(w.isUp)
+            let loggedIn = names.filter(w.isLoggedIn)
+            let pairs = loggedIn.flatMap { s in w.friends(s).map { (s, $0) } }
+            // A peer that is up and logged out may always log in again (after a crash and
+            // restart too), whichever faults are on.
+            var options: [Kind] = [.wait]
+            if !pairs.isEmpty { options.append(.send) }
+            if up.contains(where: { !w.isLoggedIn($0) }) { options.append(.login) }
+            if faults.contains(.logout), !loggedIn.isEmpty { options.append(.logout) }
+            if faults.contains(.crash), !up.isEmpty { options.append(.crash) }
+            if up.count < names.count { options.append(.restart) }
+            if faults.contains(.wipe), names.contains(where: { !w.isLoggedIn($0) }) { options.append(.wipe) }
+            if faults.contains(.partition) { options.append(.partition) }
+            if w.isPartitioned { options.append(.heal) }
+            if faults.contains(.registry) || !w.registryIsUp {
+                options.append(w.registryIsUp ? .registryCrash : .registryRestart)
+            }
+
+            var roll = int(options.reduce(0) { $0 + $1.weight })
+            var kind = options[0]
+            for k in options {
+                if roll < k.weight { kind = k; break }
+                roll -= k.weight
+            }
+            switch kind {
+            case .send:
+                let (s, r) = pick(pairs)
+                messages += 1
+                return .action(.send(peer: s, to: r, text: "s\(seed)-m\(messages)"))
+            case .wait:
+                return .action(.wait(.milliseconds(Int64(1 + int(80)) * 100)))
+            case .login:
+                let n = pick(up.filter { !w.isLoggedIn($0) })
+                return .action(.login(peer: n, password: Chaos.password(n)))
+            case .logout:
+                return .action(.logout(peer: pick(loggedIn)))
+            case .crash:
+                return .action(.crash(peer: pick(up)))
+            case .restart:
+                return .action(.restart(peer: pick(names.filter { !w.isUp($0) })))
+            case .wipe:
+                return .action(.wipe(peer: pick(names.filter { !w.isLoggedIn($0) })))
+            case .partition:
+                var nodes = names + [PeerName.registry]
+                for i in stride(from: nodes.count - 1, to: 0, by: -1) { nodes.swapAt(i, int(i + 1)) }
+                let cut = 1 + int(nodes.count - 1)
+                let order = Dictionary(uniqueKeysWithValues: (names + [PeerName.registry]).enumerated().map { ($1, $0) })
+                let a = nodes[..<cut].sorted { order[$0]! < order[$1]! }
+                let b = nodes[cut...].sorted { order[$0]! < order[$1]! }
+                return .action(.partition([a, b]))
+            case .heal:
+                return .action(.heal)
+            case .registryCrash:
+                return .action(.registryCrash)
+            case .registryRestart:
+                return .action(.registryRestart)
+            }
+        }
+    }
+}

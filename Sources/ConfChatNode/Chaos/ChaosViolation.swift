@@ -1,0 +1,56 @@
+import ConfChatScenario
+
+/// A guarantee that did not hold at the end of a chaos run, with the `expect` line that
+/// checks it in a reproduction.
+public struct ChaosViolation: Hashable, Sendable, CustomStringConvertible {
+    /// Which guarantee (system.md) the violation breaks.
+    public enum Property: String, Sendable, Hashable {
+        /// Guarantee 2, at the recipient: each accepted message held once, in the order sent.
+        case delivery
+        /// Guarantees 3 and 5, at the sender: it still holds what it sent, once, in order.
+        case sentHistory = "sent-history"
+        /// Guarantee 1: logged-in friends see each other online once the network is whole.
+        case presence
+        /// Guarantee 5: a peer's friend list matches the registry's.
+        case friends
+        /// The simulator itself failed (an error thrown while running a statement).
+        case simulator
+    }
+
+    /// What exactly went wrong, the unit that shrinking preserves.
+    public enum Problem: String, Sendable, Hashable {
+        case missing, duplicate, order, unexpected, offline, friends, error
+    }
+
+    public var property: Property
+    /// Every kind of problem found on this pair, the first being the one reported.
+    public var problems: [Problem]
+    public var problem: Problem { problems[0] }
+    /// Whose view is wrong.
+    public var peer: String
+    /// The other side (the sender for `delivery`, the recipient for `sent-history`, the
+    /// friend for `presence`); empty for `friends` and `simulator`.
+    public var other: String
+    /// Every problem found on this pair, in words.
+    public var details: [String]
+    /// The `expect` line that fails while this violation stands.
+    public var expectation: String
+
+    /// Identifies the violation across a shrink: same guarantee, same pair, same problem.
+    public var signature: String { "\(property.rawValue) \(problem.rawValue) \(peer) \(other)" }
+
+    /// Whether this violation still shows `target`'s problem on the same pair.
+    public func matches(_ target: ChaosViolation) -> Bool {
+        property == target.property && peer == target.peer && other == target.other && problems.contains(target.problem)
+    }
+
+    public var description: String {
+        let pair = switch property {
+        case .delivery: "\(peer) from \(other)"
+        case .sentHistory: "\(peer) sent to \(other)"
+        case .presence: "\(peer) sees \(other)"
+        case .friends, .simulator: peer
+        }
+        return "\(property.rawValue) (\(problem.rawValue)): \(pair): " + details.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,225 @@
+import ArgumentParser
+import ConfChatNode
+import ConfChatScenario
+import Foundation
+
+/// `confchat chaos`: seeded randomized fault runs that check the delivery, presence and
+/// sync guarantees, and write a shrunk reproduction for every violation.
+struct ChaosCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chaos",
+        abstract: "Run seeded random fault schedules and check the guarantees after each.",
+        discussion: """
+            Each seed builds a fresh simulated network: peers registered, logged in and
+            befriended at random, then random sends mixed with logins, logouts, crashes,
+            restarts, wipes, partitions and registry outages. At the end everything is
+            brought back and given time to converge, and every accepted message must be
+            held by its recipient exactly once, in the order sent; logged-in friends must
+            see each other online; friend lists must match the registry's.
+
+            A violation prints the seed and writes a shrunk scenario that reproduces it,
+            chaos-seed-N.scenario, to --out. Exit status: 0 no violation, 1 any violation.
+
+            Examples:
+              confchat chaos --seeds 300
+              confchat chaos --first-seed 5000 --seeds 1000 --peers 6 --steps 120 --out failures/
+              confchat chaos --first-seed 17 --seeds 1 --verbose      one seed, step by step
+            See docs/chaos.md.
+            """)
+
+    @Option(help: "How many seeds to run.")
+    var seeds: Int = 100
+
+    @Option(name: .customLong("first-seed"), help: "The first seed; seeds run from here upwards.")
+    var firstSeed: UInt64 = 1
+
+    @Option(help: "Virtual peers a run.")
+    var peers: Int = 4
+
+    @Option(help: "Random steps a run, after the set-up.")
+    var steps: Int = 60
+
+    @Option(help: "ZeroMQ transport: inproc, ipc or tcp.")
+    var transport: TransportKind = .inproc
+
+    @Option(help: ArgumentHelp("A fault to leave out: crash, wipe, partition, registry or logout (repeatable).",
+                               valueName: "fault"))
+    var without: [ChaosFault] = []
+
+    @Option(help: "Folder for the reproductions of violations.")
+    var out: String = "."
+
+    @Option(help: "Seeds run at once, on this many threads.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Print every statement of every run, and shrinking progress.")
+    var verbose = false
+
+    @Flag(name: .customLong("no-shrink"), help: "Write reproductions without shrinking them.")
+    var noShrink = false
+
+    @Flag(name: .customLong("break-dedupe"), help: .hidden)
+    var breakDedupe = false
+
+    @Option(help: .hidden)
+    var replay: String?
+
+    func validate() throws {
+        guard seeds >= 0 else { throw ValidationError("--seeds must be 0 or more") }
+        guard (1...200).contains(peers) else { throw ValidationError("--peers must be between 1 and 200") }
+        guard steps >= 0 else { throw ValidationError("--steps must be 0 or more") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more") }
+    }
+
+    func run() throws {
+        if let replay { return try replayFile(replay) }
+        let options = ChaosOptions(peers: peers, steps: steps, transport: transport, dedupe: !breakDedupe,
+                                   faults: Set(ChaosFault.allCases).subtracting(without))
+        let seedList = (0..<UInt64(seeds)).compactMap { i -> UInt64? in
+            let (seed, overflow) = firstSeed.addingReportingOverflow(i)
+            return overflow ? nil : seed
+        }
+        let start = Date()
+        // Seeds are independent: run them on `jobs` threads, print their blocks in seed order.
+        let board = Board(count: seedList.count)
+        DispatchQueue.concurrentPerform(iterations: max(1, jobs)) { _ in
+            while let i = board.take() {
+                board.finish(i, runSeed(seedList[i], options: options))
+            }
+        }
+        if let error = board.error { throw error }
+        let results = board.results.compactMap { $0 }
+        let failed = results.filter { !$0.passed }.count
+        let totalSteps = results.reduce(0) { $0 + $1.steps }
+        let messages = results.reduce(0) { $0 + $1.messages }
+        let excused = results.reduce(0) { $0 + $1.excused }
+        let elapsed = Date().timeIntervalSince(start)
+        var summary = "\(Self.count(seedList.count)) seeds, \(Self.count(failed)) violation\(failed == 1 ? "" : "s") "
+            + "(\(Self.count(totalSteps)) steps, \(Self.count(messages)) messages checked"
+        if excused > 0 { summary += ", \(Self.count(excused)) lost to wipes" }
+        summary += ") in \(String(format: "%.1f", elapsed)) s"
+        Console.out(summary)
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// What one seed printed and counted.
+    struct SeedResult: Sendable {
+        var lines: [String] = []
+        var passed = true
+        var steps = 0
+        var messages = 0
+        var excused = 0
+        var error: String?
+    }
+
+    /// Hands out seed indices to the worker threads and prints finished seeds in order.
+    final class Board: @unchecked Sendable {
+        private let lock = NSLock()
+        private var nextToRun = 0
+        private var nextToPrint = 0
+        private(set) var results: [SeedResult?]
+        private(set) var error: (any Error)?
+
+        init(count: Int) { results = Array(repeating: nil, count: count) }
+
+        func take() -> Int? {
+            lock.withLock {
+                guard nextToRun < results.count, error == nil else { return nil }
+                defer { nextToRun += 1 }
+                return nextToRun
+            }
+        }
+
+        func finish(_ i: Int, _ r: SeedResult) {
+            lock.withLock {
+                results[i] = r
+                if let e = r.error, error == nil { error = ChaosFailure(message: e) }
+                while nextToPrint < results.count, let done = results[nextToPrint] {
+                    done.lines.forEach(Console.out)
+                    nextToPrint += 1
+                }
+            }
+        }
+    }
+
+    struct ChaosFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    private func runSeed(_ seed: UInt64, options: ChaosOptions) -> SeedResult {
+        var r = SeedResult()
+        do {
+            if verbose { r.lines.append("== seed \(seed)") }
+            var log: [String] = []
+            let report = try Chaos.run(seed: seed, options: options, log: verbose ? { log.append($0) } : nil)
+            r.lines += log
+            r.steps = report.randomSteps
+            r.messages = report.messagesChecked
+            r.excused = report.excused.count
+            if verbose {
+                for (text, why) in report.excused.sorted(by: { $0.key < $1.key }) { r.lines.append("  excused \(text): \(why)") }
+            }
+            guard !report.passed else { return r }
+            r.passed = false
+            r.lines.append(Console.paint("seed \(seed): VIOLATION", "31;1"))
+            for v in report.violations { r.lines.append("  \(v)") }
+            var progress: [String] = []
+            let repro = try Chaos.reproduce(report, options: options, shrink: !noShrink,
+                                            progress: verbose ? { progress.append("  " + $0) } : nil)
+            r.lines += progress
+            if let repro { r.lines += try write(repro, seed: seed) }
+        } catch {
+            r.error = "seed \(seed): \(error)"
+        }
+        return r
+    }
+
+    private func write(_ repro: ChaosReproduction, seed: UInt64) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let path = (out as NSString).appendingPathComponent("chaos-seed-\(seed).scenario")
+        try repro.text.write(toFile: path, atomically: true, encoding: .utf8)
+        let shrunk = repro.shrunkCount < repro.originalCount
+            ? "shrunk from \(repro.originalCount) to \(repro.shrunkCount) statements in \(repro.attempts) runs"
+            : "\(repro.originalCount) statements, not shrunk"
+        var lines = ["  wrote \(path) (\(shrunk))"]
+        if !repro.confirmed {
+            lines.append("  warning: running the file alone did not fail on its expect line; it may not reproduce")
+        }
+        return lines
+    }
+
+    /// `--replay FILE`: runs a reproduction with the fault-injection switches of this command.
+    private func replayFile(_ path: String) throws {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            Console.error("\(path): cannot read: \(error)")
+            throw ExitCode(2)
+        }
+        let outcome: ScenarioOutcome
+        do { outcome = try Chaos.runScenario(text: text, path: path, dedupe: !breakDedupe, transport: transport) } catch let e as ScenarioErrors {
+            e.diagnostics.forEach { Console.error($0.rendered()) }
+            throw ExitCode(2)
+        }
+        if outcome.passed {
+            Console.out("\(Console.paint("PASS", "32")) \(path)")
+        } else {
+            Console.out("\(Console.paint("FAIL", "31;1")) \(path)")
+            for f in outcome.failures { Console.out("  " + f.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+            throw ExitCode(1)
+        }
+    }
+
+    /// 18000 -> "18,000".
+    static func count(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+}
+
+extension ChaosFault: ExpressibleByArgument {}

@@ -84,6 +84,9 @@ public enum Chaos {
 
     static func password(_ name: String) -> String { "pw-" + name }
 
+    /// The group every run sets up.
+    static let group = "team"
+
     /// Runs one seed: set-up, `options.steps` random steps, final phase, checks.
     public static func run(seed: UInt64, options: ChaosOptions, log: ((String) -> Void)? = nil) throws -> ChaosReport {
         let world = try ChaosWorld(seed: seed, transport: options.transport, dedupe: options.dedupe)
@@ -100,9 +103,19 @@ public enum Chaos {
         step(.peers(names))
         for n in names { step(.action(.register(peer: n, password: password(n)))) }
         for n in names { step(.action(.login(peer: n, password: password(n)))) }
-        for (a, b) in gen.friendGraph(names) {
+        let graph = gen.friendGraph(names)
+        for (a, b) in graph {
             step(.action(.addFriend(peer: a, other: b)))
             step(.action(.accept(peer: b, other: a)))
+        }
+        // A group: the first peer and its friends, so group messages travel with the rest
+        // (directly, through the mailbox, across partitions and crashes).
+        let owner = names[0]
+        step(.action(.createGroup(peer: owner, group: Chaos.group)))
+        for (a, b) in graph where a == owner || b == owner {
+            let member = a == owner ? b : a
+            step(.action(.invite(peer: owner, group: Chaos.group, other: member)))
+            step(.action(.join(peer: member, group: Chaos.group)))
         }
 
         // Random steps.
@@ -222,11 +235,12 @@ public enum Chaos {
         }
 
         enum Kind: CaseIterable {
-            case send, wait, login, logout, crash, restart, wipe, partition, heal, registryCrash, registryRestart
+            case send, sendGroup, wait, login, logout, crash, restart, wipe, partition, heal, registryCrash, registryRestart
 
             var weight: Int {
                 switch self {
                 case .send: 30
+                case .sendGroup: 10
                 case .wait: 12
                 case .login: 10
                 case .logout: 5
@@ -250,6 +264,8 @@ public enum Chaos {
             // restart too), whichever faults are on.
             var options: [Kind] = [.wait]
             if !pairs.isEmpty { options.append(.send) }
+            let members = loggedIn.filter { w.isMember($0, of: Chaos.group) }
+            if !members.isEmpty { options.append(.sendGroup) }
             if up.contains(where: { !w.isLoggedIn($0) }) { options.append(.login) }
             if faults.contains(.logout), !loggedIn.isEmpty { options.append(.logout) }
             if faults.contains(.crash), !up.isEmpty { options.append(.crash) }
@@ -272,6 +288,9 @@ public enum Chaos {
                 let (s, r) = pick(pairs)
                 messages += 1
                 return .action(.send(peer: s, to: r, text: "s\(seed)-m\(messages)"))
+            case .sendGroup:
+                messages += 1
+                return .action(.sendGroup(peer: pick(members), group: Chaos.group, text: "s\(seed)-g\(messages)"))
             case .wait:
                 return .action(.wait(.milliseconds(Int64(1 + int(80)) * 100)))
             case .login:

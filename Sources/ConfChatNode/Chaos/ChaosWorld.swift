@@ -14,6 +14,8 @@ final class ChaosWorld {
         /// The sequence number the sender gave it: how the registry's copies are recognised
         /// (their bodies may be end-to-end encrypted).
         var seq: UInt64
+        /// The group it was sent to, nil for one-to-one.
+        var group: String? = nil
     }
 
     let sim: Simulator
@@ -84,7 +86,7 @@ final class ChaosWorld {
             try sim.declare(names)
             return nil
         case let .action(action):
-            let refusal = try perform(action)
+            let refusal = try sim.perform(action)
             if refusal == nil {
                 if case let .register(p, pw) = action { passwords[p] = pw }
                 if case let .login(p, pw) = action { passwords[p] = pw }
@@ -93,40 +95,20 @@ final class ChaosWorld {
                     let seq = sent.last(where: { $0.group == nil && $0.text == text })?.seq ?? 0
                     accepted.append(Message(from: p, to: to, text: text, seq: seq))
                 }
+                if case let .sendGroup(p, g, text) = action {
+                    // One message for each member the sender saw in the group when it sent.
+                    let state = try sim.durableState(p)
+                    for member in (state.groups[g]?.members.keys.sorted() ?? []) where member != p {
+                        let seq = state.conversations[member]?.sent.last(where: { $0.group == g && $0.text == text })?.seq ?? 0
+                        accepted.append(Message(from: p, to: member, text: text, seq: seq, group: g))
+                    }
+                }
                 if case let .wipe(p) = action { try excuseLost(wiped: p) }
             }
             return refusal
         }
     }
 
-    /// `ScenarioRunner.perform`, call for call.
-    private func perform(_ action: Action) throws -> CommandFailure? {
-        func guarded(_ body: () throws -> Void) throws -> CommandFailure? {
-            do { try body() } catch let e as SimulationError { return CommandFailure(e.description) }
-            try sim.settle()
-            return nil
-        }
-        switch action {
-        case let .register(p, pw): return try sim.command(p, .register(password: pw))
-        case let .login(p, pw): return try sim.command(p, .login(password: pw))
-        case let .logout(p): return try sim.command(p, .logout)
-        case let .addFriend(p, o): return try sim.command(p, .addFriend(o))
-        case let .accept(p, o): return try sim.command(p, .accept(o))
-        case let .decline(p, o): return try sim.command(p, .decline(o))
-        case let .removeFriend(p, o): return try sim.command(p, .removeFriend(o))
-        case let .send(p, to, text): return try sim.command(p, .send(to: to, text: text))
-        case let .crash(p): return try guarded { try sim.crash(p) }
-        case let .restart(p): return try guarded { try sim.restart(p) }
-        case let .wipe(p): return try guarded { try sim.wipe(p) }
-        case let .wait(d): return try guarded { try sim.advance(by: d.milliseconds) }
-        case let .partition(groups): return try guarded { sim.partition(groups) }
-        case .heal: return try guarded { sim.heal() }
-        case .registryCrash: return try guarded { try sim.crashRegistry() }
-        case .registryRestart: return try guarded { try sim.restartRegistry() }
-        case .createGroup, .invite, .join, .leaveGroup, .destroyGroup, .sendGroup:
-            return CommandFailure("chaos does not use group chats")
-        }
-    }
 
     /// The wipe rule: an accepted message whose every copy is gone once `name`'s data
     /// directory is (not at the recipient, not in the sender's directory, not in the
@@ -146,7 +128,13 @@ final class ChaosWorld {
             if incoming { received[peer, default: [:]][other] = t } else { sent[peer, default: [:]][other] = t }
             return t
         }
-        for m in accepted where excused[m.text] == nil && (m.from == name || m.to == name) {
+        for m in accepted where m.group != nil && excused[m.text] == nil && (m.from == name || m.to == name) {
+            // Group messages: only the recipient's own copy counts.
+            if try !sim.received(m.to, from: m.from, group: m.group!).contains(m.text) {
+                excused[m.text] = "a group message whose sender or recipient was wiped before it arrived"
+            }
+        }
+        for m in accepted where m.group == nil && excused[m.text] == nil && (m.from == name || m.to == name) {
             let held = try texts(m.to, m.from, incoming: true).contains(m.text)
                 || texts(m.from, m.to, incoming: false).contains(m.text)
                 || (registry.backups[m.from] ?? []).contains { $0.peer == m.to && $0.outgoing && $0.seq == m.seq && $0.group == nil }
@@ -164,6 +152,7 @@ final class ChaosWorld {
     var registryIsUp: Bool { sim.registryIsUp }
     var isPartitioned: Bool { sim.network.isPartitioned }
     func friends(_ name: String) -> [String] { (try? sim.durableState(name).sortedFriends) ?? [] }
+    func isMember(_ name: String, of group: String) -> Bool { (try? sim.durableState(name).groups[group]) != nil }
 
     // MARK: - Checks
 
@@ -191,7 +180,13 @@ final class ChaosWorld {
         let all = names
         for r in all {
             for s in all where s != r {
-                let order = accepted.filter { $0.from == s && $0.to == r }.map(\.text)
+                let inGroup = accepted.filter { $0.from == s && $0.to == r && $0.group == Chaos.group }.map(\.text)
+                let gotInGroup = try sim.received(r, from: s, group: Chaos.group)
+                if let v = sequenceViolation(.delivery, peer: r, other: s, required: inGroup, got: gotInGroup,
+                                             expect: { "expect \(r) group \(Chaos.group) \(s)" + $0 }) {
+                    out.append(v)
+                }
+                let order = accepted.filter { $0.from == s && $0.to == r && $0.group == nil }.map(\.text)
                 let got = try sim.received(r, from: s)
                 if let v = sequenceViolation(.delivery, peer: r, other: s, required: order, got: got,
                                              expect: { "expect \(r) conversation \(s)" + $0 }) {
@@ -201,7 +196,7 @@ final class ChaosWorld {
         }
         for s in all {
             for r in all where r != s {
-                let order = accepted.filter { $0.from == s && $0.to == r }.map(\.text)
+                let order = accepted.filter { $0.from == s && $0.to == r && $0.group == nil }.map(\.text)
                 let got = try sim.sent(s, to: r)
                 if let v = sequenceViolation(.sentHistory, peer: s, other: r, required: order, got: got,
                                              expect: { "expect \(s) sent \(r)" + $0 }) {

@@ -106,7 +106,7 @@ public final class ScenarioRunner {
         case .transport, .seed, .presenceTimeout: break
         case let .timeout(d): budget = d.milliseconds
         case let .action(action, expectRefusal):
-            let refusal = try perform(action)
+            let refusal = try sim.perform(action)
             switch (refusal, expectRefusal) {
             case (nil, false): break
             case let (failure?, true):
@@ -116,39 +116,6 @@ public final class ScenarioRunner {
             }
         case let .expect(expectation, within):
             try check(expectation, budget: within?.milliseconds ?? budget, statement: s)
-        }
-    }
-
-    /// Carries out an action; returns why it was refused, or nil if it succeeded.
-    private func perform(_ action: Action) throws -> CommandFailure? {
-        func guarded(_ body: () throws -> Void) throws -> CommandFailure? {
-            do { try body() } catch let e as SimulationError { return CommandFailure(e.description) }
-            try sim.settle()
-            return nil
-        }
-        switch action {
-        case let .register(p, pw): return try sim.command(p, .register(password: pw))
-        case let .login(p, pw): return try sim.command(p, .login(password: pw))
-        case let .logout(p): return try sim.command(p, .logout)
-        case let .addFriend(p, o): return try sim.command(p, .addFriend(o))
-        case let .accept(p, o): return try sim.command(p, .accept(o))
-        case let .decline(p, o): return try sim.command(p, .decline(o))
-        case let .removeFriend(p, o): return try sim.command(p, .removeFriend(o))
-        case let .send(p, to, text): return try sim.command(p, .send(to: to, text: text))
-        case let .crash(p): return try guarded { try sim.crash(p) }
-        case let .restart(p): return try guarded { try sim.restart(p) }
-        case let .wipe(p): return try guarded { try sim.wipe(p) }
-        case let .wait(d): return try guarded { try sim.advance(by: d.milliseconds) }
-        case let .partition(groups): return try guarded { sim.partition(groups) }
-        case .heal: return try guarded { sim.heal() }
-        case .registryCrash: return try guarded { try sim.crashRegistry() }
-        case .registryRestart: return try guarded { try sim.restartRegistry() }
-        case let .createGroup(p, g): return try sim.command(p, .createGroup(g))
-        case let .invite(p, g, o): return try sim.command(p, .invite(group: g, member: o))
-        case let .join(p, g): return try sim.command(p, .join(g))
-        case let .leaveGroup(p, g): return try sim.command(p, .leaveGroup(g))
-        case let .destroyGroup(p, g): return try sim.command(p, .destroyGroup(g))
-        case let .sendGroup(p, g, text): return try sim.command(p, .sendGroup(group: g, text: text))
         }
     }
 

@@ -19,7 +19,7 @@ struct ConfChat: ParsableCommand {
               confchat registry --data reg                  the registry as a process of its own
               confchat peer alice --registry tcp://127.0.0.1:5555 --registry-key-file reg/registry.pub
             """,
-        subcommands: [RunCommand.self, CheckCommand.self, ChaosCommand.self, RegistryCommand.self, AttachCommand.self, PeerProcessCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ChaosCommand.self, RegistryCommand.self, AttachCommand.self, PeerProcessCommand.self, BenchCommand.self]
     )
 
     /// Like ArgumentParser's own `main`, except that usage errors exit with status 2, as the

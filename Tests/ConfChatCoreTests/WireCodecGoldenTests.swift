@@ -31,7 +31,8 @@ struct WireCodecGoldenTests {
             backup: [],
             backupMarks: [BackupMark(peer: "b", outgoing: false, seq: 2)],
             groups: [GroupInfo(name: "g", owner: "o", members: [FriendInfo(name: "o", endpoint: "", online: false)])],
-            invitations: [GroupInvitation(group: "h", owner: "o")])),
+            invitations: [GroupInvitation(group: "h", owner: "o")],
+            mailMarks: [BackupMark(peer: "b", outgoing: true, seq: 4)])),
          header + [0x21, 0, 0, 0, 1]
             + [0, 1, 3, 0x62, 0x6F, 0x62, 1, 0x65, 1, 2, 0xAA, 0xBB]        // friends: count, name, endpoint, online, key
             + [0, 1, 1, 0x63]                                               // requests
@@ -39,7 +40,8 @@ struct WireCodecGoldenTests {
             + [0, 0]                                                        // backup: empty
             + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 2]                    // backup marks: peer, outgoing, seq
             + [0, 1, 1, 0x67, 1, 0x6F, 0, 1, 1, 0x6F, 0, 0, 0]              // groups: name, owner, members (no key)
-            + [0, 1, 1, 0x68, 1, 0x6F]),                                    // invitations: group, owner
+            + [0, 1, 1, 0x68, 1, 0x6F]                                      // invitations: group, owner
+            + [0, 1, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 4]),                  // mail marks: peer, outgoing, seq
         (.backup(BackupEntry(peer: "b", outgoing: true, seq: 3, body: [0x79], group: "g")),
          header + [0x09, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0x67, 0, 0, 0, 1, 0x79]),
         (.groupChat(seq: 1, group: "g", body: [0x78]),

@@ -34,7 +34,7 @@ struct WireCodecRoundTripTests {
             (.groupInvite, 0x28, "GROUP-INVITE"), (.groupUpdate, 0x29, "GROUP-UPDATE"), (.groupRemoved, 0x2A, "GROUP-REMOVED"),
             (.hello, 0x40, "HELLO"), (.heartbeat, 0x41, "HEARTBEAT"), (.bye, 0x42, "BYE"),
             (.chat, 0x43, "CHAT"), (.chatAck, 0x44, "CHAT-ACK"), (.history, 0x45, "HISTORY"),
-            (.groupChat, 0x46, "GROUP-CHAT"),
+            (.groupChat, 0x46, "GROUP-CHAT"), (.skip, 0x47, "SKIP"),
         ]
         #expect(expected.count == MessageKind.allCases.count)
         for (kind, raw, name) in expected {

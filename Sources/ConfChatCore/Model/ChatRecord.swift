@@ -26,4 +26,8 @@ public struct ChatRecord: Hashable, Sendable {
 
     /// The body as text; bodies that are not valid UTF-8 show with replacement characters.
     public var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// A placeholder for a message its sender lost for good (SKIP). The real message, should
+    /// a copy turn up after all (from a mailbox, a friend's history), takes its place.
+    public var isSkip: Bool { discarded && group == nil }
 }

@@ -1,19 +1,106 @@
 /// The messages between a peer and one other user, both directions, in sequence order.
 public struct Conversation: Hashable, Sendable {
-    /// Sent messages, `sent[i]` has seq `i + 1` unless restored from a partial backup.
+    /// Sent messages, sorted by seq; normally 1, 2, 3..., with holes only after a restore
+    /// from an incomplete backup (filled later from the other side, or skipped).
     public var sent: [ChatRecord] = []
     public var received: [ChatRecord] = []
     /// Highest seq of ours the other side confirmed (cumulative ack).
     public var acked: UInt64 = 0
+    /// How many of `sent` are SKIP placeholders (only ever after a restore): lets the common
+    /// case answer `contiguousSent` without a scan.
+    public private(set) var sentSkips = 0
 
     public init() {}
 
     public var lastSentSeq: UInt64 { sent.last?.seq ?? 0 }
     public var lastReceivedSeq: UInt64 { received.last?.seq ?? 0 }
 
+    /// The highest n such that messages 1...n are all held: what HELLO reports, so the other
+    /// side fills any hole, not only what comes after the last message.
+    /// Our own SKIP placeholders count as missing here: if the other side holds the real
+    /// message after all, its HISTORY brings the text back.
+    public var contiguousSent: UInt64 {
+        if sentSkips == 0, let last = sent.last, last.seq == UInt64(sent.count) { return last.seq }
+        return Self.contiguous(sent, skipsCount: false)
+    }
+    public var contiguousReceived: UInt64 { Self.contiguous(received, skipsCount: true) }
+
+    /// Adds a stored message: appended (the usual case) or put in the hole it fills. A seq
+    /// already held is left as it is.
+    mutating func store(_ record: ChatRecord) {
+        if record.outgoing {
+            let before = self.record(record.seq, outgoing: true)
+            Self.insert(record, into: &sent)
+            countSkip(replacing: before, with: self.record(record.seq, outgoing: true))
+        } else {
+            Self.insert(record, into: &received)
+        }
+    }
+
+    private mutating func countSkip(replacing old: ChatRecord?, with new: ChatRecord?) {
+        if old?.isSkip == true { sentSkips -= 1 }
+        if new?.isSkip == true { sentSkips += 1 }
+    }
+
+    mutating func overwrite(_ r: ChatRecord) {
+        if r.outgoing {
+            let before = record(r.seq, outgoing: true)
+            Self.put(r, into: &sent)
+            countSkip(replacing: before, with: r)
+        } else {
+            Self.put(r, into: &received)
+        }
+    }
+
+    private static func put(_ r: ChatRecord, into list: inout [ChatRecord]) {
+        let i = position(of: r.seq, in: list)
+        if i < list.count, list[i].seq == r.seq { list[i] = r } else { list.insert(r, at: i) }
+    }
+
+    public func holds(_ seq: UInt64, outgoing: Bool) -> Bool { record(seq, outgoing: outgoing) != nil }
+
+    /// Whether `seq` is held as a real message (not missing, not a SKIP placeholder).
+    public func holdsReal(_ seq: UInt64, outgoing: Bool) -> Bool { record(seq, outgoing: outgoing).map { !$0.isSkip } ?? false }
+
+    public func record(_ seq: UInt64, outgoing: Bool) -> ChatRecord? {
+        let list = outgoing ? sent : received
+        let i = Self.position(of: seq, in: list)
+        return i < list.count && list[i].seq == seq ? list[i] : nil
+    }
+
     /// Sent messages the other side has not confirmed yet.
     public var unacked: ArraySlice<ChatRecord> {
         guard let i = sent.firstIndex(where: { $0.seq > acked }) else { return [] }
         return sent[i...]
+    }
+
+    private static func insert(_ r: ChatRecord, into list: inout [ChatRecord]) {
+        guard let last = list.last, r.seq <= last.seq else { return list.append(r) }
+        let i = position(of: r.seq, in: list)
+        if i < list.count, list[i].seq == r.seq {
+            if list[i].isSkip, !r.isSkip { list[i] = r }  // the real message replaces a placeholder
+            return
+        }
+        list.insert(r, at: i)
+    }
+
+    /// The index of the first record with a seq at least `seq` (binary search).
+    private static func position(of seq: UInt64, in list: [ChatRecord]) -> Int {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid].seq < seq { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    private static func contiguous(_ list: [ChatRecord], skipsCount: Bool) -> UInt64 {
+        if skipsCount, let last = list.last, last.seq == UInt64(list.count) { return last.seq }
+        var n: UInt64 = 0
+        for r in list {
+            guard r.seq == n + 1, skipsCount || !r.isSkip else { break }
+            n += 1
+        }
+        return n
     }
 }

@@ -14,6 +14,12 @@ public struct PeerDurableState: Hashable, Sendable {
     public var invitations: [String: String] = [:]
     /// Public keys of friends and fellow members, as the registry vouched for them.
     public var keys: [String: [UInt8]] = [:]
+    /// Friends whose conversation was restored (after a wipe) and not yet compared with
+    /// theirs: new messages to them wait in `queued`, without a seq, so that a seq they
+    /// already hold from before the wipe is never used again.
+    public var unsynced: Set<String> = []
+    /// Messages accepted for an unsynced friend, in the order they were sent.
+    public var queued: [String: [HistoryItem]] = [:]
 
     public init() {}
 
@@ -25,15 +31,16 @@ public struct PeerDurableState: Hashable, Sendable {
         case let .addRequest(name): requests.insert(name)
         case let .removeRequest(name): requests.remove(name)
         case let .store(record):
-            var c = conversations[record.peer, default: Conversation()]
-            if record.outgoing {
-                if record.seq > c.lastSentSeq { c.sent.append(record) }
-            } else if record.seq > c.lastReceivedSeq {
-                c.received.append(record)
-            }
-            conversations[record.peer] = c
+            // In place: a copy taken out and written back would share the history's buffers,
+            // so each append would copy the whole conversation.
+            conversations[record.peer, default: Conversation()].store(record)
         case let .setGroup(info): groups[info.name] = GroupView(info)
         case let .setKey(name, key): keys[name] = key
+        case let .markUnsynced(names): unsynced.formUnion(names)
+        case let .markSynced(name): unsynced.remove(name)
+        case let .overwrite(record): conversations[record.peer, default: Conversation()].overwrite(record)
+        case let .queue(peer, item): queued[peer, default: []].append(item)
+        case let .dequeue(peer): queued[peer] = nil
         case let .removeGroup(name): groups[name] = nil
         case let .addInvitation(inv): invitations[inv.group] = inv.owner
         case let .removeInvitation(group): invitations[group] = nil

@@ -64,12 +64,12 @@ extension PeerMachine {
             guard body.count <= WireCodec.maxBodySize else {
                 return complete(id, CommandFailure("message is \(body.count) bytes, over the limit of \(WireCodec.maxBodySize)"))
             }
-            let seq = (durable.conversations[to]?.lastSentSeq ?? 0) + 1
-            let record = ChatRecord(peer: to, outgoing: true, seq: seq, body: body)
-            persist(.store(record))
+            guard let record = stage(to: to, HistoryItem(group: nil, body: body)) else {
+                return complete(id, nil)  // queued on our side until bob and we compare notes: accepted
+            }
             complete(id, nil)  // stored on our side: `send` has succeeded
             transmit(record)
-            toRegistry(.backup(BackupEntry(peer: to, outgoing: true, seq: seq, body: body)))
+            toRegistry(.backup(BackupEntry(peer: to, outgoing: true, seq: record.seq, body: body)))
         }
     }
 
@@ -88,6 +88,6 @@ extension PeerMachine {
 
     mutating func greet(_ friend: String) {
         let c = durable.conversations[friend]
-        toPeer(friend, .hello(endpoint: endpoint, ack: c?.lastReceivedSeq ?? 0, sent: c?.lastSentSeq ?? 0, isReply: false))
+        toPeer(friend, .hello(endpoint: endpoint, ack: c?.contiguousReceived ?? 0, sent: c?.contiguousSent ?? 0, isReply: false))
     }
 }

@@ -8,6 +8,7 @@
 /// mailbox and retried copies ends as each message stored once, in order.
 extension PeerMachine {
     func direct(_ r: ChatRecord) -> WireMessage {
+        if r.discarded { return .skip(seq: r.seq) }
         if let g = r.group { return .groupChat(seq: r.seq, group: g, body: r.body) }
         return .chat(seq: r.seq, body: r.body)
     }
@@ -42,51 +43,100 @@ extension PeerMachine {
     mutating func depositUnacked(_ contact: String) {
         guard let c = durable.conversations[contact] else { return }
         let done = session?.deposited[contact] ?? []
-        for r in c.unacked where !done.contains(r.seq) {
+        // A skip travels only directly: it means nothing to a recipient who is not in step with us.
+        for r in c.unacked where !done.contains(r.seq) && !r.discarded {
             toRegistry(deposit(r))
         }
     }
 
     /// The friend confirmed everything up to `upTo`.
     mutating func acknowledged(_ friend: String, upTo: UInt64) {
-        guard let c = durable.conversations[friend], upTo > c.acked else { return }
+        guard let c = durable.conversations[friend] else { return }
+        // The friend holds more of ours than we do (a restore lost them, and they came to it
+        // through the mailbox): say HELLO, whose `sent` makes it give them back (HISTORY).
+        if upTo > c.contiguousSent, upTo > (session?.theirAck[friend] ?? 0), durable.friends[friend] != nil {
+            session?.theirAck[friend] = upTo
+            toPeer(friend, .hello(endpoint: endpoint, ack: c.contiguousReceived, sent: c.contiguousSent, isReply: true))
+        }
+        if upTo < c.acked {
+            // It holds less than it once confirmed: its data was wiped. What it lost counts as
+            // unconfirmed again, and goes out again (directly or through the mailbox).
+            event(.note("\(friend) holds only up to #\(upTo) of ours (was #\(c.acked)): sending the rest again"))
+            persist(.resetAcked(peer: friend, to: upTo))
+            if let kept = session?.deposited[friend]?.filter({ $0 <= upTo }) { session?.deposited[friend] = kept }
+            return
+        }
+        guard upTo > c.acked else { return }
         persist(.markAcked(peer: friend, upTo: min(upTo, c.lastSentSeq)))
     }
 
-    /// A message from `sender`, directly or from the mailbox. Returns the highest seq now held.
+    /// A message from `sender`, directly or from the mailbox. Returns the highest seq held
+    /// with nothing missing below it: the cumulative ack.
     @discardableResult
     mutating func accept(from sender: String, seq: UInt64, body: [UInt8], group: String? = nil) -> UInt64 {
-        let last = durable.conversations[sender]?.lastReceivedSeq ?? 0
+        let item = HistoryItem(group: group, body: body)
+        let c = durable.conversations[sender] ?? Conversation()
+        let last = c.lastReceivedSeq
         if seq <= last {
-            if !config.dedupe {
+            if !c.holdsReal(seq, outgoing: false) && !(item.group == Self.skipMarker && c.holds(seq, outgoing: false)) {
+                store(from: sender, seq: seq, item)  // fills a hole left by a restore, or a skipped seq
+            } else if let held = c.record(seq, outgoing: false), !held.discarded, item.group != Self.skipMarker,
+                      held.body != item.body || held.group != item.group {
+                // Same seq, another message: the sender lost its history (a wipe) and numbered
+                // a new message again. Show it what we hold from there; it renumbers its own.
+                event(.note("\(sender) used #\(seq) again for another message: giving back what we hold"))
+                giveBack(to: sender, from: seq)
+            } else if !config.dedupe {
                 // Fault injection (`PeerConfig.dedupe` off): keep the copy, as a broken
                 // receiver would. It goes in as the next record, the only place one fits.
-                store(from: sender, seq: last + 1, HistoryItem(group: group, body: body))
-                return last
+                store(from: sender, seq: last + 1, item)
+            } else {
+                event(.duplicate(from: sender, seq: seq))
             }
-            event(.duplicate(from: sender, seq: seq))
-            return last
+            return durable.conversations[sender]?.contiguousReceived ?? 0
         }
         if seq > last + 1 {
-            session?.heldBack[sender, default: [:]][seq] = HistoryItem(group: group, body: body)
+            session?.heldBack[sender, default: [:]][seq] = item
             event(.heldBack(from: sender, seq: seq, expecting: last + 1))
-            return last
+            return c.contiguousReceived
         }
-        store(from: sender, seq: seq, HistoryItem(group: group, body: body))
+        store(from: sender, seq: seq, item)
         var next = seq + 1
         while let held = session?.heldBack[sender]?.removeValue(forKey: next) {
             store(from: sender, seq: next, held)
             next += 1
         }
-        return next - 1
+        return durable.conversations[sender]?.contiguousReceived ?? 0
     }
 
+    /// Sends `peer` a HISTORY of the messages we hold from it, from `seq` on, one a run of
+    /// consecutive ones (placeholders and discarded ones are not given back).
+    mutating func giveBack(to peer: String, from seq: UInt64) {
+        guard let c = durable.conversations[peer] else { return }
+        var run: [ChatRecord] = []
+        func give() {
+            if let first = run.first { toPeer(peer, .history(first: first.seq, items: run.map { HistoryItem(group: $0.group, body: $0.body) })) }
+            run = []
+        }
+        for r in c.received where r.seq >= seq && !r.discarded {
+            if let prev = run.last, prev.seq + 1 != r.seq { give() }
+            run.append(r)
+        }
+        give()
+    }
+
+    /// How a SKIP travels through `accept` and the hold-back buffer: a group name no group has.
+    static let skipMarker = ""
+
     /// Stores the next message of a sender. A group message for a group we are not in (we
-    /// left, or it was destroyed, while it travelled) is kept as discarded: never shown, but
-    /// the sequence stays whole so what follows is not held back forever.
+    /// left, or it was destroyed, while it travelled), or from a sender we do not see in
+    /// that group, is kept as discarded: never shown, but the sequence stays whole so what
+    /// follows is not held back forever. So is a SKIP, a message the sender lost for good.
     private mutating func store(from sender: String, seq: UInt64, _ item: HistoryItem) {
-        // Also discarded: a message for one of our groups from someone who is not in it, so no
-        // one injects messages into a group conversation they are not part of.
+        if item.group == Self.skipMarker {
+            persist(.store(ChatRecord(peer: sender, outgoing: false, seq: seq, body: [], discarded: true)))
+            return event(.note("\(sender) lost its message #\(seq) for good: skipped"))
+        }
         let discarded = item.group.map { durable.groups[$0]?.members[sender] == nil } ?? false
         let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group, discarded: discarded)
         persist(.store(record))
@@ -109,5 +159,61 @@ extension PeerMachine {
             toRegistry(.mailboxAck(from: from, upTo: upTo))
             if durable.friends[from] == nil || session?.presence[from]?.online == true { toPeer(from, .chatAck(upTo: upTo)) }
         }
+    }
+}
+
+/// After a wipe: sequence numbers must not be used twice. A restored conversation may lack
+/// messages the other side holds (the backup missed them), so until that side's HELLO says
+/// how far it got, new messages to it wait without a seq (`PeerDurableState.queued`). When
+/// it does: what it gave back (HISTORY) fills our history, holes nobody holds are skipped,
+/// and the queue gets the seqs after everything either side has seen.
+extension PeerMachine {
+    /// Stores a new outgoing message with the next seq and returns it; or, for a friend not
+    /// synced since a restore, queues it and returns nil.
+    mutating func stage(to peer: String, _ item: HistoryItem) -> ChatRecord? {
+        if durable.unsynced.contains(peer), durable.friends[peer] != nil {
+            persist(.queue(peer: peer, item))
+            event(.note("message to \(peer) waits until \(peer) says how far it got (after a restore)"))
+            return nil
+        }
+        let seq = (durable.conversations[peer]?.lastSentSeq ?? 0) + 1
+        let record = ChatRecord(peer: peer, outgoing: true, seq: seq, body: item.body, group: item.group)
+        persist(.store(record))
+        return record
+    }
+
+    /// `friend` holds our messages 1...`theirAck` (its HELLO). If that is all we lack, we are
+    /// in step again: skip our holes it does not hold either, and send what was queued.
+    mutating func sync(_ friend: String, theirAck: UInt64) {
+        guard durable.unsynced.contains(friend) else { return }
+        let c = durable.conversations[friend] ?? Conversation()
+        // It holds more than we do without a hole: its HISTORY is on the way.
+        guard theirAck <= c.contiguousSent else { return }
+        var skipped: [UInt64] = []
+        // Seqs still in the registry's mailbox are not lost: the friend gets them at login.
+        let inMail = session?.inMail[friend] ?? []
+        let mailed = inMail.max() ?? 0
+        if c.lastSentSeq > theirAck {
+            for seq in (theirAck + 1)...c.lastSentSeq where !c.holds(seq, outgoing: true) && !inMail.contains(seq) {
+                persist(.store(ChatRecord(peer: friend, outgoing: true, seq: seq, body: [], discarded: true)))
+                skipped.append(seq)
+            }
+        }
+        if !skipped.isEmpty { event(.note("our messages #\(skipped.map(String.init).joined(separator: ", #")) to \(friend) are lost: skipped")) }
+        // Never below what it holds from us: a seq it has must not be reused.
+        var next = max(c.lastSentSeq, theirAck, mailed) + 1
+        var records: [ChatRecord] = []
+        for item in durable.queued[friend] ?? [] {
+            let record = ChatRecord(peer: friend, outgoing: true, seq: next, body: item.body, group: item.group)
+            persist(.store(record))
+            records.append(record)
+            next += 1
+        }
+        if durable.queued[friend] != nil { persist(.dequeue(peer: friend)) }
+        persist(.markSynced(friend))
+        for r in records {
+            toRegistry(.backup(BackupEntry(peer: friend, outgoing: true, seq: r.seq, body: r.body, group: r.group)))
+        }
+        flush(friend)
     }
 }

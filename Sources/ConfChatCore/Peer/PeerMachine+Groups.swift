@@ -45,10 +45,7 @@ extension PeerMachine {
             }
             var records: [ChatRecord] = []
             for member in g.members.keys.sorted() where member != name {
-                let seq = (durable.conversations[member]?.lastSentSeq ?? 0) + 1
-                let record = ChatRecord(peer: member, outgoing: true, seq: seq, body: body, group: group)
-                persist(.store(record))
-                records.append(record)
+                if let record = stage(to: member, HistoryItem(group: group, body: body)) { records.append(record) }
             }
             complete(id, nil)  // stored for every member: `send-group` has succeeded
             for r in records {

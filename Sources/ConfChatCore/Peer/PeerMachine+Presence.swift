@@ -13,7 +13,13 @@ extension PeerMachine {
             return
         }
         switch message {
-        case .hello, .heartbeat, .bye, .history:
+        case let .skip(seq):
+            if friend { heard(sender, reason: "message") }
+            let upTo = accept(from: sender, seq: seq, body: [], group: Self.skipMarker)
+            toPeer(sender, .chatAck(upTo: upTo))
+        case .history:
+            fromFriend(sender, message)  // fellow group members give back history too
+        case .hello, .heartbeat, .bye:
             guard friend else { return event(.note("ignored \(message.kind.name) from \(sender): not a friend")) }
             fromFriend(sender, message)
         case let .chat(seq, body):
@@ -38,33 +44,51 @@ extension PeerMachine {
             if durable.friends[sender] != ep { persist(.setFriend(name: sender, endpoint: ep)) }
             heard(sender, reason: "hello")
             let c = durable.conversations[sender] ?? Conversation()
-            if ack < c.acked {
-                event(.note("\(sender) holds only up to #\(ack) of ours (was #\(c.acked)): sending the rest again"))
-                persist(.resetAcked(peer: sender, to: ack))
-            } else {
-                acknowledged(sender, upTo: ack)
-            }
-            if sent < c.lastReceivedSeq {
-                // The sender lost part of its own history: give it back what we hold.
-                let lost = c.received.filter { $0.seq > sent }
-                if let first = lost.first?.seq, lost.last?.seq == first + UInt64(lost.count) - 1 {
-                    toPeer(sender, .history(first: first, items: lost.map { HistoryItem(group: $0.group, body: $0.body) }))
-                }
-            }
+            acknowledged(sender, upTo: ack)
+            session?.theirAck[sender] = ack
+            // The sender lost part of its own history: give back what we hold of it.
+            if sent < c.lastReceivedSeq { giveBack(to: sender, from: sent + 1) }
             if !isReply {
-                toPeer(sender, .hello(endpoint: endpoint, ack: c.lastReceivedSeq, sent: c.lastSentSeq, isReply: true))
+                toPeer(sender, .hello(endpoint: endpoint, ack: c.contiguousReceived, sent: c.contiguousSent, isReply: true))
             }
+            sync(sender, theirAck: ack)
             flush(sender)
         case let .history(first, items):
-            let last = durable.conversations[sender]?.lastSentSeq ?? 0
-            // Only a history that continues ours without a gap is taken.
-            guard first >= 1, first <= last + 1 else { break }
-            for (i, item) in items.enumerated() where first + UInt64(i) > last {
-                persist(.store(ChatRecord(peer: sender, outgoing: true, seq: first + UInt64(i), body: item.body, group: item.group)))
+            guard first >= 1 else { break }
+            let c = durable.conversations[sender] ?? Conversation()
+            var given: [UInt64] = []
+            var displaced: [ChatRecord] = []
+            for (i, item) in items.enumerated() {
+                let seq = first + UInt64(i)
+                let theirs = ChatRecord(peer: sender, outgoing: true, seq: seq, body: item.body, group: item.group)
+                if let mine = c.record(seq, outgoing: true), !mine.isSkip {
+                    // A conflict: we used this seq again after a restore. What it holds stays
+                    // at this seq; ours moves to the end and goes out again.
+                    guard mine.body != item.body || mine.group != item.group else { continue }
+                    persist(.overwrite(theirs))
+                    displaced.append(mine)
+                } else {
+                    persist(.store(theirs))
+                }
+                given.append(seq)
             }
-            if let top = durable.conversations[sender]?.lastSentSeq, top > last {
-                event(.note("\(sender) gave back our messages #\(last + 1)...#\(top)"))
-                acknowledged(sender, upTo: top)
+            for mine in displaced {
+                let seq = (durable.conversations[sender]?.lastSentSeq ?? 0) + 1
+                let moved = ChatRecord(peer: sender, outgoing: true, seq: seq, body: mine.body, group: mine.group)
+                event(.note("our message #\(mine.seq) to \(sender) is now #\(seq)"))
+                persist(.store(moved))
+                toRegistry(.backup(BackupEntry(peer: sender, outgoing: true, seq: seq, body: moved.body, group: moved.group)))
+            }
+            if !displaced.isEmpty {
+                acknowledged(sender, upTo: displaced.map(\.seq).min()! - 1)
+                flush(sender)
+            }
+            if let low = given.first, let high = given.last {
+                event(.note("\(sender) gave back our messages #\(low)...#\(high)"))
+            }
+            if let theirAck = session?.theirAck[sender] {
+                acknowledged(sender, upTo: theirAck)
+                sync(sender, theirAck: theirAck)
             }
         case .heartbeat:
             if heard(sender, reason: "heartbeat") { flush(sender) }
@@ -121,7 +145,10 @@ extension PeerMachine {
             // Until a LOGIN of this session got through (we logged in while the registry was
             // down or cut off), the registry may hold an old endpoint and a PONG would go
             // there: announce ourselves again, as after a PONG that does not know us.
-            if s.pingsUnanswered >= 2 { session?.announced = false }
+            // A PING that got no answer means the link to the registry was down: news it pushed
+            // meanwhile (friends' new endpoints, mail) may be lost, so log in again for a
+            // fresh snapshot as soon as it answers.
+            if s.pingsUnanswered >= 1 { session?.announced = false }
             if session?.announced == true {
                 session?.pingsUnanswered += 1
                 toRegistry(.ping)

@@ -13,12 +13,16 @@ extension PeerMachine {
                 persist(.setCredentials(hash: hasher.hash(password)))
                 adopt(snapshot)
                 restore(snapshot.backup)
+                // Restored from a backup that may miss what the registry never saw: compare
+                // notes with each friend before giving new messages a seq.
+                if !durable.friends.isEmpty { persist(.markUnsynced(durable.sortedFriends)) }
                 startSession(password: password)
                 complete(p.command, nil)
             } else if session != nil {
                 adopt(snapshot)
             }
             if session != nil {
+                for m in snapshot.mailMarks { session?.inMail[m.peer, default: []].insert(m.seq) }
                 session?.announced = true
                 acceptMail(snapshot.mailbox)
                 catchUpBackup(snapshot.backupMarks)

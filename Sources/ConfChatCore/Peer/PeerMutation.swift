@@ -14,6 +14,16 @@ public enum PeerMutation: Hashable, Sendable {
     case resetAcked(peer: String, to: UInt64)
     case setGroup(GroupInfo)
     case setKey(name: String, key: [UInt8])
+    /// After a restore: these friends' conversations are to be compared before sending more.
+    case markUnsynced([String])
+    case markSynced(String)
+    /// Puts `record` in place of the message held at its seq: a conflict after a restore,
+    /// resolved in favour of what the other side already holds.
+    case overwrite(ChatRecord)
+    /// A message accepted for an unsynced friend, waiting for its seq.
+    case queue(peer: String, HistoryItem)
+    /// The queue of `peer` was given seqs (stored as ordinary messages) and is empty.
+    case dequeue(peer: String)
     case removeGroup(String)
     case addInvitation(GroupInvitation)
     case removeInvitation(group: String)

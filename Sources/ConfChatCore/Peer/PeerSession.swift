@@ -11,9 +11,13 @@ struct PeerSession {
     var deposited: [String: Set<UInt64>] = [:]
     /// The registry answered a LOGIN of this session, so it knows our current endpoint.
     var announced = false
-    /// PINGs sent since the last PONG. A registry that stops answering (down, or cut off by a
-    /// partition) gets a new LOGIN when it answers again, which also lets its backup catch up.
+    /// PINGs sent since the last PONG. A registry that stopped answering (down, or cut off by
+    /// a partition) gets a new LOGIN instead of the next PING, which also lets its backup catch up.
     var pingsUnanswered = 0
+    /// What each friend's last HELLO said it holds from us (1...n, no hole).
+    var theirAck: [String: UInt64] = [:]
+    /// Our seqs to each recipient still in the registry's mailbox (login snapshot).
+    var inMail: [String: Set<UInt64>] = [:]
 }
 
 /// How a peer sees one friend's presence.

@@ -96,5 +96,14 @@ public struct RegistryDurableState: Hashable, Sendable {
         groups.values.contains { $0.members.contains(a) && $0.members.contains(b) }
     }
 
+    /// Every message of `user`'s waiting in a mailbox, as (recipient, seq), sorted.
+    public func mailMarks(from user: String) -> [BackupMark] {
+        var marks: [BackupMark] = []
+        for to in mailbox.keys.sorted() {
+            for item in mailbox[to]! where item.from == user { marks.append(BackupMark(peer: to, outgoing: true, seq: item.seq)) }
+        }
+        return marks
+    }
+
     public func areFriends(_ a: String, _ b: String) -> Bool { friends[a]?.contains(b) ?? false }
 }

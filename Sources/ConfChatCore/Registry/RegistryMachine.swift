@@ -62,9 +62,17 @@ public struct RegistryMachine {
             }
             if account.endpoint != endpoint || account.key != key { persist(.setEndpoint(name: x, endpoint: endpoint, key: key)) }
             online[x] = endpoint
-            if account.key != key {
-                // A new key (a new machine, a wiped data directory): friends must learn it
-                // before they seal mail to x or accept x's messages.
+            if account.endpoint != endpoint {
+                // Fellow group members who are not friends learn endpoints only from here.
+                for g in durable.groups.keys.sorted() where durable.groups[g]!.members.contains(x) {
+                    let info = groupInfo(g)
+                    for m in info.members.map(\.name) where m != x { push(m, .groupUpdate(info)) }
+                }
+            }
+            if account.key != key || account.endpoint != endpoint {
+                // A new key (a new machine, a wiped data directory) or a new endpoint (a
+                // restart): friends must learn it, before they seal mail to x or accept x's
+                // messages, and to reach x if x cannot reach them first.
                 for f in (durable.friends[x] ?? []).sorted() { push(f, .friendAdded(info(x))) }
             }
             let snapshot = LoginSnapshot(
@@ -75,7 +83,8 @@ public struct RegistryMachine {
                 backupMarks: durable.backupMarks(x),
                 groups: durable.groups.keys.sorted().filter { durable.groups[$0]!.members.contains(x) }.map(groupInfo),
                 invitations: durable.groups.keys.sorted().filter { durable.groups[$0]!.invited.contains(x) }
-                    .map { GroupInvitation(group: $0, owner: durable.groups[$0]!.owner) })
+                    .map { GroupInvitation(group: $0, owner: durable.groups[$0]!.owner) },
+                mailMarks: durable.mailMarks(from: x))
             send(x, .loginReply(req: req, snapshot: snapshot))
 
         case .logout:
@@ -84,6 +93,9 @@ public struct RegistryMachine {
         case .ping:
             guard durable.accounts[x] != nil else { return }
             send(x, .pong(known: online[x] != nil))
+            // Mail pushed while the link was down is lost; it stays here until acknowledged,
+            // so offer it again (the recipient drops what it already has).
+            if online[x] != nil, let items = durable.mailbox[x], !items.isEmpty { send(x, .mailbox(items)) }
 
         case let .friendRequest(req, to):
             guard durable.accounts[x] != nil else { return }

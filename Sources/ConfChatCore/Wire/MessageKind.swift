@@ -7,7 +7,7 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
     case reply = 0x20, loginReply = 0x21, friendRequestNotice = 0x22, friendAdded = 0x23
     case friendRemoved = 0x24, depositAck = 0x25, mailbox = 0x26, pong = 0x27
     case groupInvite = 0x28, groupUpdate = 0x29, groupRemoved = 0x2A
-    case hello = 0x40, heartbeat = 0x41, bye = 0x42, chat = 0x43, chatAck = 0x44, history = 0x45, groupChat = 0x46
+    case hello = 0x40, heartbeat = 0x41, bye = 0x42, chat = 0x43, chatAck = 0x44, history = 0x45, groupChat = 0x46, skip = 0x47
 
     /// The name the trace and the docs use: `HELLO`, `CHAT-ACK`, ...
     public var name: String {
@@ -46,6 +46,7 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
         case .chatAck: "CHAT-ACK"
         case .history: "HISTORY"
         case .groupChat: "GROUP-CHAT"
+        case .skip: "SKIP"
         }
     }
 }
@@ -87,6 +88,7 @@ extension WireMessage {
         case .chatAck: .chatAck
         case .history: .history
         case .groupChat: .groupChat
+        case .skip: .skip
         }
     }
 }

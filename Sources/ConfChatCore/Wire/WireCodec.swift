@@ -60,6 +60,8 @@ public enum WireCodec {
             w.shortString(group); w.longString(reason)
         case let .groupChat(seq, group, body):
             w.u64(seq); w.shortString(group); w.longBytes(body)
+        case let .skip(seq):
+            w.u64(seq)
         case let .reply(req, error):
             w.u32(req)
             if let error { w.bool(true); w.longString(error) } else { w.bool(false) }
@@ -79,6 +81,8 @@ public enum WireCodec {
             for g in snapshot.groups { writeGroup(g, &w) }
             w.count(snapshot.invitations.count)
             for i in snapshot.invitations { w.shortString(i.group); w.shortString(i.owner) }
+            w.count(snapshot.mailMarks.count)
+            for m in snapshot.mailMarks { w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
         case let .friendRequestNotice(from):
             w.shortString(from)
         case let .friendAdded(info):
@@ -161,6 +165,8 @@ public enum WireCodec {
             message = .groupUpdate(try readGroup(&r))
         case .groupRemoved:
             message = .groupRemoved(group: try r.shortString("group"), reason: try r.longString("reason", limit: 4096))
+        case .skip:
+            message = .skip(seq: try r.u64())
         case .groupChat:
             message = .groupChat(seq: try r.u64(), group: try r.shortString("group"), body: try r.longBytes("body", limit: maxBodySize))
         case .reply:
@@ -180,6 +186,9 @@ public enum WireCodec {
             for _ in 0..<(try r.count(minElementSize: 4)) { snapshot.groups.append(try readGroup(&r)) }
             for _ in 0..<(try r.count(minElementSize: 2)) {
                 snapshot.invitations.append(GroupInvitation(group: try r.shortString("group"), owner: try r.shortString("owner")))
+            }
+            for _ in 0..<(try r.count(minElementSize: 10)) {
+                snapshot.mailMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64()))
             }
             message = .loginReply(req: req, snapshot: snapshot)
         case .friendRequestNotice:

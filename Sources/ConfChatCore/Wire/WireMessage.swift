@@ -54,6 +54,10 @@ public enum WireMessage: Hashable, Sendable {
     /// Messages the receiver sent to us, seq `first`, `first + 1`, ...: returned to a peer whose
     /// own copy was lost (wiped), so its sent history and its sequence numbers come back.
     case history(first: UInt64, items: [HistoryItem])
+    /// Seq `seq` of ours is lost for good (it was only in a wiped data directory, and the
+    /// receiver does not hold it either): take it as a placeholder, so what follows it is not
+    /// held back forever. Never shown.
+    case skip(seq: UInt64)
 }
 
 /// A friend as the registry describes it: where to reach them and whether they are logged in.
@@ -145,8 +149,13 @@ public struct LoginSnapshot: Hashable, Sendable {
     public var backupMarks: [BackupMark]
     public var groups: [GroupInfo]
     public var invitations: [GroupInvitation]
+    /// This user's messages waiting in the registry's mailbox, as (recipient, seq): a peer
+    /// restored after a wipe neither reuses nor skips a seq that is still in the mail.
+    public var mailMarks: [BackupMark]
     public init(friends: [FriendInfo] = [], requests: [String] = [], mailbox: [MailItem] = [], backup: [BackupEntry] = [],
-                backupMarks: [BackupMark] = [], groups: [GroupInfo] = [], invitations: [GroupInvitation] = []) {
+                backupMarks: [BackupMark] = [], groups: [GroupInfo] = [], invitations: [GroupInvitation] = [],
+                mailMarks: [BackupMark] = []) {
+        self.mailMarks = mailMarks
         self.groups = groups
         self.invitations = invitations
         self.friends = friends

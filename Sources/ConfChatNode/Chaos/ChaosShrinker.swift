@@ -88,6 +88,7 @@ extension Chaos {
         let scenario = try ScenarioLoader.parse(source: text, path: path)
         let runner = try ScenarioRunner(scenario: scenario, options: .init(transport: transport))
         runner.simulator.dedupe = dedupe
+        runner.simulator.settleLimit = 20_000  // as in chaos runs: a livelock fails, it does not hang
         return runner.run()
     }
 

@@ -35,6 +35,9 @@ final class ChaosWorld {
     init(seed: UInt64, transport: TransportKind, dedupe: Bool) throws {
         sim = try Simulator(options: SimOptions(transport: transport, seed: seed, presenceTimeout: 5000, storage: .memory))
         sim.dedupe = dedupe
+        // A chaos step moves a few hundred messages; a livelock (possible with the dedupe
+        // knob off) becomes a reported simulator error instead of a hang.
+        sim.settleLimit = 20_000
     }
 
     func shutDown() { sim.shutDown() }

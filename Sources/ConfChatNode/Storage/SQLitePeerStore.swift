@@ -39,6 +39,10 @@ public final class SQLitePeerStore: PeerStore {
                 );
                 CREATE TABLE IF NOT EXISTS group_invitations (grp TEXT PRIMARY KEY, owner TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS public_keys (name TEXT PRIMARY KEY, public_key BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS unsynced (peer TEXT PRIMARY KEY);  -- restored, not yet compared
+                CREATE TABLE IF NOT EXISTS queued (                          -- accepted, waiting for a seq
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, peer TEXT NOT NULL, grp TEXT, text TEXT NOT NULL
+                );
                 CREATE TABLE IF NOT EXISTS acks (peer TEXT PRIMARY KEY, acked INTEGER NOT NULL);
                 """)
         }
@@ -66,6 +70,11 @@ public final class SQLitePeerStore: PeerStore {
                 groups[row["grp"]]?.members.append(FriendInfo(name: row["name"], endpoint: row["endpoint"], online: false))
             }
             for g in groups.values { s.apply(.setGroup(g)) }
+            s.apply(.markUnsynced(try String.fetchAll(db, sql: "SELECT peer FROM unsynced")))
+            for row in try Row.fetchAll(db, sql: "SELECT peer, grp, text FROM queued ORDER BY id") {
+                let text: String = row["text"]
+                s.apply(.queue(peer: row["peer"], HistoryItem(group: row["grp"], body: Array(text.utf8))))
+            }
             for row in try Row.fetchAll(db, sql: "SELECT name, public_key FROM public_keys") {
                 let key: Data = row["public_key"]
                 s.apply(.setKey(name: row["name"], key: Array(key)))
@@ -97,7 +106,12 @@ public final class SQLitePeerStore: PeerStore {
                 case let .removeRequest(name):
                     try db.cachedStatement(sql: "DELETE FROM friend_requests WHERE from_user = ?").execute(arguments: [name])
                 case let .store(r):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO messages (peer, direction, seq, text, grp, discarded) VALUES (?, ?, ?, ?, ?, ?)")
+                    // A real message replaces a SKIP placeholder; anything else already held stays.
+                    try db.cachedStatement(sql: """
+                        INSERT INTO messages (peer, direction, seq, text, grp, discarded) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded
+                        WHERE messages.discarded = 1 AND messages.grp IS NULL AND NOT (excluded.discarded = 1 AND excluded.grp IS NULL)
+                        """)
                         .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded])
                 case let .setGroup(info):
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO groups (name, owner) VALUES (?, ?)").execute(arguments: [info.name, info.owner])
@@ -106,6 +120,18 @@ public final class SQLitePeerStore: PeerStore {
                         try db.cachedStatement(sql: "INSERT INTO group_members (grp, name, endpoint) VALUES (?, ?, ?)")
                             .execute(arguments: [info.name, m.name, m.endpoint])
                     }
+                case let .markUnsynced(names):
+                    for n in names { try db.cachedStatement(sql: "INSERT OR IGNORE INTO unsynced (peer) VALUES (?)").execute(arguments: [n]) }
+                case let .overwrite(r):
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO messages (peer, direction, seq, text, grp, discarded) VALUES (?, ?, ?, ?, ?, ?)")
+                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded])
+                case let .markSynced(name):
+                    try db.cachedStatement(sql: "DELETE FROM unsynced WHERE peer = ?").execute(arguments: [name])
+                case let .queue(peer, item):
+                    try db.cachedStatement(sql: "INSERT INTO queued (peer, grp, text) VALUES (?, ?, ?)")
+                        .execute(arguments: [peer, item.group, String(decoding: item.body, as: UTF8.self)])
+                case let .dequeue(peer):
+                    try db.cachedStatement(sql: "DELETE FROM queued WHERE peer = ?").execute(arguments: [peer])
                 case let .setKey(name, key):
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO public_keys (name, public_key) VALUES (?, ?)").execute(arguments: [name, Data(key)])
                 case let .removeGroup(name):

@@ -125,6 +125,7 @@ public enum TraceFormatter {
         case let .groupUpdate(info): return "group=\(info.name) members=\(info.members.map(\.name).joined(separator: ","))"
         case let .groupRemoved(g, reason): return "group=\(g) (\(reason))"
         case let .groupChat(seq, g, b): return "seq=\(seq) group=\(g) \(body(b))"
+        case let .skip(seq): return "seq=\(seq)"
         }
     }
 }

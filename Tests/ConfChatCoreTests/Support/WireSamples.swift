@@ -91,6 +91,7 @@ enum WireSamples {
         .chatAck(upTo: 99),
         .groupChat(seq: 2, group: "team", body: Array(emoji.utf8)),
         .groupChat(seq: .max, group: "t", body: []),
+        .skip(seq: 3),
         .history(first: 1, items: []),
         .history(first: 4, items: [HistoryItem(group: nil, body: Array("four".utf8)), HistoryItem(group: "team", body: []),
                                    HistoryItem(group: nil, body: binary)]),

@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Wall-clock time for the benchmark, in nanoseconds since an arbitrary start.
+///
+/// Only the bench layer reads it: the machines and the simulator run on simulated time, so
+/// measuring them never changes what they do. `CLOCK_MONOTONIC` is a vDSO call (about 20 ns),
+/// cheap enough to stamp every message.
+public enum BenchClock {
+    @inline(__always)
+    public static func nanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    /// Seconds elapsed since `start` (a value of `nanoseconds()`).
+    public static func seconds(since start: UInt64) -> Double {
+        Double(nanoseconds() &- start) / 1e9
+    }
+}

@@ -1,0 +1,57 @@
+import ConfChatCore
+import ConfChatScenario
+
+/// What `confchat bench` runs: the network's size and shape, the load, and where state lives.
+public struct BenchOptions: Sendable {
+    public enum Store: String, Sendable, CaseIterable {
+        /// Peers' and registry's databases in memory (`MemoryPeerStore`).
+        case memory
+        /// SQLite databases in a temporary folder, committed before every acknowledgement.
+        case disk
+    }
+
+    /// How state is set up before the message phase.
+    public enum Setup: String, Sendable, CaseIterable {
+        /// Every peer registers, logs in, sends and accepts friend requests through its
+        /// machine, as a user would: the real cost of building the network.
+        case commands
+        /// The same durable state written straight into the stores (accounts, friendships,
+        /// keys), then every peer logs in through its machine. Bench only: see `BulkSetup`.
+        case bulk
+    }
+
+    public var peers = 1000
+    public var friends = 10
+    public var messages = 200_000
+    public var transport: TransportKind = .inproc
+    public var store: Store = .memory
+    public var seed: UInt64 = 1
+    /// nil: one-to-one sends. G: every send is a `send-group` to a group of G members.
+    public var groupSize: Int?
+    /// Sends issued before the network is left to settle; 1 is "light load" (send, drain).
+    public var batch = 1000
+    /// Bytes of each message body.
+    public var bodySize = 32
+    public var setup: Setup = .commands
+    /// Disk store only: commit each handled input on its own (the simulator's own way)
+    /// instead of one transaction a store for each drained round.
+    public var commitEachInput = false
+    /// Also push the same load through raw libzmq and report the ratio.
+    public var compareRaw = true
+
+    public init() {}
+
+    /// Why these options cannot run, or nil.
+    public func problem() -> String? {
+        if peers < 2 { return "--peers must be at least 2" }
+        if friends < 1 || friends >= peers { return "--friends must be between 1 and peers - 1" }
+        if messages < 1 { return "--messages must be at least 1" }
+        if batch < 1 { return "--batch must be at least 1" }
+        if bodySize < 12 || bodySize > WireCodec.maxBodySize { return "--body-size must be between 12 and \(WireCodec.maxBodySize)" }
+        if let g = groupSize {
+            if g < 2 { return "--group-size must be at least 2" }
+            if g - 1 > friends { return "--group-size must be at most friends + 1 (an owner invites its friends)" }
+        }
+        return nil
+    }
+}

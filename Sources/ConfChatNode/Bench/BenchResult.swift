@@ -95,19 +95,8 @@ public struct BenchResult: Sendable {
 
 private func number(_ x: Double, digits: Int = 1) -> String { x.isFinite ? fixed(x, digits) : "null" }
 
-private func quoted(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        default:
-            if u.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
-}
+/// JSON string literal, as the trace's JSON Lines write it.
+private func quoted(_ s: String) -> String { TraceFormatter.jsonString(s) }
 
 /// `x` with `digits` decimals, without Foundation's locale-dependent formatting.
 func fixed(_ x: Double, _ digits: Int) -> String {

@@ -59,25 +59,7 @@ public enum ChaosStatement: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// A password as a word when it is one, else quoted.
-    static func word(_ s: String) -> String {
-        let ok = !s.isEmpty && s.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_-.:@/".unicodeScalars.contains($0)
-        }
-        return ok ? s : quote(s)
-    }
+    static func word(_ s: String) -> String { ScenarioText.word(s) }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if ch.value < 0x20 { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ text: String) -> String { ScenarioText.quote(text) }
 }

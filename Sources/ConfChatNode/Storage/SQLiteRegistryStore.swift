@@ -8,12 +8,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     private let db: DatabaseQueue
 
     public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var config = Configuration()
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
-        }
-        db = try DatabaseQueue(path: (directory as NSString).appendingPathComponent("registry.sqlite"), configuration: config)
+        db = try SQLiteFile.open(directory: directory, name: "registry.sqlite")
         try db.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS accounts (

@@ -1,4 +1,5 @@
 import ConfChatCore
+import ConfChatScenario
 
 /// Renders trace events. Text lines are aligned in columns:
 ///
@@ -56,20 +57,7 @@ public enum TraceFormatter {
     }
 
     /// A message text as the scenario language writes it: quoted, with escapes.
-    public static func quote(_ text: String) -> String {
-        var out = "\""
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if ch.value < 0x20 { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out + "\""
-    }
+    public static func quote(_ text: String) -> String { ScenarioText.quote(text) }
 
     static func jsonString(_ v: String) -> String {
         var out = "\""

@@ -19,11 +19,11 @@ public struct FaultPlan: Sendable, Hashable {
     }
 
     static func steps(_ effects: [PeerEffect]) -> [Step<PeerMutation, PeerEffect>] {
-        group(effects) { if case let .persist(m) = $0 { m } else { nil } }
+        group(effects, \.mutation)
     }
 
     static func steps(_ effects: [RegistryEffect]) -> [Step<RegistryMutation, RegistryEffect>] {
-        group(effects) { if case let .persist(m) = $0 { m } else { nil } }
+        group(effects, \.mutation)
     }
 
     private static func group<M, E>(_ effects: [E], _ mutation: (E) -> M?) -> [Step<M, E>] {

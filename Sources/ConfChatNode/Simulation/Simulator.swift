@@ -156,20 +156,7 @@ public final class Simulator {
         p.machine = m
         guard let limit = takeFault(for: p.name) else {
             // No crash armed, the usual case: the same steps as below, without building them.
-            var batch: [PeerMutation] = []
-            for effect in effects {
-                if case let .persist(mutation) = effect {
-                    batch.append(mutation)
-                    continue
-                }
-                if !batch.isEmpty {
-                    try p.store.apply(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-                carryOut(effect, of: p)
-            }
-            if !batch.isEmpty { try p.store.apply(batch) }
-            return
+            return try WriteAhead.carryOut(effects, mutation: \.mutation, commit: { try p.store.apply($0) }) { carryOut($0, of: p) }
         }
         let steps = FaultPlan.steps(effects)
         for step in steps.prefix(limit) {
@@ -294,41 +281,26 @@ public final class Simulator {
         registry = nil  // moved out while it works, as in `deliver`: no copy-on-write of its state
         let effects = r.handle(from: from, message)
         registry = r
-        let limit = takeFault(for: PeerName.registry)
-        if limit == nil {
-            // No crash armed: the steps below, without building them.
-            var batch: [RegistryMutation] = []
-            for effect in effects {
-                if case let .persist(mutation) = effect {
-                    batch.append(mutation)
-                    continue
-                }
-                if !batch.isEmpty {
-                    try registryStore.apply(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-                switch effect {
-                case .persist: preconditionFailure("handled above")
-                case let .send(address, message): transmit(from: PeerName.registry, to: address, message)
-                case let .note(text): emit(.note(node: PeerName.registry, text: text))
-                }
+        let registryEffect = { (effect: RegistryEffect) in
+            switch effect {
+            case .persist: preconditionFailure("writes are committed by WriteAhead / FaultPlan.steps")
+            case let .send(address, message): self.transmit(from: PeerName.registry, to: address, message)
+            case let .note(text): self.emit(.note(node: PeerName.registry, text: text))
             }
-            if !batch.isEmpty { try registryStore.apply(batch) }
-            return
+        }
+        guard let limit = takeFault(for: PeerName.registry) else {
+            // No crash armed: the steps below, without building them.
+            return try WriteAhead.carryOut(effects, mutation: \.mutation, commit: { try registryStore.apply($0) }, then: registryEffect)
         }
         let steps = FaultPlan.steps(effects)
-        for step in steps.prefix(limit ?? steps.count) {
+        for step in steps.prefix(limit) {
             switch step {
             case let .persist(batch): try registryStore.apply(batch)
-            case .effect(.persist): preconditionFailure("writes are batched by FaultPlan.steps")
-            case let .effect(.send(address, message)): transmit(from: PeerName.registry, to: address, message)
-            case let .effect(.note(text)): emit(.note(node: PeerName.registry, text: text))
+            case let .effect(effect): registryEffect(effect)
             }
         }
-        if let limit {
-            emit(.fault("registry crashes after step \(min(limit, steps.count)) of \(steps.count) handling \(message.kind.name) from \(from)"))
-            try crashRegistry(announce: false)
-        }
+        emit(.fault("registry crashes after step \(min(limit, steps.count)) of \(steps.count) handling \(message.kind.name) from \(from)"))
+        try crashRegistry(announce: false)
     }
 
     public var registryIsUp: Bool { registry != nil }

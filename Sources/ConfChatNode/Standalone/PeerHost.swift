@@ -122,32 +122,28 @@ public final class PeerHost: PeerConsole {
     }
 
     private func handle(_ input: PeerMachine.Input) throws {
-        let effects = machine.handle(input, now: now)
-        var batch: [PeerMutation] = []
-        for effect in effects {
-            if case let .persist(m) = effect { batch.append(m); continue }
-            if !batch.isEmpty { try store.apply(batch); batch.removeAll() }
-            switch effect {
-            case .persist: break
-            case let .send(address, message):
-                let durable = machine.durable
-                guard let sealed = crypto.outbound(message, keyOf: { durable.keys[$0] }) else { continue }
-                let (ep, key): (String, [UInt8]?) = switch address {
-                case .registry: (registryEndpoint, registryKey)
-                case let .peer(peer, e): (e, durable.keys[peer])
-                }
-                guard let key else {
-                    log?("no key for \(address.name) yet: \(message.kind.name) not sent")
-                    continue
-                }
-                if let error = sockets.send(to: ep, serverKey: key, WireCodec.encode(sealed)) {
-                    log?("could not send \(message.kind.name) to \(address.name): \(error)")
-                }
-            case let .schedule(timer, at): timers.schedule(timer, at: at)
-            case let .completed(id, failure): completions[id] = failure
-            case let .event(e): onEvent?(e)
+        try WriteAhead.carryOut(machine.handle(input, now: now), mutation: \.mutation,
+                                commit: { try store.apply($0) }, then: carryOut)
+    }
+
+    /// One effect that is not a write.
+    private func carryOut(_ effect: PeerEffect) {
+        switch effect {
+        case .persist: preconditionFailure("writes are committed by WriteAhead")
+        case let .send(address, message):
+            let durable = machine.durable
+            guard let sealed = crypto.outbound(message, keyOf: { durable.keys[$0] }) else { return }
+            let (ep, key): (String, [UInt8]?) = switch address {
+            case .registry: (registryEndpoint, registryKey)
+            case let .peer(peer, e): (e, durable.keys[peer])
             }
+            guard let key else { return log?("no key for \(address.name) yet: \(message.kind.name) not sent") ?? () }
+            if let error = sockets.send(to: ep, serverKey: key, WireCodec.encode(sealed)) {
+                log?("could not send \(message.kind.name) to \(address.name): \(error)")
+            }
+        case let .schedule(timer, at): timers.schedule(timer, at: at)
+        case let .completed(id, failure): completions[id] = failure
+        case let .event(e): onEvent?(e)
         }
-        if !batch.isEmpty { try store.apply(batch) }
     }
 }

@@ -72,21 +72,18 @@ public final class RegistryHost {
         case let .register(_, _, _, ep, k), let .login(_, _, _, ep, _, k): asker = (ep, k)
         default: break
         }
-        var batch: [RegistryMutation] = []
-        for effect in machine.handle(from: from, message) {
-            if case let .persist(m) = effect { batch.append(m); continue }
-            if !batch.isEmpty { try store.apply(batch); batch.removeAll() }
+        try WriteAhead.carryOut(machine.handle(from: from, message), mutation: \.mutation,
+                                commit: { try store.apply($0) }) { effect in
             switch effect {
-            case .persist: break
+            case .persist: preconditionFailure("writes are committed by WriteAhead")
             case let .send(address, m):
                 guard case let .peer(name, ep) = address,
-                      let key = asker?.endpoint == ep ? asker?.key : machine.durable.accounts[name]?.key, !key.isEmpty else { continue }
+                      let key = asker?.endpoint == ep ? asker?.key : machine.durable.accounts[name]?.key, !key.isEmpty else { return }
                 if let error = sockets.send(to: ep, serverKey: key, WireCodec.encode(m)) {
                     log?("could not send \(m.kind.name) to \(name): \(error)")
                 }
             case let .note(text): log?(text)
             }
         }
-        if !batch.isEmpty { try store.apply(batch) }
     }
 }

@@ -77,6 +77,12 @@ extension PeerMachine {
         let item = HistoryItem(group: group, body: body)
         let c = durable.conversations[sender] ?? Conversation()
         let last = c.lastReceivedSeq
+        // Seqs start at 1. A 0 is no message of the sequence: taking it would make the pair's
+        // cumulative ack stick below it for good (protocol.md 6.2).
+        guard seq >= 1 else {
+            event(.refused("refused \(sender)#0: sequence numbers start at 1"))
+            return c.contiguousReceived
+        }
         if seq <= last {
             if !c.holdsReal(seq, outgoing: false) && !(item.group == Self.skipMarker && c.holds(seq, outgoing: false)) {
                 store(from: sender, seq: seq, item)  // fills a hole left by a restore, or a skipped seq
@@ -96,13 +102,19 @@ extension PeerMachine {
             return durable.conversations[sender]?.contiguousReceived ?? 0
         }
         if seq > last + 1 {
-            session?.heldBack[sender, default: [:]][seq] = item
-            event(.heldBack(from: sender, seq: seq, expecting: last + 1))
+            switch session?.heldBack.hold(item, from: sender, seq: seq, next: last + 1) {
+            case .beyondWindow?:
+                event(.refused("refused \(sender)#\(seq): beyond the hold-back window (expecting #\(last + 1))"))
+            case .full?:
+                event(.refused("refused \(sender)#\(seq): the hold-back buffer is full (expecting #\(last + 1))"))
+            case nil:
+                event(.heldBack(from: sender, seq: seq, expecting: last + 1))
+            }
             return c.contiguousReceived
         }
         store(from: sender, seq: seq, item)
         var next = seq + 1
-        while let held = session?.heldBack[sender]?.removeValue(forKey: next) {
+        while let held = session?.heldBack.take(from: sender, seq: next) {
             store(from: sender, seq: next, held)
             next += 1
         }

@@ -9,7 +9,7 @@ extension PeerMachine {
         // dropped (and noted). Presence is followed for friends only.
         let friend = durable.friends[sender] != nil
         guard session != nil, friend || durable.endpoint(of: sender) != nil else {
-            event(.note("ignored \(message.kind.name) from \(sender): \(session == nil ? "not logged in" : "not a contact")"))
+            event(.refused("ignored \(message.kind.name) from \(sender): \(session == nil ? "not logged in" : "not a contact")"))
             return
         }
         switch message {
@@ -20,7 +20,7 @@ extension PeerMachine {
         case .history:
             fromFriend(sender, message)  // fellow group members give back history too
         case .hello, .heartbeat, .bye:
-            guard friend else { return event(.note("ignored \(message.kind.name) from \(sender): not a friend")) }
+            guard friend else { return event(.refused("ignored \(message.kind.name) from \(sender): not a friend")) }
             fromFriend(sender, message)
         case let .chat(seq, body):
             if friend { heard(sender, reason: "message") }
@@ -34,7 +34,7 @@ extension PeerMachine {
             if friend { heard(sender, reason: "ack") }
             acknowledged(sender, upTo: upTo)
         default:
-            event(.note("unexpected \(message.kind.name) from peer \(sender)"))
+            event(.refused("unexpected \(message.kind.name) from peer \(sender)"))
         }
     }
 

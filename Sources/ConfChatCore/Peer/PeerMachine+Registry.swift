@@ -58,7 +58,7 @@ extension PeerMachine {
             }
 
         default:
-            event(.note("unexpected \(message.kind.name) from the registry"))
+            event(.refused("unexpected \(message.kind.name) from the registry"))
         }
     }
 

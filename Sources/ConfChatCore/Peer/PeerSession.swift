@@ -5,8 +5,8 @@ struct PeerSession {
     /// Kept in memory only, to log in again at a registry that restarted and forgot us.
     var password: String
     var presence: [String: FriendPresence] = [:]
-    /// Messages that arrived ahead of a gap, by sender then seq, waiting for the gap to fill.
-    var heldBack: [String: [UInt64: HistoryItem]] = [:]
+    /// Messages that arrived ahead of a gap, waiting for the gap to fill (bounded).
+    var heldBack = HoldBackBuffer()
     /// Messages handed to the registry's mailbox and acknowledged by it, by recipient.
     var deposited: [String: Set<UInt64>] = [:]
     /// The registry answered a LOGIN of this session, so it knows our current endpoint.

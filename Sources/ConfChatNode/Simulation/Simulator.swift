@@ -207,7 +207,7 @@ public final class Simulator {
         case let .friendRemoved(other): emit(.note(node: name, text: "no longer friends with \(other)"))
         case let .duplicate(from, seq): emit(.note(node: name, text: "duplicate \(from)#\(seq) dropped"))
         case let .heldBack(from, seq, expecting): emit(.note(node: name, text: "held back \(from)#\(seq), waiting for #\(expecting)"))
-        case let .note(text): emit(.note(node: name, text: text))
+        case let .note(text), let .refused(text): emit(.note(node: name, text: text))
         }
     }
 

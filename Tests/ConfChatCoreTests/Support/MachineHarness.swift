@@ -171,6 +171,14 @@ final class MachineHarness {
         return true
     }
 
+    /// Loses the first message in flight that matches, as a lossy link would. Returns false if none did.
+    @discardableResult
+    func lose(where match: (Envelope) -> Bool) -> Bool {
+        guard let i = inFlight.firstIndex(where: match) else { return false }
+        dropped.append(inFlight.remove(at: i))
+        return true
+    }
+
     /// Hands a message to a node as if `from` had sent it (a retransmission, a forged frame...).
     func inject(from: String, to: String, _ message: WireMessage) {
         sent.append(Envelope(from: from, to: to, message: message))

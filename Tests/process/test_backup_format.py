@@ -1,0 +1,69 @@
+"""BACKUP as an outside client reads it: following docs/protocol.md (5.6) and docs/security.md
+alone, a client logs in as a user of a real `confchat peer`, asks for the backup a real
+`confchat registry` holds, derives the key from the password and decrypts every entry.
+
+Run: python3 Tests/process/test_backup_format.py  (after swift build; needs pyzmq and PyNaCl)
+"""
+import hashlib, os, sys, time
+
+import nacl.pwhash
+import nacl.secret
+import zmq
+
+sys.path.insert(0, os.path.dirname(__file__))
+import ccp
+from harness import PASSWORDS, Network, friends
+
+# docs/security.md, "Backups": the cost of `--fast-hash`, which the test processes use
+# (OPSLIMIT 1, MEMLIMIT 8192 octets; the default is OPSLIMIT 2, MEMLIMIT 19 MiB).
+FAST_OPS, FAST_MEM = 1, 8192
+
+
+def backup_key(user, password):
+    # salt = BLAKE2b, 16-octet output, no key, of the ASCII text "conf-chat backup " + user name
+    salt = hashlib.blake2b(f"conf-chat backup {user}".encode(), digest_size=16).digest()
+    return nacl.pwhash.argon2id.kdf(32, password.encode(), salt, opslimit=FAST_OPS, memlimit=FAST_MEM)
+
+
+def open_entry(key, body):
+    # body = 24-octet nonce || XSalsa20-Poly1305 box (16-octet tag first), libsodium's secretbox_easy
+    return nacl.secret.SecretBox(key).decrypt(body[24:], body[:24])
+
+
+def test_a_client_decrypts_its_backup_from_the_docs():
+    net = Network()
+    try:
+        net.start_registry()
+        alice, bob = friends(net)
+        alice.command('send bob "before the wipe 🔒"', r"sent to bob")
+        bob.expect(r"alice: before the wipe")
+        bob.command('send alice "a reply"', r"sent to alice")
+        alice.expect(r"bob: a reply")
+        time.sleep(0.5)  # the BACKUP messages reach the registry
+        alice.command("logout", r"logged out")
+        alice.quit()
+
+        # alice on a new machine: her own client, a new key, the same password.
+        ctx = zmq.Context()
+        registry_key = open(net.path("reg", "registry.pub")).read().strip().encode()
+        client = ccp.Client(ctx, "alice", net.registry_endpoint, registry_key)
+        snapshot = client.login(PASSWORDS["alice"], want_backup=True)
+        key = backup_key("alice", PASSWORDS["alice"])
+        got = sorted((e["peer"], e["outgoing"], e["seq"], open_entry(key, e["body"]).decode()) for e in snapshot["backup"])
+        assert got == [("bob", False, 1, "a reply"), ("bob", True, 1, "before the wipe 🔒")], got
+        assert [f["name"] for f in snapshot["friends"]] == ["bob"]
+        # The registry cannot read them: no body is in clear in what it sent.
+        assert all(b"before the wipe" not in e["body"] for e in snapshot["backup"])
+        ctx.destroy(0)
+    finally:
+        net.close()
+
+
+if __name__ == "__main__":
+    start = time.time()
+    try:
+        test_a_client_decrypts_its_backup_from_the_docs()
+        print(f"PASS test_a_client_decrypts_its_backup_from_the_docs ({time.time() - start:.1f}s)")
+    except Exception as e:
+        print(f"FAIL test_a_client_decrypts_its_backup_from_the_docs: {e}")
+        sys.exit(1)

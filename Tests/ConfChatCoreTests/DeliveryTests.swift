@@ -35,7 +35,7 @@ struct DeliveryTests {
         let h = friends()
         #expect(h.run("alice", .send(to: "bob", text: "hello bob 👋")) == .done)
         #expect(h.delivered("bob") == ["alice#1 hello bob 👋"])
-        #expect(h.sent(.chat, from: "alice", to: "bob") == [.chat(seq: 1, body: Array("hello bob 👋".utf8))])
+        #expect(h.chats(from: "alice", to: "bob") == ["#1 hello bob 👋"])
         #expect(h.sent(.chatAck, from: "bob", to: "alice") == [.chatAck(upTo: 1)])
         #expect(h.sent(.deposit, from: "alice", to: "registry") == [])
         #expect(h.disks["alice"]?.conversations["bob"]?.acked == 1)
@@ -113,7 +113,7 @@ struct DeliveryTests {
         for text in ["first", "second", "third"] { #expect(h.run("alice", .send(to: "bob", text: text)) == .done) }
         #expect(h.inFlight.filter { $0.message.kind == .chat }.count == 3)
         let chat = { (seq: UInt64) in { (e: MachineHarness.Envelope) in
-            if case .chat(seq, _) = e.message { true } else { false } } }
+            if case .chat(seq, _, _) = e.message { true } else { false } } }
 
         #expect(h.deliverFirst(where: chat(3)))
         #expect(h.deliverFirst(where: chat(2)))

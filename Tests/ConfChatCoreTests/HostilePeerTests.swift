@@ -78,12 +78,66 @@ struct HostilePeerTests {
         let h = friends()
         h.holding = true
         for i in 1...400 { #expect(h.run("alice", .send(to: "bob", text: "m\(i)")) == .done) }
-        #expect(h.lose { if case .chat(1, _) = $0.message { true } else { false } })
+        #expect(h.lose { if case .chat(1, _, _) = $0.message { true } else { false } })
         h.holding = false
         h.settle()
         #expect(h.delivered("bob") == [])
         h.advance(by: 1_000)
         #expect(h.delivered("bob") == (1...400).map { "alice#\($0) m\($0)" })
         #expect(h.disks["alice"]?.conversations["bob"]?.acked == 400)
+    }
+}
+
+/// Restored history is authentic: a friend's HISTORY gives back only what carries our proof.
+extension HostilePeerTests {
+    func wrote(_ h: MachineHarness, _ peer: String, to other: String, _ text: String) -> Bool {
+        h.disks[peer]?.conversations[other]?.sent.contains { $0.text == text } ?? false
+    }
+
+    /// With no wipe at all, bob hands alice "her" message #2.
+    @Test func aFriendsHistoryCannotPutWordsInYourMouth() {
+        let h = friends()
+        #expect(h.run("alice", .send(to: "bob", text: "a1")) == .done)
+        h.inject(from: "bob", to: "alice", .history(first: 2, items: [HistoryItem(group: nil, body: bytes("forged"))]))
+        h.inject(from: "bob", to: "alice", .history(first: 2, items: [HistoryItem(group: nil, body: bytes("forged"), proof: [1, 2, 3, 4, 5, 6, 7, 8])]))
+        h.inject(from: "bob", to: "alice", .history(first: .max, items: [HistoryItem(group: nil, body: bytes("x")), HistoryItem(group: nil, body: bytes("y"))]))
+        #expect(h.conversation("alice", with: "bob", outgoing: true) == ["#1 a1"])
+        #expect(h.events("alice").contains(.refused("refused bob's HISTORY #2...#2: not proven ours")))
+        #expect(h.run("alice", .send(to: "bob", text: "a2")) == .done)
+        h.advance(by: 3_000)
+        #expect(h.conversation("alice", with: "bob", outgoing: true) == ["#1 a1", "#2 a2"])
+        #expect(h.chats(from: "alice", to: "bob") == ["#1 a1", "#2 a2"])
+        #expect(h.delivered("bob") == ["alice#1 a1", "alice#2 a2"])
+    }
+
+    /// After a wipe alice does take back from bob what she sent while the registry was down,
+    /// because it carries her proof; a made-up message does not, even at a seq she lacks.
+    @Test func aRestoredPeerTakesBackOnlyWhatItsProofCovers() {
+        let h = friends()
+        #expect(h.run("alice", .send(to: "bob", text: "a1")) == .done)
+        h.crashRegistry()
+        #expect(h.run("alice", .send(to: "bob", text: "unbacked")) == .done)
+        #expect(h.delivered("bob") == ["alice#1 a1", "alice#2 unbacked"])
+        let held = h.disks["bob"]?.conversations["alice"]?.received.map(\.proof) ?? []
+        #expect(held.count == 2 && held.allSatisfy { !$0.isEmpty }, "bob keeps alice's proofs")
+        h.restartRegistry()
+        #expect(h.run("alice", .logout) == .done)
+        h.wipe("alice")
+
+        // bob's lie about #2 arrives before the honest HISTORY: alice keeps the seq (bob holds
+        // something there), never the text.
+        h.partition("alice", "bob")
+        #expect(h.run("alice", .login(password: "pw-alice")) == .done)
+        h.inject(from: "bob", to: "alice", .history(first: 2, items: [HistoryItem(group: nil, body: bytes("forged"))]))
+        #expect(!wrote(h, "alice", to: "bob", "forged"))
+        #expect(h.events("alice").contains(.refused("refused bob's HISTORY #2...#2: not proven ours")))
+
+        // Then the honest one: bob gives back #2 with alice's proof, and she takes it.
+        h.heal()
+        h.advance(by: 3_000)
+        #expect(h.conversation("alice", with: "bob", outgoing: true) == ["#1 a1", "#2 unbacked"])
+        #expect(h.run("alice", .send(to: "bob", text: "a3")) == .done)
+        #expect(h.delivered("bob").last == "alice#3 a3")
+        #expect(!wrote(h, "alice", to: "bob", "forged"))
     }
 }

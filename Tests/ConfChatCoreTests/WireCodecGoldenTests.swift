@@ -12,7 +12,9 @@ struct WireCodecGoldenTests {
         (.bye, header + [0x42]),
         (.ping, header + [0x0A]),
         (.chat(seq: 1, body: Array("hi".utf8)),
-         header + [0x43, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0x68, 0x69]),
+         header + [0x43, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0x68, 0x69, 0]),
+        (.chat(seq: 1, body: Array("hi".utf8), proof: [0xAB, 0xCD]),
+         header + [0x43, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0x68, 0x69, 2, 0xAB, 0xCD]),
         (.friendRequest(req: 0x0102_0304, to: "bob"),
          header + [0x04, 0x01, 0x02, 0x03, 0x04, 3, 0x62, 0x6F, 0x62]),
         (.reply(req: 7, error: nil), header + [0x20, 0, 0, 0, 7, 0]),
@@ -45,9 +47,9 @@ struct WireCodecGoldenTests {
         (.backup(BackupEntry(peer: "b", outgoing: true, seq: 3, body: [0x79], group: "g")),
          header + [0x09, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0x67, 0, 0, 0, 1, 0x79]),
         (.groupChat(seq: 1, group: "g", body: [0x78]),
-         header + [0x46, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x67, 0, 0, 0, 1, 0x78]),
-        (.history(first: 5, items: [HistoryItem(group: nil, body: [0x61]), HistoryItem(group: "g", body: [])]),
-         header + [0x45, 0, 0, 0, 0, 0, 0, 0, 5, 0, 2, 0, 0, 0, 0, 1, 0x61, 1, 0x67, 0, 0, 0, 0]),
+         header + [0x46, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x67, 0, 0, 0, 1, 0x78, 0]),
+        (.history(first: 5, items: [HistoryItem(group: nil, body: [0x61], proof: [0x01]), HistoryItem(group: "g", body: [])]),
+         header + [0x45, 0, 0, 0, 0, 0, 0, 0, 5, 0, 2, 0, 0, 0, 0, 1, 0x61, 1, 0x01, 1, 0x67, 0, 0, 0, 0, 0]),
     ]
 
     @Test func encodesToExactBytes() {

@@ -77,7 +77,7 @@ extension PeerMachine {
     mutating func startSession(password: String) {
         let epoch = nextEpoch
         nextEpoch += 1
-        var s = PeerSession(epoch: epoch, password: password)
+        var s = PeerSession(epoch: epoch, password: password, proofKey: prover.proofKey(user: name, password: password))
         for friend in durable.sortedFriends { s.presence[friend] = FriendPresence() }
         session = s
         for friend in durable.sortedFriends { greet(friend) }

@@ -9,8 +9,16 @@
 extension PeerMachine {
     func direct(_ r: ChatRecord) -> WireMessage {
         if r.discarded { return .skip(seq: r.seq) }
-        if let g = r.group { return .groupChat(seq: r.seq, group: g, body: r.body) }
-        return .chat(seq: r.seq, body: r.body)
+        let proof = session.map { prover.proof(key: $0.proofKey, to: r.peer, seq: r.seq, group: r.group, body: r.body) } ?? []
+        if let g = r.group { return .groupChat(seq: r.seq, group: g, body: r.body, proof: proof) }
+        return .chat(seq: r.seq, body: r.body, proof: proof)
+    }
+
+    /// Whether `item` carries our own proof for our message `seq` to `peer`: only then may we
+    /// take it back as something we sent.
+    func isOurs(_ item: HistoryItem, to peer: String, seq: UInt64) -> Bool {
+        guard let key = session?.proofKey, !item.proof.isEmpty else { return false }
+        return item.proof == prover.proof(key: key, to: peer, seq: seq, group: item.group, body: item.body)
     }
 
     func deposit(_ r: ChatRecord) -> WireMessage {
@@ -73,8 +81,8 @@ extension PeerMachine {
     /// A message from `sender`, directly or from the mailbox. Returns the highest seq held
     /// with nothing missing below it: the cumulative ack.
     @discardableResult
-    mutating func accept(from sender: String, seq: UInt64, body: [UInt8], group: String? = nil) -> UInt64 {
-        let item = HistoryItem(group: group, body: body)
+    mutating func accept(from sender: String, seq: UInt64, body: [UInt8], group: String? = nil, proof: [UInt8] = []) -> UInt64 {
+        let item = HistoryItem(group: group, body: body, proof: proof)
         let c = durable.conversations[sender] ?? Conversation()
         let last = c.lastReceivedSeq
         // Seqs start at 1. A 0 is no message of the sequence: taking it would make the pair's
@@ -92,6 +100,13 @@ extension PeerMachine {
                 // a new message again. Show it what we hold from there; it renumbers its own.
                 event(.note("\(sender) used #\(seq) again for another message: giving back what we hold"))
                 giveBack(to: sender, from: seq)
+            } else if let held = c.record(seq, outgoing: false), held.proof.isEmpty, !item.proof.isEmpty,
+                      held.body == item.body, held.group == item.group {
+                // The same message, now with its sender's proof (ours came from a backup or
+                // the mailbox): keep the proof, so we can give the message back after a wipe.
+                persist(.overwrite(ChatRecord(peer: sender, outgoing: false, seq: seq, body: held.body, group: held.group,
+                                              discarded: held.discarded, proof: item.proof)))
+                event(.duplicate(from: sender, seq: seq))
             } else if !config.dedupe {
                 // Fault injection (`PeerConfig.dedupe` off): keep the copy, as a broken
                 // receiver would. It goes in as the next record, the only place one fits.
@@ -127,7 +142,7 @@ extension PeerMachine {
         guard let c = durable.conversations[peer] else { return }
         var run: [ChatRecord] = []
         func give() {
-            if let first = run.first { toPeer(peer, .history(first: first.seq, items: run.map { HistoryItem(group: $0.group, body: $0.body) })) }
+            if let first = run.first { toPeer(peer, .history(first: first.seq, items: run.map { HistoryItem(group: $0.group, body: $0.body, proof: $0.proof) })) }
             run = []
         }
         for r in c.received where r.seq >= seq && !r.discarded {
@@ -150,7 +165,8 @@ extension PeerMachine {
             return event(.note("\(sender) lost its message #\(seq) for good: skipped"))
         }
         let discarded = item.group.map { durable.groups[$0]?.members[sender] == nil } ?? false
-        let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group, discarded: discarded)
+        let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group, discarded: discarded,
+                                proof: item.proof)
         persist(.store(record))
         if discarded {
             let why = durable.groups[item.group!] == nil ? "not a member" : "\(sender) is not a member"
@@ -199,8 +215,9 @@ extension PeerMachine {
     mutating func sync(_ friend: String, theirAck: UInt64) {
         guard durable.unsynced.contains(friend) else { return }
         let c = durable.conversations[friend] ?? Conversation()
-        // It holds more than we do without a hole: its HISTORY is on the way.
-        guard theirAck <= c.contiguousSent else { return }
+        // It holds more than we do without a hole: its HISTORY is on the way. (A placeholder
+        // for a message it holds that was not proven ours counts as held: see HISTORY.)
+        guard theirAck <= c.contiguousSentHeld else { return }
         var skipped: [UInt64] = []
         // Seqs still in the registry's mailbox are not lost: the friend gets them at login.
         let inMail = session?.inMail[friend] ?? []

@@ -119,7 +119,8 @@ extension PeerMachine {
         for m in marks { mark["\(m.outgoing ? ">" : "<")\(m.peer)"] = m.seq }
         for peer in durable.conversations.keys.sorted() {
             let c = durable.conversations[peer]!
-            for r in c.sent where r.seq > mark[">\(peer)", default: 0] {
+            // A placeholder is no message: a backup that returned it would show it as one.
+            for r in c.sent where r.seq > mark[">\(peer)", default: 0] && !r.isSkip {
                 toRegistry(.backup(BackupEntry(peer: peer, outgoing: true, seq: r.seq, body: r.body, group: r.group)))
             }
             for r in c.received where r.seq > mark["<\(peer)", default: 0] {

@@ -4,6 +4,8 @@ struct PeerSession {
     var epoch: UInt64
     /// Kept in memory only, to log in again at a registry that restarted and forgot us.
     var password: String
+    /// What our messages' proofs are made and checked with (`MessageProver`), from the password.
+    var proofKey: [UInt8]
     var presence: [String: FriendPresence] = [:]
     /// Messages that arrived ahead of a gap, waiting for the gap to fill (bounded).
     var heldBack = HoldBackBuffer()

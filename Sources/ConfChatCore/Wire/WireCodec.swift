@@ -58,8 +58,8 @@ public enum WireCodec {
             writeGroup(info, &w)
         case let .groupRemoved(group, reason):
             w.shortString(group); w.longString(reason)
-        case let .groupChat(seq, group, body):
-            w.u64(seq); w.shortString(group); w.longBytes(body)
+        case let .groupChat(seq, group, body, proof):
+            w.u64(seq); w.shortString(group); w.longBytes(body); w.shortBytes(proof)
         case let .skip(seq):
             w.u64(seq)
         case let .reply(req, error):
@@ -98,14 +98,14 @@ public enum WireCodec {
             w.bool(known)
         case let .hello(endpoint, ack, sent, isReply):
             w.shortString(endpoint); w.u64(ack); w.u64(sent); w.bool(isReply)
-        case let .chat(seq, body):
-            w.u64(seq); w.longBytes(body)
+        case let .chat(seq, body, proof):
+            w.u64(seq); w.longBytes(body); w.shortBytes(proof)
         case let .chatAck(upTo):
             w.u64(upTo)
         case let .history(first, items):
             w.u64(first)
             w.count(items.count)
-            for i in items { w.shortString(i.group ?? ""); w.longBytes(i.body) }
+            for i in items { w.shortString(i.group ?? ""); w.longBytes(i.body); w.shortBytes(i.proof) }
         }
         return w.bytes
     }
@@ -168,7 +168,8 @@ public enum WireCodec {
         case .skip:
             message = .skip(seq: try r.u64())
         case .groupChat:
-            message = .groupChat(seq: try r.u64(), group: try r.shortString("group"), body: try r.longBytes("body", limit: maxBodySize))
+            message = .groupChat(seq: try r.u64(), group: try r.shortString("group"), body: try r.longBytes("body", limit: maxBodySize),
+                                 proof: try r.shortBytes())
         case .reply:
             let req = try r.u32()
             let hasError = try r.bool("hasError")
@@ -212,15 +213,16 @@ public enum WireCodec {
         case .bye:
             message = .bye
         case .chat:
-            message = .chat(seq: try r.u64(), body: try r.longBytes("body", limit: maxBodySize))
+            message = .chat(seq: try r.u64(), body: try r.longBytes("body", limit: maxBodySize), proof: try r.shortBytes())
         case .chatAck:
             message = .chatAck(upTo: try r.u64())
         case .history:
             let first = try r.u64()
             var items: [HistoryItem] = []
-            for _ in 0..<(try r.count(minElementSize: 5)) {
+            for _ in 0..<(try r.count(minElementSize: 6)) {
                 let group = try r.shortString("group")
-                items.append(HistoryItem(group: group.isEmpty ? nil : group, body: try r.longBytes("body", limit: maxBodySize)))
+                items.append(HistoryItem(group: group.isEmpty ? nil : group, body: try r.longBytes("body", limit: maxBodySize),
+                                         proof: try r.shortBytes()))
             }
             message = .history(first: first, items: items)
         }

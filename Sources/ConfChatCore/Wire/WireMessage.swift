@@ -47,10 +47,11 @@ public enum WireMessage: Hashable, Sendable {
     case hello(endpoint: String, ack: UInt64, sent: UInt64, isReply: Bool)
     case heartbeat
     case bye
-    case chat(seq: UInt64, body: [UInt8])
+    /// `proof`: the sender's proof (`MessageProver`), kept by the receiver for HISTORY; may be empty.
+    case chat(seq: UInt64, body: [UInt8], proof: [UInt8] = [])
     case chatAck(upTo: UInt64)
     /// A group message: shares the pair's sequence with CHAT.
-    case groupChat(seq: UInt64, group: String, body: [UInt8])
+    case groupChat(seq: UInt64, group: String, body: [UInt8], proof: [UInt8] = [])
     /// Messages the receiver sent to us, seq `first`, `first + 1`, ...: returned to a peer whose
     /// own copy was lost (wiped), so its sent history and its sequence numbers come back.
     case history(first: UInt64, items: [HistoryItem])
@@ -89,13 +90,15 @@ public struct MailItem: Hashable, Sendable {
     }
 }
 
-/// One message of a HISTORY: its group (nil for one-to-one) and body.
+/// One message of a HISTORY: its group (nil for one-to-one), body, and the proof it came with.
 public struct HistoryItem: Hashable, Sendable {
     public var group: String?
     public var body: [UInt8]
-    public init(group: String?, body: [UInt8]) {
+    public var proof: [UInt8]
+    public init(group: String?, body: [UInt8], proof: [UInt8] = []) {
         self.group = group
         self.body = body
+        self.proof = proof
     }
 }
 

@@ -110,7 +110,7 @@ public final class Simulator {
         let endpoint = try network.attach(peer.name, previous: peer.endpoint, keys: peer.crypto.keys)
         peer.endpoint = endpoint
         var machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config,
-                                  durable: try peer.store.load(), hasher: hasher)
+                                  durable: try peer.store.load(), hasher: hasher, prover: sealer)
         machine.publicKey = peer.crypto.keys.publicKey
         peer.machine = machine
     }

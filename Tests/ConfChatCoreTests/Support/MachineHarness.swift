@@ -98,7 +98,8 @@ final class MachineHarness {
     private func boot(_ name: String, endpoint: String) {
         endpoints[name] = endpoint
         incarnation[name, default: 0] += 1
-        machines[name] = PeerMachine(name: name, endpoint: endpoint, config: config, durable: disks[name]!, hasher: hasher)
+        machines[name] = PeerMachine(name: name, endpoint: endpoint, config: config, durable: disks[name]!, hasher: hasher,
+                                     prover: FakeProver())
     }
 
     func machine(_ name: String) -> PeerMachine {
@@ -291,6 +292,14 @@ final class MachineHarness {
     /// Messages of `kind` sent (attempted) from `from` to `to`.
     func sent(_ kind: MessageKind, from: String, to: String) -> [WireMessage] {
         sent.filter { $0.from == from && $0.to == to && $0.message.kind == kind }.map(\.message)
+    }
+
+    /// CHATs sent (attempted) from `from` to `to`, as `#seq text`: what a test compares when the
+    /// proof each carries does not matter.
+    func chats(from: String, to: String) -> [String] {
+        sent(.chat, from: from, to: to).compactMap {
+            if case let .chat(seq, body, _) = $0 { "#\(seq) \(String(decoding: body, as: UTF8.self))" } else { nil }
+        }
     }
 
     /// A conversation's texts on `peer`'s disk, as `#seq text`.

@@ -86,7 +86,7 @@ enum WireSamples {
         .heartbeat,
         .bye,
         .chat(seq: 1, body: Array(emoji.utf8)),
-        .chat(seq: .max, body: []),
+        .chat(seq: .max, body: [], proof: [UInt8](repeating: 0xA5, count: 16)),
         .chatAck(upTo: 0),
         .chatAck(upTo: 99),
         .groupChat(seq: 2, group: "team", body: Array(emoji.utf8)),

@@ -22,7 +22,7 @@ struct WireCodecGoldenTests {
         (.hello(endpoint: "e", ack: 2, sent: 3, isReply: true),
          header + [0x40, 1, 0x65, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 1]),
         (.deposit(to: "bob", seq: 258, body: [0xFF]),
-         header + [0x07, 3, 0x62, 0x6F, 0x62, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 1, 0xFF]),
+         header + [0x07, 3, 0x62, 0x6F, 0x62, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 1, 0xFF, 0]),
         (.pong(known: false), header + [0x27, 0]),
         (.login(req: 2, name: "al", password: "pw", endpoint: "e", wantBackup: true, key: [0x01, 0x02, 0x03]),
          header + [0x02, 0, 0, 0, 2, 2, 0x61, 0x6C, 0, 0, 0, 2, 0x70, 0x77, 1, 0x65, 1, 3, 0x01, 0x02, 0x03]),
@@ -38,14 +38,14 @@ struct WireCodecGoldenTests {
          header + [0x21, 0, 0, 0, 1]
             + [0, 1, 3, 0x62, 0x6F, 0x62, 1, 0x65, 1, 2, 0xAA, 0xBB]        // friends: count, name, endpoint, online, key
             + [0, 1, 1, 0x63]                                               // requests
-            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x78]  // mailbox: from, seq, group "" (none), body
+            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x78, 0]  // mailbox: from, seq, group "" (none), body, proof
             + [0, 0]                                                        // backup: empty
             + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 2]                    // backup marks: peer, outgoing, seq
             + [0, 1, 1, 0x67, 1, 0x6F, 0, 1, 1, 0x6F, 0, 0, 0]              // groups: name, owner, members (no key)
             + [0, 1, 1, 0x68, 1, 0x6F]                                      // invitations: group, owner
             + [0, 1, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 4]),                  // mail marks: peer, outgoing, seq
         (.backup(BackupEntry(peer: "b", outgoing: true, seq: 3, body: [0x79], group: "g")),
-         header + [0x09, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0x67, 0, 0, 0, 1, 0x79]),
+         header + [0x09, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0x67, 0, 0, 0, 1, 0x79, 0]),
         (.groupChat(seq: 1, group: "g", body: [0x78]),
          header + [0x46, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x67, 0, 0, 0, 1, 0x78, 0]),
         (.history(first: 5, items: [HistoryItem(group: nil, body: [0x61], proof: [0x01]), HistoryItem(group: "g", body: [])]),

@@ -35,7 +35,7 @@ def login(req, name, password, endpoint, key, want_backup=False):
 
 
 def friend_request(req, to): return frame("FRIEND-REQUEST", u32(req), short(to.encode()))
-def chat(seq, body): return frame("CHAT", u64(seq), long_(body))
+def chat(seq, body, proof=b""): return frame("CHAT", u64(seq), long_(body), short(proof))
 def chat_ack(up_to): return frame("CHAT-ACK", u64(up_to))
 def hello(endpoint, ack, sent, is_reply): return frame("HELLO", short(endpoint.encode()), u64(ack), u64(sent), bytes([is_reply]))
 
@@ -61,8 +61,9 @@ def decode(data):
     assert data[:3] == PREFIX, data[:4]
     kind, r = NAMES.get(data[3], hex(data[3])), Reader(data[4:])
     friend = lambda: {"name": r.text(), "endpoint": r.text(), "online": r.bool(), "key": r.short()}
-    mail = lambda: {"from": r.text(), "seq": r.u64(), "group": r.text(), "body": r.long()}
-    entry = lambda: {"peer": r.text(), "outgoing": r.bool(), "seq": r.u64(), "group": r.text(), "body": r.long()}
+    mail = lambda: {"from": r.text(), "seq": r.u64(), "group": r.text(), "body": r.long(), "proof": r.short()}
+    entry = lambda: {"peer": r.text(), "outgoing": r.bool(), "seq": r.u64(), "group": r.text(), "body": r.long(),
+                     "proof": r.short()}
     mark = lambda: {"peer": r.text(), "outgoing": r.bool(), "seq": r.u64()}
     group = lambda: {"name": r.text(), "owner": r.text(), "members": r.list(friend)}
     if kind == "REPLY":
@@ -76,7 +77,7 @@ def decode(data):
     if kind == "FRIEND-REQUEST-NOTICE": return kind, {"from": r.text()}
     if kind == "CHAT-ACK": return kind, {"up-to": r.u64()}
     if kind == "HELLO": return kind, {"endpoint": r.text(), "ack": r.u64(), "sent": r.u64(), "is-reply": r.bool()}
-    if kind == "CHAT": return kind, {"seq": r.u64(), "body": r.long()}
+    if kind == "CHAT": return kind, {"seq": r.u64(), "body": r.long(), "proof": r.short()}
     return kind, {}
 
 

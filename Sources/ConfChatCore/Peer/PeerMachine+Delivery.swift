@@ -9,7 +9,7 @@
 extension PeerMachine {
     func direct(_ r: ChatRecord) -> WireMessage {
         if r.discarded { return .skip(seq: r.seq) }
-        let proof = session.map { prover.proof(key: $0.proofKey, to: r.peer, seq: r.seq, group: r.group, body: r.body) } ?? []
+        let proof = proof(of: r)
         if let g = r.group { return .groupChat(seq: r.seq, group: g, body: r.body, proof: proof) }
         return .chat(seq: r.seq, body: r.body, proof: proof)
     }
@@ -22,8 +22,13 @@ extension PeerMachine {
     }
 
     func deposit(_ r: ChatRecord) -> WireMessage {
-        if let g = r.group { return .groupDeposit(to: r.peer, seq: r.seq, group: g, body: r.body) }
-        return .deposit(to: r.peer, seq: r.seq, body: r.body)
+        if let g = r.group { return .groupDeposit(to: r.peer, seq: r.seq, group: g, body: r.body, proof: proof(of: r)) }
+        return .deposit(to: r.peer, seq: r.seq, body: r.body, proof: proof(of: r))
+    }
+
+    /// Our proof of a message we sent (empty outside a session, where no key is known).
+    func proof(of r: ChatRecord) -> [UInt8] {
+        session.map { prover.proof(key: $0.proofKey, to: r.peer, seq: r.seq, group: r.group, body: r.body) } ?? []
     }
 
     /// First transmission of a freshly stored message. A friend who looks offline gets it
@@ -100,6 +105,10 @@ extension PeerMachine {
                 // a new message again. Show it what we hold from there; it renumbers its own.
                 event(.note("\(sender) used #\(seq) again for another message: giving back what we hold"))
                 giveBack(to: sender, from: seq)
+            } else if !config.dedupe {
+                // Fault injection (`PeerConfig.dedupe` off): keep the copy, as a broken
+                // receiver would. It goes in as the next record, the only place one fits.
+                store(from: sender, seq: last + 1, item)
             } else if let held = c.record(seq, outgoing: false), held.proof.isEmpty, !item.proof.isEmpty,
                       held.body == item.body, held.group == item.group {
                 // The same message, now with its sender's proof (ours came from a backup or
@@ -107,10 +116,6 @@ extension PeerMachine {
                 persist(.overwrite(ChatRecord(peer: sender, outgoing: false, seq: seq, body: held.body, group: held.group,
                                               discarded: held.discarded, proof: item.proof)))
                 event(.duplicate(from: sender, seq: seq))
-            } else if !config.dedupe {
-                // Fault injection (`PeerConfig.dedupe` off): keep the copy, as a broken
-                // receiver would. It goes in as the next record, the only place one fits.
-                store(from: sender, seq: last + 1, item)
             } else {
                 event(.duplicate(from: sender, seq: seq))
             }
@@ -174,14 +179,14 @@ extension PeerMachine {
         } else {
             event(.delivered(from: sender, seq: seq, text: record.text, group: item.group))
         }
-        toRegistry(.backup(BackupEntry(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group)))
+        toRegistry(.backup(BackupEntry(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group, proof: item.proof)))
     }
 
     /// Mail from the registry: store in order per sender, then tell the registry what it may drop.
     mutating func acceptMail(_ items: [MailItem]) {
         var highest: [String: UInt64] = [:]
         for item in items.sorted(by: { ($0.from, $0.seq) < ($1.from, $1.seq) }) {
-            highest[item.from] = accept(from: item.from, seq: item.seq, body: item.body, group: item.group)
+            highest[item.from] = accept(from: item.from, seq: item.seq, body: item.body, group: item.group, proof: item.proof)
         }
         for (from, upTo) in highest.sorted(by: { $0.key < $1.key }) {
             toRegistry(.mailboxAck(from: from, upTo: upTo))

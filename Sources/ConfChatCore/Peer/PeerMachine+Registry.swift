@@ -124,7 +124,7 @@ extension PeerMachine {
                 toRegistry(.backup(BackupEntry(peer: peer, outgoing: true, seq: r.seq, body: r.body, group: r.group)))
             }
             for r in c.received where r.seq > mark["<\(peer)", default: 0] {
-                toRegistry(.backup(BackupEntry(peer: peer, outgoing: false, seq: r.seq, body: r.body, group: r.group)))
+                toRegistry(.backup(BackupEntry(peer: peer, outgoing: false, seq: r.seq, body: r.body, group: r.group, proof: r.proof)))
             }
         }
     }
@@ -134,7 +134,8 @@ extension PeerMachine {
         let sorted = backup.sorted { ($0.peer, $0.outgoing ? 1 : 0, $0.seq) < ($1.peer, $1.outgoing ? 1 : 0, $1.seq) }
         for b in sorted {
             let discarded = !b.outgoing && b.group.map { durable.groups[$0] == nil } ?? false
-            persist(.store(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body, group: b.group, discarded: discarded)))
+            persist(.store(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body, group: b.group, discarded: discarded,
+                                      proof: b.outgoing ? [] : b.proof)))
         }
     }
 

@@ -126,21 +126,21 @@ public struct RegistryMachine {
             push(other, .friendRemoved(name: x))
             send(x, .reply(req: req, error: nil))
 
-        case let .deposit(to, seq, body):
+        case let .deposit(to, seq, body, proof):
             // Only friends may leave mail: the mailbox is not a way to spam strangers.
             guard durable.areFriends(x, to) else { return out.append(.note("refused DEPOSIT from \(x) to \(to): not friends")) }
-            let item = MailItem(from: x, seq: seq, body: body)
+            let item = MailItem(from: x, seq: seq, body: body, proof: proof)
             persist(.addMail(to: to, item))
             send(x, .depositAck(to: to, seq: seq))
             // A recipient the registry sees online gets it now: this also bridges a link that
             // is cut between two peers who both still reach the registry.
             push(to, .mailbox([item]))
 
-        case let .groupDeposit(to, seq, group, body):
+        case let .groupDeposit(to, seq, group, body, proof):
             guard durable.areFriends(x, to) || durable.shareGroup(x, to) else {
                 return out.append(.note("refused GROUP-DEPOSIT from \(x) to \(to): no friendship or group in common"))
             }
-            let item = MailItem(from: x, seq: seq, body: body, group: group)
+            let item = MailItem(from: x, seq: seq, body: body, group: group, proof: proof)
             persist(.addMail(to: to, item))
             send(x, .depositAck(to: to, seq: seq))
             push(to, .mailbox([item]))

@@ -15,7 +15,8 @@ public enum WireMessage: Hashable, Sendable {
     case friendRequest(req: UInt32, to: String)
     case friendAnswer(req: UInt32, to: String, accept: Bool)
     case unfriend(req: UInt32, other: String)
-    case deposit(to: String, seq: UInt64, body: [UInt8])
+    /// `proof`: as in CHAT; the registry keeps it with the mail item.
+    case deposit(to: String, seq: UInt64, body: [UInt8], proof: [UInt8] = [])
     case mailboxAck(from: String, upTo: UInt64)
     case backup(BackupEntry)
     case ping
@@ -25,7 +26,7 @@ public enum WireMessage: Hashable, Sendable {
     case leaveGroup(req: UInt32, group: String)
     case destroyGroup(req: UInt32, group: String)
     /// A DEPOSIT of a group message.
-    case groupDeposit(to: String, seq: UInt64, group: String, body: [UInt8])
+    case groupDeposit(to: String, seq: UInt64, group: String, body: [UInt8], proof: [UInt8] = [])
 
     // registry -> peer
     case reply(req: UInt32, error: String?)
@@ -82,7 +83,10 @@ public struct MailItem: Hashable, Sendable {
     public var seq: UInt64
     public var body: [UInt8]
     public var group: String?
-    public init(from: String, seq: UInt64, body: [UInt8], group: String? = nil) {
+    /// The sender's proof (`MessageProver`), as its DEPOSIT carried it.
+    public var proof: [UInt8]
+    public init(from: String, seq: UInt64, body: [UInt8], group: String? = nil, proof: [UInt8] = []) {
+        self.proof = proof
         self.from = from
         self.seq = seq
         self.body = body
@@ -132,7 +136,11 @@ public struct BackupEntry: Hashable, Sendable {
     public var seq: UInt64
     public var body: [UInt8]
     public var group: String?
-    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8], group: String? = nil) {
+    /// For a received message, the sender's proof, so that a restored peer can still give the
+    /// message back to its sender (HISTORY). Empty for sent messages.
+    public var proof: [UInt8]
+    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8], group: String? = nil, proof: [UInt8] = []) {
+        self.proof = proof
         self.peer = peer
         self.outgoing = outgoing
         self.seq = seq

@@ -37,6 +37,12 @@ def login(req, name, password, endpoint, key, want_backup=False):
 def friend_request(req, to): return frame("FRIEND-REQUEST", u32(req), short(to.encode()))
 def chat(seq, body, proof=b""): return frame("CHAT", u64(seq), long_(body), short(proof))
 def chat_ack(up_to): return frame("CHAT-ACK", u64(up_to))
+
+
+def history(first, items):
+    """items: (group, body, proof) triples, group "" for none."""
+    return frame("HISTORY", u64(first), len(items).to_bytes(2, "big"),
+                 b"".join(short(g.encode()) + long_(b) + short(p) for g, b, p in items))
 def hello(endpoint, ack, sent, is_reply): return frame("HELLO", short(endpoint.encode()), u64(ack), u64(sent), bytes([is_reply]))
 
 

@@ -97,6 +97,37 @@ def test_early_messages_are_held_within_bounds():
         net.close()
 
 
+def test_a_friend_cannot_put_words_in_your_mouth():
+    net = Network()
+    try:
+        net.start_registry()
+        _, bob = friends(net)
+        ctx, m, bob_info = hostile_friend(net, bob)
+        to_bob = lambda data: m.send(bob_info["endpoint"], bob_info["z85"], data)
+
+        to_bob(ccp.hello(m.endpoint, 0, 0, 0))    # online, so bob writes directly
+        bob.expect(r"mallory is online")
+        bob.command('send mallory "what bob wrote"', r"sent to mallory")
+        real = m.receive("CHAT", where=lambda f: f["seq"] == 1)
+        to_bob(ccp.chat_ack(1))
+        # "bob's" #2, made up; and #1 with another text but bob's real proof of #1.
+        to_bob(ccp.history(2, [("", b"words bob never wrote", b"")]))
+        to_bob(ccp.history(1, [("", b"another text for #1", real["proof"])]))
+        time.sleep(1.0)
+        bob.send("messages mallory")
+        bob.expect(r"conversation with mallory")
+        mine = [l.split(": ", 1)[1] for l in bob.drain(1.0) if l.startswith("  bob: ")]
+        assert mine == ["what bob wrote"], mine
+        assert any("refused mallory's HISTORY #2...#2: not proven ours" in line for line in bob.err), bob.err[-5:]
+        # bob's next message is his #2: the made-up one took no place in his sequence.
+        bob.command('send mallory "next"', r"sent to mallory")
+        nxt = m.receive("CHAT", where=lambda f: f["body"] == b"next")
+        assert nxt["seq"] == 2, nxt
+        ctx.destroy(0)
+    finally:
+        net.close()
+
+
 if __name__ == "__main__":
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
     failed = 0

@@ -33,6 +33,9 @@ extension PeerMachine {
         case let .chatAck(upTo):
             if friend { heard(sender, reason: "ack") }
             acknowledged(sender, upTo: upTo)
+            // What it holds now, not what its last HELLO said: a HISTORY acknowledges again
+            // with this, and a stale value would take back confirmations (and resend).
+            if friend, session?.theirAck[sender] != nil { session?.theirAck[sender] = upTo }
         default:
             event(.refused("unexpected \(message.kind.name) from peer \(sender)"))
         }

@@ -16,7 +16,7 @@ struct PeerSession {
     /// PINGs sent since the last PONG. A registry that stopped answering (down, or cut off by
     /// a partition) gets a new LOGIN instead of the next PING, which also lets its backup catch up.
     var pingsUnanswered = 0
-    /// What each friend's last HELLO said it holds from us (1...n, no hole).
+    /// What each friend's last HELLO (or CHAT-ACK since) said it holds from us (1...n, no hole).
     var theirAck: [String: UInt64] = [:]
     /// Our seqs to each recipient still in the registry's mailbox (login snapshot).
     var inMail: [String: Set<UInt64>] = [:]

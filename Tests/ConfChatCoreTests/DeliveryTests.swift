@@ -5,14 +5,7 @@ import Testing
 @Suite("Machines: delivery")
 struct DeliveryTests {
     /// alice and bob, registered, logged in and friends.
-    func friends() -> MachineHarness {
-        let h = MachineHarness()
-        h.addPeers("alice", "bob")
-        h.registerAndLogin("alice", "bob")
-        h.befriend("alice", "bob")
-        h.clearRecords()
-        return h
-    }
+    func friends() -> MachineHarness { MachineHarness.twoFriends() }
 
     @Test func sendToANonFriendIsRefused() {
         let h = MachineHarness()

@@ -5,15 +5,7 @@ import Testing
 /// messages. Nothing it sends may wedge the pair or make the receiver hold without bound.
 @Suite("Machines: hostile peers")
 struct HostilePeerTests {
-    /// alice and bob, registered, logged in and friends.
-    func friends() -> MachineHarness {
-        let h = MachineHarness()
-        h.addPeers("alice", "bob")
-        h.registerAndLogin("alice", "bob")
-        h.befriend("alice", "bob")
-        h.clearRecords()
-        return h
-    }
+    func friends() -> MachineHarness { MachineHarness.twoFriends() }
 
     func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 

@@ -1,5 +1,5 @@
 """Drives confchat processes (registry and peers) through pipes, as a user would."""
-import os, queue, re, shutil, signal, subprocess, tempfile, threading, time
+import os, queue, re, shutil, signal, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("CONFCHAT", os.path.join(ROOT, ".build", "debug", "confchat"))
@@ -133,3 +133,20 @@ def conversation(peer, other):
 
 
 PASSWORDS = {"alice": "alice-pass-9xq", "bob": "bob-pass-7zk"}
+
+
+def run_tests(scope):
+    """Runs every `test_*` function of a module's globals, prints PASS/FAIL lines, and exits
+    with 1 if any failed (what `python3 Tests/process/test_*.py` does)."""
+    tests = [v for k, v in sorted(scope.items()) if k.startswith("test_")]
+    failed = 0
+    for t in tests:
+        start = time.time()
+        try:
+            t()
+            print(f"PASS {t.__name__} ({time.time() - start:.1f}s)")
+        except Exception as e:
+            failed += 1
+            print(f"FAIL {t.__name__}: {e}")
+    print(f"{len(tests) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)

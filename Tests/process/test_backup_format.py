@@ -12,7 +12,7 @@ import zmq
 
 sys.path.insert(0, os.path.dirname(__file__))
 import ccp
-from harness import PASSWORDS, Network, friends
+from harness import PASSWORDS, Network, friends, run_tests
 
 # docs/security.md, "Backups": the cost of `--fast-hash`, which the test processes use
 # (OPSLIMIT 1, MEMLIMIT 8192 octets; the default is OPSLIMIT 2, MEMLIMIT 19 MiB).
@@ -60,10 +60,4 @@ def test_a_client_decrypts_its_backup_from_the_docs():
 
 
 if __name__ == "__main__":
-    start = time.time()
-    try:
-        test_a_client_decrypts_its_backup_from_the_docs()
-        print(f"PASS test_a_client_decrypts_its_backup_from_the_docs ({time.time() - start:.1f}s)")
-    except Exception as e:
-        print(f"FAIL test_a_client_decrypts_its_backup_from_the_docs: {e}")
-        sys.exit(1)
+    run_tests(globals())

@@ -10,7 +10,7 @@ from zmq.utils import z85
 
 sys.path.insert(0, os.path.dirname(__file__))
 import ccp
-from harness import Network, conversation, friends
+from harness import Network, conversation, friends, run_tests
 
 
 def hostile_friend(net, bob, name="mallory"):
@@ -28,6 +28,22 @@ def hostile_friend(net, bob, name="mallory"):
     return ctx, m, info
 
 
+class HostileFriend:
+    """A registry, alice and bob as real processes, and mallory: the protocol client,
+    befriended by bob. Yields (network, bob, mallory, send-to-bob)."""
+
+    def __enter__(self):
+        self.net = Network()
+        self.net.start_registry()
+        _, bob = friends(self.net)
+        self.ctx, m, info = hostile_friend(self.net, bob)
+        return self.net, bob, m, lambda data: m.send(info["endpoint"], info["z85"], data)
+
+    def __exit__(self, *_):
+        self.ctx.destroy(0)
+        self.net.close()
+
+
 def acks(m, seconds):
     """Every CHAT-ACK `up-to` the client gets within `seconds`."""
     got = []
@@ -40,12 +56,7 @@ def acks(m, seconds):
 
 
 def test_chat_with_seq_zero_does_not_wedge_the_pair():
-    net = Network()
-    try:
-        net.start_registry()
-        _, bob = friends(net)
-        ctx, m, bob_info = hostile_friend(net, bob)
-        to_bob = lambda data: m.send(bob_info["endpoint"], bob_info["z85"], data)
+    with HostileFriend() as (net, bob, m, to_bob):
 
         to_bob(ccp.chat(0, b"zero"))          # a zero-based counter
         assert m.receive("CHAT-ACK")["up-to"] == 0
@@ -64,18 +75,10 @@ def test_chat_with_seq_zero_does_not_wedge_the_pair():
         bob2.command("login bob-pass-7zk", r"logged in as bob")
         hello = m.receive("HELLO", where=lambda f: not f["is-reply"])
         assert hello["ack"] == 2, hello
-        ctx.destroy(0)
-    finally:
-        net.close()
 
 
 def test_early_messages_are_held_within_bounds():
-    net = Network()
-    try:
-        net.start_registry()
-        _, bob = friends(net)
-        ctx, m, bob_info = hostile_friend(net, bob)
-        to_bob = lambda data: m.send(bob_info["endpoint"], bob_info["z85"], data)
+    with HostileFriend() as (net, bob, m, to_bob):
 
         big = b"x" * 65536
         for seq in range(2, 1001):            # 64 MB of messages ahead of a gap that never fills
@@ -92,18 +95,10 @@ def test_early_messages_are_held_within_bounds():
             to_bob(ccp.chat(seq, b"m%d" % seq))
         m.receive("CHAT-ACK", where=lambda f: f["up-to"] == 69)
         assert bob.alive()
-        ctx.destroy(0)
-    finally:
-        net.close()
 
 
 def test_a_friend_cannot_put_words_in_your_mouth():
-    net = Network()
-    try:
-        net.start_registry()
-        _, bob = friends(net)
-        ctx, m, bob_info = hostile_friend(net, bob)
-        to_bob = lambda data: m.send(bob_info["endpoint"], bob_info["z85"], data)
+    with HostileFriend() as (net, bob, m, to_bob):
 
         to_bob(ccp.hello(m.endpoint, 0, 0, 0))    # online, so bob writes directly
         bob.expect(r"mallory is online")
@@ -123,21 +118,7 @@ def test_a_friend_cannot_put_words_in_your_mouth():
         bob.command('send mallory "next"', r"sent to mallory")
         nxt = m.receive("CHAT", where=lambda f: f["body"] == b"next")
         assert nxt["seq"] == 2, nxt
-        ctx.destroy(0)
-    finally:
-        net.close()
 
 
 if __name__ == "__main__":
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
-    failed = 0
-    for t in tests:
-        start = time.time()
-        try:
-            t()
-            print(f"PASS {t.__name__} ({time.time() - start:.1f}s)")
-        except Exception as e:
-            failed += 1
-            print(f"FAIL {t.__name__}: {e}")
-    print(f"{len(tests) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    run_tests(globals())

@@ -317,6 +317,16 @@ final class MachineHarness {
 
     // MARK: - Common set-ups
 
+    /// alice and bob, registered, logged in and friends, with the records of all that cleared.
+    static func twoFriends() -> MachineHarness {
+        let h = MachineHarness()
+        h.addPeers("alice", "bob")
+        h.registerAndLogin("alice", "bob")
+        h.befriend("alice", "bob")
+        h.clearRecords()
+        return h
+    }
+
     /// Registers each peer with password `pw-<name>` and logs it in.
     func registerAndLogin(_ names: String...) {
         for name in names {

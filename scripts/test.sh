@@ -7,13 +7,14 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 swift build --build-tests
 swift test --skip-build
-# pyzmq is the independent ZeroMQ client the hostile-input test uses.
+# pyzmq is the independent ZeroMQ client the process tests use; PyNaCl gives it libsodium's
+# primitives (backup keys and proofs, computed from the docs alone).
 python3 -c 'import zmq' 2>/dev/null || python3 -m pip install --quiet pyzmq
-python3 Tests/process/test_multiprocess.py
-# A client written from the docs alone, misbehaving as a friend would (ccp.py).
-python3 Tests/process/test_hostile_peer.py
-# PyNaCl gives an outside client libsodium's primitives: it reads a backup from the docs alone.
 python3 -c 'import nacl' 2>/dev/null || python3 -m pip install --quiet pynacl
+python3 Tests/process/test_multiprocess.py
+# A client written from the docs alone (ccp.py), misbehaving as a friend would.
+python3 Tests/process/test_hostile_peer.py
+# The same client reads a real backup.
 python3 Tests/process/test_backup_format.py
 # The prompt on a real terminal, driven through tmux.
 CONFCHAT=.build/debug/confchat scripts/tmux-prompt-test.sh

@@ -46,6 +46,25 @@ def history(first, items):
 def hello(endpoint, ack, sent, is_reply): return frame("HELLO", short(endpoint.encode()), u64(ack), u64(sent), bytes([is_reply]))
 
 
+# protocol.md 5.7: the Argon2id cost of `--fast-hash`, which the test processes use
+# (OPSLIMIT 1, MEMLIMIT 8192 octets; the default is OPSLIMIT 2, MEMLIMIT 19 MiB).
+FAST_OPS, FAST_MEM = 1, 8192
+
+
+def backup_key(user, password, ops=FAST_OPS, mem=FAST_MEM):
+    """protocol.md 5.7: salt = BLAKE2b-128, no key, of "conf-chat backup " + name; key = Argon2id."""
+    import hashlib, nacl.pwhash
+    salt = hashlib.blake2b(f"conf-chat backup {user}".encode(), digest_size=16).digest()
+    return nacl.pwhash.argon2id.kdf(32, password.encode(), salt, opslimit=ops, memlimit=mem)
+
+
+def proof(user, password, to, seq, group, body):
+    """protocol.md 6.7: the proof of `user`'s message `seq` to `to`."""
+    import hashlib
+    key = hashlib.blake2b(b"conf-chat proof", digest_size=32, key=backup_key(user, password)).digest()
+    return hashlib.blake2b(short(to.encode()) + u64(seq) + short(group.encode()) + long_(body), digest_size=16, key=key).digest()
+
+
 class Reader:
     def __init__(self, data): self.data, self.at = data, 0
     def take(self, n):

@@ -1,28 +1,17 @@
-"""BACKUP as an outside client reads it: following docs/protocol.md (5.6) and docs/security.md
+"""BACKUP as an outside client reads it: following docs/protocol.md (5.7) and docs/security.md
 alone, a client logs in as a user of a real `confchat peer`, asks for the backup a real
 `confchat registry` holds, derives the key from the password and decrypts every entry.
 
 Run: python3 Tests/process/test_backup_format.py  (after swift build; needs pyzmq and PyNaCl)
 """
-import hashlib, os, sys, time
+import os, sys, time
 
-import nacl.pwhash
 import nacl.secret
 import zmq
 
 sys.path.insert(0, os.path.dirname(__file__))
 import ccp
 from harness import PASSWORDS, Network, friends, run_tests
-
-# docs/security.md, "Backups": the cost of `--fast-hash`, which the test processes use
-# (OPSLIMIT 1, MEMLIMIT 8192 octets; the default is OPSLIMIT 2, MEMLIMIT 19 MiB).
-FAST_OPS, FAST_MEM = 1, 8192
-
-
-def backup_key(user, password):
-    # salt = BLAKE2b, 16-octet output, no key, of the ASCII text "conf-chat backup " + user name
-    salt = hashlib.blake2b(f"conf-chat backup {user}".encode(), digest_size=16).digest()
-    return nacl.pwhash.argon2id.kdf(32, password.encode(), salt, opslimit=FAST_OPS, memlimit=FAST_MEM)
 
 
 def open_entry(key, body):
@@ -48,7 +37,7 @@ def test_a_client_decrypts_its_backup_from_the_docs():
         registry_key = open(net.path("reg", "registry.pub")).read().strip().encode()
         client = ccp.Client(ctx, "alice", net.registry_endpoint, registry_key)
         snapshot = client.login(PASSWORDS["alice"], want_backup=True)
-        key = backup_key("alice", PASSWORDS["alice"])
+        key = ccp.backup_key("alice", PASSWORDS["alice"])
         got = sorted((e["peer"], e["outgoing"], e["seq"], open_entry(key, e["body"]).decode()) for e in snapshot["backup"])
         assert got == [("bob", False, 1, "a reply"), ("bob", True, 1, "before the wipe 🔒")], got
         assert [f["name"] for f in snapshot["friends"]] == ["bob"]

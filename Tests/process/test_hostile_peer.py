@@ -104,6 +104,8 @@ def test_a_friend_cannot_put_words_in_your_mouth():
         bob.expect(r"mallory is online")
         bob.command('send mallory "what bob wrote"', r"sent to mallory")
         real = m.receive("CHAT", where=lambda f: f["seq"] == 1)
+        # The proof is what protocol.md 6.7 says (bob's password is known to this test).
+        assert real["proof"] == ccp.proof("bob", "bob-pass-7zk", "mallory", 1, "", b"what bob wrote"), real
         to_bob(ccp.chat_ack(1))
         # "bob's" #2, made up; and #1 with another text but bob's real proof of #1.
         to_bob(ccp.history(2, [("", b"words bob never wrote", b"")]))

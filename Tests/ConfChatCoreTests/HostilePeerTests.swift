@@ -133,3 +133,19 @@ extension HostilePeerTests {
         #expect(!wrote(h, "alice", to: "bob", "forged"))
     }
 }
+
+extension HostilePeerTests {
+    /// A seq used again with another body is answered with HISTORY, between friends too; a
+    /// long conversation goes back in frames of bounded size, never one huge frame.
+    @Test func aReusedSeqIsAnsweredWithHistoryInBoundedFrames() {
+        let h = friends()
+        for i in 1...600 { #expect(h.run("alice", .send(to: "bob", text: "m\(i)")) == .done) }
+        h.clearRecords()
+        h.inject(from: "alice", to: "bob", .chat(seq: 1, body: bytes("another m1")))
+        #expect(h.conversation("bob", with: "alice", outgoing: false).first == "#1 m1")
+        let frames = h.sent(.history, from: "bob", to: "alice").compactMap { if case let .history(first, items) = $0 { (first, items.count) } else { nil } }
+        #expect(frames.map(\.0) == [1, 257, 513])
+        #expect(frames.map(\.1) == [256, 256, 88])
+        #expect(h.events("bob").contains(.note("alice used #1 again for another message: giving back what we hold")))
+    }
+}

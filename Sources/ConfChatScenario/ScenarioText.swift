@@ -27,4 +27,10 @@ public enum ScenarioText {
         }
         return ok ? text : quote(text)
     }
+
+    /// The text cut to `limit` characters, with `…` when something was left out: how a long
+    /// statement (a 60 KB message) is quoted in a report or a progress line.
+    public static func excerpt(_ text: String, limit: Int = 120) -> String {
+        text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
+    }
 }

@@ -13,6 +13,7 @@ final class JobPool: @unchecked Sendable {
     private var results: [ScenarioResult?]
     private var running: Set<Int> = []
     private var done = 0
+    private var cancelled = false
 
     init(plan: RunPlan, workers: Int) {
         self.plan = plan
@@ -33,7 +34,7 @@ final class JobPool: @unchecked Sendable {
     private func work() {
         while true {
             condition.lock()
-            guard next < plan.scenarios.count else { condition.unlock(); return }
+            guard next < plan.scenarios.count, !cancelled else { condition.unlock(); return }
             let i = next
             next += 1
             running.insert(i)
@@ -49,6 +50,13 @@ final class JobPool: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
         }
+    }
+
+    /// Starts no further scenario (`--exitfirst` after a failure); those running finish.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.unlock()
     }
 
     /// Waits for scenario `index`; `progress(done, oldest running)` on every change meanwhile.

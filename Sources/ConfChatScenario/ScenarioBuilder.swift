@@ -24,14 +24,16 @@ struct ScenarioBuilder {
     private var stopped = false
     /// Each included file's lines, read once however often it is included.
     private var included: [String: Result<[String], ScenarioFileReader.Problem>] = [:]
+    /// `ScenarioPath.identity` of each include path met, which asks the file system.
+    private var identities: [String: String] = [:]
 
     /// Adds the statements of `source`, read from `path` (as displayed in diagnostics).
     mutating func add(source: String, path: String) {
-        add(lines: ScenarioFileReader.lines(of: source), path: path)
+        add(lines: ScenarioFileReader.lines(of: source), path: path, identity: ScenarioPath.identity(of: path))
     }
 
-    private mutating func add(lines: [String], path: String) {
-        includeStack.append((ScenarioPath.identity(of: path), path))
+    private mutating func add(lines: [String], path: String, identity: String) {
+        includeStack.append((identity, path))
         defer { includeStack.removeLast() }
         var errors = 0
         for (offset, line) in lines.enumerated() where !stopped {
@@ -92,7 +94,8 @@ struct ScenarioBuilder {
     /// Reads an included file in place, or reports why it cannot be; false if it cannot.
     private mutating func include(_ includePath: String, from path: String, at location: SourceLocation, sourceLine: String) -> Bool {
         let resolved = ScenarioPath.join(ScenarioPath.directory(of: path), includePath)
-        let identity = ScenarioPath.identity(of: resolved)
+        let identity = identities[resolved] ?? ScenarioPath.identity(of: resolved)
+        identities[resolved] = identity
         if let start = includeStack.firstIndex(where: { $0.identity == identity }) {
             let cycle = includeStack[start...].map(\.path) + [includeStack[start].path]
             report(Diagnostic(location: location, message: "include cycle: \(cycle.joined(separator: " -> "))",
@@ -111,7 +114,7 @@ struct ScenarioBuilder {
         }
         switch included[identity]! {
         case .success(let lines):
-            add(lines: lines, path: resolved)
+            add(lines: lines, path: resolved, identity: identity)
             return true
         case .failure(let problem):
             report(Diagnostic(location: location, message: "cannot include '\(resolved)': \(problem)", sourceLine: sourceLine))

@@ -27,10 +27,11 @@ struct LimitTests {
     }
 
     @Test func aLongIncludeChainStopsAtTheDepthLimitNamingTheChain() throws {
-        // 10,000 files, each including the next: this overflowed the stack.
+        // A chain of 10,000 files, each including the next, overflowed the stack; 100 show the
+        // bound as well (and were read to the end before).
         var files: [String: String] = [:]
-        for n in 0..<10_000 { files["f\(n).scenario"] = "include \"f\(n + 1).scenario\"\n" }
-        files["f10000.scenario"] = "peers alice\n"
+        for n in 0..<100 { files["f\(n).scenario"] = "include \"f\(n + 1).scenario\"\n" }
+        files["f100.scenario"] = "peers alice\n"
         let folder = try TestSupport.folder(with: files)
         defer { TestSupport.removeFolder(folder) }
         let errors = try #require(TestSupport.loadErrors(folder + "/f0.scenario"))

@@ -125,13 +125,27 @@ extension StatementParser {
     /// Every remaining token as a peer name, each at most once (for "exactly this set").
     mutating func peerSet() throws(LineError) -> [String] {
         var names: [String] = []
+        var errors: [LineError] = []
         while let token = next() {
-            let name = try peerArgument(token)
-            guard !names.contains(name) else {
-                throw LineError(column: token.column, message: "'\(name)' is listed twice")
+            do throws(LineError) {
+                let name = try peerArgument(token)
+                guard !names.contains(name) else {
+                    throw LineError(column: token.column, message: "'\(name)' is listed twice")
+                }
+                names.append(name)
+            } catch {
+                errors.append(error)
             }
-            names.append(name)
         }
+        try Self.throwAll(errors)
         return names
+    }
+
+    /// Throws the first of `errors` with the others attached, so a line with several bad
+    /// names reports each of them; does nothing when there are none.
+    static func throwAll(_ errors: [LineError]) throws(LineError) {
+        guard var first = errors.first else { return }
+        first.others = Array(errors.dropFirst())
+        throw first
     }
 }

@@ -97,10 +97,7 @@ struct StatementParser {
         }
         // Every bad name of the line at once: fixing one and re-running to find the next
         // is what a list of errors saves.
-        if var first = errors.first {
-            first.others = Array(errors.dropFirst())
-            throw first
-        }
+        try Self.throwAll(errors)
         guard !names.isEmpty else {
             throw LineError(column: endColumn, message: "expected at least one peer name after 'peers'")
         }

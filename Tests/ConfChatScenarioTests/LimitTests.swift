@@ -82,6 +82,18 @@ struct LimitTests {
             """)
     }
 
+    @Test func everyBadNameOfASetIsReported() {
+        #expect(TestSupport.errors("peers alice bob\nexpect alice friends B\u{43E}b bob bob\n") == """
+            chat.scenario:2:23: error: bad peer name 'B\u{43E}b': '\u{43E}' (U+043E CYRILLIC SMALL LETTER O) is not allowed \
+            (expected a lowercase letter, then up to 31 lowercase letters, digits, '_' or '-')
+            expect alice friends B\u{43E}b bob bob
+                                  ^
+            chat.scenario:2:30: error: 'bob' is listed twice
+            expect alice friends B\u{43E}b bob bob
+                                         ^
+            """)
+    }
+
     @Test func errorsPastTheLimitAreCounted() throws {
         let folder = try TestSupport.folder(with: ["more.scenario": (1...12).map { "heal \($0)\n" }.joined()])
         defer { TestSupport.removeFolder(folder) }

@@ -29,12 +29,13 @@ public struct Diagnostic: Error, Sendable, Hashable {
     /// `column - 1` spaces. A diagnostic about a whole file (line 0) has no source line,
     /// so it renders as the first line only.
     ///
-    /// The source line is shown as a terminal can show it: invisible characters (NUL, a
-    /// byte order mark, bidi controls) each become one visible stand-in, and a line longer
+    /// The source line, and the message that may quote it, are shown as a terminal can show
+    /// them: invisible characters (NUL, a byte order mark, bidi controls, a zero-width joiner
+    /// hidden in a word) each become one visible stand-in, and a line longer
     /// than `shownWidth` characters is cut to the part around the column, with `…` where
     /// text was left out (a 100 KB message is not echoed whole).
     public func rendered() -> String {
-        let header = "\(location): error: \(message)"
+        let header = "\(location): error: \(CharacterName.visible(message))"
         guard location.line > 0 else { return header }
         var shown = Array(CharacterName.visible(sourceLine))
         var column = location.column

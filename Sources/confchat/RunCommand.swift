@@ -290,6 +290,7 @@ struct RunCommand: ParsableCommand {
     /// Why a report file cannot be written, or nil when it can: its folder is made now, as the
     /// write would, and must be writable; the path must not be a folder.
     static func unwritableReason(_ path: String) -> String? {
+        if path.isEmpty { return "the path is empty" }
         let folder = (path as NSString).deletingLastPathComponent
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {

@@ -181,6 +181,19 @@ import Testing
         #expect(ScenarioRunner.nextPoll(now: at(200), deadline: at(5050), nextTimer: at(9000)) == at(5050))
     }
 
+    @Test("a failure report quotes a long or invisible-laden statement cut and visible")
+    func failureReportExcerpt() throws {
+        let long = String(repeating: "z", count: 300)
+        let source = E2ESupport.twoFriends + "expect bob received alice \"a\u{0}b\u{202E}c\"\nexpect bob received alice \"\(long)\"\n"
+        guard let outcome = try E2ESupport.run(source: source, options: .init(keepGoing: true)) else { return }
+        let reports = outcome.failures.map(\.description)
+        #expect(reports.count == 2)
+        #expect(reports.first?.hasPrefix("test.scenario:9: expect bob received alice \"a\u{2400}b\u{FFFD}c\"\n") == true,
+                "\(reports.first.debugDescription)")
+        let first = try #require(reports.last?.split(separator: "\n").first)
+        #expect(first.count == "test.scenario:10: ".count + 120 && first.hasSuffix("zz…"), "\(first)")
+    }
+
     @Test("a day-long expectation on a quiet network fails at the deadline, with the same report")
     func longExpectation() throws {
         let source = "peers alice bob\nalice register a\nexpect alice logged-in within 24h\n"

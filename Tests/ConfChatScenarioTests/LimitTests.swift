@@ -66,6 +66,12 @@ struct LimitTests {
             """)
     }
 
+    @Test func anInvisibleCharacterInsideAWordIsNotEchoedInTheMessage() {
+        let errors = TestSupport.errors("peers alice\nalice se\u{200D}nd\n") ?? ""
+        #expect(!errors.unicodeScalars.contains("\u{200D}"), "\(errors.debugDescription)")
+        #expect(errors.hasPrefix("chat.scenario:2:7: error: unknown verb 's\u{FFFD}nd'"), "\(errors)")
+    }
+
     @Test func everyBadNameOfAPeersLineIsReportedAndLookAlikesAreNamed() {
         #expect(TestSupport.errors("peers ali\u{441}e b\u{43E}b carol Dave\n") == """
             chat.scenario:1:10: error: bad peer name 'ali\u{441}e': '\u{441}' (U+0441 CYRILLIC SMALL LETTER ES) is not allowed \

@@ -256,7 +256,8 @@ public final class Simulator {
         }
     }
 
-    /// Moves the clock forward, firing due timers in order and settling after each.
+    /// Moves the clock forward, firing due timers in order and settling after each. The
+    /// clock jumps from one due timer to the next: a span with nothing due costs nothing.
     public func advance(by ms: Int64) throws {
         let target = now + ms
         while let t = timers.min, t.at <= target {
@@ -265,9 +266,18 @@ public final class Simulator {
             now = t.at
             try deliver(p, .timer(t.timer))
             try settle()
+            onTimer?(now)
         }
         now = target
     }
+
+    /// When the next timer falls due (perhaps one of a crashed peer, which will not fire):
+    /// until then, with the network settled, nothing can change.
+    public var nextTimerDue: SimInstant? { timers.min?.at }
+
+    /// Called after each timer fired and its effects settled, with the clock: how
+    /// `confchat run` shows the progress of a long wait.
+    public var onTimer: ((SimInstant) -> Void)?
 
     // MARK: - Registry
 

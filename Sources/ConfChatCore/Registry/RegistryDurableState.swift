@@ -66,6 +66,9 @@ public struct RegistryDurableState: Hashable, Sendable {
         case let .removeMail(to, from, upTo):
             mailbox[to]?.removeAll { $0.from == from && $0.seq <= upTo }
             if mailbox[to]?.isEmpty == true { mailbox[to] = nil }
+        case let .dropMail(to, from, seq):
+            mailbox[to]?.removeAll { $0.from == from && $0.seq == seq }
+            if mailbox[to]?.isEmpty == true { mailbox[to] = nil }
         case let .createGroup(name, owner): groups[name] = Group(owner: owner, members: [owner])
         case let .addInvitation(group, member): groups[group]?.invited.insert(member)
         case let .joinGroup(group, member):
@@ -103,6 +106,27 @@ public struct RegistryDurableState: Hashable, Sendable {
             for item in mailbox[to]! where item.from == user { marks.append(BackupMark(peer: to, outgoing: true, seq: item.seq)) }
         }
         return marks
+    }
+
+    /// A page of `user`'s mail: the items after `cursor` in (sender, seq) order, up to
+    /// `RegistryLimits.mailPageOctets` of bodies (at least one item), and what waits after them.
+    public func mailPage(_ user: String, after cursor: (from: String, seq: UInt64)? = nil) -> (items: [MailItem], waiting: MailWaiting) {
+        var items = (mailbox[user] ?? []).sorted { ($0.from, $0.seq) < ($1.from, $1.seq) }
+        if let cursor { items.removeAll { ($0.from, $0.seq) <= cursor } }
+        var size = 0, taken = 0
+        while taken < items.count, taken == 0 || size + items[taken].body.count <= RegistryLimits.mailPageOctets {
+            size += items[taken].body.count
+            taken += 1
+        }
+        let rest = items[taken...]
+        return (Array(items[..<taken]), MailWaiting(items: UInt32(rest.count), octets: UInt64(rest.reduce(0) { $0 + $1.body.count })))
+    }
+
+    /// Whether `user`'s mailbox has room for one more item of `size` body octets.
+    public func mailboxHasRoom(_ user: String, size: Int) -> Bool {
+        let items = mailbox[user] ?? []
+        return items.count < RegistryLimits.mailboxItems
+            && items.reduce(0, { $0 + $1.body.count }) + size <= RegistryLimits.mailboxOctets
     }
 
     public func areFriends(_ a: String, _ b: String) -> Bool { friends[a]?.contains(b) ?? false }

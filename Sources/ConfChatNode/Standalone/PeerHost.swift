@@ -117,7 +117,11 @@ public final class PeerHost: PeerConsole {
                 log?("rejected a frame from \(from): \(error)")
                 continue
             }
-            try handle(.received(from: from, from == PeerName.registry ? crypto.inbound(message) : message))
+            if from == PeerName.registry {
+                for input in crypto.inputs(fromRegistry: message) { try handle(input) }
+            } else {
+                try handle(.received(from: from, message))
+            }
         }
     }
 

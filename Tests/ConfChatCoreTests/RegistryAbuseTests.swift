@@ -106,4 +106,20 @@ struct RegistryAbuseTests {
             .send(.peer(name: "c2", endpoint: "tcp://c2:1"), .reply(req: 1, error: "the name 'carol' is taken"))])
         #expect(r.durable.accounts["carol"]?.key == [1])
     }
+
+    /// The registry binds a name to a key: a key already bound to one account cannot register
+    /// or log in to another, so the sender of a message is never ambiguous.
+    @Test func aKeyBelongsToOneAccount() {
+        var r = registry()
+        let again = r.handleChecked(from: "c", .register(req: 1, name: "mallory", password: "m", endpoint: "tcp://m:1", key: Self.aliceKey))
+        #expect(replies(again) == ["this key is the key of another account"])
+        #expect(r.durable.accounts["mallory"] == nil)
+        let borrowed = r.handleChecked(from: "c", .login(req: 2, name: "bob", password: "pw", endpoint: "tcp://m:1", wantBackup: false, key: Self.aliceKey))
+        #expect(replies(borrowed) == ["this key is the key of another account"])
+        #expect(r.durable.accountByKey[Self.aliceKey] == "alice")
+        // A key change frees the old key.
+        _ = r.handleChecked(from: "c2", .login(req: 3, name: "alice", password: "pw", endpoint: "tcp://a:2", wantBackup: false, key: [0x42]))
+        #expect(r.durable.accountByKey[Self.aliceKey] == nil)
+        #expect(r.durable.accountByKey[[0x42]] == "alice")
+    }
 }

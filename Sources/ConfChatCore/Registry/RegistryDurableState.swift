@@ -29,6 +29,9 @@ public struct RegistryDurableState: Hashable, Sendable {
             self.members = members
         }
     }
+    /// Which account each (non-empty) key belongs to: a key names one account at most, so the
+    /// sender of a message is never ambiguous (3.2 of docs/protocol.md).
+    public private(set) var accountByKey: [[UInt8]: String] = [:]
     /// Index over `backups` so a repeated BACKUP is recognised without a scan.
     var backupKeys: Set<BackupKey> = []
 
@@ -44,10 +47,14 @@ public struct RegistryDurableState: Hashable, Sendable {
 
     public mutating func apply(_ m: RegistryMutation) {
         switch m {
-        case let .addAccount(name, hash, endpoint, key): accounts[name] = Account(hash: hash, endpoint: endpoint, key: key)
+        case let .addAccount(name, hash, endpoint, key):
+            accounts[name] = Account(hash: hash, endpoint: endpoint, key: key)
+            if !key.isEmpty { accountByKey[key] = name }
         case let .setEndpoint(name, endpoint, key):
+            if let old = accounts[name]?.key, accountByKey[old] == name { accountByKey[old] = nil }
             accounts[name]?.endpoint = endpoint
             accounts[name]?.key = key
+            if !key.isEmpty, accounts[name] != nil { accountByKey[key] = name }
         case let .addRequest(from, to):
             if !(requests[to]?.contains(from) ?? false) { requests[to, default: []].append(from) }
         case let .removeRequest(from, to):

@@ -21,6 +21,9 @@ extension RegistryMachine {
         let existing = durable.accounts[name]
         if isLogin, existing == nil { return refuse("unknown user '\(name)'") }
         if !isLogin, existing != nil { return refuse("the name '\(name)' is taken") }
+        if !key.isEmpty, let owner = durable.accountByKey[key], owner != name {
+            return refuse("this key is the key of another account")
+        }
         let ownKey = isLogin && !key.isEmpty && key == existing?.key
         if let ms = throttle.wait(client: client, account: name, ownKey: ownKey, now: now) {
             return refuse("too many wrong passwords: try again in \((ms + 999) / 1000) s")
@@ -47,6 +50,9 @@ extension RegistryMachine {
             guard durable.accounts[name] == nil else {
                 return out.append(.send(asker, .reply(req: req, error: "the name '\(name)' is taken")))
             }
+            if !key.isEmpty, durable.accountByKey[key] != nil {
+                return out.append(.send(asker, .reply(req: req, error: "this key is the key of another account")))
+            }
             persist(.addAccount(name: name, hash: hash, endpoint: endpoint, key: key))
             out.append(.send(asker, .reply(req: req, error: nil)))
         case let (.login(req, name, _, endpoint, wantBackup, key), .verified(ok)):
@@ -55,6 +61,9 @@ extension RegistryMachine {
                 return out.append(.send(asker, .reply(req: req, error: "unknown user '\(name)'")))
             }
             let ownKey = !key.isEmpty && key == account.key
+            if !key.isEmpty, let owner = durable.accountByKey[key], owner != name {
+                return out.append(.send(asker, .reply(req: req, error: "this key is the key of another account")))
+            }
             guard ok else {
                 throttle.failed(client: check.client, account: name, ownKey: ownKey, now: now)
                 return out.append(.send(asker, .reply(req: req, error: "wrong password")))

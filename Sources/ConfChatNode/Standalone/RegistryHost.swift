@@ -85,7 +85,7 @@ public final class RegistryHost {
             // the connection proved it holds, since mail to the user is sealed to it.
             return NodeKeys.hex(k) == key ? .success(key) : .failure(Refusal(description: "its key field is not the key of its connection"))
         default:
-            guard let name = machine.durable.accounts.first(where: { NodeKeys.hex($0.value.key) == key })?.key else {
+            guard let k = NodeKeys.fromHex(key), let name = machine.durable.accountByKey[k] else {
                 return .failure(Refusal(description: "its key belongs to no account"))
             }
             return .success(name)

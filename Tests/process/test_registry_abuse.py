@@ -183,6 +183,33 @@ def test_wrong_password_flood_does_not_stall_the_registry():
         net.close()
 
 
+def test_requests_per_key_are_bounded():
+    """One key may send 10,000 messages at once and 1,000 a second after that (docs/protocol.md 7):
+    a flood beyond is dropped and logged, and other users are served all the same."""
+    net = Network()
+    try:
+        reg = net.start_registry()
+        alice = registered(net, "alice", "alice-pw")
+        mallory = registered(net, "mallory", "mallory-pw")
+        start = time.time()
+        for _ in range(30_000):
+            mallory.send(PING)
+        pongs = 0
+        while mallory.receive(2.0) is not None:
+            pongs += 1
+        elapsed = time.time() - start
+        # 10,000 at once plus 1,000 a second of the time the flood took, with room to spare.
+        assert 0 < pongs < 10_000 + 1_000 * elapsed + 1_000, f"{pongs} PONGs for 30,000 PINGs in {elapsed:.1f}s"
+        assert any("over its budget of requests" in l for l in reg.err), reg.err
+        alice.send(PING)
+        f, _ = alice.until(PONG)
+        assert f is not None, "alice's PING went unanswered during mallory's flood"
+        alice.close()
+        mallory.close()
+    finally:
+        net.close()
+
+
 if __name__ == "__main__":
     only = sys.argv[1:]
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and (not only or k in only)]

@@ -20,6 +20,7 @@ public final class RegistryHost {
     private let worker: PasswordWorker
     private let clock: () -> Int64
     private let start: Int64
+    private var budget = RequestBudget()
     public let keys: NodeKeys
 
     /// - Parameter clock: monotonic milliseconds (the login throttle measures waits with it).
@@ -56,6 +57,10 @@ public final class RegistryHost {
                 let claimed = PeerName.isValid(String(decoding: routingId, as: UTF8.self)) ? String(decoding: routingId, as: UTF8.self) : "an unnamed connection"
                 guard frames.count == 1 else {
                     log?("rejected a message of \(frames.count) frame(s) from \(claimed.debugDescription)")
+                    continue
+                }
+                if let key, case let .drop(first) = budget.spend(key, nowMs: clock()) {
+                    if first { log?("key \(key.prefix(16))... is over its budget of requests: dropping its messages") }
                     continue
                 }
                 let message: WireMessage

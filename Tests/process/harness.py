@@ -1,5 +1,5 @@
 """Drives confchat processes (registry and peers) through pipes, as a user would."""
-import os, queue, re, shutil, signal, subprocess, tempfile, threading, time
+import os, queue, re, shutil, signal, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("CONFCHAT", os.path.join(ROOT, ".build", "debug", "confchat"))
@@ -229,3 +229,20 @@ def reply_of(frame):
         return req, None
     n = int.from_bytes(frame[9:13], "big")
     return req, frame[13:13 + n].decode()
+
+
+def run_tests(namespace):
+    """Runs the test_* functions of a module (those named on the command line, or all) and exits."""
+    only = sys.argv[1:]
+    tests = [v for k, v in sorted(namespace.items()) if k.startswith("test_") and (not only or k in only)]
+    failed = 0
+    for t in tests:
+        start = time.time()
+        try:
+            t()
+            print(f"PASS {t.__name__} ({time.time() - start:.1f}s)")
+        except Exception as e:
+            failed += 1
+            print(f"FAIL {t.__name__}: {e}")
+    print(f"{len(tests) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)

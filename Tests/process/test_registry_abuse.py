@@ -7,8 +7,8 @@ Run: python3 Tests/process/test_registry_abuse.py  (after swift build; CONFCHAT=
 import os, sqlite3, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (DEPOSIT_ACK, DEPOSIT_REFUSED, LOGIN_REPLY, PING, PONG, REPLY, Network, RawClient,
-                     deposit_frame, friend_request_frame, login_frame, register_frame, reply_of)
+from harness import (PASSWORDS, DEPOSIT_ACK, DEPOSIT_REFUSED, LOGIN_REPLY, PING, PONG, REPLY, Network, RawClient,
+                     deposit_frame, friend_request_frame, friends, login_frame, register_frame, reply_of, run_tests)
 
 
 def registered(net, name, password, routing_id=None):
@@ -18,6 +18,17 @@ def registered(net, name, password, routing_id=None):
     f, _ = c.until(REPLY)
     assert f is not None and reply_of(f) == (1, None), f"{name} could not register: {f}"
     return c
+
+
+def mallory_befriends(net, bob):
+    """A RawClient `mallory`, registered and a friend of the peer process `bob` (logged in)."""
+    mallory = registered(net, "mallory", "mallory-pw")
+    mallory.send(friend_request_frame(2, "bob"))
+    f, _ = mallory.until(REPLY)
+    assert f is not None and reply_of(f) == (2, None), f
+    bob.expect(r"friend request from mallory")
+    bob.command("accept mallory", r"friends")
+    return mallory
 
 
 def test_register_with_an_invalid_name_is_answered():
@@ -74,12 +85,7 @@ def test_mail_that_does_not_open_is_dropped_and_deleted():
         bob = net.start_peer("bob")
         bob.command("register bob-pw", r"registered bob")
         bob.command("login bob-pw", r"logged in as bob")
-        mallory = registered(net, "mallory", "mallory-pw")
-        mallory.send(friend_request_frame(2, "bob"))
-        f, _ = mallory.until(REPLY)
-        assert f is not None and reply_of(f) == (2, None), f
-        bob.expect(r"friend request from mallory")
-        bob.command("accept mallory", r"friends")
+        mallory = mallory_befriends(net, bob)
         bob.command("logout", r"logged out")
         mallory.send(deposit_frame("bob", 1, b"not sealed at all"))
         f, _ = mallory.until(DEPOSIT_ACK)
@@ -103,21 +109,14 @@ def test_large_mail_arrives_in_pages():
     net = Network()
     try:
         net.start_registry()
-        alice, bob = net.start_peer("alice"), net.start_peer("bob")
-        alice.command("register alice-pw", r"registered alice")
-        bob.command("register bob-pw", r"registered bob")
-        alice.command("login alice-pw", r"logged in as alice")
-        bob.command("login bob-pw", r"logged in as bob")
-        alice.command("add-friend bob", r"friend request sent")
-        bob.expect(r"friend request from alice")
-        bob.command("accept alice", r"friends")
+        alice, bob = friends(net)
         bob.command("logout", r"logged out")
         alice.expect(r"bob is offline")
         filler = "x" * 60_000
         for i in range(1, 301):
             alice.command(f'send bob "m{i:03d} {filler}"', r"sent to bob", timeout=20)
         alice.command("logout", r"logged out")  # everything comes by mail, nothing directly
-        bob.command("login bob-pw", r"logged in as bob")
+        bob.command(f"login {PASSWORDS['bob']}", r"logged in as bob")
         bob.expect(r"alice: m300 ", timeout=60)
         assert bob.alive()
     finally:
@@ -132,11 +131,7 @@ def test_a_full_mailbox_refuses_with_a_reason():
         bob = net.start_peer("bob")
         bob.command("register bob-pw", r"registered bob")
         bob.command("login bob-pw", r"logged in as bob")
-        mallory = registered(net, "mallory", "mallory-pw")
-        mallory.send(friend_request_frame(2, "bob"))
-        mallory.until(REPLY)
-        bob.expect(r"friend request from mallory")
-        bob.command("accept mallory", r"friends")
+        mallory = mallory_befriends(net, bob)
         bob.command("logout", r"logged out")
         for seq in range(1, 1002):
             mallory.send(deposit_frame("bob", seq, b"sealed?"))
@@ -211,16 +206,4 @@ def test_requests_per_key_are_bounded():
 
 
 if __name__ == "__main__":
-    only = sys.argv[1:]
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and (not only or k in only)]
-    failed = 0
-    for t in tests:
-        start = time.time()
-        try:
-            t()
-            print(f"PASS {t.__name__} ({time.time() - start:.1f}s)")
-        except Exception as e:
-            failed += 1
-            print(f"FAIL {t.__name__}: {e}")
-    print(f"{len(tests) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    run_tests(globals())

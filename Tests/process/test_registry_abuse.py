@@ -4,7 +4,7 @@ from docs/protocol.md alone (harness.RawClient).
 
 Run: python3 Tests/process/test_registry_abuse.py  (after swift build; CONFCHAT=path overrides the binary)
 """
-import os, sqlite3, sys, time
+import os, shutil, sqlite3, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import (PASSWORDS, DEPOSIT_ACK, DEPOSIT_REFUSED, LOGIN_REPLY, PING, PONG, REPLY, Network, RawClient,
@@ -119,6 +119,34 @@ def test_large_mail_arrives_in_pages():
         bob.command(f"login {PASSWORDS['bob']}", r"logged in as bob")
         bob.expect(r"alice: m300 ", timeout=60)
         assert bob.alive()
+    finally:
+        net.close()
+
+
+def test_a_wiped_user_logs_in_despite_large_mail():
+    """With an empty data directory, 18 MB of waiting mail made the login itself fail ("the
+    registry did not answer"). Now the login completes; the mail, sealed to the key the wipe
+    lost, is dropped and deleted, and alice sends it again to the new key."""
+    net = Network()
+    try:
+        reg = net.start_registry()
+        alice, bob = friends(net)
+        bob.command("logout", r"logged out")
+        alice.expect(r"bob is offline")
+        filler = "y" * 60_000
+        for i in range(1, 301):
+            alice.command(f'send bob "w{i:03d} {filler}"', r"sent to bob", timeout=20)
+        alice.command("logout", r"logged out")
+        bob.quit()
+        shutil.rmtree(net.path("bob"))
+        bob = net.start_peer("bob")
+        bob.command(f"login {PASSWORDS['bob']}", r"logged in as bob", timeout=20)
+        deadline = time.time() + 60
+        while time.time() < deadline and sum("could not open it" in l for l in reg.err) < 300:
+            time.sleep(0.2)
+        assert sum("could not open it" in l for l in reg.err) == 300, reg.err[-5:]
+        alice.command(f"login {PASSWORDS['alice']}", r"logged in as alice")
+        bob.expect(r"alice: w300 ", timeout=60)
     finally:
         net.close()
 

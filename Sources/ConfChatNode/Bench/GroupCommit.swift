@@ -113,8 +113,7 @@ final class GroupCommit {
                 if to == PeerName.registry {
                     registryHandle(sim, from: from, message)
                 } else if let p = sim.peers[to] {
-                    let inputs = from == PeerName.registry ? p.crypto.inputs(fromRegistry: message) : [.received(from: from, message)]
-                    for input in inputs { try deliver(sim, p, input) }
+                    for input in p.crypto.inputs(from: from, message) { try deliver(sim, p, input) }
                 }
             }
             if handled == 0 { return }

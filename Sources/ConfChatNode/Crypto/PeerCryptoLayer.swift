@@ -55,11 +55,13 @@ public final class PeerCryptoLayer {
         }
     }
 
-    /// A message from the registry, as the machine's inputs: sealed mail opened, backup
-    /// entries decrypted. Each mail item that does not open (garbage, or sealed to a key we no
-    /// longer have) becomes an `.unopenedMail` input ahead of the message, so the machine has
-    /// the registry delete it before it asks for more: otherwise it would be offered for ever.
-    public func inputs(fromRegistry m: WireMessage) -> [PeerMachine.Input] {
+    /// A received message as the machine's inputs. From a peer: the message as it is. From the
+    /// registry: sealed mail opened, backup entries decrypted; each mail item that does not
+    /// open (garbage, or sealed to a key we no longer have) becomes an `.unopenedMail` input
+    /// ahead of the message, so the machine has the registry delete it before it asks for
+    /// more: otherwise it would be offered for ever.
+    public func inputs(from sender: String, _ m: WireMessage) -> [PeerMachine.Input] {
+        guard sender == PeerName.registry else { return [.received(from: sender, m)] }
         var unopened: [PeerMachine.Input] = []
         func openAll(_ items: [MailItem]) -> [MailItem] {
             items.compactMap { item in

@@ -252,11 +252,7 @@ public final class Simulator {
             if to == PeerName.registry {
                 try registryHandle(from: from, message)
             } else if let p = peers[to] {
-                if from == PeerName.registry {
-                    for input in p.crypto.inputs(fromRegistry: message) { try deliver(p, input) }
-                } else {
-                    try deliver(p, .received(from: from, message))
-                }
+                for input in p.crypto.inputs(from: from, message) { try deliver(p, input) }
             }
         }
     }

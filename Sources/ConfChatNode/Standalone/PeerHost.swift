@@ -117,11 +117,7 @@ public final class PeerHost: PeerConsole {
                 log?("rejected a frame from \(from): \(error)")
                 continue
             }
-            if from == PeerName.registry {
-                for input in crypto.inputs(fromRegistry: message) { try handle(input) }
-            } else {
-                try handle(.received(from: from, message))
-            }
+            for input in crypto.inputs(from: from, message) { try handle(input) }
         }
     }
 

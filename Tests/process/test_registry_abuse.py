@@ -104,18 +104,25 @@ def test_mail_that_does_not_open_is_dropped_and_deleted():
         net.close()
 
 
+def large_mail_for_bob(net, tag):
+    """alice and bob friends, both logged out, and 300 items of 60 KB (18 MB) from alice waiting
+    for bob, texts `<tag>001 yyy...` to `<tag>300 yyy...`. Returns the two peer processes."""
+    alice, bob = friends(net)
+    bob.command("logout", r"logged out")
+    alice.expect(r"bob is offline")
+    filler = "y" * 60_000
+    for i in range(1, 301):
+        alice.command(f'send bob "{tag}{i:03d} {filler}"', r"sent to bob", timeout=20)
+    alice.command("logout", r"logged out")  # everything comes by mail, nothing directly
+    return alice, bob
+
+
 def test_large_mail_arrives_in_pages():
     """300 sealed items of 60 KB (18 MB) made one LOGIN-REPLY over the 16 MiB frame limit: none arrived."""
     net = Network()
     try:
         net.start_registry()
-        alice, bob = friends(net)
-        bob.command("logout", r"logged out")
-        alice.expect(r"bob is offline")
-        filler = "x" * 60_000
-        for i in range(1, 301):
-            alice.command(f'send bob "m{i:03d} {filler}"', r"sent to bob", timeout=20)
-        alice.command("logout", r"logged out")  # everything comes by mail, nothing directly
+        alice, bob = large_mail_for_bob(net, "m")
         bob.command(f"login {PASSWORDS['bob']}", r"logged in as bob")
         bob.expect(r"alice: m300 ", timeout=60)
         assert bob.alive()
@@ -130,13 +137,7 @@ def test_a_wiped_user_logs_in_despite_large_mail():
     net = Network()
     try:
         reg = net.start_registry()
-        alice, bob = friends(net)
-        bob.command("logout", r"logged out")
-        alice.expect(r"bob is offline")
-        filler = "y" * 60_000
-        for i in range(1, 301):
-            alice.command(f'send bob "w{i:03d} {filler}"', r"sent to bob", timeout=20)
-        alice.command("logout", r"logged out")
+        alice, bob = large_mail_for_bob(net, "w")
         bob.quit()
         shutil.rmtree(net.path("bob"))
         bob = net.start_peer("bob")

@@ -12,7 +12,9 @@ swift test --skip-build
 python3 -c 'import zmq' 2>/dev/null || python3 -m pip install --quiet pyzmq
 python3 -c 'import nacl' 2>/dev/null || python3 -m pip install --quiet pynacl
 python3 Tests/process/test_multiprocess.py
-# A client written from the docs alone (ccp.py), misbehaving as a friend would.
+# Clients written from the docs alone, misbehaving towards the registry ...
+python3 Tests/process/test_registry_abuse.py
+# ... and as a friend would (ccp.py).
 python3 Tests/process/test_hostile_peer.py
 # The same client reads a real backup.
 python3 Tests/process/test_backup_format.py

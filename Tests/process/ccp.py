@@ -1,7 +1,7 @@
 """A conf-chat client written from docs/protocol.md alone: the frames a test client needs.
 
-Only what the multi-process tests use: enough to register, log in, make friends, chat, and
-read a LOGIN-REPLY (backup included). Each function follows the ABNF of protocol.md 4.
+Only what the multi-process tests use: enough to register, log in, make friends, chat, leave
+mail, and read a LOGIN-REPLY (backup included) and the pages of mail after it. Each function follows the ABNF of protocol.md 4.
 """
 import struct, time
 
@@ -9,9 +9,10 @@ import zmq
 from zmq.utils import z85
 
 PREFIX = bytes([0xC7, 0xA1, 0x01])
-KINDS = {"REGISTER": 0x01, "LOGIN": 0x02, "FRIEND-REQUEST": 0x04, "FRIEND-ANSWER": 0x05, "PING": 0x0A,
+KINDS = {"REGISTER": 0x01, "LOGIN": 0x02, "FRIEND-REQUEST": 0x04, "FRIEND-ANSWER": 0x05, "DEPOSIT": 0x07, "PING": 0x0A,
+         "MAIL-FETCH": 0x11, "MAIL-DROP": 0x12,
          "REPLY": 0x20, "LOGIN-REPLY": 0x21, "FRIEND-REQUEST-NOTICE": 0x22, "FRIEND-ADDED": 0x23,
-         "DEPOSIT-ACK": 0x25, "MAILBOX": 0x26, "PONG": 0x27,
+         "DEPOSIT-ACK": 0x25, "MAILBOX": 0x26, "PONG": 0x27, "MAIL-PAGE": 0x2B, "DEPOSIT-REFUSED": 0x2C,
          "HELLO": 0x40, "HEARTBEAT": 0x41, "BYE": 0x42, "CHAT": 0x43, "CHAT-ACK": 0x44, "HISTORY": 0x45}
 NAMES = {v: k for k, v in KINDS.items()}
 
@@ -35,6 +36,7 @@ def login(req, name, password, endpoint, key, want_backup=False):
 
 
 def friend_request(req, to): return frame("FRIEND-REQUEST", u32(req), short(to.encode()))
+def deposit(to, seq, body, proof=b""): return frame("DEPOSIT", short(to.encode()), u64(seq), long_(body), short(proof))
 def chat(seq, body, proof=b""): return frame("CHAT", u64(seq), long_(body), short(proof))
 def chat_ack(up_to): return frame("CHAT-ACK", u64(up_to))
 
@@ -90,6 +92,7 @@ def decode(data):
     entry = lambda: {"peer": r.text(), "outgoing": r.bool(), "seq": r.u64(), "group": r.text(), "body": r.long(),
                      "proof": r.short()}
     mark = lambda: {"peer": r.text(), "outgoing": r.bool(), "seq": r.u64()}
+    waiting = lambda: {"items": r.u32(), "octets": r.u64()}
     group = lambda: {"name": r.text(), "owner": r.text(), "members": r.list(friend)}
     if kind == "REPLY":
         req = r.u32()
@@ -97,7 +100,10 @@ def decode(data):
     if kind == "LOGIN-REPLY":
         return kind, {"req": r.u32(), "friends": r.list(friend), "requests": r.list(r.text), "mail": r.list(mail),
                       "backup": r.list(entry), "marks": r.list(mark), "groups": r.list(group),
-                      "invitations": r.list(lambda: (r.text(), r.text())), "mail-marks": r.list(mark)}
+                      "invitations": r.list(lambda: (r.text(), r.text())), "mail-marks": r.list(mark),
+                      "mail-waiting": waiting()}
+    if kind == "MAIL-PAGE": return kind, {"waiting": waiting(), "mail": r.list(mail)}
+    if kind == "DEPOSIT-REFUSED": return kind, {"to": r.text(), "seq": r.u64(), "reason": r.long().decode()}
     if kind == "FRIEND-ADDED": return kind, friend()
     if kind == "FRIEND-REQUEST-NOTICE": return kind, {"from": r.text()}
     if kind == "CHAT-ACK": return kind, {"up-to": r.u64()}

@@ -20,6 +20,9 @@ struct PeerSession {
     var theirAck: [String: UInt64] = [:]
     /// Our seqs to each recipient still in the registry's mailbox (login snapshot).
     var inMail: [String: Set<UInt64>] = [:]
+    /// Recipients whose mailbox the registry said is full, and until when we deposit nothing
+    /// more to them (our messages wait in the outbox, unconfirmed).
+    var mailboxFull: [String: SimInstant] = [:]
 }
 
 /// How a peer sees one friend's presence.

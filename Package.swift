@@ -29,13 +29,16 @@ let package = Package(
             dependencies: [.product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
+        // The node driver: runs a machine's inputs, commits its writes, carries out its
+        // effects over a transport. Depends on the core only, so the core's tests use it too.
+        .target(name: "ConfChatDriver", dependencies: ["ConfChatCore"], swiftSettings: swiftSettings),
         // The scenario language: lexer, parser, loader with includes, diagnostics. No I/O but file reads.
         .target(name: "ConfChatScenario", swiftSettings: swiftSettings),
         // The shell: ZeroMQ, SQLite, Argon2id, simulated clock, simulator and scenario runner.
         .target(
             name: "ConfChatNode",
             dependencies: [
-                "ConfChatCore", "ConfChatScenario", "CZMQ", "CSodium", "CEdit",
+                "ConfChatCore", "ConfChatDriver", "ConfChatScenario", "CZMQ", "CSodium", "CEdit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -51,11 +54,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ConfChatCoreTests", dependencies: ["ConfChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatCoreTests", dependencies: ["ConfChatCore", "ConfChatDriver"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfChatNodeTests",
-            dependencies: ["ConfChatNode", "ConfChatScenario", "ConfChatCore"],
+            dependencies: ["ConfChatNode", "ConfChatDriver", "ConfChatScenario", "ConfChatCore"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -64,10 +64,11 @@ public final class BenchRunner {
         result.setupResidentBytes = max(0, ProcessMemory.residentBytes() - before)
 
         sim.eventObserver = log.observe
-        let commit = options.store == .disk && !options.commitEachInput ? GroupCommit() : nil
-        try messagePhase(sim, graph, workload, log, commit, &result)
+        let grouped = options.store == .disk && !options.commitEachInput
+        let transactionsBefore = sim.transactions
+        try messagePhase(sim, graph, workload, log, grouped, &result)
         result.peakResidentBytes = ProcessMemory.peakResidentBytes()
-        result.transactions = commit?.transactions
+        result.transactions = grouped ? sim.transactions - transactionsBefore : nil
         sim.eventObserver = nil
 
         result.deliveries = log.deliveries.count
@@ -85,14 +86,16 @@ public final class BenchRunner {
     }
 
     private func messagePhase(_ sim: Simulator, _ graph: BenchGraph, _ workload: BenchWorkload, _ log: DeliveryLog,
-                              _ commit: GroupCommit?, _ result: inout BenchResult) throws {
+                              _ grouped: Bool, _ result: inout BenchResult) throws {
         let peers = try sim.benchPeers(graph.names)
         let sends = workload.sends
         let start = BenchClock.nanoseconds()
         var i = 0
         var nextReport = 0
+        var issued: [(id: CommandID, send: Int)] = []
         while i < sends.count {
             let end = min(i + options.batch, sends.count)
+            issued.removeAll(keepingCapacity: true)
             for id in i..<end {
                 let s = sends[id]
                 let text = workload.text(id)
@@ -100,11 +103,15 @@ public final class BenchRunner {
                     ? .sendGroup(group: graph.groups[Int(s.to)].name, text: text)
                     : .send(to: graph.names[Int(s.to)], text: text)
                 log.sentAt[id] = BenchClock.nanoseconds()
-                if let failure = try sim.issue(peers[Int(s.from)], command, commit: commit) {
-                    throw BenchError.refused("\(graph.names[Int(s.from)]) \(command): \(failure)")
+                issued.append((try sim.issue(peers[Int(s.from)], command, grouped: grouped), id))
+            }
+            try sim.settle(grouped: grouped)
+            for (commandID, id) in issued {
+                let s = sends[id]
+                if let failure = sim.outcome(of: commandID, at: peers[Int(s.from)]) {
+                    throw BenchError.refused("\(graph.names[Int(s.from)]) send #\(id): \(failure)")
                 }
             }
-            if let commit { try commit.settle(sim) } else { try sim.settle() }
             i = end
             if i >= nextReport {
                 progress?(.messages, Double(i) / Double(sends.count))

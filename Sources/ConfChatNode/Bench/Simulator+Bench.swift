@@ -5,22 +5,30 @@ import ConfChatScenario
 ///
 /// `command(_:_:)` settles the network after every command, which is right for a scenario
 /// line and wrong for a load test: here sends are issued in batches and the network settles
-/// once a batch. `GroupCommit` adds the disk store's group commit.
+/// once a batch, grouped (one transaction a node a round, `settle(grouped:)`) or not.
 extension Simulator {
     /// The peers, by the given names, for issuing commands without a name look-up.
     func benchPeers(_ names: [String]) throws -> [SimPeer] { try names.map { try peer($0) } }
 
     /// Runs a command that completes at once (a `send`, a `send-group`) without letting the
-    /// network settle. Returns why it was refused, or nil. Its messages wait in flight until
-    /// `settle()` (or `GroupCommit.settle`).
-    func issue(_ p: SimPeer, _ command: PeerCommand, commit: GroupCommit? = nil) throws -> CommandFailure? {
-        guard p.isUp else { return CommandFailure("\(p.name) is crashed") }
+    /// network settle; grouped, not even its own writes are committed. Its messages, and its
+    /// answer, wait until the next `settle(grouped:)`: then `outcome(of:at:)` tells.
+    func issue(_ p: SimPeer, _ command: PeerCommand, grouped: Bool) throws -> CommandID {
         let id = nextCommand
         nextCommand += 1
+        guard p.isUp else {
+            completions[id] = CommandFailure("\(p.name) is crashed")
+            return id
+        }
         p.crypto.starting(command)
-        if let commit { try commit.deliver(self, p, .command(id, command)) } else { try deliver(p, .command(id, command)) }
+        if grouped { handleInBatch(p, .command(id, command)) } else { try deliver(p, .command(id, command)) }
+        return id
+    }
+
+    /// How an issued command ended (nil: it succeeded), once the network settled.
+    func outcome(of id: CommandID, at p: SimPeer) -> CommandFailure? {
         guard let result = completions.removeValue(forKey: id) else {
-            return CommandFailure("\(command) did not complete at once")
+            return CommandFailure("did not complete when the network settled")
         }
         p.crypto.finished(succeeded: result == nil)
         return result

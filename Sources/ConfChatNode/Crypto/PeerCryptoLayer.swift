@@ -37,21 +37,44 @@ public final class PeerCryptoLayer {
         if !succeeded { backupKey = keyBeforeCommand }
     }
 
+    /// What becomes of a message on its way out.
+    public enum Outbound: Hashable, Sendable {
+        /// Ready for the wire: sealed or encrypted if it goes to the registry, else as it was.
+        case ready(WireMessage)
+        /// Not sent: the layer cannot protect it.
+        case withheld(Withheld)
+    }
+
+    /// Why a message was not sent. The machine's retries bring it back later.
+    public enum Withheld: Hashable, Sendable, CustomStringConvertible {
+        /// Mail for a user whose public key this peer does not know: it cannot be sealed.
+        case noKey(user: String)
+        /// A backup entry before a login gave the password its key comes from.
+        case noBackupKey
+
+        public var description: String {
+            switch self {
+            case let .noKey(user): "no key for \(user): mail not sent"
+            case .noBackupKey: "no backup key before login: backup entry not sent"
+            }
+        }
+    }
+
     /// A message on its way out. `keyOf` gives a user's public key, as this peer knows it.
-    public func outbound(_ m: WireMessage, keyOf: (String) -> [UInt8]?) -> WireMessage? {
+    public func outbound(_ m: WireMessage, keyOf: (String) -> [UInt8]?) -> Outbound {
         switch m {
         case let .deposit(to, seq, body, proof):
-            guard let k = keyOf(to), !k.isEmpty else { log?("no key for \(to): mail not sent"); return nil }
-            return .deposit(to: to, seq: seq, body: sealer.seal(body, to: k), proof: proof)
+            guard let k = keyOf(to), !k.isEmpty else { return .withheld(.noKey(user: to)) }
+            return .ready(.deposit(to: to, seq: seq, body: sealer.seal(body, to: k), proof: proof))
         case let .groupDeposit(to, seq, group, body, proof):
-            guard let k = keyOf(to), !k.isEmpty else { log?("no key for \(to): mail not sent"); return nil }
-            return .groupDeposit(to: to, seq: seq, group: group, body: sealer.seal(body, to: k), proof: proof)
+            guard let k = keyOf(to), !k.isEmpty else { return .withheld(.noKey(user: to)) }
+            return .ready(.groupDeposit(to: to, seq: seq, group: group, body: sealer.seal(body, to: k), proof: proof))
         case var .backup(entry):
-            guard let key = backupKey else { return nil }
+            guard let key = backupKey else { return .withheld(.noBackupKey) }
             entry.body = sealer.encrypt(entry.body, key: key)
-            return .backup(entry)
+            return .ready(.backup(entry))
         default:
-            return m
+            return .ready(m)
         }
     }
 

@@ -1,4 +1,5 @@
 import ConfChatCore
+import ConfChatDriver
 import Foundation
 
 /// One virtual peer of a simulation: its data directory and store survive a crash; its
@@ -6,20 +7,30 @@ import Foundation
 final class SimPeer {
     let name: String
     let directory: String?
-    var store: any PeerStore
-    var machine: PeerMachine?
+    /// Runs the peer's machine: commits its writes to `store`, sends through `crypto`.
+    let driver: NodeDriver<PeerMachine>
+    var store: any PeerStore {
+        didSet { driver.store = store.driven }
+    }
     var endpoint: String?
     /// Bumped by every crash and wipe, so timers of an earlier life are ignored.
     var incarnation = 0
     /// Seals mail and encrypts backups on the way to the registry, opens them on the way back.
     let crypto: PeerCryptoLayer
 
-    init(name: String, directory: String?, store: any PeerStore, crypto: PeerCryptoLayer) {
+    init(name: String, directory: String?, store: any PeerStore, crypto: PeerCryptoLayer, driver: NodeDriver<PeerMachine>) {
         self.name = name
         self.directory = directory
         self.store = store
         self.crypto = crypto
+        self.driver = driver
     }
 
-    var isUp: Bool { machine != nil }
+    /// The machine: nil while the peer is crashed.
+    var machine: PeerMachine? {
+        get { driver.machine }
+        set { driver.machine = newValue }
+    }
+
+    var isUp: Bool { driver.machine != nil }
 }

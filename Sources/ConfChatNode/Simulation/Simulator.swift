@@ -1,13 +1,16 @@
 import ConfChatCore
+import ConfChatDriver
 import ConfChatScenario
 import Foundation
 import HeapModule
 
 /// A whole conf-chat network in one process: the registry, virtual peers, a simulated clock.
 ///
-/// The simulator is the shell around the pure machines: it feeds them inputs, carries out
-/// their effects (SQLite writes, ZeroMQ sends, timers) and lets the network settle. Time
-/// moves only when asked (`advance`), so a 10-second presence timeout costs no wall time.
+/// The simulator is the shell around the pure machines: each runs in a `NodeDriver` (which
+/// commits its writes, then carries out its sends over `SimLinks` and hands the simulator
+/// its timers, replies and events), and the simulator decides which input comes next: the
+/// next message in send order, the next timer due. Time moves only when asked (`advance`),
+/// so a 10-second presence timeout costs no wall time.
 public final class Simulator {
     public let options: SimOptions
     public private(set) var now = SimInstant.zero
@@ -15,8 +18,17 @@ public final class Simulator {
 
     let network: SimNetwork
     var peers: [String: SimPeer] = [:]
-    var registry: RegistryMachine?
-    var registryStore: any RegistryStore
+    /// Runs the registry's machine (nil while the registry is down) over `registryStore`.
+    private(set) var registryDriver: NodeDriver<RegistryMachine>!
+    var registryStore: any RegistryStore {
+        didSet { registryDriver.store = registryStore.driven }
+    }
+    /// Password checks the registry asked for while handling its current input.
+    private var pendingChecks: [PasswordCheck] = []
+    /// Where every driver sends.
+    private(set) lazy var links = SimLinks(self)
+    /// The nodes with handled inputs waiting for one group commit (`settle(grouped:)`).
+    var batch = GroupBatch()
     var registryEndpoint: String?
     var timers = Heap<SimTimer>()
     var timerOrder: UInt64 = 0
@@ -59,6 +71,8 @@ public final class Simulator {
         self.registryKeys = NodeKeys.derive(from: &keySource)
         network = SimNetwork(context: try Self.context(), transport: try SimTransport(kind: options.transport))
         registryStore = try Self.makeRegistryStore(options.storage)
+        registryDriver = NodeDriver(name: PeerName.registry, machine: nil, store: registryStore.driven, transport: links,
+                                    perform: { [unowned self] in self.performAtRegistry($0) })
         try startRegistry()
     }
 
@@ -98,7 +112,17 @@ public final class Simulator {
         for name in names where peers[name] == nil {
             guard PeerName.isValidUser(name) else { throw SimulationError.invalidName(name) }
             let crypto = PeerCryptoLayer(user: name, keys: NodeKeys.derive(from: &keySource), sealer: sealer)
-            let peer = SimPeer(name: name, directory: peerDirectory(name), store: try makePeerStore(name), crypto: crypto)
+            let store = try makePeerStore(name)
+            // Keys are looked up in place: copying `durable` out would retain all its storage.
+            let sealing = SealingTransport(crypto: crypto, next: links) { [unowned self] in self.peers[name]?.machine?.durable.keys[$0] }
+            let driver = NodeDriver<PeerMachine>(
+                name: name, machine: nil, store: store.driven, transport: sealing,
+                perform: { [unowned self] in self.perform($0, at: name) },
+                unsent: { [unowned self] _, _, outcome in
+                    // Drops are traced by `transmit`; what the crypto layer withheld is noted here.
+                    if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
+                })
+            let peer = SimPeer(name: name, directory: peerDirectory(name), store: store, crypto: crypto, driver: driver)
             crypto.log = { [weak self] text in self?.emit(.note(node: name, text: text)) }
             peers[name] = peer
             try boot(peer)
@@ -146,43 +170,26 @@ public final class Simulator {
 
     // MARK: - Driving machines
 
+    /// Runs one input of a peer, a batch of one: its writes committed, then its effects
+    /// carried out, before the next input. A crash armed for the peer happens part way.
     func deliver(_ p: SimPeer, _ input: PeerMachine.Input) throws {
-        guard var m = p.machine else { return }
-        // Move the machine out while it works: with a second reference left in `p`, the
-        // first write to each of its dictionaries and arrays would copy it whole
-        // (copy-on-write), which made every message cost time in proportion to history.
-        p.machine = nil
-        let effects = m.handle(input, now: now)
-        p.machine = m
-        guard let limit = takeFault(for: p.name) else {
-            // No crash armed, the usual case: the same steps as below, without building them.
-            return try WriteAhead.carryOut(effects, mutation: \.mutation, commit: { try p.store.apply($0) }) { carryOut($0, of: p) }
-        }
-        let steps = FaultPlan.steps(effects)
-        for step in steps.prefix(limit) {
-            switch step {
-            case let .persist(batch): try p.store.apply(batch)
-            case let .effect(effect): carryOut(effect, of: p)
-            }
-        }
-        emit(.fault("\(p.name) crashes after step \(min(limit, steps.count)) of \(steps.count) handling \(describe(input))"))
-        try crash(p.name, announce: false)
+        guard p.isUp else { return }
+        if let limit = takeFault(for: p.name) { p.driver.armCrash(afterSteps: limit) }
+        guard let crash = try p.driver.run(input, now: now) else { return }
+        emit(.fault("\(p.name) crashes after step \(crash.step) of \(crash.steps) handling \(describe(input))"))
+        try self.crash(p.name, announce: false)
     }
 
-    /// Carries out one effect that is not a write. Writes go first, batched (`FaultPlan.steps`):
-    /// consecutive `persist` effects are one transaction, committed before anything after them is sent.
-    func carryOut(_ effect: PeerEffect, of p: SimPeer) {
+    /// Carries out one effect of a peer that is neither a write nor a send.
+    func perform(_ effect: PeerEffect, at name: String) {
         switch effect {
-        case .persist: preconditionFailure("writes are batched by FaultPlan.steps")
-        case let .send(address, message):
-            // Keys are looked up in place: copying `durable` out would retain all its storage.
-            guard let sealed = p.crypto.outbound(message, keyOf: { p.machine?.durable.keys[$0] }) else { return }
-            transmit(from: p.name, to: address, sealed)
+        case .persist, .send: break  // the driver's own
         case let .schedule(timer, at):
+            guard let p = peers[name] else { return }
             timerOrder += 1
-            timers.insert(SimTimer(at: at, order: timerOrder, peer: p.name, incarnation: p.incarnation, timer: timer))
+            timers.insert(SimTimer(at: at, order: timerOrder, peer: name, incarnation: p.incarnation, timer: timer))
         case let .completed(id, failure): completions[id] = failure
-        case let .event(e): report(e, at: p.name)
+        case let .event(e): report(e, at: name)
         }
     }
 
@@ -212,7 +219,8 @@ public final class Simulator {
         }
     }
 
-    func transmit(from: String, to address: Address, _ message: WireMessage) {
+    /// Sends a message over the network and traces what became of it.
+    func transmit(from: String, to address: Address, _ message: WireMessage) -> SendOutcome {
         let endpoint: String?
         switch address {
         case .registry: endpoint = registryEndpoint
@@ -220,42 +228,26 @@ public final class Simulator {
         }
         let kind = message.kind.name
         guard let endpoint else {
-            return emit(.drop(from: from, to: address.name, kind: kind, reason: "\(address.name) is down"))
+            emit(.drop(from: from, to: address.name, kind: kind, reason: "\(address.name) is down"))
+            return .dropped(reason: "\(address.name) is down")
         }
         switch network.send(from: from, to: address.name, endpoint: endpoint, payload: WireCodec.encode(message)) {
-        case .sent: emit(.send(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message)))
-        case let .dropped(reason): emit(.drop(from: from, to: address.name, kind: kind, reason: reason))
+        case .sent:
+            emit(.send(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message)))
+            return .sent
+        case let .dropped(reason):
+            emit(.drop(from: from, to: address.name, kind: kind, reason: reason))
+            return .dropped(reason: reason)
         }
     }
 
-    /// Delivers every message in flight, and those they cause, until none is left.
-    /// Simulated time does not move while settling.
     /// The most messages one settling may handle (chaos sets one; a benchmark settles
     /// hundreds of thousands at once).
     public var settleLimit = Int.max
 
-    public func settle() throws {
-        var handled = 0
-        while let (from, to, payload) = try network.next() {
-            // Messages that keep causing messages at one instant (a livelock, say with a
-            // fault-injection knob on) end the run with an error instead of spinning for ever.
-            handled += 1
-            if handled > settleLimit {
-                throw SimulationError.invalidState("the network did not settle: over \(settleLimit) messages at \(now)")
-            }
-            let message: WireMessage
-            do { message = try WireCodec.decode(payload) } catch {
-                let reason = payload.isEmpty && !network.rejected.isEmpty ? network.rejected.removeFirst() : "\(error)"
-                emit(.reject(at: to, from: from, reason: reason))
-                continue
-            }
-            if to == PeerName.registry {
-                try registryHandle(from: from, message)
-            } else if let p = peers[to] {
-                for input in p.crypto.inputs(from: from, message) { try deliver(p, input) }
-            }
-        }
-    }
+    /// Delivers every message in flight, and those they cause, until none is left, each
+    /// message a batch of its own. Simulated time does not move while settling.
+    public func settle() throws { try settle(grouped: false) }
 
     /// Moves the clock forward, firing due timers in order and settling after each. The
     /// clock jumps from one due timer to the next: a span with nothing due costs nothing.
@@ -287,44 +279,51 @@ public final class Simulator {
         registry = RegistryMachine(durable: try registryStore.load())
     }
 
-    func registryHandle(from: String, _ message: WireMessage) throws {
-        try atRegistry(handling: "\(message.kind.name) from \(from)") { $0.handle(from: from, message, now: now) }
+    /// The registry's machine: nil while it is down.
+    var registry: RegistryMachine? {
+        get { registryDriver.machine }
+        set { registryDriver.machine = newValue }
     }
 
-    /// Runs one input of the registry machine and carries out its effects. A password check
-    /// runs at once, after the effects before it, and its outcome is the next input: the
-    /// same order every run (the standalone registry runs checks on a worker thread).
-    private func atRegistry(handling what: String, _ input: (inout RegistryMachine) -> [RegistryEffect]) throws {
-        guard var r = registry else { return }
-        registry = nil  // moved out while it works, as in `deliver`: no copy-on-write of its state
-        let effects = input(&r)
-        registry = r
-        var checks: [PasswordCheck] = []
-        let registryEffect = { (effect: RegistryEffect) in
-            switch effect {
-            case .persist: preconditionFailure("writes are committed by WriteAhead / FaultPlan.steps")
-            case let .send(address, message): self.transmit(from: PeerName.registry, to: address, message)
-            case let .note(text): self.emit(.note(node: PeerName.registry, text: text))
-            case let .checkPassword(check): checks.append(check)
-            }
+    func registryHandle(from: String, _ message: WireMessage) throws {
+        try atRegistry(.received(from: from, message), handling: "\(message.kind.name) from \(from)")
+    }
+
+    /// Runs one input of the registry machine, a batch of one. A password check runs at
+    /// once, after the effects before it, and its outcome is the next input: the same order
+    /// every run (the standalone registry runs checks on a worker thread).
+    private func atRegistry(_ input: RegistryInput, handling what: String) throws {
+        guard registry != nil else { return }
+        if let limit = takeFault(for: PeerName.registry) { registryDriver.armCrash(afterSteps: limit) }
+        let crash = try registryDriver.run(input, now: now)
+        let checks = takeChecks()
+        if let crash {
+            emit(.fault("registry crashes after step \(crash.step) of \(crash.steps) handling \(what)"))
+            return try crashRegistry(announce: false)
         }
-        guard let limit = takeFault(for: PeerName.registry) else {
-            // No crash armed: the steps below, without building them.
-            try WriteAhead.carryOut(effects, mutation: \.mutation, commit: { try registryStore.apply($0) }, then: registryEffect)
-            for c in checks {
-                try atRegistry(handling: "a password check") { $0.passwordChecked(c.id, c.run(hasher), now: now) }
-            }
-            return
+        try runChecks(checks)
+    }
+
+    /// Runs password checks the registry asked for, each outcome an input of its own.
+    func runChecks(_ checks: [PasswordCheck]) throws {
+        for c in checks {
+            try atRegistry(.passwordChecked(c.id, c.run(hasher)), handling: "a password check")
         }
-        let steps = FaultPlan.steps(effects)
-        for step in steps.prefix(limit) {
-            switch step {
-            case let .persist(batch): try registryStore.apply(batch)
-            case let .effect(effect): registryEffect(effect)
-            }
+    }
+
+    /// Takes the registry's password checks asked for since the last call.
+    func takeChecks() -> [PasswordCheck] {
+        defer { pendingChecks = [] }
+        return pendingChecks
+    }
+
+    /// Carries out one effect of the registry that is neither a write nor a send.
+    private func performAtRegistry(_ effect: RegistryEffect) {
+        switch effect {
+        case .persist, .send: break  // the driver's own
+        case let .note(text): emit(.note(node: PeerName.registry, text: text))
+        case let .checkPassword(check): pendingChecks.append(check)
         }
-        emit(.fault("registry crashes after step \(min(limit, steps.count)) of \(steps.count) handling \(what)"))
-        try crashRegistry(announce: false)
     }
 
     public var registryIsUp: Bool { registry != nil }

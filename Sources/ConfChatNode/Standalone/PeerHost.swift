@@ -1,4 +1,5 @@
 import ConfChatCore
+import ConfChatDriver
 import Foundation
 
 /// A peer as a process of its own (`confchat peer`): the same `PeerMachine` as in the
@@ -15,8 +16,6 @@ public final class PeerHost: PeerConsole {
     /// Diagnostics: rejected input, send failures. The command line prints them.
     public var log: ((String) -> Void)?
 
-    private var machine: PeerMachine
-    private let store: any PeerStore
     private let sockets: NodeSockets
     private let crypto: PeerCryptoLayer
     private let registryEndpoint: String
@@ -26,6 +25,9 @@ public final class PeerHost: PeerConsole {
     private var timers = HostTimers()
     private var nextCommand: CommandID = 1
     private var completions: [CommandID: CommandFailure?] = [:]
+    /// Runs the machine: commits to the data directory, sends (sealed) over the sockets.
+    private var driver: NodeDriver<PeerMachine>!
+    private var machine: PeerMachine { driver.machine! }
 
     /// - Parameters:
     ///   - clock: monotonic milliseconds; the host measures time from its first reading.
@@ -38,14 +40,26 @@ public final class PeerHost: PeerConsole {
         self.start = clock()
         self.registryEndpoint = registry
         self.registryKey = registryKey
-        store = try SQLitePeerStore(directory: dataDirectory)
+        let store = try SQLitePeerStore(directory: dataDirectory)
         let keys = try NodeKeys.loadOrCreate(in: dataDirectory)
         let sealer = MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost)
         crypto = PeerCryptoLayer(user: name, keys: keys, sealer: sealer)
         sockets = try NodeSockets(context: try Simulator.context(), name: name, bind: bind, keys: keys)
-        machine = PeerMachine(name: name, endpoint: sockets.endpoint, config: PeerConfig(), durable: try store.load(),
-                              hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer)
+        var machine = PeerMachine(name: name, endpoint: sockets.endpoint, config: PeerConfig(), durable: try store.load(),
+                                  hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer)
         machine.publicKey = keys.publicKey
+        let links = SocketTransport(sockets)
+        driver = NodeDriver(
+            name: name, machine: machine, store: store.driven,
+            transport: SealingTransport(crypto: crypto, next: links) { [unowned self] in self.driver.machine?.durable.keys[$0] },
+            perform: { [unowned self] in self.perform($0) },
+            unsent: { [unowned self] in self.log?(SocketTransport.describe($0, $1, $2)) })
+        links.resolve = { [unowned self] address in
+            switch address {
+            case .registry: (registry, registryKey)
+            case let .peer(peer, endpoint): self.driver.machine?.durable.keys[peer].map { (endpoint, $0) }
+            }
+        }
         crypto.log = { [weak self] in self?.log?($0) }
     }
 
@@ -62,7 +76,7 @@ public final class PeerHost: PeerConsole {
         let id = nextCommand
         nextCommand += 1
         crypto.starting(command)
-        try handle(.command(id, command))
+        try driver.run(.command(id, command), now: now)
         let deadline = clock() + machine.config.requestTimeout + 1000
         while completions[id] == nil, clock() < deadline {
             _ = try pump(until: nil, timeoutMs: Int(deadline - clock()), stopWhen: { self.completions[id] != nil })
@@ -84,7 +98,7 @@ public final class PeerHost: PeerConsole {
     private func pump(until fd: Int32?, timeoutMs: Int, stopWhen: () -> Bool) throws -> Bool {
         let deadline = timeoutMs < 0 ? Int64.max : clock() + Int64(timeoutMs)
         while true {
-            while let t = timers.popDue(now) { try handle(.timer(t)) }
+            while let t = timers.popDue(now) { try driver.run(.timer(t), now: now) }
             if stopWhen() { return false }
             let left = deadline == Int64.max ? 60_000 : deadline - clock()
             if left <= 0 { return false }
@@ -101,9 +115,11 @@ public final class PeerHost: PeerConsole {
         return machine.durable.keys.first { NodeKeys.hex($0.value) == hex }?.key
     }
 
+    /// Handles what waits in the inbox (a thousand messages at most), then commits it all
+    /// in one transaction before anything it caused is sent: a group commit.
     private func drainInbox() throws {
         for _ in 0..<1000 {
-            guard let (routingId, frames, key) = try sockets.receive() else { return }
+            guard let (routingId, frames, key) = try sockets.receive() else { break }
             let claimed = PeerName.isValid(String(decoding: routingId, as: UTF8.self)) ? String(decoding: routingId, as: UTF8.self) : "an unnamed connection"
             guard let from = sender(ofKey: key) else {
                 log?("rejected a message claiming to be from \(claimed.debugDescription): its key is not one we know")
@@ -118,30 +134,15 @@ public final class PeerHost: PeerConsole {
                 log?("rejected a frame from \(from): \(error)")
                 continue
             }
-            for input in crypto.inputs(from: from, message) { try handle(input) }
+            for input in crypto.inputs(from: from, message) { driver.handle(input, now: now) }
         }
+        try driver.commit()
     }
 
-    private func handle(_ input: PeerMachine.Input) throws {
-        try WriteAhead.carryOut(machine.handle(input, now: now), mutation: \.mutation,
-                                commit: { try store.apply($0) }, then: carryOut)
-    }
-
-    /// One effect that is not a write.
-    private func carryOut(_ effect: PeerEffect) {
+    /// Carries out one effect that is neither a write nor a send (the driver's own).
+    private func perform(_ effect: PeerEffect) {
         switch effect {
-        case .persist: preconditionFailure("writes are committed by WriteAhead")
-        case let .send(address, message):
-            let durable = machine.durable
-            guard let sealed = crypto.outbound(message, keyOf: { durable.keys[$0] }) else { return }
-            let (ep, key): (String, [UInt8]?) = switch address {
-            case .registry: (registryEndpoint, registryKey)
-            case let .peer(peer, e): (e, durable.keys[peer])
-            }
-            guard let key else { return log?("no key for \(address.name) yet: \(message.kind.name) not sent") ?? () }
-            if let error = sockets.send(to: ep, serverKey: key, WireCodec.encode(sealed)) {
-                log?("could not send \(message.kind.name) to \(address.name): \(error)")
-            }
+        case .persist, .send: break
         case let .schedule(timer, at): timers.schedule(timer, at: at)
         case let .completed(id, failure): completions[id] = failure
         case let .event(e): onEvent?(e)

@@ -1,4 +1,5 @@
 import ConfChatCore
+import ConfChatDriver
 import Foundation
 
 /// The registry as a process of its own (`confchat registry`).
@@ -14,25 +15,33 @@ import Foundation
 /// worker's pipe, so it keeps answering while hashes run.
 public final class RegistryHost {
     public var log: ((String) -> Void)?
-    private var machine: RegistryMachine
-    private let store: any RegistryStore
     private let sockets: NodeSockets
     private let worker: PasswordWorker
     private let clock: () -> Int64
     private let start: Int64
     private var budget = RequestBudget()
     public let keys: NodeKeys
+    /// Runs the machine: commits to the data directory, sends over the sockets.
+    private var driver: NodeDriver<RegistryMachine>!
+    private var machine: RegistryMachine { driver.machine! }
 
     /// - Parameter clock: monotonic milliseconds (the login throttle measures waits with it).
     public init(dataDirectory: String, bind: String, seed: UInt64, clock: @escaping () -> Int64,
                 hashCost: Argon2Hasher.Cost = .interactive) throws {
-        store = try SQLiteRegistryStore(directory: dataDirectory)
+        let store = try SQLiteRegistryStore(directory: dataDirectory)
         keys = try NodeKeys.loadOrCreate(in: dataDirectory)
         sockets = try NodeSockets(context: try Simulator.context(), name: PeerName.registry, bind: bind, keys: keys)
-        machine = RegistryMachine(durable: try store.load())
         worker = try PasswordWorker(hasher: Argon2Hasher(cost: hashCost, seed: seed))
         self.clock = clock
         start = clock()
+        let links = SocketTransport(sockets)
+        driver = NodeDriver(name: PeerName.registry, machine: RegistryMachine(durable: try store.load()), store: store.driven,
+                            transport: links, perform: { [unowned self] in self.perform($0) },
+                            unsent: { [unowned self] in self.log?(SocketTransport.describe($0, $1, $2)) })
+        links.resolve = { [unowned self] address in
+            guard case let .peer(name, endpoint) = address, let key = self.serverKey(of: name) else { return nil }
+            return (endpoint, key)
+        }
     }
 
     deinit {
@@ -45,33 +54,40 @@ public final class RegistryHost {
     private var now: SimInstant { SimInstant(milliseconds: clock() - start) }
 
     /// Serves until `stop` says so. Hostile input is logged and dropped; it never ends the loop.
+    /// What one wake-up brings (password outcomes, up to a thousand messages) is one batch:
+    /// one transaction, then the answers (a group commit).
     public func serve(until stop: () -> Bool = { false }) throws {
         while !stop() {
             let ready = try sockets.wait(fd: worker.fd, timeoutMs: 500)
             if ready.fd {
-                for (id, outcome) in worker.outcomes() { try carryOut(machine.passwordChecked(id, outcome, now: now)) }
+                for (id, outcome) in worker.outcomes() { driver.handle(.passwordChecked(id, outcome), now: now) }
             }
-            guard ready.inbox else { continue }
-            for _ in 0..<1000 {
-                guard let (routingId, frames, key) = try sockets.receive() else { break }
-                let claimed = PeerName.isValid(String(decoding: routingId, as: UTF8.self)) ? String(decoding: routingId, as: UTF8.self) : "an unnamed connection"
-                guard frames.count == 1 else {
-                    log?("rejected a message of \(frames.count) frame(s) from \(claimed.debugDescription)")
-                    continue
-                }
-                if let key, case let .drop(first) = budget.spend(key, nowMs: clock()) {
-                    if first { log?("key \(key.prefix(16))... is over its budget of requests: dropping its messages") }
-                    continue
-                }
-                let message: WireMessage
-                do { message = try WireCodec.decode(frames[0]) } catch {
-                    log?("rejected a frame from \(claimed.debugDescription): \(error)")
-                    continue
-                }
-                switch sender(key: key, message) {
-                case let .success(from): try carryOut(machine.handle(from: from, message, now: now))
-                case let .failure(why): log?("rejected \(message.kind.name) from \(claimed.debugDescription): \(why)")
-                }
+            if ready.inbox { try drainInbox() }
+            try driver.commit()
+        }
+    }
+
+    /// Hands the machine what waits in the inbox, a thousand messages at most.
+    private func drainInbox() throws {
+        for _ in 0..<1000 {
+            guard let (routingId, frames, key) = try sockets.receive() else { break }
+            let claimed = PeerName.isValid(String(decoding: routingId, as: UTF8.self)) ? String(decoding: routingId, as: UTF8.self) : "an unnamed connection"
+            guard frames.count == 1 else {
+                log?("rejected a message of \(frames.count) frame(s) from \(claimed.debugDescription)")
+                continue
+            }
+            if let key, case let .drop(first) = budget.spend(key, nowMs: clock()) {
+                if first { log?("key \(key.prefix(16))... is over its budget of requests: dropping its messages") }
+                continue
+            }
+            let message: WireMessage
+            do { message = try WireCodec.decode(frames[0]) } catch {
+                log?("rejected a frame from \(claimed.debugDescription): \(error)")
+                continue
+            }
+            switch sender(key: key, message) {
+            case let .success(from): driver.handle(.received(from: from, message), now: now)
+            case let .failure(why): log?("rejected \(message.kind.name) from \(claimed.debugDescription): \(why)")
             }
         }
     }
@@ -103,18 +119,12 @@ public final class RegistryHost {
         return machine.durable.accounts[name]?.key
     }
 
-    private func carryOut(_ effects: [RegistryEffect]) throws {
-        try WriteAhead.carryOut(effects, mutation: \.mutation, commit: { try store.apply($0) }) { effect in
-            switch effect {
-            case .persist: preconditionFailure("writes are committed by WriteAhead")
-            case let .send(address, m):
-                guard case let .peer(name, ep) = address, let key = serverKey(of: name), !key.isEmpty else { return }
-                if let error = sockets.send(to: ep, serverKey: key, WireCodec.encode(m)) {
-                    log?("could not send \(m.kind.name) to \(name): \(error)")
-                }
-            case let .note(text): log?(text)
-            case let .checkPassword(check): worker.submit(check)
-            }
+    /// Carries out one effect that is neither a write nor a send (the driver's own).
+    private func perform(_ effect: RegistryEffect) {
+        switch effect {
+        case .persist, .send: break
+        case let .note(text): log?(text)
+        case let .checkPassword(check): worker.submit(check)
         }
     }
 }

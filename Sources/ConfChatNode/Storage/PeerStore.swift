@@ -1,14 +1,22 @@
 import ConfChatCore
+import ConfChatDriver
 
-/// Where a peer's durable state lives. The shell applies each batch of mutations in one
-/// transaction before sending anything that follows them.
-public protocol PeerStore: AnyObject {
+/// Where a peer's durable state lives. The node driver applies each batch of mutations in
+/// one transaction before carrying out anything that follows them.
+public protocol PeerStore: NodeStore<PeerMutation> {
     func load() throws -> PeerDurableState
-    func apply(_ mutations: [PeerMutation]) throws
 }
 
 /// Where the registry's durable state lives.
-public protocol RegistryStore: AnyObject {
+public protocol RegistryStore: NodeStore<RegistryMutation> {
     func load() throws -> RegistryDurableState
-    func apply(_ mutations: [RegistryMutation]) throws
+}
+
+extension PeerStore {
+    /// This store as the node driver holds it (Swift does not convert the existential itself).
+    var driven: any NodeStore<PeerMutation> { self }
+}
+
+extension RegistryStore {
+    var driven: any NodeStore<RegistryMutation> { self }
 }

@@ -1,0 +1,59 @@
+import ConfChatCore
+
+/// A pure machine as the node driver sees it: inputs in, effects out, and of those effects
+/// which are writes (committed first, in one transaction) and which are sends (handed to
+/// the transport). Everything else is the node's own business (timers, replies, notes).
+public protocol DrivenMachine {
+    associatedtype Input
+    associatedtype Effect
+    associatedtype Mutation
+
+    mutating func handle(_ input: Input, now: SimInstant) -> [Effect]
+
+    /// What kind of effect this is, for the driver.
+    static func route(_ effect: Effect) -> EffectRoute<Mutation>
+}
+
+/// How the driver carries out one effect.
+public enum EffectRoute<Mutation> {
+    /// A write: committed with the batch's other writes before anything is carried out.
+    case write(Mutation)
+    /// A message for the transport.
+    case send(Address, WireMessage)
+    /// Anything else: handed to the node.
+    case other
+}
+
+extension PeerMachine: DrivenMachine {
+    public static func route(_ effect: PeerEffect) -> EffectRoute<PeerMutation> {
+        switch effect {
+        case let .persist(m): .write(m)
+        case let .send(address, message): .send(address, message)
+        case .schedule, .completed, .event: .other
+        }
+    }
+}
+
+/// The registry machine's inputs, as one type: a message, or the outcome of a password
+/// check it asked for (the node runs checks where it likes: at once, or on a worker thread).
+public enum RegistryInput: Hashable, Sendable {
+    case received(from: String, WireMessage)
+    case passwordChecked(UInt64, PasswordCheck.Outcome)
+}
+
+extension RegistryMachine: DrivenMachine {
+    public mutating func handle(_ input: RegistryInput, now: SimInstant) -> [RegistryEffect] {
+        switch input {
+        case let .received(from, message): handle(from: from, message, now: now)
+        case let .passwordChecked(id, outcome): passwordChecked(id, outcome, now: now)
+        }
+    }
+
+    public static func route(_ effect: RegistryEffect) -> EffectRoute<RegistryMutation> {
+        switch effect {
+        case let .persist(m): .write(m)
+        case let .send(address, message): .send(address, message)
+        case .note, .checkPassword: .other
+        }
+    }
+}

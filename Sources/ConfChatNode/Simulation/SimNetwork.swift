@@ -63,8 +63,6 @@ final class SimNetwork {
         self.transport = transport
     }
 
-    var inFlightCount: Int { fifo.count }
-
     /// Opens a node's sockets and returns the endpoint it is reachable at.
     /// Over tcp every connection is CURVE, as between standalone processes: encrypted, and
     /// each message checked against the key its sender's connection authenticated with.
@@ -117,10 +115,6 @@ final class SimNetwork {
     private func disconnect(_ socket: ZMQSocket, _ endpoint: String) throws {
         _ = endpoint.withCString { zmq_disconnect(socket.rawHandle, $0) }
     }
-
-    func isAttached(_ name: String) -> Bool { nodes[name] != nil }
-
-    func endpoint(of name: String) -> String? { nodes[name]?.endpoint }
 
     // MARK: - Partitions
 

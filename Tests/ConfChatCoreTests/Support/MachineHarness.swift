@@ -1,12 +1,14 @@
 import ConfChatCore
+import ConfChatDriver
 import Testing
 
 /// A whole conf-chat network with no sockets, no disk and no clock: one `RegistryMachine`,
 /// any number of `PeerMachine`s, a FIFO of messages in flight and a fake clock.
 ///
-/// It carries out effects the way the simulator does: `.send` goes to the back of one FIFO
-/// (so nodes handle messages in the order they were sent), `.persist` is applied to a
-/// "disk" copy of the durable state that survives `crash`, timers wait in a list sorted by
+/// Each machine runs in a `NodeDriver`, as in the simulator and the standalone nodes, each
+/// input a batch of its own: its writes go to an in-memory store (the "disk", which survives
+/// `crash`), then its sends to the harness's in-memory transport, the back of one FIFO (so
+/// nodes handle messages in the order they were sent); timers wait in a list sorted by
 /// (time, order scheduled) and fire only when `advance` moves the clock past them. Every
 /// message is encoded and decoded on its way, so the codec sees all real traffic too.
 ///
@@ -53,13 +55,15 @@ final class MachineHarness {
     let hasher = FakeHasher()
     private(set) var now = SimInstant.zero
 
-    private(set) var registry: RegistryMachine?
-    /// What the registry persisted: it survives `crashRegistry`.
-    private(set) var registryDisk = RegistryDurableState()
+    /// Runs the registry's machine (nil while it is down) over `registryStore`.
+    private var registryDriver: NodeDriver<RegistryMachine>!
+    private let registryStore = InMemoryStore(RegistryDurableState())
+    private var pendingChecks: [PasswordCheck] = []
     private(set) var registryNotes: [String] = []
 
-    private var machines: [String: PeerMachine] = [:]
-    private(set) var disks: [String: PeerDurableState] = [:]
+    private var drivers: [String: NodeDriver<PeerMachine>] = [:]
+    private var stores: [String: InMemoryStore<PeerDurableState>] = [:]
+    private var links: Links!
     private var endpoints: [String: String] = [:]
     private var incarnation: [String: Int] = [:]
 
@@ -82,15 +86,32 @@ final class MachineHarness {
 
     init(presenceTimeout: Int64 = 3_000) {
         config = PeerConfig(presenceTimeout: presenceTimeout)
-        registry = RegistryMachine(durable: registryDisk)
+        links = Links(self)
+        registryDriver = NodeDriver(name: PeerName.registry, machine: RegistryMachine(durable: RegistryDurableState()),
+                                    store: registryStore, transport: links, perform: { [unowned self] in self.perform($0) })
     }
+
+    /// The harness's in-memory transport, as the drivers see it.
+    private final class Links: Transport {
+        unowned let harness: MachineHarness
+        init(_ harness: MachineHarness) { self.harness = harness }
+        func send(_ message: WireMessage, from node: String, to address: Address) -> SendOutcome {
+            harness.transmit(from: node, to: address, message)
+        }
+    }
+
+    var registry: RegistryMachine? { registryDriver.machine }
+    /// What the registry persisted: it survives `crashRegistry`.
+    var registryDisk: RegistryDurableState { registryStore.state }
+    /// What each peer persisted: it survives `crash`.
+    var disks: [String: PeerDurableState] { stores.mapValues(\.state) }
 
     // MARK: - Nodes
 
     /// Adds peers with empty data directories, reachable at `inproc://<name>`.
     func addPeers(_ names: String...) {
         for name in names {
-            disks[name] = PeerDurableState()
+            stores[name] = InMemoryStore(PeerDurableState())
             boot(name, endpoint: "inproc://\(name)")
         }
     }
@@ -98,20 +119,27 @@ final class MachineHarness {
     private func boot(_ name: String, endpoint: String) {
         endpoints[name] = endpoint
         incarnation[name, default: 0] += 1
-        machines[name] = PeerMachine(name: name, endpoint: endpoint, config: config, durable: disks[name]!, hasher: hasher,
-                                     prover: FakeProver())
+        let machine = PeerMachine(name: name, endpoint: endpoint, config: config, durable: stores[name]!.state, hasher: hasher,
+                                  prover: FakeProver())
+        if let driver = drivers[name] {
+            driver.machine = machine
+            driver.store = stores[name]!
+        } else {
+            drivers[name] = NodeDriver(name: name, machine: machine, store: stores[name]!, transport: links,
+                                       perform: { [unowned self] in self.perform($0, at: name) })
+        }
     }
 
     func machine(_ name: String) -> PeerMachine {
-        guard let m = machines[name] else { preconditionFailure("\(name) is down") }
+        guard let m = drivers[name]?.machine else { preconditionFailure("\(name) is down") }
         return m
     }
 
-    func isUp(_ name: String) -> Bool { machines[name] != nil }
+    func isUp(_ name: String) -> Bool { drivers[name]?.machine != nil }
 
     /// Kills a peer: its memory, its timers and what is in flight to it are gone; its disk stays.
     func crash(_ name: String) {
-        machines[name] = nil
+        drivers[name]?.machine = nil
         inFlight.removeAll { $0.to == name }
     }
 
@@ -124,18 +152,18 @@ final class MachineHarness {
     /// Loses a peer's data directory and starts it again, empty.
     func wipe(_ name: String) {
         crash(name)
-        disks[name] = PeerDurableState()
+        stores[name] = InMemoryStore(PeerDurableState())
         boot(name, endpoint: endpoints[name]!)
     }
 
     func crashRegistry() {
-        registry = nil
+        registryDriver.machine = nil
         inFlight.removeAll { $0.to == PeerName.registry }
     }
 
     /// The registry comes back from its disk, knowing no one online.
     func restartRegistry() {
-        registry = RegistryMachine(durable: registryDisk)
+        registryDriver.machine = RegistryMachine(durable: registryDisk)
     }
 
     /// Messages between `a` and `b` are dropped (both ways) until `heal`.
@@ -199,7 +227,7 @@ final class MachineHarness {
     func advance(to target: SimInstant) {
         while let t = timers.first, t.at <= target {
             timers.removeFirst()
-            guard machines[t.peer] != nil, incarnation[t.peer] == t.incarnation else { continue }
+            guard isUp(t.peer), incarnation[t.peer] == t.incarnation else { continue }
             now = t.at
             handle(t.peer, .timer(t.timer))
             settle()
@@ -209,54 +237,53 @@ final class MachineHarness {
 
     // MARK: - Carrying out effects
 
+    /// Runs one input of a peer through its driver: writes to its disk, then its effects.
     private func handle(_ name: String, _ input: PeerMachine.Input) {
-        guard var m = machines[name] else { return }
-        let effects = m.handle(input, now: now)
-        machines[name] = m
-        for effect in effects {
-            switch effect {
-            case let .persist(mutation):
-                disks[name]!.apply(mutation)
-            case let .send(address, message):
-                transmit(from: name, to: address, message)
-            case let .schedule(timer, at):
-                timerOrder += 1
-                let t = PendingTimer(at: at, order: timerOrder, peer: name, incarnation: incarnation[name]!, timer: timer)
-                let i = timers.firstIndex { ($0.at, $0.order) > (t.at, t.order) } ?? timers.endIndex
-                timers.insert(t, at: i)
-            case let .completed(id, failure):
-                completions[id] = failure
-            case let .event(e):
-                log.append(Logged(at: now, peer: name, event: e))
-            }
-        }
+        guard let driver = drivers[name], driver.machine != nil else { return }
+        do { try driver.run(input, now: now) } catch { Issue.record("\(name): \(error)") }
         // Every durable change must be announced as a `persist` effect, or a crash would lose it.
-        if disks[name] != m.durable { Issue.record("\(name): durable state differs from what was persisted") }
+        if let m = driver.machine, stores[name]!.state != m.durable {
+            Issue.record("\(name): durable state differs from what was persisted")
+        }
+    }
+
+    /// Carries out one effect of a peer that is neither a write nor a send.
+    private func perform(_ effect: PeerEffect, at name: String) {
+        switch effect {
+        case .persist, .send: break  // the driver's own
+        case let .schedule(timer, at):
+            timerOrder += 1
+            let t = PendingTimer(at: at, order: timerOrder, peer: name, incarnation: incarnation[name]!, timer: timer)
+            let i = timers.firstIndex { ($0.at, $0.order) > (t.at, t.order) } ?? timers.endIndex
+            timers.insert(t, at: i)
+        case let .completed(id, failure):
+            completions[id] = failure
+        case let .event(e):
+            log.append(Logged(at: now, peer: name, event: e))
+        }
     }
 
     /// Password checks run at once, in order, as in the simulator.
-    private func handleAtRegistry(from: String, _ message: WireMessage) {
-        atRegistry { $0.handle(from: from, message, now: now) }
-    }
-
-    private func atRegistry(_ input: (inout RegistryMachine) -> [RegistryEffect]) {
-        guard var r = registry else { return }
-        let effects = input(&r)
-        registry = r
-        var checks: [PasswordCheck] = []
-        for effect in effects {
-            switch effect {
-            case let .persist(mutation): registryDisk.apply(mutation)
-            case let .send(address, message): transmit(from: PeerName.registry, to: address, message)
-            case let .note(text): registryNotes.append(text)
-            case let .checkPassword(check): checks.append(check)
-            }
+    private func atRegistry(_ input: RegistryInput) {
+        guard registryDriver.machine != nil else { return }
+        do { try registryDriver.run(input, now: now) } catch { Issue.record("registry: \(error)") }
+        if let r = registryDriver.machine, registryDisk != r.durable {
+            Issue.record("registry: durable state differs from what was persisted")
         }
-        if registryDisk != r.durable { Issue.record("registry: durable state differs from what was persisted") }
-        for c in checks { atRegistry { $0.passwordChecked(c.id, c.run(hasher), now: now) } }
+        let checks = pendingChecks
+        pendingChecks = []
+        for c in checks { atRegistry(.passwordChecked(c.id, c.run(hasher))) }
     }
 
-    private func transmit(from: String, to address: Address, _ message: WireMessage) {
+    private func perform(_ effect: RegistryEffect) {
+        switch effect {
+        case .persist, .send: break  // the driver's own
+        case let .note(text): registryNotes.append(text)
+        case let .checkPassword(check): pendingChecks.append(check)
+        }
+    }
+
+    private func transmit(from: String, to address: Address, _ message: WireMessage) -> SendOutcome {
         let envelope = Envelope(from: from, to: address.name, message: message)
         sent.append(envelope)
         // Through the codec, as on the wire.
@@ -269,16 +296,20 @@ final class MachineHarness {
         }
         let reachable: Bool = switch address {
         case .registry: registry != nil
-        case let .peer(name, endpoint): machines[name] != nil && endpoints[name] == endpoint
+        case let .peer(name, endpoint): isUp(name) && endpoints[name] == endpoint
         }
-        guard reachable, !cut.contains([from, address.name]) else { return dropped.append(envelope) }
+        guard reachable, !cut.contains([from, address.name]) else {
+            dropped.append(envelope)
+            return .dropped(reason: reachable ? "partition" : "\(address.name) is unreachable")
+        }
         inFlight.append(envelope)
+        return .sent
     }
 
     private func deliver(_ e: Envelope) {
         if e.to == PeerName.registry {
-            handleAtRegistry(from: e.from, e.message)
-        } else if machines[e.to] != nil {
+            atRegistry(.received(from: e.from, e.message))
+        } else if isUp(e.to) {
             lastHeard[e.to, default: [:]][e.from] = now
             handle(e.to, .received(from: e.from, e.message))
         }
@@ -318,7 +349,7 @@ final class MachineHarness {
 
     /// A conversation's texts on `peer`'s disk, as `#seq text`.
     func conversation(_ peer: String, with other: String, outgoing: Bool) -> [String] {
-        let c = disks[peer]?.conversations[other] ?? Conversation()
+        let c = stores[peer]?.state.conversations[other] ?? Conversation()
         return (outgoing ? c.sent : c.received).map { "#\($0.seq) \($0.text)" }
     }
 

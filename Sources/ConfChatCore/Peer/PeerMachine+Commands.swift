@@ -69,7 +69,7 @@ extension PeerMachine {
             }
             complete(id, nil)  // stored on our side: `send` has succeeded
             transmit(record)
-            toRegistry(.backup(BackupEntry(peer: to, outgoing: true, seq: record.seq, body: body)))
+            backUp(record)
         }
     }
 

@@ -189,7 +189,7 @@ extension PeerMachine {
         } else {
             event(.delivered(from: sender, seq: seq, text: record.text, group: item.group))
         }
-        toRegistry(.backup(BackupEntry(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group, proof: item.proof)))
+        backUp(record)
     }
 
     /// Mail from the registry: store in order per sender, then tell the registry what it may drop.
@@ -256,7 +256,7 @@ extension PeerMachine {
         if durable.queued[friend] != nil { persist(.dequeue(peer: friend)) }
         persist(.markSynced(friend))
         for r in records {
-            toRegistry(.backup(BackupEntry(peer: friend, outgoing: true, seq: r.seq, body: r.body, group: r.group)))
+            backUp(r)
         }
         flush(friend)
     }

@@ -50,7 +50,7 @@ extension PeerMachine {
             complete(id, nil)  // stored for every member: `send-group` has succeeded
             for r in records {
                 transmit(r)
-                toRegistry(.backup(BackupEntry(peer: r.peer, outgoing: true, seq: r.seq, body: body, group: group)))
+                backUp(r)
             }
 
         default:

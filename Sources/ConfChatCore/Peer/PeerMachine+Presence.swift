@@ -93,7 +93,7 @@ extension PeerMachine {
                 let moved = ChatRecord(peer: sender, outgoing: true, seq: seq, body: mine.body, group: mine.group)
                 event(.note("our message #\(mine.seq) to \(sender) is now #\(seq)"))
                 persist(.store(moved))
-                toRegistry(.backup(BackupEntry(peer: sender, outgoing: true, seq: seq, body: moved.body, group: moved.group)))
+                backUp(moved)
             }
             if !displaced.isEmpty {
                 acknowledged(sender, upTo: displaced.map(\.seq).min()! - 1)

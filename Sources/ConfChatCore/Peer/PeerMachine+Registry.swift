@@ -151,10 +151,10 @@ extension PeerMachine {
             let c = durable.conversations[peer]!
             // A placeholder is no message: a backup that returned it would show it as one.
             for r in c.sent where r.seq > mark[">\(peer)", default: 0] && !r.isSkip {
-                toRegistry(.backup(BackupEntry(peer: peer, outgoing: true, seq: r.seq, body: r.body, group: r.group)))
+                backUp(r)
             }
             for r in c.received where r.seq > mark["<\(peer)", default: 0] {
-                toRegistry(.backup(BackupEntry(peer: peer, outgoing: false, seq: r.seq, body: r.body, group: r.group, proof: r.proof)))
+                backUp(r)
             }
         }
     }

@@ -76,6 +76,14 @@ public struct PeerMachine {
         if let id { out.append(.completed(id, failure)) }
     }
     mutating func toRegistry(_ m: WireMessage) { out.append(.send(.registry, m)) }
+
+    /// Sends the registry a stored message for the user's backup. The entry is made from the
+    /// record as stored, the one way for every caller: the backup holds what the disk holds
+    /// (a received message with its sender's proof; a sent one without, it is our own).
+    mutating func backUp(_ r: ChatRecord) {
+        toRegistry(.backup(BackupEntry(peer: r.peer, outgoing: r.outgoing, seq: r.seq, body: r.body, group: r.group,
+                                       proof: r.outgoing ? [] : r.proof)))
+    }
     mutating func toPeer(_ name: String, _ m: WireMessage) {
         guard let ep = durable.endpoint(of: name) else { return }
         out.append(.send(.peer(name: name, endpoint: ep), m))

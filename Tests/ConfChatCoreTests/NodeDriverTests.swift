@@ -1,0 +1,86 @@
+import ConfChatCore
+import ConfChatDriver
+import Testing
+
+/// The node driver's rules, on a machine small enough to see them: writes are committed in
+/// one transaction a batch, before anything else is carried out; a crash armed for a batch
+/// stops it after the step asked; a send the transport did not take is reported, never lost
+/// in silence.
+@Suite("Node driver")
+struct NodeDriverTests {
+    /// For each input n: write n, send LOGOUT(req: n) to the registry, then note n.
+    struct Counter: DrivenMachine {
+        enum Effect { case write(Int), send(Int), note(Int) }
+        mutating func handle(_ n: Int, now: SimInstant) -> [Effect] { [.write(n), .send(n), .note(n)] }
+        static func route(_ e: Effect) -> EffectRoute<Int> {
+            switch e {
+            case let .write(n): .write(n)
+            case let .send(n): .send(.registry, .logout(req: UInt32(n)))
+            case .note: .other
+            }
+        }
+    }
+
+    /// What the node did, in order: transactions, sends, other effects, unsent messages.
+    final class Log: NodeStore, Transport {
+        var lines: [String] = []
+        var outcome = SendOutcome.sent
+        func apply(_ mutations: [Int]) throws { lines.append("commit \(mutations)") }
+        func send(_ message: WireMessage, from node: String, to address: Address) -> SendOutcome {
+            if case let .logout(req) = message { lines.append("send \(req)") }
+            return outcome
+        }
+    }
+
+    func driver(_ log: Log) -> NodeDriver<Counter> {
+        NodeDriver(name: "n", machine: Counter(), store: log, transport: log,
+                   perform: { if case let .note(n) = $0 { log.lines.append("note \(n)") } },
+                   unsent: { _, m, outcome in log.lines.append("unsent \(m.kind.name): \(outcome)") })
+    }
+
+    @Test("a batch of inputs is one transaction, committed before anything it caused")
+    func groupCommit() throws {
+        let log = Log()
+        let d = driver(log)
+        d.handle(1, now: .zero)
+        d.handle(2, now: .zero)
+        #expect(log.lines == [])
+        #expect(d.hasPending)
+        #expect(try d.commit() == nil)
+        #expect(log.lines == ["commit [1, 2]", "send 1", "note 1", "send 2", "note 2"])
+        #expect(d.transactions == 1)
+        #expect(!d.hasPending)
+    }
+
+    @Test("an armed crash stops the batch after the step asked, and only that batch", arguments: 0...3)
+    func armedCrash(after: Int) throws {
+        let log = Log()
+        let d = driver(log)
+        d.armCrash(afterSteps: after)
+        let crash = try d.run(1, now: .zero)
+        #expect(crash?.step == after)
+        #expect(crash?.steps == 3)
+        #expect(log.lines == Array(["commit [1]", "send 1", "note 1"].prefix(after)))
+        log.lines = []
+        #expect(try d.run(2, now: .zero) == nil)
+        #expect(log.lines == ["commit [2]", "send 2", "note 2"])
+    }
+
+    @Test("a message the transport did not take is reported with the reason")
+    func unsentIsReported() throws {
+        let log = Log()
+        log.outcome = .withheld(reason: "no key for bob")
+        let d = driver(log)
+        try d.run(1, now: .zero)
+        #expect(log.lines == ["commit [1]", "send 1", "unsent LOGOUT: withheld(reason: \"no key for bob\")", "note 1"])
+    }
+
+    @Test("a node that is down ignores its input")
+    func downNodeIgnoresInput() throws {
+        let log = Log()
+        let d = driver(log)
+        d.machine = nil
+        #expect(try d.run(1, now: .zero) == nil)
+        #expect(log.lines == [])
+    }
+}

@@ -9,7 +9,7 @@ public struct PeerMachine {
     public let endpoint: String
     public let config: PeerConfig
     /// This peer's public key, announced to the registry (empty where keys are not in use).
-    public var publicKey: [UInt8] = []
+    public let publicKey: [UInt8]
     public private(set) var durable: PeerDurableState
     var session: PeerSession?
     var pending: [UInt32: PendingRequest] = [:]
@@ -22,8 +22,9 @@ public struct PeerMachine {
     var now = SimInstant.zero
 
     public init(name: String, endpoint: String, config: PeerConfig, durable: PeerDurableState,
-                hasher: any PasswordHasher, prover: any MessageProver, epochBase: UInt64 = 0) {
+                hasher: any PasswordHasher, prover: any MessageProver, publicKey: [UInt8] = [], epochBase: UInt64 = 0) {
         self.prover = prover
+        self.publicKey = publicKey
         self.name = name
         self.endpoint = endpoint
         self.config = config

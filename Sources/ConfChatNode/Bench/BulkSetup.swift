@@ -42,8 +42,7 @@ enum BulkSetup {
             registry.append(.createGroup(name: g.name, owner: names[g.members[0]]))
             for m in g.members.dropFirst() { registry.append(.joinGroup(group: g.name, member: names[m])) }
         }
-        try sim.registryStore.apply(registry)
-        sim.registry = RegistryMachine(durable: try sim.registryStore.load())
+        try sim.preloadRegistry(registry)
 
         // Each peer: credentials, friends, keys, groups; then its machine restarts from them.
         var groupsOf = Array(repeating: [Int](), count: names.count)
@@ -62,11 +61,7 @@ enum BulkSetup {
                 for m in g.members where m != i && known.insert(m).inserted { batch.append(.setKey(name: names[m], key: key[m])) }
                 batch.append(.setGroup(GroupInfo(name: g.name, owner: names[g.members[0]], members: members)))
             }
-            try p.store.apply(batch)
-            var machine = PeerMachine(name: p.name, endpoint: endpoint[i], config: sim.config, durable: try p.store.load(), hasher: sim.hasher,
-                                      prover: sim.sealer)
-            machine.publicKey = key[i]
-            p.machine = machine
+            try sim.preload(p, batch)
         }
 
         for (i, name) in names.enumerated() {

@@ -7,6 +7,20 @@ import ConfChatScenario
 /// line and wrong for a load test: here sends are issued in batches and the network settles
 /// once a batch, grouped (one transaction a node a round, `settle(grouped:)`) or not.
 extension Simulator {
+    /// Writes durable state straight into the registry's store (`BulkSetup`) and starts its
+    /// machine again from it, as a restart would.
+    func preloadRegistry(_ mutations: [RegistryMutation]) throws {
+        try registryStore.apply(mutations)
+        registry = RegistryMachine(durable: try registryStore.load())
+    }
+
+    /// Writes durable state straight into a peer's store and starts its machine again from
+    /// it, logged out, as a restart would.
+    func preload(_ p: SimPeer, _ mutations: [PeerMutation]) throws {
+        try p.store.apply(mutations)
+        try startMachine(p)
+    }
+
     /// The peers, by the given names, for issuing commands without a name look-up.
     func benchPeers(_ names: [String]) throws -> [SimPeer] { try names.map { try peer($0) } }
 

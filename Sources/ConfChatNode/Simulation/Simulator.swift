@@ -133,10 +133,14 @@ public final class Simulator {
     func boot(_ peer: SimPeer) throws {
         let endpoint = try network.attach(peer.name, previous: peer.endpoint, keys: peer.crypto.keys)
         peer.endpoint = endpoint
-        var machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config,
-                                  durable: try peer.store.load(), hasher: hasher, prover: sealer)
-        machine.publicKey = peer.crypto.keys.publicKey
-        peer.machine = machine
+        try startMachine(peer)
+    }
+
+    /// Starts a peer's machine, logged out, from what its store holds.
+    func startMachine(_ peer: SimPeer) throws {
+        guard let endpoint = peer.endpoint else { throw SimulationError.invalidState("\(peer.name) has no endpoint yet") }
+        peer.machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config, durable: try peer.store.load(),
+                                   hasher: hasher, prover: sealer, publicKey: peer.crypto.keys.publicKey)
     }
 
     public var peerNames: [String] { peers.keys.sorted() }

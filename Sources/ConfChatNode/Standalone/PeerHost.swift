@@ -45,9 +45,8 @@ public final class PeerHost: PeerConsole {
         let sealer = MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost)
         crypto = PeerCryptoLayer(user: name, keys: keys, sealer: sealer)
         sockets = try NodeSockets(context: try Simulator.context(), name: name, bind: bind, keys: keys)
-        var machine = PeerMachine(name: name, endpoint: sockets.endpoint, config: PeerConfig(), durable: try store.load(),
-                                  hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer)
-        machine.publicKey = keys.publicKey
+        let machine = PeerMachine(name: name, endpoint: sockets.endpoint, config: PeerConfig(), durable: try store.load(),
+                                  hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer, publicKey: keys.publicKey)
         let links = SocketTransport(sockets)
         driver = NodeDriver(
             name: name, machine: machine, store: store.driven,

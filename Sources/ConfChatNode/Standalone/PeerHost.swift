@@ -114,8 +114,10 @@ public final class PeerHost: PeerConsole {
         return machine.durable.keys.first { NodeKeys.hex($0.value) == hex }?.key
     }
 
-    /// Handles what waits in the inbox (a thousand messages at most), then commits it all
-    /// in one transaction before anything it caused is sent: a group commit.
+    /// Handles what waits in the inbox, a thousand messages at most, each a batch of its own
+    /// (committed, then its effects carried out). Not one group commit for all: the prompt
+    /// places a delivered message by the state it sees when the delivery is reported
+    /// (`MessageLedger`), and a batch's state would run ahead of its reports.
     private func drainInbox() throws {
         for _ in 0..<1000 {
             guard let (routingId, frames, key) = try sockets.receive() else { break }
@@ -133,9 +135,8 @@ public final class PeerHost: PeerConsole {
                 log?("rejected a frame from \(from): \(error)")
                 continue
             }
-            for input in crypto.inputs(from: from, message) { driver.handle(input, now: now) }
+            for input in crypto.inputs(from: from, message) { try driver.run(input, now: now) }
         }
-        try driver.commit()
     }
 
     /// Carries out one effect that is neither a write nor a send (the driver's own).

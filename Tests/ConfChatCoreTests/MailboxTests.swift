@@ -23,7 +23,7 @@ struct MailboxTests {
 
     /// 300 mail items of 60 KB (18 MB) once made a LOGIN-REPLY no frame limit lets through:
     /// the user got none of them and could not log in without local credentials.
-    @Test func largeMailArrivesInPagesThatFitAFrame() {
+    @Test func largeMailArrivesInPagesThatFitAFrame() throws {
         let h = bobAway()
         for i in 1...300 { #expect(h.run("alice", .send(to: "bob", text: text(i, size: 60_000))) == .done) }
         #expect(h.registryDisk.mailbox["bob"]?.count == 300)
@@ -43,7 +43,7 @@ struct MailboxTests {
         #expect(snapshot.mailWaiting == MailWaiting(items: 283, octets: 283 * 60_000))
         let pages = h.sent(.mailPage, from: "registry", to: "bob")
         #expect(pages.count == 17)
-        for page in pages.map(WireCodec.encode) { #expect(page.count < 2 * RegistryLimits.mailPageOctets) }
+        for page in try pages.map({ try WireCodec.encode($0) }) { #expect(page.count < 2 * RegistryLimits.mailPageOctets) }
         #expect(h.sent(.mailFetch, from: "bob", to: "registry").count == 17)
     }
 

@@ -19,12 +19,18 @@ public protocol MessageProver {
 extension MessageProver {
     /// The proof of the sender's message `seq` to `recipient`: `tag` of
     /// `short-string(recipient) u64(seq) short-string(group or "") long-bytes(body)`.
-    func proof(key: [UInt8], to recipient: String, seq: UInt64, group: String?, body: [UInt8]) -> [UInt8] {
-        var w = ByteWriter(capacity: body.count + 48)
-        w.shortString(recipient)
-        w.u64(seq)
-        w.shortString(group ?? "")
-        w.longBytes(body)
+    /// Nil if the fields do not fit their length prefixes (a name over 255 octets): such a
+    /// message has no proof, rather than the proof of a cut one.
+    func proof(key: [UInt8], to recipient: String, seq: UInt64, group: String?, body: [UInt8]) -> [UInt8]? {
+        var w = ByteWriter(kind: "proof", capacity: body.count + 48)
+        do {
+            try w.shortString(recipient)
+            w.u64(seq)
+            try w.shortString(group ?? "")
+            try w.longBytes(body)
+        } catch {
+            return nil
+        }
         return tag(w.bytes, key: key)
     }
 }

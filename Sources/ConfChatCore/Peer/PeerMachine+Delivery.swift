@@ -28,7 +28,7 @@ extension PeerMachine {
 
     /// Our proof of a message we sent (empty outside a session, where no key is known).
     func proof(of r: ChatRecord) -> [UInt8] {
-        session.map { prover.proof(key: $0.proofKey, to: r.peer, seq: r.seq, group: r.group, body: r.body) } ?? []
+        session.flatMap { prover.proof(key: $0.proofKey, to: r.peer, seq: r.seq, group: r.group, body: r.body) } ?? []
     }
 
     /// First transmission of a freshly stored message. A friend who looks offline gets it

@@ -2,10 +2,16 @@
 ///
 /// Hand-written rather than Codable: a JSONEncoder round trip costs about 8 us a message,
 /// more than libzmq itself (docs/guarantees.md, reference figures), and this writer does a few appends.
+/// A field longer than its length prefix can say is refused (`WireEncodingError`), never cut.
 struct ByteWriter {
     var bytes: [UInt8] = []
+    /// What is being encoded, for errors.
+    let kind: String
 
-    init(capacity: Int = 64) { bytes.reserveCapacity(capacity) }
+    init(kind: String, capacity: Int = 64) {
+        self.kind = kind
+        bytes.reserveCapacity(capacity)
+    }
 
     mutating func u8(_ v: UInt8) { bytes.append(v) }
     mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
@@ -13,27 +19,37 @@ struct ByteWriter {
     mutating func u32(_ v: UInt32) { for s in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8((v >> UInt32(s)) & 0xFF)) } }
     mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((v >> UInt64(s)) & 0xFF)) } }
 
-    /// A short string: u8 length, then UTF-8. Names and endpoints; callers keep them under 256 bytes.
-    mutating func shortString(_ s: String) {
-        let utf8 = Array(s.utf8.prefix(255))
+    private func check(_ size: Int, _ limit: Int, _ field: String) throws(WireEncodingError) {
+        if size > limit { throw WireEncodingError(kind: kind, field: field, size: size, limit: limit) }
+    }
+
+    /// A short string: u8 length, then UTF-8. Names, groups and endpoints.
+    mutating func shortString(_ s: String) throws(WireEncodingError) {
+        let utf8 = Array(s.utf8)
+        try check(utf8.count, 255, "short string (octets)")
         u8(UInt8(utf8.count))
         bytes.append(contentsOf: utf8)
     }
 
     /// A long field: u32 length, then the bytes. Message bodies and passwords.
-    mutating func longBytes(_ b: [UInt8]) {
+    mutating func longBytes(_ b: [UInt8]) throws(WireEncodingError) {
+        try check(b.count, Int(UInt32.max), "long field (octets)")
         u32(UInt32(b.count))
         bytes.append(contentsOf: b)
     }
 
-    /// A short byte field: u8 length, then the bytes (keys).
-    mutating func shortBytes(_ b: [UInt8]) {
-        u8(UInt8(min(b.count, 255)))
-        bytes.append(contentsOf: b.prefix(255))
+    /// A short byte field: u8 length, then the bytes (keys, proofs).
+    mutating func shortBytes(_ b: [UInt8]) throws(WireEncodingError) {
+        try check(b.count, 255, "short byte field (octets)")
+        u8(UInt8(b.count))
+        bytes.append(contentsOf: b)
     }
 
-    mutating func longString(_ s: String) { longBytes(Array(s.utf8)) }
+    mutating func longString(_ s: String) throws(WireEncodingError) { try longBytes(Array(s.utf8)) }
 
     /// A list count: u16.
-    mutating func count(_ n: Int) { u16(UInt16(clamping: n)) }
+    mutating func count(_ n: Int) throws(WireEncodingError) {
+        try check(n, Int(UInt16.max), "list (items)")
+        u16(UInt16(n))
+    }
 }

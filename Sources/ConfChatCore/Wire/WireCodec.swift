@@ -20,99 +20,99 @@ public enum WireCodec {
     /// as `ZMQ_MAXMSGSIZE`, so libzmq drops bigger frames before they are buffered.
     public static let maxFrameSize = 16 * 1024 * 1024
 
-    public static func encode(_ message: WireMessage) -> [UInt8] {
-        var w = ByteWriter()
+    public static func encode(_ message: WireMessage) throws(WireEncodingError) -> [UInt8] {
+        var w = ByteWriter(kind: message.kind.name)
         w.bytes.append(contentsOf: signature)
         w.u8(version)
         w.u8(message.kind.rawValue)
         switch message {
         case let .register(req, name, password, endpoint, key):
-            w.u32(req); w.shortString(name); w.longString(password); w.shortString(endpoint); w.shortBytes(key)
+            w.u32(req); try w.shortString(name); try w.longString(password); try w.shortString(endpoint); try w.shortBytes(key)
         case let .login(req, name, password, endpoint, wantBackup, key):
-            w.u32(req); w.shortString(name); w.longString(password); w.shortString(endpoint); w.bool(wantBackup); w.shortBytes(key)
+            w.u32(req); try w.shortString(name); try w.longString(password); try w.shortString(endpoint); w.bool(wantBackup); try w.shortBytes(key)
         case let .logout(req):
             w.u32(req)
         case let .friendRequest(req, to):
-            w.u32(req); w.shortString(to)
+            w.u32(req); try w.shortString(to)
         case let .friendAnswer(req, to, accept):
-            w.u32(req); w.shortString(to); w.bool(accept)
+            w.u32(req); try w.shortString(to); w.bool(accept)
         case let .unfriend(req, other):
-            w.u32(req); w.shortString(other)
+            w.u32(req); try w.shortString(other)
         case let .deposit(to, seq, body, proof):
-            w.shortString(to); w.u64(seq); w.longBytes(body); w.shortBytes(proof)
+            try w.shortString(to); w.u64(seq); try w.longBytes(body); try w.shortBytes(proof)
         case let .mailboxAck(from, upTo), let .mailFetch(from, upTo), let .mailDrop(from, upTo):
-            w.shortString(from); w.u64(upTo)
+            try w.shortString(from); w.u64(upTo)
         case let .mailPage(waiting, items):
             w.u32(waiting.items); w.u64(waiting.octets)
-            w.count(items.count)
-            for m in items { writeMail(m, &w) }
+            try w.count(items.count)
+            for m in items { try writeMail(m, &w) }
         case let .depositRefused(to, seq, reason):
-            w.shortString(to); w.u64(seq); w.longString(reason)
+            try w.shortString(to); w.u64(seq); try w.longString(reason)
         case let .backup(entry):
-            writeBackup(entry, &w)
+            try writeBackup(entry, &w)
         case .ping, .heartbeat, .bye:
             break
         case let .createGroup(req, group), let .joinGroup(req, group), let .leaveGroup(req, group), let .destroyGroup(req, group):
-            w.u32(req); w.shortString(group)
+            w.u32(req); try w.shortString(group)
         case let .invite(req, group, member):
-            w.u32(req); w.shortString(group); w.shortString(member)
+            w.u32(req); try w.shortString(group); try w.shortString(member)
         case let .groupDeposit(to, seq, group, body, proof):
-            w.shortString(to); w.u64(seq); w.shortString(group); w.longBytes(body); w.shortBytes(proof)
+            try w.shortString(to); w.u64(seq); try w.shortString(group); try w.longBytes(body); try w.shortBytes(proof)
         case let .groupInvite(group, owner):
-            w.shortString(group); w.shortString(owner)
+            try w.shortString(group); try w.shortString(owner)
         case let .groupUpdate(info):
-            writeGroup(info, &w)
+            try writeGroup(info, &w)
         case let .groupRemoved(group, reason):
-            w.shortString(group); w.longString(reason)
+            try w.shortString(group); try w.longString(reason)
         case let .groupChat(seq, group, body, proof):
-            w.u64(seq); w.shortString(group); w.longBytes(body); w.shortBytes(proof)
+            w.u64(seq); try w.shortString(group); try w.longBytes(body); try w.shortBytes(proof)
         case let .skip(seq):
             w.u64(seq)
         case let .reply(req, error):
             w.u32(req)
-            if let error { w.bool(true); w.longString(error) } else { w.bool(false) }
+            if let error { w.bool(true); try w.longString(error) } else { w.bool(false) }
         case let .loginReply(req, snapshot):
             w.u32(req)
-            w.count(snapshot.friends.count)
-            for f in snapshot.friends { writeFriend(f, &w) }
-            w.count(snapshot.requests.count)
-            for r in snapshot.requests { w.shortString(r) }
-            w.count(snapshot.mailbox.count)
-            for m in snapshot.mailbox { writeMail(m, &w) }
-            w.count(snapshot.backup.count)
-            for b in snapshot.backup { writeBackup(b, &w) }
-            w.count(snapshot.backupMarks.count)
-            for m in snapshot.backupMarks { w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
-            w.count(snapshot.groups.count)
-            for g in snapshot.groups { writeGroup(g, &w) }
-            w.count(snapshot.invitations.count)
-            for i in snapshot.invitations { w.shortString(i.group); w.shortString(i.owner) }
-            w.count(snapshot.mailMarks.count)
-            for m in snapshot.mailMarks { w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
+            try w.count(snapshot.friends.count)
+            for f in snapshot.friends { try writeFriend(f, &w) }
+            try w.count(snapshot.requests.count)
+            for r in snapshot.requests { try w.shortString(r) }
+            try w.count(snapshot.mailbox.count)
+            for m in snapshot.mailbox { try writeMail(m, &w) }
+            try w.count(snapshot.backup.count)
+            for b in snapshot.backup { try writeBackup(b, &w) }
+            try w.count(snapshot.backupMarks.count)
+            for m in snapshot.backupMarks { try w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
+            try w.count(snapshot.groups.count)
+            for g in snapshot.groups { try writeGroup(g, &w) }
+            try w.count(snapshot.invitations.count)
+            for i in snapshot.invitations { try w.shortString(i.group); try w.shortString(i.owner) }
+            try w.count(snapshot.mailMarks.count)
+            for m in snapshot.mailMarks { try w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
             w.u32(snapshot.mailWaiting.items); w.u64(snapshot.mailWaiting.octets)
         case let .friendRequestNotice(from):
-            w.shortString(from)
+            try w.shortString(from)
         case let .friendAdded(info):
-            writeFriend(info, &w)
+            try writeFriend(info, &w)
         case let .friendRemoved(name):
-            w.shortString(name)
+            try w.shortString(name)
         case let .depositAck(to, seq):
-            w.shortString(to); w.u64(seq)
+            try w.shortString(to); w.u64(seq)
         case let .mailbox(items):
-            w.count(items.count)
-            for m in items { writeMail(m, &w) }
+            try w.count(items.count)
+            for m in items { try writeMail(m, &w) }
         case let .pong(known):
             w.bool(known)
         case let .hello(endpoint, ack, sent, isReply):
-            w.shortString(endpoint); w.u64(ack); w.u64(sent); w.bool(isReply)
+            try w.shortString(endpoint); w.u64(ack); w.u64(sent); w.bool(isReply)
         case let .chat(seq, body, proof):
-            w.u64(seq); w.longBytes(body); w.shortBytes(proof)
+            w.u64(seq); try w.longBytes(body); try w.shortBytes(proof)
         case let .chatAck(upTo):
             w.u64(upTo)
         case let .history(first, items):
             w.u64(first)
-            w.count(items.count)
-            for i in items { w.shortString(i.group ?? ""); w.longBytes(i.body); w.shortBytes(i.proof) }
+            try w.count(items.count)
+            for i in items { try w.shortString(i.group ?? ""); try w.longBytes(i.body); try w.shortBytes(i.proof) }
         }
         return w.bytes
     }
@@ -250,8 +250,8 @@ public enum WireCodec {
         return message
     }
 
-    private static func writeFriend(_ f: FriendInfo, _ w: inout ByteWriter) {
-        w.shortString(f.name); w.shortString(f.endpoint); w.bool(f.online); w.shortBytes(f.key)
+    private static func writeFriend(_ f: FriendInfo, _ w: inout ByteWriter) throws(WireEncodingError) {
+        try w.shortString(f.name); try w.shortString(f.endpoint); w.bool(f.online); try w.shortBytes(f.key)
     }
 
     private static func readFriend(_ r: inout ByteReader) throws(WireError) -> FriendInfo {
@@ -261,8 +261,8 @@ public enum WireCodec {
 
     // An optional group travels as a short string, empty for none (group names are never empty).
 
-    private static func writeMail(_ m: MailItem, _ w: inout ByteWriter) {
-        w.shortString(m.from); w.u64(m.seq); w.shortString(m.group ?? ""); w.longBytes(m.body); w.shortBytes(m.proof)
+    private static func writeMail(_ m: MailItem, _ w: inout ByteWriter) throws(WireEncodingError) {
+        try w.shortString(m.from); w.u64(m.seq); try w.shortString(m.group ?? ""); try w.longBytes(m.body); try w.shortBytes(m.proof)
     }
 
     private static func readMail(_ r: inout ByteReader) throws(WireError) -> MailItem {
@@ -271,9 +271,9 @@ public enum WireCodec {
         return MailItem(from: from, seq: seq, body: body, group: group.isEmpty ? nil : group, proof: try r.shortBytes())
     }
 
-    private static func writeBackup(_ b: BackupEntry, _ w: inout ByteWriter) {
-        w.shortString(b.peer); w.bool(b.outgoing); w.u64(b.seq); w.shortString(b.group ?? ""); w.longBytes(b.body)
-        w.shortBytes(b.proof)
+    private static func writeBackup(_ b: BackupEntry, _ w: inout ByteWriter) throws(WireEncodingError) {
+        try w.shortString(b.peer); w.bool(b.outgoing); w.u64(b.seq); try w.shortString(b.group ?? ""); try w.longBytes(b.body)
+        try w.shortBytes(b.proof)
     }
 
     private static func readBackup(_ r: inout ByteReader) throws(WireError) -> BackupEntry {
@@ -283,10 +283,10 @@ public enum WireCodec {
         return BackupEntry(peer: peer, outgoing: outgoing, seq: seq, body: body, group: group.isEmpty ? nil : group, proof: try r.shortBytes())
     }
 
-    private static func writeGroup(_ g: GroupInfo, _ w: inout ByteWriter) {
-        w.shortString(g.name); w.shortString(g.owner)
-        w.count(g.members.count)
-        for m in g.members { writeFriend(m, &w) }
+    private static func writeGroup(_ g: GroupInfo, _ w: inout ByteWriter) throws(WireEncodingError) {
+        try w.shortString(g.name); try w.shortString(g.owner)
+        try w.count(g.members.count)
+        for m in g.members { try writeFriend(m, &w) }
     }
 
     private static func readGroup(_ r: inout ByteReader) throws(WireError) -> GroupInfo {

@@ -34,7 +34,7 @@ public final class BenchRunner {
         let expectedDeliveries = expected.reduce(0) { $0 + $1.recipients.count }
 
         if options.compareRaw {
-            let frame = WireCodec.encode(.chat(seq: 1, body: Array(workload.text(0).utf8))).count
+            let frame = try WireCodec.encode(.chat(seq: 1, body: Array(workload.text(0).utf8))).count
             let raw = RawZMQBench(graph: graph, workload: workload, transport: options.transport, batch: options.batch, frameSize: frame)
             let r = try raw.run { [progress] in progress?(.raw, $0) }
             result.rawMessagesPerSecond = r.messagesPerSecond

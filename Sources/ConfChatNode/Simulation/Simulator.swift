@@ -235,7 +235,12 @@ public final class Simulator {
             emit(.drop(from: from, to: address.name, kind: kind, reason: "\(address.name) is down"))
             return .dropped(reason: "\(address.name) is down")
         }
-        switch network.send(from: from, to: address.name, endpoint: endpoint, payload: WireCodec.encode(message)) {
+        let payload: [UInt8]
+        do { payload = try WireCodec.encode(message) } catch {
+            emit(.drop(from: from, to: address.name, kind: kind, reason: "\(error)"))
+            return .dropped(reason: "\(error)")
+        }
+        switch network.send(from: from, to: address.name, endpoint: endpoint, payload: payload) {
         case .sent:
             emit(.send(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message)))
             return .sent

@@ -16,7 +16,9 @@ final class SocketTransport: Transport {
         guard let (endpoint, key) = resolve(address), !key.isEmpty else {
             return .withheld(reason: "no key for \(address.name) yet")
         }
-        if let error = sockets.send(to: endpoint, serverKey: key, WireCodec.encode(message)) {
+        let payload: [UInt8]
+        do { payload = try WireCodec.encode(message) } catch { return .dropped(reason: "\(error)") }
+        if let error = sockets.send(to: endpoint, serverKey: key, payload) {
             return .dropped(reason: "\(error)")
         }
         return .sent

@@ -287,12 +287,11 @@ final class MachineHarness {
         let envelope = Envelope(from: from, to: address.name, message: message)
         sent.append(envelope)
         // Through the codec, as on the wire.
-        let bytes = WireCodec.encode(message)
         do {
-            let decoded = try WireCodec.decode(bytes)
+            let decoded = try WireCodec.decode(try WireCodec.encode(message))
             if decoded != message { Issue.record("\(envelope): codec changed \(message) into \(decoded)") }
         } catch {
-            Issue.record("\(envelope): codec rejected its own frame: \(error)")
+            Issue.record("\(envelope): codec refused or rejected its own message: \(error)")
         }
         let reachable: Bool = switch address {
         case .registry: registry != nil

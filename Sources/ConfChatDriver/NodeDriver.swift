@@ -9,7 +9,8 @@ import ConfChatCore
 /// kept effects (sends, timers, replies to the user) in the order the machine made them. So
 /// nothing leaves the node before the write it follows is durable (docs/guarantees.md,
 /// guarantee 3), whether a batch is one input (`run`, the simulator's way: its trace shows
-/// each input's sends before the next input) or a whole drained inbox (the hosts, the bench).
+/// each input's sends before the next input) or a whole drained inbox (the registry host,
+/// the bench).
 ///
 /// Fault points are the driver's too: `armCrash(afterSteps:)` makes the next `commit` stop
 /// part way, where a step is the transaction or one effect, so tests can crash a node
@@ -33,6 +34,7 @@ public final class NodeDriver<Machine: DrivenMachine> {
         case send(Address, WireMessage)
         case other(Machine.Effect)
     }
+
     private var crashAfter: Int?
     /// Transactions committed so far.
     public private(set) var transactions = 0

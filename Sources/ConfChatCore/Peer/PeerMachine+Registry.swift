@@ -14,8 +14,13 @@ extension PeerMachine {
                 adopt(snapshot)
                 restore(snapshot.backup)
                 // Restored from a backup that may miss what the registry never saw: compare
-                // notes with each friend before giving new messages a seq.
-                if !durable.friends.isEmpty { persist(.markUnsynced(durable.sortedFriends)) }
+                // notes with each contact (friends and fellow group members alike) before
+                // giving new messages a seq.
+                let contacts = durable.contacts(except: name)
+                if !contacts.isEmpty { persist(.markUnsynced(contacts)) }
+                var mailed: [String: UInt64] = [:]
+                for m in snapshot.mailMarks { mailed[m.peer] = max(mailed[m.peer] ?? 0, m.seq) }
+                for (peer, seq) in mailed.sorted(by: { $0.key < $1.key }) { persist(.reserve(peer: peer, upTo: seq)) }
                 startSession(password: password)
                 complete(p.command, nil)
             } else if session != nil {

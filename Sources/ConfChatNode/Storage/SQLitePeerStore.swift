@@ -39,6 +39,7 @@ public final class SQLitePeerStore: PeerStore {
                     id INTEGER PRIMARY KEY AUTOINCREMENT, peer TEXT NOT NULL, grp TEXT, text TEXT NOT NULL
                 );
                 CREATE TABLE IF NOT EXISTS acks (peer TEXT PRIMARY KEY, acked INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS reserved (peer TEXT PRIMARY KEY, seq INTEGER NOT NULL);  -- seqs in use, not held
                 """)
         }
     }
@@ -80,6 +81,10 @@ public final class SQLitePeerStore: PeerStore {
             for row in try Row.fetchAll(db, sql: "SELECT peer, acked FROM acks") {
                 let acked: Int64 = row["acked"]
                 s.apply(.markAcked(peer: row["peer"], upTo: UInt64(acked)))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT peer, seq FROM reserved") {
+                let seq: Int64 = row["seq"]
+                s.apply(.reserve(peer: row["peer"], upTo: UInt64(seq)))
             }
             return s
         }
@@ -140,6 +145,8 @@ public final class SQLitePeerStore: PeerStore {
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO acks (peer, acked) VALUES (?, ?)").execute(arguments: [peer, Int64(to)])
                 case let .markAcked(peer, upTo):
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO acks (peer, acked) VALUES (?, ?)").execute(arguments: [peer, Int64(upTo)])
+                case let .reserve(peer, upTo):
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO reserved (peer, seq) VALUES (?, ?)").execute(arguments: [peer, Int64(upTo)])
                 }
             }
         }

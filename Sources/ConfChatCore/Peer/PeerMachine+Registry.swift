@@ -124,10 +124,12 @@ extension PeerMachine {
         for m in marks { mark["\(m.outgoing ? ">" : "<")\(m.peer)"] = m.seq }
         for peer in durable.conversations.keys.sorted() {
             let c = durable.conversations[peer]!
-            for r in c.sent where r.seq > mark[">\(peer)", default: 0] {
+            // SKIP placeholders are no messages: backed up, a restore would take them for
+            // real ones with an empty body, and show them.
+            for r in c.sent where r.seq > mark[">\(peer)", default: 0] && !r.isSkip {
                 toRegistry(.backup(BackupEntry(peer: peer, outgoing: true, seq: r.seq, body: r.body, group: r.group)))
             }
-            for r in c.received where r.seq > mark["<\(peer)", default: 0] {
+            for r in c.received where r.seq > mark["<\(peer)", default: 0] && !r.isSkip {
                 toRegistry(.backup(BackupEntry(peer: peer, outgoing: false, seq: r.seq, body: r.body, group: r.group)))
             }
         }

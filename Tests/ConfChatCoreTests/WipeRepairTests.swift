@@ -30,6 +30,7 @@ struct WipeRepairTests {
         h.restartRegistry()
         h.crash("bob")
         h.wipe("bob")
+        h.restart("bob", endpoint: "inproc://bob-2")
         #expect(h.run("bob", .login(password: "pw-bob")) == .done)
         #expect(h.run("bob", .sendGroup(group: "team", text: "g44")) == .done)
         #expect(h.run("bob", .sendGroup(group: "team", text: "g45")) == .done)

@@ -70,6 +70,35 @@ struct WipeRepairTests {
         #expect(h.conversation("carol", with: "dave", outgoing: true) == ["#1 ", "#2 m30"], "#1 a placeholder, #2 given back")
     }
 
+    /// tcp seed 9107: the restored dave logs in again (from his own disk) before carol is
+    /// back; her answer to his HELLO comes before the registry's LOGIN-REPLY. The seqs he
+    /// must not skip (his #2 waits in the mailbox) are on his disk since the restore, so he
+    /// skips #1 and nothing else, whatever comes first.
+    @Test func theMailMarksOfARestoreOutliveItsSession() {
+        let h = MachineHarness()
+        h.addPeers("carol", "dave")
+        h.registerAndLogin("carol", "dave")
+        h.befriend("dave", "carol")
+        h.crashRegistry()
+        #expect(h.run("dave", .send(to: "carol", text: "m92")) == .done)
+        h.partition("carol", "dave")
+        h.partition("carol", PeerName.registry)
+        #expect(h.run("dave", .send(to: "carol", text: "m96")) == .done)
+        h.restartRegistry()
+        #expect(h.run("carol", .logout) == .done)
+        #expect(h.run("dave", .logout) == .done)  // m96 (#2) goes to the mailbox
+        h.wipe("carol")
+        h.wipe("dave")
+        #expect(h.run("dave", .login(password: "pw-dave")) == .done)
+        #expect(h.run("dave", .logout) == .done)
+        h.heal()
+        #expect(h.run("carol", .login(password: "pw-carol")) == .done)
+        #expect(h.run("dave", .login(password: "pw-dave")) == .done)
+        h.advance(by: 10_000)
+        #expect(h.conversation("carol", with: "dave", outgoing: false) == ["#1 ", "#2 m96"], "#1 a placeholder")
+        #expect(h.delivered("carol").last == "dave#2 m96")
+    }
+
     /// Seed 5988: alice's #1 to bob waits in the mailbox while bob cannot reach the registry.
     /// Once the restored alice is in step with bob, her next message must not take #1 again.
     @Test func aSeqStillInTheMailboxIsNotUsedAgain() {

@@ -9,16 +9,16 @@ public struct Conversation: Hashable, Sendable {
     /// How many of `sent` are SKIP placeholders (only ever after a restore): lets the common
     /// case answer `contiguousSent` without a scan.
     public private(set) var sentSkips = 0
-    /// After a restore: the highest of our seqs still in the registry's mailbox (LOGIN-REPLY
-    /// mail marks). We do not hold those messages, but the other side will: no new message
-    /// may take their seqs.
-    public var reserved: UInt64 = 0
+    /// After a restore: our seqs that were in the registry's mailbox (the LOGIN-REPLY's mail
+    /// marks). We do not hold those messages, but the other side will: they are neither
+    /// skipped nor taken by a new message.
+    public var reserved: Set<UInt64> = []
 
     public init() {}
 
     public var lastSentSeq: UInt64 { sent.last?.seq ?? 0 }
     /// The seq a new message takes: after everything we hold and everything reserved.
-    public var nextSentSeq: UInt64 { max(lastSentSeq, reserved) + 1 }
+    public var nextSentSeq: UInt64 { max(lastSentSeq, reserved.max() ?? 0) + 1 }
     public var lastReceivedSeq: UInt64 { received.last?.seq ?? 0 }
 
     /// The highest n such that messages 1...n are all held: what HELLO reports, so the other

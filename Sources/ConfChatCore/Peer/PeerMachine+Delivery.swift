@@ -197,18 +197,16 @@ extension PeerMachine {
         // Seqs still in the registry's mailbox are not lost: the friend gets them from there.
         // Those below them that nobody holds are, and must be skipped, or the mailed ones
         // would wait behind them for ever.
-        let inMail = session?.inMail[friend] ?? []
-        let mailed = inMail.max() ?? 0
-        let top = max(c.lastSentSeq, mailed)
+        let top = c.nextSentSeq - 1
         if top > theirAck {
-            for seq in (theirAck + 1)...top where !c.holds(seq, outgoing: true) && !inMail.contains(seq) {
+            for seq in (theirAck + 1)...top where !c.holds(seq, outgoing: true) && !c.reserved.contains(seq) {
                 persist(.store(ChatRecord(peer: friend, outgoing: true, seq: seq, body: [], discarded: true)))
                 skipped.append(seq)
             }
         }
         if !skipped.isEmpty { event(.note("our messages #\(skipped.map(String.init).joined(separator: ", #")) to \(friend) are lost: skipped")) }
         // Never below what it holds from us: a seq it has must not be reused.
-        var next = max(c.nextSentSeq, theirAck + 1, mailed + 1)
+        var next = max(c.nextSentSeq, theirAck + 1)
         var records: [ChatRecord] = []
         for item in durable.queued[friend] ?? [] {
             let record = ChatRecord(peer: friend, outgoing: true, seq: next, body: item.body, group: item.group)

@@ -18,16 +18,15 @@ extension PeerMachine {
                 // giving new messages a seq.
                 let contacts = durable.contacts(except: name)
                 if !contacts.isEmpty { persist(.markUnsynced(contacts)) }
-                var mailed: [String: UInt64] = [:]
-                for m in snapshot.mailMarks { mailed[m.peer] = max(mailed[m.peer] ?? 0, m.seq) }
-                for (peer, seq) in mailed.sorted(by: { $0.key < $1.key }) { persist(.reserve(peer: peer, upTo: seq)) }
+                // Our messages still in the mailbox: not lost, and their seqs not free. Kept on
+                // disk, as what to skip is decided later (`sync`), maybe in another session.
+                for m in snapshot.mailMarks { persist(.reserve(peer: m.peer, seq: m.seq)) }
                 startSession(password: password)
                 complete(p.command, nil)
             } else if session != nil {
                 adopt(snapshot)
             }
             if session != nil {
-                for m in snapshot.mailMarks { session?.inMail[m.peer, default: []].insert(m.seq) }
                 session?.announced = true
                 acceptMail(snapshot.mailbox)
                 catchUpBackup(snapshot.backupMarks)

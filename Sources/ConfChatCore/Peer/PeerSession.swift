@@ -16,8 +16,6 @@ struct PeerSession {
     var pingsUnanswered = 0
     /// What each friend's last HELLO said it holds from us (1...n, no hole).
     var theirAck: [String: UInt64] = [:]
-    /// Our seqs to each recipient still in the registry's mailbox (login snapshot).
-    var inMail: [String: Set<UInt64>] = [:]
 }
 
 /// How a peer sees one friend's presence.

@@ -39,7 +39,9 @@ public final class SQLitePeerStore: PeerStore {
                     id INTEGER PRIMARY KEY AUTOINCREMENT, peer TEXT NOT NULL, grp TEXT, text TEXT NOT NULL
                 );
                 CREATE TABLE IF NOT EXISTS acks (peer TEXT PRIMARY KEY, acked INTEGER NOT NULL);
-                CREATE TABLE IF NOT EXISTS reserved (peer TEXT PRIMARY KEY, seq INTEGER NOT NULL);  -- seqs in use, not held
+                CREATE TABLE IF NOT EXISTS reserved (                        -- our seqs in the mailbox, not held
+                    peer TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (peer, seq)
+                );
                 """)
         }
     }
@@ -84,7 +86,7 @@ public final class SQLitePeerStore: PeerStore {
             }
             for row in try Row.fetchAll(db, sql: "SELECT peer, seq FROM reserved") {
                 let seq: Int64 = row["seq"]
-                s.apply(.reserve(peer: row["peer"], upTo: UInt64(seq)))
+                s.apply(.reserve(peer: row["peer"], seq: UInt64(seq)))
             }
             return s
         }

@@ -10,5 +10,6 @@ swift test --skip-build
 # pyzmq is the independent ZeroMQ client the hostile-input test uses.
 python3 -c 'import zmq' 2>/dev/null || python3 -m pip install --quiet pyzmq
 python3 Tests/process/test_multiprocess.py
+python3 Tests/process/test_registry_abuse.py
 # The prompt on a real terminal, driven through tmux.
 CONFCHAT=.build/debug/confchat scripts/tmux-prompt-test.sh

@@ -28,7 +28,7 @@ struct RegistryCommand: ParsableCommand {
 
     func run() throws {
         let host = try RegistryHost(dataDirectory: data, bind: bind, seed: UInt64.random(in: .min ... .max),
-                                    hashCost: fastHash ? .fast : .interactive)
+                                    clock: SimulatorConsole.monotonicMilliseconds, hashCost: fastHash ? .fast : .interactive)
         host.log = { Console.error("registry: \($0)") }
         let pub = NodeKeys.z85(host.keys.publicKey)
         let pubPath = (data as NSString).appendingPathComponent("registry.pub")

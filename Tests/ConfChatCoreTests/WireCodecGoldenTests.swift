@@ -41,7 +41,14 @@ struct WireCodecGoldenTests {
             + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 2]                    // backup marks: peer, outgoing, seq
             + [0, 1, 1, 0x67, 1, 0x6F, 0, 1, 1, 0x6F, 0, 0, 0]              // groups: name, owner, members (no key)
             + [0, 1, 1, 0x68, 1, 0x6F]                                      // invitations: group, owner
-            + [0, 1, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 4]),                  // mail marks: peer, outgoing, seq
+            + [0, 1, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 4]                    // mail marks: peer, outgoing, seq
+            + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),                        // mail waiting: items, octets
+        (.mailFetch(after: "b", seq: 2), header + [0x11, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 2]),
+        (.mailDrop(from: "b", seq: 3), header + [0x12, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 3]),
+        (.mailPage(waiting: MailWaiting(items: 2, octets: 258), items: [MailItem(from: "b", seq: 1, body: [0x78])]),
+         header + [0x2B, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1, 2, 0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x78]),
+        (.depositRefused(to: "b", seq: 1, reason: "full"),
+         header + [0x2C, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 4, 0x66, 0x75, 0x6C, 0x6C]),
         (.backup(BackupEntry(peer: "b", outgoing: true, seq: 3, body: [0x79], group: "g")),
          header + [0x09, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0x67, 0, 0, 0, 1, 0x79]),
         (.groupChat(seq: 1, group: "g", body: [0x78]),

@@ -5,7 +5,7 @@ Run: python3 Tests/process/test_multiprocess.py  (after swift build; CONFCHAT=pa
 import os, socket, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PASSWORDS, Network, conversation, friends
+from harness import PASSWORDS, Network, conversation, friends, run_tests
 
 
 def test_mail_survives_registry_kill9():
@@ -132,15 +132,4 @@ def test_no_secret_in_data_directories():
 
 
 if __name__ == "__main__":
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
-    failed = 0
-    for t in tests:
-        start = time.time()
-        try:
-            t()
-            print(f"PASS {t.__name__} ({time.time() - start:.1f}s)")
-        except Exception as e:
-            failed += 1
-            print(f"FAIL {t.__name__}: {e}")
-    print(f"{len(tests) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    run_tests(globals())

@@ -45,6 +45,7 @@ extension PeerMachine {
 
     mutating func depositUnacked(_ contact: String) {
         guard let c = durable.conversations[contact] else { return }
+        if let until = session?.mailboxFull[contact], until > now { return }
         let done = session?.deposited[contact] ?? []
         // A skip travels only directly: it means nothing to a recipient who is not in step with us.
         for r in c.unacked where !done.contains(r.seq) && !r.discarded {

@@ -29,6 +29,7 @@ extension PeerMachine {
             if session != nil {
                 session?.announced = true
                 acceptMail(snapshot.mailbox)
+                fetchMail(after: snapshot.mailbox.last, waiting: snapshot.mailWaiting)
                 catchUpBackup(snapshot.backupMarks)
             }
 
@@ -50,6 +51,18 @@ extension PeerMachine {
         case let .mailbox(items):
             if session != nil { acceptMail(items) }
 
+        case let .mailPage(waiting, items):
+            guard session != nil else { return }
+            acceptMail(items)
+            fetchMail(after: items.last, waiting: waiting)
+
+        case let .depositRefused(to, seq, reason):
+            guard session != nil else { return }
+            // Kept in the outbox, unconfirmed: sent directly when `to` comes online, or
+            // deposited again once the wait is over.
+            session?.mailboxFull[to] = now + Self.mailboxFullWait
+            event(.note("the registry refused our mail #\(seq) to \(to) (\(reason)): kept, to send later"))
+
         case .groupInvite, .groupUpdate, .groupRemoved:
             groupNews(message)
 
@@ -64,6 +77,23 @@ extension PeerMachine {
         default:
             event(.note("unexpected \(message.kind.name) from the registry"))
         }
+    }
+
+    /// How long a sender waits before depositing again to a recipient whose mailbox was full.
+    static let mailboxFullWait: Int64 = 10_000
+
+    /// Asks for the next page of mail if the registry said more waits: after the last item of
+    /// this page, or from the start if every item of it was dropped (it did not open).
+    private mutating func fetchMail(after last: MailItem?, waiting: MailWaiting) {
+        guard waiting.items > 0 else { return }
+        toRegistry(.mailFetch(after: last?.from ?? "", seq: last?.seq ?? 0))
+    }
+
+    /// Mail that does not open: no one can read it, so it is dropped, and the registry is
+    /// told to delete it, or it would offer it for ever.
+    mutating func dropMail(from: String, seq: UInt64) {
+        event(.note("dropped mail \(from)#\(seq): it does not open with our key"))
+        toRegistry(.mailDrop(from: from, seq: seq))
     }
 
     private mutating func replied(_ p: PendingRequest, failure: CommandFailure?) {

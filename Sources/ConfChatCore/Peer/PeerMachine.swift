@@ -34,6 +34,9 @@ public struct PeerMachine {
         case command(CommandID, PeerCommand)
         case received(from: String, WireMessage)
         case timer(PeerTimer)
+        /// Mail item (`from`, `seq`) came from the registry but does not open with our key (the
+        /// shell opens sealed mail): dropped, and the registry told to delete it.
+        case unopenedMail(from: String, seq: UInt64)
     }
 
     public mutating func handle(_ input: Input, now: SimInstant) -> [PeerEffect] {
@@ -43,6 +46,7 @@ public struct PeerMachine {
         case let .received(from, message):
             if from == PeerName.registry { fromRegistry(message) } else { fromPeer(from, message) }
         case let .timer(timer): fire(timer)
+        case let .unopenedMail(from, seq): dropMail(from: from, seq: seq)
         }
         defer { out.removeAll(keepingCapacity: true) }
         return out

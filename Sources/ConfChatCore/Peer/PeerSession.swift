@@ -16,6 +16,9 @@ struct PeerSession {
     var pingsUnanswered = 0
     /// What each friend's last HELLO said it holds from us (1...n, no hole).
     var theirAck: [String: UInt64] = [:]
+    /// Recipients whose mailbox the registry said is full, and until when we deposit nothing
+    /// more to them (our messages wait in the outbox, unconfirmed).
+    var mailboxFull: [String: SimInstant] = [:]
 }
 
 /// How a peer sees one friend's presence.

@@ -40,8 +40,14 @@ public enum WireCodec {
             w.u32(req); w.shortString(other)
         case let .deposit(to, seq, body):
             w.shortString(to); w.u64(seq); w.longBytes(body)
-        case let .mailboxAck(from, upTo):
+        case let .mailboxAck(from, upTo), let .mailFetch(from, upTo), let .mailDrop(from, upTo):
             w.shortString(from); w.u64(upTo)
+        case let .mailPage(waiting, items):
+            w.u32(waiting.items); w.u64(waiting.octets)
+            w.count(items.count)
+            for m in items { writeMail(m, &w) }
+        case let .depositRefused(to, seq, reason):
+            w.shortString(to); w.u64(seq); w.longString(reason)
         case let .backup(entry):
             writeBackup(entry, &w)
         case .ping, .heartbeat, .bye:
@@ -83,6 +89,7 @@ public enum WireCodec {
             for i in snapshot.invitations { w.shortString(i.group); w.shortString(i.owner) }
             w.count(snapshot.mailMarks.count)
             for m in snapshot.mailMarks { w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
+            w.u32(snapshot.mailWaiting.items); w.u64(snapshot.mailWaiting.octets)
         case let .friendRequestNotice(from):
             w.shortString(from)
         case let .friendAdded(info):
@@ -141,6 +148,17 @@ public enum WireCodec {
             message = .deposit(to: try r.shortString("to"), seq: try r.u64(), body: try r.longBytes("body", limit: maxStoredBodySize))
         case .mailboxAck:
             message = .mailboxAck(from: try r.shortString("from"), upTo: try r.u64())
+        case .mailFetch:
+            message = .mailFetch(after: try r.shortString("after"), seq: try r.u64())
+        case .mailDrop:
+            message = .mailDrop(from: try r.shortString("from"), seq: try r.u64())
+        case .mailPage:
+            let waiting = MailWaiting(items: try r.u32(), octets: try r.u64())
+            var items: [MailItem] = []
+            for _ in 0..<(try r.count(minElementSize: 14)) { items.append(try readMail(&r)) }
+            message = .mailPage(waiting: waiting, items: items)
+        case .depositRefused:
+            message = .depositRefused(to: try r.shortString("to"), seq: try r.u64(), reason: try r.longString("reason", limit: 4096))
         case .backup:
             message = .backup(try readBackup(&r))
         case .ping:
@@ -190,6 +208,7 @@ public enum WireCodec {
             for _ in 0..<(try r.count(minElementSize: 10)) {
                 snapshot.mailMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64()))
             }
+            snapshot.mailWaiting = MailWaiting(items: try r.u32(), octets: try r.u64())
             message = .loginReply(req: req, snapshot: snapshot)
         case .friendRequestNotice:
             message = .friendRequestNotice(from: try r.shortString("from"))

@@ -26,6 +26,11 @@ public enum WireMessage: Hashable, Sendable {
     case destroyGroup(req: UInt32, group: String)
     /// A DEPOSIT of a group message.
     case groupDeposit(to: String, seq: UInt64, group: String, body: [UInt8])
+    /// Asks for the next page of our mail: the items after (`after`, `seq`) in (sender, seq)
+    /// order. ("", 0) asks from the start.
+    case mailFetch(after: String, seq: UInt64)
+    /// Mail item (`from`, `seq`) does not open with our key: the registry deletes it.
+    case mailDrop(from: String, seq: UInt64)
 
     // registry -> peer
     case reply(req: UInt32, error: String?)
@@ -40,6 +45,11 @@ public enum WireMessage: Hashable, Sendable {
     /// The group's owner and members as they are now, sent to every member on each change.
     case groupUpdate(GroupInfo)
     case groupRemoved(group: String, reason: String)
+    /// A page of the recipient's mail, in (sender, seq) order, and what still waits after it.
+    case mailPage(waiting: MailWaiting, items: [MailItem])
+    /// The registry did not take DEPOSIT / GROUP-DEPOSIT (`to`, `seq`), for `reason` (a full
+    /// mailbox): the sender keeps the message and tries again later.
+    case depositRefused(to: String, seq: UInt64, reason: String)
 
     // peer <-> peer
     /// `ack`: highest seq held from the receiver; `sent`: highest seq sent to the receiver.
@@ -86,6 +96,18 @@ public struct MailItem: Hashable, Sendable {
         self.seq = seq
         self.body = body
         self.group = group
+    }
+}
+
+/// How much mail still waits at the registry after the items of a page: the peer fetches
+/// the rest with MAIL-FETCH, one page at a time.
+public struct MailWaiting: Hashable, Sendable {
+    public var items: UInt32
+    public var octets: UInt64
+    public static let none = MailWaiting(items: 0, octets: 0)
+    public init(items: UInt32, octets: UInt64) {
+        self.items = items
+        self.octets = octets
     }
 }
 
@@ -152,9 +174,12 @@ public struct LoginSnapshot: Hashable, Sendable {
     /// This user's messages waiting in the registry's mailbox, as (recipient, seq): a peer
     /// restored after a wipe neither reuses nor skips a seq that is still in the mail.
     public var mailMarks: [BackupMark]
+    /// The mail still waiting after the first page (`mailbox`).
+    public var mailWaiting: MailWaiting
     public init(friends: [FriendInfo] = [], requests: [String] = [], mailbox: [MailItem] = [], backup: [BackupEntry] = [],
                 backupMarks: [BackupMark] = [], groups: [GroupInfo] = [], invitations: [GroupInvitation] = [],
-                mailMarks: [BackupMark] = []) {
+                mailMarks: [BackupMark] = [], mailWaiting: MailWaiting = .none) {
+        self.mailWaiting = mailWaiting
         self.mailMarks = mailMarks
         self.groups = groups
         self.invitations = invitations

@@ -43,7 +43,7 @@ enum BulkSetup {
             for m in g.members.dropFirst() { registry.append(.joinGroup(group: g.name, member: names[m])) }
         }
         try sim.registryStore.apply(registry)
-        sim.registry = RegistryMachine(durable: try sim.registryStore.load(), hasher: sim.hasher)
+        sim.registry = RegistryMachine(durable: try sim.registryStore.load())
 
         // Each peer: credentials, friends, keys, groups; then its machine restarts from them.
         var groupsOf = Array(repeating: [Int](), count: names.count)

@@ -117,7 +117,7 @@ public final class PeerHost: PeerConsole {
                 log?("rejected a frame from \(from): \(error)")
                 continue
             }
-            try handle(.received(from: from, from == PeerName.registry ? crypto.inbound(message) : message))
+            for input in crypto.inputs(from: from, message) { try handle(input) }
         }
     }
 

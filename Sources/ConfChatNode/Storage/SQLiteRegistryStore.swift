@@ -100,6 +100,9 @@ public final class SQLiteRegistryStore: RegistryStore {
                 case let .removeMail(to, from, upTo):
                     try db.cachedStatement(sql: "DELETE FROM mailbox WHERE to_user = ? AND from_user = ? AND seq <= ?")
                         .execute(arguments: [to, from, Int64(upTo)])
+                case let .dropMail(to, from, seq):
+                    try db.cachedStatement(sql: "DELETE FROM mailbox WHERE to_user = ? AND from_user = ? AND seq = ?")
+                        .execute(arguments: [to, from, Int64(seq)])
                 case let .addBackup(user, e):
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO backups (user, peer, direction, seq, grp, body) VALUES (?, ?, ?, ?, ?, ?)")
                         .execute(arguments: [user, e.peer, e.outgoing ? "out" : "in", Int64(e.seq), e.group, Data(e.body)])

@@ -91,11 +91,17 @@ public enum TraceFormatter {
         // Mail bodies are sealed to the recipient: the registry (and the trace) see only their size.
         case let .deposit(to, seq, b): return "to=\(to) seq=\(seq) sealed(\(b.count)B)"
         case let .mailboxAck(from, upTo): return "from=\(from) upto=\(upTo)"
+        case let .mailFetch(after, seq): return after.isEmpty ? "from the start" : "after=\(after)#\(seq)"
+        case let .mailDrop(from, seq): return "\(from)#\(seq)"
+        case let .mailPage(waiting, items):
+            return (items.map { "\($0.from)#\($0.seq)" } + ["waiting=\(waiting.items)"]).joined(separator: " ")
+        case let .depositRefused(to, seq, reason): return "to=\(to) seq=\(seq) (\(reason))"
         case let .backup(e): return "\(e.outgoing ? "to" : "from")=\(e.peer) seq=\(e.seq)"
         case .ping, .heartbeat, .bye: return ""
         case let .reply(req, error): return "req=\(req) " + (error.map { "error: \($0)" } ?? "ok")
         case let .loginReply(req, s):
             return "req=\(req) friends=\(s.friends.count) requests=\(s.requests.count) mail=\(s.mailbox.count) backup=\(s.backup.count)"
+                + (s.mailWaiting.items > 0 ? " waiting=\(s.mailWaiting.items)" : "")
         case let .friendRequestNotice(from): return "from=\(from)"
         case let .friendAdded(f): return "name=\(f.name) \(f.online ? "online" : "offline")"
         case let .friendRemoved(name): return "name=\(name)"

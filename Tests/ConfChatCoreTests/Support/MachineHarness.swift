@@ -82,7 +82,7 @@ final class MachineHarness {
 
     init(presenceTimeout: Int64 = 3_000) {
         config = PeerConfig(presenceTimeout: presenceTimeout)
-        registry = RegistryMachine(durable: registryDisk, hasher: hasher)
+        registry = RegistryMachine(durable: registryDisk)
     }
 
     // MARK: - Nodes
@@ -134,7 +134,7 @@ final class MachineHarness {
 
     /// The registry comes back from its disk, knowing no one online.
     func restartRegistry() {
-        registry = RegistryMachine(durable: registryDisk, hasher: hasher)
+        registry = RegistryMachine(durable: registryDisk)
     }
 
     /// Messages between `a` and `b` are dropped (both ways) until `heal`.
@@ -175,6 +175,12 @@ final class MachineHarness {
     func inject(from: String, to: String, _ message: WireMessage) {
         sent.append(Envelope(from: from, to: to, message: message))
         deliver(Envelope(from: from, to: to, message: message))
+        settle()
+    }
+
+    /// Hands a peer an input from its shell (such as mail the shell could not open), then settles.
+    func feed(_ name: String, _ input: PeerMachine.Input) {
+        handle(name, input)
         settle()
     }
 
@@ -219,18 +225,26 @@ final class MachineHarness {
         if disks[name] != m.durable { Issue.record("\(name): durable state differs from what was persisted") }
     }
 
+    /// Password checks run at once, in order, as in the simulator.
     private func handleAtRegistry(from: String, _ message: WireMessage) {
+        atRegistry { $0.handle(from: from, message, now: now) }
+    }
+
+    private func atRegistry(_ input: (inout RegistryMachine) -> [RegistryEffect]) {
         guard var r = registry else { return }
-        let effects = r.handle(from: from, message)
+        let effects = input(&r)
         registry = r
+        var checks: [PasswordCheck] = []
         for effect in effects {
             switch effect {
             case let .persist(mutation): registryDisk.apply(mutation)
             case let .send(address, message): transmit(from: PeerName.registry, to: address, message)
             case let .note(text): registryNotes.append(text)
+            case let .checkPassword(check): checks.append(check)
             }
         }
         if registryDisk != r.durable { Issue.record("registry: durable state differs from what was persisted") }
+        for c in checks { atRegistry { $0.passwordChecked(c.id, c.run(hasher), now: now) } }
     }
 
     private func transmit(from: String, to address: Address, _ message: WireMessage) {

@@ -118,6 +118,29 @@ struct WipeRepairTests {
         #expect(h.conversation("bob", with: "alice", outgoing: false) == ["#1 g14", "#2 g28"])
     }
 
+    /// Seed 103680 (and tcp seed 15, 8-peer seeds 300372, 300556, 300999): carol holds bob's
+    /// #2 back, waiting for a #1 that went with bob's wipe, and so did #2 itself. The restored
+    /// bob's HELLO says he holds nothing: carol forgets the #2 she held, or she would release
+    /// it after bob's new #1, out of his order.
+    @Test func whatWasHeldBackFromAWipedSenderIsForgotten() {
+        let h = team()
+        h.partition("bob", "alice")
+        h.partition("bob", "carol")
+        h.partition("bob", PeerName.registry)
+        #expect(h.run("bob", .sendGroup(group: "team", text: "g3")) == .done)  // #1, to no one
+        h.heal()
+        h.partition("bob", PeerName.registry)
+        #expect(h.run("bob", .sendGroup(group: "team", text: "g4")) == .done)  // #2, held back
+        h.crash("bob")
+        h.wipe("bob")
+        h.heal()
+        #expect(h.run("bob", .login(password: "pw-bob")) == .done)
+        #expect(h.run("bob", .sendGroup(group: "team", text: "g30")) == .done)
+        h.advance(by: 10_000)
+        #expect(h.conversation("carol", with: "bob", outgoing: false) == ["#1 g30"])
+        #expect(h.delivered("carol").filter { $0.contains("bob#") } == ["[team] bob#1 g30"])
+    }
+
     /// Seed 5930: carol restarts at a new endpoint and is wiped while dave cannot hear the
     /// registry, so dave's view of the group keeps her old endpoint. Her HELLO carries the
     /// new one, and dave answers there.

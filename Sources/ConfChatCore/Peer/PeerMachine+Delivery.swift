@@ -113,6 +113,16 @@ extension PeerMachine {
         return durable.conversations[sender]?.contiguousReceived ?? 0
     }
 
+    /// `sender` says (HELLO) it holds its messages to us up to `sent` and no further: what we
+    /// hold back above that is either still in its outbox, and comes again, or gone from its
+    /// directory (a wipe). Gone, it must not be released behind the messages the restored
+    /// sender numbers anew: they come first in its order.
+    mutating func forgetHeldBack(from sender: String, above sent: UInt64) {
+        guard let held = session?.heldBack[sender], held.keys.contains(where: { $0 > sent }) else { return }
+        session?.heldBack[sender] = held.filter { $0.key <= sent }
+        event(.note("forgot what \(sender) sent after #\(sent) and we held back: it no longer holds it"))
+    }
+
     /// Sends `peer` a HISTORY of the messages we hold from it, from `seq` on, one a run of
     /// consecutive ones (placeholders and discarded ones are not given back).
     mutating func giveBack(to peer: String, from seq: UInt64) {

@@ -50,6 +50,7 @@ extension PeerMachine {
                 memberMoved(sender, to: ep)
             }
             let c = durable.conversations[sender] ?? Conversation()
+            forgetHeldBack(from: sender, above: sent)
             acknowledged(sender, upTo: ack)
             session?.theirAck[sender] = ack
             // The sender lost part of its own history: give back what we hold of it.

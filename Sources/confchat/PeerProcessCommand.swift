@@ -48,6 +48,8 @@ struct PeerProcessCommand: ParsableCommand {
             registryKey: key, clock: SimulatorConsole.monotonicMilliseconds, seed: UInt64.random(in: .min ... .max),
             hashCost: fastHash ? .fast : .interactive)
         host.log = { Console.error("\(name): \($0)") }
+        // Refused input may come from a hostile client: it goes to the log (protocol.md 8).
+        host.onEvent = { if case let .refused(why) = $0 { Console.error("\(name): \(why)") } }
         let loop = PromptLoop(prompt: PeerPrompt(console: host))
         loop.banner = ["\(name) at \(host.endpoint) (registry \(registry)); type help"]
         if !loop.interactive { Console.out("\(name) listening on \(host.endpoint)") }

@@ -107,4 +107,27 @@ struct MailboxTests {
         d.apply(.addMail(to: "dave", MailItem(from: "x", seq: 1, body: [UInt8](repeating: 0, count: RegistryLimits.mailPageOctets + 1))))
         #expect(d.mailPage("dave").items.count == 1)
     }
+
+    /// Mail items carry their sender's proof (protocol.md 6.7) in every page, not only in
+    /// the first: a wiped recipient that got its mail in pages can still give each message
+    /// back to its sender.
+    @Test func everyPageKeepsTheSendersProofs() {
+        let h = bobAway()
+        for i in 1...20 { #expect(h.run("alice", .send(to: "bob", text: text(i, size: 60_000))) == .done) }
+        let deposited = h.sent(.deposit, from: "alice", to: "registry").compactMap { m -> [UInt8]? in
+            if case let .deposit(_, _, _, proof) = m { proof } else { nil }
+        }
+        #expect(deposited.count == 20 && deposited.allSatisfy { !$0.isEmpty })
+        #expect(h.run("alice", .logout) == .done)
+        h.wipe("bob")
+        #expect(h.run("bob", .login(password: "pw-bob")) == .done)
+        h.advance(by: 100)
+        let paged = h.sent(.mailPage, from: "registry", to: "bob").flatMap { m -> [MailItem] in
+            if case let .mailPage(_, items) = m { items } else { [] }
+        }
+        #expect(!paged.isEmpty, "more than the first page")
+        #expect(paged.allSatisfy { $0.proof == deposited[Int($0.seq) - 1] })
+        let received = h.disks["bob"]?.conversations["alice"]?.received ?? []
+        #expect(received.count == 20 && received.allSatisfy { !$0.proof.isEmpty })
+    }
 }

@@ -1,6 +1,8 @@
 """Drives confchat processes (registry and peers) through pipes, as a user would."""
 import os, queue, re, shutil, signal, subprocess, sys, tempfile, threading, time
 
+import ccp
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("CONFCHAT", os.path.join(ROOT, ".build", "debug", "confchat"))
 
@@ -187,48 +189,18 @@ class RawClient:
         self.outbox.close(0)
 
 
-def short(s):
-    b = s if isinstance(s, bytes) else s.encode()
-    return bytes([len(b)]) + b
-
-
-def long(s):
-    b = s if isinstance(s, bytes) else s.encode()
-    return len(b).to_bytes(4, "big") + b
-
-
-HEADER = bytes([0xC7, 0xA1, 0x01])
-REPLY, LOGIN_REPLY, DEPOSIT_ACK, PONG, DEPOSIT_REFUSED = 0x20, 0x21, 0x25, 0x27, 0x2C
-
-
-def register_frame(req, name, password, endpoint, key):
-    return HEADER + bytes([0x01]) + req.to_bytes(4, "big") + short(name) + long(password) + short(endpoint) + short(key)
-
-
-def login_frame(req, name, password, endpoint, key, want_backup=False):
-    return (HEADER + bytes([0x02]) + req.to_bytes(4, "big") + short(name) + long(password) + short(endpoint)
-            + bytes([1 if want_backup else 0]) + short(key))
-
-
-def friend_request_frame(req, to):
-    return HEADER + bytes([0x04]) + req.to_bytes(4, "big") + short(to)
-
-
-def deposit_frame(to, seq, body):
-    return HEADER + bytes([0x07]) + short(to) + seq.to_bytes(8, "big") + long(body)
-
-
-PING = HEADER + bytes([0x0A])
+# The frames come from ccp.py, the client written from docs/protocol.md alone.
+HEADER = ccp.PREFIX
+REPLY, LOGIN_REPLY, DEPOSIT_ACK, PONG, DEPOSIT_REFUSED = (ccp.KINDS[k] for k in ("REPLY", "LOGIN-REPLY", "DEPOSIT-ACK", "PONG", "DEPOSIT-REFUSED"))
+register_frame, login_frame, friend_request_frame, deposit_frame = ccp.register, ccp.login, ccp.friend_request, ccp.deposit
+PING = ccp.frame("PING")
 
 
 def reply_of(frame):
     """(req, error or None) of a REPLY frame."""
-    assert frame[3] == REPLY, frame[:4]
-    req = int.from_bytes(frame[4:8], "big")
-    if frame[8] == 0:
-        return req, None
-    n = int.from_bytes(frame[9:13], "big")
-    return req, frame[13:13 + n].decode()
+    kind, fields = ccp.decode(frame)
+    assert kind == "REPLY", frame[:4]
+    return fields["req"], fields["error"]
 
 
 def run_tests(namespace):

@@ -5,6 +5,7 @@ Run: python3 Tests/process/test_multiprocess.py  (after swift build; CONFCHAT=pa
 import os, socket, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
+import ccp
 from harness import PASSWORDS, Network, conversation, friends, run_tests
 
 
@@ -49,11 +50,6 @@ def test_message_survives_sender_kill9():
         net.close()
 
 
-def chat_frame(seq, text):
-    body = text.encode()
-    return bytes([0xC7, 0xA1, 0x01, 0x43]) + seq.to_bytes(8, "big") + len(body).to_bytes(4, "big") + body
-
-
 def test_hostile_input_is_refused():
     import zmq
     net = Network()
@@ -87,7 +83,7 @@ def test_hostile_input_is_refused():
         forger.curve_serverkey = bob_key.encode()
         forger.routing_id = b"alice"
         forger.connect(bob.endpoint)
-        forger.send(chat_frame(99, "forged by mallory"))
+        forger.send(ccp.chat(99, b"forged by mallory"))
         forger.send(b"\x00garbage frame")
         time.sleep(1.0)
         assert any("rejected" in l and "alice" in l for l in bob.err), bob.err

@@ -11,7 +11,7 @@ extension PeerMachine {
         case let .login(password):
             guard session == nil else { return complete(id, CommandFailure("\(name) is already logged in")) }
             if let hash = durable.credentials {
-                // Local credentials first: login works with the registry down (system.md, guarantee 4).
+                // Local credentials first: login works with the registry down (docs/guarantees.md, guarantee 4).
                 guard hasher.verify(password, against: hash) else { return complete(id, CommandFailure("wrong password")) }
                 startSession(password: password)
                 complete(id, nil)
@@ -77,7 +77,7 @@ extension PeerMachine {
     mutating func startSession(password: String) {
         let epoch = nextEpoch
         nextEpoch += 1
-        var s = PeerSession(epoch: epoch, password: password)
+        var s = PeerSession(epoch: epoch, password: password, proofKey: prover.proofKey(user: name, password: password))
         for friend in durable.sortedFriends { s.presence[friend] = FriendPresence() }
         session = s
         for friend in durable.sortedFriends { greet(friend) }

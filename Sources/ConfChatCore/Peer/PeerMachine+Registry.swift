@@ -75,7 +75,7 @@ extension PeerMachine {
             }
 
         default:
-            event(.note("unexpected \(message.kind.name) from the registry"))
+            event(.refused("unexpected \(message.kind.name) from the registry"))
         }
     }
 
@@ -153,13 +153,12 @@ extension PeerMachine {
         for m in marks { mark["\(m.outgoing ? ">" : "<")\(m.peer)"] = m.seq }
         for peer in durable.conversations.keys.sorted() {
             let c = durable.conversations[peer]!
-            // SKIP placeholders are no messages: backed up, a restore would take them for
-            // real ones with an empty body, and show them.
+            // A placeholder is no message: a backup that returned it would show it as one.
             for r in c.sent where r.seq > mark[">\(peer)", default: 0] && !r.isSkip {
                 toRegistry(.backup(BackupEntry(peer: peer, outgoing: true, seq: r.seq, body: r.body, group: r.group)))
             }
             for r in c.received where r.seq > mark["<\(peer)", default: 0] && !r.isSkip {
-                toRegistry(.backup(BackupEntry(peer: peer, outgoing: false, seq: r.seq, body: r.body, group: r.group)))
+                toRegistry(.backup(BackupEntry(peer: peer, outgoing: false, seq: r.seq, body: r.body, group: r.group, proof: r.proof)))
             }
         }
     }
@@ -169,7 +168,8 @@ extension PeerMachine {
         let sorted = backup.sorted { ($0.peer, $0.outgoing ? 1 : 0, $0.seq) < ($1.peer, $1.outgoing ? 1 : 0, $1.seq) }
         for b in sorted {
             let discarded = !b.outgoing && b.group.map { durable.groups[$0] == nil } ?? false
-            persist(.store(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body, group: b.group, discarded: discarded)))
+            persist(.store(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body, group: b.group, discarded: discarded,
+                                      proof: b.outgoing ? [] : b.proof)))
         }
     }
 

@@ -16,12 +16,14 @@ public struct PeerMachine {
     var nextRequest: UInt32 = 1
     var nextEpoch: UInt64
     let hasher: any PasswordHasher
+    let prover: any MessageProver
     /// Effects of the input being handled; returned and cleared by `handle`.
     var out: [PeerEffect] = []
     var now = SimInstant.zero
 
     public init(name: String, endpoint: String, config: PeerConfig, durable: PeerDurableState,
-                hasher: any PasswordHasher, epochBase: UInt64 = 0) {
+                hasher: any PasswordHasher, prover: any MessageProver, epochBase: UInt64 = 0) {
+        self.prover = prover
         self.name = name
         self.endpoint = endpoint
         self.config = config

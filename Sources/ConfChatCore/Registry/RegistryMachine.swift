@@ -112,16 +112,16 @@ public struct RegistryMachine {
             push(other, .friendRemoved(name: x))
             send(x, .reply(req: req, error: nil))
 
-        case let .deposit(to, seq, body):
+        case let .deposit(to, seq, body, proof):
             // Only friends may leave mail: the mailbox is not a way to spam strangers.
             guard durable.areFriends(x, to) else { return out.append(.note("refused DEPOSIT from \(x) to \(to): not friends")) }
-            deposit(from: x, to: to, MailItem(from: x, seq: seq, body: body))
+            deposit(from: x, to: to, MailItem(from: x, seq: seq, body: body, proof: proof))
 
-        case let .groupDeposit(to, seq, group, body):
+        case let .groupDeposit(to, seq, group, body, proof):
             guard durable.areFriends(x, to) || durable.shareGroup(x, to) else {
                 return out.append(.note("refused GROUP-DEPOSIT from \(x) to \(to): no friendship or group in common"))
             }
-            deposit(from: x, to: to, MailItem(from: x, seq: seq, body: body, group: group))
+            deposit(from: x, to: to, MailItem(from: x, seq: seq, body: body, group: group, proof: proof))
 
         case let .createGroup(req, _), let .invite(req, _, _), let .joinGroup(req, _), let .leaveGroup(req, _), let .destroyGroup(req, _):
             guard durable.accounts[x] != nil else { return }

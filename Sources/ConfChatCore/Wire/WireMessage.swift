@@ -15,7 +15,8 @@ public enum WireMessage: Hashable, Sendable {
     case friendRequest(req: UInt32, to: String)
     case friendAnswer(req: UInt32, to: String, accept: Bool)
     case unfriend(req: UInt32, other: String)
-    case deposit(to: String, seq: UInt64, body: [UInt8])
+    /// `proof`: as in CHAT; the registry keeps it with the mail item.
+    case deposit(to: String, seq: UInt64, body: [UInt8], proof: [UInt8] = [])
     case mailboxAck(from: String, upTo: UInt64)
     case backup(BackupEntry)
     case ping
@@ -25,7 +26,7 @@ public enum WireMessage: Hashable, Sendable {
     case leaveGroup(req: UInt32, group: String)
     case destroyGroup(req: UInt32, group: String)
     /// A DEPOSIT of a group message.
-    case groupDeposit(to: String, seq: UInt64, group: String, body: [UInt8])
+    case groupDeposit(to: String, seq: UInt64, group: String, body: [UInt8], proof: [UInt8] = [])
     /// Asks for the next page of our mail: the items after (`after`, `seq`) in (sender, seq)
     /// order. ("", 0) asks from the start.
     case mailFetch(after: String, seq: UInt64)
@@ -57,10 +58,11 @@ public enum WireMessage: Hashable, Sendable {
     case hello(endpoint: String, ack: UInt64, sent: UInt64, isReply: Bool)
     case heartbeat
     case bye
-    case chat(seq: UInt64, body: [UInt8])
+    /// `proof`: the sender's proof (`MessageProver`), kept by the receiver for HISTORY; may be empty.
+    case chat(seq: UInt64, body: [UInt8], proof: [UInt8] = [])
     case chatAck(upTo: UInt64)
     /// A group message: shares the pair's sequence with CHAT.
-    case groupChat(seq: UInt64, group: String, body: [UInt8])
+    case groupChat(seq: UInt64, group: String, body: [UInt8], proof: [UInt8] = [])
     /// Messages the receiver sent to us, seq `first`, `first + 1`, ...: returned to a peer whose
     /// own copy was lost (wiped), so its sent history and its sequence numbers come back.
     case history(first: UInt64, items: [HistoryItem])
@@ -91,7 +93,10 @@ public struct MailItem: Hashable, Sendable {
     public var seq: UInt64
     public var body: [UInt8]
     public var group: String?
-    public init(from: String, seq: UInt64, body: [UInt8], group: String? = nil) {
+    /// The sender's proof (`MessageProver`), as its DEPOSIT carried it.
+    public var proof: [UInt8]
+    public init(from: String, seq: UInt64, body: [UInt8], group: String? = nil, proof: [UInt8] = []) {
+        self.proof = proof
         self.from = from
         self.seq = seq
         self.body = body
@@ -111,13 +116,15 @@ public struct MailWaiting: Hashable, Sendable {
     }
 }
 
-/// One message of a HISTORY: its group (nil for one-to-one) and body.
+/// One message of a HISTORY: its group (nil for one-to-one), body, and the proof it came with.
 public struct HistoryItem: Hashable, Sendable {
     public var group: String?
     public var body: [UInt8]
-    public init(group: String?, body: [UInt8]) {
+    public var proof: [UInt8]
+    public init(group: String?, body: [UInt8], proof: [UInt8] = []) {
         self.group = group
         self.body = body
+        self.proof = proof
     }
 }
 
@@ -151,7 +158,11 @@ public struct BackupEntry: Hashable, Sendable {
     public var seq: UInt64
     public var body: [UInt8]
     public var group: String?
-    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8], group: String? = nil) {
+    /// For a received message, the sender's proof, so that a restored peer can still give the
+    /// message back to its sender (HISTORY). Empty for sent messages.
+    public var proof: [UInt8]
+    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8], group: String? = nil, proof: [UInt8] = []) {
+        self.proof = proof
         self.peer = peer
         self.outgoing = outgoing
         self.seq = seq

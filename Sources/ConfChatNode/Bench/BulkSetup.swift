@@ -63,7 +63,8 @@ enum BulkSetup {
                 batch.append(.setGroup(GroupInfo(name: g.name, owner: names[g.members[0]], members: members)))
             }
             try p.store.apply(batch)
-            var machine = PeerMachine(name: p.name, endpoint: endpoint[i], config: sim.config, durable: try p.store.load(), hasher: sim.hasher)
+            var machine = PeerMachine(name: p.name, endpoint: endpoint[i], config: sim.config, durable: try p.store.load(), hasher: sim.hasher,
+                                      prover: sim.sealer)
             machine.publicKey = key[i]
             p.machine = machine
         }

@@ -8,7 +8,7 @@ import ConfChatScenario
 /// holding back every effect but the writes; then commits each touched store once; then
 /// carries out the held effects in their original order. So no acknowledgement, no other
 /// message and no delivery report leaves before the write it follows is committed, which is
-/// the durability rule (system.md, guarantee 3), at one SQLite commit a store a round.
+/// the durability rule (docs/guarantees.md, guarantee 3), at one SQLite commit a store a round.
 ///
 /// The order in which messages are handled is the same as `Simulator.settle()`'s: messages
 /// sent while handling round k are queued behind everything already in flight either way.

@@ -40,12 +40,12 @@ public final class PeerCryptoLayer {
     /// A message on its way out. `keyOf` gives a user's public key, as this peer knows it.
     public func outbound(_ m: WireMessage, keyOf: (String) -> [UInt8]?) -> WireMessage? {
         switch m {
-        case let .deposit(to, seq, body):
+        case let .deposit(to, seq, body, proof):
             guard let k = keyOf(to), !k.isEmpty else { log?("no key for \(to): mail not sent"); return nil }
-            return .deposit(to: to, seq: seq, body: sealer.seal(body, to: k))
-        case let .groupDeposit(to, seq, group, body):
+            return .deposit(to: to, seq: seq, body: sealer.seal(body, to: k), proof: proof)
+        case let .groupDeposit(to, seq, group, body, proof):
             guard let k = keyOf(to), !k.isEmpty else { log?("no key for \(to): mail not sent"); return nil }
-            return .groupDeposit(to: to, seq: seq, group: group, body: sealer.seal(body, to: k))
+            return .groupDeposit(to: to, seq: seq, group: group, body: sealer.seal(body, to: k), proof: proof)
         case var .backup(entry):
             guard let key = backupKey else { return nil }
             entry.body = sealer.encrypt(entry.body, key: key)

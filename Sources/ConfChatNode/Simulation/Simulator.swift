@@ -110,7 +110,7 @@ public final class Simulator {
         let endpoint = try network.attach(peer.name, previous: peer.endpoint, keys: peer.crypto.keys)
         peer.endpoint = endpoint
         var machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config,
-                                  durable: try peer.store.load(), hasher: hasher)
+                                  durable: try peer.store.load(), hasher: hasher, prover: sealer)
         machine.publicKey = peer.crypto.keys.publicKey
         peer.machine = machine
     }
@@ -208,7 +208,7 @@ public final class Simulator {
         case let .friendRemoved(other): emit(.note(node: name, text: "no longer friends with \(other)"))
         case let .duplicate(from, seq): emit(.note(node: name, text: "duplicate \(from)#\(seq) dropped"))
         case let .heldBack(from, seq, expecting): emit(.note(node: name, text: "held back \(from)#\(seq), waiting for #\(expecting)"))
-        case let .note(text): emit(.note(node: name, text: text))
+        case let .note(text), let .refused(text): emit(.note(node: name, text: text))
         }
     }
 

@@ -26,6 +26,7 @@ public final class SQLitePeerStore: PeerStore {
                     text TEXT NOT NULL,
                     grp TEXT,                              -- the group, NULL for one-to-one
                     discarded INTEGER NOT NULL DEFAULT 0,  -- arrived for a group we had left
+                    proof BLOB,                            -- received: the sender's proof (protocol.md 5.5)
                     PRIMARY KEY (peer, direction, seq)
                 );
                 CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, owner TEXT NOT NULL);
@@ -43,6 +44,10 @@ public final class SQLitePeerStore: PeerStore {
                     peer TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (peer, seq)
                 );
                 """)
+            // A data directory from before proofs existed: its messages simply have none.
+            if try !db.columns(in: "messages").contains(where: { $0.name == "proof" }) {
+                try db.execute(sql: "ALTER TABLE messages ADD COLUMN proof BLOB")
+            }
         }
     }
 
@@ -54,11 +59,12 @@ public final class SQLitePeerStore: PeerStore {
                 s.friends[row["name"]] = row["endpoint"]
             }
             s.requests = Set(try String.fetchAll(db, sql: "SELECT from_user FROM friend_requests"))
-            for row in try Row.fetchAll(db, sql: "SELECT peer, direction, seq, text, grp, discarded FROM messages ORDER BY peer, direction, seq") {
+            for row in try Row.fetchAll(db, sql: "SELECT peer, direction, seq, text, grp, discarded, proof FROM messages ORDER BY peer, direction, seq") {
                 let text: String = row["text"]
                 let seq: Int64 = row["seq"]
+                let proof: Data? = row["proof"]
                 s.apply(.store(ChatRecord(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq), body: Array(text.utf8),
-                                          group: row["grp"], discarded: row["discarded"])))
+                                          group: row["grp"], discarded: row["discarded"], proof: proof.map { Array($0) } ?? [])))
             }
             var groups: [String: GroupInfo] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT name, owner FROM groups") {
@@ -110,11 +116,12 @@ public final class SQLitePeerStore: PeerStore {
                 case let .store(r):
                     // A real message replaces a SKIP placeholder; anything else already held stays.
                     try db.cachedStatement(sql: """
-                        INSERT INTO messages (peer, direction, seq, text, grp, discarded) VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded
+                        INSERT INTO messages (peer, direction, seq, text, grp, discarded, proof) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded,
+                            proof = excluded.proof
                         WHERE messages.discarded = 1 AND messages.grp IS NULL AND NOT (excluded.discarded = 1 AND excluded.grp IS NULL)
                         """)
-                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded])
+                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded, Self.blob(r.proof)])
                 case let .setGroup(info):
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO groups (name, owner) VALUES (?, ?)").execute(arguments: [info.name, info.owner])
                     try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ?").execute(arguments: [info.name])
@@ -125,8 +132,8 @@ public final class SQLitePeerStore: PeerStore {
                 case let .markUnsynced(names):
                     for n in names { try db.cachedStatement(sql: "INSERT OR IGNORE INTO unsynced (peer) VALUES (?)").execute(arguments: [n]) }
                 case let .overwrite(r):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO messages (peer, direction, seq, text, grp, discarded) VALUES (?, ?, ?, ?, ?, ?)")
-                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded])
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO messages (peer, direction, seq, text, grp, discarded, proof) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded, Self.blob(r.proof)])
                 case let .markSynced(name):
                     try db.cachedStatement(sql: "DELETE FROM unsynced WHERE peer = ?").execute(arguments: [name])
                 case let .queue(peer, item):
@@ -153,4 +160,7 @@ public final class SQLitePeerStore: PeerStore {
             }
         }
     }
+
+    /// A proof as SQLite stores it: NULL for none.
+    private static func blob(_ proof: [UInt8]) -> Data? { proof.isEmpty ? nil : Data(proof) }
 }

@@ -98,7 +98,8 @@ final class MachineHarness {
     private func boot(_ name: String, endpoint: String) {
         endpoints[name] = endpoint
         incarnation[name, default: 0] += 1
-        machines[name] = PeerMachine(name: name, endpoint: endpoint, config: config, durable: disks[name]!, hasher: hasher)
+        machines[name] = PeerMachine(name: name, endpoint: endpoint, config: config, durable: disks[name]!, hasher: hasher,
+                                     prover: FakeProver())
     }
 
     func machine(_ name: String) -> PeerMachine {
@@ -168,6 +169,14 @@ final class MachineHarness {
     func deliverFirst(where match: (Envelope) -> Bool) -> Bool {
         guard let i = inFlight.firstIndex(where: match) else { return false }
         deliver(inFlight.remove(at: i))
+        return true
+    }
+
+    /// Loses the first message in flight that matches, as a lossy link would. Returns false if none did.
+    @discardableResult
+    func lose(where match: (Envelope) -> Bool) -> Bool {
+        guard let i = inFlight.firstIndex(where: match) else { return false }
+        dropped.append(inFlight.remove(at: i))
         return true
     }
 
@@ -299,6 +308,14 @@ final class MachineHarness {
         sent.filter { $0.from == from && $0.to == to && $0.message.kind == kind }.map(\.message)
     }
 
+    /// CHATs sent (attempted) from `from` to `to`, as `#seq text`: what a test compares when the
+    /// proof each carries does not matter.
+    func chats(from: String, to: String) -> [String] {
+        sent(.chat, from: from, to: to).compactMap {
+            if case let .chat(seq, body, _) = $0 { "#\(seq) \(String(decoding: body, as: UTF8.self))" } else { nil }
+        }
+    }
+
     /// A conversation's texts on `peer`'s disk, as `#seq text`.
     func conversation(_ peer: String, with other: String, outgoing: Bool) -> [String] {
         let c = disks[peer]?.conversations[other] ?? Conversation()
@@ -313,6 +330,16 @@ final class MachineHarness {
     }
 
     // MARK: - Common set-ups
+
+    /// alice and bob, registered, logged in and friends, with the records of all that cleared.
+    static func twoFriends() -> MachineHarness {
+        let h = MachineHarness()
+        h.addPeers("alice", "bob")
+        h.registerAndLogin("alice", "bob")
+        h.befriend("alice", "bob")
+        h.clearRecords()
+        return h
+    }
 
     /// Registers each peer with password `pw-<name>` and logs it in.
     func registerAndLogin(_ names: String...) {

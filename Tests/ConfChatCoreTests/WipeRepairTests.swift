@@ -5,14 +5,15 @@ import Testing
 /// test is the machine-level form of a shrunk run in `scenarios/chaos-regressions/`.
 @Suite("Machines: repairs after a wipe")
 struct WipeRepairTests {
-    /// alice owns `team`; bob and carol are her friends, not each other's.
-    func team() -> MachineHarness {
+    /// alice owns `team` with `members`, who are her friends and not each other's.
+    func team(_ members: [String] = ["bob", "carol"]) -> MachineHarness {
         let h = MachineHarness()
-        h.addPeers("alice", "bob", "carol")
-        h.registerAndLogin("alice", "bob", "carol")
-        h.befriend("bob", "alice")
-        h.befriend("carol", "alice")
-        h.makeGroup("team", owner: "alice", members: ["bob", "carol"])
+        for name in ["alice"] + members {
+            h.addPeers(name)
+            h.registerAndLogin(name)
+        }
+        for m in members { h.befriend(m, "alice") }
+        h.makeGroup("team", owner: "alice", members: members)
         return h
     }
 
@@ -145,12 +146,7 @@ struct WipeRepairTests {
     /// registry, so dave's view of the group keeps her old endpoint. Her HELLO carries the
     /// new one, and dave answers there.
     @Test func aFellowMemberAnswersAtTheEndpointTheHelloCarries() {
-        let h = MachineHarness()
-        h.addPeers("alice", "carol", "dave")
-        h.registerAndLogin("alice", "carol", "dave")
-        h.befriend("carol", "alice")
-        h.befriend("dave", "alice")
-        h.makeGroup("team", owner: "alice", members: ["carol", "dave"])
+        let h = team(["carol", "dave"])
         h.crash("carol")
         h.partition("dave", PeerName.registry)
         h.wipe("carol")

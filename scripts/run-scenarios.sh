@@ -10,6 +10,8 @@ for transport in inproc ipc tcp; do
   echo "== transport $transport"
   .build/debug/confchat run scenarios --transport "$transport" "$@" || status=$?
 done
-# 300 seeded runs of random faults, every fault kind (docs/chaos.md).
-echo "== chaos" && .build/debug/confchat chaos --seeds 300 --out .build/chaos-failures || status=$?
+# Seeded runs of random faults, every fault kind, groups and wipes included (docs/chaos.md):
+# 1,000 seeds of 6 peers and 120 steps in one process, and 30 long ones over real sockets.
+echo "== chaos" && .build/debug/confchat chaos --seeds 1000 --peers 6 --steps 120 --out .build/chaos-failures || status=$?
+echo "== chaos tcp" && .build/debug/confchat chaos --seeds 30 --peers 4 --steps 300 --transport tcp --out .build/chaos-failures || status=$?
 exit $status

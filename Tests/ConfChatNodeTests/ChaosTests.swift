@@ -132,6 +132,37 @@ import Testing
         #expect(second.messagesChecked == 1)
     }
 
+    @Test("the wipe rule judges a group message recipient by recipient, and a copy at the registry keeps it required")
+    func wipeRuleForGroups() throws {
+        func act(_ a: Action) -> ChaosStatement { .action(a) }
+        let team = "team"  // the group whose messages chaos checks
+        let schedule: [ChaosStatement] = [
+            .peers(["alice", "bob", "carol"]),
+            act(.register(peer: "alice", password: "a")), act(.register(peer: "bob", password: "b")),
+            act(.register(peer: "carol", password: "c")),
+            act(.login(peer: "alice", password: "a")), act(.login(peer: "bob", password: "b")),
+            act(.login(peer: "carol", password: "c")),
+            act(.addFriend(peer: "alice", other: "bob")), act(.accept(peer: "bob", other: "alice")),
+            act(.addFriend(peer: "alice", other: "carol")), act(.accept(peer: "carol", other: "alice")),
+            act(.createGroup(peer: "alice", group: team)),
+            act(.invite(peer: "alice", group: team, other: "bob")), act(.join(peer: "bob", group: team)),
+            act(.invite(peer: "alice", group: team, other: "carol")), act(.join(peer: "carol", group: team)),
+            // bob is away: "kept" reaches carol directly and bob's mailbox (and alice's backup).
+            act(.logout(peer: "bob")),
+            act(.sendGroup(peer: "alice", group: team, text: "kept")),
+            // With the registry down too, "lost" reaches carol only: for bob it is only in
+            // alice's directory, which goes.
+            act(.registryCrash),
+            act(.sendGroup(peer: "alice", group: team, text: "lost")),
+            act(.logout(peer: "alice")),
+            act(.wipe(peer: "alice")),
+        ]
+        let report = try Chaos.run(seed: 1, options: ChaosOptions(peers: 3), statements: schedule)
+        #expect(report.excused.keys.sorted() == ["lost to bob"])
+        #expect(report.passed, "\(report.violations.map(\.description))")
+        #expect(report.messagesChecked == 4)
+    }
+
     /// Shrunk reproductions of presence bugs chaos found (fixed): endpoints that went stale
     /// when peers restarted while the registry or the friend was away.
     @Test("presence comes back after restarts while the registry or the friend was away", arguments: [

@@ -112,6 +112,44 @@ import Testing
         #expect(outcome.passed, "\(E2ESupport.report(outcome))")
     }
 
+    /// After a restore, dave's seqs still in the registry's mailbox are kept in peer.sqlite:
+    /// restarted from it, he still knows not to skip #2 (it waits in the mailbox), only the
+    /// #1 that went with both wipes, and carol gets #2.
+    @Test("a restored peer's reserved seqs survive a restart from disk")
+    func reservedSeqsOnDisk() throws {
+        let dir = try E2ESupport.temporaryFolder()
+        defer { E2ESupport.remove(dir) }
+        let source = """
+            peers carol dave
+            carol register c
+            dave register d
+            carol login c
+            dave login d
+            carol add-friend dave
+            dave accept carol
+            registry crash
+            dave send carol "m92"
+            partition carol | dave registry
+            dave send carol "m96"
+            registry restart
+            carol logout
+            dave logout
+            carol wipe
+            dave wipe
+            dave login d
+            dave crash
+            dave restart
+            heal
+            carol login c
+            dave login d
+            wait 10s
+            expect carol conversation dave "m96"
+
+            """
+        guard let outcome = try E2ESupport.run(source: source, options: .init(dataDirectory: dir)) else { return }
+        #expect(outcome.passed, "\(E2ESupport.report(outcome))")
+    }
+
     @Test("`confchat run --data DIR` keeps the databases there, without passwords")
     func commandLineData() throws {
         let folder = try E2ESupport.folder(with: ["data.scenario": Self.source, "two.scenario": E2ESupport.twoFriends])

@@ -9,10 +9,16 @@ public struct Conversation: Hashable, Sendable {
     /// How many of `sent` are SKIP placeholders (only ever after a restore): lets the common
     /// case answer `contiguousSent` without a scan.
     public private(set) var sentSkips = 0
+    /// After a restore: our seqs that were in the registry's mailbox (the LOGIN-REPLY's mail
+    /// marks). We do not hold those messages, but the other side will: they are neither
+    /// skipped nor taken by a new message.
+    public var reserved: Set<UInt64> = []
 
     public init() {}
 
     public var lastSentSeq: UInt64 { sent.last?.seq ?? 0 }
+    /// The seq a new message takes: after everything we hold and everything reserved.
+    public var nextSentSeq: UInt64 { max(lastSentSeq, reserved.max() ?? 0) + 1 }
     public var lastReceivedSeq: UInt64 { received.last?.seq ?? 0 }
 
     /// The highest n such that messages 1...n are all held: what HELLO reports, so the other
@@ -24,8 +30,6 @@ public struct Conversation: Hashable, Sendable {
         return Self.contiguous(sent, skipsCount: false)
     }
     public var contiguousReceived: UInt64 { Self.contiguous(received, skipsCount: true) }
-    /// Like `contiguousSent`, but a placeholder counts as held: the seq is taken either way.
-    public var contiguousSentHeld: UInt64 { Self.contiguous(sent, skipsCount: true) }
 
     /// Adds a stored message: appended (the usual case) or put in the hole it fills. A seq
     /// already held is left as it is.

@@ -36,6 +36,13 @@ struct HoldBackBuffer {
         return nil
     }
 
+    /// Drops what is held from `sender` above `seq`; returns whether anything was.
+    mutating func forget(from sender: String, above seq: UInt64) -> Bool {
+        let gone = held[sender]?.keys.filter { $0 > seq }.sorted() ?? []
+        for s in gone { _ = take(from: sender, seq: s) }
+        return !gone.isEmpty
+    }
+
     /// Takes `sender`'s `seq` out, if it is held.
     mutating func take(from sender: String, seq: UInt64) -> HistoryItem? {
         guard let item = held[sender]?.removeValue(forKey: seq) else { return nil }

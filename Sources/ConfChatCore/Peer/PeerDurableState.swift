@@ -41,6 +41,7 @@ public struct PeerDurableState: Hashable, Sendable {
         case let .overwrite(record): conversations[record.peer, default: Conversation()].overwrite(record)
         case let .queue(peer, item): queued[peer, default: []].append(item)
         case let .dequeue(peer): queued[peer] = nil
+        case let .reserve(peer, seq): conversations[peer, default: Conversation()].reserved.insert(seq)
         case let .removeGroup(name): groups[name] = nil
         case let .addInvitation(inv): invitations[inv.group] = inv.owner
         case let .removeInvitation(group): invitations[group] = nil

@@ -50,6 +50,9 @@ extension PeerMachine {
             for r in c.unacked { toPeer(contact, direct(r)) }
         } else {
             depositUnacked(contact)
+            // A SKIP has no mailbox form. A fellow member who is not a friend may well be
+            // there (we do not follow its presence): it gets them directly.
+            if durable.friends[contact] == nil { for r in c.unacked where r.discarded { toPeer(contact, direct(r)) } }
         }
     }
 
@@ -68,7 +71,7 @@ extension PeerMachine {
         guard let c = durable.conversations[friend] else { return }
         // The friend holds more of ours than we do (a restore lost them, and they came to it
         // through the mailbox): say HELLO, whose `sent` makes it give them back (HISTORY).
-        if upTo > c.contiguousSent, upTo > (session?.theirAck[friend] ?? 0), durable.friends[friend] != nil {
+        if upTo > c.contiguousSent, upTo > (session?.theirAck[friend] ?? 0) {
             session?.theirAck[friend] = upTo
             toPeer(friend, .hello(endpoint: endpoint, ack: c.contiguousReceived, sent: c.contiguousSent, isReply: true))
         }
@@ -142,6 +145,15 @@ extension PeerMachine {
         return durable.conversations[sender]?.contiguousReceived ?? 0
     }
 
+    /// `sender` says (HELLO) it holds its messages to us up to `sent` and no further: what we
+    /// hold back above that is either still in its outbox, and comes again, or gone from its
+    /// directory (a wipe). Gone, it must not be released behind the messages the restored
+    /// sender numbers anew: they come first in its order.
+    mutating func forgetHeldBack(from sender: String, above sent: UInt64) {
+        guard session?.heldBack.forget(from: sender, above: sent) == true else { return }
+        event(.note("forgot what \(sender) sent after #\(sent) and we held back: it no longer holds it"))
+    }
+
     /// Sends `peer` a HISTORY of the messages we hold from it, from `seq` on, one a run of
     /// consecutive ones (placeholders and discarded ones are not given back), cut into frames
     /// of at most `historyItems` items and `historyBytes` octets of bodies, so that a long
@@ -211,41 +223,42 @@ extension PeerMachine {
 /// it does: what it gave back (HISTORY) fills our history, holes nobody holds are skipped,
 /// and the queue gets the seqs after everything either side has seen.
 extension PeerMachine {
-    /// Stores a new outgoing message with the next seq and returns it; or, for a friend not
+    /// Stores a new outgoing message with the next seq and returns it; or, for a contact not
     /// synced since a restore, queues it and returns nil.
     mutating func stage(to peer: String, _ item: HistoryItem) -> ChatRecord? {
-        if durable.unsynced.contains(peer), durable.friends[peer] != nil {
+        if durable.unsynced.contains(peer) {
             persist(.queue(peer: peer, item))
             event(.note("message to \(peer) waits until \(peer) says how far it got (after a restore)"))
             return nil
         }
-        let seq = (durable.conversations[peer]?.lastSentSeq ?? 0) + 1
+        let seq = durable.conversations[peer]?.nextSentSeq ?? 1
         let record = ChatRecord(peer: peer, outgoing: true, seq: seq, body: item.body, group: item.group)
         persist(.store(record))
         return record
     }
 
-    /// `friend` holds our messages 1...`theirAck` (its HELLO). If that is all we lack, we are
-    /// in step again: skip our holes it does not hold either, and send what was queued.
+    /// `friend` holds our messages 1...`theirAck`, and has given back (HISTORY) whatever else
+    /// of ours it holds: its HELLO answered ours, and it sends HISTORY before that answer.
+    /// We are in step again: skip our holes it does not hold either, and send what was queued.
+    /// Only an answer to our HELLO will do: a HELLO of its own may come before its HISTORY,
+    /// and a seq used on that basis could be one it holds beyond a hole.
     mutating func sync(_ friend: String, theirAck: UInt64) {
         guard durable.unsynced.contains(friend) else { return }
         let c = durable.conversations[friend] ?? Conversation()
-        // It holds more than we do without a hole: its HISTORY is on the way. (A placeholder
-        // for a message it holds that was not proven ours counts as held: see HISTORY.)
-        guard theirAck <= c.contiguousSentHeld else { return }
         var skipped: [UInt64] = []
-        // Seqs still in the registry's mailbox are not lost: the friend gets them at login.
-        let inMail = session?.inMail[friend] ?? []
-        let mailed = inMail.max() ?? 0
-        if c.lastSentSeq > theirAck {
-            for seq in (theirAck + 1)...c.lastSentSeq where !c.holds(seq, outgoing: true) && !inMail.contains(seq) {
+        // Seqs still in the registry's mailbox are not lost: the friend gets them from there.
+        // Those below them that nobody holds are, and must be skipped, or the mailed ones
+        // would wait behind them for ever.
+        let top = c.nextSentSeq - 1
+        if top > theirAck {
+            for seq in (theirAck + 1)...top where !c.holds(seq, outgoing: true) && !c.reserved.contains(seq) {
                 persist(.store(ChatRecord(peer: friend, outgoing: true, seq: seq, body: [], discarded: true)))
                 skipped.append(seq)
             }
         }
         if !skipped.isEmpty { event(.note("our messages #\(skipped.map(String.init).joined(separator: ", #")) to \(friend) are lost: skipped")) }
         // Never below what it holds from us: a seq it has must not be reused.
-        var next = max(c.lastSentSeq, theirAck, mailed) + 1
+        var next = max(c.nextSentSeq, theirAck + 1)
         var records: [ChatRecord] = []
         for item in durable.queued[friend] ?? [] {
             let record = ChatRecord(peer: friend, outgoing: true, seq: next, body: item.body, group: item.group)

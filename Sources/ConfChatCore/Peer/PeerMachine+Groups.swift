@@ -58,6 +58,19 @@ extension PeerMachine {
         }
     }
 
+    /// A fellow member's HELLO carries its endpoint now: take it into every group we share,
+    /// as the registry's GROUP-UPDATE would have (one lost to a cut link leaves the old one,
+    /// and our answers would go nowhere).
+    mutating func memberMoved(_ member: String, to ep: String) {
+        for g in durable.groups.keys.sorted() {
+            guard let view = durable.groups[g], let old = view.members[member], old != ep else { continue }
+            var members = view.members
+            members[member] = ep
+            let infos = members.keys.sorted().map { FriendInfo(name: $0, endpoint: members[$0]!, online: false) }
+            persist(.setGroup(GroupInfo(name: g, owner: view.owner, members: infos)))
+        }
+    }
+
     /// What the registry tells us about groups: invitations, membership changes, the end of a group.
     mutating func groupNews(_ message: WireMessage) {
         switch message {

@@ -17,9 +17,9 @@ extension PeerMachine {
             if friend { heard(sender, reason: "message") }
             let upTo = accept(from: sender, seq: seq, body: [], group: Self.skipMarker)
             toPeer(sender, .chatAck(upTo: upTo))
-        case .history:
-            fromFriend(sender, message)  // fellow group members give back history too
-        case .hello, .heartbeat, .bye:
+        case .history, .hello:
+            fromFriend(sender, message)  // fellow group members compare notes after a restore too
+        case .heartbeat, .bye:
             guard friend else { return event(.refused("ignored \(message.kind.name) from \(sender): not a friend")) }
             fromFriend(sender, message)
         case let .chat(seq, body, proof):
@@ -44,17 +44,27 @@ extension PeerMachine {
     private mutating func fromFriend(_ sender: String, _ message: WireMessage) {
         switch message {
         case let .hello(ep, ack, sent, isReply):
-            if durable.friends[sender] != ep { persist(.setFriend(name: sender, endpoint: ep)) }
-            heard(sender, reason: "hello")
+            // From a fellow group member who is not a friend (comparing notes after a restore):
+            // no presence, only its endpoint.
+            if durable.friends[sender] != nil {
+                if durable.friends[sender] != ep { persist(.setFriend(name: sender, endpoint: ep)) }
+                heard(sender, reason: "hello")
+            } else {
+                memberMoved(sender, to: ep)
+            }
             let c = durable.conversations[sender] ?? Conversation()
+            forgetHeldBack(from: sender, above: sent)
             acknowledged(sender, upTo: ack)
             session?.theirAck[sender] = ack
             // The sender lost part of its own history: give back what we hold of it.
             if sent < c.lastReceivedSeq { giveBack(to: sender, from: sent + 1) }
             if !isReply {
                 toPeer(sender, .hello(endpoint: endpoint, ack: c.contiguousReceived, sent: c.contiguousSent, isReply: true))
+                // Not in step since a restore: ask in turn, and sync on the answer (see `sync`).
+                if durable.unsynced.contains(sender) { greet(sender) }
+            } else {
+                sync(sender, theirAck: ack)
             }
-            sync(sender, theirAck: ack)
             flush(sender)
         case let .history(first, items):
             guard first >= 1, first <= UInt64.max - UInt64(items.count) else {
@@ -89,7 +99,7 @@ extension PeerMachine {
                 given.append(seq)
             }
             for mine in displaced {
-                let seq = (durable.conversations[sender]?.lastSentSeq ?? 0) + 1
+                let seq = durable.conversations[sender]?.nextSentSeq ?? 1
                 let moved = ChatRecord(peer: sender, outgoing: true, seq: seq, body: mine.body, group: mine.group)
                 event(.note("our message #\(mine.seq) to \(sender) is now #\(seq)"))
                 persist(.store(moved))
@@ -105,10 +115,7 @@ extension PeerMachine {
             if let low = unproven.first, let high = unproven.last {
                 event(.refused("refused \(sender)'s HISTORY #\(low)...#\(high): not proven ours"))
             }
-            if let theirAck = session?.theirAck[sender] {
-                acknowledged(sender, upTo: theirAck)
-                sync(sender, theirAck: theirAck)
-            }
+            if let theirAck = session?.theirAck[sender] { acknowledged(sender, upTo: theirAck) }
         case .heartbeat:
             if heard(sender, reason: "heartbeat") { flush(sender) }
         case .bye:
@@ -148,9 +155,12 @@ extension PeerMachine {
                 }
                 // A friend we do not hear from is probed with HELLO, not HEARTBEAT: it
                 // carries our endpoint, so a friend who kept a stale one (we restarted while
-                // it was away, or the registry handed it an old one) can answer again.
-                if session?.presence[friend]?.online == true { toPeer(friend, .heartbeat) } else { greet(friend) }
+                // it was away, or the registry handed it an old one) can answer again. So is
+                // one we have not compared notes with since a restore, until it answers.
+                let synced = !durable.unsynced.contains(friend)
+                if synced, session?.presence[friend]?.online == true { toPeer(friend, .heartbeat) } else { greet(friend) }
             }
+            for member in durable.unsynced.sorted() where durable.friends[member] == nil { greet(member) }
             emit(.schedule(.heartbeat(epoch: epoch), at: now + config.heartbeatInterval))
         case let .retry(epoch):
             guard let s = session, s.epoch == epoch else { return }

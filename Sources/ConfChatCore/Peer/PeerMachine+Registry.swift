@@ -14,15 +14,19 @@ extension PeerMachine {
                 adopt(snapshot)
                 restore(snapshot.backup)
                 // Restored from a backup that may miss what the registry never saw: compare
-                // notes with each friend before giving new messages a seq.
-                if !durable.friends.isEmpty { persist(.markUnsynced(durable.sortedFriends)) }
+                // notes with each contact (friends and fellow group members alike) before
+                // giving new messages a seq.
+                let contacts = durable.contacts(except: name)
+                if !contacts.isEmpty { persist(.markUnsynced(contacts)) }
+                // Our messages still in the mailbox: not lost, and their seqs not free. Kept on
+                // disk, as what to skip is decided later (`sync`), maybe in another session.
+                for m in snapshot.mailMarks { persist(.reserve(peer: m.peer, seq: m.seq)) }
                 startSession(password: password)
                 complete(p.command, nil)
             } else if session != nil {
                 adopt(snapshot)
             }
             if session != nil {
-                for m in snapshot.mailMarks { session?.inMail[m.peer, default: []].insert(m.seq) }
                 session?.announced = true
                 acceptMail(snapshot.mailbox)
                 fetchMail(after: snapshot.mailbox.last, waiting: snapshot.mailWaiting)
@@ -153,7 +157,7 @@ extension PeerMachine {
             for r in c.sent where r.seq > mark[">\(peer)", default: 0] && !r.isSkip {
                 backUp(r)
             }
-            for r in c.received where r.seq > mark["<\(peer)", default: 0] {
+            for r in c.received where r.seq > mark["<\(peer)", default: 0] && !r.isSkip {
                 backUp(r)
             }
         }

@@ -24,6 +24,8 @@ public enum PeerMutation: Hashable, Sendable {
     case queue(peer: String, HistoryItem)
     /// The queue of `peer` was given seqs (stored as ordinary messages) and is empty.
     case dequeue(peer: String)
+    /// After a restore: our `seq` to `peer` is in the registry's mailbox, so in use, though not held.
+    case reserve(peer: String, seq: UInt64)
     case removeGroup(String)
     case addInvitation(GroupInvitation)
     case removeInvitation(group: String)

@@ -18,8 +18,6 @@ struct PeerSession {
     var pingsUnanswered = 0
     /// What each friend's last HELLO (or CHAT-ACK since) said it holds from us (1...n, no hole).
     var theirAck: [String: UInt64] = [:]
-    /// Our seqs to each recipient still in the registry's mailbox (login snapshot).
-    var inMail: [String: Set<UInt64>] = [:]
     /// Recipients whose mailbox the registry said is full, and until when we deposit nothing
     /// more to them (our messages wait in the outbox, unconfirmed).
     var mailboxFull: [String: SimInstant] = [:]

@@ -16,6 +16,9 @@ final class ChaosWorld {
         var seq: UInt64
         /// The group it was sent to, nil for one-to-one.
         var group: String? = nil
+        /// How `excused` names it: the text, which is unique in a run, and for a group
+        /// message (one text, a copy for each member) the recipient too.
+        var key: String { group == nil ? text : "\(text) to \(to)" }
     }
 
     let sim: Simulator
@@ -24,7 +27,7 @@ final class ChaosWorld {
     private(set) var refusals: [CommandFailure?] = []
     /// Accepted sends, in the order they were accepted.
     private(set) var accepted: [Message] = []
-    /// Accepted messages that a wipe destroyed with their last copy, with the reason.
+    /// Accepted messages that a wipe destroyed with their last copy (by `Message.key`), with the reason.
     private(set) var excused: [String: String] = [:]
     /// An error the simulator threw, which ends the run.
     private(set) var failure: (index: Int, error: String)?
@@ -89,6 +92,7 @@ final class ChaosWorld {
             try sim.declare(names)
             return nil
         case let .action(action):
+            if case let .wipe(p) = action { try renumber(p) }
             let refusal = try sim.perform(action)
             if refusal == nil {
                 if case let .register(p, pw) = action { passwords[p] = pw }
@@ -113,37 +117,52 @@ final class ChaosWorld {
     }
 
 
-    /// The wipe rule: an accepted message whose every copy is gone once `name`'s data
-    /// directory is (not at the recipient, not in the sender's directory, not in the
-    /// registry's backup of either side, not in the recipient's mailbox) is lost by the
-    /// wipe itself, which no design can undo. It is no longer required to arrive; if it
-    /// does anyway, it must still arrive once and in order. Copies at the peers are
-    /// recognised by text, copies at the registry by (sender, recipient, seq).
-    private func excuseLost(wiped name: String) throws {
-        let registry = try sim.registryStore.load()
-        var received: [String: [String: Set<String>]] = [:]
-        var sent: [String: [String: Set<String>]] = [:]
-        func texts(_ peer: String, _ other: String, incoming: Bool) throws -> Set<String> {
-            if incoming, let t = received[peer]?[other] { return t }
-            if !incoming, let t = sent[peer]?[other] { return t }
-            let c = try sim.durableState(peer).conversations[other]
-            let t = Set((incoming ? c?.received : c?.sent)?.filter { $0.group == nil }.map(\.text) ?? [])
-            if incoming { received[peer, default: [:]][other] = t } else { sent[peer, default: [:]][other] = t }
-            return t
-        }
-        for m in accepted where m.group != nil && excused[m.text] == nil && (m.from == name || m.to == name) {
-            // Group messages: only the recipient's own copy counts.
-            if try !sim.received(m.to, from: m.from, group: m.group!).contains(m.text) {
-                excused[m.text] = "a group message whose sender or recipient was wiped before it arrived"
+    /// Takes the seq each of `sender`'s accepted messages has now: one queued after a restore
+    /// had none when it was accepted, and one moved after a conflict has another. The
+    /// registry's copies are recognised by seq, so the wipe rule needs the current one.
+    private func renumber(_ sender: String) throws {
+        let state = try sim.durableState(sender)
+        for i in accepted.indices where accepted[i].from == sender {
+            let m = accepted[i]
+            if let r = state.conversations[m.to]?.sent.last(where: { $0.group == m.group && !$0.discarded && $0.text == m.text }) {
+                accepted[i].seq = r.seq
             }
         }
-        for m in accepted where m.group == nil && excused[m.text] == nil && (m.from == name || m.to == name) {
-            let held = try texts(m.to, m.from, incoming: true).contains(m.text)
-                || texts(m.from, m.to, incoming: false).contains(m.text)
-                || (registry.backups[m.from] ?? []).contains { $0.peer == m.to && $0.outgoing && $0.seq == m.seq && $0.group == nil }
-                || (registry.backups[m.to] ?? []).contains { $0.peer == m.from && !$0.outgoing && $0.seq == m.seq && $0.group == nil }
-                || (registry.mailbox[m.to] ?? []).contains { $0.from == m.from && $0.seq == m.seq && $0.group == nil }
-            if !held { excused[m.text] = "its only copy was in \(name)'s wiped data directory" }
+    }
+
+    /// The wipe rule: an accepted message whose every copy is gone once `name`'s data
+    /// directory is (not at the recipient, not in the sender's directory, stored or queued,
+    /// not in the registry's backup of either side, not in the recipient's mailbox) is lost
+    /// by the wipe itself, which no design can undo. It is no longer required to arrive; if
+    /// it does anyway, it must still arrive once and in order. Group messages are judged the
+    /// same way, pair by pair. Copies at the peers are recognised by text within the pair's
+    /// conversation (and group), copies at the registry by (sender, recipient, seq, group).
+    private func excuseLost(wiped name: String) throws {
+        let registry = try sim.registryStore.load()
+        struct Pair: Hashable { var peer: String, other: String, group: String? }
+        var received: [Pair: Set<String>] = [:]
+        var sent: [Pair: Set<String>] = [:]
+        func texts(_ peer: String, _ other: String, group: String?, incoming: Bool) throws -> Set<String> {
+            let key = Pair(peer: peer, other: other, group: group)
+            if let t = incoming ? received[key] : sent[key] { return t }
+            let state = try sim.durableState(peer)
+            let c = state.conversations[other]
+            var t = Set((incoming ? c?.received : c?.sent)?.filter { $0.group == group && !$0.isSkip }.map(\.text) ?? [])
+            if !incoming {
+                // Accepted and waiting for a seq after a restore: a copy on the sender's disk.
+                t.formUnion(state.queued[other]?.filter { $0.group == group }.map { String(decoding: $0.body, as: UTF8.self) } ?? [])
+            }
+            if incoming { received[key] = t } else { sent[key] = t }
+            return t
+        }
+        for m in accepted where excused[m.key] == nil && (m.from == name || m.to == name) {
+            let held = try texts(m.to, m.from, group: m.group, incoming: true).contains(m.text)
+                || texts(m.from, m.to, group: m.group, incoming: false).contains(m.text)
+                || (m.seq != 0 && (
+                    (registry.backups[m.from] ?? []).contains { $0.peer == m.to && $0.outgoing && $0.seq == m.seq && $0.group == m.group }
+                    || (registry.backups[m.to] ?? []).contains { $0.peer == m.from && !$0.outgoing && $0.seq == m.seq && $0.group == m.group }
+                    || (registry.mailbox[m.to] ?? []).contains { $0.from == m.from && $0.seq == m.seq && $0.group == m.group }))
+            if !held { excused[m.key] = "its only copy was in \(name)'s wiped data directory" }
         }
     }
 
@@ -181,17 +200,20 @@ final class ChaosWorld {
         }
         var out: [ChaosViolation] = []
         let all = names
+        func required(_ s: String, _ r: String, group: String?) -> (order: [String], lost: Set<String>) {
+            let pair = accepted.filter { $0.from == s && $0.to == r && $0.group == group }
+            return (pair.map(\.text), Set(pair.filter { excused[$0.key] != nil }.map(\.text)))
+        }
         for r in all {
             for s in all where s != r {
-                let inGroup = accepted.filter { $0.from == s && $0.to == r && $0.group == Chaos.group }.map(\.text)
+                let inGroup = required(s, r, group: Chaos.group)
                 let gotInGroup = try sim.received(r, from: s, group: Chaos.group)
                 if let v = sequenceViolation(.delivery, peer: r, other: s, required: inGroup, got: gotInGroup,
                                              expect: { "expect \(r) group \(Chaos.group) \(s)" + $0 }) {
                     out.append(v)
                 }
-                let order = accepted.filter { $0.from == s && $0.to == r && $0.group == nil }.map(\.text)
                 let got = try sim.received(r, from: s)
-                if let v = sequenceViolation(.delivery, peer: r, other: s, required: order, got: got,
+                if let v = sequenceViolation(.delivery, peer: r, other: s, required: required(s, r, group: nil), got: got,
                                              expect: { "expect \(r) conversation \(s)" + $0 }) {
                     out.append(v)
                 }
@@ -199,9 +221,8 @@ final class ChaosWorld {
         }
         for s in all {
             for r in all where r != s {
-                let order = accepted.filter { $0.from == s && $0.to == r && $0.group == nil }.map(\.text)
                 let got = try sim.sent(s, to: r)
-                if let v = sequenceViolation(.sentHistory, peer: s, other: r, required: order, got: got,
+                if let v = sequenceViolation(.sentHistory, peer: s, other: r, required: required(s, r, group: nil), got: got,
                                              expect: { "expect \(s) sent \(r)" + $0 }) {
                     out.append(v)
                 }
@@ -233,7 +254,7 @@ final class ChaosWorld {
     /// Compares what a peer holds with the accepted order: nothing twice, nothing foreign,
     /// the sender's order kept, and every message not excused present.
     private func sequenceViolation(_ property: ChaosViolation.Property, peer: String, other: String,
-                                   required order: [String], got: [String],
+                                   required: (order: [String], lost: Set<String>), got: [String],
                                    expect: (String) -> String) -> ChaosViolation? {
         var problems: [ChaosViolation.Problem] = []
         var details: [String] = []
@@ -241,6 +262,7 @@ final class ChaosWorld {
             if !problems.contains(p) { problems.append(p) }
             details.append(d)
         }
+        let (order, lost) = required
         var counts: [String: Int] = [:]
         for t in got { counts[t, default: 0] += 1 }
         let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -257,10 +279,10 @@ final class ChaosWorld {
             if i < last { note(.order, "out of order: \(ChaosStatement.quote(t)) after \(ChaosStatement.quote(order[last]))") }
             last = max(last, i)
         }
-        for t in order where counts[t] == nil && excused[t] == nil { note(.missing, "missing \(ChaosStatement.quote(t))") }
+        for t in order where counts[t] == nil && !lost.contains(t) { note(.missing, "missing \(ChaosStatement.quote(t))") }
         guard !problems.isEmpty else { return nil }
         let held = Set(got)
-        let want = order.filter { excused[$0] == nil || held.contains($0) }
+        let want = order.filter { !lost.contains($0) || held.contains($0) }
         details.append("holds " + (got.isEmpty ? "none" : got.map(ChaosStatement.quote).joined(separator: " ")))
         return ChaosViolation(property: property, problems: problems, peer: peer, other: other, details: details,
                               expectation: expect(want.map { " " + ChaosStatement.quote($0) }.joined()))

@@ -40,6 +40,9 @@ public final class SQLitePeerStore: PeerStore {
                     id INTEGER PRIMARY KEY AUTOINCREMENT, peer TEXT NOT NULL, grp TEXT, text TEXT NOT NULL
                 );
                 CREATE TABLE IF NOT EXISTS acks (peer TEXT PRIMARY KEY, acked INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS reserved (                        -- our seqs in the mailbox, not held
+                    peer TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (peer, seq)
+                );
                 """)
             // A data directory from before proofs existed: its messages simply have none.
             if try !db.columns(in: "messages").contains(where: { $0.name == "proof" }) {
@@ -86,6 +89,10 @@ public final class SQLitePeerStore: PeerStore {
             for row in try Row.fetchAll(db, sql: "SELECT peer, acked FROM acks") {
                 let acked: Int64 = row["acked"]
                 s.apply(.markAcked(peer: row["peer"], upTo: UInt64(acked)))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT peer, seq FROM reserved") {
+                let seq: Int64 = row["seq"]
+                s.apply(.reserve(peer: row["peer"], seq: UInt64(seq)))
             }
             return s
         }
@@ -147,6 +154,8 @@ public final class SQLitePeerStore: PeerStore {
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO acks (peer, acked) VALUES (?, ?)").execute(arguments: [peer, Int64(to)])
                 case let .markAcked(peer, upTo):
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO acks (peer, acked) VALUES (?, ?)").execute(arguments: [peer, Int64(upTo)])
+                case let .reserve(peer, upTo):
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO reserved (peer, seq) VALUES (?, ?)").execute(arguments: [peer, Int64(upTo)])
                 }
             }
         }

@@ -384,4 +384,13 @@ final class MachineHarness {
         #expect(run(a, .addFriend(b)) == .done, "\(a) add-friend \(b)")
         #expect(run(b, .accept(a)) == .done, "\(b) accept \(a)")
     }
+
+    /// `owner` creates `group`, invites each member (a friend), and each joins; all logged in.
+    func makeGroup(_ group: String, owner: String, members: [String]) {
+        #expect(run(owner, .createGroup(group)) == .done, "\(owner) create-group \(group)")
+        for m in members {
+            #expect(run(owner, .invite(group: group, member: m)) == .done, "\(owner) invite \(group) \(m)")
+            #expect(run(m, .join(group)) == .done, "\(m) join \(group)")
+        }
+    }
 }

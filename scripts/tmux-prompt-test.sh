@@ -85,7 +85,7 @@ type_line() { tmux -L "$sock" send-keys -t "$session" -l "$1"; }
 press() { tmux -L "$sock" send-keys -t "$session" "$@"; }
 
 # --- the terminal ----------------------------------------------------------------------
-tmux -L "$sock" new-session -d -s "$session" -x 120 -y 40 \
+tmux -L "$sock" new-session -d -s "$session" -x 200 -y 50 \
   "env TERM=xterm-256color NO_COLOR=1 '$CONFCHAT' attach alice --scenario '$work/setup.scenario'; echo \"EXITED \$?\"; sleep 600"
 
 wait_for '^alice \(logged out\)>$' 20
@@ -135,6 +135,21 @@ sleep 0.3
 [ "$(last_line)" = "alice> messages bob" ] || fail "Up did not recall 'messages bob' (last line: '$(last_line)')"
 press C-a C-k
 sleep 0.2
+
+# A long pasted line (libedit once corrupted the heap past 1,020 bytes and crashed): 6,000
+# characters run as a command, and the prompt keeps working.
+wait_for '^alice>$'
+press C-l
+tmux -L "$sock" clear-history -t "$session"
+wait_for '^alice>$'
+python3 -c "print('send bob ' + 'y' * 6000, end='')" >"$work/long.txt"
+tmux -L "$sock" load-buffer "$work/long.txt"
+tmux -L "$sock" paste-buffer -t "$session"
+press Enter
+wait_for '^sent to bob$' 300
+type_line "messages"; press Enter
+wait_for '^  bob +[0-9]+ messages +last: alice: y{20}' 20
+press C-l
 
 # Errors are one line and unknown commands point at help.
 type_line "sned bob hi"; press Enter

@@ -40,13 +40,20 @@ struct PeerProcessCommand: ParsableCommand {
     var fastHash = false
 
     func run() throws {
-        guard let text = try? String(contentsOfFile: registryKeyFile, encoding: .utf8), let key = NodeKeys.fromZ85(text) else {
-            throw ValidationError("\(registryKeyFile): not a registry public key file (40 characters of Z85, as written to registry.pub)")
+        let key: [UInt8]
+        let host: PeerHost
+        do {
+            if let problem = StartupCheck.endpointProblem(registry, binding: false) { throw StartupError("--registry \(problem)") }
+            if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
+            key = try StartupCheck.registryKey(at: registryKeyFile).get()
+            host = try PeerHost(
+                name: name, dataDirectory: data ?? "confchat-data/peers/\(name)", bind: bind, registry: registry,
+                registryKey: key, clock: SimulatorConsole.monotonicMilliseconds, seed: UInt64.random(in: .min ... .max),
+                hashCost: fastHash ? .fast : .interactive)
+        } catch {
+            Console.error("error: \(StartupError.describe(error))")
+            throw ExitCode(1)
         }
-        let host = try PeerHost(
-            name: name, dataDirectory: data ?? "confchat-data/peers/\(name)", bind: bind, registry: registry,
-            registryKey: key, clock: SimulatorConsole.monotonicMilliseconds, seed: UInt64.random(in: .min ... .max),
-            hashCost: fastHash ? .fast : .interactive)
         host.log = { Console.error("\(name): \($0)") }
         let loop = PromptLoop(prompt: PeerPrompt(console: host))
         loop.banner = ["\(name) at \(host.endpoint) (registry \(registry)); type help"]

@@ -27,8 +27,15 @@ struct RegistryCommand: ParsableCommand {
     var fastHash = false
 
     func run() throws {
-        let host = try RegistryHost(dataDirectory: data, bind: bind, seed: UInt64.random(in: .min ... .max),
+        let host: RegistryHost
+        do {
+            if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
+            host = try RegistryHost(dataDirectory: data, bind: bind, seed: UInt64.random(in: .min ... .max),
                                     hashCost: fastHash ? .fast : .interactive)
+        } catch {
+            Console.error("error: \(StartupError.describe(error))")
+            throw ExitCode(1)
+        }
         host.log = { Console.error("registry: \($0)") }
         let pub = NodeKeys.z85(host.keys.publicKey)
         let pubPath = (data as NSString).appendingPathComponent("registry.pub")

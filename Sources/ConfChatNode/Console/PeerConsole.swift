@@ -21,4 +21,12 @@ public protocol PeerConsole: AnyObject {
     /// Lets the network run until `fd` is readable or `timeoutMs` has passed.
     /// Returns true when `fd` is readable.
     func pump(until fd: Int32, timeoutMs: Int) throws -> Bool
+    /// Lets the network run, at the end of input, until what the peer sent is confirmed by
+    /// the friends online, or `timeoutMs` passes: a piped `send` then reaches its friend
+    /// before the process exits.
+    func settle(timeoutMs: Int) throws
+}
+
+extension PeerConsole {
+    public func settle(timeoutMs: Int) throws {}
 }

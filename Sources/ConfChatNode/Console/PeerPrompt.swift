@@ -86,20 +86,8 @@ public final class PeerPrompt {
         }
     }
 
-    /// A message text on one line: control characters escaped as in the scenario language.
-    static func display(_ text: String) -> String {
-        var out = ""
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if ch.value < 0x20 || ch.value == 0x7F { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out
-    }
+    /// A message text on one line, safe for the terminal (`TerminalText`).
+    static func display(_ text: String) -> String { TerminalText.escaped(text) }
 
     func sync(last: MessageLedger.Key? = nil) {
         if let state = try? console.state() { ledger.sync(state, last: last) }

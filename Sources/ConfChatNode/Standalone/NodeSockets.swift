@@ -72,7 +72,11 @@ final class NodeSockets {
             if e.errno == EINTR { return (false, false) }
             throw e
         }
-        return (items[0].revents & Int16(ZMQ_POLLIN) != 0, items.count > 1 && items[1].revents & Int16(ZMQ_POLLIN) != 0)
+        // A pipe whose writer has closed polls as POLLHUP, which zmq_poll reports as
+        // ZMQ_POLLERR, not ZMQ_POLLIN: it counts as readable, so the caller's read sees the
+        // end of input (otherwise the poll returns at once, for ever, and the loop spins).
+        let fdReady = items.count > 1 && items[1].revents & Int16(ZMQ_POLLIN | ZMQ_POLLERR) != 0
+        return (items[0].revents & Int16(ZMQ_POLLIN) != 0, fdReady)
     }
 
     func close() {

@@ -26,6 +26,8 @@ public final class PeerHost: PeerConsole {
     private var timers = HostTimers()
     private var nextCommand: CommandID = 1
     private var completions: [CommandID: CommandFailure?] = [:]
+    /// Held while the host runs: the lock on the data directory.
+    private let directory: DataDirectory
 
     /// - Parameters:
     ///   - clock: monotonic milliseconds; the host measures time from its first reading.
@@ -38,6 +40,7 @@ public final class PeerHost: PeerConsole {
         self.start = clock()
         self.registryEndpoint = registry
         self.registryKey = registryKey
+        directory = try DataDirectory(path: dataDirectory, role: .peer(name))
         store = try SQLitePeerStore(directory: dataDirectory)
         let keys = try NodeKeys.loadOrCreate(in: dataDirectory)
         crypto = PeerCryptoLayer(user: name, keys: keys, sealer: MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost))
@@ -77,6 +80,17 @@ public final class PeerHost: PeerConsole {
 
     public func pump(until fd: Int32, timeoutMs: Int) throws -> Bool {
         try pump(until: fd, timeoutMs: timeoutMs, stopWhen: { false })
+    }
+
+    public func settle(timeoutMs: Int) throws {
+        let deadline = clock() + Int64(timeoutMs)
+        while machine.isLoggedIn, clock() < deadline {
+            let waiting = machine.durable.conversations.contains { friend, c in
+                !c.unacked.isEmpty && machine.sees(friend) == true
+            }
+            if !waiting { return }
+            _ = try pump(until: nil, timeoutMs: 100, stopWhen: { false })
+        }
     }
 
     /// Handles input and timers until `fd` is readable, `stopWhen` holds, or time runs out.

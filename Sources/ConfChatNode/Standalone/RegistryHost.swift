@@ -14,8 +14,11 @@ public final class RegistryHost {
     private let store: any RegistryStore
     private let sockets: NodeSockets
     public let keys: NodeKeys
+    /// Held while the host runs: the lock on the data directory.
+    private let directory: DataDirectory
 
     public init(dataDirectory: String, bind: String, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive) throws {
+        directory = try DataDirectory(path: dataDirectory, role: .registry)
         store = try SQLiteRegistryStore(directory: dataDirectory)
         keys = try NodeKeys.loadOrCreate(in: dataDirectory)
         sockets = try NodeSockets(context: try Simulator.context(), name: PeerName.registry, bind: bind, keys: keys)

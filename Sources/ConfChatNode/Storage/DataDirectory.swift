@@ -50,11 +50,17 @@ public final class DataDirectory {
             guard isDirectory.boolValue else { throw DataDirectoryError.notADirectory(path) }
             return
         }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw DataDirectoryError.cannotCreate(path, reason: Self.reason(error))
+        // mkdir -p by hand: POSIX's errno names the reason, where Foundation's error may not.
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
+                throw DataDirectoryError.cannotCreate(path, reason: String(cString: strerror(errno)))
+            }
+        }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+            throw DataDirectoryError.cannotCreate(path, reason: String(cString: strerror(ENOTDIR)))
         }
     }
 

@@ -271,6 +271,29 @@ def test_run_data_keeps_what_it_did_not_make():
         net.close()
 
 
+def test_history_keeps_its_order_after_a_restart():
+    """Issue 11 #7: `messages NAME` after a restart shows the history in the order it happened."""
+    net = Network()
+    try:
+        net.start_registry()
+        alice, bob = friends(net)
+        bob.command('send alice "first, from bob"', r"sent to alice")
+        alice.expect(r"bob: first, from bob")
+        bob.command('send alice "second, from bob"', r"sent to alice")
+        alice.expect(r"bob: second, from bob")
+        alice.command('send bob "third, from alice"', r"sent to bob")
+        bob.expect(r"alice: third, from alice")
+        alice.quit()
+        alice = net.start_peer("alice")
+        alice.command("login alice-pass-9xq", r"logged in as alice")
+        alice.send("messages bob")
+        alice.expect(r"conversation with bob \(3 messages\)")
+        shown = [alice.expect(r"^  ").string.split("   (")[0] for _ in range(3)]
+        assert shown == ["  bob: first, from bob", "  bob: second, from bob", "  alice: third, from alice"], shown
+    finally:
+        net.close()
+
+
 def test_startup_errors_say_what_is_wrong():
     """Unclear errors of issue 11: each bad path or endpoint is named at start, in one line."""
     net = Network()

@@ -25,8 +25,13 @@ public protocol PeerConsole: AnyObject {
     /// the friends online, or `timeoutMs` passes: a piped `send` then reaches its friend
     /// before the process exits.
     func settle(timeoutMs: Int) throws
+    /// The peer's messages in the order its store took them in, when the store knows it:
+    /// the history from before the prompt started, which the durable state alone cannot
+    /// order (`MessageLedger`). Empty when unknown.
+    func storedOrder() throws -> [MessageLedger.Key]
 }
 
 extension PeerConsole {
     public func settle(timeoutMs: Int) throws {}
+    public func storedOrder() throws -> [MessageLedger.Key] { [] }
 }

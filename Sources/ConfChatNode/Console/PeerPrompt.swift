@@ -52,6 +52,7 @@ public final class PeerPrompt {
             previous?(event)
             self?.observe(event)
         }
+        ledger.start(with: (try? console.storedOrder()) ?? [])
         sync()
     }
 

@@ -16,7 +16,7 @@ public final class PeerHost: PeerConsole {
     public var log: ((String) -> Void)?
 
     private var machine: PeerMachine
-    private let store: any PeerStore
+    private let store: SQLitePeerStore
     private let sockets: NodeSockets
     private let crypto: PeerCryptoLayer
     private let registryEndpoint: String
@@ -81,6 +81,8 @@ public final class PeerHost: PeerConsole {
     public func pump(until fd: Int32, timeoutMs: Int) throws -> Bool {
         try pump(until: fd, timeoutMs: timeoutMs, stopWhen: { false })
     }
+
+    public func storedOrder() throws -> [MessageLedger.Key] { try store.storedOrder() }
 
     public func settle(timeoutMs: Int) throws {
         let deadline = clock() + Int64(timeoutMs)

@@ -85,6 +85,16 @@ public final class SQLitePeerStore: PeerStore {
         }
     }
 
+    /// Messages in the order they were stored (SQLite's rowid, which an upsert keeps).
+    public func storedOrder() throws -> [MessageLedger.Key] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT peer, direction, seq FROM messages ORDER BY rowid").map { row in
+                let seq: Int64 = row["seq"]
+                return MessageLedger.Key(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq))
+            }
+        }
+    }
+
     public func apply(_ mutations: [PeerMutation]) throws {
         guard !mutations.isEmpty else { return }
         try db.write { db in
@@ -118,7 +128,11 @@ public final class SQLitePeerStore: PeerStore {
                 case let .markUnsynced(names):
                     for n in names { try db.cachedStatement(sql: "INSERT OR IGNORE INTO unsynced (peer) VALUES (?)").execute(arguments: [n]) }
                 case let .overwrite(r):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO messages (peer, direction, seq, text, grp, discarded) VALUES (?, ?, ?, ?, ?, ?)")
+                    // An upsert, not INSERT OR REPLACE: the row keeps its rowid, its place in the history.
+                    try db.cachedStatement(sql: """
+                        INSERT INTO messages (peer, direction, seq, text, grp, discarded) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded
+                        """)
                         .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded])
                 case let .markSynced(name):
                     try db.cachedStatement(sql: "DELETE FROM unsynced WHERE peer = ?").execute(arguments: [name])

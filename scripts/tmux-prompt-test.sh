@@ -136,6 +136,15 @@ sleep 0.3
 press C-a C-k
 sleep 0.2
 
+# A long wait shows progress and Ctrl-C stops it (it used to hang the prompt for hours).
+type_line "wait 999999h"; press Enter
+wait_for '^\.\.\. .* of 41666d 15h simulated \(Ctrl-C stops\)$' 15
+press C-c
+wait_for '^error: interrupted \(Ctrl-C\) after .* simulated$' 10
+wait_for '^alice>$'
+type_line "friends"; press Enter
+wait_for '^bob +online$'
+
 # A long pasted line (libedit once corrupted the heap past 1,020 bytes and crashed): 6,000
 # characters run as a command, and the prompt keeps working.
 wait_for '^alice>$'
@@ -161,6 +170,20 @@ press C-d
 wait_for '^EXITED 0$'
 capture
 final="$screen"
+
+# SIGTERM during a long wait ends the prompt.
+tmux -L "$sock" new-session -d -s term -x 200 -y 50 \
+  "env TERM=xterm-256color NO_COLOR=1 '$CONFCHAT' attach alice --scenario '$work/setup.scenario'; echo \"EXITED \$?\"; sleep 600"
+session=term
+wait_for '^alice \(logged out\)>$' 20
+type_line "login pw-alice"; press Enter
+wait_for '^alice>$'
+type_line "wait 999999h"; press Enter
+wait_for '^\.\.\. .* simulated \(Ctrl-C stops\)$' 15
+kill -TERM "$(tmux -L "$sock" list-panes -t term -F '#{pane_pid}' | xargs pgrep -P)"
+wait_for '^error: stopped: the process was asked to end \(SIGTERM\)' 10
+wait_for '^EXITED 0$' 10
+session=prompt
 
 # --- piped stdin: plain lines -----------------------------------------------------------
 plain="$(printf 'login pw-alice\nfriends\n@bob send alice "hi from a pipe"\nmessages bob\nbogus\nquit\nfriends\n' \

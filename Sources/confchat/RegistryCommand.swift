@@ -36,12 +36,29 @@ struct RegistryCommand: ParsableCommand {
             Console.error("error: \(StartupError.describe(error))")
             throw ExitCode(1)
         }
-        host.log = { Console.error("registry: \($0)") }
+        host.log = { Console.error(Self.logLine("WARN", $0)) }
+        host.info = { Console.error(Self.logLine("INFO", $0)) }
         let pub = NodeKeys.z85(host.keys.publicKey)
         let pubPath = (data as NSString).appendingPathComponent("registry.pub")
         try (pub + "\n").write(toFile: pubPath, atomically: true, encoding: .utf8)
         Console.out("registry listening on \(host.endpoint)")
         Console.out("public key \(pub) (written to \(pubPath))")
-        try host.serve()
+        Console.error(Self.logLine("INFO", "serving on \(host.endpoint), data in \(data)"))
+        do { try host.serve() } catch {
+            Console.error(Self.logLine("ERROR", "stopped: \(error)"))
+            throw ExitCode(1)
+        }
+    }
+
+    /// A log line as servers write them, on stderr: UTC time to the millisecond, level, text.
+    static func logLine(_ level: String, _ text: String) -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        var tm = tm()
+        var seconds = ts.tv_sec
+        gmtime_r(&seconds, &tm)
+        let stamp = String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                           tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1_000_000)
+        return "\(stamp) \(level.padding(toLength: 5, withPad: " ", startingAt: 0)) registry: \(text)"
     }
 }

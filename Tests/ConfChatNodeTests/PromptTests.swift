@@ -92,9 +92,28 @@ import Testing
             "conversations (messages NAME or messages #GROUP to read one):",
             "  bob  3 messages  last: alice: how are you?",
         ])
-        #expect(h.run("status") == ["alice: logged in, 1 friend (1 online), 0 friend requests, 0 groups"])
+        #expect(h.run("status") == ["alice: logged in, 1 friend (1 online), 0 friend requests, 0 groups, registry reachable"])
         #expect(h.run("logout") == ["logged out"])
         #expect(h.run("friends") == ["bob  offline", "(you are logged out: you see no one online until you log in)"])
+    }
+
+    @Test("status says whether the registry answers")
+    func statusSaysWhetherTheRegistryAnswers() throws {
+        let h = try Harness(Self.friends)
+        #expect(h.run("status") == ["alice: logged in, 1 friend (1 online), 0 friend requests, 0 groups, registry reachable"])
+        #expect(h.run("registry crash") == ["ok"])
+        _ = h.run("wait 1m")
+        #expect(h.run("status") == ["alice: logged in, 1 friend (1 online), 0 friend requests, 0 groups, registry not answering (requests wait for it; friends online still get messages directly)"])
+        #expect(h.run("registry restart") == ["ok"])
+        _ = h.run("wait 1m")
+        #expect(h.run("status").first?.hasSuffix(", registry reachable") == true)
+    }
+
+    @Test("message texts show invisible and control characters as escapes")
+    func invisibleCharactersEscaped() throws {
+        let h = try Harness(Self.friends)
+        let lines = h.run("@bob send alice \"a\\u{202e}b\\u{200b}c\\u{1b}d\\u{85}e \u{1F468}\u{200D}\u{1F469}\"")
+        #expect(lines.contains("[event] bob: a\\u{202e}b\\u{200b}c\\u{1b}d\\u{85}e \u{1F468}\u{200D}\u{1F469}"), "\(lines)")
     }
 
     @Test("friend requests arrive as events; requests lists them; accept and decline answer")

@@ -294,6 +294,28 @@ def test_history_keeps_its_order_after_a_restart():
         net.close()
 
 
+def test_registry_logs_what_it_does():
+    """The registry logs each request and its answer, with a UTC timestamp and a level."""
+    import re
+    net = Network()
+    try:
+        reg = net.start_registry()
+        alice, bob = friends(net)
+        carol = net.start_peer("carol")
+        carol.command("login wrong-password", r"^error: ")
+        time.sleep(0.5)
+        stamp = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z "
+        lines = reg.err
+        for pattern in [stamp + r"INFO  registry: serving on tcp://",
+                        stamp + r"INFO  registry: REGISTER alice at tcp://\S+: ok$",
+                        stamp + r"INFO  registry: LOGIN bob at tcp://\S+: ok$",
+                        stamp + r"INFO  registry: FRIEND-REQUEST alice -> bob: ok$",
+                        stamp + r"INFO  registry: LOGIN carol at tcp://\S+: refused: "]:
+            assert any(re.search(pattern, l) for l in lines), (pattern, lines)
+    finally:
+        net.close()
+
+
 def test_startup_errors_say_what_is_wrong():
     """Unclear errors of issue 11: each bad path or endpoint is named at start, in one line."""
     net = Network()

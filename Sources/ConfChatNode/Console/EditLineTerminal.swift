@@ -19,9 +19,7 @@ final class EditLineTerminal {
     /// libedit calls back through C function pointers, which cannot capture context: they
     /// reach the running terminal through this. Only one runs at a time, on one thread.
     nonisolated(unsafe) static var current: EditLineTerminal?
-    nonisolated(unsafe) static var interrupted: sig_atomic_t = 0
     nonisolated(unsafe) static var resized: sig_atomic_t = 0
-    nonisolated(unsafe) static var terminated: sig_atomic_t = 0
 
     let prompt: PeerPrompt
     let color: Bool
@@ -69,13 +67,13 @@ final class EditLineTerminal {
         }
 
         while true {
-            if Self.terminated != 0 { break }
+            if PromptInterrupt.terminated != 0 { break }
             if Self.resized != 0 {
                 Self.resized = 0
                 rl_resize_terminal()
             }
-            if Self.interrupted != 0 {
-                Self.interrupted = 0
+            if PromptInterrupt.interrupted != 0 {
+                PromptInterrupt.interrupted = 0
                 cancelLine()
             }
             let readable = try prompt.console.pump(until: STDIN_FILENO, timeoutMs: 250)
@@ -96,10 +94,16 @@ final class EditLineTerminal {
                 // what resets it and draws the prompt.)
                 rl_callback_handler_remove()
                 editing = false
+                let saved = Self.quietKeys()
                 while !pending.isEmpty {
                     let line = pending.removeFirst()
-                    if prompt.execute(line) == .quit { return 0 }
+                    let outcome = prompt.execute(line)
+                    if outcome == .quit || PromptInterrupt.terminated != 0 {
+                        Self.restoreKeys(saved)
+                        return 0
+                    }
                 }
+                Self.restoreKeys(saved)  // before libedit takes the terminal again
                 newLine()
             }
         }
@@ -244,6 +248,25 @@ final class EditLineTerminal {
         return prefix
     }
 
+    // MARK: - The terminal while a command runs
+
+    /// Keys typed while a command runs are not echoed raw in the middle of its output (they
+    /// wait, and libedit reads them at the next prompt); Ctrl-C still signals.
+    private static func quietKeys() -> termios? {
+        var saved = termios()
+        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return nil }
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO | ICANON)
+        quiet.c_lflag |= tcflag_t(ISIG)
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+        return saved
+    }
+
+    private static func restoreKeys(_ saved: termios?) {
+        guard var saved else { return }
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+    }
+
     // MARK: - Signals
 
     private typealias SavedActions = [(Int32, sigaction)]
@@ -252,10 +275,10 @@ final class EditLineTerminal {
     private func installSignalHandlers() -> SavedActions {
         var saved: SavedActions = []
         let handlers: [(Int32, @convention(c) (Int32) -> Void)] = [
-            (SIGINT, { _ in EditLineTerminal.interrupted = 1 }),
+            (SIGINT, { _ in PromptInterrupt.interrupted = 1 }),
             (SIGWINCH, { _ in EditLineTerminal.resized = 1 }),
-            (SIGTERM, { _ in EditLineTerminal.terminated = 1 }),
-            (SIGHUP, { _ in EditLineTerminal.terminated = 1 }),
+            (SIGTERM, { _ in PromptInterrupt.terminated = 1 }),
+            (SIGHUP, { _ in PromptInterrupt.terminated = 1 }),
         ]
         for (signal, handler) in handlers {
             var action = sigaction()

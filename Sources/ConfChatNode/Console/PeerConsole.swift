@@ -29,6 +29,8 @@ public protocol PeerConsole: AnyObject {
     /// the history from before the prompt started, which the durable state alone cannot
     /// order (`MessageLedger`). Empty when unknown.
     func storedOrder() throws -> [MessageLedger.Key]
+    /// Whether the registry answers, as the peer sees it (`PeerMachine.registryAnswers`).
+    func registryAnswers() throws -> Bool?
 }
 
 extension PeerConsole {

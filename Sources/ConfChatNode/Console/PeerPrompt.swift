@@ -53,6 +53,7 @@ public final class PeerPrompt {
             self?.observe(event)
         }
         ledger.start(with: (try? console.storedOrder()) ?? [])
+        network?.progress = { [weak self] in self?.output(.info($0)) }
         sync()
     }
 
@@ -410,6 +411,11 @@ public final class PeerPrompt {
         parts.append(count(state.requests.count, "friend request"))
         parts.append(count(state.groups.count, "group"))
         if !state.invitations.isEmpty { parts.append(count(state.invitations.count, "invitation")) }
+        switch try console.registryAnswers() {
+        case true?: parts.append("registry reachable")
+        case false?: parts.append("registry not answering (requests wait for it; friends online still get messages directly)")
+        case nil: break
+        }
         output(.result(parts.joined(separator: ", ")))
     }
 

@@ -50,6 +50,8 @@ public final class SimulatorConsole: PeerConsole {
 
     public func isLoggedIn() throws -> Bool { try simulator.isLoggedIn(name) }
 
+    public func registryAnswers() throws -> Bool? { try simulator.registryAnswers(name) }
+
     /// Forgets the real time that passed since the last pump (the scenario's own run, a long
     /// command), so the next `pump` does not make up for it in one jump.
     public func resetClock() { lastTick = clock() }

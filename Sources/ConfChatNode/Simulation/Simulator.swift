@@ -265,9 +265,16 @@ public final class Simulator {
             now = t.at
             try deliver(p, .timer(t.timer))
             try settle()
+            try watch?(now, target)
         }
         now = target
+        try watch?(now, target)
     }
+
+    /// Called after each timer while `advance` moves the clock, with the time and the
+    /// target: the attached prompt shows progress and stops a long `wait` here on Ctrl-C
+    /// (by throwing). Nil in runs; it never changes what the simulation does.
+    public var watch: ((_ now: SimInstant, _ target: SimInstant) throws -> Void)?
 
     // MARK: - Registry
 

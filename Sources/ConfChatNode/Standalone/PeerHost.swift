@@ -67,6 +67,11 @@ public final class PeerHost: PeerConsole {
         try handle(.command(id, command))
         let deadline = clock() + machine.config.requestTimeout + 1000
         while completions[id] == nil, clock() < deadline {
+            // Ctrl-C at the prompt cancels the wait (the signal interrupts the poll).
+            if let stop = PromptInterrupt.takeStop() {
+                crypto.finished(succeeded: false)
+                return CommandFailure("\(stop) while waiting for the registry; it may still carry out the request")
+            }
             _ = try pump(until: nil, timeoutMs: Int(deadline - clock()), stopWhen: { self.completions[id] != nil })
         }
         let result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
@@ -77,6 +82,7 @@ public final class PeerHost: PeerConsole {
     public func state() throws -> PeerDurableState { machine.durable }
     public func sees(_ friend: String) throws -> Bool? { machine.sees(friend) }
     public func isLoggedIn() throws -> Bool { machine.isLoggedIn }
+    public func registryAnswers() throws -> Bool? { machine.registryAnswers }
 
     public func pump(until fd: Int32, timeoutMs: Int) throws -> Bool {
         try pump(until: fd, timeoutMs: timeoutMs, stopWhen: { false })
@@ -106,6 +112,7 @@ public final class PeerHost: PeerConsole {
             let ready = try sockets.wait(fd: fd, timeoutMs: Int(timers.wait(from: now, cap: left)))
             if ready.inbox { try drainInbox() }
             if ready.fd { return true }
+            if PromptInterrupt.interrupted != 0 || PromptInterrupt.terminated != 0 { return false }  // the caller looks
         }
     }
 

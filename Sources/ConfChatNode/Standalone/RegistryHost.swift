@@ -9,7 +9,10 @@ import Foundation
 /// registry does not know yet (a new user, or a user on a new machine, who proves who they
 /// are with their password).
 public final class RegistryHost {
+    /// Warnings: input rejected, sends that failed, requests the machine refused to act on.
     public var log: ((String) -> Void)?
+    /// What the registry does for its users: each request and how it was answered.
+    public var info: ((String) -> Void)?
     private var machine: RegistryMachine
     private let store: any RegistryStore
     private let sockets: NodeSockets
@@ -80,6 +83,8 @@ public final class RegistryHost {
             switch effect {
             case .persist: preconditionFailure("writes are committed by WriteAhead")
             case let .send(address, m):
+                if case let .reply(_, error) = m { Self.answered(message, from: from, error: error).map { info?($0) } }
+                if case .loginReply = m { Self.answered(message, from: from, error: nil).map { info?($0) } }
                 guard case let .peer(name, ep) = address,
                       let key = asker?.endpoint == ep ? asker?.key : machine.durable.accounts[name]?.key, !key.isEmpty else { return }
                 if let error = sockets.send(to: ep, serverKey: key, WireCodec.encode(m)) {
@@ -88,5 +93,22 @@ public final class RegistryHost {
             case let .note(text): log?(text)
             }
         }
+    }
+
+    /// A request and its answer as a log line ("LOGIN alice: ok", "REGISTER bob: refused:
+    /// name taken"); nil for what is not a user's request.
+    static func answered(_ request: WireMessage, from: String, error: String?) -> String? {
+        let what: String
+        switch request {
+        case let .register(_, name, _, ep, _): what = "REGISTER \(name) at \(ep)"
+        case let .login(_, name, _, ep, _, _): what = "LOGIN \(name) at \(ep)"
+        case .logout: what = "LOGOUT \(from)"
+        case let .friendRequest(_, to): what = "FRIEND-REQUEST \(from) -> \(to)"
+        case let .friendAnswer(_, to, accept): what = "FRIEND-ANSWER \(from) -> \(to) (\(accept ? "accept" : "decline"))"
+        case let .unfriend(_, other): what = "UNFRIEND \(from) -> \(other)"
+        case .createGroup, .invite, .joinGroup, .leaveGroup, .destroyGroup: what = "\(request.kind.name) from \(from)"
+        default: return nil
+        }
+        return what + (error.map { ": refused: \($0)" } ?? ": ok")
     }
 }

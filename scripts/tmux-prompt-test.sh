@@ -86,7 +86,7 @@ press() { tmux -L "$sock" send-keys -t "$session" "$@"; }
 
 # --- the terminal ----------------------------------------------------------------------
 tmux -L "$sock" new-session -d -s "$session" -x 200 -y 50 \
-  "env TERM=xterm-256color NO_COLOR=1 '$CONFCHAT' attach alice --scenario '$work/setup.scenario'; echo \"EXITED \$?\"; sleep 600"
+  "env TERM=xterm-256color NO_COLOR=1 HOME='$work' '$CONFCHAT' attach alice --scenario '$work/setup.scenario'; echo \"EXITED \$?\"; sleep 600"
 
 wait_for '^alice \(logged out\)>$' 20
 type_line "login pw-alice"; press Enter
@@ -164,6 +164,13 @@ press C-l
 type_line "sned bob hi"; press Enter
 wait_for "^error: unknown command 'sned' \(did you mean 'send'\?\); type help for the list$"
 
+# clear empties the screen: the prompt is on its first line.
+wait_for '^alice>$'
+type_line "clear"; press Enter
+sleep 0.5
+capture
+[ "$(head -n 1 <<<"$screen")" = "alice>" ] || fail "clear did not clear the screen"
+
 # Ctrl-D on an empty line leaves with status 0.
 wait_for '^alice>$'
 press C-d
@@ -171,12 +178,25 @@ wait_for '^EXITED 0$'
 capture
 final="$screen"
 
-# SIGTERM during a long wait ends the prompt.
+# A second session: the history of the first is there (Up), without the line that held a
+# password; `login` alone asks for the password and does not show it; SIGTERM during a long
+# wait ends the prompt.
+history="$work/.confchat_history"
+[ "$(stat -c %a "$history")" = "600" ] || fail "the history file is not mode 0600"
+grep -q 'pw-alice' "$history" && fail "a password went to the history file"
 tmux -L "$sock" new-session -d -s term -x 200 -y 50 \
-  "env TERM=xterm-256color NO_COLOR=1 '$CONFCHAT' attach alice --scenario '$work/setup.scenario'; echo \"EXITED \$?\"; sleep 600"
+  "env TERM=xterm-256color NO_COLOR=1 HOME='$work' '$CONFCHAT' attach alice --scenario '$work/setup.scenario'; echo \"EXITED \$?\"; sleep 600"
 session=term
 wait_for '^alice \(logged out\)>$' 20
-type_line "login pw-alice"; press Enter
+press Up
+sleep 0.3
+[ "$(last_line)" = "alice (logged out)> clear" ] || fail "Up in a new session did not recall the last line of the previous one (last line: '$(last_line)')"
+press C-a C-k
+type_line "login"; press Enter
+wait_for '^password for alice:$'
+type_line "pw-alice"; press Enter
+wait_for '^logged in as alice$'
+grep -q 'pw-alice' <<<"$screen" && fail "the password typed at 'password for alice:' was shown"
 wait_for '^alice>$'
 type_line "wait 999999h"; press Enter
 wait_for '^\.\.\. .* simulated \(Ctrl-C stops\)$' 15
@@ -203,6 +223,11 @@ if [ "$plain" != "$expected" ]; then
 $expected"
 fi
 grep -q $'\e' <<<"$plain" && fail "piped stdin: the output holds escape sequences"
+traced="$(printf 'login pw-alice\nwait 3s\n' | "$CONFCHAT" attach alice --scenario "$work/setup.scenario" --trace)"
+grep -q ' HELLO ' <<<"$traced" || { screen="$traced"; fail "attach --trace printed no trace"; }
+grep -Eq ' (HEARTBEAT|PING|PONG) ' <<<"$traced" && { screen="$traced"; fail "attach --trace printed keep-alive traffic (hidden by default)"; }
+traced="$(printf 'login pw-alice\nwait 3s\n' | "$CONFCHAT" attach alice --scenario "$work/setup.scenario" --trace --trace-hide none)"
+grep -q ' HEARTBEAT ' <<<"$traced" || { screen="$traced"; fail "attach --trace --trace-hide none did not show HEARTBEAT"; }
 printf '' | "$CONFCHAT" attach alice --scenario "$work/setup.scenario" >/dev/null || fail "empty stdin: exit status $? (expected 0)"
 
 echo "----- screen while the event arrived (a partial line 'send b' being typed) -----"

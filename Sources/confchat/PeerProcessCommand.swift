@@ -10,9 +10,12 @@ struct PeerProcessCommand: ParsableCommand {
         discussion: """
             The peer binds its own endpoint, talks to friends directly and to the registry for
             accounts, requests, mail and backup; every connection is CURVE-encrypted. Its data
-            directory holds peer.sqlite (friends, conversations, the Argon2id hash of the
-            password) and curve.key. On a terminal the prompt has line editing, history and
-            Tab completion; with piped input it reads one command a line (type `help`).
+            directory (mode 0700, files 0600) holds peer.sqlite (friends, conversations, the
+            Argon2id hash of the password), curve.key and the prompt's history; it belongs to
+            NAME alone and serves one process at a time. On a terminal the prompt has line
+            editing, history and Tab completion, and `login` alone asks for the password
+            without showing it; with piped input it reads one command a line and exits at the
+            end of it (type `help`).
 
             Examples:
               confchat peer alice --registry tcp://127.0.0.1:5555 --registry-key-file registry-data/registry.pub
@@ -56,6 +59,7 @@ struct PeerProcessCommand: ParsableCommand {
         }
         host.log = { Console.error("\(name): \($0)") }
         let loop = PromptLoop(prompt: PeerPrompt(console: host))
+        loop.historyFile = (host.dataDirectory as NSString).appendingPathComponent("history")
         loop.banner = ["\(name) at \(host.endpoint) (registry \(registry)); type help"]
         if !loop.interactive { Console.out("\(name) listening on \(host.endpoint)") }
         throw ExitCode(try loop.run())

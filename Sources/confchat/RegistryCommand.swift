@@ -11,6 +11,8 @@ struct RegistryCommand: ParsableCommand {
             At first start the registry makes a CURVE key pair in its data directory, prints
             its public key and writes it to DIR/registry.pub; peers need that file
             (--registry-key-file). Stop it with Ctrl-C; kill -9 loses nothing it acknowledged.
+            It logs each request and its answer on stderr, with the UTC time and a level
+            (INFO, WARN, ERROR).
 
             Examples:
               confchat registry --bind tcp://0.0.0.0:5555 --data ./registry-data

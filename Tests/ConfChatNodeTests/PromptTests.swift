@@ -109,6 +109,35 @@ import Testing
         #expect(h.run("status").first?.hasSuffix(", registry reachable") == true)
     }
 
+    @Test("@NAME with a view command shows that peer's view: @bob messages alice, @alice friends")
+    func viewsAsAnotherPeer() throws {
+        let h = try Harness(Self.friends)
+        _ = h.run("send bob \"hello\"")
+        #expect(h.run("@bob messages alice") == ["conversation with alice (1 message):", "  alice: hello"])
+        #expect(h.run("@alice messages bob") == ["conversation with bob (1 message):", "  alice: hello   (not confirmed yet)"]
+                || h.run("@alice messages bob") == ["conversation with bob (1 message):", "  alice: hello"])
+        #expect(h.run("@bob friends") == ["alice  online"])
+        #expect(h.run("@carol status") == ["carol: logged out, 0 friends (0 online), 0 friend requests, 0 groups"])
+    }
+
+    @Test("login and register without a password ask for it; lines with one stay out of the history")
+    func passwordsAskedForAndKeptOutOfHistory() throws {
+        let h = try Harness("peers alice")
+        var asked: [String] = []
+        h.prompt.readSecret = { question in asked.append(question); return "s3cret" }
+        #expect(h.run("register") == ["registered alice; now log in: login PASSWORD"])
+        #expect(h.run("login") == ["logged in as alice"])
+        #expect(asked == ["password for alice: ", "password for alice: "])
+        h.prompt.readSecret = nil
+        #expect(h.run("login").first?.hasPrefix("error: usage: login [PASSWORD]") == true)
+        for line in ["login pw", "register pw", "@bob login pw", "! @bob login wrong", "! bob register x"] {
+            #expect(PeerPrompt.holdsSecret(line), "\(line)")
+        }
+        for line in ["login", "friends", "send bob login pw", "@bob send alice \"login pw\""] {
+            #expect(!PeerPrompt.holdsSecret(line), "\(line)")
+        }
+    }
+
     @Test("message texts show invisible and control characters as escapes")
     func invisibleCharactersEscaped() throws {
         let h = try Harness(Self.friends)

@@ -11,6 +11,8 @@ public protocol PromptNetwork: AnyObject {
     func runStatement(_ source: String) -> [PeerPrompt.Line]
     /// Where a long statement reports how far it got, while it runs.
     var progress: ((String) -> Void)? { get set }
+    /// A console reading another peer's state, for `@bob messages alice`; nil if no such peer.
+    func console(for name: String) -> (any PeerConsole)?
 }
 
 /// The simulated network behind `confchat attach`: a `ScenarioRunner` whose simulator keeps
@@ -41,6 +43,10 @@ public final class AttachedNetwork: PromptNetwork {
     public var simulator: Simulator { runner.simulator }
 
     public var peerNames: [String] { simulator.peerNames }
+
+    public func console(for name: String) -> (any PeerConsole)? {
+        peerNames.contains(name) ? SimulatorConsole(simulator: simulator, name: name, observing: false) : nil
+    }
 
     /// Runs the setup scenario; the simulator keeps running afterwards.
     public func runSetup() -> ScenarioOutcome { runner.run() }

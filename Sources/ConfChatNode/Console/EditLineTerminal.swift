@@ -34,9 +34,13 @@ final class EditLineTerminal {
     /// doubles it at most): the prompt drops a line over `PromptLoop.maxLineBytes` after each key.
     static let lineCapacity = 2 * PromptLoop.maxLineBytes + 64
 
-    init(prompt: PeerPrompt, color: Bool) {
+    /// Where the lines typed are kept across sessions (one a line, mode 0600); nil: nowhere.
+    let historyFile: String?
+
+    init(prompt: PeerPrompt, color: Bool, historyFile: String? = nil) {
         self.prompt = prompt
         self.color = color
+        self.historyFile = historyFile
     }
 
     func run(banner: [String]) throws -> Int32 {
@@ -49,6 +53,13 @@ final class EditLineTerminal {
             if let self { self.show(line) } else { PromptLoop.write(line.text) }
         }
         defer { prompt.output = previousOutput }
+        prompt.readSecret = { [weak self] question in self?.readSecret(question) }
+        prompt.clearScreen = { [weak self] in self?.rawWrite("\u{1B}[H\u{1B}[2J") }
+        defer {
+            prompt.readSecret = nil
+            prompt.clearScreen = nil
+        }
+        loadHistory()
 
         cedit_set_catch_signals(0)
         cedit_set_readline_name()
@@ -217,7 +228,7 @@ final class EditLineTerminal {
         }
         let text = String(cString: line)
         free(line)
-        if !PromptLexer.trim(text).isEmpty { add_history(text) }
+        if !PromptLexer.trim(text).isEmpty && !PeerPrompt.holdsSecret(text) { terminal.remember(text) }
         terminal.pending.append(text)
     }
 
@@ -246,6 +257,66 @@ final class EditLineTerminal {
             while !w.hasPrefix(prefix) { prefix.removeLast() }
         }
         return prefix
+    }
+
+    // MARK: - History and passwords
+
+    /// The most lines the history file keeps.
+    static let historyLimit = 1000
+
+    private func loadHistory() {
+        guard let historyFile, let text = try? String(contentsOfFile: historyFile, encoding: .utf8) else { return }
+        let lines = text.split(separator: "\n").map(String.init).suffix(Self.historyLimit)
+        for line in lines { add_history(line) }
+        if text.split(separator: "\n").count > 2 * Self.historyLimit {
+            // Rewrite it shorter now and then; appends keep it growing between.
+            let fd = open(historyFile, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            if fd >= 0 {
+                let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+                _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                close(fd)
+            }
+        }
+    }
+
+    /// Adds a line to the history, and to the history file (created 0600: it is what you typed).
+    private func remember(_ line: String) {
+        add_history(line)
+        guard let historyFile else { return }
+        let fd = open(historyFile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+    }
+
+    /// Asks a question and reads the answer with echo off, as `passwd` does. Ctrl-C gives nil.
+    private func readSecret(_ question: String) -> String? {
+        var saved = termios()
+        let haveTerm = tcgetattr(STDIN_FILENO, &saved) == 0
+        if haveTerm {
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            quiet.c_lflag |= tcflag_t(ICANON | ISIG)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+        }
+        defer {
+            if haveTerm { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+            rawWrite("\r\n")
+        }
+        rawWrite(question)
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let n = read(STDIN_FILENO, &byte, 1)
+            if n < 0 && errno == EINTR {
+                if PromptInterrupt.takeStop() != nil { return nil }
+                continue
+            }
+            if n <= 0 || byte == 10 || byte == 13 { break }
+            if bytes.count < WireCodec.maxPasswordSize * 4 { bytes.append(byte) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: - The terminal while a command runs

@@ -42,6 +42,11 @@ public final class PeerPrompt {
     /// scenario runs; the ledger still records the order of messages).
     public var showEvents = true
     var ledger = MessageLedger()
+    /// Asks for a password without showing it (a terminal sets this; plain mode has none,
+    /// and there `login` needs its PASSWORD on the line).
+    public var readSecret: ((String) -> String?)?
+    /// Clears the screen (a terminal sets this).
+    public var clearScreen: (() -> Void)?
 
     public init(console: any PeerConsole, network: (any PromptNetwork)? = nil, output: @escaping (Line) -> Void = { _ in }) {
         self.console = console
@@ -155,11 +160,14 @@ public final class PeerPrompt {
         case "help":
             help(args.first?.text)
         case "register":
-            let pw = try arg(0, "PASSWORD"); try noMore(1)
+            let pw = try password(args, verb: verb); try noMore(1)
             try command(.register(password: pw), done: "registered \(name); now log in: login PASSWORD")
         case "login":
-            let pw = try arg(0, "PASSWORD"); try noMore(1)
+            let pw = try password(args, verb: verb); try noMore(1)
             if try command(.login(password: pw), done: "logged in as \(name)") { afterLogin() }
+        case "clear":
+            try noMore(0)
+            clearScreen?()
         case "logout":
             try noMore(0)
             try command(.logout, done: "logged out")
@@ -232,6 +240,27 @@ public final class PeerPrompt {
         return .proceed
     }
 
+    /// The PASSWORD of `login`/`register`: on the line, or asked for without echo.
+    private func password(_ args: [PromptLexer.Token], verb: String) throws -> String {
+        if let first = args.first { return first.text }
+        guard let readSecret else { throw usage(verb) }
+        guard let pw = readSecret("password for \(name): "), !pw.isEmpty else { throw CommandFailure("no password given; \(verb) cancelled") }
+        return pw
+    }
+
+    /// Whether a line holds a password (`login pw`, `@bob register pw`, `! login pw`), which
+    /// is kept out of the history.
+    public static func holdsSecret(_ line: String) -> Bool {
+        var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        var refusal = false
+        if words.first == "!" { words.removeFirst(); refusal = true } else if let w = words.first, w.hasPrefix("!") { words[0].removeFirst(); refusal = true }
+        func isSecretVerb(_ w: String) -> Bool { w == "login" || w == "register" }
+        // `@bob login pw`, and in a refusal also the scenario form `! bob login pw`.
+        if let w = words.first, w.hasPrefix("@") || (refusal && words.count > 1 && isSecretVerb(words[1])) { words.removeFirst() }
+        guard let verb = words.first else { return false }
+        return isSecretVerb(verb) && words.count > 1
+    }
+
     private func usage(_ verb: String) -> CommandFailure {
         CommandFailure("usage: \(PromptHelp.entry(verb)?.usage ?? verb)  (e.g. \(PromptHelp.entry(verb)?.example ?? verb))")
     }
@@ -302,8 +331,27 @@ public final class PeerPrompt {
             guard let first = source.first, !first.isWhitespace else {
                 throw CommandFailure("usage: @NAME STATEMENT  (e.g. @bob send \(name) \"hi\")")
             }
+            if try viewAs(source) { return }
         }
         for line in network.runStatement(source) { output(line) }
+    }
+
+    /// The prompt's own views of any peer's state, which are not scenario statements:
+    /// `@bob messages alice`, `@bob friends`, `@bob status`... (and `@alice ...` as oneself).
+    private func viewAs(_ source: String) throws -> Bool {
+        let words = source.split(separator: " ", maxSplits: 1).map(String.init)
+        guard words.count == 2, let network else { return false }
+        let verb = words[1].split(separator: " ").first.map(String.init) ?? ""
+        let views: Set<String> = ["messages", "msgs", "friends", "requests", "groups", "status", "whoami"]
+        guard views.contains(verb) else { return false }
+        if words[0] == name {
+            execute(words[1])
+            return true
+        }
+        guard let other = network.console(for: words[0]) else { return false }
+        let view = PeerPrompt(console: other, output: output)
+        view.execute(words[1])
+        return true
     }
 
     // MARK: - Views

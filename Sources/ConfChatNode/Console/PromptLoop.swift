@@ -30,6 +30,9 @@ public final class PromptLoop {
     public var banner: [String] = []
     /// Where plain mode writes each line (stdout, unbuffered, by default).
     public var writeLine: (String) -> Void = PromptLoop.write
+    /// On a terminal, where the lines typed are kept across sessions (created 0600); lines
+    /// with a password never go there.
+    public var historyFile: String?
 
     /// The longest line the prompt takes: room for the longest message (`WireCodec.maxBodySize`) and the
     /// command around it. A longer one, typed, pasted or piped, is dropped with an error.
@@ -52,7 +55,7 @@ public final class PromptLoop {
     /// Runs until `quit`, Ctrl-D or end of input. Returns the exit status (0).
     public func run() throws -> Int32 {
         if interactive {
-            let terminal = EditLineTerminal(prompt: prompt, color: color)
+            let terminal = EditLineTerminal(prompt: prompt, color: color, historyFile: historyFile)
             return try terminal.run(banner: banner)
         }
         return try runPlain()

@@ -54,6 +54,7 @@ public final class PeerHost: PeerConsole {
     deinit { sockets.close() }
 
     public var endpoint: String { sockets.endpoint }
+    public var dataDirectory: String { directory.path }
     public var publicKey: [UInt8] { crypto.keys.publicKey }
 
     private var now: SimInstant { SimInstant(milliseconds: clock() - start) }

@@ -316,6 +316,26 @@ def test_registry_logs_what_it_does():
         net.close()
 
 
+def test_read_only_data_directory_is_named():
+    """A data directory the node cannot write is named as such (it printed SQLite's SQL)."""
+    import shutil, subprocess, tempfile
+    from harness import BINARY
+    ro = tempfile.mkdtemp(prefix="confchat-ro-")
+    try:
+        os.chmod(ro, 0o555)
+        args = [BINARY, "registry", "--data", ro, "--bind", "tcp://127.0.0.1:*"]
+        if os.geteuid() == 0:
+            # root writes anywhere: run as nobody, for whom the directory is read-only
+            os.chmod(ro, 0o755)
+            args = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + args
+        p = subprocess.run(args, capture_output=True, text=True, timeout=15, cwd="/")
+        assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+        assert p.stderr == f"error: data directory {ro} is not writable (read-only, or owned by another user): the node must write its database there\n", p.stderr
+    finally:
+        os.chmod(ro, 0o755)
+        shutil.rmtree(ro, ignore_errors=True)
+
+
 def test_startup_errors_say_what_is_wrong():
     """Unclear errors of issue 11: each bad path or endpoint is named at start, in one line."""
     net = Network()

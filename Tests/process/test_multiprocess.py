@@ -336,6 +336,30 @@ def test_read_only_data_directory_is_named():
         shutil.rmtree(ro, ignore_errors=True)
 
 
+def test_unanswered_registry_says_why():
+    """A wrong registry.pub is named (the CURVE handshake fails); a registry not running is suspected."""
+    import zmq
+    net = Network()
+    try:
+        net.start_registry()
+        open(net.path("other.pub"), "w").write(zmq.curve_keypair()[0].decode() + "\n")
+        status, out, err = run_cli(["peer", "carol", "--registry", net.registry_endpoint, "--registry-key-file", "other.pub",
+                                    "--data", "carol", "--fast-hash"], net.dir, stdin="register pw\n")
+        assert status == 0, (status, out, err)
+        assert (f"error: the registry did not answer within 2000ms: the CURVE handshake with {net.registry_endpoint} fails, "
+                "so the registry there is not the one whose key was given (--registry-key-file)") in out, out
+        assert f"carol: the CURVE handshake with the registry at {net.registry_endpoint} failed" in err, err
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        free = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+        s.close()
+        status, out, err = run_cli(["peer", "dave", "--registry", free, "--registry-key-file", "reg/registry.pub",
+                                    "--data", "dave", "--fast-hash"], net.dir, stdin="register pw\n")
+        assert f"error: the registry did not answer within 2000ms (is a registry running at {free}?)" in out, out
+    finally:
+        net.close()
+
+
 def test_startup_errors_say_what_is_wrong():
     """Unclear errors of issue 11: each bad path or endpoint is named at start, in one line."""
     net = Network()

@@ -49,6 +49,11 @@ public final class PeerHost: PeerConsole {
                               hasher: Argon2Hasher(cost: hashCost, seed: seed))
         machine.publicKey = keys.publicKey
         crypto.log = { [weak self] in self?.log?($0) }
+        sockets.handshakes.onFailure = { [weak self] endpoint in
+            guard let self else { return }
+            let whose = endpoint == registryEndpoint ? "the registry at \(endpoint)" : endpoint
+            log?("the CURVE handshake with \(whose) failed: it does not hold the key this peer was given for it")
+        }
     }
 
     deinit { sockets.close() }
@@ -75,8 +80,14 @@ public final class PeerHost: PeerConsole {
             }
             _ = try pump(until: nil, timeoutMs: Int(deadline - clock()), stopWhen: { self.completions[id] != nil })
         }
-        let result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
+        var result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
         crypto.finished(succeeded: result == nil)
+        if let failure = result, failure.message.hasPrefix("the registry did not answer") {
+            // Say why, as far as this side can tell.
+            result = CommandFailure(failure.message + (sockets.handshakes.failing.contains(registryEndpoint)
+                ? ": the CURVE handshake with \(registryEndpoint) fails, so the registry there is not the one whose key was given (--registry-key-file)"
+                : " (is a registry running at \(registryEndpoint)?)"))
+        }
         return result
     }
 

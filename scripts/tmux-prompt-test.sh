@@ -100,7 +100,7 @@ type_line "messages bob"; press Enter
 wait_for '^  bob: welcome$'
 
 type_line '@bob send alice "ping"'; press Enter
-wait_for '^\[event\] bob: ping$'
+wait_for '^[0-2][0-9]:[0-5][0-9] \[event\] bob: ping$'
 wait_for '^ok$'
 
 # An event while a line is half typed: bob crashes (no goodbye), so alice sees him go
@@ -110,13 +110,13 @@ type_line "@bob crash"; press Enter
 wait_for '^alice>$'
 type_line "send b"
 [ "$(last_line)" = "alice> send b" ] || fail "the partial line is not shown as typed"
-wait_for '^\[event\] bob is offline' 15
+wait_for '^[0-2][0-9]:[0-5][0-9] \[event\] bob is offline' 15
 capture
 during="$screen"
 last="$(tail -n 1 <<<"$screen")"
 above="$(tail -n 2 <<<"$screen" | head -n 1)"
 [ "$last" = "alice> send b" ] || fail "after the event, the last line is '$last', not the intact partial line 'alice> send b'"
-grep -Eq '^\[event\] bob is offline \(' <<<"$above" || fail "the event did not print on its own line right above the partial line (found '$above')"
+grep -Eq '^[0-2][0-9]:[0-5][0-9] \[event\] bob is offline \(' <<<"$above" || fail "the event did not print on its own line right above the partial line (found '$above')"
 grep -Eq 'send b.*\[event\]|\[event\].*alice>' <<<"$screen" && fail "the event and the typed line are mixed on one line"
 
 # Tab completes the friend's name, and the line runs.

@@ -272,7 +272,9 @@ def test_run_data_keeps_what_it_did_not_make():
 
 
 def test_history_keeps_its_order_after_a_restart():
-    """Issue 11 #7: `messages NAME` after a restart shows the history in the order it happened."""
+    """Issue 11 #7: `messages NAME` after a restart shows the history in the order it happened,
+    each message with the time it was stored."""
+    import re
     net = Network()
     try:
         net.start_registry()
@@ -289,7 +291,11 @@ def test_history_keeps_its_order_after_a_restart():
         alice.send("messages bob")
         alice.expect(r"conversation with bob \(3 messages\)")
         shown = [alice.expect(r"^  ").string.split("   (")[0] for _ in range(3)]
-        assert shown == ["  bob: first, from bob", "  bob: second, from bob", "  alice: third, from alice"], shown
+        # Each with the time it was stored, local time to the minute.
+        stamp = r"^  \d{4}-\d\d-\d\d \d\d:\d\d  "
+        assert all(re.match(stamp, l) for l in shown), shown
+        texts = [re.sub(stamp, "", l) for l in shown]
+        assert texts == ["bob: first, from bob", "bob: second, from bob", "alice: third, from alice"], shown
     finally:
         net.close()
 

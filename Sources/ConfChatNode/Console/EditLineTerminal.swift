@@ -129,7 +129,7 @@ final class EditLineTerminal {
         case .result: text = line.text
         case .info: text = paint(line.text, "2")
         case .error: text = paint(line.text, "31")
-        case .event: text = paint(line.text, "36")
+        case .event: text = paint(Self.clockTime() + " " + line.text, "36")
         }
         printAbove(text)
     }
@@ -257,6 +257,15 @@ final class EditLineTerminal {
             while !w.hasPrefix(prefix) { prefix.removeLast() }
         }
         return prefix
+    }
+
+    /// The local time of day, "14:03", in front of each event on a terminal: when a message
+    /// arrived, a friend came online. (Plain mode prints none: its output is for scripts.)
+    static func clockTime() -> String {
+        var now = time(nil)
+        var local = tm()
+        localtime_r(&now, &local)
+        return String(format: "%02d:%02d", local.tm_hour, local.tm_min)
     }
 
     // MARK: - History and passwords

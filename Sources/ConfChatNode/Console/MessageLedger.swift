@@ -17,11 +17,6 @@ public struct MessageLedger {
         public var peer: String
         public var outgoing: Bool
         public var seq: UInt64
-        public init(peer: String, outgoing: Bool, seq: UInt64) {
-            self.peer = peer
-            self.outgoing = outgoing
-            self.seq = seq
-        }
     }
 
     private(set) var order: [Key] = []

@@ -29,6 +29,9 @@ public protocol PeerConsole: AnyObject {
     /// the history from before the prompt started, which the durable state alone cannot
     /// order (`MessageLedger`). Empty when unknown.
     func storedOrder() throws -> [MessageLedger.Key]
+    /// When the store took in each message (Unix seconds), where it keeps that: `messages`
+    /// shows it. Empty when unknown (the simulator's peers live in simulated time).
+    func storedTimes() throws -> [MessageLedger.Key: Int64]
     /// Whether the registry answers, as the peer sees it (`PeerMachine.registryAnswers`).
     func registryAnswers() throws -> Bool?
 }
@@ -36,4 +39,5 @@ public protocol PeerConsole: AnyObject {
 extension PeerConsole {
     public func settle(timeoutMs: Int) throws {}
     public func storedOrder() throws -> [MessageLedger.Key] { [] }
+    public func storedTimes() throws -> [MessageLedger.Key: Int64] { [:] }
 }

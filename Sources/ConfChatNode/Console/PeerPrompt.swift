@@ -1,4 +1,5 @@
 import ConfChatCore
+import Foundation
 
 /// The interactive prompt's command interpreter: one line in, result lines out.
 ///
@@ -376,9 +377,10 @@ public final class PeerPrompt {
         output(.result("friend requests from: \(state.requests.sorted().joined(separator: " ")) (accept NAME / decline NAME)"))
     }
 
-    private func line(_ r: ChatRecord, unconfirmedAbove acked: UInt64?) -> String {
+    private func line(_ r: ChatRecord, unconfirmedAbove acked: UInt64?, times: [MessageLedger.Key: Int64] = [:]) -> String {
         let who = r.outgoing ? name : r.peer
-        var text = "  \(who): \(Self.display(r.text))"
+        let when = times[MessageLedger.key(r)].map { Self.localTime($0) + "  " } ?? ""
+        var text = "  \(when)\(who): \(Self.display(r.text))"
         if r.outgoing, let acked, r.seq > acked { text += "   (not confirmed yet)" }
         return text
     }
@@ -392,7 +394,8 @@ public final class PeerPrompt {
         }
         output(.result("conversation with \(other) (\(count(records.count, "message"))):"))
         let acked = state.conversations[other]?.acked
-        for r in records { output(.result(line(r, unconfirmedAbove: acked))) }
+        let times = (try? console.storedTimes()) ?? [:]
+        for r in records { output(.result(line(r, unconfirmedAbove: acked, times: times))) }
     }
 
     private func groupMessages(_ g: String) throws {
@@ -403,7 +406,8 @@ public final class PeerPrompt {
             return output(.result("no messages in #\(g)\(hint)"))
         }
         output(.result("#\(g) (\(count(records.count, "message"))):"))
-        for r in records { output(.result(line(r, unconfirmedAbove: nil))) }
+        let times = (try? console.storedTimes()) ?? [:]
+        for r in records { output(.result(line(r, unconfirmedAbove: nil, times: times))) }
     }
 
     private func summary() throws {
@@ -475,6 +479,14 @@ public final class PeerPrompt {
             return output(.result("\(e.usage)  \(e.summary)  (e.g. \(e.example))"))
         }
         for l in PromptHelp.lines(attach: network != nil) { output(.result(l)) }
+    }
+
+    /// Unix seconds as local "2026-12-01 14:03".
+    static func localTime(_ seconds: Int64) -> String {
+        var t = time_t(seconds)
+        var local = tm()
+        localtime_r(&t, &local)
+        return String(format: "%04d-%02d-%02d %02d:%02d", local.tm_year + 1900, local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min)
     }
 
     private func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

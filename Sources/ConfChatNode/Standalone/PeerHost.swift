@@ -101,6 +101,7 @@ public final class PeerHost: PeerConsole {
     }
 
     public func storedOrder() throws -> [MessageLedger.Key] { try store.storedOrder() }
+    public func storedTimes() throws -> [MessageLedger.Key: Int64] { try store.storedTimes() }
 
     public func settle(timeoutMs: Int) throws {
         let deadline = clock() + Int64(timeoutMs)

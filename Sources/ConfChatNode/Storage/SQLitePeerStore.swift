@@ -40,6 +40,10 @@ public final class SQLitePeerStore: PeerStore {
                 );
                 CREATE TABLE IF NOT EXISTS acks (peer TEXT PRIMARY KEY, acked INTEGER NOT NULL);
                 """)
+            // When each message was stored (Unix seconds, by SQLite's clock), for the prompt;
+            // added to databases made before it existed. Nothing in the peer's logic reads it.
+            let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(messages)").map { $0["name"] as String }
+            if !columns.contains("stored_at") { try db.execute(sql: "ALTER TABLE messages ADD COLUMN stored_at INTEGER") }
         }
     }
 
@@ -86,11 +90,18 @@ public final class SQLitePeerStore: PeerStore {
     }
 
     /// Messages in the order they were stored (SQLite's rowid, which an upsert keeps).
-    public func storedOrder() throws -> [MessageLedger.Key] {
+    public func storedOrder() throws -> [MessageLedger.Key] { try stored().map(\.key) }
+
+    /// When each message was stored (Unix seconds), where known.
+    public func storedTimes() throws -> [MessageLedger.Key: Int64] {
+        Dictionary(try stored().compactMap { m in m.at.map { (m.key, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    private func stored() throws -> [(key: MessageLedger.Key, at: Int64?)] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT peer, direction, seq FROM messages ORDER BY rowid").map { row in
+            try Row.fetchAll(db, sql: "SELECT peer, direction, seq, stored_at FROM messages ORDER BY rowid").map { row in
                 let seq: Int64 = row["seq"]
-                return MessageLedger.Key(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq))
+                return (MessageLedger.Key(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq)), row["stored_at"])
             }
         }
     }
@@ -113,8 +124,10 @@ public final class SQLitePeerStore: PeerStore {
                 case let .store(r):
                     // A real message replaces a SKIP placeholder; anything else already held stays.
                     try db.cachedStatement(sql: """
-                        INSERT INTO messages (peer, direction, seq, text, grp, discarded) VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded
+                        INSERT INTO messages (peer, direction, seq, text, grp, discarded, stored_at)
+                        VALUES (?, ?, ?, ?, ?, ?, CAST(strftime('%s', 'now') AS INTEGER))
+                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded,
+                            stored_at = excluded.stored_at
                         WHERE messages.discarded = 1 AND messages.grp IS NULL AND NOT (excluded.discarded = 1 AND excluded.grp IS NULL)
                         """)
                         .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded])

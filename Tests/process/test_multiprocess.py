@@ -155,6 +155,21 @@ def test_piped_peer_exits_at_end_of_input():
         net.close()
 
 
+def test_piped_send_reaches_its_friend_before_exit():
+    """At the end of piped input the peer waits for its friend to confirm what it sent."""
+    net = Network()
+    try:
+        net.start_registry()
+        alice, bob = friends(net)
+        alice.quit()
+        status, out, err = run_cli(peer_args(net, "alice", "--data", "alice"), net.dir,
+                                   stdin='login alice-pass-9xq\nsend bob "from a pipe"\n')
+        assert status == 0 and "sent to bob" in out, (status, out, err)
+        bob.expect(r"alice: from a pipe", timeout=1)
+    finally:
+        net.close()
+
+
 def test_second_process_on_a_data_directory_is_refused():
     """Issue 11 #8: one data directory serves one process; the second is told who holds it."""
     net = Network()

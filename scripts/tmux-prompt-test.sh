@@ -203,6 +203,21 @@ wait_for '^\.\.\. .* simulated \(Ctrl-C stops\)$' 15
 kill -TERM "$(tmux -L "$sock" list-panes -t term -F '#{pane_pid}' | xargs pgrep -P)"
 wait_for '^error: stopped: the process was asked to end \(SIGTERM\)' 10
 wait_for '^EXITED 0$' 10
+
+# A standalone peer: Ctrl-C cancels a command that waits for the registry (none runs at
+# the endpoint, so register would wait for its answer for seconds).
+printf '%s\n' 'rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7' >"$work/nobody.pub"
+tmux -L "$sock" new-session -d -s peer -x 200 -y 50 \
+  "env TERM=xterm-256color NO_COLOR=1 HOME='$work' '$CONFCHAT' peer zed --registry tcp://127.0.0.1:1 --registry-key-file '$work/nobody.pub' --data '$work/zed' --fast-hash; echo \"EXITED \$?\"; sleep 600"
+session=peer
+wait_for '^zed \(logged out\)>$' 20
+type_line "register pw"
+wait_for '^zed \(logged out\)> register pw$'
+press Enter
+sleep 0.5  # the line is read and the command waits (for 3 s) before Ctrl-C is sent
+press C-c
+wait_for '^error: interrupted \(Ctrl-C\) while waiting for the registry' 10
+wait_for '^zed \(logged out\)>$'
 session=prompt
 
 # --- piped stdin: plain lines -----------------------------------------------------------

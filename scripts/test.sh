@@ -7,8 +7,16 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 swift build --build-tests
 swift test --skip-build
-# pyzmq is the independent ZeroMQ client the hostile-input test uses.
+# pyzmq is the independent ZeroMQ client the process tests use; PyNaCl gives it libsodium's
+# primitives (backup keys and proofs, computed from the docs alone).
 python3 -c 'import zmq' 2>/dev/null || python3 -m pip install --quiet pyzmq
+python3 -c 'import nacl' 2>/dev/null || python3 -m pip install --quiet pynacl
 python3 Tests/process/test_multiprocess.py
+# Clients written from the docs alone, misbehaving towards the registry ...
+python3 Tests/process/test_registry_abuse.py
+# ... and as a friend would (ccp.py).
+python3 Tests/process/test_hostile_peer.py
+# The same client reads a real backup.
+python3 Tests/process/test_backup_format.py
 # The prompt on a real terminal, driven through tmux.
 CONFCHAT=.build/debug/confchat scripts/tmux-prompt-test.sh

@@ -5,4 +5,7 @@
 struct LineError: Error, Sendable, Equatable {
     var column: Int
     var message: String
+    /// Further problems of the same line, reported with this one: on a `peers` line every
+    /// bad name is named, not only the first.
+    var others: [LineError] = []
 }

@@ -74,7 +74,9 @@ struct LineLexer {
             throw LineError(column: start + 1,
                             message: "unexpected character '\(character)' (strings are written between straight double quotes: \"...\")")
         default:
-            throw LineError(column: start + 1, message: "unexpected character '\(character)'")
+            // Named rather than echoed when it cannot be seen: a NUL or a byte order mark in
+            // the middle of a file would otherwise print as nothing, or garble the terminal.
+            throw LineError(column: start + 1, message: "unexpected character \(CharacterName.describe(character))")
         }
     }
 

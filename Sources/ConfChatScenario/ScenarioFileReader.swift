@@ -8,7 +8,7 @@ import Foundation
 enum ScenarioFileReader {
     /// Why a file could not be read, phrased for the end of an error message.
     enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
-        case missing, folder, notUTF8, unreadable
+        case missing, folder, notUTF8, unreadable, tooLarge
 
         var description: String {
             switch self {
@@ -16,15 +16,36 @@ enum ScenarioFileReader {
             case .folder: "it is a folder, not a file"
             case .notUTF8: "it is not UTF-8 text"
             case .unreadable: "it cannot be read"
+            case .tooLarge: "it is larger than \(ScenarioLimits.maxFileBytes >> 20) MiB, the most a scenario file may hold"
             }
         }
     }
 
-    static func read(_ path: String) -> Result<String, Problem> {
+    /// What a path names, without reading it: reading `/dev/stdin` or a FIFO to find out
+    /// would consume what the loader is to read afterwards.
+    static func kind(of path: String) -> Problem? {
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return .failure(.missing) }
-        guard !isFolder.boolValue else { return .failure(.folder) }
-        guard let data = FileManager.default.contents(atPath: path) else { return .failure(.unreadable) }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return .missing }
+        return isFolder.boolValue ? .folder : nil
+    }
+
+    /// The text of a file. It is read as a stream, so `/dev/stdin`, a FIFO or a process
+    /// substitution (`<(...)`) work as well as a regular file, and at most
+    /// `ScenarioLimits.maxFileBytes` are read, so `/dev/zero` cannot read for ever.
+    static func read(_ path: String) -> Result<String, Problem> {
+        if let problem = kind(of: path) { return .failure(problem) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(.unreadable) }
+        defer { try? handle.close() }
+        var data = Data()
+        do {
+            while data.count <= ScenarioLimits.maxFileBytes,
+                  let chunk = try handle.read(upToCount: ScenarioLimits.maxFileBytes + 1 - data.count), !chunk.isEmpty {
+                data.append(chunk)
+            }
+        } catch {
+            return .failure(.unreadable)
+        }
+        guard data.count <= ScenarioLimits.maxFileBytes else { return .failure(.tooLarge) }
         guard let text = String(data: data, encoding: .utf8) else { return .failure(.notUTF8) }
         return .success(text)
     }

@@ -32,16 +32,21 @@ public enum ScenarioLoader {
     /// The scenario files named by command-line paths: a file stands for itself, a folder
     /// for every `*.scenario` file below it (recursively, hidden entries skipped, sorted
     /// by path). The order of `paths` is kept. Every path that does not exist is
-    /// reported, at `PATH:0:0`, with the message `no such file or folder`.
+    /// reported, at `PATH:0:0`, with the message `no such file or folder`, and so is a
+    /// folder with no scenario in it (a run of nothing would report `0 passed` and pass).
     public static func scenarioFiles(in paths: [String]) throws(ScenarioErrors) -> [String] {
         var files: [String] = []
         var diagnostics: [Diagnostic] = []
         for path in paths {
-            switch ScenarioFileReader.read(path) {
-            case .failure(.missing):
+            switch ScenarioFileReader.kind(of: path) {
+            case .missing:
                 diagnostics.append(fileDiagnostic(path: path, message: "no such file or folder"))
-            case .failure(.folder):
-                files += ScenarioFileReader.scenarioFiles(below: path)
+            case .folder:
+                let found = ScenarioFileReader.scenarioFiles(below: path)
+                if found.isEmpty {
+                    diagnostics.append(fileDiagnostic(path: path, message: "no .scenario files in this folder"))
+                }
+                files += found
             default:
                 files.append(path)
             }

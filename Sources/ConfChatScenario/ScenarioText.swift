@@ -27,4 +27,12 @@ public enum ScenarioText {
         }
         return ok ? text : quote(text)
     }
+
+    /// The text cut to `limit` characters, with `…` when something was left out, and with
+    /// invisible characters (NUL, bidi controls) made visible: how a statement from a file
+    /// (a 60 KB message, a text with a NUL in it) is quoted in a report or a progress line.
+    public static func excerpt(_ text: String, limit: Int = 120) -> String {
+        let shown = CharacterName.visible(text)
+        return shown.count > limit ? String(shown.prefix(limit - 1)) + "…" : shown
+    }
 }

@@ -38,12 +38,17 @@ extension StatementParser {
             let digits = token.text.prefix { $0.isASCII && $0.isNumber }
             let unit = token.text.dropFirst(digits.count)
             if !digits.isEmpty, ["ms", "s", "m", "h"].contains(unit) {
-                throw LineError(column: token.column, message: "duration '\(token.text)' is too large")
+                throw Self.durationTooLarge(token)
             }
             throw LineError(column: token.column,
                             message: "bad duration '\(token.text)' (expected an integer and a unit: ms, s, m or h, as in 250ms or 5s)")
         }
+        guard value <= ScenarioLimits.maxDuration else { throw Self.durationTooLarge(token) }
         return value
+    }
+
+    private static func durationTooLarge(_ token: Token) -> LineError {
+        LineError(column: token.column, message: "duration '\(token.text)' is too large (the maximum is \(ScenarioLimits.maxDuration))")
     }
 
     /// A name on a `peers` line: the pattern holds and it is not `registry`. Not a use.
@@ -54,10 +59,20 @@ extension StatementParser {
         guard token.text != Vocabulary.registry else {
             throw LineError(column: token.column, message: "'registry' is reserved for the registry and cannot be a peer name")
         }
-        guard Vocabulary.isValidName(token.text) else {
-            throw LineError(column: token.column, message: "bad peer name '\(token.text)' (expected \(Vocabulary.namePattern))")
-        }
+        guard Vocabulary.isValidName(token.text) else { throw Self.badName("peer", token) }
         return token.text
+    }
+
+    /// `bad peer name 'aliсe'`. A name that holds a character outside ASCII gets that
+    /// character named, with the caret under it: `с` (U+0441) looks just like `c`.
+    static func badName(_ what: String, _ token: Token) -> LineError {
+        let pattern = "(expected \(Vocabulary.namePattern))"
+        guard let offset = token.text.firstIndex(where: { !$0.isASCII || $0.unicodeScalars.contains(where: CharacterName.isInvisible) })
+        else { return LineError(column: token.column, message: "bad \(what) name '\(token.text)' \(pattern)") }
+        let character = token.text[offset]
+        let shownName = CharacterName.visible(token.text)
+        return LineError(column: token.column + token.text.distance(from: token.text.startIndex, to: offset),
+                         message: "bad \(what) name '\(shownName)': \(CharacterName.describe(character)) is not allowed \(pattern)")
     }
 
     /// A peer named by the statement (actor or argument): valid, and recorded as a use
@@ -77,9 +92,7 @@ extension StatementParser {
 
     mutating func groupArgument(after previous: String) throws(LineError) -> String {
         let token = try word(after: previous, expecting: "a group name")
-        guard Vocabulary.isValidName(token.text) else {
-            throw LineError(column: token.column, message: "bad group name '\(token.text)' (expected \(Vocabulary.namePattern))")
-        }
+        guard Vocabulary.isValidName(token.text) else { throw Self.badName("group", token) }
         return token.text
     }
 
@@ -91,6 +104,11 @@ extension StatementParser {
         }
         guard token.kind == .string else {
             throw LineError(column: token.column, message: "expected a quoted message text")
+        }
+        let bytes = token.text.utf8.count
+        guard bytes <= ScenarioLimits.maxMessageBytes || expectsRefusal else {
+            throw LineError(column: token.column,
+                            message: "the message text is \(bytes) bytes of UTF-8, over the limit of \(ScenarioLimits.maxMessageBytes) a message may have")
         }
         return token.text
     }
@@ -107,13 +125,27 @@ extension StatementParser {
     /// Every remaining token as a peer name, each at most once (for "exactly this set").
     mutating func peerSet() throws(LineError) -> [String] {
         var names: [String] = []
+        var errors: [LineError] = []
         while let token = next() {
-            let name = try peerArgument(token)
-            guard !names.contains(name) else {
-                throw LineError(column: token.column, message: "'\(name)' is listed twice")
+            do throws(LineError) {
+                let name = try peerArgument(token)
+                guard !names.contains(name) else {
+                    throw LineError(column: token.column, message: "'\(name)' is listed twice")
+                }
+                names.append(name)
+            } catch {
+                errors.append(error)
             }
-            names.append(name)
         }
+        try Self.throwAll(errors)
         return names
+    }
+
+    /// Throws the first of `errors` with the others attached, so a line with several bad
+    /// names reports each of them; does nothing when there are none.
+    static func throwAll(_ errors: [LineError]) throws(LineError) {
+        guard var first = errors.first else { return }
+        first.others = Array(errors.dropFirst())
+        throw first
     }
 }

@@ -19,6 +19,9 @@ struct StatementParser {
     /// clause of an expectation, once split off).
     var limit: Int
     var nameUses: [ParsedLine.NameUse] = []
+    /// The line starts with `!`: a message over the size limit is then what the line
+    /// expects to be refused, not a mistake.
+    var expectsRefusal = false
 
     private init(_ line: LineLexer.Output, declared: Set<String>) {
         tokens = line.tokens
@@ -40,6 +43,7 @@ struct StatementParser {
         if tokens[0].kind == .bang {
             bang = tokens[0]
             index = 1
+            expectsRefusal = true
         }
         if let stray = tokens[index...].first(where: { $0.kind == .bang }) {
             throw LineError(column: stray.column, message: "unexpected '!' (a single '!' may only start a line)")
@@ -82,10 +86,18 @@ struct StatementParser {
 
     private mutating func peerDeclarations() throws(LineError) -> [String] {
         var names: [String] = []
+        var errors: [LineError] = []
         while let token = next() {
-            let name = try validPeerName(token)
-            if !names.contains(name) { names.append(name) }
+            do {
+                let name = try validPeerName(token)
+                if !names.contains(name) { names.append(name) }
+            } catch {
+                errors.append(error)
+            }
         }
+        // Every bad name of the line at once: fixing one and re-running to find the next
+        // is what a list of errors saves.
+        try Self.throwAll(errors)
         guard !names.isEmpty else {
             throw LineError(column: endColumn, message: "expected at least one peer name after 'peers'")
         }

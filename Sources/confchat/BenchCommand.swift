@@ -9,10 +9,10 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure message throughput, latency and memory of a simulated network.",
         discussion: """
-            Builds a network of --peers virtual peers, each with --friends friends drawn from
-            --seed, then sends --messages messages between random friends (or, with
-            --group-size, to random groups), --batch at a time before letting the network
-            settle. Every message must reach its recipient exactly once and in order, or the
+            Builds a network of --peers virtual peers, each with --friends friends drawn from \
+            --seed, then sends --messages messages between random friends (or, with \
+            --group-size, to random groups), --batch at a time before letting the network \
+            settle. Every message must reach its recipient exactly once and in order, or the \
             bench fails (exit 1). The same load also runs through bare libzmq sockets, first, for a ratio.
 
             Examples:

@@ -10,14 +10,14 @@ struct ChaosCommand: ParsableCommand {
         commandName: "chaos",
         abstract: "Run seeded random fault schedules and check the guarantees after each.",
         discussion: """
-            Each seed builds a fresh simulated network: peers registered, logged in and
-            befriended at random, then random sends mixed with logins, logouts, crashes,
-            restarts, wipes, partitions and registry outages. At the end everything is
-            brought back and given time to converge, and every accepted message must be
-            held by its recipient exactly once, in the order sent; logged-in friends must
+            Each seed builds a fresh simulated network: peers registered, logged in and \
+            befriended at random, then random sends mixed with logins, logouts, crashes, \
+            restarts, wipes, partitions and registry outages. At the end everything is \
+            brought back and given time to converge, and every accepted message must be \
+            held by its recipient exactly once, in the order sent; logged-in friends must \
             see each other online; friend lists must match the registry's.
 
-            A violation prints the seed and writes a shrunk scenario that reproduces it,
+            A violation prints the seed and writes a shrunk scenario that reproduces it, \
             chaos-seed-N.scenario, to --out. Exit status: 0 no violation, 1 any violation.
 
             Examples:

@@ -23,8 +23,7 @@ struct CheckCommand: ParsableCommand {
             print("\(files.count) file(s) ok")
             return
         }
-        var seen = Set<String>()
-        for d in errors where seen.insert(d.rendered()).inserted { Console.error(d.rendered()) }
+        Console.error(ScenarioErrors(diagnostics: errors).description)
         throw ExitCode(2)
     }
 }

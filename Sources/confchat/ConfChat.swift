@@ -19,6 +19,7 @@ struct ConfChat: ParsableCommand {
               confchat registry --data reg                  the registry as a process of its own
               confchat peer alice --registry tcp://127.0.0.1:5555 --registry-key-file reg/registry.pub
             """,
+        version: ConfChatVersion.description,
         subcommands: [RunCommand.self, CheckCommand.self, ChaosCommand.self, RegistryCommand.self, AttachCommand.self, PeerProcessCommand.self, BenchCommand.self]
     )
 

@@ -58,6 +58,8 @@ struct PeerProcessCommand: ParsableCommand {
             throw ExitCode(1)
         }
         host.log = { Console.error("\(name): \($0)") }
+        // Refused input may come from a hostile client: it goes to the log (protocol.md 8).
+        host.onEvent = { if case let .refused(why) = $0 { Console.error("\(name): \(why)") } }
         let loop = PromptLoop(prompt: PeerPrompt(console: host))
         loop.historyFile = (host.dataDirectory as NSString).appendingPathComponent("history")
         loop.banner = ["\(name) at \(host.endpoint) (registry \(registry)); type help"]

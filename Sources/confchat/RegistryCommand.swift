@@ -33,7 +33,7 @@ struct RegistryCommand: ParsableCommand {
         do {
             if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
             host = try RegistryHost(dataDirectory: data, bind: bind, seed: UInt64.random(in: .min ... .max),
-                                    hashCost: fastHash ? .fast : .interactive)
+                                    clock: SimulatorConsole.monotonicMilliseconds, hashCost: fastHash ? .fast : .interactive)
         } catch {
             Console.error("error: \(StartupError.describe(error))")
             throw ExitCode(1)

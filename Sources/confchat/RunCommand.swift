@@ -9,30 +9,46 @@ import Foundation
 /// Scenarios run one after another on the main thread, their traces printed as they happen;
 /// with `--jobs N`, N at a time, each on a thread of its own with its own simulator, and
 /// everything they print is buffered and printed in input order, so the output is the same.
+///
+/// Whatever can be known before running is checked before running (report files that
+/// cannot be written, names the diagram filter does not know, open-file limits), so a
+/// mistake costs seconds, not a whole run.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run scenario files against a simulated network.",
         discussion: """
-            Each PATH is a file or a folder (every .scenario below it, in name
-            order). Prints one PASS/FAIL line a scenario and a last line
-            `N passed, N failed`. Exit status: 0 all passed, 1 any failed, 2 usage
-            or syntax error (or a report file that cannot be written).
+            Each PATH is a file or a folder (every .scenario below it, in name order). \
+            Prints one PASS/FAIL line a scenario with its wall time, the failed scenarios \
+            again, and a last line `N passed, N failed`. Exit status: 0 all passed, 1 any \
+            failed, 2 usage or syntax error (or a report file that cannot be written).
 
-            --diagram FILE.svg (or FILE.html: the SVG in a page) draws a sequence
-            diagram of each scenario: a lifeline a peer and the registry, an
-            arrow a message. With several scenarios, one file each, the
-            scenario's name inserted before the extension: out.svg ->
-            out-basics.svg, out-groups.svg... (docs/diagrams.md).
+            -k TEXT runs only the scenarios whose path contains TEXT (any of several -k). \
+            -x stops after the first failing scenario.
 
-            --jobs N runs N scenarios at a time; the output is the same as with
-            one. On a terminal, stderr shows progress: [12/40] running FILE.
+            --trace-format json prints the trace as JSON Lines on stdout and nothing else \
+            there: the PASS/FAIL lines and the summary go to stderr, so `> trace.jsonl` is \
+            valid JSON Lines. Any --trace-format implies --trace.
+
+            --diagram FILE.svg (or FILE.html: the SVG in a page) draws a sequence diagram of \
+            each scenario: a lifeline a peer and the registry, an arrow a message. With \
+            several scenarios, one file each, the scenario's name inserted before the \
+            extension: out.svg -> out-basics.svg, out-groups.svg... (docs/diagrams.md).
+
+            --jobs N runs N scenarios at a time; the output is the same as with one. On a \
+            terminal, stderr shows progress: [12/40] running FILE, and for a long scenario \
+            its statement and simulated clock.
+
+            Before running, the open-file limit is raised to its hard limit and compared with \
+            what the peers need (docs/performance.md); a run that does not fit is refused \
+            with what to do.
 
             Examples:
               confchat run scenarios/
+              confchat run scenarios/ -k group -x
               confchat run scenarios/basics.scenario --trace
               confchat run scenarios/basics.scenario --transport tcp --data /tmp/cc
-              confchat run scenarios/ --trace --trace-format json > trace.jsonl
+              confchat run scenarios/ --trace-format json > trace.jsonl
               confchat run scenarios/basics.scenario --diagram basics.svg
               confchat run scenarios/ --diagram out/flow.html
               confchat run scenarios/partition.scenario --diagram p.svg \\
@@ -52,15 +68,15 @@ struct RunCommand: ParsableCommand {
     @Option(help: "ZeroMQ transport for the whole run: inproc, ipc or tcp (overrides the file's `transport`).")
     var transport: TransportKind?
 
-    @Option(help: "Seed for every random choice (overrides the file's `seed`).")
+    @Option(parsing: .unconditional, help: "Seed for every random choice (overrides the file's `seed`).")
     var seed: UInt64?
 
     @Flag(help: "Print the message flow as it happens.")
     var trace = false
 
     @Option(name: .customLong("trace-format"),
-            help: "Trace format: text, json (JSON Lines) or mermaid (a Mermaid sequenceDiagram a scenario, printed when it ends; implies --trace).")
-    var traceFormat: TraceFormat = .text
+            help: "Trace format, implies --trace: text, json (JSON Lines; the PASS/FAIL lines and summary then go to stderr) or mermaid (a Mermaid sequenceDiagram a scenario, printed when it ends).")
+    var traceFormat: TraceFormat?
 
     @Option(help: "Keep the data directories here (DIR/registry, DIR/peers/NAME) instead of a temporary folder.",
             completion: .directory)
@@ -69,13 +85,21 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("keep-going"), help: "Go on after a failing line and report every failure.")
     var keepGoing = false
 
+    @Flag(name: [.customShort("x"), .customLong("exitfirst")], help: "Stop after the first failing scenario.")
+    var exitFirst = false
+
+    @Option(name: .customShort("k"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Run only the scenarios whose path contains this text, ignoring case (repeat for any of several).",
+                               valueName: "text"))
+    var filters: [String] = []
+
     @Option(help: ArgumentHelp("Write a sequence diagram of each scenario: FILE.svg, or FILE.html (the SVG in a page).",
                                valueName: "file"),
             completion: .file(extensions: ["svg", "html"]))
     var diagram: String?
 
     @Option(name: .customLong("diagram-filter"),
-            help: ArgumentHelp("Diagrams (and --trace-format mermaid) show only these nodes, comma-separated, `registry` allowed.",
+            help: ArgumentHelp("Diagrams (and --trace-format mermaid) show only these nodes, comma-separated, `registry` allowed; each must be a peer of a scenario that runs.",
                                valueName: "names"))
     var diagramFilter: String?
 
@@ -88,13 +112,13 @@ struct RunCommand: ParsableCommand {
             completion: .file(extensions: ["xml"]))
     var junit: String?
 
-    @Option(name: [.customShort("j"), .long],
+    @Option(name: [.customShort("j"), .long], parsing: .unconditional,
             help: "Run this many scenarios at a time, each on its own thread and simulator (0: one a CPU core). Output is the same as with 1.")
     var jobs: Int = 1
 
     /// Usage errors: `ConfChat.main` makes them exit 2, as the scenario language promises.
     func validate() throws {
-        if jobs < 0 { throw ValidationError("--jobs must be 0 (one a CPU core) or more") }
+        if jobs < 0 { throw ValidationError("--jobs must be at least 1, or 0 for one a CPU core (got \(jobs))") }
         if let diagram, Self.diagramKind(diagram) == nil {
             throw ValidationError("--diagram '\(diagram)': the file must end in .svg or .html")
         }
@@ -102,6 +126,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--diagram-filter: '\(name)' is neither a peer name nor `registry`")
         }
         if diagramFilter != nil, diagramNames?.isEmpty ?? true { throw ValidationError("--diagram-filter needs at least one name") }
+        if filters.contains(where: \.isEmpty) { throw ValidationError("-k needs a text to look for in scenario paths") }
     }
 
     static func diagramKind(_ path: String) -> String? {
@@ -113,28 +138,23 @@ struct RunCommand: ParsableCommand {
         diagramFilter.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
 
+    /// With `--trace-format json`, stdout carries JSON Lines only; the lines for people go to stderr.
+    var humanOut: (String) -> Void {
+        let toStderr = traceFormat == .json
+        return { line in toStderr ? Console.error(line) : Console.out(line) }
+    }
+
     func run() throws {
-        let files: [String]
-        var scenarios: [Scenario] = []
-        var errors: [Diagnostic] = []
-        do { files = try ScenarioLoader.scenarioFiles(in: paths) } catch {
-            error.diagnostics.forEach { Console.error($0.rendered()) }
-            throw ExitCode(2)
-        }
-        for file in files {
-            do { scenarios.append(try ScenarioLoader.load(path: file)) } catch { errors += error.diagnostics }
-        }
-        guard errors.isEmpty else {
-            var seen = Set<String>()
-            for d in errors where seen.insert(d.rendered()).inserted { Console.error(d.rendered()) }
-            throw ExitCode(2)
-        }
+        let scenarios = try loadScenarios()
+        try checkBeforeRunning(scenarios)
 
         let plan = RunPlan(command: self, scenarios: scenarios)
-        let progress = ProgressLine(enabled: scenarios.count > 1 && isatty(STDERR_FILENO) == 1, total: scenarios.count)
+        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, total: scenarios.count)
         let diagramPaths = diagram.map { ReportPaths.perScenario($0, scenarios: scenarios.map(\.path)) }
+        let human = humanOut
         var cases: [JUnitReport.Case] = []
-        var passed = 0, failed = 0
+        var failedOutcomes: [ScenarioOutcome] = []
+        var passed = 0
         var unwritable = false
 
         // Prints one finished scenario, in input order: its buffered trace, its diagram file,
@@ -150,27 +170,31 @@ struct RunCommand: ParsableCommand {
             if let path = diagramPaths?[index], let text = result.diagram {
                 unwritable = !Self.write(text, to: path) || unwritable
             }
+            let wall = result.seconds.map { ", \(Self.wallTime($0))" } ?? ""
             if outcome.passed {
                 passed += 1
-                Console.out("\(Console.paint("PASS", "32")) \(outcome.path)  (\(outcome.statementsRun) statements, \(outcome.simulatedTime) simulated)")
+                human("\(Console.paint("PASS", "32")) \(outcome.path)  (\(outcome.statementsRun) statements, \(outcome.simulatedTime) simulated\(wall))")
             } else {
-                failed += 1
-                Console.out("\(Console.paint("FAIL", "31;1")) \(outcome.path)")
-                for f in outcome.failures { Console.out("  " + f.description.replacingOccurrences(of: "\n", with: "\n  ")) }
+                failedOutcomes.append(outcome)
+                human("\(Console.paint("FAIL", "31;1")) \(outcome.path)  (\(outcome.simulatedTime) simulated\(wall))")
+                for f in outcome.failures { human("  " + f.description.replacingOccurrences(of: "\n", with: "\n  ")) }
             }
             cases.append(JUnitReport.Case(outcome: outcome, seconds: result.seconds, systemOut: result.systemOut))
         }
 
+        var reported = 0
         let workers = min(jobs == 0 ? ProcessInfo.processInfo.activeProcessorCount : jobs, scenarios.count)
         if workers <= 1 {
             // One at a time on this thread; the trace prints as it happens.
             for (i, scenario) in scenarios.enumerated() {
                 progress.show(done: i, running: scenario.path)
-                let live: TracePrinter? = plan.tracing && traceFormat != .mermaid
-                    ? TracePrinter(format: traceFormat == .json ? .json : .text, color: plan.color,
+                let live: TracePrinter? = plan.tracing && plan.traceFormat != .mermaid
+                    ? TracePrinter(format: plan.traceFormat == .json ? .json : .text, color: plan.color,
                                    write: { progress.clear(); Console.out($0) })
                     : nil
-                try report(i, plan.execute(scenario, live: live))
+                try report(i, plan.execute(scenario, live: live, progress: progress))
+                reported += 1
+                if exitFirst, !failedOutcomes.isEmpty { break }
             }
         } else {
             let pool = JobPool(plan: plan, workers: workers)
@@ -178,6 +202,8 @@ struct RunCommand: ParsableCommand {
             for i in scenarios.indices {
                 let result = pool.wait(for: i) { done, running in progress.show(done: done, running: running) }
                 try report(i, result)
+                reported += 1
+                if exitFirst, !failedOutcomes.isEmpty { pool.cancel(); break }
             }
         }
         progress.clear()
@@ -186,9 +212,26 @@ struct RunCommand: ParsableCommand {
             let xml = JUnitReport(cases: cases).xml()
             unwritable = !Self.write(xml, to: junit) || unwritable
         }
-        Console.out("\(passed) passed, \(failed) failed")
+        if reported < scenarios.count {
+            let left = scenarios.count - reported
+            human("stopped after the first failure (-x): \(left) scenario\(left == 1 ? "" : "s") not run")
+        }
+        // As pytest does: the failures once more, right above the summary, so they are the
+        // last thing on screen after a long run.
+        for outcome in failedOutcomes {
+            let first = outcome.failures.first.map { " (\($0.location.file):\($0.location.line): \(ScenarioText.excerpt($0.source, limit: 80)))" } ?? ""
+            human("\(Console.paint("FAILED", "31;1")) \(outcome.path)\(first)")
+        }
+        human("\(passed) passed, \(failedOutcomes.count) failed")
         if unwritable { throw ExitCode(2) }
-        if failed > 0 { throw ExitCode(1) }
+        if !failedOutcomes.isEmpty { throw ExitCode(1) }
+    }
+
+    /// `0.31s`, `12.4s`, `2m 5s`: a scenario's wall time.
+    static func wallTime(_ seconds: Double) -> String {
+        if seconds < 10 { return String(format: "%.2fs", seconds) }
+        if seconds < 60 { return String(format: "%.1fs", seconds) }
+        return "\(Int(seconds) / 60)m \(Int(seconds) % 60)s"
     }
 
     /// Writes a report file, making its folder; false (and a message) if it cannot.
@@ -247,8 +290,8 @@ struct RunPlan: Sendable {
         seed = c.seed
         keepGoing = c.keepGoing
         data = c.data
-        tracing = c.trace || c.traceFormat == .mermaid
-        traceFormat = c.traceFormat
+        tracing = c.trace || c.traceFormat != nil
+        traceFormat = c.traceFormat ?? .text
         color = TracePrinter.wantsColor()
         diagramKind = c.diagram.flatMap(RunCommand.diagramKind)
         diagramOptions = SequenceDiagram.Options(only: c.diagramNames, showKeepalives: c.diagramAll)
@@ -257,7 +300,7 @@ struct RunPlan: Sendable {
 
     /// Runs one scenario on the calling thread. `live` prints the trace as it happens; else
     /// the trace, if wanted, comes back as lines.
-    func execute(_ scenario: Scenario, live: TracePrinter?) -> ScenarioResult {
+    func execute(_ scenario: Scenario, live: TracePrinter?, progress: ProgressLine? = nil) -> ScenarioResult {
         var result = ScenarioResult()
         let needEvents = diagramKind != nil || (tracing && (live == nil || junit))
         let recorder = needEvents ? TraceRecorder() : nil
@@ -266,9 +309,10 @@ struct RunPlan: Sendable {
         do {
             let dir = try dataDirectory(for: scenario)
             defer { if data == nil { try? FileManager.default.removeItem(atPath: dir) } }
-            let runner = try ScenarioRunner(
-                scenario: scenario,
-                options: .init(transport: transport, seed: seed, dataDirectory: dir, keepGoing: keepGoing, trace: sink))
+            var options = ScenarioRunner.Options(transport: transport, seed: seed, dataDirectory: dir, keepGoing: keepGoing, trace: sink)
+            options.onStatement = progress.map { line in { line.statement($0) } }
+            let runner = try ScenarioRunner(scenario: scenario, options: options)
+            if let progress { runner.simulator.onTimer = { progress.tick($0) } }
             let start = Date()
             result.outcome = runner.run()
             result.seconds = Date().timeIntervalSince(start)
@@ -314,104 +358,6 @@ struct RunPlan: Sendable {
         }
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         return base
-    }
-}
-
-/// `--jobs N`: N threads take scenarios in input order, each running its own simulator
-/// (unique inproc names, ipc folders and tcp ports come from `SimTransport`); the main
-/// thread waits for results in input order.
-final class JobPool: @unchecked Sendable {
-    private let plan: RunPlan
-    private let workers: Int
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var next = 0
-    private var results: [ScenarioResult?]
-    private var running: Set<Int> = []
-    private var done = 0
-
-    init(plan: RunPlan, workers: Int) {
-        self.plan = plan
-        self.workers = workers
-        results = Array(repeating: nil, count: plan.scenarios.count)
-    }
-
-    func start() {
-        for n in 0..<workers {
-            let thread = Thread { [self] in work() }
-            thread.name = "confchat-run-\(n + 1)"
-            // Room for the simulator's deeper call chains, as on the main thread.
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
-    }
-
-    private func work() {
-        while true {
-            condition.lock()
-            guard next < plan.scenarios.count else { condition.unlock(); return }
-            let i = next
-            next += 1
-            running.insert(i)
-            condition.broadcast()
-            condition.unlock()
-
-            let result = plan.execute(plan.scenarios[i], live: nil)
-
-            condition.lock()
-            results[i] = result
-            running.remove(i)
-            done += 1
-            condition.broadcast()
-            condition.unlock()
-        }
-    }
-
-    /// Waits for scenario `index`; `progress(done, oldest running)` on every change meanwhile.
-    func wait(for index: Int, progress: (Int, String) -> Void) -> ScenarioResult {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if let r = results[index] { return r }
-            let oldest = running.min().map { plan.scenarios[$0].path } ?? plan.scenarios[index].path
-            let others = max(running.count - 1, 0)
-            progress(done, oldest + (others > 0 ? " (+\(others) more)" : ""))
-            condition.wait()
-        }
-    }
-}
-
-/// The progress line on stderr: `[12/40] running scenarios/x.scenario`, rewritten in place
-/// (carriage return, erase line) and erased before anything else prints. Only on a terminal.
-final class ProgressLine: @unchecked Sendable {
-    let enabled: Bool
-    let total: Int
-    private var visible = false
-
-    init(enabled: Bool, total: Int) {
-        self.enabled = enabled
-        self.total = total
-    }
-
-    func show(done: Int, running: String) {
-        guard enabled else { return }
-        var line = "[\(min(done + 1, total))/\(total)] running \(running)"
-        let width = Self.columns() - 1
-        if line.count > width, width > 10 { line = String(line.prefix(width - 1)) + "…" }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
-        visible = true
-    }
-
-    func clear() {
-        guard visible else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-        visible = false
-    }
-
-    static func columns() -> Int {
-        var size = winsize()
-        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
     }
 }
 

@@ -5,14 +5,7 @@ import Testing
 @Suite("Machines: delivery")
 struct DeliveryTests {
     /// alice and bob, registered, logged in and friends.
-    func friends() -> MachineHarness {
-        let h = MachineHarness()
-        h.addPeers("alice", "bob")
-        h.registerAndLogin("alice", "bob")
-        h.befriend("alice", "bob")
-        h.clearRecords()
-        return h
-    }
+    func friends() -> MachineHarness { MachineHarness.twoFriends() }
 
     @Test func sendToANonFriendIsRefused() {
         let h = MachineHarness()
@@ -35,7 +28,7 @@ struct DeliveryTests {
         let h = friends()
         #expect(h.run("alice", .send(to: "bob", text: "hello bob 👋")) == .done)
         #expect(h.delivered("bob") == ["alice#1 hello bob 👋"])
-        #expect(h.sent(.chat, from: "alice", to: "bob") == [.chat(seq: 1, body: Array("hello bob 👋".utf8))])
+        #expect(h.chats(from: "alice", to: "bob") == ["#1 hello bob 👋"])
         #expect(h.sent(.chatAck, from: "bob", to: "alice") == [.chatAck(upTo: 1)])
         #expect(h.sent(.deposit, from: "alice", to: "registry") == [])
         #expect(h.disks["alice"]?.conversations["bob"]?.acked == 1)
@@ -47,7 +40,10 @@ struct DeliveryTests {
         #expect(h.sent(.chat, from: "alice", to: "bob").count == 1)
         // Both directions are backed up at the registry.
         #expect(h.registryDisk.backups["alice"] == [BackupEntry(peer: "bob", outgoing: true, seq: 1, body: Array("hello bob 👋".utf8))])
-        #expect(h.registryDisk.backups["bob"] == [BackupEntry(peer: "alice", outgoing: false, seq: 1, body: Array("hello bob 👋".utf8))])
+        // bob's copy keeps alice's proof, so that he can give it back to her after a wipe.
+        let proof = h.disks["bob"]?.conversations["alice"]?.received.first?.proof ?? []
+        #expect(!proof.isEmpty)
+        #expect(h.registryDisk.backups["bob"] == [BackupEntry(peer: "alice", outgoing: false, seq: 1, body: Array("hello bob 👋".utf8), proof: proof)])
     }
 
     @Test func conversationRunsBothWaysWithSeparateSequences() {
@@ -113,7 +109,7 @@ struct DeliveryTests {
         for text in ["first", "second", "third"] { #expect(h.run("alice", .send(to: "bob", text: text)) == .done) }
         #expect(h.inFlight.filter { $0.message.kind == .chat }.count == 3)
         let chat = { (seq: UInt64) in { (e: MachineHarness.Envelope) in
-            if case .chat(seq, _) = e.message { true } else { false } } }
+            if case .chat(seq, _, _) = e.message { true } else { false } } }
 
         #expect(h.deliverFirst(where: chat(3)))
         #expect(h.deliverFirst(where: chat(2)))

@@ -119,7 +119,7 @@ struct FriendTests {
         h.clearRecords()
         h.inject(from: "mallory", to: "alice", .chat(seq: 1, body: Array("buy now".utf8)))
         #expect(h.delivered("alice") == [])
-        #expect(h.events("alice") == [.note("ignored CHAT from mallory: not a contact")])
+        #expect(h.events("alice") == [.refused("ignored CHAT from mallory: not a contact")])
         #expect(h.sent.filter { $0.from == "alice" } == [])
         #expect(h.disks["alice"]?.conversations == [:])
         // Nor can a stranger leave mail through the registry.

@@ -71,7 +71,8 @@ struct PresenceTests {
 
         // Messages sent now go to the mailbox, and bob gets them when he returns.
         #expect(h.run("alice", .send(to: "bob", text: "are you there?")) == .done)
-        #expect(h.sent(.deposit, from: "alice", to: "registry") == [.deposit(to: "bob", seq: 1, body: Array("are you there?".utf8))])
+        #expect(h.sent(.deposit, from: "alice", to: "registry").map { if case let .deposit(to, seq, body, _) = $0 { "\(to)#\(seq) \(String(decoding: body, as: UTF8.self))" } else { "" } }
+                == ["bob#1 are you there?"])
         h.restart("bob")
         #expect(h.run("bob", .login(password: "pw-bob")) == .done)
         #expect(h.delivered("bob") == ["alice#1 are you there?"])

@@ -79,6 +79,7 @@ struct RegistryOutageTests {
         h.advance(by: h.config.registryPingInterval)
         let body = Array("while it was down".utf8)
         #expect(h.registryDisk.backups["alice"] == [BackupEntry(peer: "bob", outgoing: true, seq: 1, body: body)])
-        #expect(h.registryDisk.backups["bob"] == [BackupEntry(peer: "alice", outgoing: false, seq: 1, body: body)])
+        #expect(h.registryDisk.backups["bob"]?.map { [$0.peer, "\($0.outgoing)", "\($0.seq)", String(decoding: $0.body, as: UTF8.self)] }
+                == [["alice", "false", "1", "while it was down"]])
     }
 }

@@ -12,7 +12,9 @@ struct WireCodecGoldenTests {
         (.bye, header + [0x42]),
         (.ping, header + [0x0A]),
         (.chat(seq: 1, body: Array("hi".utf8)),
-         header + [0x43, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0x68, 0x69]),
+         header + [0x43, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0x68, 0x69, 0]),
+        (.chat(seq: 1, body: Array("hi".utf8), proof: [0xAB, 0xCD]),
+         header + [0x43, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0x68, 0x69, 2, 0xAB, 0xCD]),
         (.friendRequest(req: 0x0102_0304, to: "bob"),
          header + [0x04, 0x01, 0x02, 0x03, 0x04, 3, 0x62, 0x6F, 0x62]),
         (.reply(req: 7, error: nil), header + [0x20, 0, 0, 0, 7, 0]),
@@ -20,7 +22,7 @@ struct WireCodecGoldenTests {
         (.hello(endpoint: "e", ack: 2, sent: 3, isReply: true),
          header + [0x40, 1, 0x65, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 1]),
         (.deposit(to: "bob", seq: 258, body: [0xFF]),
-         header + [0x07, 3, 0x62, 0x6F, 0x62, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 1, 0xFF]),
+         header + [0x07, 3, 0x62, 0x6F, 0x62, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 1, 0xFF, 0]),
         (.pong(known: false), header + [0x27, 0]),
         (.login(req: 2, name: "al", password: "pw", endpoint: "e", wantBackup: true, key: [0x01, 0x02, 0x03]),
          header + [0x02, 0, 0, 0, 2, 2, 0x61, 0x6C, 0, 0, 0, 2, 0x70, 0x77, 1, 0x65, 1, 3, 0x01, 0x02, 0x03]),
@@ -36,18 +38,25 @@ struct WireCodecGoldenTests {
          header + [0x21, 0, 0, 0, 1]
             + [0, 1, 3, 0x62, 0x6F, 0x62, 1, 0x65, 1, 2, 0xAA, 0xBB]        // friends: count, name, endpoint, online, key
             + [0, 1, 1, 0x63]                                               // requests
-            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x78]  // mailbox: from, seq, group "" (none), body
+            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x78, 0]  // mailbox: from, seq, group "" (none), body, proof
             + [0, 0]                                                        // backup: empty
             + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 2]                    // backup marks: peer, outgoing, seq
             + [0, 1, 1, 0x67, 1, 0x6F, 0, 1, 1, 0x6F, 0, 0, 0]              // groups: name, owner, members (no key)
             + [0, 1, 1, 0x68, 1, 0x6F]                                      // invitations: group, owner
-            + [0, 1, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 4]),                  // mail marks: peer, outgoing, seq
+            + [0, 1, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 4]                    // mail marks: peer, outgoing, seq
+            + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),                        // mail waiting: items, octets
+        (.mailFetch(after: "b", seq: 2), header + [0x11, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 2]),
+        (.mailDrop(from: "b", seq: 3), header + [0x12, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 3]),
+        (.mailPage(waiting: MailWaiting(items: 2, octets: 258), items: [MailItem(from: "b", seq: 1, body: [0x78], proof: [0xEE])]),
+         header + [0x2B, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1, 2, 0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x78, 1, 0xEE]),
+        (.depositRefused(to: "b", seq: 1, reason: "full"),
+         header + [0x2C, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 4, 0x66, 0x75, 0x6C, 0x6C]),
         (.backup(BackupEntry(peer: "b", outgoing: true, seq: 3, body: [0x79], group: "g")),
-         header + [0x09, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0x67, 0, 0, 0, 1, 0x79]),
+         header + [0x09, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0x67, 0, 0, 0, 1, 0x79, 0]),
         (.groupChat(seq: 1, group: "g", body: [0x78]),
-         header + [0x46, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x67, 0, 0, 0, 1, 0x78]),
-        (.history(first: 5, items: [HistoryItem(group: nil, body: [0x61]), HistoryItem(group: "g", body: [])]),
-         header + [0x45, 0, 0, 0, 0, 0, 0, 0, 5, 0, 2, 0, 0, 0, 0, 1, 0x61, 1, 0x67, 0, 0, 0, 0]),
+         header + [0x46, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x67, 0, 0, 0, 1, 0x78, 0]),
+        (.history(first: 5, items: [HistoryItem(group: nil, body: [0x61], proof: [0x01]), HistoryItem(group: "g", body: [])]),
+         header + [0x45, 0, 0, 0, 0, 0, 0, 0, 5, 0, 2, 0, 0, 0, 0, 1, 0x61, 1, 0x01, 1, 0x67, 0, 0, 0, 0, 0]),
     ]
 
     @Test func encodesToExactBytes() {

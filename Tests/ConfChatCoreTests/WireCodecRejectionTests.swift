@@ -114,11 +114,11 @@ struct WireCodecRejectionTests {
 
     @Test func hostileListCount() {
         // MAILBOX claiming 65535 items with nothing after: refused at the count, before any allocation.
-        #expect(error(Self.header + [0x26, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 14, offset: 6))
+        #expect(error(Self.header + [0x26, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 15, offset: 6))
         // LOGIN-REPLY whose friend list claims 65535 entries.
         #expect(error(Self.header + [0x21, 0, 0, 0, 1, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 3, offset: 10))
         // HISTORY claiming 65535 bodies.
-        #expect(error(Self.header + [0x45, 0, 0, 0, 0, 0, 0, 0, 1, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 5, offset: 14))
+        #expect(error(Self.header + [0x45, 0, 0, 0, 0, 0, 0, 0, 1, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 6, offset: 14))
         // GROUP-UPDATE whose member list claims 65535 entries.
         #expect(error(Self.header + [0x29, 1, 0x67, 1, 0x6F, 0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 3, offset: 10))
         // A count that fits the bytes left but whose elements are then garbage still fails cleanly.

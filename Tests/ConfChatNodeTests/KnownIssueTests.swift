@@ -15,7 +15,7 @@ import Testing
         return E2ESupport.report(outcome)
     }
 
-    /// system.md, guarantee 5: a wiped peer gets its data back "when the registry is down, from
+    /// docs/guarantees.md, guarantee 5: a wiped peer gets its data back "when the registry is down, from
     /// its online friends". A peer with no local credentials cannot log in without the registry.
     @Test("a wiped peer logs in and syncs from friends while the registry is down")
     func wipeWithRegistryDown() throws {

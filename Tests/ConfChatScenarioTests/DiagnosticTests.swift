@@ -316,7 +316,7 @@ struct DiagnosticTests {
             chat.scenario:8:1: error: expected a statement, found quoted string "hello"
             "hello"
             ^
-            chat.scenario:9:7: error: unexpected character '👋'
+            chat.scenario:9:7: error: unexpected character '👋' (U+1F44B WAVING HAND SIGN)
             alice 👋
                   ^
             chat.scenario:10:16: error: unterminated string

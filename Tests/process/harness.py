@@ -1,5 +1,7 @@
 """Drives confchat processes (registry and peers) through pipes, as a user would."""
-import os, queue, re, shutil, signal, subprocess, tempfile, threading, time
+import os, queue, re, shutil, signal, subprocess, sys, tempfile, threading, time
+
+import ccp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("CONFCHAT", os.path.join(ROOT, ".build", "debug", "confchat"))
@@ -86,8 +88,8 @@ class Network:
         self.procs = []
         self.registry_endpoint = None
 
-    def start_registry(self, bind="tcp://127.0.0.1:*"):
-        r = Proc(["registry", "--bind", bind, "--data", "reg", "--fast-hash"], self.dir)
+    def start_registry(self, bind="tcp://127.0.0.1:*", fast_hash=True):
+        r = Proc(["registry", "--bind", bind, "--data", "reg"] + (["--fast-hash"] if fast_hash else []), self.dir)
         self.procs.append(r)
         self.registry_endpoint = r.expect(r"registry listening on (\S+)").group(1)
         r.expect(r"public key")
@@ -135,3 +137,86 @@ def conversation(peer, other):
 
 
 PASSWORDS = {"alice": "alice-pass-9xq", "bob": "bob-pass-7zk"}
+
+
+class RawClient:
+    """A conf-chat client written against docs/protocol.md with pyzmq, as an outside developer
+    would: its own CURVE key pair, an inbox (a ROUTER, CURVE server) where the registry's
+    answers arrive, and an outbox connection to the registry. It can misbehave on purpose."""
+
+    def __init__(self, net, routing_id=None, keys=None):
+        import zmq
+        import zmq.utils.z85
+        self.ctx = zmq.Context.instance()
+        self.public, self.secret = keys or zmq.curve_keypair()
+        self.inbox = self.ctx.socket(zmq.ROUTER)
+        self.inbox.linger = 0
+        self.inbox.curve_server = True
+        self.inbox.curve_publickey, self.inbox.curve_secretkey = self.public, self.secret
+        self.inbox.bind("tcp://127.0.0.1:*")
+        self.endpoint = self.inbox.getsockopt(zmq.LAST_ENDPOINT).decode()
+        self.outbox = self.ctx.socket(zmq.DEALER)
+        self.outbox.linger = 0
+        self.outbox.curve_publickey, self.outbox.curve_secretkey = self.public, self.secret
+        self.outbox.curve_serverkey = open(net.path("reg", "registry.pub")).read().strip().encode()
+        if routing_id is not None:
+            self.outbox.routing_id = routing_id
+        self.outbox.connect(net.registry_endpoint)
+        self.key = zmq.utils.z85.decode(self.public)
+
+    def send(self, frame):
+        self.outbox.send(frame)
+
+    def receive(self, timeout=5.0):
+        """The next frame from the registry, or None after `timeout` seconds."""
+        if self.inbox.poll(int(timeout * 1000)) == 0:
+            return None
+        parts = self.inbox.recv_multipart()
+        return parts[-1]
+
+    def until(self, kind, timeout=10.0):
+        """Frames received until one of `kind` (a byte); returns (that frame, those before)."""
+        before, deadline = [], time.time() + timeout
+        while time.time() < deadline:
+            f = self.receive(max(0.01, deadline - time.time()))
+            if f is None:
+                break
+            if f[3] == kind:
+                return f, before
+            before.append(f)
+        return None, before
+
+    def close(self):
+        self.inbox.close(0)
+        self.outbox.close(0)
+
+
+# The frames come from ccp.py, the client written from docs/protocol.md alone.
+HEADER = ccp.PREFIX
+REPLY, LOGIN_REPLY, DEPOSIT_ACK, PONG, DEPOSIT_REFUSED = (ccp.KINDS[k] for k in ("REPLY", "LOGIN-REPLY", "DEPOSIT-ACK", "PONG", "DEPOSIT-REFUSED"))
+register_frame, login_frame, friend_request_frame, deposit_frame = ccp.register, ccp.login, ccp.friend_request, ccp.deposit
+PING = ccp.frame("PING")
+
+
+def reply_of(frame):
+    """(req, error or None) of a REPLY frame."""
+    kind, fields = ccp.decode(frame)
+    assert kind == "REPLY", frame[:4]
+    return fields["req"], fields["error"]
+
+
+def run_tests(namespace):
+    """Runs the test_* functions of a module (those named on the command line, or all) and exits."""
+    only = sys.argv[1:]
+    tests = [v for k, v in sorted(namespace.items()) if k.startswith("test_") and (not only or k in only)]
+    failed = 0
+    for t in tests:
+        start = time.time()
+        try:
+            t()
+            print(f"PASS {t.__name__} ({time.time() - start:.1f}s)")
+        except Exception as e:
+            failed += 1
+            print(f"FAIL {t.__name__}: {e}")
+    print(f"{len(tests) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)

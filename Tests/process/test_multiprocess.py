@@ -5,7 +5,8 @@ Run: python3 Tests/process/test_multiprocess.py  (after swift build; CONFCHAT=pa
 import os, socket, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PASSWORDS, Network, Proc, conversation, friends
+import ccp
+from harness import PASSWORDS, Network, Proc, conversation, friends, run_tests
 
 
 def test_mail_survives_registry_kill9():
@@ -49,11 +50,6 @@ def test_message_survives_sender_kill9():
         net.close()
 
 
-def chat_frame(seq, text):
-    body = text.encode()
-    return bytes([0xC7, 0xA1, 0x01, 0x43]) + seq.to_bytes(8, "big") + len(body).to_bytes(4, "big") + body
-
-
 def test_hostile_input_is_refused():
     import zmq
     net = Network()
@@ -87,7 +83,7 @@ def test_hostile_input_is_refused():
         forger.curve_serverkey = bob_key.encode()
         forger.routing_id = b"alice"
         forger.connect(bob.endpoint)
-        forger.send(chat_frame(99, "forged by mallory"))
+        forger.send(ccp.chat(99, b"forged by mallory"))
         forger.send(b"\x00garbage frame")
         time.sleep(1.0)
         assert any("rejected" in l and "alice" in l for l in bob.err), bob.err
@@ -328,10 +324,13 @@ def test_registry_logs_what_it_does():
         stamp = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z "
         lines = reg.err
         for pattern in [stamp + r"INFO  registry: serving on tcp://",
-                        stamp + r"INFO  registry: REGISTER alice at tcp://\S+: ok$",
-                        stamp + r"INFO  registry: LOGIN bob at tcp://\S+: ok$",
-                        stamp + r"INFO  registry: FRIEND-REQUEST alice -> bob: ok$",
-                        stamp + r"INFO  registry: LOGIN carol at tcp://\S+: refused: "]:
+                        stamp + r"INFO  registry: REGISTER alice at tcp://\S+$",
+                        stamp + r"INFO  registry: answer to alice: ok$",
+                        stamp + r"INFO  registry: LOGIN bob at tcp://\S+$",
+                        stamp + r"INFO  registry: answer to bob: logged in$",
+                        stamp + r"INFO  registry: FRIEND-REQUEST alice -> bob$",
+                        stamp + r"INFO  registry: LOGIN carol at tcp://\S+$",
+                        stamp + r"INFO  registry: answer to carol: refused: "]:
             assert any(re.search(pattern, l) for l in lines), (pattern, lines)
     finally:
         net.close()
@@ -413,15 +412,4 @@ def test_startup_errors_say_what_is_wrong():
 
 
 if __name__ == "__main__":
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
-    failed = 0
-    for t in tests:
-        start = time.time()
-        try:
-            t()
-            print(f"PASS {t.__name__} ({time.time() - start:.1f}s)")
-        except Exception as e:
-            failed += 1
-            print(f"FAIL {t.__name__}: {e}")
-    print(f"{len(tests) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    run_tests(globals())

@@ -14,8 +14,14 @@ public struct ChatRecord: Hashable, Sendable {
     /// Received for a group the recipient is no longer in: kept only to keep the sequence
     /// whole, never shown.
     public var discarded: Bool
+    /// For a received message: the sender's proof that it wrote it (`MessageProver`), kept to
+    /// give the message back to the sender after a wipe. Empty for sent messages (the proof is
+    /// made as each copy goes out) and for messages that came without one (mail, a backup).
+    public var proof: [UInt8]
 
-    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8], group: String? = nil, discarded: Bool = false) {
+    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8], group: String? = nil, discarded: Bool = false,
+                proof: [UInt8] = []) {
+        self.proof = proof
         self.peer = peer
         self.outgoing = outgoing
         self.seq = seq

@@ -24,6 +24,8 @@ public struct Conversation: Hashable, Sendable {
         return Self.contiguous(sent, skipsCount: false)
     }
     public var contiguousReceived: UInt64 { Self.contiguous(received, skipsCount: true) }
+    /// Like `contiguousSent`, but a placeholder counts as held: the seq is taken either way.
+    public var contiguousSentHeld: UInt64 { Self.contiguous(sent, skipsCount: true) }
 
     /// Adds a stored message: appended (the usual case) or put in the hole it fills. A seq
     /// already held is left as it is.

@@ -13,7 +13,7 @@ extension PeerMachine {
             guard session == nil else { return complete(id, CommandFailure("\(name) is already logged in")) }
             if let tooLong = Self.passwordTooLong(password) { return complete(id, tooLong) }
             if let hash = durable.credentials {
-                // Local credentials first: login works with the registry down (system.md, guarantee 4).
+                // Local credentials first: login works with the registry down (docs/guarantees.md, guarantee 4).
                 guard hasher.verify(password, against: hash) else { return complete(id, CommandFailure("wrong password")) }
                 startSession(password: password)
                 complete(id, nil)
@@ -79,7 +79,7 @@ extension PeerMachine {
     mutating func startSession(password: String) {
         let epoch = nextEpoch
         nextEpoch += 1
-        var s = PeerSession(epoch: epoch, password: password)
+        var s = PeerSession(epoch: epoch, password: password, proofKey: prover.proofKey(user: name, password: password))
         for friend in durable.sortedFriends { s.presence[friend] = FriendPresence() }
         session = s
         for friend in durable.sortedFriends { greet(friend) }

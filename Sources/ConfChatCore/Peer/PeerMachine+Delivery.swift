@@ -9,13 +9,26 @@
 extension PeerMachine {
     func direct(_ r: ChatRecord) -> WireMessage {
         if r.discarded { return .skip(seq: r.seq) }
-        if let g = r.group { return .groupChat(seq: r.seq, group: g, body: r.body) }
-        return .chat(seq: r.seq, body: r.body)
+        let proof = proof(of: r)
+        if let g = r.group { return .groupChat(seq: r.seq, group: g, body: r.body, proof: proof) }
+        return .chat(seq: r.seq, body: r.body, proof: proof)
+    }
+
+    /// Whether `item` carries our own proof for our message `seq` to `peer`: only then may we
+    /// take it back as something we sent.
+    func isOurs(_ item: HistoryItem, to peer: String, seq: UInt64) -> Bool {
+        guard let key = session?.proofKey, !item.proof.isEmpty else { return false }
+        return item.proof == prover.proof(key: key, to: peer, seq: seq, group: item.group, body: item.body)
     }
 
     func deposit(_ r: ChatRecord) -> WireMessage {
-        if let g = r.group { return .groupDeposit(to: r.peer, seq: r.seq, group: g, body: r.body) }
-        return .deposit(to: r.peer, seq: r.seq, body: r.body)
+        if let g = r.group { return .groupDeposit(to: r.peer, seq: r.seq, group: g, body: r.body, proof: proof(of: r)) }
+        return .deposit(to: r.peer, seq: r.seq, body: r.body, proof: proof(of: r))
+    }
+
+    /// Our proof of a message we sent (empty outside a session, where no key is known).
+    func proof(of r: ChatRecord) -> [UInt8] {
+        session.map { prover.proof(key: $0.proofKey, to: r.peer, seq: r.seq, group: r.group, body: r.body) } ?? []
     }
 
     /// First transmission of a freshly stored message. A friend who looks offline gets it
@@ -42,6 +55,7 @@ extension PeerMachine {
 
     mutating func depositUnacked(_ contact: String) {
         guard let c = durable.conversations[contact] else { return }
+        if let until = session?.mailboxFull[contact], until > now { return }
         let done = session?.deposited[contact] ?? []
         // A skip travels only directly: it means nothing to a recipient who is not in step with us.
         for r in c.unacked where !done.contains(r.seq) && !r.discarded {
@@ -73,10 +87,16 @@ extension PeerMachine {
     /// A message from `sender`, directly or from the mailbox. Returns the highest seq held
     /// with nothing missing below it: the cumulative ack.
     @discardableResult
-    mutating func accept(from sender: String, seq: UInt64, body: [UInt8], group: String? = nil) -> UInt64 {
-        let item = HistoryItem(group: group, body: body)
+    mutating func accept(from sender: String, seq: UInt64, body: [UInt8], group: String? = nil, proof: [UInt8] = []) -> UInt64 {
+        let item = HistoryItem(group: group, body: body, proof: proof)
         let c = durable.conversations[sender] ?? Conversation()
         let last = c.lastReceivedSeq
+        // Seqs start at 1. A 0 is no message of the sequence: taking it would make the pair's
+        // cumulative ack stick below it for good (protocol.md 6.2).
+        guard seq >= 1 else {
+            event(.refused("refused \(sender)#0: sequence numbers start at 1"))
+            return c.contiguousReceived
+        }
         if seq <= last {
             if !c.holdsReal(seq, outgoing: false) && !(item.group == Self.skipMarker && c.holds(seq, outgoing: false)) {
                 store(from: sender, seq: seq, item)  // fills a hole left by a restore, or a skipped seq
@@ -90,19 +110,32 @@ extension PeerMachine {
                 // Fault injection (`PeerConfig.dedupe` off): keep the copy, as a broken
                 // receiver would. It goes in as the next record, the only place one fits.
                 store(from: sender, seq: last + 1, item)
+            } else if let held = c.record(seq, outgoing: false), held.proof.isEmpty, !item.proof.isEmpty,
+                      held.body == item.body, held.group == item.group {
+                // The same message, now with its sender's proof (ours came from a backup or
+                // the mailbox): keep the proof, so we can give the message back after a wipe.
+                persist(.overwrite(ChatRecord(peer: sender, outgoing: false, seq: seq, body: held.body, group: held.group,
+                                              discarded: held.discarded, proof: item.proof)))
+                event(.duplicate(from: sender, seq: seq))
             } else {
                 event(.duplicate(from: sender, seq: seq))
             }
             return durable.conversations[sender]?.contiguousReceived ?? 0
         }
         if seq > last + 1 {
-            session?.heldBack[sender, default: [:]][seq] = item
-            event(.heldBack(from: sender, seq: seq, expecting: last + 1))
+            switch session?.heldBack.hold(item, from: sender, seq: seq, next: last + 1) {
+            case .beyondWindow?:
+                event(.refused("refused \(sender)#\(seq): beyond the hold-back window (expecting #\(last + 1))"))
+            case .full?:
+                event(.refused("refused \(sender)#\(seq): the hold-back buffer is full (expecting #\(last + 1))"))
+            case nil:
+                event(.heldBack(from: sender, seq: seq, expecting: last + 1))
+            }
             return c.contiguousReceived
         }
         store(from: sender, seq: seq, item)
         var next = seq + 1
-        while let held = session?.heldBack[sender]?.removeValue(forKey: next) {
+        while let held = session?.heldBack.take(from: sender, seq: next) {
             store(from: sender, seq: next, held)
             next += 1
         }
@@ -110,20 +143,29 @@ extension PeerMachine {
     }
 
     /// Sends `peer` a HISTORY of the messages we hold from it, from `seq` on, one a run of
-    /// consecutive ones (placeholders and discarded ones are not given back).
+    /// consecutive ones (placeholders and discarded ones are not given back), cut into frames
+    /// of at most `historyItems` items and `historyBytes` octets of bodies, so that a long
+    /// conversation never makes a frame the receiver's transport refuses (protocol.md 7).
     mutating func giveBack(to peer: String, from seq: UInt64) {
         guard let c = durable.conversations[peer] else { return }
         var run: [ChatRecord] = []
+        var bytes = 0
         func give() {
-            if let first = run.first { toPeer(peer, .history(first: first.seq, items: run.map { HistoryItem(group: $0.group, body: $0.body) })) }
+            if let first = run.first { toPeer(peer, .history(first: first.seq, items: run.map { HistoryItem(group: $0.group, body: $0.body, proof: $0.proof) })) }
             run = []
+            bytes = 0
         }
         for r in c.received where r.seq >= seq && !r.discarded {
-            if let prev = run.last, prev.seq + 1 != r.seq { give() }
+            if let prev = run.last, prev.seq + 1 != r.seq || run.count == Self.historyItems || bytes + r.body.count > Self.historyBytes { give() }
             run.append(r)
+            bytes += r.body.count
         }
         give()
     }
+
+    /// A HISTORY frame's bounds: 256 items, 4 MiB of bodies (a quarter of the frame limit).
+    static let historyItems = 256
+    static let historyBytes = 4 << 20
 
     /// How a SKIP travels through `accept` and the hold-back buffer: a group name no group has.
     static let skipMarker = ""
@@ -138,7 +180,8 @@ extension PeerMachine {
             return event(.note("\(sender) lost its message #\(seq) for good: skipped"))
         }
         let discarded = item.group.map { durable.groups[$0]?.members[sender] == nil } ?? false
-        let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group, discarded: discarded)
+        let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group, discarded: discarded,
+                                proof: item.proof)
         persist(.store(record))
         if discarded {
             let why = durable.groups[item.group!] == nil ? "not a member" : "\(sender) is not a member"
@@ -146,14 +189,14 @@ extension PeerMachine {
         } else {
             event(.delivered(from: sender, seq: seq, text: record.text, group: item.group))
         }
-        toRegistry(.backup(BackupEntry(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group)))
+        toRegistry(.backup(BackupEntry(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group, proof: item.proof)))
     }
 
     /// Mail from the registry: store in order per sender, then tell the registry what it may drop.
     mutating func acceptMail(_ items: [MailItem]) {
         var highest: [String: UInt64] = [:]
         for item in items.sorted(by: { ($0.from, $0.seq) < ($1.from, $1.seq) }) {
-            highest[item.from] = accept(from: item.from, seq: item.seq, body: item.body, group: item.group)
+            highest[item.from] = accept(from: item.from, seq: item.seq, body: item.body, group: item.group, proof: item.proof)
         }
         for (from, upTo) in highest.sorted(by: { $0.key < $1.key }) {
             toRegistry(.mailboxAck(from: from, upTo: upTo))
@@ -187,8 +230,9 @@ extension PeerMachine {
     mutating func sync(_ friend: String, theirAck: UInt64) {
         guard durable.unsynced.contains(friend) else { return }
         let c = durable.conversations[friend] ?? Conversation()
-        // It holds more than we do without a hole: its HISTORY is on the way.
-        guard theirAck <= c.contiguousSent else { return }
+        // It holds more than we do without a hole: its HISTORY is on the way. (A placeholder
+        // for a message it holds that was not proven ours counts as held: see HISTORY.)
+        guard theirAck <= c.contiguousSentHeld else { return }
         var skipped: [UInt64] = []
         // Seqs still in the registry's mailbox are not lost: the friend gets them at login.
         let inMail = session?.inMail[friend] ?? []

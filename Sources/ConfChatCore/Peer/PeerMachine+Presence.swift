@@ -9,7 +9,7 @@ extension PeerMachine {
         // dropped (and noted). Presence is followed for friends only.
         let friend = durable.friends[sender] != nil
         guard session != nil, friend || durable.endpoint(of: sender) != nil else {
-            event(.note("ignored \(message.kind.name) from \(sender): \(session == nil ? "not logged in" : "not a contact")"))
+            event(.refused("ignored \(message.kind.name) from \(sender): \(session == nil ? "not logged in" : "not a contact")"))
             return
         }
         switch message {
@@ -20,21 +20,24 @@ extension PeerMachine {
         case .history:
             fromFriend(sender, message)  // fellow group members give back history too
         case .hello, .heartbeat, .bye:
-            guard friend else { return event(.note("ignored \(message.kind.name) from \(sender): not a friend")) }
+            guard friend else { return event(.refused("ignored \(message.kind.name) from \(sender): not a friend")) }
             fromFriend(sender, message)
-        case let .chat(seq, body):
+        case let .chat(seq, body, proof):
             if friend { heard(sender, reason: "message") }
-            let upTo = accept(from: sender, seq: seq, body: body)
+            let upTo = accept(from: sender, seq: seq, body: body, proof: proof)
             toPeer(sender, .chatAck(upTo: upTo))
-        case let .groupChat(seq, group, body):
+        case let .groupChat(seq, group, body, proof):
             if friend { heard(sender, reason: "message") }
-            let upTo = accept(from: sender, seq: seq, body: body, group: group)
+            let upTo = accept(from: sender, seq: seq, body: body, group: group, proof: proof)
             toPeer(sender, .chatAck(upTo: upTo))
         case let .chatAck(upTo):
             if friend { heard(sender, reason: "ack") }
             acknowledged(sender, upTo: upTo)
+            // What it holds now, not what its last HELLO said: a HISTORY acknowledges again
+            // with this, and a stale value would take back confirmations (and resend).
+            if friend, session?.theirAck[sender] != nil { session?.theirAck[sender] = upTo }
         default:
-            event(.note("unexpected \(message.kind.name) from peer \(sender)"))
+            event(.refused("unexpected \(message.kind.name) from peer \(sender)"))
         }
     }
 
@@ -54,12 +57,25 @@ extension PeerMachine {
             sync(sender, theirAck: ack)
             flush(sender)
         case let .history(first, items):
-            guard first >= 1 else { break }
+            guard first >= 1, first <= UInt64.max - UInt64(items.count) else {
+                return event(.refused("refused HISTORY from \(sender): seqs #\(first) and on are not ours"))
+            }
             let c = durable.conversations[sender] ?? Conversation()
             var given: [UInt64] = []
             var displaced: [ChatRecord] = []
+            var unproven: [UInt64] = []
             for (i, item) in items.enumerated() {
                 let seq = first + UInt64(i)
+                guard isOurs(item, to: sender, seq: seq) else {
+                    // Not proven ours: never taken as something we wrote. While we compare
+                    // notes after a restore, a seq the friend holds is kept as a placeholder
+                    // (never shown) so that it is not used again; otherwise nothing changes.
+                    unproven.append(seq)
+                    if durable.unsynced.contains(sender), !c.holds(seq, outgoing: true) {
+                        persist(.store(ChatRecord(peer: sender, outgoing: true, seq: seq, body: [], discarded: true)))
+                    }
+                    continue
+                }
                 let theirs = ChatRecord(peer: sender, outgoing: true, seq: seq, body: item.body, group: item.group)
                 if let mine = c.record(seq, outgoing: true), !mine.isSkip {
                     // A conflict: we used this seq again after a restore. What it holds stays
@@ -85,6 +101,9 @@ extension PeerMachine {
             }
             if let low = given.first, let high = given.last {
                 event(.note("\(sender) gave back our messages #\(low)...#\(high)"))
+            }
+            if let low = unproven.first, let high = unproven.last {
+                event(.refused("refused \(sender)'s HISTORY #\(low)...#\(high): not proven ours"))
             }
             if let theirAck = session?.theirAck[sender] {
                 acknowledged(sender, upTo: theirAck)

@@ -25,6 +25,7 @@ extension PeerMachine {
                 for m in snapshot.mailMarks { session?.inMail[m.peer, default: []].insert(m.seq) }
                 session?.announced = true
                 acceptMail(snapshot.mailbox)
+                fetchMail(after: snapshot.mailbox.last, waiting: snapshot.mailWaiting)
                 catchUpBackup(snapshot.backupMarks)
             }
 
@@ -46,6 +47,18 @@ extension PeerMachine {
         case let .mailbox(items):
             if session != nil { acceptMail(items) }
 
+        case let .mailPage(waiting, items):
+            guard session != nil else { return }
+            acceptMail(items)
+            fetchMail(after: items.last, waiting: waiting)
+
+        case let .depositRefused(to, seq, reason):
+            guard session != nil else { return }
+            // Kept in the outbox, unconfirmed: sent directly when `to` comes online, or
+            // deposited again once the wait is over.
+            session?.mailboxFull[to] = now + Self.mailboxFullWait
+            event(.note("the registry refused our mail #\(seq) to \(to) (\(reason)): kept, to send later"))
+
         case .groupInvite, .groupUpdate, .groupRemoved:
             groupNews(message)
 
@@ -58,8 +71,25 @@ extension PeerMachine {
             }
 
         default:
-            event(.note("unexpected \(message.kind.name) from the registry"))
+            event(.refused("unexpected \(message.kind.name) from the registry"))
         }
+    }
+
+    /// How long a sender waits before depositing again to a recipient whose mailbox was full.
+    static let mailboxFullWait: Int64 = 10_000
+
+    /// Asks for the next page of mail if the registry said more waits: after the last item of
+    /// this page, or from the start if every item of it was dropped (it did not open).
+    private mutating func fetchMail(after last: MailItem?, waiting: MailWaiting) {
+        guard waiting.items > 0 else { return }
+        toRegistry(.mailFetch(after: last?.from ?? "", seq: last?.seq ?? 0))
+    }
+
+    /// Mail that does not open: no one can read it, so it is dropped, and the registry is
+    /// told to delete it, or it would offer it for ever.
+    mutating func dropMail(from: String, seq: UInt64) {
+        event(.note("dropped mail \(from)#\(seq): it does not open with our key"))
+        toRegistry(.mailDrop(from: from, seq: seq))
     }
 
     private mutating func replied(_ p: PendingRequest, failure: CommandFailure?) {
@@ -119,11 +149,12 @@ extension PeerMachine {
         for m in marks { mark["\(m.outgoing ? ">" : "<")\(m.peer)"] = m.seq }
         for peer in durable.conversations.keys.sorted() {
             let c = durable.conversations[peer]!
-            for r in c.sent where r.seq > mark[">\(peer)", default: 0] {
+            // A placeholder is no message: a backup that returned it would show it as one.
+            for r in c.sent where r.seq > mark[">\(peer)", default: 0] && !r.isSkip {
                 toRegistry(.backup(BackupEntry(peer: peer, outgoing: true, seq: r.seq, body: r.body, group: r.group)))
             }
             for r in c.received where r.seq > mark["<\(peer)", default: 0] {
-                toRegistry(.backup(BackupEntry(peer: peer, outgoing: false, seq: r.seq, body: r.body, group: r.group)))
+                toRegistry(.backup(BackupEntry(peer: peer, outgoing: false, seq: r.seq, body: r.body, group: r.group, proof: r.proof)))
             }
         }
     }
@@ -133,7 +164,8 @@ extension PeerMachine {
         let sorted = backup.sorted { ($0.peer, $0.outgoing ? 1 : 0, $0.seq) < ($1.peer, $1.outgoing ? 1 : 0, $1.seq) }
         for b in sorted {
             let discarded = !b.outgoing && b.group.map { durable.groups[$0] == nil } ?? false
-            persist(.store(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body, group: b.group, discarded: discarded)))
+            persist(.store(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body, group: b.group, discarded: discarded,
+                                      proof: b.outgoing ? [] : b.proof)))
         }
     }
 

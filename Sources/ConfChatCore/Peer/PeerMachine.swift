@@ -16,12 +16,14 @@ public struct PeerMachine {
     var nextRequest: UInt32 = 1
     var nextEpoch: UInt64
     let hasher: any PasswordHasher
+    let prover: any MessageProver
     /// Effects of the input being handled; returned and cleared by `handle`.
     var out: [PeerEffect] = []
     var now = SimInstant.zero
 
     public init(name: String, endpoint: String, config: PeerConfig, durable: PeerDurableState,
-                hasher: any PasswordHasher, epochBase: UInt64 = 0) {
+                hasher: any PasswordHasher, prover: any MessageProver, epochBase: UInt64 = 0) {
+        self.prover = prover
         self.name = name
         self.endpoint = endpoint
         self.config = config
@@ -34,6 +36,9 @@ public struct PeerMachine {
         case command(CommandID, PeerCommand)
         case received(from: String, WireMessage)
         case timer(PeerTimer)
+        /// Mail item (`from`, `seq`) came from the registry but does not open with our key (the
+        /// shell opens sealed mail): dropped, and the registry told to delete it.
+        case unopenedMail(from: String, seq: UInt64)
     }
 
     public mutating func handle(_ input: Input, now: SimInstant) -> [PeerEffect] {
@@ -43,6 +48,7 @@ public struct PeerMachine {
         case let .received(from, message):
             if from == PeerName.registry { fromRegistry(message) } else { fromPeer(from, message) }
         case let .timer(timer): fire(timer)
+        case let .unopenedMail(from, seq): dropMail(from: from, seq: seq)
         }
         defer { out.removeAll(keepingCapacity: true) }
         return out

@@ -4,9 +4,11 @@ struct PeerSession {
     var epoch: UInt64
     /// Kept in memory only, to log in again at a registry that restarted and forgot us.
     var password: String
+    /// What our messages' proofs are made and checked with (`MessageProver`), from the password.
+    var proofKey: [UInt8]
     var presence: [String: FriendPresence] = [:]
-    /// Messages that arrived ahead of a gap, by sender then seq, waiting for the gap to fill.
-    var heldBack: [String: [UInt64: HistoryItem]] = [:]
+    /// Messages that arrived ahead of a gap, waiting for the gap to fill (bounded).
+    var heldBack = HoldBackBuffer()
     /// Messages handed to the registry's mailbox and acknowledged by it, by recipient.
     var deposited: [String: Set<UInt64>] = [:]
     /// The registry answered a LOGIN of this session, so it knows our current endpoint.
@@ -14,10 +16,13 @@ struct PeerSession {
     /// PINGs sent since the last PONG. A registry that stopped answering (down, or cut off by
     /// a partition) gets a new LOGIN instead of the next PING, which also lets its backup catch up.
     var pingsUnanswered = 0
-    /// What each friend's last HELLO said it holds from us (1...n, no hole).
+    /// What each friend's last HELLO (or CHAT-ACK since) said it holds from us (1...n, no hole).
     var theirAck: [String: UInt64] = [:]
     /// Our seqs to each recipient still in the registry's mailbox (login snapshot).
     var inMail: [String: Set<UInt64>] = [:]
+    /// Recipients whose mailbox the registry said is full, and until when we deposit nothing
+    /// more to them (our messages wait in the outbox, unconfirmed).
+    var mailboxFull: [String: SimInstant] = [:]
 }
 
 /// How a peer sees one friend's presence.

@@ -29,6 +29,9 @@ public struct RegistryDurableState: Hashable, Sendable {
             self.members = members
         }
     }
+    /// Which account each (non-empty) key belongs to: a key names one account at most, so the
+    /// sender of a message is never ambiguous (3.2 of docs/protocol.md).
+    public private(set) var accountByKey: [[UInt8]: String] = [:]
     /// Index over `backups` so a repeated BACKUP is recognised without a scan.
     var backupKeys: Set<BackupKey> = []
 
@@ -44,10 +47,14 @@ public struct RegistryDurableState: Hashable, Sendable {
 
     public mutating func apply(_ m: RegistryMutation) {
         switch m {
-        case let .addAccount(name, hash, endpoint, key): accounts[name] = Account(hash: hash, endpoint: endpoint, key: key)
+        case let .addAccount(name, hash, endpoint, key):
+            accounts[name] = Account(hash: hash, endpoint: endpoint, key: key)
+            if !key.isEmpty { accountByKey[key] = name }
         case let .setEndpoint(name, endpoint, key):
+            if let old = accounts[name]?.key, accountByKey[old] == name { accountByKey[old] = nil }
             accounts[name]?.endpoint = endpoint
             accounts[name]?.key = key
+            if !key.isEmpty, accounts[name] != nil { accountByKey[key] = name }
         case let .addRequest(from, to):
             if !(requests[to]?.contains(from) ?? false) { requests[to, default: []].append(from) }
         case let .removeRequest(from, to):
@@ -65,6 +72,9 @@ public struct RegistryDurableState: Hashable, Sendable {
             }
         case let .removeMail(to, from, upTo):
             mailbox[to]?.removeAll { $0.from == from && $0.seq <= upTo }
+            if mailbox[to]?.isEmpty == true { mailbox[to] = nil }
+        case let .dropMail(to, from, seq):
+            mailbox[to]?.removeAll { $0.from == from && $0.seq == seq }
             if mailbox[to]?.isEmpty == true { mailbox[to] = nil }
         case let .createGroup(name, owner): groups[name] = Group(owner: owner, members: [owner])
         case let .addInvitation(group, member): groups[group]?.invited.insert(member)
@@ -103,6 +113,27 @@ public struct RegistryDurableState: Hashable, Sendable {
             for item in mailbox[to]! where item.from == user { marks.append(BackupMark(peer: to, outgoing: true, seq: item.seq)) }
         }
         return marks
+    }
+
+    /// A page of `user`'s mail: the items after `cursor` in (sender, seq) order, up to
+    /// `RegistryLimits.mailPageOctets` of bodies (at least one item), and what waits after them.
+    public func mailPage(_ user: String, after cursor: (from: String, seq: UInt64)? = nil) -> (items: [MailItem], waiting: MailWaiting) {
+        var items = (mailbox[user] ?? []).sorted { ($0.from, $0.seq) < ($1.from, $1.seq) }
+        if let cursor { items.removeAll { ($0.from, $0.seq) <= cursor } }
+        var size = 0, taken = 0
+        while taken < items.count, taken == 0 || size + items[taken].body.count <= RegistryLimits.mailPageOctets {
+            size += items[taken].body.count
+            taken += 1
+        }
+        let rest = items[taken...]
+        return (Array(items[..<taken]), MailWaiting(items: UInt32(rest.count), octets: UInt64(rest.reduce(0) { $0 + $1.body.count })))
+    }
+
+    /// Whether `user`'s mailbox has room for one more item of `size` body octets.
+    public func mailboxHasRoom(_ user: String, size: Int) -> Bool {
+        let items = mailbox[user] ?? []
+        return items.count < RegistryLimits.mailboxItems
+            && items.reduce(0, { $0 + $1.body.count }) + size <= RegistryLimits.mailboxOctets
     }
 
     public func areFriends(_ a: String, _ b: String) -> Bool { friends[a]?.contains(b) ?? false }

@@ -6,86 +6,72 @@
 public struct RegistryMachine {
     public private(set) var durable: RegistryDurableState
     /// Logged-in users and the endpoint each announced.
-    public private(set) var online: [String: String] = [:]
-    let hasher: any PasswordHasher
+    public internal(set) var online: [String: String] = [:]
     var out: [RegistryEffect] = []
+    var now = SimInstant.zero
+    /// REGISTER and LOGIN waiting for their password check (`PasswordCheck`), by check id.
+    var checks: [UInt64: PendingCheck] = [:]
+    var nextCheck: UInt64 = 1
+    var throttle = LoginThrottle()
 
-    public init(durable: RegistryDurableState, hasher: any PasswordHasher) {
-        self.durable = durable
-        self.hasher = hasher
+    /// A REGISTER or LOGIN whose password is being hashed or checked off the loop.
+    struct PendingCheck {
+        /// Who sent it, as the transport tells: the answer goes back to it.
+        var client: String
+        var message: WireMessage
     }
 
-    public mutating func handle(from sender: String, _ message: WireMessage) -> [RegistryEffect] {
+    /// Passwords are hashed by the shell (`PasswordCheck`), never by the machine, so the
+    /// machine needs no hasher.
+    public init(durable: RegistryDurableState) {
+        self.durable = durable
+    }
+
+    /// A message from `sender`: for REGISTER and LOGIN, the connection's identity (a key over
+    /// CURVE, the routing id inside one process), otherwise the account it belongs to.
+    /// `now` drives only the login throttle.
+    public mutating func handle(from sender: String, _ message: WireMessage, now: SimInstant = .zero) -> [RegistryEffect] {
         defer { out.removeAll(keepingCapacity: true) }
+        self.now = now
         dispatch(sender, message)
         return out
     }
 
-    private mutating func persist(_ m: RegistryMutation) {
+    /// The outcome of a `PasswordCheck` this machine asked for.
+    public mutating func passwordChecked(_ id: UInt64, _ outcome: PasswordCheck.Outcome, now: SimInstant = .zero) -> [RegistryEffect] {
+        defer { out.removeAll(keepingCapacity: true) }
+        self.now = now
+        if let check = checks.removeValue(forKey: id) { finish(check, outcome) }
+        return out
+    }
+
+    /// Password checks asked for and not yet answered.
+    public var checksUnderWay: Int { checks.count }
+
+    mutating func persist(_ m: RegistryMutation) {
         durable.apply(m)
         out.append(.persist(m))
     }
 
     /// Sends to a user at the endpoint they last announced.
-    private mutating func send(_ user: String, _ m: WireMessage) {
+    mutating func send(_ user: String, _ m: WireMessage) {
         guard let ep = online[user] ?? durable.accounts[user]?.endpoint else { return }
         out.append(.send(.peer(name: user, endpoint: ep), m))
     }
 
-    private mutating func push(_ user: String, _ m: WireMessage) {
+    mutating func push(_ user: String, _ m: WireMessage) {
         if online[user] != nil { send(user, m) }
     }
 
-    private func info(_ user: String) -> FriendInfo {
+    func info(_ user: String) -> FriendInfo {
         FriendInfo(name: user, endpoint: online[user] ?? durable.accounts[user]?.endpoint ?? "", online: online[user] != nil,
                    key: durable.accounts[user]?.key ?? [])
     }
 
     private mutating func dispatch(_ x: String, _ message: WireMessage) {
         switch message {
-        case let .register(req, name, password, endpoint, key):
-            let x = name
-            guard PeerName.isValidUser(x) else { return send(x, .reply(req: req, error: "'\(x)' is not a valid user name")) }
-            guard durable.accounts[x] == nil else {
-                return out.append(.send(.peer(name: x, endpoint: endpoint), .reply(req: req, error: "the name '\(x)' is taken")))
-            }
-            persist(.addAccount(name: x, hash: hasher.hash(password), endpoint: endpoint, key: key))
-            send(x, .reply(req: req, error: nil))
-
-        case let .login(req, name, password, endpoint, wantBackup, key):
-            let x = name
-            guard let account = durable.accounts[x] else {
-                return out.append(.send(.peer(name: x, endpoint: endpoint), .reply(req: req, error: "unknown user '\(x)'")))
-            }
-            guard hasher.verify(password, against: account.hash) else {
-                return out.append(.send(.peer(name: x, endpoint: endpoint), .reply(req: req, error: "wrong password")))
-            }
-            if account.endpoint != endpoint || account.key != key { persist(.setEndpoint(name: x, endpoint: endpoint, key: key)) }
-            online[x] = endpoint
-            if account.endpoint != endpoint {
-                // Fellow group members who are not friends learn endpoints only from here.
-                for g in durable.groups.keys.sorted() where durable.groups[g]!.members.contains(x) {
-                    let info = groupInfo(g)
-                    for m in info.members.map(\.name) where m != x { push(m, .groupUpdate(info)) }
-                }
-            }
-            if account.key != key || account.endpoint != endpoint {
-                // A new key (a new machine, a wiped data directory) or a new endpoint (a
-                // restart): friends must learn it, before they seal mail to x or accept x's
-                // messages, and to reach x if x cannot reach them first.
-                for f in (durable.friends[x] ?? []).sorted() { push(f, .friendAdded(info(x))) }
-            }
-            let snapshot = LoginSnapshot(
-                friends: (durable.friends[x] ?? []).sorted().map(info),
-                requests: durable.requests[x] ?? [],
-                mailbox: durable.mailbox[x] ?? [],
-                backup: wantBackup ? durable.backups[x] ?? [] : [],
-                backupMarks: durable.backupMarks(x),
-                groups: durable.groups.keys.sorted().filter { durable.groups[$0]!.members.contains(x) }.map(groupInfo),
-                invitations: durable.groups.keys.sorted().filter { durable.groups[$0]!.invited.contains(x) }
-                    .map { GroupInvitation(group: $0, owner: durable.groups[$0]!.owner) },
-                mailMarks: durable.mailMarks(from: x))
-            send(x, .loginReply(req: req, snapshot: snapshot))
+        case .register, .login:
+            account(x, message)
 
         case .logout:
             online[x] = nil
@@ -95,7 +81,7 @@ public struct RegistryMachine {
             send(x, .pong(known: online[x] != nil))
             // Mail pushed while the link was down is lost; it stays here until acknowledged,
             // so offer it again (the recipient drops what it already has).
-            if online[x] != nil, let items = durable.mailbox[x], !items.isEmpty { send(x, .mailbox(items)) }
+            if online[x] != nil, durable.mailbox[x] != nil { offerMail(x, after: nil) }
 
         case let .friendRequest(req, to):
             guard durable.accounts[x] != nil else { return }
@@ -126,24 +112,16 @@ public struct RegistryMachine {
             push(other, .friendRemoved(name: x))
             send(x, .reply(req: req, error: nil))
 
-        case let .deposit(to, seq, body):
+        case let .deposit(to, seq, body, proof):
             // Only friends may leave mail: the mailbox is not a way to spam strangers.
             guard durable.areFriends(x, to) else { return out.append(.note("refused DEPOSIT from \(x) to \(to): not friends")) }
-            let item = MailItem(from: x, seq: seq, body: body)
-            persist(.addMail(to: to, item))
-            send(x, .depositAck(to: to, seq: seq))
-            // A recipient the registry sees online gets it now: this also bridges a link that
-            // is cut between two peers who both still reach the registry.
-            push(to, .mailbox([item]))
+            deposit(from: x, to: to, MailItem(from: x, seq: seq, body: body, proof: proof))
 
-        case let .groupDeposit(to, seq, group, body):
+        case let .groupDeposit(to, seq, group, body, proof):
             guard durable.areFriends(x, to) || durable.shareGroup(x, to) else {
                 return out.append(.note("refused GROUP-DEPOSIT from \(x) to \(to): no friendship or group in common"))
             }
-            let item = MailItem(from: x, seq: seq, body: body, group: group)
-            persist(.addMail(to: to, item))
-            send(x, .depositAck(to: to, seq: seq))
-            push(to, .mailbox([item]))
+            deposit(from: x, to: to, MailItem(from: x, seq: seq, body: body, group: group, proof: proof))
 
         case let .createGroup(req, _), let .invite(req, _, _), let .joinGroup(req, _), let .leaveGroup(req, _), let .destroyGroup(req, _):
             guard durable.accounts[x] != nil else { return }
@@ -154,6 +132,15 @@ public struct RegistryMachine {
                 persist(.removeMail(to: x, from: from, upTo: upTo))
             }
 
+        case let .mailFetch(after, seq):
+            guard durable.accounts[x] != nil else { return }
+            offerMail(x, after: after.isEmpty ? nil : (after, seq))
+
+        case let .mailDrop(from, seq):
+            guard durable.mailbox[x]?.contains(where: { $0.from == from && $0.seq == seq }) == true else { return }
+            persist(.dropMail(to: x, from: from, seq: seq))
+            out.append(.note("deleted mail \(from)#\(seq) for \(x): \(x) could not open it"))
+
         case let .backup(entry):
             guard durable.accounts[x] != nil, !durable.hasBackup(x, entry) else { return }
             persist(.addBackup(user: x, entry))
@@ -163,7 +150,7 @@ public struct RegistryMachine {
         }
     }
 
-    private func groupInfo(_ name: String) -> GroupInfo {
+    func groupInfo(_ name: String) -> GroupInfo {
         let g = durable.groups[name]!
         return GroupInfo(name: name, owner: g.owner, members: g.members.sorted().map(info))
     }

@@ -9,6 +9,8 @@ public enum RegistryMutation: Hashable, Sendable {
     case removeFriendship(String, String)
     case addMail(to: String, MailItem)
     case removeMail(to: String, from: String, upTo: UInt64)
+    /// One item the recipient could not open (MAIL-DROP).
+    case dropMail(to: String, from: String, seq: UInt64)
     case addBackup(user: String, BackupEntry)
     case createGroup(name: String, owner: String)
     case addInvitation(group: String, member: String)

@@ -1,7 +1,7 @@
 /// Appends big-endian integers and length-prefixed fields to a byte buffer.
 ///
 /// Hand-written rather than Codable: a JSONEncoder round trip costs about 8 us a message,
-/// more than libzmq itself (system.md), and this writer does a few appends.
+/// more than libzmq itself (docs/guarantees.md, reference figures), and this writer does a few appends.
 struct ByteWriter {
     var bytes: [UInt8] = []
 

@@ -4,9 +4,10 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
     case register = 0x01, login = 0x02, logout = 0x03, friendRequest = 0x04, friendAnswer = 0x05
     case unfriend = 0x06, deposit = 0x07, mailboxAck = 0x08, backup = 0x09, ping = 0x0A
     case createGroup = 0x0B, invite = 0x0C, joinGroup = 0x0D, leaveGroup = 0x0E, destroyGroup = 0x0F, groupDeposit = 0x10
+    case mailFetch = 0x11, mailDrop = 0x12
     case reply = 0x20, loginReply = 0x21, friendRequestNotice = 0x22, friendAdded = 0x23
     case friendRemoved = 0x24, depositAck = 0x25, mailbox = 0x26, pong = 0x27
-    case groupInvite = 0x28, groupUpdate = 0x29, groupRemoved = 0x2A
+    case groupInvite = 0x28, groupUpdate = 0x29, groupRemoved = 0x2A, mailPage = 0x2B, depositRefused = 0x2C
     case hello = 0x40, heartbeat = 0x41, bye = 0x42, chat = 0x43, chatAck = 0x44, history = 0x45, groupChat = 0x46, skip = 0x47
 
     /// The name the trace and the docs use: `HELLO`, `CHAT-ACK`, ...
@@ -28,6 +29,8 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
         case .leaveGroup: "LEAVE-GROUP"
         case .destroyGroup: "DESTROY-GROUP"
         case .groupDeposit: "GROUP-DEPOSIT"
+        case .mailFetch: "MAIL-FETCH"
+        case .mailDrop: "MAIL-DROP"
         case .reply: "REPLY"
         case .loginReply: "LOGIN-REPLY"
         case .friendRequestNotice: "FRIEND-REQUEST-NOTICE"
@@ -39,6 +42,8 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
         case .groupInvite: "GROUP-INVITE"
         case .groupUpdate: "GROUP-UPDATE"
         case .groupRemoved: "GROUP-REMOVED"
+        case .mailPage: "MAIL-PAGE"
+        case .depositRefused: "DEPOSIT-REFUSED"
         case .hello: "HELLO"
         case .heartbeat: "HEARTBEAT"
         case .bye: "BYE"
@@ -70,6 +75,8 @@ extension WireMessage {
         case .leaveGroup: .leaveGroup
         case .destroyGroup: .destroyGroup
         case .groupDeposit: .groupDeposit
+        case .mailFetch: .mailFetch
+        case .mailDrop: .mailDrop
         case .reply: .reply
         case .loginReply: .loginReply
         case .friendRequestNotice: .friendRequestNotice
@@ -81,6 +88,8 @@ extension WireMessage {
         case .groupInvite: .groupInvite
         case .groupUpdate: .groupUpdate
         case .groupRemoved: .groupRemoved
+        case .mailPage: .mailPage
+        case .depositRefused: .depositRefused
         case .hello: .hello
         case .heartbeat: .heartbeat
         case .bye: .bye

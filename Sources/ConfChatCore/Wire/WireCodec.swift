@@ -38,10 +38,16 @@ public enum WireCodec {
             w.u32(req); w.shortString(to); w.bool(accept)
         case let .unfriend(req, other):
             w.u32(req); w.shortString(other)
-        case let .deposit(to, seq, body):
-            w.shortString(to); w.u64(seq); w.longBytes(body)
-        case let .mailboxAck(from, upTo):
+        case let .deposit(to, seq, body, proof):
+            w.shortString(to); w.u64(seq); w.longBytes(body); w.shortBytes(proof)
+        case let .mailboxAck(from, upTo), let .mailFetch(from, upTo), let .mailDrop(from, upTo):
             w.shortString(from); w.u64(upTo)
+        case let .mailPage(waiting, items):
+            w.u32(waiting.items); w.u64(waiting.octets)
+            w.count(items.count)
+            for m in items { writeMail(m, &w) }
+        case let .depositRefused(to, seq, reason):
+            w.shortString(to); w.u64(seq); w.longString(reason)
         case let .backup(entry):
             writeBackup(entry, &w)
         case .ping, .heartbeat, .bye:
@@ -50,16 +56,16 @@ public enum WireCodec {
             w.u32(req); w.shortString(group)
         case let .invite(req, group, member):
             w.u32(req); w.shortString(group); w.shortString(member)
-        case let .groupDeposit(to, seq, group, body):
-            w.shortString(to); w.u64(seq); w.shortString(group); w.longBytes(body)
+        case let .groupDeposit(to, seq, group, body, proof):
+            w.shortString(to); w.u64(seq); w.shortString(group); w.longBytes(body); w.shortBytes(proof)
         case let .groupInvite(group, owner):
             w.shortString(group); w.shortString(owner)
         case let .groupUpdate(info):
             writeGroup(info, &w)
         case let .groupRemoved(group, reason):
             w.shortString(group); w.longString(reason)
-        case let .groupChat(seq, group, body):
-            w.u64(seq); w.shortString(group); w.longBytes(body)
+        case let .groupChat(seq, group, body, proof):
+            w.u64(seq); w.shortString(group); w.longBytes(body); w.shortBytes(proof)
         case let .skip(seq):
             w.u64(seq)
         case let .reply(req, error):
@@ -83,6 +89,7 @@ public enum WireCodec {
             for i in snapshot.invitations { w.shortString(i.group); w.shortString(i.owner) }
             w.count(snapshot.mailMarks.count)
             for m in snapshot.mailMarks { w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
+            w.u32(snapshot.mailWaiting.items); w.u64(snapshot.mailWaiting.octets)
         case let .friendRequestNotice(from):
             w.shortString(from)
         case let .friendAdded(info):
@@ -98,14 +105,14 @@ public enum WireCodec {
             w.bool(known)
         case let .hello(endpoint, ack, sent, isReply):
             w.shortString(endpoint); w.u64(ack); w.u64(sent); w.bool(isReply)
-        case let .chat(seq, body):
-            w.u64(seq); w.longBytes(body)
+        case let .chat(seq, body, proof):
+            w.u64(seq); w.longBytes(body); w.shortBytes(proof)
         case let .chatAck(upTo):
             w.u64(upTo)
         case let .history(first, items):
             w.u64(first)
             w.count(items.count)
-            for i in items { w.shortString(i.group ?? ""); w.longBytes(i.body) }
+            for i in items { w.shortString(i.group ?? ""); w.longBytes(i.body); w.shortBytes(i.proof) }
         }
         return w.bytes
     }
@@ -138,9 +145,21 @@ public enum WireCodec {
         case .unfriend:
             message = .unfriend(req: try r.u32(), other: try r.shortString("other"))
         case .deposit:
-            message = .deposit(to: try r.shortString("to"), seq: try r.u64(), body: try r.longBytes("body", limit: maxStoredBodySize))
+            message = .deposit(to: try r.shortString("to"), seq: try r.u64(), body: try r.longBytes("body", limit: maxStoredBodySize),
+                               proof: try r.shortBytes())
         case .mailboxAck:
             message = .mailboxAck(from: try r.shortString("from"), upTo: try r.u64())
+        case .mailFetch:
+            message = .mailFetch(after: try r.shortString("after"), seq: try r.u64())
+        case .mailDrop:
+            message = .mailDrop(from: try r.shortString("from"), seq: try r.u64())
+        case .mailPage:
+            let waiting = MailWaiting(items: try r.u32(), octets: try r.u64())
+            var items: [MailItem] = []
+            for _ in 0..<(try r.count(minElementSize: 15)) { items.append(try readMail(&r)) }
+            message = .mailPage(waiting: waiting, items: items)
+        case .depositRefused:
+            message = .depositRefused(to: try r.shortString("to"), seq: try r.u64(), reason: try r.longString("reason", limit: 4096))
         case .backup:
             message = .backup(try readBackup(&r))
         case .ping:
@@ -158,7 +177,7 @@ public enum WireCodec {
         case .groupDeposit:
             message = .groupDeposit(
                 to: try r.shortString("to"), seq: try r.u64(), group: try r.shortString("group"),
-                body: try r.longBytes("body", limit: maxStoredBodySize))
+                body: try r.longBytes("body", limit: maxStoredBodySize), proof: try r.shortBytes())
         case .groupInvite:
             message = .groupInvite(group: try r.shortString("group"), owner: try r.shortString("owner"))
         case .groupUpdate:
@@ -168,7 +187,8 @@ public enum WireCodec {
         case .skip:
             message = .skip(seq: try r.u64())
         case .groupChat:
-            message = .groupChat(seq: try r.u64(), group: try r.shortString("group"), body: try r.longBytes("body", limit: maxBodySize))
+            message = .groupChat(seq: try r.u64(), group: try r.shortString("group"), body: try r.longBytes("body", limit: maxBodySize),
+                                 proof: try r.shortBytes())
         case .reply:
             let req = try r.u32()
             let hasError = try r.bool("hasError")
@@ -178,8 +198,8 @@ public enum WireCodec {
             var snapshot = LoginSnapshot()
             for _ in 0..<(try r.count(minElementSize: 3)) { snapshot.friends.append(try readFriend(&r)) }
             for _ in 0..<(try r.count(minElementSize: 1)) { snapshot.requests.append(try r.shortString("request")) }
-            for _ in 0..<(try r.count(minElementSize: 14)) { snapshot.mailbox.append(try readMail(&r)) }
-            for _ in 0..<(try r.count(minElementSize: 15)) { snapshot.backup.append(try readBackup(&r)) }
+            for _ in 0..<(try r.count(minElementSize: 15)) { snapshot.mailbox.append(try readMail(&r)) }
+            for _ in 0..<(try r.count(minElementSize: 16)) { snapshot.backup.append(try readBackup(&r)) }
             for _ in 0..<(try r.count(minElementSize: 10)) {
                 snapshot.backupMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64()))
             }
@@ -190,6 +210,7 @@ public enum WireCodec {
             for _ in 0..<(try r.count(minElementSize: 10)) {
                 snapshot.mailMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64()))
             }
+            snapshot.mailWaiting = MailWaiting(items: try r.u32(), octets: try r.u64())
             message = .loginReply(req: req, snapshot: snapshot)
         case .friendRequestNotice:
             message = .friendRequestNotice(from: try r.shortString("from"))
@@ -201,7 +222,7 @@ public enum WireCodec {
             message = .depositAck(to: try r.shortString("to"), seq: try r.u64())
         case .mailbox:
             var items: [MailItem] = []
-            for _ in 0..<(try r.count(minElementSize: 14)) { items.append(try readMail(&r)) }
+            for _ in 0..<(try r.count(minElementSize: 15)) { items.append(try readMail(&r)) }
             message = .mailbox(items)
         case .pong:
             message = .pong(known: try r.bool("known"))
@@ -212,15 +233,16 @@ public enum WireCodec {
         case .bye:
             message = .bye
         case .chat:
-            message = .chat(seq: try r.u64(), body: try r.longBytes("body", limit: maxBodySize))
+            message = .chat(seq: try r.u64(), body: try r.longBytes("body", limit: maxBodySize), proof: try r.shortBytes())
         case .chatAck:
             message = .chatAck(upTo: try r.u64())
         case .history:
             let first = try r.u64()
             var items: [HistoryItem] = []
-            for _ in 0..<(try r.count(minElementSize: 5)) {
+            for _ in 0..<(try r.count(minElementSize: 6)) {
                 let group = try r.shortString("group")
-                items.append(HistoryItem(group: group.isEmpty ? nil : group, body: try r.longBytes("body", limit: maxBodySize)))
+                items.append(HistoryItem(group: group.isEmpty ? nil : group, body: try r.longBytes("body", limit: maxBodySize),
+                                         proof: try r.shortBytes()))
             }
             message = .history(first: first, items: items)
         }
@@ -240,23 +262,25 @@ public enum WireCodec {
     // An optional group travels as a short string, empty for none (group names are never empty).
 
     private static func writeMail(_ m: MailItem, _ w: inout ByteWriter) {
-        w.shortString(m.from); w.u64(m.seq); w.shortString(m.group ?? ""); w.longBytes(m.body)
+        w.shortString(m.from); w.u64(m.seq); w.shortString(m.group ?? ""); w.longBytes(m.body); w.shortBytes(m.proof)
     }
 
     private static func readMail(_ r: inout ByteReader) throws(WireError) -> MailItem {
         let from = try r.shortString("from"), seq = try r.u64(), group = try r.shortString("group")
-        return MailItem(from: from, seq: seq, body: try r.longBytes("body", limit: maxStoredBodySize), group: group.isEmpty ? nil : group)
+        let body = try r.longBytes("body", limit: maxStoredBodySize)
+        return MailItem(from: from, seq: seq, body: body, group: group.isEmpty ? nil : group, proof: try r.shortBytes())
     }
 
     private static func writeBackup(_ b: BackupEntry, _ w: inout ByteWriter) {
         w.shortString(b.peer); w.bool(b.outgoing); w.u64(b.seq); w.shortString(b.group ?? ""); w.longBytes(b.body)
+        w.shortBytes(b.proof)
     }
 
     private static func readBackup(_ r: inout ByteReader) throws(WireError) -> BackupEntry {
         let peer = try r.shortString("peer"), outgoing = try r.bool("outgoing"), seq = try r.u64()
         let group = try r.shortString("group")
-        return BackupEntry(peer: peer, outgoing: outgoing, seq: seq, body: try r.longBytes("body", limit: maxStoredBodySize),
-                           group: group.isEmpty ? nil : group)
+        let body = try r.longBytes("body", limit: maxStoredBodySize)
+        return BackupEntry(peer: peer, outgoing: outgoing, seq: seq, body: body, group: group.isEmpty ? nil : group, proof: try r.shortBytes())
     }
 
     private static func writeGroup(_ g: GroupInfo, _ w: inout ByteWriter) {

@@ -15,7 +15,8 @@ public enum WireMessage: Hashable, Sendable {
     case friendRequest(req: UInt32, to: String)
     case friendAnswer(req: UInt32, to: String, accept: Bool)
     case unfriend(req: UInt32, other: String)
-    case deposit(to: String, seq: UInt64, body: [UInt8])
+    /// `proof`: as in CHAT; the registry keeps it with the mail item.
+    case deposit(to: String, seq: UInt64, body: [UInt8], proof: [UInt8] = [])
     case mailboxAck(from: String, upTo: UInt64)
     case backup(BackupEntry)
     case ping
@@ -25,7 +26,12 @@ public enum WireMessage: Hashable, Sendable {
     case leaveGroup(req: UInt32, group: String)
     case destroyGroup(req: UInt32, group: String)
     /// A DEPOSIT of a group message.
-    case groupDeposit(to: String, seq: UInt64, group: String, body: [UInt8])
+    case groupDeposit(to: String, seq: UInt64, group: String, body: [UInt8], proof: [UInt8] = [])
+    /// Asks for the next page of our mail: the items after (`after`, `seq`) in (sender, seq)
+    /// order. ("", 0) asks from the start.
+    case mailFetch(after: String, seq: UInt64)
+    /// Mail item (`from`, `seq`) does not open with our key: the registry deletes it.
+    case mailDrop(from: String, seq: UInt64)
 
     // registry -> peer
     case reply(req: UInt32, error: String?)
@@ -40,6 +46,11 @@ public enum WireMessage: Hashable, Sendable {
     /// The group's owner and members as they are now, sent to every member on each change.
     case groupUpdate(GroupInfo)
     case groupRemoved(group: String, reason: String)
+    /// A page of the recipient's mail, in (sender, seq) order, and what still waits after it.
+    case mailPage(waiting: MailWaiting, items: [MailItem])
+    /// The registry did not take DEPOSIT / GROUP-DEPOSIT (`to`, `seq`), for `reason` (a full
+    /// mailbox): the sender keeps the message and tries again later.
+    case depositRefused(to: String, seq: UInt64, reason: String)
 
     // peer <-> peer
     /// `ack`: highest seq held from the receiver; `sent`: highest seq sent to the receiver.
@@ -47,10 +58,11 @@ public enum WireMessage: Hashable, Sendable {
     case hello(endpoint: String, ack: UInt64, sent: UInt64, isReply: Bool)
     case heartbeat
     case bye
-    case chat(seq: UInt64, body: [UInt8])
+    /// `proof`: the sender's proof (`MessageProver`), kept by the receiver for HISTORY; may be empty.
+    case chat(seq: UInt64, body: [UInt8], proof: [UInt8] = [])
     case chatAck(upTo: UInt64)
     /// A group message: shares the pair's sequence with CHAT.
-    case groupChat(seq: UInt64, group: String, body: [UInt8])
+    case groupChat(seq: UInt64, group: String, body: [UInt8], proof: [UInt8] = [])
     /// Messages the receiver sent to us, seq `first`, `first + 1`, ...: returned to a peer whose
     /// own copy was lost (wiped), so its sent history and its sequence numbers come back.
     case history(first: UInt64, items: [HistoryItem])
@@ -81,7 +93,10 @@ public struct MailItem: Hashable, Sendable {
     public var seq: UInt64
     public var body: [UInt8]
     public var group: String?
-    public init(from: String, seq: UInt64, body: [UInt8], group: String? = nil) {
+    /// The sender's proof (`MessageProver`), as its DEPOSIT carried it.
+    public var proof: [UInt8]
+    public init(from: String, seq: UInt64, body: [UInt8], group: String? = nil, proof: [UInt8] = []) {
+        self.proof = proof
         self.from = from
         self.seq = seq
         self.body = body
@@ -89,13 +104,27 @@ public struct MailItem: Hashable, Sendable {
     }
 }
 
-/// One message of a HISTORY: its group (nil for one-to-one) and body.
+/// How much mail still waits at the registry after the items of a page: the peer fetches
+/// the rest with MAIL-FETCH, one page at a time.
+public struct MailWaiting: Hashable, Sendable {
+    public var items: UInt32
+    public var octets: UInt64
+    public static let none = MailWaiting(items: 0, octets: 0)
+    public init(items: UInt32, octets: UInt64) {
+        self.items = items
+        self.octets = octets
+    }
+}
+
+/// One message of a HISTORY: its group (nil for one-to-one), body, and the proof it came with.
 public struct HistoryItem: Hashable, Sendable {
     public var group: String?
     public var body: [UInt8]
-    public init(group: String?, body: [UInt8]) {
+    public var proof: [UInt8]
+    public init(group: String?, body: [UInt8], proof: [UInt8] = []) {
         self.group = group
         self.body = body
+        self.proof = proof
     }
 }
 
@@ -129,7 +158,11 @@ public struct BackupEntry: Hashable, Sendable {
     public var seq: UInt64
     public var body: [UInt8]
     public var group: String?
-    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8], group: String? = nil) {
+    /// For a received message, the sender's proof, so that a restored peer can still give the
+    /// message back to its sender (HISTORY). Empty for sent messages.
+    public var proof: [UInt8]
+    public init(peer: String, outgoing: Bool, seq: UInt64, body: [UInt8], group: String? = nil, proof: [UInt8] = []) {
+        self.proof = proof
         self.peer = peer
         self.outgoing = outgoing
         self.seq = seq
@@ -152,9 +185,12 @@ public struct LoginSnapshot: Hashable, Sendable {
     /// This user's messages waiting in the registry's mailbox, as (recipient, seq): a peer
     /// restored after a wipe neither reuses nor skips a seq that is still in the mail.
     public var mailMarks: [BackupMark]
+    /// The mail still waiting after the first page (`mailbox`).
+    public var mailWaiting: MailWaiting
     public init(friends: [FriendInfo] = [], requests: [String] = [], mailbox: [MailItem] = [], backup: [BackupEntry] = [],
                 backupMarks: [BackupMark] = [], groups: [GroupInfo] = [], invitations: [GroupInvitation] = [],
-                mailMarks: [BackupMark] = []) {
+                mailMarks: [BackupMark] = [], mailWaiting: MailWaiting = .none) {
+        self.mailWaiting = mailWaiting
         self.mailMarks = mailMarks
         self.groups = groups
         self.invitations = invitations

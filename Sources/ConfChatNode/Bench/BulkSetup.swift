@@ -43,7 +43,7 @@ enum BulkSetup {
             for m in g.members.dropFirst() { registry.append(.joinGroup(group: g.name, member: names[m])) }
         }
         try sim.registryStore.apply(registry)
-        sim.registry = RegistryMachine(durable: try sim.registryStore.load(), hasher: sim.hasher)
+        sim.registry = RegistryMachine(durable: try sim.registryStore.load())
 
         // Each peer: credentials, friends, keys, groups; then its machine restarts from them.
         var groupsOf = Array(repeating: [Int](), count: names.count)
@@ -63,7 +63,8 @@ enum BulkSetup {
                 batch.append(.setGroup(GroupInfo(name: g.name, owner: names[g.members[0]], members: members)))
             }
             try p.store.apply(batch)
-            var machine = PeerMachine(name: p.name, endpoint: endpoint[i], config: sim.config, durable: try p.store.load(), hasher: sim.hasher)
+            var machine = PeerMachine(name: p.name, endpoint: endpoint[i], config: sim.config, durable: try p.store.load(), hasher: sim.hasher,
+                                      prover: sim.sealer)
             machine.publicKey = key[i]
             p.machine = machine
         }

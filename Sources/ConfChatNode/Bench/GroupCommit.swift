@@ -8,7 +8,7 @@ import ConfChatScenario
 /// holding back every effect but the writes; then commits each touched store once; then
 /// carries out the held effects in their original order. So no acknowledgement, no other
 /// message and no delivery report leaves before the write it follows is committed, which is
-/// the durability rule (system.md, guarantee 3), at one SQLite commit a store a round.
+/// the durability rule (docs/guarantees.md, guarantee 3), at one SQLite commit a store a round.
 ///
 /// The order in which messages are handled is the same as `Simulator.settle()`'s: messages
 /// sent while handling round k are queued behind everything already in flight either way.
@@ -51,17 +51,25 @@ final class GroupCommit {
     }
 
     private func registryHandle(_ sim: Simulator, from: String, _ message: WireMessage) {
+        atRegistry(sim) { $0.handle(from: from, message, now: sim.now) }
+    }
+
+    /// Password checks run at once, in order, as in `Simulator.registryHandle`.
+    private func atRegistry(_ sim: Simulator, _ input: (inout RegistryMachine) -> [RegistryEffect]) {
         guard var r = sim.registry else { return }
         sim.registry = nil
-        let effects = r.handle(from: from, message)
+        let effects = input(&r)
         sim.registry = r
+        var checks: [PasswordCheck] = []
         for effect in effects {
             switch effect {
             case let .persist(mutation): registryWrites.append(mutation)
             case let .send(address, message): held.append(.registry(address, message))
             case let .note(text): sim.emit(.note(node: PeerName.registry, text: text))
+            case let .checkPassword(check): checks.append(check)
             }
         }
+        for c in checks { atRegistry(sim) { $0.passwordChecked(c.id, c.run(sim.hasher), now: sim.now) } }
     }
 
     /// Commits the round's writes, then carries out what was held back, in order.
@@ -105,7 +113,7 @@ final class GroupCommit {
                 if to == PeerName.registry {
                     registryHandle(sim, from: from, message)
                 } else if let p = sim.peers[to] {
-                    try deliver(sim, p, .received(from: from, from == PeerName.registry ? p.crypto.inbound(message) : message))
+                    for input in p.crypto.inputs(from: from, message) { try deliver(sim, p, input) }
                 }
             }
             if handled == 0 { return }

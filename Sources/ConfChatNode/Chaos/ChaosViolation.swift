@@ -3,7 +3,7 @@ import ConfChatScenario
 /// A guarantee that did not hold at the end of a chaos run, with the `expect` line that
 /// checks it in a reproduction.
 public struct ChaosViolation: Hashable, Sendable, CustomStringConvertible {
-    /// Which guarantee (system.md) the violation breaks.
+    /// Which guarantee (docs/guarantees.md) the violation breaks.
     public enum Property: String, Sendable, Hashable {
         /// Guarantee 2, at the recipient: each accepted message held once, in the order sent.
         case delivery

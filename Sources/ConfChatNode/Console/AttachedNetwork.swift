@@ -27,7 +27,7 @@ public final class AttachedNetwork: PromptNetwork {
     private var lineNumber = 0
     public var progress: ((String) -> Void)?
     /// Wall-clock milliseconds between two progress lines of a long `wait` or `expect`.
-    public var progressEveryMs: Int64 = 2000
+    public var progressEveryMs: Int64 = 1000
 
     /// Sets up the network for `scenario` (not yet run: call `runSetup()`). `options.trace`,
     /// if any, still sees every trace event.

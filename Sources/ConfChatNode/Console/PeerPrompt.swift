@@ -90,7 +90,7 @@ public final class PeerPrompt {
         case let .groupInvitation(group, owner): "\(owner) invites you to #\(group) (join \(group))"
         case let .groupChanged(group, members): "#\(group) members: \(members.sorted().joined(separator: " "))"
         case let .groupRemoved(group, reason): "you are no longer in #\(group) (\(reason))"
-        case .duplicate, .heldBack, .note: nil
+        case .duplicate, .heldBack, .note, .refused: nil
         }
     }
 

@@ -36,8 +36,13 @@ public final class MessageSealer {
         return rc == 0 ? out : nil
     }
 
+    /// The last key derived, as (user, password, key): a login derives it twice, once for the
+    /// backup (`PeerCryptoLayer`) and once for proofs (the machine), at Argon2id's cost each.
+    private var lastKey: (String, String, [UInt8])?
+
     /// The backup key of a user: Argon2id of the password, salted with the user's name.
     public func backupKey(user: String, password: String) -> [UInt8] {
+        if let (u, p, key) = lastKey, u == user, p == password { return key }
         var salt = [UInt8](repeating: 0, count: Int(crypto_pwhash_SALTBYTES))
         let label = Array("conf-chat backup \(user)".utf8)
         _ = crypto_generichash(&salt, salt.count, label, UInt64(label.count), nil, 0)
@@ -47,6 +52,7 @@ public final class MessageSealer {
             crypto_pwhash(&key, UInt64(key.count), pw, length, salt, cost.ops, cost.memBytes, crypto_pwhash_ALG_ARGON2ID13)
         }
         precondition(rc == 0, "crypto_pwhash ran out of memory")
+        lastKey = (user, password, key)
         return key
     }
 
@@ -65,5 +71,24 @@ public final class MessageSealer {
         var out = [UInt8](repeating: 0, count: data.count - n - mac)
         let rc = crypto_secretbox_open_easy(&out, Array(data[n...]), UInt64(data.count - n), Array(data[..<n]), key)
         return rc == 0 ? out : nil
+    }
+}
+
+/// Proofs of a user's own messages (`MessageProver`), with libsodium's keyed BLAKE2b
+/// (`crypto_generichash`): the proof key is BLAKE2b-256 of "conf-chat proof" keyed with the
+/// backup key, and a proof is BLAKE2b-128 of the message keyed with the proof key.
+extension MessageSealer: MessageProver {
+    public static let proofSize = 16
+
+    public func proofKey(user: String, password: String) -> [UInt8] {
+        Self.blake2b(Array("conf-chat proof".utf8), key: backupKey(user: user, password: password), size: 32)
+    }
+
+    public func tag(_ message: [UInt8], key: [UInt8]) -> [UInt8] { Self.blake2b(message, key: key, size: Self.proofSize) }
+
+    private static func blake2b(_ message: [UInt8], key: [UInt8], size: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: size)
+        _ = crypto_generichash(&out, size, message, UInt64(message.count), key, key.count)
+        return out
     }
 }

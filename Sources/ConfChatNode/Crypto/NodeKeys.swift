@@ -37,6 +37,26 @@ public struct NodeKeys: Sendable, Hashable {
     /// Lower-case hex: how `ZAPHandler` names an authenticated key.
     public static func hex(_ key: [UInt8]) -> String { key.map { String(format: "%02x", $0) }.joined() }
 
+    /// A 32-byte key from its 64-character lower-case hex form (what the ZAP handler names
+    /// connections by), or nil for anything else, a user name included.
+    public static func fromHex(_ text: String) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count == 64 else { return nil }
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            default: nil
+            }
+        }
+        var key: [UInt8] = []
+        for i in stride(from: 0, to: 64, by: 2) {
+            guard let hi = value(digits[i]), let lo = value(digits[i + 1]) else { return nil }
+            key.append(hi << 4 | lo)
+        }
+        return key
+    }
+
     /// Z85, the text form ZeroMQ uses for CURVE keys (40 characters).
     public static func z85(_ key: [UInt8]) -> String {
         var out = [CChar](repeating: 0, count: 41)

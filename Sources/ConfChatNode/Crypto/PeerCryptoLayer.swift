@@ -40,12 +40,12 @@ public final class PeerCryptoLayer {
     /// A message on its way out. `keyOf` gives a user's public key, as this peer knows it.
     public func outbound(_ m: WireMessage, keyOf: (String) -> [UInt8]?) -> WireMessage? {
         switch m {
-        case let .deposit(to, seq, body):
+        case let .deposit(to, seq, body, proof):
             guard let k = keyOf(to), !k.isEmpty else { log?("no key for \(to): mail not sent"); return nil }
-            return .deposit(to: to, seq: seq, body: sealer.seal(body, to: k))
-        case let .groupDeposit(to, seq, group, body):
+            return .deposit(to: to, seq: seq, body: sealer.seal(body, to: k), proof: proof)
+        case let .groupDeposit(to, seq, group, body, proof):
             guard let k = keyOf(to), !k.isEmpty else { log?("no key for \(to): mail not sent"); return nil }
-            return .groupDeposit(to: to, seq: seq, group: group, body: sealer.seal(body, to: k))
+            return .groupDeposit(to: to, seq: seq, group: group, body: sealer.seal(body, to: k), proof: proof)
         case var .backup(entry):
             guard let key = backupKey else { return nil }
             entry.body = sealer.encrypt(entry.body, key: key)
@@ -55,13 +55,31 @@ public final class PeerCryptoLayer {
         }
     }
 
-    /// A message coming in from the registry: open sealed mail, decrypt backup entries.
-    public func inbound(_ m: WireMessage) -> WireMessage {
+    /// A received message as the machine's inputs. From a peer: the message as it is. From the
+    /// registry: sealed mail opened, backup entries decrypted; each mail item that does not
+    /// open (garbage, or sealed to a key we no longer have) becomes an `.unopenedMail` input
+    /// ahead of the message, so the machine has the registry delete it before it asks for
+    /// more: otherwise it would be offered for ever.
+    public func inputs(from sender: String, _ m: WireMessage) -> [PeerMachine.Input] {
+        guard sender == PeerName.registry else { return [.received(from: sender, m)] }
+        var unopened: [PeerMachine.Input] = []
+        func openAll(_ items: [MailItem]) -> [MailItem] {
+            items.compactMap { item in
+                guard let opened = open(item) else {
+                    unopened.append(.unopenedMail(from: item.from, seq: item.seq))
+                    return nil
+                }
+                return opened
+            }
+        }
+        let message: WireMessage
         switch m {
         case let .mailbox(items):
-            return .mailbox(items.compactMap(open))
+            message = .mailbox(openAll(items))
+        case let .mailPage(waiting, items):
+            message = .mailPage(waiting: waiting, items: openAll(items))
         case .loginReply(let req, var snapshot):
-            snapshot.mailbox = snapshot.mailbox.compactMap(open)
+            snapshot.mailbox = openAll(snapshot.mailbox)
             snapshot.backup = snapshot.backup.compactMap { e in
                 guard let key = backupKey, let body = sealer.decrypt(e.body, key: key) else {
                     log?("dropped a backup entry that does not decrypt")
@@ -71,17 +89,15 @@ public final class PeerCryptoLayer {
                 e.body = body
                 return e
             }
-            return .loginReply(req: req, snapshot: snapshot)
+            message = .loginReply(req: req, snapshot: snapshot)
         default:
-            return m
+            message = m
         }
+        return unopened + [.received(from: PeerName.registry, message)]
     }
 
     private func open(_ item: MailItem) -> MailItem? {
-        guard let body = sealer.open(item.body, with: keys) else {
-            log?("dropped mail from \(item.from) that does not open with our key")
-            return nil
-        }
+        guard let body = sealer.open(item.body, with: keys) else { return nil }
         var item = item
         item.body = body
         return item

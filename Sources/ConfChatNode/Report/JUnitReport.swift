@@ -26,11 +26,12 @@ public struct JUnitReport: Sendable {
         /// The file name: `basics.scenario`.
         public var name: String { path.split(separator: "/").last.map(String.init) ?? path }
         /// The folder as a dotted class name: `scenarios/groups/x.scenario` -> `scenarios.groups`;
-        /// a file in the working directory gets `scenarios`.
+        /// a file in the working directory gets `.`, the folder it is really in (CI pages then
+        /// group it under the root rather than under a folder that does not exist).
         public var className: String {
             var parts = path.split(separator: "/").dropLast().map(String.init).filter { $0 != "." && !$0.isEmpty }
             while parts.first == ".." { parts.removeFirst() }
-            return parts.isEmpty ? "scenarios" : parts.joined(separator: ".")
+            return parts.isEmpty ? "." : parts.joined(separator: ".")
         }
 
         /// The failure text, as the command line prints it: `FILE:LINE: STATEMENT` then what

@@ -9,9 +9,10 @@ public struct ScenarioOutcome: Sendable {
         public var source: String
         public var detail: String
 
-        /// `FILE:LINE: STATEMENT` then the detail, indented: the failure report.
+        /// `FILE:LINE: STATEMENT` then the detail, indented: the failure report. A statement
+        /// longer than a line (a long message text) is cut, with `…`.
         public var description: String {
-            "\(location.file):\(location.line): \(source)\n    \(detail.replacingOccurrences(of: "\n", with: "\n    "))"
+            "\(location.file):\(location.line): \(ScenarioText.excerpt(source))\n    \(detail.replacingOccurrences(of: "\n", with: "\n    "))"
         }
     }
 

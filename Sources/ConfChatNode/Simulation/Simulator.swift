@@ -110,7 +110,7 @@ public final class Simulator {
         let endpoint = try network.attach(peer.name, previous: peer.endpoint, keys: peer.crypto.keys)
         peer.endpoint = endpoint
         var machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config,
-                                  durable: try peer.store.load(), hasher: hasher)
+                                  durable: try peer.store.load(), hasher: hasher, prover: sealer)
         machine.publicKey = peer.crypto.keys.publicKey
         peer.machine = machine
     }
@@ -191,6 +191,7 @@ public final class Simulator {
         case let .command(_, c): "command \(c)"
         case let .received(from, m): "\(m.kind.name) from \(from)"
         case let .timer(t): "timer \(t)"
+        case let .unopenedMail(from, seq): "unopened mail \(from)#\(seq)"
         }
     }
 
@@ -207,7 +208,7 @@ public final class Simulator {
         case let .friendRemoved(other): emit(.note(node: name, text: "no longer friends with \(other)"))
         case let .duplicate(from, seq): emit(.note(node: name, text: "duplicate \(from)#\(seq) dropped"))
         case let .heldBack(from, seq, expecting): emit(.note(node: name, text: "held back \(from)#\(seq), waiting for #\(expecting)"))
-        case let .note(text): emit(.note(node: name, text: text))
+        case let .note(text), let .refused(text): emit(.note(node: name, text: text))
         }
     }
 
@@ -251,12 +252,13 @@ public final class Simulator {
             if to == PeerName.registry {
                 try registryHandle(from: from, message)
             } else if let p = peers[to] {
-                try deliver(p, .received(from: from, from == PeerName.registry ? p.crypto.inbound(message) : message))
+                for input in p.crypto.inputs(from: from, message) { try deliver(p, input) }
             }
         }
     }
 
-    /// Moves the clock forward, firing due timers in order and settling after each.
+    /// Moves the clock forward, firing due timers in order and settling after each. The
+    /// clock jumps from one due timer to the next: a span with nothing due costs nothing.
     public func advance(by ms: Int64) throws {
         let target = now + ms
         while let t = timers.min, t.at <= target {
@@ -265,6 +267,7 @@ public final class Simulator {
             now = t.at
             try deliver(p, .timer(t.timer))
             try settle()
+            onTimer?(now)
             try watch?(now, target)
         }
         now = target
@@ -276,28 +279,49 @@ public final class Simulator {
     /// (by throwing). Nil in runs; it never changes what the simulation does.
     public var watch: ((_ now: SimInstant, _ target: SimInstant) throws -> Void)?
 
+    /// When the next timer falls due (perhaps one of a crashed peer, which will not fire):
+    /// until then, with the network settled, nothing can change.
+    public var nextTimerDue: SimInstant? { timers.min?.at }
+
+    /// Called after each timer fired and its effects settled, with the clock: how
+    /// `confchat run` shows the progress of a long wait.
+    public var onTimer: ((SimInstant) -> Void)?
+
     // MARK: - Registry
 
     func startRegistry() throws {
         registryEndpoint = try network.attach(PeerName.registry, previous: registryEndpoint, keys: registryKeys)
-        registry = RegistryMachine(durable: try registryStore.load(), hasher: hasher)
+        registry = RegistryMachine(durable: try registryStore.load())
     }
 
     func registryHandle(from: String, _ message: WireMessage) throws {
+        try atRegistry(handling: "\(message.kind.name) from \(from)") { $0.handle(from: from, message, now: now) }
+    }
+
+    /// Runs one input of the registry machine and carries out its effects. A password check
+    /// runs at once, after the effects before it, and its outcome is the next input: the
+    /// same order every run (the standalone registry runs checks on a worker thread).
+    private func atRegistry(handling what: String, _ input: (inout RegistryMachine) -> [RegistryEffect]) throws {
         guard var r = registry else { return }
         registry = nil  // moved out while it works, as in `deliver`: no copy-on-write of its state
-        let effects = r.handle(from: from, message)
+        let effects = input(&r)
         registry = r
+        var checks: [PasswordCheck] = []
         let registryEffect = { (effect: RegistryEffect) in
             switch effect {
             case .persist: preconditionFailure("writes are committed by WriteAhead / FaultPlan.steps")
             case let .send(address, message): self.transmit(from: PeerName.registry, to: address, message)
             case let .note(text): self.emit(.note(node: PeerName.registry, text: text))
+            case let .checkPassword(check): checks.append(check)
             }
         }
         guard let limit = takeFault(for: PeerName.registry) else {
             // No crash armed: the steps below, without building them.
-            return try WriteAhead.carryOut(effects, mutation: \.mutation, commit: { try registryStore.apply($0) }, then: registryEffect)
+            try WriteAhead.carryOut(effects, mutation: \.mutation, commit: { try registryStore.apply($0) }, then: registryEffect)
+            for c in checks {
+                try atRegistry(handling: "a password check") { $0.passwordChecked(c.id, c.run(hasher), now: now) }
+            }
+            return
         }
         let steps = FaultPlan.steps(effects)
         for step in steps.prefix(limit) {
@@ -306,7 +330,7 @@ public final class Simulator {
             case let .effect(effect): registryEffect(effect)
             }
         }
-        emit(.fault("registry crashes after step \(min(limit, steps.count)) of \(steps.count) handling \(message.kind.name) from \(from)"))
+        emit(.fault("registry crashes after step \(min(limit, steps.count)) of \(steps.count) handling \(what)"))
         try crashRegistry(announce: false)
     }
 

@@ -2,7 +2,7 @@ import CZMQ
 import ConfChatCore
 
 /// The two sockets of a standalone node, as in the simulator: an inbox ROUTER bound to the
-/// node's endpoint and an outbox ROUTER (routing id = the node's name) that connects to the
+/// node's endpoint and an outbox ROUTER (no routing id of its own) that connects to the
 /// endpoints it sends to. Unlike the simulator, nothing here orders delivery: messages are
 /// handled as they arrive, and whatever arrives malformed is rejected and logged.
 ///
@@ -22,9 +22,13 @@ final class NodeSockets {
         try ZAPHandler.start(context: context)
         inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
         try inbox.curveServer(keys)
-        // No ZMQ_ROUTER_HANDOVER, and the outbox sets no routing id: the inbox names each
-        // connection itself, so no one can take over (or block) another's connection by
-        // claiming its name. Who sent a message is decided by its CURVE key alone.
+        // Who sent a message is decided by its CURVE key alone; the routing id means nothing
+        // here. Our outbox sets none (libzmq then picks a unique one no client can claim).
+        // A client may choose one, though, and without handover libzmq ignores every later
+        // connection with the same id: a squatter holding `alice` would silence alice, and a
+        // user's second connection (a new key) would get nowhere. With handover the newest
+        // connection wins, which never blocks anyone.
+        try inbox.set(ZMQ_ROUTER_HANDOVER, int: 1)
         try inbox.set(ZMQ_MAXMSGSIZE, int64: Int64(WireCodec.maxFrameSize))
         endpoint = try inbox.bind(bind)
         outbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)

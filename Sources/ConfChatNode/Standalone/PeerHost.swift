@@ -43,10 +43,11 @@ public final class PeerHost: PeerConsole {
         directory = try DataDirectory(path: dataDirectory, role: .peer(name))
         store = try SQLitePeerStore(directory: dataDirectory)
         let keys = try NodeKeys.loadOrCreate(in: dataDirectory)
-        crypto = PeerCryptoLayer(user: name, keys: keys, sealer: MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost))
+        let sealer = MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost)
+        crypto = PeerCryptoLayer(user: name, keys: keys, sealer: sealer)
         sockets = try NodeSockets(context: try Simulator.context(), name: name, bind: bind, keys: keys)
         machine = PeerMachine(name: name, endpoint: sockets.endpoint, config: PeerConfig(), durable: try store.load(),
-                              hasher: Argon2Hasher(cost: hashCost, seed: seed))
+                              hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer)
         machine.publicKey = keys.publicKey
         crypto.log = { [weak self] in self?.log?($0) }
         sockets.handshakes.onFailure = { [weak self] endpoint in
@@ -153,7 +154,7 @@ public final class PeerHost: PeerConsole {
                 log?("rejected a frame from \(from): \(error)")
                 continue
             }
-            try handle(.received(from: from, from == PeerName.registry ? crypto.inbound(message) : message))
+            for input in crypto.inputs(from: from, message) { try handle(input) }
         }
     }
 

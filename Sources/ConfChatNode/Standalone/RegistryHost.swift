@@ -7,7 +7,11 @@ import Foundation
 /// the public half (`registry.pub`) to connect. A message's sender is the account whose key
 /// its connection authenticated with; only REGISTER and LOGIN may come from a key the
 /// registry does not know yet (a new user, or a user on a new machine, who proves who they
-/// are with their password).
+/// are with their password). For those two the machine sees the connection's key (hex) as
+/// the sender, and answers that key, at the endpoint the request gave.
+///
+/// Password checks run on a `PasswordWorker` thread; the loop waits on the inbox and on the
+/// worker's pipe, so it keeps answering while hashes run.
 public final class RegistryHost {
     /// Warnings: input rejected, sends that failed, requests the machine refused to act on.
     public var log: ((String) -> Void)?
@@ -16,26 +20,46 @@ public final class RegistryHost {
     private var machine: RegistryMachine
     private let store: any RegistryStore
     private let sockets: NodeSockets
+    private let worker: PasswordWorker
+    private let clock: () -> Int64
+    private let start: Int64
+    private var budget = RequestBudget()
+    /// For the log: the name a REGISTER or LOGIN asked for, by the asking key (hex), until
+    /// its answer goes out.
+    private var asking: [String: String] = [:]
     public let keys: NodeKeys
     /// Held while the host runs: the lock on the data directory.
     private let directory: DataDirectory
 
-    public init(dataDirectory: String, bind: String, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive) throws {
+    /// - Parameter clock: monotonic milliseconds (the login throttle measures waits with it).
+    public init(dataDirectory: String, bind: String, seed: UInt64, clock: @escaping () -> Int64,
+                hashCost: Argon2Hasher.Cost = .interactive) throws {
         directory = try DataDirectory(path: dataDirectory, role: .registry)
         store = try SQLiteRegistryStore(directory: dataDirectory)
         keys = try NodeKeys.loadOrCreate(in: dataDirectory)
         sockets = try NodeSockets(context: try Simulator.context(), name: PeerName.registry, bind: bind, keys: keys)
-        machine = RegistryMachine(durable: try store.load(), hasher: Argon2Hasher(cost: hashCost, seed: seed))
+        machine = RegistryMachine(durable: try store.load())
+        worker = try PasswordWorker(hasher: Argon2Hasher(cost: hashCost, seed: seed))
+        self.clock = clock
+        start = clock()
     }
 
-    deinit { sockets.close() }
+    deinit {
+        worker.stop()
+        sockets.close()
+    }
 
     public var endpoint: String { sockets.endpoint }
+
+    private var now: SimInstant { SimInstant(milliseconds: clock() - start) }
 
     /// Serves until `stop` says so. Hostile input is logged and dropped; it never ends the loop.
     public func serve(until stop: () -> Bool = { false }) throws {
         while !stop() {
-            let ready = try sockets.wait(fd: nil, timeoutMs: 500)
+            let ready = try sockets.wait(fd: worker.fd, timeoutMs: 500)
+            if ready.fd {
+                for (id, outcome) in worker.outcomes() { try carryOut(machine.passwordChecked(id, outcome, now: now)) }
+            }
             guard ready.inbox else { continue }
             for _ in 0..<1000 {
                 guard let (routingId, frames, key) = try sockets.receive() else { break }
@@ -44,71 +68,97 @@ public final class RegistryHost {
                     log?("rejected a message of \(frames.count) frame(s) from \(claimed.debugDescription)")
                     continue
                 }
+                if let key, case let .drop(first) = budget.spend(key, nowMs: clock()) {
+                    if first { log?("key \(key.prefix(16))... is over its budget of requests: dropping its messages") }
+                    continue
+                }
                 let message: WireMessage
                 do { message = try WireCodec.decode(frames[0]) } catch {
                     log?("rejected a frame from \(claimed.debugDescription): \(error)")
                     continue
                 }
-                guard let from = sender(claimed: claimed, key: key, message) else {
-                    log?("rejected \(message.kind.name) claiming to be from \(claimed.debugDescription): key does not match")
-                    continue
+                switch sender(key: key, message) {
+                case let .success(from):
+                    if let line = Self.request(message, from: from) {
+                        info?(line)
+                        // REGISTER and LOGIN come from a key (hex) the answer goes back to: name it.
+                        if case let .register(_, name, _, _, _) = message { asking[from] = name }
+                        if case let .login(_, name, _, _, _, _) = message { asking[from] = name }
+                    }
+                    try carryOut(machine.handle(from: from, message, now: now))
+                case let .failure(why): log?("rejected \(message.kind.name) from \(claimed.debugDescription): \(why)")
                 }
-                try handle(from: from, message)
             }
         }
     }
 
-    private func sender(claimed: String, key: String?, _ message: WireMessage) -> String? {
-        guard let key else { return nil }
+    private struct Refusal: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Who sent `message`: for REGISTER and LOGIN the connection's key (hex), which must be
+    /// the key the message announces; for the rest, the account with that key.
+    private func sender(key: String?, _ message: WireMessage) -> Result<String, Refusal> {
+        guard let key else { return .failure(Refusal(description: "the connection has no key")) }
         switch message {
-        case let .register(_, name, _, _, k), let .login(_, name, _, _, _, k):
-            // The key in the message must be the one the connection proved it holds; the
-            // password (checked by the machine) proves the name.
-            return PeerName.isValidUser(name) && NodeKeys.hex(k) == key ? name : nil
+        case let .register(_, _, _, _, k), let .login(_, _, _, _, _, k):
+            // The password (checked by the machine) proves the name; the key must be the one
+            // the connection proved it holds, since mail to the user is sealed to it.
+            return NodeKeys.hex(k) == key ? .success(key) : .failure(Refusal(description: "its key field is not the key of its connection"))
         default:
-            return machine.durable.accounts.first { NodeKeys.hex($0.value.key) == key }?.key
+            guard let k = NodeKeys.fromHex(key), let name = machine.durable.accountByKey[k] else {
+                return .failure(Refusal(description: "its key belongs to no account"))
+            }
+            return .success(name)
         }
     }
 
-    private func handle(from: String, _ message: WireMessage) throws {
-        // Answers to REGISTER and LOGIN go to the key that asked, which may not (yet) be the
-        // account's: a refused registration of a taken name still hears why.
-        var asker: (endpoint: String, key: [UInt8])?
-        switch message {
-        case let .register(_, _, _, ep, k), let .login(_, _, _, ep, _, k): asker = (ep, k)
-        default: break
-        }
-        try WriteAhead.carryOut(machine.handle(from: from, message), mutation: \.mutation,
-                                commit: { try store.apply($0) }) { effect in
+    /// The key to send to: a client key (hex) the machine answers directly, or an account's key.
+    private func serverKey(of name: String) -> [UInt8]? {
+        if let key = NodeKeys.fromHex(name) { return key }
+        return machine.durable.accounts[name]?.key
+    }
+
+    private func carryOut(_ effects: [RegistryEffect]) throws {
+        try WriteAhead.carryOut(effects, mutation: \.mutation, commit: { try store.apply($0) }) { effect in
             switch effect {
             case .persist: preconditionFailure("writes are committed by WriteAhead")
             case let .send(address, m):
-                if case let .reply(_, error) = m { Self.answered(message, from: from, error: error).map { info?($0) } }
-                if case .loginReply = m { Self.answered(message, from: from, error: nil).map { info?($0) } }
-                guard case let .peer(name, ep) = address,
-                      let key = asker?.endpoint == ep ? asker?.key : machine.durable.accounts[name]?.key, !key.isEmpty else { return }
+                guard case let .peer(name, ep) = address, let key = serverKey(of: name), !key.isEmpty else { return }
+                Self.answer(m, to: asking.removeValue(forKey: name) ?? name).map { info?($0) }
                 if let error = sockets.send(to: ep, serverKey: key, WireCodec.encode(m)) {
                     log?("could not send \(m.kind.name) to \(name): \(error)")
                 }
             case let .note(text): log?(text)
+            case let .checkPassword(check): worker.submit(check)
             }
         }
     }
 
-    /// A request and its answer as a log line ("LOGIN alice: ok", "REGISTER bob: refused:
-    /// name taken"); nil for what is not a user's request.
-    static func answered(_ request: WireMessage, from: String, error: String?) -> String? {
-        let what: String
-        switch request {
-        case let .register(_, name, _, ep, _): what = "REGISTER \(name) at \(ep)"
-        case let .login(_, name, _, ep, _, _): what = "LOGIN \(name) at \(ep)"
-        case .logout: what = "LOGOUT \(from)"
-        case let .friendRequest(_, to): what = "FRIEND-REQUEST \(from) -> \(to)"
-        case let .friendAnswer(_, to, accept): what = "FRIEND-ANSWER \(from) -> \(to) (\(accept ? "accept" : "decline"))"
-        case let .unfriend(_, other): what = "UNFRIEND \(from) -> \(other)"
-        case .createGroup, .invite, .joinGroup, .leaveGroup, .destroyGroup: what = "\(request.kind.name) from \(from)"
+    /// A user's request as a log line ("LOGIN alice at tcp://...:6001"); nil for the rest.
+    static func request(_ message: WireMessage, from: String) -> String? {
+        switch message {
+        case let .register(_, name, _, ep, _): "REGISTER \(name) at \(ep)"
+        case let .login(_, name, _, ep, _, _): "LOGIN \(name) at \(ep)"
+        case .logout: "LOGOUT \(from)"
+        case let .friendRequest(_, to): "FRIEND-REQUEST \(from) -> \(to)"
+        case let .friendAnswer(_, to, accept): "FRIEND-ANSWER \(from) -> \(to) (\(accept ? "accept" : "decline"))"
+        case let .unfriend(_, other): "UNFRIEND \(from) -> \(other)"
+        case .createGroup, .invite, .joinGroup, .leaveGroup, .destroyGroup: "\(message.kind.name) from \(from)"
+        default: nil
+        }
+    }
+
+    /// The answer to a request as a log line ("answer to alice: ok", "answer to key
+    /// 3f2a...: refused: wrong password"); nil for what is not an answer. (The answer to a
+    /// REGISTER or LOGIN goes to the asking key, which may belong to no account yet.)
+    static func answer(_ message: WireMessage, to name: String) -> String? {
+        let who = PeerName.isValidUser(name) ? name : "key \(name.prefix(16))..."
+        switch message {
+        case let .reply(_, error?): return "answer to \(who): refused: \(error)"
+        case .reply: return "answer to \(who): ok"
+        case .loginReply: return "answer to \(who): logged in"
         default: return nil
         }
-        return what + (error.map { ": refused: \($0)" } ?? ": ok")
     }
 }

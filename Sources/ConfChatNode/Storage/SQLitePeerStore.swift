@@ -26,6 +26,7 @@ public final class SQLitePeerStore: PeerStore {
                     text TEXT NOT NULL,
                     grp TEXT,                              -- the group, NULL for one-to-one
                     discarded INTEGER NOT NULL DEFAULT 0,  -- arrived for a group we had left
+                    proof BLOB,                            -- received: the sender's proof (protocol.md 5.5)
                     PRIMARY KEY (peer, direction, seq)
                 );
                 CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, owner TEXT NOT NULL);
@@ -40,10 +41,15 @@ public final class SQLitePeerStore: PeerStore {
                 );
                 CREATE TABLE IF NOT EXISTS acks (peer TEXT PRIMARY KEY, acked INTEGER NOT NULL);
                 """)
+            // A data directory from before proofs existed: its messages simply have none.
+            if try !db.columns(in: "messages").contains(where: { $0.name == "proof" }) {
+                try db.execute(sql: "ALTER TABLE messages ADD COLUMN proof BLOB")
+            }
             // When each message was stored (Unix seconds, by SQLite's clock), for the prompt;
             // added to databases made before it existed. Nothing in the peer's logic reads it.
-            let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(messages)").map { $0["name"] as String }
-            if !columns.contains("stored_at") { try db.execute(sql: "ALTER TABLE messages ADD COLUMN stored_at INTEGER") }
+            if try !db.columns(in: "messages").contains(where: { $0.name == "stored_at" }) {
+                try db.execute(sql: "ALTER TABLE messages ADD COLUMN stored_at INTEGER")
+            }
         }
     }
 
@@ -55,11 +61,12 @@ public final class SQLitePeerStore: PeerStore {
                 s.friends[row["name"]] = row["endpoint"]
             }
             s.requests = Set(try String.fetchAll(db, sql: "SELECT from_user FROM friend_requests"))
-            for row in try Row.fetchAll(db, sql: "SELECT peer, direction, seq, text, grp, discarded FROM messages ORDER BY peer, direction, seq") {
+            for row in try Row.fetchAll(db, sql: "SELECT peer, direction, seq, text, grp, discarded, proof FROM messages ORDER BY peer, direction, seq") {
                 let text: String = row["text"]
                 let seq: Int64 = row["seq"]
+                let proof: Data? = row["proof"]
                 s.apply(.store(ChatRecord(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq), body: Array(text.utf8),
-                                          group: row["grp"], discarded: row["discarded"])))
+                                          group: row["grp"], discarded: row["discarded"], proof: proof.map { Array($0) } ?? [])))
             }
             var groups: [String: GroupInfo] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT name, owner FROM groups") {
@@ -124,13 +131,13 @@ public final class SQLitePeerStore: PeerStore {
                 case let .store(r):
                     // A real message replaces a SKIP placeholder; anything else already held stays.
                     try db.cachedStatement(sql: """
-                        INSERT INTO messages (peer, direction, seq, text, grp, discarded, stored_at)
-                        VALUES (?, ?, ?, ?, ?, ?, CAST(strftime('%s', 'now') AS INTEGER))
+                        INSERT INTO messages (peer, direction, seq, text, grp, discarded, proof, stored_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, CAST(strftime('%s', 'now') AS INTEGER))
                         ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded,
-                            stored_at = excluded.stored_at
+                            proof = excluded.proof, stored_at = excluded.stored_at
                         WHERE messages.discarded = 1 AND messages.grp IS NULL AND NOT (excluded.discarded = 1 AND excluded.grp IS NULL)
                         """)
-                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded])
+                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded, Self.blob(r.proof)])
                 case let .setGroup(info):
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO groups (name, owner) VALUES (?, ?)").execute(arguments: [info.name, info.owner])
                     try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ?").execute(arguments: [info.name])
@@ -143,10 +150,11 @@ public final class SQLitePeerStore: PeerStore {
                 case let .overwrite(r):
                     // An upsert, not INSERT OR REPLACE: the row keeps its rowid, its place in the history.
                     try db.cachedStatement(sql: """
-                        INSERT INTO messages (peer, direction, seq, text, grp, discarded) VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded
+                        INSERT INTO messages (peer, direction, seq, text, grp, discarded, proof) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded,
+                            proof = excluded.proof
                         """)
-                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded])
+                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded, Self.blob(r.proof)])
                 case let .markSynced(name):
                     try db.cachedStatement(sql: "DELETE FROM unsynced WHERE peer = ?").execute(arguments: [name])
                 case let .queue(peer, item):
@@ -171,4 +179,7 @@ public final class SQLitePeerStore: PeerStore {
             }
         }
     }
+
+    /// A proof as SQLite stores it: NULL for none.
+    private static func blob(_ proof: [UInt8]) -> Data? { proof.isEmpty ? nil : Data(proof) }
 }

@@ -25,7 +25,9 @@ public final class SQLiteRegistryStore: RegistryStore {
                 CREATE TABLE IF NOT EXISTS mailbox (
                     to_user TEXT NOT NULL, from_user TEXT NOT NULL, seq INTEGER NOT NULL,
                     grp TEXT,                             -- the group, NULL for one-to-one
-                    body BLOB NOT NULL, PRIMARY KEY (to_user, from_user, seq)
+                    body BLOB NOT NULL,
+                    proof BLOB NOT NULL DEFAULT x'',      -- the sender's proof (protocol.md 5.5)
+                    PRIMARY KEY (to_user, from_user, seq)
                 );
                 CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, owner TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS group_members (
@@ -37,9 +39,14 @@ public final class SQLiteRegistryStore: RegistryStore {
                     user TEXT NOT NULL, peer TEXT NOT NULL,
                     direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
                     seq INTEGER NOT NULL, grp TEXT, body BLOB NOT NULL,
+                    proof BLOB NOT NULL DEFAULT x'',      -- received: the sender's proof
                     PRIMARY KEY (user, peer, direction, seq)
                 );
                 """)
+            // A data directory from before proofs existed: its items simply have none.
+            for table in ["mailbox", "backups"] where try !db.columns(in: table).contains(where: { $0.name == "proof" }) {
+                try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN proof BLOB NOT NULL DEFAULT x''")
+            }
         }
     }
 
@@ -54,16 +61,17 @@ public final class SQLiteRegistryStore: RegistryStore {
             for row in try Row.fetchAll(db, sql: "SELECT from_user, to_user FROM friend_requests ORDER BY id") {
                 s.apply(.addRequest(from: row["from_user"], to: row["to_user"]))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT to_user, from_user, seq, grp, body FROM mailbox ORDER BY rowid") {
+            for row in try Row.fetchAll(db, sql: "SELECT to_user, from_user, seq, grp, body, proof FROM mailbox ORDER BY rowid") {
                 let seq: Int64 = row["seq"]
                 let body: Data = row["body"]
-                s.apply(.addMail(to: row["to_user"], MailItem(from: row["from_user"], seq: UInt64(seq), body: Array(body), group: row["grp"])))
+                s.apply(.addMail(to: row["to_user"], MailItem(from: row["from_user"], seq: UInt64(seq), body: Array(body), group: row["grp"],
+                                                                  proof: Array(row["proof"] as Data))))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT user, peer, direction, seq, grp, body FROM backups ORDER BY rowid") {
+            for row in try Row.fetchAll(db, sql: "SELECT user, peer, direction, seq, grp, body, proof FROM backups ORDER BY rowid") {
                 let seq: Int64 = row["seq"]
                 let body: Data = row["body"]
                 s.apply(.addBackup(user: row["user"], BackupEntry(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq),
-                                                                  body: Array(body), group: row["grp"])))
+                                                                  body: Array(body), group: row["grp"], proof: Array(row["proof"] as Data))))
             }
             for row in try Row.fetchAll(db, sql: "SELECT name, owner FROM groups") { s.apply(.createGroup(name: row["name"], owner: row["owner"])) }
             for row in try Row.fetchAll(db, sql: "SELECT grp, member FROM group_members ORDER BY id") {
@@ -95,14 +103,17 @@ public final class SQLiteRegistryStore: RegistryStore {
                 case let .removeFriendship(x, y):
                     try db.cachedStatement(sql: "DELETE FROM friendships WHERE a = ? AND b = ?").execute(arguments: [min(x, y), max(x, y)])
                 case let .addMail(to, item):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO mailbox (to_user, from_user, seq, grp, body) VALUES (?, ?, ?, ?, ?)")
-                        .execute(arguments: [to, item.from, Int64(item.seq), item.group, Data(item.body)])
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO mailbox (to_user, from_user, seq, grp, body, proof) VALUES (?, ?, ?, ?, ?, ?)")
+                        .execute(arguments: [to, item.from, Int64(item.seq), item.group, Data(item.body), Data(item.proof)])
                 case let .removeMail(to, from, upTo):
                     try db.cachedStatement(sql: "DELETE FROM mailbox WHERE to_user = ? AND from_user = ? AND seq <= ?")
                         .execute(arguments: [to, from, Int64(upTo)])
+                case let .dropMail(to, from, seq):
+                    try db.cachedStatement(sql: "DELETE FROM mailbox WHERE to_user = ? AND from_user = ? AND seq = ?")
+                        .execute(arguments: [to, from, Int64(seq)])
                 case let .addBackup(user, e):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO backups (user, peer, direction, seq, grp, body) VALUES (?, ?, ?, ?, ?, ?)")
-                        .execute(arguments: [user, e.peer, e.outgoing ? "out" : "in", Int64(e.seq), e.group, Data(e.body)])
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO backups (user, peer, direction, seq, grp, body, proof) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                        .execute(arguments: [user, e.peer, e.outgoing ? "out" : "in", Int64(e.seq), e.group, Data(e.body), Data(e.proof)])
                 case let .createGroup(name, owner):
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO groups (name, owner) VALUES (?, ?)").execute(arguments: [name, owner])
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO group_members (grp, member) VALUES (?, ?)").execute(arguments: [name, owner])

@@ -89,13 +89,19 @@ public enum TraceFormatter {
         case let .friendAnswer(req, to, accept): return "req=\(req) to=\(to) \(accept ? "accept" : "decline")"
         case let .unfriend(req, other): return "req=\(req) other=\(other)"
         // Mail bodies are sealed to the recipient: the registry (and the trace) see only their size.
-        case let .deposit(to, seq, b): return "to=\(to) seq=\(seq) sealed(\(b.count)B)"
+        case let .deposit(to, seq, b, _): return "to=\(to) seq=\(seq) sealed(\(b.count)B)"
         case let .mailboxAck(from, upTo): return "from=\(from) upto=\(upTo)"
+        case let .mailFetch(after, seq): return after.isEmpty ? "from the start" : "after=\(after)#\(seq)"
+        case let .mailDrop(from, seq): return "\(from)#\(seq)"
+        case let .mailPage(waiting, items):
+            return (items.map { "\($0.from)#\($0.seq)" } + ["waiting=\(waiting.items)"]).joined(separator: " ")
+        case let .depositRefused(to, seq, reason): return "to=\(to) seq=\(seq) (\(reason))"
         case let .backup(e): return "\(e.outgoing ? "to" : "from")=\(e.peer) seq=\(e.seq)"
         case .ping, .heartbeat, .bye: return ""
         case let .reply(req, error): return "req=\(req) " + (error.map { "error: \($0)" } ?? "ok")
         case let .loginReply(req, s):
             return "req=\(req) friends=\(s.friends.count) requests=\(s.requests.count) mail=\(s.mailbox.count) backup=\(s.backup.count)"
+                + (s.mailWaiting.items > 0 ? " waiting=\(s.mailWaiting.items)" : "")
         case let .friendRequestNotice(from): return "from=\(from)"
         case let .friendAdded(f): return "name=\(f.name) \(f.online ? "online" : "offline")"
         case let .friendRemoved(name): return "name=\(name)"
@@ -104,15 +110,15 @@ public enum TraceFormatter {
         case let .pong(known): return known ? "known" : "unknown"
         case let .hello(_, ack, sent, isReply): return "ack=\(ack) sent=\(sent)" + (isReply ? " reply" : "")
         case let .history(first, items): return "seq=\(first)..\(first + UInt64(items.count) - 1)"
-        case let .chat(seq, b): return "seq=\(seq) \(body(b))"
+        case let .chat(seq, b, _): return "seq=\(seq) \(body(b))"
         case let .chatAck(upTo): return "upto=\(upTo)"
         case let .createGroup(req, g), let .joinGroup(req, g), let .leaveGroup(req, g), let .destroyGroup(req, g): return "req=\(req) group=\(g)"
         case let .invite(req, g, m): return "req=\(req) group=\(g) member=\(m)"
-        case let .groupDeposit(to, seq, g, b): return "to=\(to) seq=\(seq) group=\(g) sealed(\(b.count)B)"
+        case let .groupDeposit(to, seq, g, b, _): return "to=\(to) seq=\(seq) group=\(g) sealed(\(b.count)B)"
         case let .groupInvite(g, owner): return "group=\(g) owner=\(owner)"
         case let .groupUpdate(info): return "group=\(info.name) members=\(info.members.map(\.name).joined(separator: ","))"
         case let .groupRemoved(g, reason): return "group=\(g) (\(reason))"
-        case let .groupChat(seq, g, b): return "seq=\(seq) group=\(g) \(body(b))"
+        case let .groupChat(seq, g, b, _): return "seq=\(seq) group=\(g) \(body(b))"
         case let .skip(seq): return "seq=\(seq)"
         }
     }

@@ -82,7 +82,7 @@ final class MachineHarness {
 
     init(presenceTimeout: Int64 = 3_000) {
         config = PeerConfig(presenceTimeout: presenceTimeout)
-        registry = RegistryMachine(durable: registryDisk, hasher: hasher)
+        registry = RegistryMachine(durable: registryDisk)
     }
 
     // MARK: - Nodes
@@ -98,7 +98,8 @@ final class MachineHarness {
     private func boot(_ name: String, endpoint: String) {
         endpoints[name] = endpoint
         incarnation[name, default: 0] += 1
-        machines[name] = PeerMachine(name: name, endpoint: endpoint, config: config, durable: disks[name]!, hasher: hasher)
+        machines[name] = PeerMachine(name: name, endpoint: endpoint, config: config, durable: disks[name]!, hasher: hasher,
+                                     prover: FakeProver())
     }
 
     func machine(_ name: String) -> PeerMachine {
@@ -134,7 +135,7 @@ final class MachineHarness {
 
     /// The registry comes back from its disk, knowing no one online.
     func restartRegistry() {
-        registry = RegistryMachine(durable: registryDisk, hasher: hasher)
+        registry = RegistryMachine(durable: registryDisk)
     }
 
     /// Messages between `a` and `b` are dropped (both ways) until `heal`.
@@ -171,10 +172,24 @@ final class MachineHarness {
         return true
     }
 
+    /// Loses the first message in flight that matches, as a lossy link would. Returns false if none did.
+    @discardableResult
+    func lose(where match: (Envelope) -> Bool) -> Bool {
+        guard let i = inFlight.firstIndex(where: match) else { return false }
+        dropped.append(inFlight.remove(at: i))
+        return true
+    }
+
     /// Hands a message to a node as if `from` had sent it (a retransmission, a forged frame...).
     func inject(from: String, to: String, _ message: WireMessage) {
         sent.append(Envelope(from: from, to: to, message: message))
         deliver(Envelope(from: from, to: to, message: message))
+        settle()
+    }
+
+    /// Hands a peer an input from its shell (such as mail the shell could not open), then settles.
+    func feed(_ name: String, _ input: PeerMachine.Input) {
+        handle(name, input)
         settle()
     }
 
@@ -219,18 +234,26 @@ final class MachineHarness {
         if disks[name] != m.durable { Issue.record("\(name): durable state differs from what was persisted") }
     }
 
+    /// Password checks run at once, in order, as in the simulator.
     private func handleAtRegistry(from: String, _ message: WireMessage) {
+        atRegistry { $0.handle(from: from, message, now: now) }
+    }
+
+    private func atRegistry(_ input: (inout RegistryMachine) -> [RegistryEffect]) {
         guard var r = registry else { return }
-        let effects = r.handle(from: from, message)
+        let effects = input(&r)
         registry = r
+        var checks: [PasswordCheck] = []
         for effect in effects {
             switch effect {
             case let .persist(mutation): registryDisk.apply(mutation)
             case let .send(address, message): transmit(from: PeerName.registry, to: address, message)
             case let .note(text): registryNotes.append(text)
+            case let .checkPassword(check): checks.append(check)
             }
         }
         if registryDisk != r.durable { Issue.record("registry: durable state differs from what was persisted") }
+        for c in checks { atRegistry { $0.passwordChecked(c.id, c.run(hasher), now: now) } }
     }
 
     private func transmit(from: String, to address: Address, _ message: WireMessage) {
@@ -285,6 +308,14 @@ final class MachineHarness {
         sent.filter { $0.from == from && $0.to == to && $0.message.kind == kind }.map(\.message)
     }
 
+    /// CHATs sent (attempted) from `from` to `to`, as `#seq text`: what a test compares when the
+    /// proof each carries does not matter.
+    func chats(from: String, to: String) -> [String] {
+        sent(.chat, from: from, to: to).compactMap {
+            if case let .chat(seq, body, _) = $0 { "#\(seq) \(String(decoding: body, as: UTF8.self))" } else { nil }
+        }
+    }
+
     /// A conversation's texts on `peer`'s disk, as `#seq text`.
     func conversation(_ peer: String, with other: String, outgoing: Bool) -> [String] {
         let c = disks[peer]?.conversations[other] ?? Conversation()
@@ -299,6 +330,16 @@ final class MachineHarness {
     }
 
     // MARK: - Common set-ups
+
+    /// alice and bob, registered, logged in and friends, with the records of all that cleared.
+    static func twoFriends() -> MachineHarness {
+        let h = MachineHarness()
+        h.addPeers("alice", "bob")
+        h.registerAndLogin("alice", "bob")
+        h.befriend("alice", "bob")
+        h.clearRecords()
+        return h
+    }
 
     /// Registers each peer with password `pw-<name>` and logs it in.
     func registerAndLogin(_ names: String...) {

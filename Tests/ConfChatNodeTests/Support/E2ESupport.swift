@@ -138,19 +138,36 @@ enum E2ESupport {
         var lastLine: String { stdout.split(separator: "\n").last.map(String.init) ?? "" }
     }
 
-    /// Runs `confchat ARGS` in the repository root and waits for it. Records an issue and
-    /// returns nil if the executable cannot be found.
-    static func confchat(_ arguments: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> ProcessResult? {
+    /// Runs `confchat ARGS` in the repository root (or `directory`) and waits for it. Records
+    /// an issue and returns nil if the executable cannot be found.
+    static func confchat(_ arguments: [String], in directory: String? = nil,
+                         sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> ProcessResult? {
         guard let exe = confchatExecutable else {
             Issue.record("the confchat executable was not found next to the test bundle", sourceLocation: sourceLocation)
             return nil
         }
+        return try launch(exe, arguments, in: directory)
+    }
+
+    /// Runs a shell script in the repository root, with `$CONFCHAT` the executable: for
+    /// what needs a shell (`ulimit`, redirections).
+    static func shell(_ script: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> ProcessResult? {
+        guard let exe = confchatExecutable else {
+            Issue.record("the confchat executable was not found next to the test bundle", sourceLocation: sourceLocation)
+            return nil
+        }
+        return try launch("/bin/sh", ["-c", script], in: nil, extra: ["CONFCHAT": exe])
+    }
+
+    private static func launch(_ exe: String, _ arguments: [String], in directory: String?,
+                               extra: [String: String] = [:]) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: exe)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         // Files rather than pipes: a long trace cannot fill a pipe and stall the child.
         let folder = try temporaryFolder()
@@ -170,5 +187,11 @@ enum E2ESupport {
             status: process.terminationStatus,
             stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: err)), as: UTF8.self))
+    }
+
+    /// Output with the wall times of PASS/FAIL lines (`, 0.31s)`) taken out: the rest of a
+    /// run's output is the same every time.
+    static func withoutWallTimes(_ output: String) -> String {
+        output.replacingOccurrences(of: #"(?m), ([0-9]+\.[0-9]+s|[0-9]+m [0-9]+s)\)$"#, with: ")", options: .regularExpression)
     }
 }

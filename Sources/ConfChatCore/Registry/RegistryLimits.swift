@@ -1,0 +1,26 @@
+/// The bounds the registry keeps on what one remote party can make it hold or do. Each is in
+/// docs/protocol.md (section 7) with its number; a client writer relies on them.
+public enum RegistryLimits {
+    /// Items waiting in one recipient's mailbox. A DEPOSIT beyond it is refused (DEPOSIT-REFUSED).
+    public static let mailboxItems = 1_000
+    /// Body octets waiting in one recipient's mailbox (32 MiB).
+    public static let mailboxOctets = 32 * 1024 * 1024
+    /// Body octets in one page of mail (LOGIN-REPLY, MAIL-PAGE): 1 MiB, and at least one item,
+    /// so a page is always far below the 16 MiB frame limit.
+    public static let mailPageOctets = 1024 * 1024
+    /// Password checks (Argon2id) waiting or running at once, over all clients.
+    public static let passwordChecks = 32
+    /// Password checks waiting or running for one client (one key) at once.
+    public static let passwordChecksPerClient = 1
+    /// Wrong passwords in a row a client may send before it must wait.
+    public static let freeFailuresPerClient = 3
+    /// Wrong passwords in a row for one account, from keys other than the account's own,
+    /// before those keys must wait. The account's own key never waits for others' failures,
+    /// so no one can lock the real user out of the machine they use.
+    public static let freeFailuresPerAccount = 10
+    /// The longest a client waits after wrong passwords, in milliseconds.
+    public static let maxLoginDelayMs: Int64 = 60_000
+    /// Clients and accounts with recent failures the registry remembers; beyond it a
+    /// password check from a client it has no room for is refused as busy.
+    public static let throttleRecords = 10_000
+}

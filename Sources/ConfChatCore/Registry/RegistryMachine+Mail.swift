@@ -1,0 +1,29 @@
+/// The mailbox: bounded per recipient, handed out in pages that fit a frame.
+///
+/// A recipient holds at most `RegistryLimits.mailboxItems` items and
+/// `RegistryLimits.mailboxOctets` of bodies; a DEPOSIT beyond that is refused with
+/// DEPOSIT-REFUSED, and the sender keeps the message and tries again later. Mail goes out in
+/// pages of at most `RegistryLimits.mailPageOctets`: the first with LOGIN-REPLY (or a
+/// MAIL-PAGE after a PING), each saying how much waits after it, the rest on MAIL-FETCH.
+extension RegistryMachine {
+    mutating func deposit(from x: String, to: String, _ item: MailItem) {
+        let held = durable.mailbox[to]?.contains { $0.from == item.from && $0.seq == item.seq } ?? false
+        if !held {
+            guard durable.mailboxHasRoom(to, size: item.body.count) else {
+                out.append(.note("refused mail \(x)#\(item.seq) for \(to): mailbox full"))
+                return send(x, .depositRefused(to: to, seq: item.seq, reason: "\(to)'s mailbox is full: try again later"))
+            }
+            persist(.addMail(to: to, item))
+        }
+        send(x, .depositAck(to: to, seq: item.seq))
+        // A recipient the registry sees online gets it now: this also bridges a link that
+        // is cut between two peers who both still reach the registry.
+        push(to, .mailbox([item]))
+    }
+
+    /// Sends `user` the page of its mail after `cursor` (from the start if nil).
+    mutating func offerMail(_ user: String, after cursor: (String, UInt64)?) {
+        let page = durable.mailPage(user, after: cursor)
+        send(user, .mailPage(waiting: page.waiting, items: page.items))
+    }
+}

@@ -1,0 +1,52 @@
+"""BACKUP as an outside client reads it: following docs/protocol.md (5.7) and docs/security.md
+alone, a client logs in as a user of a real `confchat peer`, asks for the backup a real
+`confchat registry` holds, derives the key from the password and decrypts every entry.
+
+Run: python3 Tests/process/test_backup_format.py  (after swift build; needs pyzmq and PyNaCl)
+"""
+import os, sys, time
+
+import nacl.secret
+import zmq
+
+sys.path.insert(0, os.path.dirname(__file__))
+import ccp
+from harness import PASSWORDS, Network, friends, run_tests
+
+
+def open_entry(key, body):
+    # body = 24-octet nonce || XSalsa20-Poly1305 box (16-octet tag first), libsodium's secretbox_easy
+    return nacl.secret.SecretBox(key).decrypt(body[24:], body[:24])
+
+
+def test_a_client_decrypts_its_backup_from_the_docs():
+    net = Network()
+    try:
+        net.start_registry()
+        alice, bob = friends(net)
+        alice.command('send bob "before the wipe 🔒"', r"sent to bob")
+        bob.expect(r"alice: before the wipe")
+        bob.command('send alice "a reply"', r"sent to alice")
+        alice.expect(r"bob: a reply")
+        time.sleep(0.5)  # the BACKUP messages reach the registry
+        alice.command("logout", r"logged out")
+        alice.quit()
+
+        # alice on a new machine: her own client, a new key, the same password.
+        ctx = zmq.Context()
+        registry_key = open(net.path("reg", "registry.pub")).read().strip().encode()
+        client = ccp.Client(ctx, "alice", net.registry_endpoint, registry_key)
+        snapshot = client.login(PASSWORDS["alice"], want_backup=True)
+        key = ccp.backup_key("alice", PASSWORDS["alice"])
+        got = sorted((e["peer"], e["outgoing"], e["seq"], open_entry(key, e["body"]).decode()) for e in snapshot["backup"])
+        assert got == [("bob", False, 1, "a reply"), ("bob", True, 1, "before the wipe 🔒")], got
+        assert [f["name"] for f in snapshot["friends"]] == ["bob"]
+        # The registry cannot read them: no body is in clear in what it sent.
+        assert all(b"before the wipe" not in e["body"] for e in snapshot["backup"])
+        ctx.destroy(0)
+    finally:
+        net.close()
+
+
+if __name__ == "__main__":
+    run_tests(globals())

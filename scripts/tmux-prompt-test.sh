@@ -238,6 +238,10 @@ if [ "$plain" != "$expected" ]; then
 $expected"
 fi
 grep -q $'\e' <<<"$plain" && fail "piped stdin: the output holds escape sequences"
+long="$(python3 -c "print('send bob ' + 'y' * 70000); print('requests')" | "$CONFCHAT" attach alice --scenario "$work/setup.scenario")" \
+  || fail "a piped over-long line: exit status $?"
+[ "$long" = "error: the line is over 66560 bytes and was dropped (a message can be at most 65536 bytes)
+no friend requests waiting" ] || { screen="$long"; fail "a piped over-long line is not dropped with an error"; }
 traced="$(printf 'login pw-alice\nwait 3s\n' | "$CONFCHAT" attach alice --scenario "$work/setup.scenario" --trace)"
 grep -q ' HELLO ' <<<"$traced" || { screen="$traced"; fail "attach --trace printed no trace"; }
 grep -Eq ' (HEARTBEAT|PING|PONG) ' <<<"$traced" && { screen="$traced"; fail "attach --trace printed keep-alive traffic (hidden by default)"; }

@@ -85,8 +85,8 @@ type_line() { tmux -L "$sock" send-keys -t "$session" -l "$1"; }
 press() { tmux -L "$sock" send-keys -t "$session" "$@"; }
 
 # --- the terminal ----------------------------------------------------------------------
-tmux -L "$sock" new-session -d -s "$session" -x 120 -y 40 \
-  "env TERM=xterm-256color NO_COLOR=1 '$CONFCHAT' attach alice --scenario '$work/setup.scenario'; echo \"EXITED \$?\"; sleep 600"
+tmux -L "$sock" new-session -d -s "$session" -x 200 -y 50 \
+  "env TERM=xterm-256color NO_COLOR=1 HOME='$work' '$CONFCHAT' attach alice --scenario '$work/setup.scenario'; echo \"EXITED \$?\"; sleep 600"
 
 wait_for '^alice \(logged out\)>$' 20
 type_line "login pw-alice"; press Enter
@@ -100,7 +100,7 @@ type_line "messages bob"; press Enter
 wait_for '^  bob: welcome$'
 
 type_line '@bob send alice "ping"'; press Enter
-wait_for '^\[event\] bob: ping$'
+wait_for '^[0-2][0-9]:[0-5][0-9] \[event\] bob: ping$'
 wait_for '^ok$'
 
 # An event while a line is half typed: bob crashes (no goodbye), so alice sees him go
@@ -110,13 +110,13 @@ type_line "@bob crash"; press Enter
 wait_for '^alice>$'
 type_line "send b"
 [ "$(last_line)" = "alice> send b" ] || fail "the partial line is not shown as typed"
-wait_for '^\[event\] bob is offline' 15
+wait_for '^[0-2][0-9]:[0-5][0-9] \[event\] bob is offline' 15
 capture
 during="$screen"
 last="$(tail -n 1 <<<"$screen")"
 above="$(tail -n 2 <<<"$screen" | head -n 1)"
 [ "$last" = "alice> send b" ] || fail "after the event, the last line is '$last', not the intact partial line 'alice> send b'"
-grep -Eq '^\[event\] bob is offline \(' <<<"$above" || fail "the event did not print on its own line right above the partial line (found '$above')"
+grep -Eq '^[0-2][0-9]:[0-5][0-9] \[event\] bob is offline \(' <<<"$above" || fail "the event did not print on its own line right above the partial line (found '$above')"
 grep -Eq 'send b.*\[event\]|\[event\].*alice>' <<<"$screen" && fail "the event and the typed line are mixed on one line"
 
 # Tab completes the friend's name, and the line runs.
@@ -136,9 +136,40 @@ sleep 0.3
 press C-a C-k
 sleep 0.2
 
+# A long wait shows progress and Ctrl-C stops it (it used to hang the prompt for hours).
+type_line "wait 24h"; press Enter
+wait_for '^\.\.\. .* of 1d simulated \(Ctrl-C stops\)$' 15
+press C-c
+wait_for '^error: interrupted \(Ctrl-C\) after .* simulated$' 10
+wait_for '^alice>$'
+type_line "friends"; press Enter
+wait_for '^bob +online$'
+
+# A long pasted line (libedit once corrupted the heap past 1,020 bytes and crashed): 6,000
+# characters run as a command, and the prompt keeps working.
+wait_for '^alice>$'
+press C-l
+tmux -L "$sock" clear-history -t "$session"
+wait_for '^alice>$'
+python3 -c "print('send bob ' + 'y' * 6000, end='')" >"$work/long.txt"
+tmux -L "$sock" load-buffer "$work/long.txt"
+tmux -L "$sock" paste-buffer -t "$session"
+press Enter
+wait_for '^sent to bob$' 300
+type_line "messages"; press Enter
+wait_for '^  bob +[0-9]+ messages +last: alice: y{20}' 20
+press C-l
+
 # Errors are one line and unknown commands point at help.
 type_line "sned bob hi"; press Enter
 wait_for "^error: unknown command 'sned' \(did you mean 'send'\?\); type help for the list$"
+
+# clear empties the screen: the prompt is on its first line.
+wait_for '^alice>$'
+type_line "clear"; press Enter
+sleep 0.5
+capture
+[ "$(head -n 1 <<<"$screen")" = "alice>" ] || fail "clear did not clear the screen"
 
 # Ctrl-D on an empty line leaves with status 0.
 wait_for '^alice>$'
@@ -146,6 +177,48 @@ press C-d
 wait_for '^EXITED 0$'
 capture
 final="$screen"
+
+# A second session: the history of the first is there (Up), without the line that held a
+# password; `login` alone asks for the password and does not show it; SIGTERM during a long
+# wait ends the prompt.
+history="$work/.confchat_history"
+[ "$(stat -c %a "$history")" = "600" ] || fail "the history file is not mode 0600"
+grep -q 'pw-alice' "$history" && fail "a password went to the history file"
+tmux -L "$sock" new-session -d -s term -x 200 -y 50 \
+  "env TERM=xterm-256color NO_COLOR=1 HOME='$work' '$CONFCHAT' attach alice --scenario '$work/setup.scenario'; echo \"EXITED \$?\"; sleep 600"
+session=term
+wait_for '^alice \(logged out\)>$' 20
+press Up
+sleep 0.3
+[ "$(last_line)" = "alice (logged out)> clear" ] || fail "Up in a new session did not recall the last line of the previous one (last line: '$(last_line)')"
+press C-a C-k
+type_line "login"; press Enter
+wait_for '^password for alice:$'
+type_line "pw-alice"; press Enter
+wait_for '^logged in as alice$'
+grep -q 'pw-alice' <<<"$screen" && fail "the password typed at 'password for alice:' was shown"
+wait_for '^alice>$'
+type_line "wait 24h"; press Enter
+wait_for '^\.\.\. .* simulated \(Ctrl-C stops\)$' 15
+kill -TERM "$(tmux -L "$sock" list-panes -t term -F '#{pane_pid}' | xargs pgrep -P)"
+wait_for '^error: stopped: the process was asked to end \(SIGTERM\)' 10
+wait_for '^EXITED 0$' 10
+
+# A standalone peer: Ctrl-C cancels a command that waits for the registry (none runs at
+# the endpoint, so register would wait for its answer for seconds).
+printf '%s\n' 'rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7' >"$work/nobody.pub"
+tmux -L "$sock" new-session -d -s peer -x 200 -y 50 \
+  "env TERM=xterm-256color NO_COLOR=1 HOME='$work' '$CONFCHAT' peer zed --registry tcp://127.0.0.1:1 --registry-key-file '$work/nobody.pub' --data '$work/zed' --fast-hash; echo \"EXITED \$?\"; sleep 600"
+session=peer
+wait_for '^zed \(logged out\)>$' 20
+type_line "register pw"
+wait_for '^zed \(logged out\)> register pw$'
+press Enter
+sleep 0.5  # the line is read and the command waits (for 3 s) before Ctrl-C is sent
+press C-c
+wait_for '^error: interrupted \(Ctrl-C\) while waiting for the registry' 10
+wait_for '^zed \(logged out\)>$'
+session=prompt
 
 # --- piped stdin: plain lines -----------------------------------------------------------
 plain="$(printf 'login pw-alice\nfriends\n@bob send alice "hi from a pipe"\nmessages bob\nbogus\nquit\nfriends\n' \
@@ -165,6 +238,15 @@ if [ "$plain" != "$expected" ]; then
 $expected"
 fi
 grep -q $'\e' <<<"$plain" && fail "piped stdin: the output holds escape sequences"
+long="$(python3 -c "print('send bob ' + 'y' * 70000); print('requests')" | "$CONFCHAT" attach alice --scenario "$work/setup.scenario")" \
+  || fail "a piped over-long line: exit status $?"
+[ "$long" = "error: the line is over 66560 bytes and was dropped (a message can be at most 65536 bytes)
+no friend requests waiting" ] || { screen="$long"; fail "a piped over-long line is not dropped with an error"; }
+traced="$(printf 'login pw-alice\nwait 3s\n' | "$CONFCHAT" attach alice --scenario "$work/setup.scenario" --trace)"
+grep -q ' HELLO ' <<<"$traced" || { screen="$traced"; fail "attach --trace printed no trace"; }
+grep -Eq ' (HEARTBEAT|PING|PONG) ' <<<"$traced" && { screen="$traced"; fail "attach --trace printed keep-alive traffic (hidden by default)"; }
+traced="$(printf 'login pw-alice\nwait 3s\n' | "$CONFCHAT" attach alice --scenario "$work/setup.scenario" --trace --trace-hide none)"
+grep -q ' HEARTBEAT ' <<<"$traced" || { screen="$traced"; fail "attach --trace --trace-hide none did not show HEARTBEAT"; }
 printf '' | "$CONFCHAT" attach alice --scenario "$work/setup.scenario" >/dev/null || fail "empty stdin: exit status $? (expected 0)"
 
 echo "----- screen while the event arrived (a partial line 'send b' being typed) -----"

@@ -15,7 +15,9 @@ struct AttachCommand: ParsableCommand {
 
             At the prompt, commands without a name act as NAME (`login pw`, `send bob "hi"`, `friends`, `messages bob`...); `@bob STATEMENT` acts as another peer, and scenario statements (`wait 5s`, `expect ...`, `partition a | b`, `heal`, `registry crash`, `crash bob`...) act on the network, exactly as in a scenario file (`wait` and `expect` move simulated time at once).
 
-            On a terminal: line editing, history (Up/Down), Tab completion of commands and names; Ctrl-D or `quit` leaves. With stdin not a terminal: one command a line, each run to completion before the next is read; results, errors (`error: ...`) and events (`[event] bob: hi`) as plain lines; end of input exits 0.
+            On a terminal: line editing, history (Up/Down; kept in ~/.confchat_history, or DIR/history with --data; lines with a password are never kept), Tab completion of commands and names; `login` with no password asks for it without showing it; Ctrl-C cancels a long `wait` or `expect`; Ctrl-D or `quit` leaves.
+
+            --trace prints the message flow above the line being typed, without the keep-alive traffic (HEARTBEAT, PING, PONG) unless --trace-hide none. With stdin not a terminal: one command a line, each run to completion before the next is read; results, errors (`error: ...`) and events (`[event] bob: hi`) as plain lines; end of input exits 0.
 
             Exit status: 0 when the prompt ends; 2 for usage or scenario syntax errors.
 
@@ -39,6 +41,9 @@ struct AttachCommand: ParsableCommand {
 
     @Flag(help: "Print the message flow as it happens (above the line being typed).")
     var trace = false
+
+    @Option(name: .customLong("trace-hide"), help: "Message kinds --trace leaves out, comma-separated, or none.")
+    var traceHide = "HEARTBEAT,PING,PONG"
 
     @Option(help: "Keep the data directories here (DIR/registry, DIR/peers/NAME) instead of a temporary folder.")
     var data: String?
@@ -81,8 +86,14 @@ struct AttachCommand: ParsableCommand {
             ? TracePrinter(format: .text, color: TracePrinter.wantsColor(), write: { line in
                 if let p = promptRef { p.output(.info(line)) } else { Console.out(line) }
             }) : nil
+        let hidden: Set<String>
+        do { hidden = try TraceKindFilter.kinds(traceHide) } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(2)
+        }
+        let sink: (any TraceSink)? = printer.map { hidden.isEmpty ? $0 as any TraceSink : TraceKindFilter(hiding: hidden, next: $0) }
         let network = try AttachedNetwork(
-            scenario: setup, options: .init(transport: transport, seed: seed, dataDirectory: dir, trace: printer))
+            scenario: setup, options: .init(transport: transport, seed: seed, dataDirectory: dir, trace: sink))
         defer { network.shutDown() }
         let console = SimulatorConsole(simulator: network.simulator, name: name)
         defer { console.detach() }
@@ -99,6 +110,9 @@ struct AttachCommand: ParsableCommand {
         console.resetClock()
 
         let loop = PromptLoop(prompt: prompt)
+        // The lines typed, across sessions: in the data directory when there is one to keep.
+        loop.historyFile = data.map { ($0 as NSString).appendingPathComponent("history") }
+            ?? ProcessInfo.processInfo.environment["HOME"].map { ($0 as NSString).appendingPathComponent(".confchat_history") }
         if loop.interactive {
             let peers = network.peerNames.joined(separator: " ")
             let source = scenario.map { "after \($0) (\(outcome.statementsRun) statements, \(outcome.simulatedTime) simulated)" } ?? "a new network"

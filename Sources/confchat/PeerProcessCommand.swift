@@ -10,9 +10,12 @@ struct PeerProcessCommand: ParsableCommand {
         discussion: """
             The peer binds its own endpoint, talks to friends directly and to the registry for
             accounts, requests, mail and backup; every connection is CURVE-encrypted. Its data
-            directory holds peer.sqlite (friends, conversations, the Argon2id hash of the
-            password) and curve.key. On a terminal the prompt has line editing, history and
-            Tab completion; with piped input it reads one command a line (type `help`).
+            directory (mode 0700, files 0600) holds peer.sqlite (friends, conversations, the
+            Argon2id hash of the password), curve.key and the prompt's history; it belongs to
+            NAME alone and serves one process at a time. On a terminal the prompt has line
+            editing, history and Tab completion, and `login` alone asks for the password
+            without showing it; with piped input it reads one command a line and exits at the
+            end of it (type `help`).
 
             Examples:
               confchat peer alice --registry tcp://127.0.0.1:5555 --registry-key-file registry-data/registry.pub
@@ -40,17 +43,25 @@ struct PeerProcessCommand: ParsableCommand {
     var fastHash = false
 
     func run() throws {
-        guard let text = try? String(contentsOfFile: registryKeyFile, encoding: .utf8), let key = NodeKeys.fromZ85(text) else {
-            throw ValidationError("\(registryKeyFile): not a registry public key file (40 characters of Z85, as written to registry.pub)")
+        let key: [UInt8]
+        let host: PeerHost
+        do {
+            if let problem = StartupCheck.endpointProblem(registry, binding: false) { throw StartupError("--registry \(problem)") }
+            if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
+            key = try StartupCheck.registryKey(at: registryKeyFile).get()
+            host = try PeerHost(
+                name: name, dataDirectory: data ?? "confchat-data/peers/\(name)", bind: bind, registry: registry,
+                registryKey: key, clock: SimulatorConsole.monotonicMilliseconds, seed: UInt64.random(in: .min ... .max),
+                hashCost: fastHash ? .fast : .interactive)
+        } catch {
+            Console.error("error: \(StartupError.describe(error))")
+            throw ExitCode(1)
         }
-        let host = try PeerHost(
-            name: name, dataDirectory: data ?? "confchat-data/peers/\(name)", bind: bind, registry: registry,
-            registryKey: key, clock: SimulatorConsole.monotonicMilliseconds, seed: UInt64.random(in: .min ... .max),
-            hashCost: fastHash ? .fast : .interactive)
         host.log = { Console.error("\(name): \($0)") }
         // Refused input may come from a hostile client: it goes to the log (protocol.md 8).
         host.onEvent = { if case let .refused(why) = $0 { Console.error("\(name): \(why)") } }
         let loop = PromptLoop(prompt: PeerPrompt(console: host))
+        loop.historyFile = (host.dataDirectory as NSString).appendingPathComponent("history")
         loop.banner = ["\(name) at \(host.endpoint) (registry \(registry)); type help"]
         if !loop.interactive { Console.out("\(name) listening on \(host.endpoint)") }
         throw ExitCode(try loop.run())

@@ -11,6 +11,8 @@ struct RegistryCommand: ParsableCommand {
             At first start the registry makes a CURVE key pair in its data directory, prints
             its public key and writes it to DIR/registry.pub; peers need that file
             (--registry-key-file). Stop it with Ctrl-C; kill -9 loses nothing it acknowledged.
+            It logs each request and its answer on stderr, with the UTC time and a level
+            (INFO, WARN, ERROR).
 
             Examples:
               confchat registry --bind tcp://0.0.0.0:5555 --data ./registry-data
@@ -27,14 +29,38 @@ struct RegistryCommand: ParsableCommand {
     var fastHash = false
 
     func run() throws {
-        let host = try RegistryHost(dataDirectory: data, bind: bind, seed: UInt64.random(in: .min ... .max),
+        let host: RegistryHost
+        do {
+            if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
+            host = try RegistryHost(dataDirectory: data, bind: bind, seed: UInt64.random(in: .min ... .max),
                                     clock: SimulatorConsole.monotonicMilliseconds, hashCost: fastHash ? .fast : .interactive)
-        host.log = { Console.error("registry: \($0)") }
+        } catch {
+            Console.error("error: \(StartupError.describe(error))")
+            throw ExitCode(1)
+        }
+        host.log = { Console.error(Self.logLine("WARN", $0)) }
+        host.info = { Console.error(Self.logLine("INFO", $0)) }
         let pub = NodeKeys.z85(host.keys.publicKey)
         let pubPath = (data as NSString).appendingPathComponent("registry.pub")
         try (pub + "\n").write(toFile: pubPath, atomically: true, encoding: .utf8)
         Console.out("registry listening on \(host.endpoint)")
         Console.out("public key \(pub) (written to \(pubPath))")
-        try host.serve()
+        Console.error(Self.logLine("INFO", "serving on \(host.endpoint), data in \(data)"))
+        do { try host.serve() } catch {
+            Console.error(Self.logLine("ERROR", "stopped: \(error)"))
+            throw ExitCode(1)
+        }
+    }
+
+    /// A log line as servers write them, on stderr: UTC time to the millisecond, level, text.
+    static func logLine(_ level: String, _ text: String) -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        var tm = tm()
+        var seconds = ts.tv_sec
+        gmtime_r(&seconds, &tm)
+        let stamp = String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                           tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1_000_000)
+        return "\(stamp) \(level.padding(toLength: 5, withPad: " ", startingAt: 0)) registry: \(text)"
     }
 }

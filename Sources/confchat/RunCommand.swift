@@ -347,12 +347,12 @@ struct RunPlan: Sendable {
     /// several run), else in the system's temporary folder.
     /// The data folder of one scenario. Under `--data`, what an earlier run left there
     /// (`registry/`, `peers/`) is removed first, so every run starts from empty data
-    /// directories; nothing else in the folder is touched.
+    /// directories; `RunDataFolder` refuses a folder holding anything a run did not make.
     private func dataDirectory(for scenario: Scenario) throws -> String {
         let base: String
         if let folder = dataFolders[scenario.path] {
             base = folder
-            for sub in ["registry", "peers"] { try? FileManager.default.removeItem(atPath: (base as NSString).appendingPathComponent(sub)) }
+            try RunDataFolder.prepare(base)
         } else {
             base = NSTemporaryDirectory() + "confchat-\(getpid())-\(UUID().uuidString.prefix(8))"
         }

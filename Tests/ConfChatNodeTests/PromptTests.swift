@@ -92,9 +92,57 @@ import Testing
             "conversations (messages NAME or messages #GROUP to read one):",
             "  bob  3 messages  last: alice: how are you?",
         ])
-        #expect(h.run("status") == ["alice: logged in, 1 friend (1 online), 0 friend requests, 0 groups"])
+        #expect(h.run("status") == ["alice: logged in, 1 friend (1 online), 0 friend requests, 0 groups, registry reachable"])
         #expect(h.run("logout") == ["logged out"])
         #expect(h.run("friends") == ["bob  offline", "(you are logged out: you see no one online until you log in)"])
+    }
+
+    @Test("status says whether the registry answers")
+    func statusSaysWhetherTheRegistryAnswers() throws {
+        let h = try Harness(Self.friends)
+        #expect(h.run("status") == ["alice: logged in, 1 friend (1 online), 0 friend requests, 0 groups, registry reachable"])
+        #expect(h.run("registry crash") == ["ok"])
+        _ = h.run("wait 1m")
+        #expect(h.run("status") == ["alice: logged in, 1 friend (1 online), 0 friend requests, 0 groups, registry not answering (requests wait for it; friends online still get messages directly)"])
+        #expect(h.run("registry restart") == ["ok"])
+        _ = h.run("wait 1m")
+        #expect(h.run("status").first?.hasSuffix(", registry reachable") == true)
+    }
+
+    @Test("@NAME with a view command shows that peer's view: @bob messages alice, @alice friends")
+    func viewsAsAnotherPeer() throws {
+        let h = try Harness(Self.friends)
+        _ = h.run("send bob \"hello\"")
+        #expect(h.run("@bob messages alice") == ["conversation with alice (1 message):", "  alice: hello"])
+        #expect(h.run("@alice messages bob") == ["conversation with bob (1 message):", "  alice: hello   (not confirmed yet)"]
+                || h.run("@alice messages bob") == ["conversation with bob (1 message):", "  alice: hello"])
+        #expect(h.run("@bob friends") == ["alice  online"])
+        #expect(h.run("@carol status") == ["carol: logged out, 0 friends (0 online), 0 friend requests, 0 groups"])
+    }
+
+    @Test("login and register without a password ask for it; lines with one stay out of the history")
+    func passwordsAskedForAndKeptOutOfHistory() throws {
+        let h = try Harness("peers alice")
+        var asked: [String] = []
+        h.prompt.readSecret = { question in asked.append(question); return "s3cret" }
+        #expect(h.run("register") == ["registered alice; now log in: login PASSWORD"])
+        #expect(h.run("login") == ["logged in as alice"])
+        #expect(asked == ["password for alice: ", "password for alice: "])
+        h.prompt.readSecret = nil
+        #expect(h.run("login").first?.hasPrefix("error: usage: login [PASSWORD]") == true)
+        for line in ["login pw", "register pw", "@bob login pw", "! @bob login wrong", "! bob register x"] {
+            #expect(PeerPrompt.holdsSecret(line), "\(line)")
+        }
+        for line in ["login", "friends", "send bob login pw", "@bob send alice \"login pw\""] {
+            #expect(!PeerPrompt.holdsSecret(line), "\(line)")
+        }
+    }
+
+    @Test("message texts show invisible and control characters as escapes")
+    func invisibleCharactersEscaped() throws {
+        let h = try Harness(Self.friends)
+        let lines = h.run("@bob send alice \"a\\u{202e}b\\u{200b}c\\u{1b}d\\u{85}e \u{1F468}\u{200D}\u{1F469}\"")
+        #expect(lines.contains("[event] bob: a\\u{202e}b\\u{200b}c\\u{1b}d\\u{85}e \u{1F468}\u{200D}\u{1F469}"), "\(lines)")
     }
 
     @Test("friend requests arrive as events; requests lists them; accept and decline answer")

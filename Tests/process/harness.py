@@ -131,7 +131,9 @@ def conversation(peer, other):
     peer.send(f"messages {other}")
     lines = [peer.expect(r"conversation with|no messages")]
     lines = peer.drain(1.0)
-    return [l.split(": ", 1)[1] for l in lines if l.startswith(f"  {other}: ")]
+    # Each line: "  2026-12-01 14:03  bob: text" (the time the peer stored it), or without the time.
+    rx = re.compile(r"^  (?:\d{4}-\d\d-\d\d \d\d:\d\d  )?" + re.escape(other) + r": (.*)$")
+    return [m.group(1) for m in map(rx.match, lines) if m]
 
 
 PASSWORDS = {"alice": "alice-pass-9xq", "bob": "bob-pass-7zk"}

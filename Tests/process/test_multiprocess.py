@@ -6,7 +6,7 @@ import os, socket, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import ccp
-from harness import PASSWORDS, Network, conversation, friends, run_tests
+from harness import PASSWORDS, Network, Proc, conversation, friends, run_tests
 
 
 def test_mail_survives_registry_kill9():
@@ -123,6 +123,290 @@ def test_no_secret_in_data_directories():
                     for body in (b"top secret body", b"live and direct"):
                         assert body not in data, f"a message body in clear in {root}/{f}"
         assert checked >= 6, checked
+    finally:
+        net.close()
+
+
+def run_cli(args, cwd, stdin="", timeout=30):
+    """Runs confchat to the end; returns (status, stdout, stderr)."""
+    import subprocess
+    from harness import BINARY
+    p = subprocess.run([BINARY] + args, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def peer_args(net, name, *more):
+    return ["peer", name, "--registry", net.registry_endpoint, "--registry-key-file", "reg/registry.pub", "--fast-hash", *more]
+
+
+def test_piped_peer_exits_at_end_of_input():
+    """Issue 11 #3: with piped input the peer exits at the end of it (it used to spin for ever)."""
+    net = Network()
+    try:
+        net.start_registry()
+        status, out, err = run_cli(peer_args(net, "carol", "--data", "carol"), net.dir, stdin="register pw\nstatus\n")
+        assert status == 0, (status, out, err)
+        assert "registered carol" in out and "carol: logged out" in out, out
+    finally:
+        net.close()
+
+
+def test_piped_send_reaches_its_friend_before_exit():
+    """At the end of piped input the peer waits for its friend to confirm what it sent."""
+    net = Network()
+    try:
+        net.start_registry()
+        alice, bob = friends(net)
+        alice.quit()
+        status, out, err = run_cli(peer_args(net, "alice", "--data", "alice"), net.dir,
+                                   stdin='login alice-pass-9xq\nsend bob "from a pipe"\n')
+        assert status == 0 and "sent to bob" in out, (status, out, err)
+        bob.expect(r"alice: from a pipe", timeout=1)
+    finally:
+        net.close()
+
+
+def test_second_process_on_a_data_directory_is_refused():
+    """Issue 11 #8: one data directory serves one process; the second is told who holds it."""
+    net = Network()
+    try:
+        net.start_registry()
+        bob = net.start_peer("bob")
+        status, out, err = run_cli(peer_args(net, "bob", "--data", "bob"), net.dir, stdin="status\n")
+        assert status == 1, (status, out, err)
+        assert f"error: data directory bob is in use by another confchat process (pid {bob.p.pid})" in err, err
+        assert bob.alive()
+        bob.command("status", r"bob: logged out")
+    finally:
+        net.close()
+
+
+def test_data_directory_is_bound_to_its_user():
+    """Issue 11 #10: alice's data directory is refused to carol, and a peer's to the registry."""
+    net = Network()
+    try:
+        net.start_registry()
+        alice = net.start_peer("alice")
+        alice.command("register alice-pass-9xq", r"registered alice")
+        alice.quit()
+        status, out, err = run_cli(peer_args(net, "carol", "--data", "alice"), net.dir, stdin="status\n")
+        assert status == 1, (status, out, err)
+        assert "error: data directory alice holds the data of peer alice, not of peer carol" in err, err
+        status, out, err = run_cli(["registry", "--data", "alice", "--bind", "tcp://127.0.0.1:*"], net.dir, timeout=10)
+        assert status == 1, (status, out, err)
+        assert "error: data directory alice holds the data of peer alice, not of a registry" in err, err
+    finally:
+        net.close()
+
+
+def test_data_files_are_private():
+    """Issue 11 #11: data directories are 0700 and their files 0600 (the registry's public key excepted)."""
+    import stat
+    net = Network()
+    try:
+        net.start_registry()
+        alice, bob = friends(net)
+        alice.command('send bob "private words"', r"sent to bob")
+        bob.expect(r"alice: private words")
+        checked = 0
+        for root, dirs, files in os.walk(net.dir):
+            if root != net.dir:
+                assert stat.S_IMODE(os.stat(root).st_mode) == 0o700, f"{root} is {oct(os.stat(root).st_mode)}"
+            for f in files:
+                if f == "registry.pub":
+                    continue
+                mode = stat.S_IMODE(os.stat(os.path.join(root, f)).st_mode)
+                assert mode == 0o600, f"{root}/{f} is {oct(mode)}"
+                checked += 1
+        assert checked >= 8, checked
+    finally:
+        net.close()
+
+
+def test_long_password_is_refused_with_the_reason():
+    """Issue 11 #9: a password over the wire's limit is refused at once, saying so (not "did not answer")."""
+    net = Network()
+    try:
+        net.start_registry()
+        carol = net.start_peer("carol")
+        carol.command("register " + "p" * 1500, r"^error: ")
+        assert carol.seen[-1] == "error: the password is 1500 bytes, over the limit of 1024", carol.seen[-1]
+        carol.command("register " + "p" * 1024, r"registered carol")
+    finally:
+        net.close()
+
+
+def test_invisible_characters_are_escaped():
+    """Issue 11 #12: bidi overrides and zero-width characters in a message show as escapes."""
+    net = Network()
+    try:
+        net.start_registry()
+        alice, bob = friends(net)
+        alice.command("send bob pay \u202eevil\u202c now\u200b!\u2066x\u2069 \x1b[31mred", r"sent to bob")
+        line = bob.expect(r"\[event\] alice: pay").string
+        assert line == "[event] alice: pay \\u{202e}evil\\u{202c} now\\u{200b}!\\u{2066}x\\u{2069} \\u{1b}[31mred", repr(line)
+        bob.send("messages alice")
+        bob.expect(r"conversation with alice")
+        shown = bob.expect(r"  alice: pay").string
+        assert "\u202e" not in shown and "\\u{202e}" in shown, repr(shown)
+    finally:
+        net.close()
+
+
+def test_run_data_keeps_what_it_did_not_make():
+    """Issue 11 #2: `run --data` on a standalone node's data deletes nothing and says why."""
+    net = Network()
+    try:
+        reg = Proc(["registry", "--bind", "tcp://127.0.0.1:*", "--data", "confchat-data/registry", "--fast-hash"], net.dir)
+        net.procs.append(reg)
+        reg.expect(r"public key")
+        reg.p.terminate()
+        reg.p.wait(5)
+        with open(net.path("one.scenario"), "w") as f:
+            f.write("peers alice\nalice register pw\n")
+        key = net.path("confchat-data", "registry", "curve.key")
+        before = open(key).read()
+        status, out, err = run_cli(["run", "one.scenario", "--data", "confchat-data"], net.dir)
+        assert status != 0, (status, out, err)
+        assert "confchat-data/registry was not made by confchat run" in out + err, (out, err)
+        assert open(key).read() == before
+        # A folder a run made is cleared by the next run; a file put there stops it.
+        for _ in range(2):
+            status, out, err = run_cli(["run", "one.scenario", "--data", "runs"], net.dir)
+            assert status == 0, (status, out, err)
+        open(net.path("runs", "peers", "alice", "notes.txt"), "w").write("mine")
+        status, out, err = run_cli(["run", "one.scenario", "--data", "runs"], net.dir)
+        assert status != 0 and "runs/peers/alice/notes.txt was not made by confchat run" in out + err, (out, err)
+        assert os.path.exists(net.path("runs", "peers", "alice", "notes.txt"))
+    finally:
+        net.close()
+
+
+def test_history_keeps_its_order_after_a_restart():
+    """Issue 11 #7: `messages NAME` after a restart shows the history in the order it happened,
+    each message with the time it was stored."""
+    import re
+    net = Network()
+    try:
+        net.start_registry()
+        alice, bob = friends(net)
+        bob.command('send alice "first, from bob"', r"sent to alice")
+        alice.expect(r"bob: first, from bob")
+        bob.command('send alice "second, from bob"', r"sent to alice")
+        alice.expect(r"bob: second, from bob")
+        alice.command('send bob "third, from alice"', r"sent to bob")
+        bob.expect(r"alice: third, from alice")
+        alice.quit()
+        alice = net.start_peer("alice")
+        alice.command("login alice-pass-9xq", r"logged in as alice")
+        alice.send("messages bob")
+        alice.expect(r"conversation with bob \(3 messages\)")
+        shown = [alice.expect(r"^  ").string.split("   (")[0] for _ in range(3)]
+        # Each with the time it was stored, local time to the minute.
+        stamp = r"^  \d{4}-\d\d-\d\d \d\d:\d\d  "
+        assert all(re.match(stamp, l) for l in shown), shown
+        texts = [re.sub(stamp, "", l) for l in shown]
+        assert texts == ["bob: first, from bob", "bob: second, from bob", "alice: third, from alice"], shown
+    finally:
+        net.close()
+
+
+def test_registry_logs_what_it_does():
+    """The registry logs each request and its answer, with a UTC timestamp and a level."""
+    import re
+    net = Network()
+    try:
+        reg = net.start_registry()
+        alice, bob = friends(net)
+        carol = net.start_peer("carol")
+        carol.command("login wrong-password", r"^error: ")
+        time.sleep(0.5)
+        stamp = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z "
+        lines = reg.err
+        for pattern in [stamp + r"INFO  registry: serving on tcp://",
+                        stamp + r"INFO  registry: REGISTER alice at tcp://\S+$",
+                        stamp + r"INFO  registry: answer to alice: ok$",
+                        stamp + r"INFO  registry: LOGIN bob at tcp://\S+$",
+                        stamp + r"INFO  registry: answer to bob: logged in$",
+                        stamp + r"INFO  registry: FRIEND-REQUEST alice -> bob$",
+                        stamp + r"INFO  registry: LOGIN carol at tcp://\S+$",
+                        stamp + r"INFO  registry: answer to carol: refused: "]:
+            assert any(re.search(pattern, l) for l in lines), (pattern, lines)
+    finally:
+        net.close()
+
+
+def test_read_only_data_directory_is_named():
+    """A data directory the node cannot write is named as such (it printed SQLite's SQL)."""
+    import shutil, subprocess, tempfile
+    from harness import BINARY
+    ro = tempfile.mkdtemp(prefix="confchat-ro-")
+    try:
+        os.chmod(ro, 0o555)
+        args = [BINARY, "registry", "--data", ro, "--bind", "tcp://127.0.0.1:*"]
+        if os.geteuid() == 0:
+            # root writes anywhere: run as nobody, for whom the directory is read-only
+            os.chmod(ro, 0o755)
+            args = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + args
+        p = subprocess.run(args, capture_output=True, text=True, timeout=15, cwd="/")
+        assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+        assert p.stderr == f"error: data directory {ro} is not writable (read-only, or owned by another user): the node must write its database there\n", p.stderr
+    finally:
+        os.chmod(ro, 0o755)
+        shutil.rmtree(ro, ignore_errors=True)
+
+
+def test_unanswered_registry_says_why():
+    """A wrong registry.pub is named (the CURVE handshake fails); a registry not running is suspected."""
+    import zmq
+    net = Network()
+    try:
+        net.start_registry()
+        open(net.path("other.pub"), "w").write(zmq.curve_keypair()[0].decode() + "\n")
+        status, out, err = run_cli(["peer", "carol", "--registry", net.registry_endpoint, "--registry-key-file", "other.pub",
+                                    "--data", "carol", "--fast-hash"], net.dir, stdin="register pw\n")
+        assert status == 0, (status, out, err)
+        assert (f"error: the registry did not answer within 2000ms: the CURVE handshake with {net.registry_endpoint} fails, "
+                "so the registry there is not the one whose key was given (--registry-key-file)") in out, out
+        assert f"carol: the CURVE handshake with the registry at {net.registry_endpoint} failed" in err, err
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        free = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+        s.close()
+        status, out, err = run_cli(["peer", "dave", "--registry", free, "--registry-key-file", "reg/registry.pub",
+                                    "--data", "dave", "--fast-hash"], net.dir, stdin="register pw\n")
+        assert f"error: the registry did not answer within 2000ms (is a registry running at {free}?)" in out, out
+    finally:
+        net.close()
+
+
+def test_startup_errors_say_what_is_wrong():
+    """Unclear errors of issue 11: each bad path or endpoint is named at start, in one line."""
+    net = Network()
+    try:
+        net.start_registry()
+        open(net.path("afile"), "w").write("x")
+        cases = [
+            (peer_args(net, "carol", "--data", "afile"),
+             "error: data directory afile is a file, not a directory"),
+            (peer_args(net, "carol", "--data", "afile/sub"),
+             "error: cannot create afile/sub: "),
+            (["peer", "carol", "--registry", "foo://bar", "--registry-key-file", "reg/registry.pub"],
+             "error: --registry 'foo://bar' is not an endpoint: 'foo' is not a transport here; use tcp://HOST:PORT or ipc://PATH"),
+            (["peer", "carol", "--registry", "tcp://127.0.0.1:99999", "--registry-key-file", "reg/registry.pub"],
+             "error: --registry 'tcp://127.0.0.1:99999': the port '99999' is not a number from 1 to 65535"),
+            (["peer", "carol", "--registry", net.registry_endpoint, "--registry-key-file", "/nope"],
+             "error: /nope does not exist (the registry writes its key to registry.pub in its data directory)"),
+            (["peer", "carol", "--registry", net.registry_endpoint, "--registry-key-file", "afile"],
+             "error: afile is not a registry public key file"),
+            (["registry", "--data", "afile"], "error: data directory afile is a file, not a directory"),
+            (["registry", "--bind", "tcp://127.0.0.1"], "error: --bind 'tcp://127.0.0.1' has no host and port"),
+        ]
+        for args, expected in cases:
+            status, out, err = run_cli(args, net.dir, stdin="status\n", timeout=15)
+            assert status == 1, (args, status, out, err)
+            assert err.startswith(expected), (args, err)
+            assert "NSCocoaErrorDomain" not in err and len(err.splitlines()) == 1, (args, err)
     finally:
         net.close()
 

@@ -5,11 +5,13 @@ extension PeerMachine {
         switch command {
         case let .register(password):
             guard PeerName.isValidUser(name) else { return complete(id, CommandFailure("'\(name)' is not a valid user name")) }
+            if let tooLong = Self.passwordTooLong(password) { return complete(id, tooLong) }
             let req = request(.register(password: password), command: id)
             toRegistry(.register(req: req, name: name, password: password, endpoint: endpoint, key: publicKey))
 
         case let .login(password):
             guard session == nil else { return complete(id, CommandFailure("\(name) is already logged in")) }
+            if let tooLong = Self.passwordTooLong(password) { return complete(id, tooLong) }
             if let hash = durable.credentials {
                 // Local credentials first: login works with the registry down (docs/guarantees.md, guarantee 4).
                 guard hasher.verify(password, against: hash) else { return complete(id, CommandFailure("wrong password")) }
@@ -91,5 +93,13 @@ extension PeerMachine {
     mutating func greet(_ friend: String) {
         let c = durable.conversations[friend]
         toPeer(friend, .hello(endpoint: endpoint, ack: c?.contiguousReceived ?? 0, sent: c?.contiguousSent ?? 0, isReply: false))
+    }
+
+    /// A password the wire cannot carry, refused here rather than sent: the registry would
+    /// drop the frame as malformed, and the user would only see the request time out.
+    static func passwordTooLong(_ password: String) -> CommandFailure? {
+        let size = password.utf8.count
+        guard size > WireCodec.maxPasswordSize else { return nil }
+        return CommandFailure("the password is \(size) bytes, over the limit of \(WireCodec.maxPasswordSize)")
     }
 }

@@ -59,6 +59,10 @@ public struct PeerMachine {
 
     public var isLoggedIn: Bool { session != nil }
 
+    /// Whether the registry answers: nil while logged out (nothing is asked of it then);
+    /// false once a PING went unanswered, until the registry answers again.
+    public var registryAnswers: Bool? { session.map { $0.announced && $0.pingsUnanswered == 0 } }
+
     /// This peer's view of a friend: nil if not a friend.
     public func sees(_ friend: String) -> Bool? {
         guard durable.friends[friend] != nil else { return nil }

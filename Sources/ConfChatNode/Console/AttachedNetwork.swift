@@ -9,6 +9,10 @@ public protocol PromptNetwork: AnyObject {
     /// Runs one line written exactly as in a scenario file (`bob send alice "hi"`, `wait 5s`,
     /// `expect alice sees bob online`, `! bob login wrong`) and says how it went.
     func runStatement(_ source: String) -> [PeerPrompt.Line]
+    /// Where a long statement reports how far it got, while it runs.
+    var progress: ((String) -> Void)? { get set }
+    /// A console reading another peer's state, for `@bob messages alice`; nil if no such peer.
+    func console(for name: String) -> (any PeerConsole)?
 }
 
 /// The simulated network behind `confchat attach`: a `ScenarioRunner` whose simulator keeps
@@ -21,6 +25,9 @@ public final class AttachedNetwork: PromptNetwork {
     private let tap: OutcomeTap
     /// Lines typed so far, for the file name diagnostics show (`<prompt>:LINE`).
     private var lineNumber = 0
+    public var progress: ((String) -> Void)?
+    /// Wall-clock milliseconds between two progress lines of a long `wait` or `expect`.
+    public var progressEveryMs: Int64 = 1000
 
     /// Sets up the network for `scenario` (not yet run: call `runSetup()`). `options.trace`,
     /// if any, still sees every trace event.
@@ -36,6 +43,10 @@ public final class AttachedNetwork: PromptNetwork {
     public var simulator: Simulator { runner.simulator }
 
     public var peerNames: [String] { simulator.peerNames }
+
+    public func console(for name: String) -> (any PeerConsole)? {
+        peerNames.contains(name) ? SimulatorConsole(simulator: simulator, name: name, observing: false) : nil
+    }
 
     /// Runs the setup scenario; the simulator keeps running afterwards.
     public func runSetup() -> ScenarioOutcome { runner.run() }
@@ -66,6 +77,18 @@ public final class AttachedNetwork: PromptNetwork {
             break
         }
         tap.last = nil
+        // A `wait 999999h` runs for hours of real time: say how far it got now and then, and
+        // stop it on Ctrl-C or SIGTERM (the prompt's signal handlers set the flags).
+        let clock = SimulatorConsole.monotonicMilliseconds
+        var nextReport = clock() + progressEveryMs
+        let started = simulator.now
+        simulator.watch = { [progress, progressEveryMs] now, target in
+            if let stop = PromptInterrupt.takeStop() { throw stop }
+            guard let progress, clock() >= nextReport else { return }
+            nextReport = clock() + progressEveryMs
+            progress("... \(Self.roughly(now - started)) of \(Self.roughly(target - started)) simulated (Ctrl-C stops)")
+        }
+        defer { simulator.watch = nil }
         let numbered = Statement(
             location: SourceLocation(file: path, line: lineNumber, column: statement.location.column),
             source: statement.source, kind: statement.kind)
@@ -74,6 +97,9 @@ public final class AttachedNetwork: PromptNetwork {
             var detail = failure.detail
             if case .expect = statement.kind { return [.error("expectation failed: \(detail)")] }
             if detail.hasPrefix("refused: ") { detail.removeFirst("refused: ".count) }
+            for stop in [PromptInterrupt.Stop.interrupted, .terminated] where detail == "simulator error: \(stop)" {
+                return [.error("error: \(stop) after \(Self.roughly(simulator.now - started)) simulated")]
+            }
             return [.error("error: \(detail)")]
         }
         switch statement.kind {
@@ -86,6 +112,16 @@ public final class AttachedNetwork: PromptNetwork {
         case let .timeout(d): return [.result("expect now waits up to \(d) by default")]
         default: return [.result("ok")]
         }
+    }
+}
+
+extension AttachedNetwork {
+    /// A duration to the second, in its two largest units: "3h 30m", "12m 5s", "42s".
+    static func roughly(_ ms: Int64) -> String {
+        let s = ms / 1000
+        let parts = [(s / 86400, "d"), (s / 3600 % 24, "h"), (s / 60 % 60, "m"), (s % 60, "s")]
+        guard let first = parts.firstIndex(where: { $0.0 > 0 }) else { return "\(ms)ms" }
+        return parts[first...].prefix(2).filter { $0.0 > 0 }.map { "\($0.0)\($0.1)" }.joined(separator: " ")
     }
 }
 

@@ -19,9 +19,7 @@ final class EditLineTerminal {
     /// libedit calls back through C function pointers, which cannot capture context: they
     /// reach the running terminal through this. Only one runs at a time, on one thread.
     nonisolated(unsafe) static var current: EditLineTerminal?
-    nonisolated(unsafe) static var interrupted: sig_atomic_t = 0
     nonisolated(unsafe) static var resized: sig_atomic_t = 0
-    nonisolated(unsafe) static var terminated: sig_atomic_t = 0
 
     let prompt: PeerPrompt
     let color: Bool
@@ -30,10 +28,19 @@ final class EditLineTerminal {
     private var promptText = ""
     /// Whether libedit shows a prompt line right now (it does between two keystrokes).
     private var editing = false
+    /// Where libedit's `rl_line_buffer` points (see `growLineBuffers`).
+    private var lineBuffer = [CChar](repeating: 0, count: EditLineTerminal.lineCapacity + 8)
+    /// Room for a line over the limit by what one key can add (a yank or a recalled line
+    /// doubles it at most): the prompt drops a line over `PromptLoop.maxLineBytes` after each key.
+    static let lineCapacity = 2 * PromptLoop.maxLineBytes + 64
 
-    init(prompt: PeerPrompt, color: Bool) {
+    /// Where the lines typed are kept across sessions (one a line, mode 0600); nil: nowhere.
+    let historyFile: String?
+
+    init(prompt: PeerPrompt, color: Bool, historyFile: String? = nil) {
         self.prompt = prompt
         self.color = color
+        self.historyFile = historyFile
     }
 
     func run(banner: [String]) throws -> Int32 {
@@ -46,34 +53,45 @@ final class EditLineTerminal {
             if let self { self.show(line) } else { PromptLoop.write(line.text) }
         }
         defer { prompt.output = previousOutput }
+        prompt.readSecret = { [weak self] question in self?.readSecret(question) }
+        prompt.clearScreen = { [weak self] in self?.rawWrite("\u{1B}[H\u{1B}[2J") }
+        defer {
+            prompt.readSecret = nil
+            prompt.clearScreen = nil
+        }
+        loadHistory()
 
         cedit_set_catch_signals(0)
-        cedit_set_readline_name("confchat")
+        cedit_set_readline_name()
         cedit_set_streams(cedit_stdin(), cedit_stdout())
         cedit_set_word_breaks()
         cedit_set_attempted_completion(Self.complete)
         let oldSignals = installSignalHandlers()
         defer { restoreSignalHandlers(oldSignals) }
         promptText = currentPromptText()
-        rl_callback_handler_install(promptText, Self.lineHandler)
-        editing = true
+        install()
+        growLineBuffers()
+        install()
         defer {
             rl_callback_handler_remove()
             if editing { rawWrite("\r\n") }
         }
 
         while true {
-            if Self.terminated != 0 { break }
+            if PromptInterrupt.terminated != 0 { break }
             if Self.resized != 0 {
                 Self.resized = 0
                 rl_resize_terminal()
             }
-            if Self.interrupted != 0 {
-                Self.interrupted = 0
+            if PromptInterrupt.interrupted != 0 {
+                PromptInterrupt.interrupted = 0
                 cancelLine()
             }
             let readable = try prompt.console.pump(until: STDIN_FILENO, timeoutMs: 250)
-            if readable { rl_callback_read_char() }
+            if readable {
+                rl_callback_read_char()
+                if pending.isEmpty, !endOfInput, Int(cedit_end()) > PromptLoop.maxLineBytes { dropOverlongLine() }
+            }
             if endOfInput {
                 // libedit shows the ^D it read; leave the prompt line clean instead.
                 rawWrite("\r" + promptText + "\u{1B}[K")
@@ -87,10 +105,16 @@ final class EditLineTerminal {
                 // what resets it and draws the prompt.)
                 rl_callback_handler_remove()
                 editing = false
+                let saved = Self.quietKeys()
                 while !pending.isEmpty {
                     let line = pending.removeFirst()
-                    if prompt.execute(line) == .quit { return 0 }
+                    let outcome = prompt.execute(line)
+                    if outcome == .quit || PromptInterrupt.terminated != 0 {
+                        Self.restoreKeys(saved)
+                        return 0
+                    }
                 }
+                Self.restoreKeys(saved)  // before libedit takes the terminal again
                 newLine()
             }
         }
@@ -105,7 +129,7 @@ final class EditLineTerminal {
         case .result: text = line.text
         case .info: text = paint(line.text, "2")
         case .error: text = paint(line.text, "31")
-        case .event: text = paint(line.text, "36")
+        case .event: text = paint(Self.clockTime() + " " + line.text, "36")
         }
         printAbove(text)
     }
@@ -129,13 +153,46 @@ final class EditLineTerminal {
         newLine()
     }
 
+    /// A line longer than any command needs (a paste gone wrong) is dropped as a whole.
+    private func dropOverlongLine() {
+        rawWrite("\r\n")
+        editing = false
+        show(PromptLoop.overlongLineError)
+        newLine()
+    }
+
     /// An empty line under a fresh prompt. (libedit's `rl_replace_line` ignores an empty
     /// text; installing the handler again resets the line and draws the prompt.)
     private func newLine() {
         rl_callback_handler_remove()
         promptText = currentPromptText()
+        install()
+    }
+
+    /// Starts a line: libedit draws the prompt.
+    private func install() {
         rl_callback_handler_install(promptText, Self.lineHandler)
         editing = true
+    }
+
+    /// Works around a bug of libedit 3.1 that corrupted the heap when a line grew past
+    /// 1,020 bytes (a pasted line crashed the prompt with "malloc(): invalid next size").
+    ///
+    /// libedit keeps `rl_line_buffer` pointing into the buffer where it converts the line
+    /// from wide characters, sets it again whenever the line's own buffer grows, and after
+    /// every key writes `rl_line_buffer[rl_end] = 0`; but the conversion buffer is
+    /// reallocated, 1,024 bytes at a time, as the line grows, and the pointer is not updated
+    /// then: the write lands in freed memory. Both buffers only ever grow, and live as long
+    /// as the process's one editor. So they are grown once, at start, past anything a line
+    /// can reach (`lineCapacity`): the line's buffer then never grows again, so libedit never
+    /// sets `rl_line_buffer` again, and it is pointed at a buffer of ours of that size, which
+    /// takes the writes. The line itself is read with `rl_copy_text`.
+    private func growLineBuffers() {
+        rl_insert_text(String(repeating: "x", count: Self.lineCapacity))
+        if let copy = rl_copy_text(0, 1) { free(copy) }  // converts the whole line: that buffer grows too
+        rl_callback_handler_remove()  // the next install starts an empty line
+        lineBuffer.withUnsafeMutableBufferPointer { cedit_set_line_buffer($0.baseAddress) }
+        rawWrite("\r\u{1B}[K")
     }
 
     private func currentPromptText() -> String {
@@ -145,7 +202,7 @@ final class EditLineTerminal {
 
     private func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
 
-    private func rawWrite(_ s: String) {
+    func rawWrite(_ s: String) {
         fflush(cedit_stdout())
         var bytes = Array(s.utf8)[...]
         while !bytes.isEmpty {
@@ -171,16 +228,15 @@ final class EditLineTerminal {
         }
         let text = String(cString: line)
         free(line)
-        if !PromptLexer.trim(text).isEmpty { add_history(text) }
+        if !PromptLexer.trim(text).isEmpty && !PeerPrompt.holdsSecret(text) { terminal.remember(text) }
         terminal.pending.append(text)
     }
 
     private static let complete: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, _, end in
         cedit_set_attempted_completion_over(1)
-        guard let terminal = current, let buffer = cedit_line_buffer() else { return nil }
-        let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self),
-                                              count: Int(max(0, end))))
-        let prefix = String(decoding: bytes, as: UTF8.self)
+        guard let terminal = current, let copy = rl_copy_text(0, end) else { return nil }
+        let prefix = String(cString: copy)
+        free(copy)
         let typed = text.map { String(cString: $0) } ?? ""
         let matches = terminal.prompt.completions(forLinePrefix: prefix).filter { $0.hasPrefix(typed) }
         guard !matches.isEmpty else { return nil }
@@ -211,10 +267,10 @@ final class EditLineTerminal {
     private func installSignalHandlers() -> SavedActions {
         var saved: SavedActions = []
         let handlers: [(Int32, @convention(c) (Int32) -> Void)] = [
-            (SIGINT, { _ in EditLineTerminal.interrupted = 1 }),
+            (SIGINT, { _ in PromptInterrupt.interrupted = 1 }),
             (SIGWINCH, { _ in EditLineTerminal.resized = 1 }),
-            (SIGTERM, { _ in EditLineTerminal.terminated = 1 }),
-            (SIGHUP, { _ in EditLineTerminal.terminated = 1 }),
+            (SIGTERM, { _ in PromptInterrupt.terminated = 1 }),
+            (SIGHUP, { _ in PromptInterrupt.terminated = 1 }),
         ]
         for (signal, handler) in handlers {
             var action = sigaction()

@@ -8,13 +8,15 @@ import ConfChatCore
 /// whenever something happens (each event, each command) and appends the records it has not
 /// seen yet. A message is placed when the peer stored it: a sent one when `send` accepted it,
 /// a received one when it was delivered. Records that were already there when the ledger
-/// started (history from before the prompt, or a backup restored at login) are interleaved
-/// by sequence number, sent first on a tie: the best guess the state allows.
-struct MessageLedger {
-    struct Key: Hashable {
-        var peer: String
-        var outgoing: Bool
-        var seq: UInt64
+/// started come first, in the order the peer's store took them in (`start(with:)`, from
+/// `PeerConsole.storedOrder`); any it does not know (a store that keeps no order, or a
+/// backup restored at login) are interleaved by sequence number, sent first on a tie: the
+/// best guess the state allows.
+public struct MessageLedger {
+    public struct Key: Hashable, Sendable {
+        public var peer: String
+        public var outgoing: Bool
+        public var seq: UInt64
     }
 
     private(set) var order: [Key] = []
@@ -22,6 +24,14 @@ struct MessageLedger {
     /// Highest seq seen per conversation and direction: records are appended in seq order,
     /// so only those above it can be new.
     private var highest: [Key: UInt64] = [:]
+
+    /// Places the records already stored, in the store's order, before the first `sync`.
+    mutating func start(with stored: [Key]) {
+        for k in stored where position[k] == nil {
+            position[k] = order.count
+            order.append(k)
+        }
+    }
 
     static func key(_ r: ChatRecord) -> Key { Key(peer: r.peer, outgoing: r.outgoing, seq: r.seq) }
 

@@ -21,4 +21,23 @@ public protocol PeerConsole: AnyObject {
     /// Lets the network run until `fd` is readable or `timeoutMs` has passed.
     /// Returns true when `fd` is readable.
     func pump(until fd: Int32, timeoutMs: Int) throws -> Bool
+    /// Lets the network run, at the end of input, until what the peer sent is confirmed by
+    /// the friends online, or `timeoutMs` passes: a piped `send` then reaches its friend
+    /// before the process exits.
+    func settle(timeoutMs: Int) throws
+    /// The peer's messages in the order its store took them in, when the store knows it:
+    /// the history from before the prompt started, which the durable state alone cannot
+    /// order (`MessageLedger`). Empty when unknown.
+    func storedOrder() throws -> [MessageLedger.Key]
+    /// When the store took in each message (Unix seconds), where it keeps that: `messages`
+    /// shows it. Empty when unknown (the simulator's peers live in simulated time).
+    func storedTimes() throws -> [MessageLedger.Key: Int64]
+    /// Whether the registry answers, as the peer sees it (`PeerMachine.registryAnswers`).
+    func registryAnswers() throws -> Bool?
+}
+
+extension PeerConsole {
+    public func settle(timeoutMs: Int) throws {}
+    public func storedOrder() throws -> [MessageLedger.Key] { [] }
+    public func storedTimes() throws -> [MessageLedger.Key: Int64] { [:] }
 }

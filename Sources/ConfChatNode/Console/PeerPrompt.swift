@@ -1,4 +1,5 @@
 import ConfChatCore
+import Foundation
 
 /// The interactive prompt's command interpreter: one line in, result lines out.
 ///
@@ -42,6 +43,11 @@ public final class PeerPrompt {
     /// scenario runs; the ledger still records the order of messages).
     public var showEvents = true
     var ledger = MessageLedger()
+    /// Asks for a password without showing it (a terminal sets this; plain mode has none,
+    /// and there `login` needs its PASSWORD on the line).
+    public var readSecret: ((String) -> String?)?
+    /// Clears the screen (a terminal sets this).
+    public var clearScreen: (() -> Void)?
 
     public init(console: any PeerConsole, network: (any PromptNetwork)? = nil, output: @escaping (Line) -> Void = { _ in }) {
         self.console = console
@@ -52,6 +58,8 @@ public final class PeerPrompt {
             previous?(event)
             self?.observe(event)
         }
+        ledger.start(with: (try? console.storedOrder()) ?? [])
+        network?.progress = { [weak self] in self?.output(.info($0)) }
         sync()
     }
 
@@ -86,20 +94,8 @@ public final class PeerPrompt {
         }
     }
 
-    /// A message text on one line: control characters escaped as in the scenario language.
-    static func display(_ text: String) -> String {
-        var out = ""
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if ch.value < 0x20 || ch.value == 0x7F { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out
-    }
+    /// A message text on one line, safe for the terminal (`TerminalText`).
+    static func display(_ text: String) -> String { TerminalText.escaped(text) }
 
     func sync(last: MessageLedger.Key? = nil) {
         if let state = try? console.state() { ledger.sync(state, last: last) }
@@ -165,11 +161,14 @@ public final class PeerPrompt {
         case "help":
             help(args.first?.text)
         case "register":
-            let pw = try arg(0, "PASSWORD"); try noMore(1)
+            let pw = try password(args, verb: verb); try noMore(1)
             try command(.register(password: pw), done: "registered \(name); now log in: login PASSWORD")
         case "login":
-            let pw = try arg(0, "PASSWORD"); try noMore(1)
+            let pw = try password(args, verb: verb); try noMore(1)
             if try command(.login(password: pw), done: "logged in as \(name)") { afterLogin() }
+        case "clear":
+            try noMore(0)
+            clearScreen?()
         case "logout":
             try noMore(0)
             try command(.logout, done: "logged out")
@@ -242,6 +241,27 @@ public final class PeerPrompt {
         return .proceed
     }
 
+    /// The PASSWORD of `login`/`register`: on the line, or asked for without echo.
+    private func password(_ args: [PromptLexer.Token], verb: String) throws -> String {
+        if let first = args.first { return first.text }
+        guard let readSecret else { throw usage(verb) }
+        guard let pw = readSecret("password for \(name): "), !pw.isEmpty else { throw CommandFailure("no password given; \(verb) cancelled") }
+        return pw
+    }
+
+    /// Whether a line holds a password (`login pw`, `@bob register pw`, `! login pw`), which
+    /// is kept out of the history.
+    public static func holdsSecret(_ line: String) -> Bool {
+        var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        var refusal = false
+        if words.first == "!" { words.removeFirst(); refusal = true } else if let w = words.first, w.hasPrefix("!") { words[0].removeFirst(); refusal = true }
+        func isSecretVerb(_ w: String) -> Bool { w == "login" || w == "register" }
+        // `@bob login pw`, and in a refusal also the scenario form `! bob login pw`.
+        if let w = words.first, w.hasPrefix("@") || (refusal && words.count > 1 && isSecretVerb(words[1])) { words.removeFirst() }
+        guard let verb = words.first else { return false }
+        return isSecretVerb(verb) && words.count > 1
+    }
+
     private func usage(_ verb: String) -> CommandFailure {
         CommandFailure("usage: \(PromptHelp.entry(verb)?.usage ?? verb)  (e.g. \(PromptHelp.entry(verb)?.example ?? verb))")
     }
@@ -312,8 +332,27 @@ public final class PeerPrompt {
             guard let first = source.first, !first.isWhitespace else {
                 throw CommandFailure("usage: @NAME STATEMENT  (e.g. @bob send \(name) \"hi\")")
             }
+            if try viewAs(source) { return }
         }
         for line in network.runStatement(source) { output(line) }
+    }
+
+    /// The prompt's own views of any peer's state, which are not scenario statements:
+    /// `@bob messages alice`, `@bob friends`, `@bob status`... (and `@alice ...` as oneself).
+    private func viewAs(_ source: String) throws -> Bool {
+        let words = source.split(separator: " ", maxSplits: 1).map(String.init)
+        guard words.count == 2, let network else { return false }
+        let verb = words[1].split(separator: " ").first.map(String.init) ?? ""
+        let views: Set<String> = ["messages", "msgs", "friends", "requests", "groups", "status", "whoami"]
+        guard views.contains(verb) else { return false }
+        if words[0] == name {
+            execute(words[1])
+            return true
+        }
+        guard let other = network.console(for: words[0]) else { return false }
+        let view = PeerPrompt(console: other, output: output)
+        view.execute(words[1])
+        return true
     }
 
     // MARK: - Views
@@ -338,9 +377,10 @@ public final class PeerPrompt {
         output(.result("friend requests from: \(state.requests.sorted().joined(separator: " ")) (accept NAME / decline NAME)"))
     }
 
-    private func line(_ r: ChatRecord, unconfirmedAbove acked: UInt64?) -> String {
+    private func line(_ r: ChatRecord, unconfirmedAbove acked: UInt64?, times: [MessageLedger.Key: Int64] = [:]) -> String {
         let who = r.outgoing ? name : r.peer
-        var text = "  \(who): \(Self.display(r.text))"
+        let when = times[MessageLedger.key(r)].map { Self.localTime($0) + "  " } ?? ""
+        var text = "  \(when)\(who): \(Self.display(r.text))"
         if r.outgoing, let acked, r.seq > acked { text += "   (not confirmed yet)" }
         return text
     }
@@ -354,7 +394,8 @@ public final class PeerPrompt {
         }
         output(.result("conversation with \(other) (\(count(records.count, "message"))):"))
         let acked = state.conversations[other]?.acked
-        for r in records { output(.result(line(r, unconfirmedAbove: acked))) }
+        let times = (try? console.storedTimes()) ?? [:]
+        for r in records { output(.result(line(r, unconfirmedAbove: acked, times: times))) }
     }
 
     private func groupMessages(_ g: String) throws {
@@ -365,7 +406,8 @@ public final class PeerPrompt {
             return output(.result("no messages in #\(g)\(hint)"))
         }
         output(.result("#\(g) (\(count(records.count, "message"))):"))
-        for r in records { output(.result(line(r, unconfirmedAbove: nil))) }
+        let times = (try? console.storedTimes()) ?? [:]
+        for r in records { output(.result(line(r, unconfirmedAbove: nil, times: times))) }
     }
 
     private func summary() throws {
@@ -421,6 +463,11 @@ public final class PeerPrompt {
         parts.append(count(state.requests.count, "friend request"))
         parts.append(count(state.groups.count, "group"))
         if !state.invitations.isEmpty { parts.append(count(state.invitations.count, "invitation")) }
+        switch try console.registryAnswers() {
+        case true?: parts.append("registry reachable")
+        case false?: parts.append("registry not answering (requests wait for it; friends online still get messages directly)")
+        case nil: break
+        }
         output(.result(parts.joined(separator: ", ")))
     }
 
@@ -432,6 +479,14 @@ public final class PeerPrompt {
             return output(.result("\(e.usage)  \(e.summary)  (e.g. \(e.example))"))
         }
         for l in PromptHelp.lines(attach: network != nil) { output(.result(l)) }
+    }
+
+    /// Unix seconds as local "2026-12-01 14:03".
+    static func localTime(_ seconds: Int64) -> String {
+        var t = time_t(seconds)
+        var local = tm()
+        localtime_r(&t, &local)
+        return String(format: "%04d-%02d-%02d %02d:%02d", local.tm_year + 1900, local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min)
     }
 
     private func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

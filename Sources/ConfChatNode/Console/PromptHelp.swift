@@ -10,8 +10,8 @@ struct PromptHelp {
     }
 
     static let own: [Entry] = [
-        Entry(verb: "register", usage: "register PASSWORD", summary: "create your account at the registry", example: "register s3cret"),
-        Entry(verb: "login", usage: "login PASSWORD", summary: "log in; online friends see you come online", example: "login s3cret"),
+        Entry(verb: "register", usage: "register [PASSWORD]", summary: "create your account at the registry (no PASSWORD: asked for, unseen)", example: "register"),
+        Entry(verb: "login", usage: "login [PASSWORD]", summary: "log in; online friends see you come online (no PASSWORD: asked for, unseen)", example: "login"),
         Entry(verb: "logout", usage: "logout", summary: "log out; online friends see you go offline at once", example: "logout"),
         Entry(verb: "friends", usage: "friends", summary: "list your friends, each online or offline", example: "friends"),
         Entry(verb: "add-friend", usage: "add-friend NAME", summary: "send NAME a friend request", example: "add-friend bob"),
@@ -29,6 +29,7 @@ struct PromptHelp {
         Entry(verb: "send-group", usage: "send-group GROUP \"TEXT\"", summary: "send a message to every member of a group", example: "send-group team \"hello all\""),
         Entry(verb: "groups", usage: "groups", summary: "your groups with their members, and pending invitations", example: "groups"),
         Entry(verb: "status", usage: "status", summary: "who you are, logged in or out, and what is waiting", example: "status"),
+        Entry(verb: "clear", usage: "clear", summary: "clear the screen (also Ctrl-L)", example: "clear"),
         Entry(verb: "help", usage: "help [COMMAND]", summary: "this list, or one command", example: "help send"),
         Entry(verb: "quit", usage: "quit", summary: "leave the prompt (also: exit, Ctrl-D)", example: "quit"),
     ]
@@ -64,7 +65,8 @@ struct PromptHelp {
         out += [
             "",
             "Texts: \"...\" with the escapes \\\" \\\\ \\n \\t \\u{1F600}, or the unquoted rest of the line.",
-            "Keys: Tab completes commands and names; Up/Down recall earlier lines; Ctrl-D quits.",
+            "Keys: Tab completes commands and names; Up/Down recall earlier lines (kept across sessions,",
+            "      lines with a password excepted); Ctrl-C cancels a line or a command that waits; Ctrl-D quits.",
         ]
         return out
     }

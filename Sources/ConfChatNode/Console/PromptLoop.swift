@@ -8,8 +8,9 @@ import Foundation
 ///   which stays intact below them (`EditLineTerminal`).
 /// - Otherwise (a pipe, a file, a script): one command a line, no prompt and no escape
 ///   sequences; each line runs to completion (the network settles) before the next is read;
-///   results, errors (`error: ...`) and events (`[event] ...`) print as plain lines; end of
-///   input exits with status 0.
+///   results, errors (`error: ...`) and events (`[event] ...`) print as plain lines; at the
+///   end of input, once friends online have confirmed what was sent (3 s at most), it exits
+///   with status 0.
 ///
 /// Either way the network keeps running between lines: the console's `pump` lets it work
 /// until the next keystroke or line arrives.
@@ -29,6 +30,21 @@ public final class PromptLoop {
     public var banner: [String] = []
     /// Where plain mode writes each line (stdout, unbuffered, by default).
     public var writeLine: (String) -> Void = PromptLoop.write
+    /// On a terminal, where the lines typed are kept across sessions (created 0600); lines
+    /// with a password never go there.
+    public var historyFile: String?
+
+    /// The longest line the prompt takes: room for the longest message (`WireCodec.maxBodySize`) and the
+    /// command around it. A longer one, typed, pasted or piped, is dropped with an error.
+    public static let maxLineBytes = WireCodec.maxBodySize + 1024
+
+    /// At the end of piped input, how long the peer may wait for its friends to confirm
+    /// what it sent before the process exits.
+    static let settleAtEndMs = 3000
+
+    static var overlongLineError: PeerPrompt.Line {
+        .error("error: the line is over \(maxLineBytes) bytes and was dropped (a message can be at most \(WireCodec.maxBodySize) bytes)")
+    }
 
     public init(prompt: PeerPrompt) {
         self.prompt = prompt
@@ -39,7 +55,7 @@ public final class PromptLoop {
     /// Runs until `quit`, Ctrl-D or end of input. Returns the exit status (0).
     public func run() throws -> Int32 {
         if interactive {
-            let terminal = EditLineTerminal(prompt: prompt, color: color)
+            let terminal = EditLineTerminal(prompt: prompt, color: color, historyFile: historyFile)
             return try terminal.run(banner: banner)
         }
         return try runPlain()
@@ -63,6 +79,8 @@ public final class PromptLoop {
         prompt.output = { writeLine($0.text) }
         defer { prompt.output = previousOutput }
         var buffer: [UInt8] = []
+        /// Skipping the rest of an over-long line, up to its newline.
+        var skipping = false
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             guard try prompt.console.pump(until: input, timeoutMs: 250) else { continue }
@@ -72,14 +90,25 @@ public final class PromptLoop {
                 return 0
             }
             if n == 0 {
-                if !buffer.isEmpty { _ = prompt.execute(Self.decode(buffer)) }
+                if !buffer.isEmpty, !skipping, prompt.execute(Self.decode(buffer)) == .quit { return 0 }
+                try prompt.console.settle(timeoutMs: Self.settleAtEndMs)
                 return 0
             }
             buffer += chunk[0..<n]
             while let newline = buffer.firstIndex(of: 10) {
                 let line = Self.decode(Array(buffer[..<newline]))
                 buffer.removeSubrange(...newline)
+                if skipping || newline > Self.maxLineBytes {
+                    if !skipping { prompt.output(Self.overlongLineError) }
+                    skipping = false
+                    continue
+                }
                 if prompt.execute(line) == .quit { return 0 }
+            }
+            if buffer.count > Self.maxLineBytes {
+                if !skipping { prompt.output(Self.overlongLineError) }
+                skipping = true
+                buffer = []
             }
         }
     }

@@ -24,11 +24,15 @@ public final class SimulatorConsole: PeerConsole {
     public var slice: Int = 100
     private var lastTick: Int64
 
-    public init(simulator: Simulator, name: String, clock: @escaping () -> Int64 = SimulatorConsole.monotonicMilliseconds) {
+    /// - Parameter observing: whether the console takes the simulator's `eventObserver`;
+    ///   a console that only reads another peer's state (`@bob messages alice`) does not.
+    public init(simulator: Simulator, name: String, clock: @escaping () -> Int64 = SimulatorConsole.monotonicMilliseconds,
+                observing: Bool = true) {
         self.simulator = simulator
         self.name = name
         self.clock = clock
         self.lastTick = clock()
+        guard observing else { return }
         simulator.eventObserver = { [weak self] peer, event in
             guard let self else { return }
             if peer == self.name { self.onEvent?(event) }
@@ -49,6 +53,8 @@ public final class SimulatorConsole: PeerConsole {
     public func sees(_ friend: String) throws -> Bool? { try simulator.sees(name, friend) }
 
     public func isLoggedIn() throws -> Bool { try simulator.isLoggedIn(name) }
+
+    public func registryAnswers() throws -> Bool? { try simulator.registryAnswers(name) }
 
     /// Forgets the real time that passed since the last pump (the scenario's own run, a long
     /// command), so the next `pump` does not make up for it in one jump.

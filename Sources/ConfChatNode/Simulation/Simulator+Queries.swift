@@ -14,6 +14,9 @@ extension Simulator {
 
     public func isLoggedIn(_ name: String) throws -> Bool { try peer(name).machine?.isLoggedIn ?? false }
 
+    /// Whether the registry answers `name` (nil while logged out or crashed).
+    public func registryAnswers(_ name: String) throws -> Bool? { try peer(name).machine?.registryAnswers }
+
     /// `name`'s view of `friend`: nil when `friend` is not a friend.
     public func sees(_ name: String, _ friend: String) throws -> Bool? {
         let p = try peer(name)

@@ -269,9 +269,16 @@ public final class Simulator {
             try deliver(p, .timer(t.timer))
             try settle()
             onTimer?(now)
+            try watch?(now, target)
         }
         now = target
+        try watch?(now, target)
     }
+
+    /// Called after each timer while `advance` moves the clock, with the time and the
+    /// target: the attached prompt shows progress and stops a long `wait` here on Ctrl-C
+    /// (by throwing). Nil in runs; it never changes what the simulation does.
+    public var watch: ((_ now: SimInstant, _ target: SimInstant) throws -> Void)?
 
     /// When the next timer falls due (perhaps one of a crashed peer, which will not fire):
     /// until then, with the network settled, nothing can change.

@@ -13,6 +13,8 @@ final class NodeSockets {
     let inbox: ZMQSocket
     let outbox: ZMQSocket
     let endpoint: String
+    /// CURVE handshakes of the outbox that failed (a wrong server key, most often).
+    let handshakes: HandshakeMonitor
     private var connections: [String: [UInt8]] = [:]
     private var generation: UInt64 = 0
 
@@ -33,6 +35,7 @@ final class NodeSockets {
         try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
         try outbox.set(ZMQ_SNDHWM, int: 10_000)
         try outbox.curveClient(keys)
+        handshakes = try HandshakeMonitor(context: context, watching: outbox)
     }
 
     /// Sends without blocking. A full queue (the peer is unreachable for long) drops the
@@ -68,7 +71,8 @@ final class NodeSockets {
 
     /// Waits until the inbox or `fd` has input, or `timeoutMs` passes (-1: forever).
     func wait(fd: Int32?, timeoutMs: Int) throws -> (inbox: Bool, fd: Bool) {
-        var items = [zmq_pollitem_t(socket: inbox.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)]
+        var items = [zmq_pollitem_t(socket: inbox.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
+                     zmq_pollitem_t(socket: handshakes.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)]
         if let fd { items.append(zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLIN), revents: 0)) }
         let rc = zmq_poll(&items, Int32(items.count), timeoutMs)
         if rc < 0 {
@@ -76,11 +80,17 @@ final class NodeSockets {
             if e.errno == EINTR { return (false, false) }
             throw e
         }
-        return (items[0].revents & Int16(ZMQ_POLLIN) != 0, items.count > 1 && items[1].revents & Int16(ZMQ_POLLIN) != 0)
+        // A pipe whose writer has closed polls as POLLHUP, which zmq_poll reports as
+        // ZMQ_POLLERR, not ZMQ_POLLIN: it counts as readable, so the caller's read sees the
+        // end of input (otherwise the poll returns at once, for ever, and the loop spins).
+        if items[1].revents & Int16(ZMQ_POLLIN) != 0 { try handshakes.drain() }
+        let fdReady = items.count > 2 && items[2].revents & Int16(ZMQ_POLLIN | ZMQ_POLLERR) != 0
+        return (items[0].revents & Int16(ZMQ_POLLIN) != 0, fdReady)
     }
 
     func close() {
         inbox.close()
         outbox.close()
+        handshakes.close()
     }
 }

@@ -16,6 +16,7 @@ public final class PeerHost: PeerConsole {
     /// Diagnostics: rejected input, send failures. The command line prints them.
     public var log: ((String) -> Void)?
 
+    private let store: SQLitePeerStore
     private let sockets: NodeSockets
     private let crypto: PeerCryptoLayer
     private let registryEndpoint: String
@@ -28,6 +29,8 @@ public final class PeerHost: PeerConsole {
     /// Runs the machine: commits to the data directory, sends (sealed) over the sockets.
     private var driver: NodeDriver<PeerMachine>!
     private var machine: PeerMachine { driver.machine! }
+    /// Held while the host runs: the lock on the data directory.
+    private let directory: DataDirectory
 
     /// - Parameters:
     ///   - clock: monotonic milliseconds; the host measures time from its first reading.
@@ -40,7 +43,8 @@ public final class PeerHost: PeerConsole {
         self.start = clock()
         self.registryEndpoint = registry
         self.registryKey = registryKey
-        let store = try SQLitePeerStore(directory: dataDirectory)
+        directory = try DataDirectory(path: dataDirectory, role: .peer(name))
+        store = try SQLitePeerStore(directory: dataDirectory)
         let keys = try NodeKeys.loadOrCreate(in: dataDirectory)
         let sealer = MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost)
         crypto = PeerCryptoLayer(user: name, keys: keys, sealer: sealer)
@@ -60,11 +64,17 @@ public final class PeerHost: PeerConsole {
             }
         }
         crypto.log = { [weak self] in self?.log?($0) }
+        sockets.handshakes.onFailure = { [weak self] endpoint in
+            guard let self else { return }
+            let whose = endpoint == registryEndpoint ? "the registry at \(endpoint)" : endpoint
+            log?("the CURVE handshake with \(whose) failed: it does not hold the key this peer was given for it")
+        }
     }
 
     deinit { sockets.close() }
 
     public var endpoint: String { sockets.endpoint }
+    public var dataDirectory: String { directory.path }
     public var publicKey: [UInt8] { crypto.keys.publicKey }
 
     private var now: SimInstant { SimInstant(milliseconds: clock() - start) }
@@ -78,19 +88,45 @@ public final class PeerHost: PeerConsole {
         try driver.run(.command(id, command), now: now)
         let deadline = clock() + machine.config.requestTimeout + 1000
         while completions[id] == nil, clock() < deadline {
+            // Ctrl-C at the prompt cancels the wait (the signal interrupts the poll).
+            if let stop = PromptInterrupt.takeStop() {
+                crypto.finished(succeeded: false)
+                return CommandFailure("\(stop) while waiting for the registry; it may still carry out the request")
+            }
             _ = try pump(until: nil, timeoutMs: Int(deadline - clock()), stopWhen: { self.completions[id] != nil })
         }
-        let result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
+        var result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
         crypto.finished(succeeded: result == nil)
+        if let failure = result, failure.message.hasPrefix("the registry did not answer") {
+            // Say why, as far as this side can tell.
+            result = CommandFailure(failure.message + (sockets.handshakes.failing.contains(registryEndpoint)
+                ? ": the CURVE handshake with \(registryEndpoint) fails, so the registry there is not the one whose key was given (--registry-key-file)"
+                : " (is a registry running at \(registryEndpoint)?)"))
+        }
         return result
     }
 
     public func state() throws -> PeerDurableState { machine.durable }
     public func sees(_ friend: String) throws -> Bool? { machine.sees(friend) }
     public func isLoggedIn() throws -> Bool { machine.isLoggedIn }
+    public func registryAnswers() throws -> Bool? { machine.registryAnswers }
 
     public func pump(until fd: Int32, timeoutMs: Int) throws -> Bool {
         try pump(until: fd, timeoutMs: timeoutMs, stopWhen: { false })
+    }
+
+    public func storedOrder() throws -> [MessageLedger.Key] { try store.storedOrder() }
+    public func storedTimes() throws -> [MessageLedger.Key: Int64] { try store.storedTimes() }
+
+    public func settle(timeoutMs: Int) throws {
+        let deadline = clock() + Int64(timeoutMs)
+        while machine.isLoggedIn, clock() < deadline {
+            let waiting = machine.durable.conversations.contains { friend, c in
+                !c.unacked.isEmpty && machine.sees(friend) == true
+            }
+            if !waiting { return }
+            _ = try pump(until: nil, timeoutMs: 100, stopWhen: { false })
+        }
     }
 
     /// Handles input and timers until `fd` is readable, `stopWhen` holds, or time runs out.
@@ -104,6 +140,7 @@ public final class PeerHost: PeerConsole {
             let ready = try sockets.wait(fd: fd, timeoutMs: Int(timers.wait(from: now, cap: left)))
             if ready.inbox { try drainInbox() }
             if ready.fd { return true }
+            if PromptInterrupt.interrupted != 0 || PromptInterrupt.terminated != 0 { return false }  // the caller looks
         }
     }
 

@@ -14,20 +14,29 @@ import Foundation
 /// Password checks run on a `PasswordWorker` thread; the loop waits on the inbox and on the
 /// worker's pipe, so it keeps answering while hashes run.
 public final class RegistryHost {
+    /// Warnings: input rejected, sends that failed, requests the machine refused to act on.
     public var log: ((String) -> Void)?
+    /// What the registry does for its users: each request and how it was answered.
+    public var info: ((String) -> Void)?
     private let sockets: NodeSockets
     private let worker: PasswordWorker
     private let clock: () -> Int64
     private let start: Int64
     private var budget = RequestBudget()
+    /// For the log: the name a REGISTER or LOGIN asked for, by the asking key (hex), until
+    /// its answer goes out.
+    private var asking: [String: String] = [:]
     public let keys: NodeKeys
     /// Runs the machine: commits to the data directory, sends over the sockets.
     private var driver: NodeDriver<RegistryMachine>!
     private var machine: RegistryMachine { driver.machine! }
+    /// Held while the host runs: the lock on the data directory.
+    private let directory: DataDirectory
 
     /// - Parameter clock: monotonic milliseconds (the login throttle measures waits with it).
     public init(dataDirectory: String, bind: String, seed: UInt64, clock: @escaping () -> Int64,
                 hashCost: Argon2Hasher.Cost = .interactive) throws {
+        directory = try DataDirectory(path: dataDirectory, role: .registry)
         let store = try SQLiteRegistryStore(directory: dataDirectory)
         keys = try NodeKeys.loadOrCreate(in: dataDirectory)
         sockets = try NodeSockets(context: try Simulator.context(), name: PeerName.registry, bind: bind, keys: keys)
@@ -41,6 +50,9 @@ public final class RegistryHost {
         links.resolve = { [unowned self] address in
             guard case let .peer(name, endpoint) = address, let key = self.serverKey(of: name) else { return nil }
             return (endpoint, key)
+        }
+        links.willSend = { [unowned self] address, m in
+            Self.answer(m, to: asking.removeValue(forKey: address.name) ?? address.name).map { info?($0) }
         }
     }
 
@@ -86,7 +98,14 @@ public final class RegistryHost {
                 continue
             }
             switch sender(key: key, message) {
-            case let .success(from): driver.handle(.received(from: from, message), now: now)
+            case let .success(from):
+                if let line = Self.request(message, from: from) {
+                    info?(line)
+                    // REGISTER and LOGIN come from a key (hex) the answer goes back to: name it.
+                    if case let .register(_, name, _, _, _) = message { asking[from] = name }
+                    if case let .login(_, name, _, _, _, _) = message { asking[from] = name }
+                }
+                driver.handle(.received(from: from, message), now: now)
             case let .failure(why): log?("rejected \(message.kind.name) from \(claimed.debugDescription): \(why)")
             }
         }
@@ -125,6 +144,33 @@ public final class RegistryHost {
         case .persist, .send: break
         case let .note(text): log?(text)
         case let .checkPassword(check): worker.submit(check)
+        }
+    }
+
+    /// A user's request as a log line ("LOGIN alice at tcp://...:6001"); nil for the rest.
+    static func request(_ message: WireMessage, from: String) -> String? {
+        switch message {
+        case let .register(_, name, _, ep, _): "REGISTER \(name) at \(ep)"
+        case let .login(_, name, _, ep, _, _): "LOGIN \(name) at \(ep)"
+        case .logout: "LOGOUT \(from)"
+        case let .friendRequest(_, to): "FRIEND-REQUEST \(from) -> \(to)"
+        case let .friendAnswer(_, to, accept): "FRIEND-ANSWER \(from) -> \(to) (\(accept ? "accept" : "decline"))"
+        case let .unfriend(_, other): "UNFRIEND \(from) -> \(other)"
+        case .createGroup, .invite, .joinGroup, .leaveGroup, .destroyGroup: "\(message.kind.name) from \(from)"
+        default: nil
+        }
+    }
+
+    /// The answer to a request as a log line ("answer to alice: ok", "answer to key
+    /// 3f2a...: refused: wrong password"); nil for what is not an answer. (The answer to a
+    /// REGISTER or LOGIN goes to the asking key, which may belong to no account yet.)
+    static func answer(_ message: WireMessage, to name: String) -> String? {
+        let who = PeerName.isValidUser(name) ? name : "key \(name.prefix(16))..."
+        switch message {
+        case let .reply(_, error?): return "answer to \(who): refused: \(error)"
+        case .reply: return "answer to \(who): ok"
+        case .loginReply: return "answer to \(who): logged in"
+        default: return nil
         }
     }
 }

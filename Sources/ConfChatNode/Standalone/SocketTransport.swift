@@ -9,6 +9,8 @@ final class SocketTransport: Transport {
     /// The endpoint and server key of an address, if the node knows them; set by the host
     /// once its machine exists.
     var resolve: (Address) -> (endpoint: String, key: [UInt8])? = { _ in nil }
+    /// Sees each message about to go out to a resolved address (the registry logs answers).
+    var willSend: (Address, WireMessage) -> Void = { _, _ in }
 
     init(_ sockets: NodeSockets) { self.sockets = sockets }
 
@@ -16,6 +18,7 @@ final class SocketTransport: Transport {
         guard let (endpoint, key) = resolve(address), !key.isEmpty else {
             return .withheld(reason: "no key for \(address.name) yet")
         }
+        willSend(address, message)
         let payload: [UInt8]
         do { payload = try WireCodec.encode(message) } catch { return .dropped(reason: "\(error)") }
         if let error = sockets.send(to: endpoint, serverKey: key, payload) {

@@ -6,13 +6,27 @@ import GRDB
 /// WAL mode with `synchronous = NORMAL`: a committed transaction survives a crash of the
 /// process (the simulator's `crash`, `kill -9`), which is the durability the spec asks for,
 /// at a fraction of the cost of a full sync per commit.
+///
+/// The database holds history in plain text: the directory is created 0700 and the file
+/// 0600 (made before SQLite opens it, since SQLite would make it 0644; its `-wal` and
+/// `-shm` files take the database's mode). A file left 0644 by an older version is made
+/// 0600 on open.
 enum SQLiteFile {
     static func open(directory: String, name: String) throws -> DatabaseQueue {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try DataDirectory.makePrivateDirectory(directory)
+        let path = (directory as NSString).appendingPathComponent(name)
+        let fd = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            if errno == EACCES || errno == EROFS { throw DataDirectoryError.notWritable(directory) }
+            throw DataDirectoryError.cannotCreate(path, reason: String(cString: strerror(errno)))
+        }
+        _ = fchmod(fd, 0o600)
+        close(fd)
+        for suffix in ["-wal", "-shm"] { _ = chmod(path + suffix, 0o600) }
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
         }
-        return try DatabaseQueue(path: (directory as NSString).appendingPathComponent(name), configuration: config)
+        return try DatabaseQueue(path: path, configuration: config)
     }
 }

@@ -48,6 +48,11 @@ public final class SQLitePeerStore: PeerStore {
             if try !db.columns(in: "messages").contains(where: { $0.name == "proof" }) {
                 try db.execute(sql: "ALTER TABLE messages ADD COLUMN proof BLOB")
             }
+            // When each message was stored (Unix seconds, by SQLite's clock), for the prompt;
+            // added to databases made before it existed. Nothing in the peer's logic reads it.
+            if try !db.columns(in: "messages").contains(where: { $0.name == "stored_at" }) {
+                try db.execute(sql: "ALTER TABLE messages ADD COLUMN stored_at INTEGER")
+            }
         }
     }
 
@@ -98,6 +103,23 @@ public final class SQLitePeerStore: PeerStore {
         }
     }
 
+    /// Messages in the order they were stored (SQLite's rowid, which an upsert keeps).
+    public func storedOrder() throws -> [MessageLedger.Key] { try stored().map(\.key) }
+
+    /// When each message was stored (Unix seconds), where known.
+    public func storedTimes() throws -> [MessageLedger.Key: Int64] {
+        Dictionary(try stored().compactMap { m in m.at.map { (m.key, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    private func stored() throws -> [(key: MessageLedger.Key, at: Int64?)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT peer, direction, seq, stored_at FROM messages ORDER BY rowid").map { row in
+                let seq: Int64 = row["seq"]
+                return (MessageLedger.Key(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq)), row["stored_at"])
+            }
+        }
+    }
+
     public func apply(_ mutations: [PeerMutation]) throws {
         guard !mutations.isEmpty else { return }
         try db.write { db in
@@ -116,9 +138,10 @@ public final class SQLitePeerStore: PeerStore {
                 case let .store(r):
                     // A real message replaces a SKIP placeholder; anything else already held stays.
                     try db.cachedStatement(sql: """
-                        INSERT INTO messages (peer, direction, seq, text, grp, discarded, proof) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO messages (peer, direction, seq, text, grp, discarded, proof, stored_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, CAST(strftime('%s', 'now') AS INTEGER))
                         ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded,
-                            proof = excluded.proof
+                            proof = excluded.proof, stored_at = excluded.stored_at
                         WHERE messages.discarded = 1 AND messages.grp IS NULL AND NOT (excluded.discarded = 1 AND excluded.grp IS NULL)
                         """)
                         .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded, Self.blob(r.proof)])
@@ -132,7 +155,12 @@ public final class SQLitePeerStore: PeerStore {
                 case let .markUnsynced(names):
                     for n in names { try db.cachedStatement(sql: "INSERT OR IGNORE INTO unsynced (peer) VALUES (?)").execute(arguments: [n]) }
                 case let .overwrite(r):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO messages (peer, direction, seq, text, grp, discarded, proof) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    // An upsert, not INSERT OR REPLACE: the row keeps its rowid, its place in the history.
+                    try db.cachedStatement(sql: """
+                        INSERT INTO messages (peer, direction, seq, text, grp, discarded, proof) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded,
+                            proof = excluded.proof
+                        """)
                         .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded, Self.blob(r.proof)])
                 case let .markSynced(name):
                     try db.cachedStatement(sql: "DELETE FROM unsynced WHERE peer = ?").execute(arguments: [name])

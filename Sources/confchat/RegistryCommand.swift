@@ -40,6 +40,7 @@ struct RegistryCommand: ParsableCommand {
         }
         host.log = { Console.error(Self.logLine("WARN", $0)) }
         host.info = { Console.error(Self.logLine("INFO", $0)) }
+        RegistryHost.logConnections { Console.error(Self.logLine("INFO", $0)) }
         let pub = NodeKeys.z85(host.keys.publicKey)
         let pubPath = (data as NSString).appendingPathComponent("registry.pub")
         try (pub + "\n").write(toFile: pubPath, atomically: true, encoding: .utf8)

@@ -324,6 +324,7 @@ def test_registry_logs_what_it_does():
         stamp = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z "
         lines = reg.err
         for pattern in [stamp + r"INFO  registry: serving on tcp://",
+                        stamp + r"INFO  registry: connection from 127\.0\.0\.1 with key [0-9a-f]{16}\.\.\.$",
                         stamp + r"INFO  registry: REGISTER alice at tcp://\S+$",
                         stamp + r"INFO  registry: answer to alice: ok$",
                         stamp + r"INFO  registry: LOGIN bob at tcp://\S+$",

@@ -18,6 +18,14 @@ public final class RegistryHost {
     public var log: ((String) -> Void)?
     /// What the registry does for its users: each request and how it was answered.
     public var info: ((String) -> Void)?
+
+    /// Tells `log` of each connection's handshake (address and key), from the ZAP handler's
+    /// thread: the closure must be safe to call from there (a write to stderr is).
+    public static func logConnections(_ log: @escaping @Sendable (String) -> Void) {
+        ZAPHandler.observe { address, key, accepted in
+            log(accepted ? "connection from \(address) with key \(key.prefix(16))..." : "refused a connection from \(address): it offered no CURVE key")
+        }
+    }
     private let sockets: NodeSockets
     private let worker: PasswordWorker
     private let clock: () -> Int64

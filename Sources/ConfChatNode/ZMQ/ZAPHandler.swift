@@ -12,6 +12,15 @@ import Foundation
 enum ZAPHandler {
     nonisolated(unsafe) private static var started = false
     private static let lock = NSLock()
+    /// Told of every handshake the handler answers: the client's address, its key (hex, empty
+    /// when it has none) and whether it was let in. A server log names its connections with
+    /// it; called on the handler's thread.
+    nonisolated(unsafe) private static var observer: (@Sendable (String, String, Bool) -> Void)?
+
+    /// Sets who is told of each handshake (one observer a process: the standalone registry's log).
+    static func observe(_ observer: @escaping @Sendable (_ address: String, _ keyHex: String, _ accepted: Bool) -> Void) {
+        lock.withLock { Self.observer = observer }
+    }
 
     static func start(context: ZMQContext) throws {
         try lock.withLock {
@@ -45,6 +54,9 @@ enum ZAPHandler {
                 userId = Array(request[6].map { String(format: "%02x", $0) }.joined().utf8)
             }
             let ok = mechanism != "CURVE" || !userId.isEmpty
+            if let observer = lock.withLock({ Self.observer }) {
+                observer(String(decoding: request[3], as: UTF8.self), String(decoding: userId, as: UTF8.self), ok)
+            }
             try? socket.send([request[0], request[1], Array((ok ? "200" : "400").utf8), Array((ok ? "OK" : "bad key").utf8), userId, []])
         }
     }

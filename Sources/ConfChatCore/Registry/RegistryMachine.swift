@@ -13,6 +13,8 @@ public struct RegistryMachine {
     var checks: [UInt64: PendingCheck] = [:]
     var nextCheck: UInt64 = 1
     var throttle = LoginThrottle()
+    /// Octets of mail pages each recipient may still be sent (`MailBudget`), by account.
+    var mailBudgets: [String: MailBudget] = [:]
 
     /// A REGISTER or LOGIN whose password is being hashed or checked off the loop.
     struct PendingCheck {

@@ -14,6 +14,9 @@ public enum RegistryLimits {
     public static let mailBudgetOctets = mailboxOctets + mailPageOctets
     /// The budget refills at one page (`mailPageOctets`) per this many milliseconds.
     public static let mailBudgetRefillMs: Int64 = 10_000
+    /// Friend requests waiting for one user's answer. LOGIN-REPLY lists them (a u16 count),
+    /// and anyone may ask: beyond it a FRIEND-REQUEST is refused until the user answers some.
+    public static let pendingRequests = 1_000
     /// Password checks (Argon2id) waiting or running at once, over all clients.
     public static let passwordChecks = 32
     /// Password checks waiting or running for one client (one key) at once.

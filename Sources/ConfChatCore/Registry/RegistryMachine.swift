@@ -205,6 +205,10 @@ public struct RegistryMachine {
         if to == x { return "cannot befriend yourself" }
         if durable.accounts[to] == nil { return "no such user '\(to)'" }
         if durable.areFriends(x, to) { return "\(to) is already a friend" }
+        let pending = durable.requests[to] ?? []
+        if pending.count >= RegistryLimits.pendingRequests, !pending.contains(x) {
+            return "\(to) has too many pending friend requests: try again later"
+        }
         return nil
     }
 }

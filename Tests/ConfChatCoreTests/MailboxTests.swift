@@ -130,4 +130,28 @@ struct MailboxTests {
         let received = h.disks["bob"]?.conversations["alice"]?.received ?? []
         #expect(received.count == 20 && received.allSatisfy { !$0.proof.isEmpty })
     }
+    func pageOctets(_ pages: [WireMessage]) -> Int {
+        pages.reduce(0) { sum, m in
+            if case let .mailPage(_, items) = m { sum + items.reduce(0) { $0 + $1.body.count } } else { sum }
+        }
+    }
+
+    /// A MAIL-FETCH costs its sender a few octets and made the registry send a page of up to
+    /// 1 MiB every time: 400 fetches from a client that did not read its socket took a real
+    /// registry from 86 MB to 479 MB of queued pages. Pages now come out of a budget per
+    /// recipient: a whole mailbox at once, then a page every 10 s.
+    @Test func aMailFetchLoopGetsNoMoreThanTheMailBudget() {
+        let h = bobAway()
+        for i in 1...300 { #expect(h.run("alice", .send(to: "bob", text: text(i, size: 60_000))) == .done) }
+        for _ in 1...100 { h.inject(from: "bob", to: "registry", .mailFetch(after: "", seq: 0)) }
+        let sent = pageOctets(h.sent(.mailPage, from: "registry", to: "bob"))
+        #expect(sent >= RegistryLimits.mailboxOctets, "a whole mailbox's worth goes at once")
+        #expect(sent <= RegistryLimits.mailBudgetOctets)
+        #expect(h.registryNotes.contains("mail for bob held back: more than \(RegistryLimits.mailBudgetOctets) octets of pages asked for; a page every 10 s"))
+        // The budget refills: one page 10 s later, not 100.
+        h.clearRecords()
+        h.advance(by: 10_000)
+        for _ in 1...100 { h.inject(from: "bob", to: "registry", .mailFetch(after: "", seq: 0)) }
+        #expect(h.sent(.mailPage, from: "registry", to: "bob").count == 1)
+    }
 }

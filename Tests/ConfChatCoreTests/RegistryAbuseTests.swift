@@ -122,4 +122,26 @@ struct RegistryAbuseTests {
         #expect(r.durable.accountByKey[Self.aliceKey] == nil)
         #expect(r.durable.accountByKey[[0x42]] == "alice")
     }
+
+    /// Friend requests to one user were kept without bound, and LOGIN-REPLY lists them with a
+    /// u16 count: 65,536 accounts asking bob made every LOGIN-REPLY to bob a frame his peer
+    /// rejects, so bob could no longer log in with an empty data directory. A user now has
+    /// at most `RegistryLimits.pendingRequests` requests waiting; the next asker hears why.
+    @Test func pendingFriendRequestsToOneUserAreBounded() {
+        var d = RegistryDurableState()
+        d.apply(.addAccount(name: "bob", hash: "hash:pw", endpoint: "tcp://bob:1", key: [0xB0]))
+        let askers = (0...RegistryLimits.pendingRequests).map { "u\($0)" }
+        for (i, u) in askers.enumerated() {
+            d.apply(.addAccount(name: u, hash: "hash:pw", endpoint: "tcp://\(u):1", key: [UInt8(i % 256), UInt8(i / 256), 1]))
+        }
+        var r = RegistryMachine(durable: d)
+        for u in askers.dropLast() { #expect(replies(r.handle(from: u, .friendRequest(req: 1, to: "bob"))) == [nil]) }
+        #expect(replies(r.handle(from: askers.last!, .friendRequest(req: 2, to: "bob"))) == [
+            "bob has too many pending friend requests: try again later"])
+        #expect(r.durable.requests["bob"]?.count == RegistryLimits.pendingRequests)
+        // Asking again is still answered as before, and bob can still make room.
+        #expect(replies(r.handle(from: "u0", .friendRequest(req: 3, to: "bob"))) == [nil])
+        #expect(replies(r.handle(from: "bob", .friendAnswer(req: 4, to: "u0", accept: false))) == [nil])
+        #expect(replies(r.handle(from: askers.last!, .friendRequest(req: 5, to: "bob"))) == [nil])
+    }
 }

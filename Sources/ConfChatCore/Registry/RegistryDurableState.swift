@@ -129,6 +129,12 @@ public struct RegistryDurableState: Hashable, Sendable {
         return (Array(items[..<taken]), MailWaiting(items: UInt32(rest.count), octets: UInt64(rest.reduce(0) { $0 + $1.body.count })))
     }
 
+    /// Everything waiting for `user`: items and body octets.
+    public func mailWaiting(_ user: String) -> MailWaiting {
+        let items = mailbox[user] ?? []
+        return MailWaiting(items: UInt32(items.count), octets: UInt64(items.reduce(0) { $0 + $1.body.count }))
+    }
+
     /// Whether `user`'s mailbox has room for one more item of `size` body octets.
     public func mailboxHasRoom(_ user: String, size: Int) -> Bool {
         let items = mailbox[user] ?? []

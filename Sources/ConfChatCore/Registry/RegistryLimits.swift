@@ -8,6 +8,15 @@ public enum RegistryLimits {
     /// Body octets in one page of mail (LOGIN-REPLY, MAIL-PAGE): 1 MiB, and at least one item,
     /// so a page is always far below the 16 MiB frame limit.
     public static let mailPageOctets = 1024 * 1024
+    /// Body octets of mail pages (LOGIN-REPLY, MAIL-PAGE) the registry sends one recipient at
+    /// once: a whole mailbox and a page (`MailBudget`). Beyond it a MAIL-FETCH goes unanswered,
+    /// a PING brings no page and a LOGIN-REPLY an empty one, until the budget refills.
+    public static let mailBudgetOctets = mailboxOctets + mailPageOctets
+    /// The budget refills at one page (`mailPageOctets`) per this many milliseconds.
+    public static let mailBudgetRefillMs: Int64 = 10_000
+    /// Friend requests waiting for one user's answer. LOGIN-REPLY lists them (a u16 count),
+    /// and anyone may ask: beyond it a FRIEND-REQUEST is refused until the user answers some.
+    public static let pendingRequests = 1_000
     /// Password checks (Argon2id) waiting or running at once, over all clients.
     public static let passwordChecks = 32
     /// Password checks waiting or running for one client (one key) at once.

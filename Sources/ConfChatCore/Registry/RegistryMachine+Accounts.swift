@@ -92,7 +92,8 @@ extension RegistryMachine {
             // messages, and to reach x if x cannot reach them first.
             for f in (durable.friends[x] ?? []).sorted() { push(f, .friendAdded(info(x))) }
         }
-        let mail = durable.mailPage(x)
+        // Over the mail budget the first page is empty and `mailWaiting` says what waits.
+        let mail = budgetedPage(x, after: nil) ?? ([], durable.mailWaiting(x))
         let snapshot = LoginSnapshot(
             friends: (durable.friends[x] ?? []).sorted().map(info),
             requests: durable.requests[x] ?? [],

@@ -21,9 +21,27 @@ extension RegistryMachine {
         push(to, .mailbox([item]))
     }
 
-    /// Sends `user` the page of its mail after `cursor` (from the start if nil).
+    /// Sends `user` the page of its mail after `cursor` (from the start if nil), if its mail
+    /// budget covers it; otherwise nothing (the next PING after the budget refills offers it).
     mutating func offerMail(_ user: String, after cursor: (String, UInt64)?) {
-        let page = durable.mailPage(user, after: cursor)
+        guard let page = budgetedPage(user, after: cursor) else { return }
         send(user, .mailPage(waiting: page.waiting, items: page.items))
+    }
+
+    /// The page of `user`'s mail after `cursor`, charged to the user's `MailBudget`; nil if
+    /// the budget does not cover its bodies (noted once a run of refusals).
+    mutating func budgetedPage(_ user: String, after cursor: (String, UInt64)?) -> (items: [MailItem], waiting: MailWaiting)? {
+        let page = durable.mailPage(user, after: cursor)
+        var budget = mailBudgets[user] ?? MailBudget(now: now)
+        defer { mailBudgets[user] = budget }
+        if budget.take(page.items.reduce(0) { $0 + $1.body.count }, now: now) {
+            budget.refusing = false
+            return page
+        }
+        if !budget.refusing {
+            out.append(.note("mail for \(user) held back: more than \(RegistryLimits.mailBudgetOctets) octets of pages asked for; a page every \(RegistryLimits.mailBudgetRefillMs / 1000) s"))
+        }
+        budget.refusing = true
+        return nil
     }
 }

@@ -13,6 +13,8 @@ public struct RegistryMachine {
     var checks: [UInt64: PendingCheck] = [:]
     var nextCheck: UInt64 = 1
     var throttle = LoginThrottle()
+    /// Octets of mail pages each recipient may still be sent (`MailBudget`), by account.
+    var mailBudgets: [String: MailBudget] = [:]
 
     /// A REGISTER or LOGIN whose password is being hashed or checked off the loop.
     struct PendingCheck {
@@ -203,6 +205,10 @@ public struct RegistryMachine {
         if to == x { return "cannot befriend yourself" }
         if durable.accounts[to] == nil { return "no such user '\(to)'" }
         if durable.areFriends(x, to) { return "\(to) is already a friend" }
+        let pending = durable.requests[to] ?? []
+        if pending.count >= RegistryLimits.pendingRequests, !pending.contains(x) {
+            return "\(to) has too many pending friend requests: try again later"
+        }
         return nil
     }
 }

@@ -16,7 +16,7 @@ import Foundation
 ///
 /// Each refusal is a `DataDirectoryError` that says what to do.
 public final class DataDirectory {
-    public enum Role: Equatable, CustomStringConvertible {
+    public enum Role: Equatable, Sendable, CustomStringConvertible {
         case peer(String)
         case registry
         public var description: String {

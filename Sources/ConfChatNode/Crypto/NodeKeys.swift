@@ -85,8 +85,11 @@ public struct NodeKeys: Sendable, Hashable {
         }
         let keys = random()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: Data("\(z85(keys.publicKey))\n\(z85(keys.secretKey))\n".utf8),
-                                       attributes: [.posixPermissions: 0o600])
+        // A key that is not on disk would be a new identity at every start: refuse to go on.
+        guard FileManager.default.createFile(atPath: path, contents: Data("\(z85(keys.publicKey))\n\(z85(keys.secretKey))\n".utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw SimulationError.invalidState("cannot write the key file \(path)")
+        }
         return keys
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// - Otherwise (a pipe, a file, a script): one command a line, no prompt and no escape
 ///   sequences; each line runs to completion (the network settles) before the next is read;
 ///   results, errors (`error: ...`) and events (`[event] ...`) print as plain lines; at the
-///   end of input, once friends online have confirmed what was sent (3 s at most), it exits
+///   end of input, once friends have confirmed what was sent (3 s at most), it exits
 ///   with status 0.
 ///
 /// Either way the network keeps running between lines: the console's `pump` lets it work

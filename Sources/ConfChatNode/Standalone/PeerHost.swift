@@ -118,11 +118,16 @@ public final class PeerHost: PeerConsole {
     public func storedOrder() throws -> [MessageLedger.Key] { try store.storedOrder() }
     public func storedTimes() throws -> [MessageLedger.Key: Int64] { try store.storedTimes() }
 
+    /// Before a piped peer exits: handles input until every friend has confirmed what was sent
+    /// to it, or `timeoutMs` runs out. Every friend, not only those seen online: right after a
+    /// login the friends' HELLOs are still on their way, and a message sent then reaches an
+    /// online friend only once its HELLO is in. What is unconfirmed at the deadline waits in the
+    /// outbox (and the registry's mailbox) for the next start.
     public func settle(timeoutMs: Int) throws {
         let deadline = clock() + Int64(timeoutMs)
         while machine.isLoggedIn, clock() < deadline {
             let waiting = machine.durable.conversations.contains { friend, c in
-                !c.unacked.isEmpty && machine.sees(friend) == true
+                !c.unacked.isEmpty && machine.durable.friends[friend] != nil
             }
             if !waiting { return }
             _ = try pump(until: nil, timeoutMs: 100, stopWhen: { false })

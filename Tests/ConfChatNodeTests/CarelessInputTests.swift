@@ -23,4 +23,14 @@ import Testing
         #expect(r.status == 2, "\(r.output)")
         #expect(r.stderr.contains("--seeds must be between 0 and 1,000,000"), "\(r.output)")
     }
+
+    @Test("bench with absurd --messages or --peers says the range instead of crashing on a huge allocation",
+          arguments: [("--messages", "99999999999", "--messages must be between 1 and 10,000,000"),
+                      ("--peers", "99999999", "--peers must be between 2 and 100,000")])
+    func benchSizesCapped(option: String, value: String, message: String) throws {
+        guard let r = try E2ESupport.confchat(["bench", option, value, "--no-raw"]) else { return }
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.stderr.contains("bench: \(message)"), "\(r.output)")
+        #expect(!r.output.contains("Fatal error"))
+    }
 }

@@ -244,7 +244,9 @@ public final class PeerPrompt {
     /// The PASSWORD of `login`/`register`: on the line, or asked for without echo.
     private func password(_ args: [PromptLexer.Token], verb: String) throws -> String {
         if let first = args.first { return first.text }
-        guard let readSecret else { throw usage(verb) }
+        guard let readSecret else {
+            throw CommandFailure("\(verb) needs the password on the line when input is not a terminal (e.g. \(verb) s3cret)")
+        }
         guard let pw = readSecret("password for \(name): "), !pw.isEmpty else { throw CommandFailure("no password given; \(verb) cancelled") }
         return pw
     }

@@ -468,6 +468,7 @@ public final class PeerPrompt {
         switch try console.registryAnswers() {
         case true?: parts.append("registry reachable")
         case false?: parts.append("registry not answering (requests wait for it; friends online still get messages directly)")
+        case nil where loggedIn: parts.append("registry not heard from yet (its answer to the login is awaited)")
         case nil: break
         }
         output(.result(parts.joined(separator: ", ")))

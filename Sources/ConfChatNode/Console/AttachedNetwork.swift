@@ -95,11 +95,12 @@ public final class AttachedNetwork: PromptNetwork {
         let failures = runner.run(numbered)
         if let failure = failures.first {
             var detail = failure.detail
-            if case .expect = statement.kind { return [.error("expectation failed: \(detail)")] }
-            if detail.hasPrefix("refused: ") { detail.removeFirst("refused: ".count) }
+            // A stop (Ctrl-C, SIGTERM) first: an expect cut short has not failed.
             for stop in [PromptInterrupt.Stop.interrupted, .terminated] where detail == "simulator error: \(stop)" {
                 return [.error("error: \(stop) after \(Self.roughly(simulator.now - started)) simulated")]
             }
+            if case .expect = statement.kind { return [.error("expectation failed: \(detail)")] }
+            if detail.hasPrefix("refused: ") { detail.removeFirst("refused: ".count) }
             return [.error("error: \(detail)")]
         }
         switch statement.kind {

@@ -145,6 +145,16 @@ wait_for '^alice>$'
 type_line "friends"; press Enter
 wait_for '^bob +online$'
 
+# An expect that waits long shows progress towards its budget (it showed "3h of 3h"), and
+# stopped by Ctrl-C says so as a wait does: not a failed expectation, nor a "simulator error".
+type_line "clear"; press Enter
+sleep 0.5
+type_line "expect bob conversation alice \"never sent\" within 24h"; press Enter
+wait_for '^\.\.\. .* of 1d simulated \(Ctrl-C stops\)$' 15
+press C-c
+wait_for '^error: interrupted \(Ctrl-C\) after .* simulated$' 10
+capture; ! grep -q "expectation failed" <<<"$screen" || fail "an interrupted expect was reported as a failed expectation"
+
 # A long pasted line (libedit once corrupted the heap past 1,020 bytes and crashed): 6,000
 # characters run as a command, and the prompt keeps working.
 wait_for '^alice>$'

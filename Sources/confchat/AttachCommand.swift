@@ -49,8 +49,8 @@ struct AttachCommand: ParsableCommand {
     var data: String?
 
     func run() throws {
-        guard PeerName.isValidUser(name) else {
-            Console.error("error: '\(name)' is not a valid peer name (a lowercase letter, then up to 31 lowercase letters, digits, '_' or '-')")
+        if let problem = PeerName.userNameProblem(name) {
+            Console.error("error: \(problem)")
             throw ExitCode(2)
         }
         let setup: Scenario

@@ -27,7 +27,11 @@ struct ChaosCommand: ParsableCommand {
             See docs/chaos.md.
             """)
 
-    @Option(help: "How many seeds to run.")
+    /// The most seeds one command runs: the results of every seed are held until printed in
+    /// order, and at a few hundredths of a second a seed this is already days of work.
+    static let maxSeeds = 1_000_000
+
+    @Option(help: "How many seeds to run (at most 1,000,000).")
     var seeds: Int = 100
 
     @Option(name: .customLong("first-seed"), help: "The first seed; seeds run from here upwards.")
@@ -65,10 +69,18 @@ struct ChaosCommand: ParsableCommand {
     var replay: String?
 
     func validate() throws {
-        guard seeds >= 0 else { throw ValidationError("--seeds must be 0 or more") }
+        guard (0...Self.maxSeeds).contains(seeds) else { throw ValidationError("--seeds must be between 0 and 1,000,000") }
         guard (1...200).contains(peers) else { throw ValidationError("--peers must be between 1 and 200") }
         guard steps >= 0 else { throw ValidationError("--steps must be 0 or more") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more") }
+        // Checked now, not when the first violation is written, maybe hours into the run.
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), !isFolder.boolValue {
+            throw ValidationError("--out \(out): it is a file; give a folder for the reproductions")
+        }
+        if let reason = RunCommand.unwritableReason((out as NSString).appendingPathComponent("chaos-seed-\(firstSeed).scenario")) {
+            throw ValidationError("--out \(out): \(reason)")
+        }
     }
 
     func run() throws {

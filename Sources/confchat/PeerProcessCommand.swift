@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConfChatCore
 import ConfChatNode
 import Foundation
 
@@ -46,6 +47,7 @@ struct PeerProcessCommand: ParsableCommand {
         let key: [UInt8]
         let host: PeerHost
         do {
+            if let problem = PeerName.userNameProblem(name) { throw StartupError(problem) }
             if let problem = StartupCheck.endpointProblem(registry, binding: false) { throw StartupError("--registry \(problem)") }
             if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
             key = try StartupCheck.registryKey(at: registryKeyFile).get()

@@ -36,6 +36,27 @@ struct RegistryOutageTests {
         #expect(h.run("alice", .login(password: "nope")) == .refused("wrong password"))
     }
 
+    /// `status` right after a login from local credentials: the registry has not been heard
+    /// from yet, which is not the same as "not answering" (it said so for every piped
+    /// `login pw` then `status`, with the registry up).
+    @Test func registryUnknownUntilTheLocalLoginIsAnswered() {
+        let h = friends()
+        #expect(h.run("alice", .logout) == .done)
+        h.holding = true
+        #expect(h.run("alice", .login(password: "pw-alice")) == .done)
+        #expect(h.machine("alice").registryAnswers == nil, "LOGIN still in flight: not known yet")
+        h.holding = false
+        h.settle()
+        #expect(h.machine("alice").registryAnswers == true)
+        // With the registry down, the LOGIN times out and then it is "not answering".
+        #expect(h.run("alice", .logout) == .done)
+        h.crashRegistry()
+        #expect(h.run("alice", .login(password: "pw-alice")) == .done)
+        #expect(h.machine("alice").registryAnswers == nil)
+        h.advance(by: h.config.requestTimeout + 1)
+        #expect(h.machine("alice").registryAnswers == false)
+    }
+
     @Test func withoutLocalCredentialsLoginNeedsTheRegistry() {
         let h = friends()
         h.wipe("alice")

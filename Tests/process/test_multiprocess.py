@@ -412,5 +412,32 @@ def test_startup_errors_say_what_is_wrong():
         net.close()
 
 
+def test_careless_start_arguments_are_named():
+    """A name too long or reserved, an empty --data, a port in use or a host that is not
+    this machine's: each said at start in one line with what to do, not libzmq's bare words."""
+    net = Network()
+    try:
+        net.start_registry()
+        port = net.registry_endpoint
+        cases = [
+            (peer_args(net, "a" * 40),
+             "error: '" + "a" * 40 + "' is not a valid peer name (a lowercase letter, then up to 31 lowercase letters"),
+            (peer_args(net, "registry"), "error: 'registry' is the registry's own name; a user needs another"),
+            (peer_args(net, "carol", "--data", ""), "error: --data is empty (give a directory, or a path to create one)"),
+            (["registry", "--data", ""], "error: --data is empty (give a directory, or a path to create one)"),
+            (["registry", "--bind", port, "--data", "reg2"],
+             "error: zmq_bind(" + port + "): Address already in use (errno 98): another process listens there"),
+            (["registry", "--bind", "tcp://nosuchhost.invalid:5555", "--data", "reg3"],
+             "error: zmq_bind(tcp://nosuchhost.invalid:5555): No such device (errno 19): HOST is not an address of this machine"),
+        ]
+        for args, expected in cases:
+            status, out, err = run_cli(args, net.dir, stdin="status\n", timeout=15)
+            assert status == 1, (args, status, out, err)
+            assert err.startswith(expected), (args, err)
+            assert len(err.splitlines()) == 1, (args, err)
+    finally:
+        net.close()
+
+
 if __name__ == "__main__":
     run_tests(globals())

@@ -19,4 +19,13 @@ public enum PeerName {
 
     /// A valid name that is not reserved: what `register` accepts.
     public static func isValidUser(_ name: String) -> Bool { isValid(name) && name != registry }
+
+    /// The rule in words, for error messages.
+    public static let rule = "a lowercase letter, then up to 31 lowercase letters, digits, '_' or '-'"
+
+    /// Why `name` cannot be a user's name, said as a user needs it, or nil when it can.
+    public static func userNameProblem(_ name: String) -> String? {
+        if name == registry { return "'registry' is the registry's own name; a user needs another" }
+        return isValid(name) ? nil : "'\(name)' is not a valid peer name (\(rule))"
+    }
 }

@@ -16,6 +16,7 @@ extension PeerMachine {
                 // Local credentials first: login works with the registry down (docs/guarantees.md, guarantee 4).
                 guard hasher.verify(password, against: hash) else { return complete(id, CommandFailure("wrong password")) }
                 startSession(password: password)
+                session?.awaitingFirstAnswer = true
                 complete(id, nil)
                 let req = request(.login(password: password, local: true), command: nil)
                 toRegistry(.login(req: req, name: name, password: password, endpoint: endpoint, wantBackup: false, key: publicKey))

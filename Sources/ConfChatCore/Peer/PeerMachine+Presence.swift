@@ -187,6 +187,7 @@ extension PeerMachine {
             emit(.schedule(.registryPing(epoch: epoch), at: now + config.registryPingInterval))
         case let .requestTimeout(req):
             guard let p = pending.removeValue(forKey: req) else { return }
+            if case .login = p.kind { session?.awaitingFirstAnswer = false }
             complete(p.command, CommandFailure("the registry did not answer within \(config.requestTimeout)ms"))
         }
     }

@@ -1,6 +1,7 @@
 /// Messages from the registry: replies to our requests and the news it pushes.
 extension PeerMachine {
     mutating func fromRegistry(_ message: WireMessage) {
+        session?.awaitingFirstAnswer = false
         switch message {
         case let .reply(req, error):
             guard let p = pending.removeValue(forKey: req) else { return }

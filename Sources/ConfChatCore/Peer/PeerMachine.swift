@@ -59,9 +59,12 @@ public struct PeerMachine {
 
     public var isLoggedIn: Bool { session != nil }
 
-    /// Whether the registry answers: nil while logged out (nothing is asked of it then);
-    /// false once a PING went unanswered, until the registry answers again.
-    public var registryAnswers: Bool? { session.map { $0.announced && $0.pingsUnanswered == 0 } }
+    /// Whether the registry answers: nil while logged out (nothing is asked of it then) and
+    /// while the LOGIN of a local login is in flight (not known yet); false once a LOGIN or a
+    /// PING went unanswered, until the registry answers again.
+    public var registryAnswers: Bool? {
+        session.flatMap { $0.awaitingFirstAnswer ? nil : $0.announced && $0.pingsUnanswered == 0 }
+    }
 
     /// This peer's view of a friend: nil if not a friend.
     public func sees(_ friend: String) -> Bool? {

@@ -13,6 +13,10 @@ struct PeerSession {
     var deposited: [String: Set<UInt64>] = [:]
     /// The registry answered a LOGIN of this session, so it knows our current endpoint.
     var announced = false
+    /// A login from local credentials completes before the registry answers its LOGIN: until
+    /// the registry says anything or that LOGIN times out, whether it answers is not known
+    /// yet (which `status` must not call "not answering").
+    var awaitingFirstAnswer = false
     /// PINGs sent since the last PONG. A registry that stopped answering (down, or cut off by
     /// a partition) gets a new LOGIN instead of the next PING, which also lets its backup catch up.
     var pingsUnanswered = 0

@@ -41,11 +41,12 @@ public struct BenchOptions: Sendable {
 
     public init() {}
 
-    /// Why these options cannot run, or nil.
+    /// Why these options cannot run, or nil. Peers and messages are capped because the
+    /// friend graph and the load are built in memory before anything else is checked.
     public func problem() -> String? {
-        if peers < 2 { return "--peers must be at least 2" }
+        if peers < 2 || peers > 100_000 { return "--peers must be between 2 and 100,000" }
         if friends < 1 || friends >= peers { return "--friends must be between 1 and peers - 1" }
-        if messages < 1 { return "--messages must be at least 1" }
+        if messages < 1 || messages > 10_000_000 { return "--messages must be between 1 and 10,000,000" }
         if batch < 1 { return "--batch must be at least 1" }
         if bodySize < 12 || bodySize > WireCodec.maxBodySize { return "--body-size must be between 12 and \(WireCodec.maxBodySize)" }
         if let g = groupSize {

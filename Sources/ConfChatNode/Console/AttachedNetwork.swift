@@ -82,11 +82,13 @@ public final class AttachedNetwork: PromptNetwork {
         let clock = SimulatorConsole.monotonicMilliseconds
         var nextReport = clock() + progressEveryMs
         let started = simulator.now
+        // An expect moves time in short steps up to its budget: the goal shown is the budget.
+        let goal: SimInstant? = if case let .expect(_, within) = statement.kind { started + (within?.milliseconds ?? runner.budget) } else { nil }
         simulator.watch = { [progress, progressEveryMs] now, target in
             if let stop = PromptInterrupt.takeStop() { throw stop }
             guard let progress, clock() >= nextReport else { return }
             nextReport = clock() + progressEveryMs
-            progress("... \(Self.roughly(now - started)) of \(Self.roughly(target - started)) simulated (Ctrl-C stops)")
+            progress("... \(Self.roughly(now - started)) of \(Self.roughly((goal ?? target) - started)) simulated (Ctrl-C stops)")
         }
         defer { simulator.watch = nil }
         let numbered = Statement(
@@ -95,11 +97,12 @@ public final class AttachedNetwork: PromptNetwork {
         let failures = runner.run(numbered)
         if let failure = failures.first {
             var detail = failure.detail
-            if case .expect = statement.kind { return [.error("expectation failed: \(detail)")] }
-            if detail.hasPrefix("refused: ") { detail.removeFirst("refused: ".count) }
+            // A stop (Ctrl-C, SIGTERM) first: an expect cut short has not failed.
             for stop in [PromptInterrupt.Stop.interrupted, .terminated] where detail == "simulator error: \(stop)" {
                 return [.error("error: \(stop) after \(Self.roughly(simulator.now - started)) simulated")]
             }
+            if case .expect = statement.kind { return [.error("expectation failed: \(detail)")] }
+            if detail.hasPrefix("refused: ") { detail.removeFirst("refused: ".count) }
             return [.error("error: \(detail)")]
         }
         switch statement.kind {

@@ -244,7 +244,9 @@ public final class PeerPrompt {
     /// The PASSWORD of `login`/`register`: on the line, or asked for without echo.
     private func password(_ args: [PromptLexer.Token], verb: String) throws -> String {
         if let first = args.first { return first.text }
-        guard let readSecret else { throw usage(verb) }
+        guard let readSecret else {
+            throw CommandFailure("\(verb) needs the password on the line when input is not a terminal (e.g. \(verb) s3cret)")
+        }
         guard let pw = readSecret("password for \(name): "), !pw.isEmpty else { throw CommandFailure("no password given; \(verb) cancelled") }
         return pw
     }
@@ -466,6 +468,7 @@ public final class PeerPrompt {
         switch try console.registryAnswers() {
         case true?: parts.append("registry reachable")
         case false?: parts.append("registry not answering (requests wait for it; friends online still get messages directly)")
+        case nil where loggedIn: parts.append("registry not heard from yet (its answer to the login is awaited)")
         case nil: break
         }
         output(.result(parts.joined(separator: ", ")))

@@ -45,6 +45,7 @@ public final class DataDirectory {
 
     /// Creates `path` (mode 0700) if it is missing; refuses a file, or a path it cannot create.
     static func makePrivateDirectory(_ path: String) throws {
+        guard !path.isEmpty else { throw DataDirectoryError.emptyPath }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw DataDirectoryError.notADirectory(path) }
@@ -119,6 +120,7 @@ public final class DataDirectory {
 
 /// Why a data directory cannot be used, in words that say what to do.
 public enum DataDirectoryError: Error, CustomStringConvertible {
+    case emptyPath
     case notADirectory(String)
     case cannotCreate(String, reason: String)
     case notWritable(String)
@@ -127,6 +129,8 @@ public enum DataDirectoryError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .emptyPath:
+            "--data is empty (give a directory, or a path to create one)"
         case let .notADirectory(p):
             "data directory \(p) is a file, not a directory (give --data a directory, or a path to create one)"
         case let .cannotCreate(p, reason):

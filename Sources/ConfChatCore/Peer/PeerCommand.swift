@@ -22,6 +22,12 @@ public typealias CommandID = UInt64
 /// Why a command was refused, in words a user reads ("bob is not your friend").
 public struct CommandFailure: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The registry never answered the request (as opposed to answering with a refusal): a
+    /// shell that can tell why (a failed CURVE handshake, no registry there) says so.
+    public var registryUnanswered: Bool
+    public init(_ message: String, registryUnanswered: Bool = false) {
+        self.message = message
+        self.registryUnanswered = registryUnanswered
+    }
     public var description: String { message }
 }

@@ -5,7 +5,7 @@ extension PeerMachine {
         switch message {
         case let .reply(req, error):
             guard let p = pending.removeValue(forKey: req) else { return }
-            replied(p, failure: error.map(CommandFailure.init))
+            replied(p, failure: error.map { CommandFailure($0) })
 
         case let .loginReply(req, snapshot):
             guard let p = pending.removeValue(forKey: req), case let .login(password, local) = p.kind else { return }

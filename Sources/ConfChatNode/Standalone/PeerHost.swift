@@ -97,7 +97,7 @@ public final class PeerHost: PeerConsole {
         }
         var result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
         crypto.finished(succeeded: result == nil)
-        if let failure = result, failure.message.hasPrefix("the registry did not answer") {
+        if let failure = result, failure.registryUnanswered {
             // Say why, as far as this side can tell.
             result = CommandFailure(failure.message + (sockets.handshakes.failing.contains(registryEndpoint)
                 ? ": the CURVE handshake with \(registryEndpoint) fails, so the registry there is not the one whose key was given (--registry-key-file)"

@@ -312,7 +312,7 @@ struct RunPlan: Sendable {
             var options = ScenarioRunner.Options(transport: transport, seed: seed, dataDirectory: dir, keepGoing: keepGoing, trace: sink)
             options.onStatement = progress.map { line in { line.statement($0) } }
             let runner = try ScenarioRunner(scenario: scenario, options: options)
-            if let progress { runner.simulator.onTimer = { progress.tick($0) } }
+            if let progress { runner.simulator.watch = { now, _ in progress.tick(now) } }
             let start = Date()
             result.outcome = runner.run()
             result.seconds = Date().timeIntervalSince(start)

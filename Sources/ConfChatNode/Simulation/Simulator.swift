@@ -268,25 +268,21 @@ public final class Simulator {
             now = t.at
             try deliver(p, .timer(t.timer))
             try settle()
-            onTimer?(now)
             try watch?(now, target)
         }
         now = target
         try watch?(now, target)
     }
 
-    /// Called after each timer while `advance` moves the clock, with the time and the
-    /// target: the attached prompt shows progress and stops a long `wait` here on Ctrl-C
-    /// (by throwing). Nil in runs; it never changes what the simulation does.
+    /// Called after each timer fired and its effects settled while `advance` moves the clock,
+    /// with the time and the target: how `confchat run` shows the progress of a long wait,
+    /// and how the attached prompt shows it and stops a long `wait` on Ctrl-C (by throwing).
+    /// It never changes what the simulation does.
     public var watch: ((_ now: SimInstant, _ target: SimInstant) throws -> Void)?
 
     /// When the next timer falls due (perhaps one of a crashed peer, which will not fire):
     /// until then, with the network settled, nothing can change.
     public var nextTimerDue: SimInstant? { timers.min?.at }
-
-    /// Called after each timer fired and its effects settled, with the clock: how
-    /// `confchat run` shows the progress of a long wait.
-    public var onTimer: ((SimInstant) -> Void)?
 
     // MARK: - Registry
 

@@ -91,7 +91,8 @@ public final class RegistryHost {
     private func drainInbox() throws {
         for _ in 0..<1000 {
             guard let (routingId, frames, key) = try sockets.receive() else { break }
-            let claimed = PeerName.isValid(String(decoding: routingId, as: UTF8.self)) ? String(decoding: routingId, as: UTF8.self) : "an unnamed connection"
+            let id = String(decoding: routingId, as: UTF8.self)
+            let claimed = PeerName.isValid(id) ? id : "an unnamed connection"
             guard frames.count == 1 else {
                 log?("rejected a message of \(frames.count) frame(s) from \(claimed.debugDescription)")
                 continue

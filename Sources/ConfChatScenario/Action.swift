@@ -3,7 +3,7 @@
 ///
 /// Peer actions are what a user of the chat app could do (or suffer, like `crash`); they
 /// can fail, and `! ACTION` checks that they do. Network actions (`wait`, `partition`,
-/// `heal`, `registry crash|restart`) are the harness playing god.
+/// `heal`, `registry crash|restart`, `network ...`) are the harness playing god.
 public enum Action: Sendable, Equatable {
     case register(peer: String, password: String)
     case login(peer: String, password: String)
@@ -30,6 +30,8 @@ public enum Action: Sendable, Equatable {
     case heal
     case registryCrash
     case registryRestart
+    /// `network loss 5%`, `network alice bob latency 1ms..80ms`, `network reset`.
+    case network(NetworkSetting)
 
     /// The acting peer for peer actions, nil for network and clock actions, so the
     /// simulator can route an action to its peer without switching over every case.
@@ -42,7 +44,7 @@ public enum Action: Sendable, Equatable {
              .invite(let peer, _, _), .join(let peer, _), .leaveGroup(let peer, _),
              .destroyGroup(let peer, _), .sendGroup(let peer, _, _):
             return peer
-        case .wait, .partition, .heal, .registryCrash, .registryRestart:
+        case .wait, .partition, .heal, .registryCrash, .registryRestart, .network:
             return nil
         }
     }

@@ -39,9 +39,10 @@ struct LineLexer {
         return Output(tokens: tokens, text: text, endColumn: last.endColumn)
     }
 
-    /// Characters allowed in a word: letters, digits and `_ - . : @ /`.
+    /// Characters allowed in a word: letters, digits and `_ - . : @ / %` (`%` for the
+    /// percentages of `network loss 5%`).
     static func isWordCharacter(_ character: Character) -> Bool {
-        character.isLetter || character.isNumber || "_-.:@/".contains(character)
+        character.isLetter || character.isNumber || "_-.:@/%".contains(character)
     }
 
     private mutating func nextToken() throws(LineError) -> Token? {

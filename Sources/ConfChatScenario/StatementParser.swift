@@ -70,6 +70,9 @@ struct StatementParser {
         case "presence-timeout": return .statement(.presenceTimeout(try durationArgument(after: word)))
         case "include": return try include()
         case "expect": return .statement(try expectation())
+        case "network":
+            let setting = try networkSetting()
+            return .statement(.action(.network(setting), expectRefusal: false))
         default: return .statement(.action(try networkAction(word), expectRefusal: bang != nil))
         }
     }

@@ -6,7 +6,7 @@ enum Vocabulary {
     /// logging in (see `StatementParser`).
     static let statementKeywords: [String] = [
         "peers", "transport", "seed", "timeout", "presence-timeout", "include",
-        "wait", "partition", "heal", "registry", "expect",
+        "wait", "partition", "heal", "registry", "expect", "network",
     ]
 
     /// Peer verbs in the order of the spec, which is the order error messages list them.

@@ -26,6 +26,7 @@ public enum ChaosStatement: Equatable, Sendable, CustomStringConvertible {
                  let .send(p, o, _):
                 return [p, o]
             case let .partition(groups): return Set(groups.joined()).subtracting(["registry"])
+            case let .network(setting): return Set(setting.link ?? []).subtracting(["registry"])
             default: return a.peer.map { [$0] } ?? []
             }
         }
@@ -55,6 +56,7 @@ public enum ChaosStatement: Equatable, Sendable, CustomStringConvertible {
         case .heal: "heal"
         case .registryCrash: "registry crash"
         case .registryRestart: "registry restart"
+        case let .network(setting): setting.description
         }
     }
 

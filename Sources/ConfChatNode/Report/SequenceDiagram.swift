@@ -174,7 +174,7 @@ public struct SequenceDiagram: Sendable, Equatable {
         for e in events {
             switch e.kind {
             case let .statement(_, source): declaredPeers(in: source).forEach(see)
-            case let .send(from, to, _, _), let .drop(from, to, _, _): see(from); see(to)
+            case let .send(from, to, _, _, _), let .drop(from, to, _, _), let .lost(from, to, _, _): see(from); see(to)
             case let .reject(at, from, _): see(from); see(at)
             case let .deliver(peer, from, _, _, _): see(peer); see(from)
             case let .presence(peer, friend, _, _): see(peer); see(friend)
@@ -194,8 +194,10 @@ public struct SequenceDiagram: Sendable, Equatable {
             case let .statement(location, source):
                 lastStatement = d.entries.count
                 add(.statement(location: location, source: source, failed: false))
-            case let .send(from, to, kind, fields):
+            case let .send(from, to, kind, fields, _):
                 addArrow(Arrow(from: from, to: to, kind: kind, fields: readable(fields), style: .sent), into: &d, shown: shown, options: options, time: e.time)
+            case let .lost(from, to, kind, fields):
+                addArrow(Arrow(from: from, to: to, kind: kind, fields: readable(fields), style: .dropped(reason: "lost")), into: &d, shown: shown, options: options, time: e.time)
             case let .drop(from, to, kind, reason):
                 addArrow(Arrow(from: from, to: to, kind: kind, fields: "", style: .dropped(reason: reason)), into: &d, shown: shown, options: options, time: e.time)
             case let .reject(at, from, reason):

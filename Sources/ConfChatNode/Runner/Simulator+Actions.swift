@@ -29,6 +29,7 @@ extension Simulator {
         case .heal: return try guarded { heal() }
         case .registryCrash: return try guarded { try crashRegistry() }
         case .registryRestart: return try guarded { try restartRegistry() }
+        case let .network(setting): return try guarded { network(setting) }
         case let .createGroup(p, g): return try command(p, .createGroup(g))
         case let .invite(p, g, o): return try command(p, .invite(group: g, member: o))
         case let .join(p, g): return try command(p, .join(g))

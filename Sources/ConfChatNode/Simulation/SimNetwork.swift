@@ -1,21 +1,32 @@
 import ConfChatCore
 import ConfChatScenario
 import CZMQ
-import DequeModule
+import HeapModule
 
 /// The simulator's transport: real ZeroMQ sockets, with the simulator deciding what crosses.
 ///
 /// Each node has an `inbox` ROUTER bound to its endpoint and an `outbox` ROUTER (routing id =
 /// its name) that connects to the endpoints it sends to. Every message sent is also noted in
-/// a FIFO; settling pops the FIFO and reads that message from the receiver's inbox, stashing
-/// anything else that arrived first. So the order in which nodes *handle* messages is the
-/// order they were sent, whatever the transport's timing: that is what makes traces
-/// byte-identical across runs. Partitions and crashed nodes are enforced here, before
-/// libzmq, so they hold on every transport.
+/// a queue, with the simulated instant it arrives (at once on a perfect network; later under
+/// `NetworkConditions`); settling takes the queue's earliest arrival (ties in send order) and
+/// reads that message from the receiver's inbox, stashing anything else that arrived first.
+/// So the order in which nodes *handle* messages is decided here, whatever the transport's
+/// timing: that is what makes traces byte-identical across runs. Partitions, crashed nodes,
+/// lost and duplicated messages are all decided here, before libzmq, so they hold on every
+/// transport: a lost message never reaches libzmq, a duplicate goes through it twice.
 final class SimNetwork {
-    struct InFlight {
+    struct InFlight: Comparable {
+        var at: SimInstant
+        /// Send order over the whole network: breaks ties between equal arrivals.
+        var order: UInt64
         var from: String
         var to: String
+        /// Its place among the messages `from` put on the wire to `to`'s inbox: libzmq keeps
+        /// that order, so this finds the message among those read from the socket.
+        var index: UInt64
+
+        static func < (a: InFlight, b: InFlight) -> Bool { (a.at, a.order) < (b.at, b.order) }
+        static func == (a: InFlight, b: InFlight) -> Bool { a.at == b.at && a.order == b.order }
     }
 
     private final class Node {
@@ -25,7 +36,11 @@ final class SimNetwork {
         let keys: NodeKeys
         /// endpoint -> the routing id of our connection to it.
         var connections: [String: [UInt8]] = [:]
-        var stash: [String: Deque<[UInt8]>] = [:]
+        /// Frames read from the inbox and not handled yet, by sender and place (`InFlight.index`).
+        var stash: [String: [UInt64: [UInt8]]] = [:]
+        /// Frames put on the wire to this inbox, and read from it, by sender.
+        var sent: [String: UInt64] = [:]
+        var received: [String: UInt64] = [:]
 
         init(inbox: ZMQSocket, outbox: ZMQSocket, endpoint: String, keys: NodeKeys) {
             self.inbox = inbox
@@ -50,7 +65,10 @@ final class SimNetwork {
     private let context: ZMQContext
     private var nodes: [String: Node] = [:]
     private var atEndpoint: [String: String] = [:]
-    private var fifo = Deque<InFlight>()
+    private var inFlight = Heap<InFlight>()
+    private var sendOrder: UInt64 = 0
+    /// Latency, loss and duplication (`network ...` statements); perfect until one is given.
+    var conditions: NetworkConditions
     private var side: [String: Int] = [:]
     private var connectGeneration: UInt64 = 0
     /// Messages refused by the transport's own checks, for the trace.
@@ -58,9 +76,10 @@ final class SimNetwork {
     /// How many times each node has bound an endpoint.
     private var lives: [String: Int] = [:]
 
-    init(context: ZMQContext, transport: SimTransport) {
+    init(context: ZMQContext, transport: SimTransport, seed: UInt64) {
         self.context = context
         self.transport = transport
+        conditions = NetworkConditions(seed: seed)
     }
 
     /// Opens a node's sockets and returns the endpoint it is reachable at.
@@ -104,7 +123,7 @@ final class SimNetwork {
         _ = node.endpoint.withCString { zmq_unbind(node.inbox.rawHandle, $0) }
         node.inbox.close()
         node.outbox.close()
-        fifo.removeAll { $0.to == name }
+        inFlight = Heap(inFlight.unordered.filter { $0.to != name })
         for other in nodes.values {
             if other.connections.removeValue(forKey: node.endpoint) != nil {
                 try? disconnect(other.outbox, node.endpoint)
@@ -136,23 +155,42 @@ final class SimNetwork {
     // MARK: - Sending and receiving
 
     enum SendResult: Equatable {
-        case sent
+        /// On the wire, arriving at these instants (two for a duplicate).
+        case sent([SimInstant])
+        /// Lost by the network's conditions: it never reached libzmq.
+        case lost
         case dropped(String)
     }
 
-    func send(from: String, to: String, endpoint: String, payload: [UInt8]) -> SendResult {
+    func send(from: String, to: String, endpoint: String, payload: [UInt8], now: SimInstant) -> SendResult {
         guard let sender = nodes[from] else { return .dropped("\(from) is down") }
         if blocked(from, to) { return .dropped("partition") }
         guard let owner = atEndpoint[endpoint], let receiver = nodes[owner] else { return .dropped("\(to) is down") }
         guard owner == to else { return .dropped("\(endpoint) is now \(owner), not \(to)") }
-        do {
-            let id = try connection(sender, endpoint, serverKey: receiver.keys.publicKey)
-            try sender.outbox.send([id, payload])
-        } catch {
-            return .dropped("\(error)")
+        let delays: [Int64]
+        if conditions.isPerfect {
+            delays = [0]
+        } else {
+            switch conditions.fate(from: from, to: to) {
+            case .lost: return .lost
+            case let .arrives(d): delays = d
+            }
         }
-        fifo.append(InFlight(from: from, to: to))
-        return .sent
+        var arrivals: [SimInstant] = []
+        for delay in delays {
+            do {
+                let id = try connection(sender, endpoint, serverKey: receiver.keys.publicKey)
+                try sender.outbox.send([id, payload])
+            } catch {
+                return arrivals.isEmpty ? .dropped("\(error)") : .sent(arrivals)
+            }
+            sendOrder += 1
+            let index = receiver.sent[from, default: 0]
+            receiver.sent[from] = index + 1
+            inFlight.insert(InFlight(at: now + delay, order: sendOrder, from: from, to: to, index: index))
+            arrivals.append(now + delay)
+        }
+        return .sent(arrivals)
     }
 
     private func connection(_ node: Node, _ endpoint: String, serverKey: [UInt8]) throws(ZMQError) -> [UInt8] {
@@ -168,11 +206,9 @@ final class SimNetwork {
     }
 
     private func pullInFlight(from name: String) throws {
-        var pending: [String: Int] = [:]
-        for f in fifo where f.from == name { pending[f.to, default: 0] += 1 }
-        for (to, count) in pending.sorted(by: { $0.key < $1.key }) {
-            guard let node = nodes[to] else { continue }
-            while (node.stash[name]?.count ?? 0) < count {
+        for to in nodes.keys.sorted() {
+            let node = nodes[to]!
+            while node.received[name, default: 0] < node.sent[name, default: 0] {
                 try receiveOne(node, waitingFor: name, to: to)
             }
         }
@@ -183,26 +219,31 @@ final class SimNetwork {
         if let (frames, userId) = try node.inbox.receiveAuthenticated() {
             guard frames.count == 2 else { return }
             let sender = String(decoding: frames[0], as: UTF8.self)
+            let index = node.received[sender, default: 0]
+            node.received[sender] = index + 1
             // Over CURVE, a routing id is only a claim: the key decides who sent it.
             if curve, userId != nodes[sender].map({ NodeKeys.hex($0.keys.publicKey) }) {
                 // Still counts as the claimed sender's message, so the send order stays whole;
                 // an empty payload never decodes, and the simulator reports it as rejected.
                 rejected.append("a message claiming to be from \(sender) came with another key")
-                node.stash[sender, default: []].append([])
+                node.stash[sender, default: [:]][index] = []
                 return
             }
-            node.stash[sender, default: []].append(frames[1])
+            node.stash[sender, default: [:]][index] = frames[1]
         } else if try !node.inbox.waitReadable(timeoutMs: 10_000) {
             throw Failure.stalled(from: from, to: to)
         }
     }
 
-    /// The next message in send order, read from its receiver's socket.
+    /// When the next message in flight arrives: nil when none is.
+    var nextArrival: SimInstant? { inFlight.min?.at }
+
+    /// The next message to arrive (ties in send order), read from its receiver's socket.
     func next() throws -> (from: String, to: String, payload: [UInt8])? {
-        while let head = fifo.popFirst() {
+        while let head = inFlight.popMin() {
             guard let node = nodes[head.to] else { continue }
             while true {
-                if let payload = node.stash[head.from]?.popFirst() { return (head.from, head.to, payload) }
+                if let payload = node.stash[head.from]?.removeValue(forKey: head.index) { return (head.from, head.to, payload) }
                 try receiveOne(node, waitingFor: head.from, to: head.to)
             }
         }
@@ -210,7 +251,7 @@ final class SimNetwork {
     }
 
     func shutDown() {
-        fifo.removeAll()
+        inFlight = Heap()
         // Every node goes, so none needs to forget its connections to the others first
         // (`detach` does that for one node, at a cost in proportion to the network).
         for node in nodes.values {

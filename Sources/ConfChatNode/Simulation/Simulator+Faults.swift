@@ -1,4 +1,5 @@
 import ConfChatCore
+import ConfChatScenario
 import Foundation
 
 /// Faults: crash, restart, wipe, partitions, registry down. Each is an event in the trace.
@@ -55,6 +56,12 @@ extension Simulator {
     public func heal() {
         emit(.fault("heal"))
         network.heal()
+    }
+
+    /// Changes the network's conditions (`network loss 5%`) for messages sent from now on.
+    public func network(_ setting: NetworkSetting) {
+        emit(.fault(setting.description))
+        network.conditions.apply(setting)
     }
 
     public func crashRegistry() throws { try crashRegistry(announce: true) }

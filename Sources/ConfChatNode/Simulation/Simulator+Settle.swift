@@ -20,19 +20,31 @@ struct GroupBatch {
 /// Settling: delivering what is in flight, in send order, until nothing is.
 extension Simulator {
     /// Delivers every message in flight, and those they cause, until none is left.
-    /// Simulated time does not move while settling.
+    /// On a perfect network every message arrives at once and simulated time does not move.
+    /// Under network conditions (`network latency ...`) the clock moves to each message's
+    /// arrival, earliest first (ties in send order), firing the timers that fall due on the
+    /// way; traffic that never stops (a latency longer than the heartbeat interval) is left
+    /// in flight once it has run for `settleHorizon`, for `advance` to carry on with.
     ///
     /// Not grouped, each message is a batch of its own: committed, then its effects carried
     /// out, before the next message (what scenarios and their traces show). Grouped, the
     /// simulator settles in rounds: every node's driver handles all its messages in flight,
     /// then commits once, one transaction a node a round, and only then sends what the round
     /// caused (the bench's way with a disk store). Either way messages are handled in the
-    /// order they were sent. Grouped settling carries out no armed crash.
+    /// order they arrive. Grouped settling carries out no armed crash and needs a perfect network.
     func settle(grouped: Bool) throws {
         precondition(!grouped || faultPlan == nil, "group commit does not carry out fault plans")
+        precondition(!grouped || network.conditions.isPerfect, "group commit needs a perfect network")
         var handled = 0
+        let horizon = now + Self.settleHorizon
         while true {
-            while let (from, to, payload) = try network.next() {
+            while let arrival = network.nextArrival, arrival <= max(now, horizon) {
+                if arrival > now, let due = timers.min?.at, due <= arrival {
+                    _ = try fireNextTimer()
+                    continue
+                }
+                now = max(now, arrival)
+                guard let (from, to, payload) = try network.next() else { break }
                 // Messages that keep causing messages at one instant (a livelock, say with a
                 // fault-injection knob on) end the run with an error instead of spinning for ever.
                 handled += 1
@@ -61,6 +73,9 @@ extension Simulator {
             guard grouped, try commitBatch() else { return }
         }
     }
+
+    /// How far one settling moves the clock at most (1 minute of simulated time).
+    static let settleHorizon: Int64 = 60_000
 
     /// Handles a peer's input without committing it: it waits for `commitBatch`.
     func handleInBatch(_ p: SimPeer, _ input: PeerMachine.Input) {

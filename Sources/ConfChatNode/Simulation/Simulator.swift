@@ -13,7 +13,7 @@ import HeapModule
 /// so a 10-second presence timeout costs no wall time.
 public final class Simulator {
     public let options: SimOptions
-    public private(set) var now = SimInstant.zero
+    public internal(set) var now = SimInstant.zero
     public var trace: (any TraceSink)?
 
     let network: SimNetwork
@@ -69,7 +69,8 @@ public final class Simulator {
         self.sealer = MessageSealer(seed: options.seed &+ 0x5EA1, cost: options.hashCost)
         self.keySource = SplitMix64(seed: options.seed &+ 0xC0DE)
         self.registryKeys = NodeKeys.derive(from: &keySource)
-        network = SimNetwork(context: try Self.context(), transport: try SimTransport(kind: options.transport))
+        network = SimNetwork(context: try Self.context(), transport: try SimTransport(kind: options.transport),
+                             seed: options.seed &+ 0x4E37)
         registryStore = try Self.makeRegistryStore(options.storage)
         registryDriver = NodeDriver(name: PeerName.registry, machine: nil, store: registryStore.driven, transport: links,
                                     perform: { [unowned self] in self.performAtRegistry($0) })
@@ -240,9 +241,18 @@ public final class Simulator {
             emit(.drop(from: from, to: address.name, kind: kind, reason: "\(error)"))
             return .dropped(reason: "\(error)")
         }
-        switch network.send(from: from, to: address.name, endpoint: endpoint, payload: payload) {
-        case .sent:
-            emit(.send(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message)))
+        switch network.send(from: from, to: address.name, endpoint: endpoint, payload: payload, now: now) {
+        case let .sent(arrivals):
+            // A message that arrives at once (always, on a perfect network) is traced as it
+            // always was; a delayed or duplicated one says when each copy arrives.
+            let atOnce = arrivals == [now]
+            for (i, at) in arrivals.enumerated() {
+                emit(.send(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message),
+                           transit: atOnce ? nil : TraceEvent.Transit(arrival: at, duplicate: i > 0)))
+            }
+            return .sent
+        case .lost:
+            emit(.lost(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message)))
             return .sent
         case let .dropped(reason):
             emit(.drop(from: from, to: address.name, kind: kind, reason: reason))
@@ -260,18 +270,33 @@ public final class Simulator {
 
     /// Moves the clock forward, firing due timers in order and settling after each. The
     /// clock jumps from one due timer to the next: a span with nothing due costs nothing.
+    /// Messages still in flight (a settling that stopped at its horizon) arrive on the way.
     public func advance(by ms: Int64) throws {
         let target = now + ms
-        while let t = timers.min, t.at <= target {
-            _ = timers.removeMin()
-            guard let p = peers[t.peer], p.isUp, p.incarnation == t.incarnation else { continue }
-            now = t.at
-            try deliver(p, .timer(t.timer))
+        while true {
+            let due = timers.min?.at
+            if let arrival = network.nextArrival, arrival <= target, due.map({ arrival < $0 }) ?? true {
+                try settle()
+                try watch?(now, target)
+                continue
+            }
+            guard let due, due <= target else { break }
+            guard try fireNextTimer() else { continue }
             try settle()
             try watch?(now, target)
         }
-        now = target
+        now = max(now, target)
         try watch?(now, target)
+    }
+
+    /// Fires the earliest timer, moving the clock to it; false if it was stale (its peer
+    /// crashed or restarted since it was set).
+    func fireNextTimer() throws -> Bool {
+        guard let t = timers.popMin() else { return false }
+        guard let p = peers[t.peer], p.isUp, p.incarnation == t.incarnation else { return false }
+        now = max(now, t.at)
+        try deliver(p, .timer(t.timer))
+        return true
     }
 
     /// Called after each timer fired and its effects settled while `advance` moves the clock,

@@ -3,8 +3,11 @@ import ConfChatCore
 /// One line of the trace: what happened, when (simulated), as the node that saw it saw it.
 public struct TraceEvent: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
-        /// A message put on the wire.
-        case send(from: String, to: String, kind: String, fields: String)
+        /// A message put on the wire; `transit` says when it arrives under network
+        /// conditions, nil on a perfect network (at once).
+        case send(from: String, to: String, kind: String, fields: String, transit: Transit?)
+        /// A message the network's conditions lost (`network loss`): it never reached the wire.
+        case lost(from: String, to: String, kind: String, fields: String)
         /// A message the simulator's transport did not carry (partition, node down).
         case drop(from: String, to: String, kind: String, reason: String)
         /// A frame that failed to decode; the node logged and ignored it.
@@ -15,6 +18,18 @@ public struct TraceEvent: Sendable, Hashable {
         case note(node: String, text: String)
         case statement(location: String, source: String)
         case outcome(location: String, ok: Bool, detail: String)
+    }
+
+    /// When a message sent under network conditions arrives, and whether it is the second
+    /// copy of a duplicated one.
+    public struct Transit: Sendable, Hashable {
+        public var arrival: SimInstant
+        public var duplicate: Bool
+
+        public init(arrival: SimInstant, duplicate: Bool) {
+            self.arrival = arrival
+            self.duplicate = duplicate
+        }
     }
 
     public var time: SimInstant

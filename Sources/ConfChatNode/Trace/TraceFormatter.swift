@@ -13,8 +13,14 @@ public enum TraceFormatter {
     public static func text(_ e: TraceEvent, color: Bool) -> String {
         let t = pad(e.time.description, 9)
         switch e.kind {
-        case let .send(from, to, kind, fields):
-            return "\(t)  \(pad(from, 9)) -> \(pad(to, 9))  \(paint(pad(kind, 22), "36", color))\(fields)"
+        case let .send(from, to, kind, fields, transit):
+            let line = "\(t)  \(pad(from, 9)) -> \(pad(to, 9))  \(paint(pad(kind, 22), "36", color))\(fields)"
+            guard let transit else { return line }
+            let copy = transit.duplicate ? "duplicate, " : ""
+            let delay = transit.arrival.milliseconds - e.time.milliseconds
+            return line + paint("  [\(copy)arrives \(transit.arrival), +\(delay)ms]", "2", color)
+        case let .lost(from, to, kind, fields):
+            return "\(t)  \(pad(from, 9)) -x \(pad(to, 9))  \(paint(pad(kind, 22), "31", color))lost: \(fields)"
         case let .drop(from, to, kind, reason):
             return "\(t)  \(pad(from, 9)) -x \(pad(to, 9))  \(paint(pad(kind, 22), "31", color))dropped: \(reason)"
         case let .reject(at, from, reason):
@@ -40,7 +46,13 @@ public enum TraceFormatter {
         var fields: [(String, String)] = [("t_ms", String(e.time.milliseconds))]
         func s(_ k: String, _ v: String) { fields.append((k, jsonString(v))) }
         switch e.kind {
-        case let .send(from, to, kind, f): s("event", "send"); s("from", from); s("to", to); s("kind", kind); s("fields", f)
+        case let .send(from, to, kind, f, transit):
+            s("event", "send"); s("from", from); s("to", to); s("kind", kind); s("fields", f)
+            if let transit {
+                fields.append(("arrival_ms", String(transit.arrival.milliseconds)))
+                if transit.duplicate { fields.append(("duplicate", "true")) }
+            }
+        case let .lost(from, to, kind, f): s("event", "lost"); s("from", from); s("to", to); s("kind", kind); s("fields", f)
         case let .drop(from, to, kind, reason): s("event", "drop"); s("from", from); s("to", to); s("kind", kind); s("reason", reason)
         case let .reject(at, from, reason): s("event", "reject"); s("at", at); s("from", from); s("reason", reason)
         case let .deliver(peer, from, seq, text, group):

@@ -33,7 +33,7 @@ public final class TraceKindFilter: TraceSink {
 
     public func record(_ event: TraceEvent) {
         switch event.kind {
-        case let .send(_, _, kind, _), let .drop(_, _, kind, _):
+        case let .send(_, _, kind, _, _), let .drop(_, _, kind, _), let .lost(_, _, kind, _):
             if hidden.contains(kind) { return }
         default: break
         }

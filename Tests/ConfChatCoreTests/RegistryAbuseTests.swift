@@ -72,13 +72,16 @@ struct RegistryAbuseTests {
     @Test func wrongPasswordsFromOneKeySlowThatKeyDown() {
         var r = registry()
         var t = SimInstant.zero
+        // Each guess a request of its own (a new req): a repeat would only be answered again.
+        var req: UInt32 = 0
+        func guess() -> WireMessage { req += 1; return login("guess", key: [0x66], req: req) }
         for _ in 1...RegistryLimits.freeFailuresPerClient {
-            #expect(replies(r.handleChecked(from: "mallory", login("guess", key: [0x66]), now: t)) == ["wrong password"])
+            #expect(replies(r.handleChecked(from: "mallory", guess(), now: t)) == ["wrong password"])
         }
-        #expect(replies(r.handle(from: "mallory", login("guess", key: [0x66]), now: t)) == ["too many wrong passwords: try again in 1 s"])
+        #expect(replies(r.handle(from: "mallory", guess(), now: t)) == ["too many wrong passwords: try again in 1 s"])
         t = t + 1_000
-        #expect(replies(r.handleChecked(from: "mallory", login("guess", key: [0x66]), now: t)) == ["wrong password"])
-        #expect(replies(r.handle(from: "mallory", login("guess", key: [0x66]), now: t + 1_000)) == ["too many wrong passwords: try again in 1 s"])
+        #expect(replies(r.handleChecked(from: "mallory", guess(), now: t)) == ["wrong password"])
+        #expect(replies(r.handle(from: "mallory", guess(), now: t + 1_000)) == ["too many wrong passwords: try again in 1 s"])
         // The real user is not slowed by mallory's failures.
         let effects = r.handleChecked(from: "alice-client", login("pw", key: Self.aliceKey), now: t)
         #expect(effects.contains { if case .send(_, .loginReply) = $0 { true } else { false } })

@@ -51,7 +51,7 @@ import FoundationXML
     static func messages(_ events: [TraceEvent], between nodes: Set<String>? = nil) -> [(String, String, String)] {
         events.compactMap { e -> (String, String, String)? in
             switch e.kind {
-            case let .send(from, to, kind, _), let .drop(from, to, kind, _):
+            case let .send(from, to, kind, _, _), let .drop(from, to, kind, _):
                 guard !SequenceDiagram.keepaliveKinds.contains(kind) else { return nil }
                 if let nodes, !(nodes.contains(from) && nodes.contains(to)) { return nil }
                 return (from, to, kind)
@@ -140,7 +140,7 @@ import FoundationXML
         #expect(!svg.contains("data-node=\"bob\""), "no lifeline and no mark for bob")
         let outside = run.events.filter { e in
             switch e.kind {
-            case let .send(f, t, _, _), let .drop(f, t, _, _), let .reject(t, f, _): !Set([f, t]).isSubset(of: ["alice", "registry"])
+            case let .send(f, t, _, _, _), let .drop(f, t, _, _), let .reject(t, f, _): !Set([f, t]).isSubset(of: ["alice", "registry"])
             default: false
             }
         }
@@ -152,7 +152,7 @@ import FoundationXML
     func keepalives() throws {
         let source = E2ESupport.twoFriends + "wait 30s\nexpect alice sees bob online\n"
         guard let run = try Self.run(source) else { return }
-        let total = run.events.filter { if case let .send(_, _, k, _) = $0.kind { SequenceDiagram.keepaliveKinds.contains(k) } else { false } }.count
+        let total = run.events.filter { if case let .send(_, _, k, _, _) = $0.kind { SequenceDiagram.keepaliveKinds.contains(k) } else { false } }.count
         #expect(total > 10, "30 seconds of heartbeats")
         let hidden = Self.diagram(run)
         #expect(hidden.hiddenKeepalives == total)

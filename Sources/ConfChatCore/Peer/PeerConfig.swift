@@ -5,6 +5,9 @@ public struct PeerConfig: Hashable, Sendable {
     public var heartbeatInterval: Int64
     public var retryInterval: Int64
     public var requestTimeout: Int64
+    /// How long a registry request waits for its answer before it is sent again, until
+    /// `requestTimeout` runs out.
+    public var requestRetryInterval: Int64
     public var registryPingInterval: Int64
     /// Fault-injection switch for testing the checkers (`confchat chaos --break-dedupe`),
     /// never for real use. When false, a receiver stores a message it already holds
@@ -16,6 +19,7 @@ public struct PeerConfig: Hashable, Sendable {
         self.heartbeatInterval = max(50, min(1000, presenceTimeout / 3))
         self.retryInterval = 1000
         self.requestTimeout = 2000
+        self.requestRetryInterval = 250
         self.registryPingInterval = 2000
     }
 }

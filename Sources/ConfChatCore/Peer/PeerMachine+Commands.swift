@@ -6,8 +6,8 @@ extension PeerMachine {
         case let .register(password):
             guard PeerName.isValidUser(name) else { return complete(id, CommandFailure("'\(name)' is not a valid user name")) }
             if let tooLong = Self.passwordTooLong(password) { return complete(id, tooLong) }
-            let req = request(.register(password: password), command: id)
-            toRegistry(.register(req: req, name: name, password: password, endpoint: endpoint, key: publicKey))
+            let (me, ep, key) = (name, endpoint, publicKey)
+            request(.register(password: password), command: id) { req in .register(req: req, name: me, password: password, endpoint: ep, key: key) }
 
         case let .login(password):
             guard session == nil else { return complete(id, CommandFailure("\(name) is already logged in")) }
@@ -18,12 +18,10 @@ extension PeerMachine {
                 startSession(password: password)
                 session?.awaitingFirstAnswer = true
                 complete(id, nil)
-                let req = request(.login(password: password, local: true), command: nil)
-                toRegistry(.login(req: req, name: name, password: password, endpoint: endpoint, wantBackup: false, key: publicKey))
+                requestLogin(password: password, local: true, command: nil)
             } else {
                 // Nothing on disk (new machine, or wiped): the registry checks, and sends the backup.
-                let req = request(.login(password: password, local: false), command: id)
-                toRegistry(.login(req: req, name: name, password: password, endpoint: endpoint, wantBackup: true, key: publicKey))
+                requestLogin(password: password, local: false, command: id)
             }
 
         case .logout:
@@ -41,21 +39,18 @@ extension PeerMachine {
             guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
             guard other != name else { return complete(id, CommandFailure("cannot befriend yourself")) }
             guard durable.friends[other] == nil else { return complete(id, CommandFailure("\(other) is already a friend")) }
-            let req = request(.addFriend(other), command: id)
-            toRegistry(.friendRequest(req: req, to: other))
+            request(.addFriend(other), command: id) { req in .friendRequest(req: req, to: other) }
 
         case let .accept(other), let .decline(other):
             let accept = if case .accept = command { true } else { false }
             guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
             guard durable.requests.contains(other) else { return complete(id, CommandFailure("no pending friend request from \(other)")) }
-            let req = request(.answer(other, accept: accept), command: id)
-            toRegistry(.friendAnswer(req: req, to: other, accept: accept))
+            request(.answer(other, accept: accept), command: id) { req in .friendAnswer(req: req, to: other, accept: accept) }
 
         case let .removeFriend(other):
             guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
             guard durable.friends[other] != nil else { return complete(id, CommandFailure("\(other) is not a friend")) }
-            let req = request(.unfriend(other), command: id)
-            toRegistry(.unfriend(req: req, other: other))
+            request(.unfriend(other), command: id) { req in .unfriend(req: req, other: other) }
 
         case .createGroup, .invite, .join, .leaveGroup, .destroyGroup, .sendGroup:
             runGroup(command, id: id)
@@ -102,5 +97,14 @@ extension PeerMachine {
         let size = password.utf8.count
         guard size > WireCodec.maxPasswordSize else { return nil }
         return CommandFailure("the password is \(size) bytes, over the limit of \(WireCodec.maxPasswordSize)")
+    }
+
+    /// Sends LOGIN. `local`: the session already started on local credentials, so this only
+    /// fetches news; otherwise the login waits for the registry, and asks for the backup.
+    mutating func requestLogin(password: String, local: Bool, command: CommandID?) {
+        let (me, ep, key) = (name, endpoint, publicKey)
+        request(.login(password: password, local: local), command: command) { req in
+            .login(req: req, name: me, password: password, endpoint: ep, wantBackup: !local, key: key)
+        }
     }
 }

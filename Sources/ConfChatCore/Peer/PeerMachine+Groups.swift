@@ -9,33 +9,28 @@ extension PeerMachine {
         case let .createGroup(group):
             guard PeerName.isValidUser(group) else { return complete(id, CommandFailure("'\(group)' is not a valid group name")) }
             guard durable.groups[group] == nil else { return complete(id, CommandFailure("the group name '\(group)' is taken")) }
-            let req = request(.group, command: id)
-            toRegistry(.createGroup(req: req, group: group))
+            request(.group, command: id) { req in .createGroup(req: req, group: group) }
 
         case let .invite(group, member):
             guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not in a group '\(group)'")) }
             guard g.owner == name else { return complete(id, CommandFailure("only the owner of \(group), \(g.owner), can invite")) }
             guard durable.friends[member] != nil else { return complete(id, CommandFailure("\(member) is not a friend of \(name)")) }
             guard g.members[member] == nil else { return complete(id, CommandFailure("\(member) is already a member of \(group)")) }
-            let req = request(.group, command: id)
-            toRegistry(.invite(req: req, group: group, member: member))
+            request(.group, command: id) { req in .invite(req: req, group: group, member: member) }
 
         case let .join(group):
             guard durable.invitations[group] != nil else { return complete(id, CommandFailure("\(name) has no invitation to \(group)")) }
-            let req = request(.group, command: id)
-            toRegistry(.joinGroup(req: req, group: group))
+            request(.group, command: id) { req in .joinGroup(req: req, group: group) }
 
         case let .leaveGroup(group):
             guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not a member of \(group)")) }
             guard g.owner != name else { return complete(id, CommandFailure("the owner cannot leave \(group); destroy it instead")) }
-            let req = request(.leaveGroup(group), command: id)
-            toRegistry(.leaveGroup(req: req, group: group))
+            request(.leaveGroup(group), command: id) { req in .leaveGroup(req: req, group: group) }
 
         case let .destroyGroup(group):
             guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not a member of \(group)")) }
             guard g.owner == name else { return complete(id, CommandFailure("only the owner of \(group), \(g.owner), can destroy it")) }
-            let req = request(.group, command: id)
-            toRegistry(.destroyGroup(req: req, group: group))
+            request(.group, command: id) { req in .destroyGroup(req: req, group: group) }
 
         case let .sendGroup(group, text):
             guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not a member of \(group)")) }

@@ -185,6 +185,8 @@ extension PeerMachine {
                 fromRegistry(.pong(known: false))
             }
             emit(.schedule(.registryPing(epoch: epoch), at: now + config.registryPingInterval))
+        case let .requestRetry(req):
+            retryRequest(req)
         case let .requestTimeout(req):
             guard let p = pending.removeValue(forKey: req) else { return }
             if case .login = p.kind { session?.awaitingFirstAnswer = false }

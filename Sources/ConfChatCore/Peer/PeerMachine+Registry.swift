@@ -71,8 +71,7 @@ extension PeerMachine {
             session?.pingsUnanswered = 0
             // A registry that restarted forgot who is online: announce ourselves again.
             if !known, let s = session, !pending.values.contains(where: { if case .login = $0.kind { true } else { false } }) {
-                let req = request(.login(password: s.password, local: true), command: nil)
-                toRegistry(.login(req: req, name: name, password: s.password, endpoint: endpoint, wantBackup: false, key: publicKey))
+                requestLogin(password: s.password, local: true, command: nil)
             }
 
         default:

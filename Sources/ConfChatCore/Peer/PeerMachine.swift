@@ -97,13 +97,24 @@ public struct PeerMachine {
         out.append(.send(.peer(name: name, endpoint: ep), m))
     }
 
-    /// Registers a registry request and arms its timeout; the caller sends it with the number returned.
-    mutating func request(_ kind: PendingRequest.Kind, command: CommandID?) -> UInt32 {
+    /// Sends a registry request under a fresh number, arms its retries and its timeout.
+    /// `message` builds the request from its number; a retry sends the same message again.
+    mutating func request(_ kind: PendingRequest.Kind, command: CommandID?, _ message: (UInt32) -> WireMessage) {
         let req = nextRequest
         nextRequest &+= 1
-        pending[req] = PendingRequest(command: command, kind: kind)
+        let m = message(req)
+        pending[req] = PendingRequest(command: command, kind: kind, message: m, sentAt: now)
+        toRegistry(m)
+        emit(.schedule(.requestRetry(req: req), at: now + config.requestRetryInterval))
         emit(.schedule(.requestTimeout(req: req), at: now + config.requestTimeout))
-        return req
+    }
+
+    /// Sends an unanswered request again, while its timeout has not run out.
+    mutating func retryRequest(_ req: UInt32) {
+        guard let p = pending[req] else { return }
+        toRegistry(p.message)
+        let next = now + config.requestRetryInterval
+        if next < p.deadline(config) { emit(.schedule(.requestRetry(req: req), at: next)) }
     }
 }
 
@@ -121,4 +132,9 @@ struct PendingRequest {
     }
     var command: CommandID?
     var kind: Kind
+    /// The request as sent: a retry sends it again, unchanged, so the registry knows it.
+    var message: WireMessage
+    var sentAt = SimInstant.zero
+
+    func deadline(_ config: PeerConfig) -> SimInstant { sentAt + config.requestTimeout }
 }

@@ -9,4 +9,7 @@ public enum PeerTimer: Hashable, Sendable {
     case registryPing(epoch: UInt64)
     /// A registry request that got no answer in time.
     case requestTimeout(req: UInt32)
+    /// A registry request still unanswered: send it again (the request or its answer may
+    /// have been lost; the registry answers a repeat without carrying it out twice).
+    case requestRetry(req: UInt32)
 }

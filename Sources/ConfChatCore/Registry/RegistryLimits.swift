@@ -32,4 +32,13 @@ public enum RegistryLimits {
     /// Clients and accounts with recent failures the registry remembers; beyond it a
     /// password check from a client it has no room for is refused as busy.
     public static let throttleRecords = 10_000
+    /// How long the registry remembers a request it carried out, to answer a repeat of it
+    /// (`RequestMemory`) instead of carrying it out again: 30 s, far above a peer's request
+    /// timeout (2 s) plus the time a repeat may spend on the way.
+    public static let requestMemoryMs: Int64 = 30_000
+    /// Requests remembered at once, over all clients; the oldest are forgotten first.
+    public static let rememberedRequests = 10_000
+    /// Requests remembered for one client (key, or account), so that one client's flood never
+    /// makes the registry forget another's: a peer has a handful outstanding at most.
+    public static let rememberedRequestsPerClient = 16
 }

@@ -15,6 +15,8 @@ public struct RegistryMachine {
     var throttle = LoginThrottle()
     /// Octets of mail pages each recipient may still be sent (`MailBudget`), by account.
     var mailBudgets: [String: MailBudget] = [:]
+    /// Requests carried out lately, to answer a repeat of one without carrying it out again.
+    var memory = RequestMemory()
 
     /// A REGISTER or LOGIN whose password is being hashed or checked off the loop.
     struct PendingCheck {
@@ -35,15 +37,47 @@ public struct RegistryMachine {
     public mutating func handle(from sender: String, _ message: WireMessage, now: SimInstant = .zero) -> [RegistryEffect] {
         defer { out.removeAll(keepingCapacity: true) }
         self.now = now
-        dispatch(sender, message)
+        guard let req = message.requestNumber, req != 0 else {
+            dispatch(sender, message)
+            return out
+        }
+        let key = RequestMemory.Key(client: sender, req: req)
+        switch memory.lookup(key, message, now: now) {
+        case .underWay:
+            out.append(.note("repeated \(message.kind.name) req=\(req) from \(sender): its password check is under way"))
+        case let .answered(answers):
+            out.append(.note("repeated \(message.kind.name) req=\(req) from \(sender): answered again"))
+            out += answers
+        case .new:
+            dispatch(sender, message)
+            let checking = out.contains { if case .checkPassword = $0 { true } else { false } }
+            memory.remember(key, message, answers: checking ? nil : answers(to: sender, in: out[...]), now: now)
+        }
         return out
+    }
+
+    /// What a request sent its client: the messages to be repeated if the request is. A
+    /// LOGIN-REPLY is never kept (it can be large, and logging in again is harmless): a
+    /// repeated login that succeeded is carried out again.
+    func answers(to client: String, in effects: ArraySlice<RegistryEffect>) -> [RegistryEffect]? {
+        var kept: [RegistryEffect] = []
+        for e in effects {
+            guard case let .send(address, m) = e, address.name == client else { continue }
+            if case .loginReply = m { return nil }
+            kept.append(e)
+        }
+        return kept
     }
 
     /// The outcome of a `PasswordCheck` this machine asked for.
     public mutating func passwordChecked(_ id: UInt64, _ outcome: PasswordCheck.Outcome, now: SimInstant = .zero) -> [RegistryEffect] {
         defer { out.removeAll(keepingCapacity: true) }
         self.now = now
-        if let check = checks.removeValue(forKey: id) { finish(check, outcome) }
+        if let check = checks.removeValue(forKey: id) {
+            finish(check, outcome)
+            let key = RequestMemory.Key(client: check.client, req: check.message.requestNumber ?? 0)
+            if let answers = answers(to: check.client, in: out[...]) { memory.answered(key, answers) } else { memory.forget(key) }
+        }
         return out
     }
 

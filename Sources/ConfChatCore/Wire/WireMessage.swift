@@ -213,3 +213,16 @@ public struct BackupMark: Hashable, Sendable {
         self.seq = seq
     }
 }
+
+extension WireMessage {
+    /// The `req` of a request to the registry (LOGOUT's is 0); nil for every other message.
+    public var requestNumber: UInt32? {
+        switch self {
+        case let .register(req, _, _, _, _), let .login(req, _, _, _, _, _), let .logout(req), let .friendRequest(req, _),
+             let .friendAnswer(req, _, _), let .unfriend(req, _), let .createGroup(req, _), let .invite(req, _, _),
+             let .joinGroup(req, _), let .leaveGroup(req, _), let .destroyGroup(req, _):
+            req
+        default: nil
+        }
+    }
+}

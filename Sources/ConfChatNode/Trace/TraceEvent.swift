@@ -5,7 +5,7 @@ public struct TraceEvent: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// A message put on the wire; `transit` says when it arrives under network
         /// conditions, nil on a perfect network (at once).
-        case send(from: String, to: String, kind: String, fields: String, transit: Transit?)
+        case send(from: String, to: String, kind: String, fields: String, transit: Transit? = nil)
         /// A message the network's conditions lost (`network loss`): it never reached the wire.
         case lost(from: String, to: String, kind: String, fields: String)
         /// A message the simulator's transport did not carry (partition, node down).

@@ -67,6 +67,8 @@ final class MachineHarness {
     private var endpoints: [String: String] = [:]
     private var incarnation: [String: Int] = [:]
 
+    /// Each loses the next message sent that it matches (then is gone): a lossy network.
+    var toLose: [(Envelope) -> Bool] = []
     /// When true, `settle` delivers nothing: sent messages stay in `inFlight`.
     var holding = false
     private(set) var inFlight: [Envelope] = []
@@ -300,6 +302,12 @@ final class MachineHarness {
         guard reachable, !cut.contains([from, address.name]) else {
             dropped.append(envelope)
             return .dropped(reason: reachable ? "partition" : "\(address.name) is unreachable")
+        }
+        if let i = toLose.firstIndex(where: { $0(envelope) }) {
+            // Lost on the way, as on a lossy network: the sender believes it sent it.
+            toLose.remove(at: i)
+            dropped.append(envelope)
+            return .sent
         }
         inFlight.append(envelope)
         return .sent

@@ -1,0 +1,105 @@
+import ConfChatCore
+import Testing
+
+/// A peer sends a request again when it or its answer may have been lost; the registry
+/// answers a repeat as it answered the request, and carries nothing out twice.
+@Suite("Machines: repeated requests")
+struct RepeatedRequestTests {
+    func registry() -> RegistryMachine {
+        var d = RegistryDurableState()
+        for n in ["alice", "bob"] { d.apply(.addAccount(name: n, hash: "hash:pw", endpoint: "inproc://\(n)", key: [])) }
+        var r = RegistryMachine(durable: d)
+        for n in ["alice", "bob"] {
+            _ = r.handleChecked(from: n, .login(req: 1, name: n, password: "pw", endpoint: "inproc://\(n)", wantBackup: false, key: []))
+        }
+        return r
+    }
+
+    func replies(_ effects: [RegistryEffect]) -> [String] {
+        effects.compactMap { if case let .send(_, .reply(_, error)) = $0 { error ?? "ok" } else { nil } }
+    }
+
+    func sends(_ effects: [RegistryEffect]) -> [String] {
+        effects.compactMap { if case let .send(to, m) = $0 { "\(to.name) \(m.kind.name)" } else { nil } }
+    }
+
+    @Test func aRepeatedRegisterIsAnsweredOkAgainNotTaken() {
+        var r = RegistryMachine(durable: RegistryDurableState())
+        let register = WireMessage.register(req: 1, name: "carol", password: "pw", endpoint: "inproc://carol", key: [])
+        #expect(replies(r.handleChecked(from: "carol", register)) == ["ok"])
+        #expect(replies(r.handleChecked(from: "carol", register, now: SimInstant(milliseconds: 250))) == ["ok"])
+        #expect(r.durable.accounts.count == 1)
+        // The same number with another content is a new request (a peer numbers from 1 again after a restart).
+        let other = WireMessage.register(req: 1, name: "carol", password: "other", endpoint: "inproc://carol", key: [])
+        #expect(replies(r.handleChecked(from: "carol", other)) == ["the name 'carol' is taken"])
+    }
+
+    @Test func aRepeatedAcceptRepeatsItsAnswerAndTheFriendAddedBeforeIt() {
+        var r = registry()
+        #expect(replies(r.handleChecked(from: "alice", .friendRequest(req: 2, to: "bob"))) == ["ok"])
+        let accept = WireMessage.friendAnswer(req: 2, to: "alice", accept: true)
+        let first = r.handleChecked(from: "bob", accept)
+        #expect(sends(first) == ["alice FRIEND-ADDED", "bob FRIEND-ADDED", "bob REPLY"])
+        let again = r.handleChecked(from: "bob", accept)
+        #expect(sends(again) == ["bob FRIEND-ADDED", "bob REPLY"])
+        #expect(replies(again) == ["ok"])
+        #expect(!again.contains { if case .persist = $0 { true } else { false } })
+    }
+
+    @Test func aLoginRepeatedWhileItsPasswordCheckRunsStartsNoSecondCheck() {
+        var r = registry()
+        let login = WireMessage.login(req: 7, name: "alice", password: "pw", endpoint: "inproc://alice", wantBackup: false, key: [])
+        #expect(r.handle(from: "alice", login).contains { if case .checkPassword = $0 { true } else { false } })
+        #expect(!r.handle(from: "alice", login).contains { if case .checkPassword = $0 { true } else { false } })
+        #expect(r.checksUnderWay == 1)
+    }
+
+    @Test func aRepeatAfterTheMemoryRanOutIsANewRequest() {
+        var r = RegistryMachine(durable: RegistryDurableState())
+        let register = WireMessage.register(req: 1, name: "carol", password: "pw", endpoint: "inproc://carol", key: [])
+        _ = r.handleChecked(from: "carol", register)
+        let late = SimInstant(milliseconds: RegistryLimits.requestMemoryMs)
+        #expect(replies(r.handleChecked(from: "carol", register, now: late)) == ["the name 'carol' is taken"])
+    }
+
+    @Test func oneClientsFloodNeverMakesTheRegistryForgetAnothers() {
+        var r = registry()
+        _ = r.handleChecked(from: "alice", .createGroup(req: 2, group: "team"))
+        for req in UInt32(100)..<UInt32(100 + RegistryLimits.rememberedRequestsPerClient * 4) {
+            _ = r.handleChecked(from: "bob", .createGroup(req: req, group: "g\(req)"))
+        }
+        #expect(replies(r.handleChecked(from: "alice", .createGroup(req: 2, group: "team"))) == ["ok"])
+        // bob's oldest are forgotten: a repeat of one is carried out again, and refused.
+        #expect(replies(r.handleChecked(from: "bob", .createGroup(req: 100, group: "g100"))) == ["the group name 'g100' is taken"])
+    }
+
+    // MARK: The peer's side: it retries until answered
+
+    @Test func aRegisterWhoseReplyIsLostIsRetriedAndSucceedsOnce() {
+        let h = MachineHarness()
+        h.addPeers("alice")
+        h.toLose = [{ $0.to == "alice" && $0.message.kind == .reply }]
+        #expect(h.run("alice", .register(password: "pw")) == .done)
+        #expect(h.sent.filter { $0.message.kind == .register }.count == 2)
+        #expect(h.registryDisk.accounts.count == 1)
+    }
+
+    @Test func aLostFriendRequestIsRetriedAndRecordedOnce() {
+        let h = MachineHarness()
+        h.addPeers("alice", "bob")
+        h.registerAndLogin("alice", "bob")
+        h.toLose = [{ $0.message.kind == .friendRequest }]
+        #expect(h.run("alice", .addFriend("bob")) == .done)
+        #expect(h.registryDisk.requests == ["bob": ["alice"]])
+        #expect(h.events("bob") == [.friendRequest(from: "alice")])
+    }
+
+    @Test func aRequestNeverAnsweredFailsAfterItsTimeoutHavingBeenRetried() {
+        let h = MachineHarness()
+        h.addPeers("alice")
+        h.toLose = Array(repeating: { $0.message.kind == .register }, count: 100)
+        #expect(h.run("alice", .register(password: "pw")) == .refused("the registry did not answer within 2000ms"))
+        let tries = h.sent.filter { $0.message.kind == .register }.count
+        #expect(tries == Int((h.config.requestTimeout - 1) / h.config.requestRetryInterval) + 1)
+    }
+}

@@ -53,7 +53,7 @@ struct RegistryAbuseTests {
         var r = registry()
         let asked = r.handle(from: "alice-client", login("pw", key: Self.aliceKey))
         #expect(asked == [.checkPassword(PasswordCheck(id: 1, task: .verify(password: "pw", hash: "hash:pw")))])
-        #expect(r.handle(from: "bob", .ping) == [.send(.peer(name: "bob", endpoint: "tcp://bob:1"), .pong(known: false))])
+        #expect(r.handle(from: "bob", .ping) == [.send(.peer(name: "bob", endpoint: "tcp://bob:1"), .pong(known: false, news: 0))])
         let done = r.passwordChecked(1, .verified(true))
         #expect(done.contains { if case .send(.peer("alice-client", _), .loginReply(1, _)) = $0 { true } else { false } })
         #expect(r.checksUnderWay == 0)

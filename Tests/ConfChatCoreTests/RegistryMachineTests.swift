@@ -21,9 +21,9 @@ struct RegistryMachineTests {
     @Test func pingFromAStrangerIsIgnoredAndFromAUserAnswered() {
         var r = registry()
         #expect(r.handleChecked(from: "zed", .ping) == [])
-        #expect(r.handleChecked(from: "alice", .ping) == [.send(.peer(name: "alice", endpoint: "inproc://alice"), .pong(known: false))])
+        #expect(r.handleChecked(from: "alice", .ping) == [.send(.peer(name: "alice", endpoint: "inproc://alice"), .pong(known: false, news: 0))])
         _ = r.handleChecked(from: "alice", .login(req: 1, name: "alice", password: "pw", endpoint: "inproc://alice", wantBackup: false, key: []))
-        #expect(r.handleChecked(from: "alice", .ping) == [.send(.peer(name: "alice", endpoint: "inproc://alice"), .pong(known: true))])
+        #expect(r.handleChecked(from: "alice", .ping) == [.send(.peer(name: "alice", endpoint: "inproc://alice"), .pong(known: true, news: 0))])
         _ = r.handleChecked(from: "alice", .logout(req: 0))
         #expect(r.online == [:])
     }

@@ -80,13 +80,13 @@ struct RegistryOutageTests {
         #expect(h.registry?.online == [:], "a restarted registry knows no one online")
         h.clearRecords()
         h.advance(by: h.config.registryPingInterval)
-        #expect(h.sent(.pong, from: "registry", to: "alice") == [.pong(known: false)])
+        #expect(h.sent(.pong, from: "registry", to: "alice") == [.pong(known: false, news: 0)])
         #expect(h.sent(.login, from: "alice", to: "registry").count == 1)
         #expect(h.registry?.online == ["alice": "inproc://alice", "bob": "inproc://bob"])
         // Now known, the next PING is answered with known: true and nobody logs in again.
         h.clearRecords()
         h.advance(by: h.config.registryPingInterval)
-        #expect(h.sent(.pong, from: "registry", to: "alice") == [.pong(known: true)])
+        #expect(h.sent(.pong, from: "registry", to: "alice") == [.pong(known: true, news: 0)])
         #expect(h.sent(.login, from: "alice", to: "registry") == [])
     }
 

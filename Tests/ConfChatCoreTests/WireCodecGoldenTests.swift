@@ -23,7 +23,7 @@ struct WireCodecGoldenTests {
          header + [0x40, 1, 0x65, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 1]),
         (.deposit(to: "bob", seq: 258, body: [0xFF]),
          header + [0x07, 3, 0x62, 0x6F, 0x62, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 1, 0xFF, 0]),
-        (.pong(known: false), header + [0x27, 0]),
+        (.pong(known: false, news: 3), header + [0x27, 0, 0, 0, 0, 3]),
         (.login(req: 2, name: "al", password: "pw", endpoint: "e", wantBackup: true, key: [0x01, 0x02, 0x03]),
          header + [0x02, 0, 0, 0, 2, 2, 0x61, 0x6C, 0, 0, 0, 2, 0x70, 0x77, 1, 0x65, 1, 3, 0x01, 0x02, 0x03]),
         (.loginReply(req: 1, snapshot: LoginSnapshot(

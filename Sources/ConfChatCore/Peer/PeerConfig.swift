@@ -19,7 +19,7 @@ public struct PeerConfig: Hashable, Sendable {
         self.heartbeatInterval = max(50, min(1000, presenceTimeout / 3))
         self.retryInterval = 1000
         self.requestTimeout = 2000
-        self.requestRetryInterval = 250
+        self.requestRetryInterval = 100
         self.registryPingInterval = 2000
     }
 }

@@ -44,7 +44,8 @@ extension PeerMachine {
         case let .accept(other), let .decline(other):
             let accept = if case .accept = command { true } else { false }
             guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
-            guard durable.requests.contains(other) else { return complete(id, CommandFailure("no pending friend request from \(other)")) }
+            // Not refused here when we do not know of the request: its notice may have been
+            // lost on the way, and the registry, which holds the requests, decides.
             request(.answer(other, accept: accept), command: id) { req in .friendAnswer(req: req, to: other, accept: accept) }
 
         case let .removeFriend(other):

@@ -9,7 +9,7 @@ extension PeerMachine {
         case let .createGroup(group):
             guard PeerName.isValidUser(group) else { return complete(id, CommandFailure("'\(group)' is not a valid group name")) }
             guard durable.groups[group] == nil else { return complete(id, CommandFailure("the group name '\(group)' is taken")) }
-            request(.group, command: id) { req in .createGroup(req: req, group: group) }
+            request(.enterGroup(group), command: id) { req in .createGroup(req: req, group: group) }
 
         case let .invite(group, member):
             guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not in a group '\(group)'")) }
@@ -20,7 +20,7 @@ extension PeerMachine {
 
         case let .join(group):
             guard durable.invitations[group] != nil else { return complete(id, CommandFailure("\(name) has no invitation to \(group)")) }
-            request(.group, command: id) { req in .joinGroup(req: req, group: group) }
+            request(.enterGroup(group), command: id) { req in .joinGroup(req: req, group: group) }
 
         case let .leaveGroup(group):
             guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not a member of \(group)")) }

@@ -182,7 +182,7 @@ extension PeerMachine {
                 session?.pingsUnanswered += 1
                 toRegistry(.ping)
             } else {
-                fromRegistry(.pong(known: false))
+                fromRegistry(.pong(known: false, news: 0))
             }
             emit(.schedule(.registryPing(epoch: epoch), at: now + config.registryPingInterval))
         case let .requestRetry(req):

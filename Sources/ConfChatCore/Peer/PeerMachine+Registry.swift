@@ -2,12 +2,15 @@
 extension PeerMachine {
     mutating func fromRegistry(_ message: WireMessage) {
         session?.awaitingFirstAnswer = false
+        if message.isNews { session?.newsReceived &+= 1 }
         switch message {
         case let .reply(req, error):
             guard let p = pending.removeValue(forKey: req) else { return }
             replied(p, failure: error.map { CommandFailure($0) })
 
         case let .loginReply(req, snapshot):
+            // The registry counts news from each login on, this one too.
+            session?.newsReceived = 0
             guard let p = pending.removeValue(forKey: req), case let .login(password, local) = p.kind else { return }
             if !local {
                 guard session == nil else { return complete(p.command, CommandFailure("\(name) is already logged in")) }
@@ -26,6 +29,7 @@ extension PeerMachine {
                 complete(p.command, nil)
             } else if session != nil {
                 adopt(snapshot)
+                complete(p.command, nil)
             }
             if session != nil {
                 session?.announced = true
@@ -67,10 +71,13 @@ extension PeerMachine {
         case .groupInvite, .groupUpdate, .groupRemoved:
             groupNews(message)
 
-        case let .pong(known):
+        case let .pong(known, news):
             session?.pingsUnanswered = 0
-            // A registry that restarted forgot who is online: announce ourselves again.
-            if !known, let s = session, !pending.values.contains(where: { if case .login = $0.kind { true } else { false } }) {
+            // A registry that restarted forgot who is online: announce ourselves again. One
+            // that sent news we did not get (lost on the way): log in again for its whole view.
+            let missed = known && news != session?.newsReceived
+            if missed { event(.note("the registry sent \(news) news since our login, we got \(session?.newsReceived ?? 0): logging in again")) }
+            if !known || missed, let s = session, !pending.values.contains(where: { if case .login = $0.kind { true } else { false } }) {
                 requestLogin(password: s.password, local: true, command: nil)
             }
 
@@ -104,8 +111,11 @@ extension PeerMachine {
         switch p.kind {
         case let .register(password):
             persist(.setCredentials(hash: hasher.hash(password)))
-        case let .answer(other, _):
+        case let .answer(other, accept):
             if durable.requests.contains(other) { persist(.removeRequest(other)) }
+            if accept, durable.friends[other] == nil { return refreshView(completing: p.command) }
+        case let .enterGroup(group):
+            if durable.groups[group] == nil { return refreshView(completing: p.command) }
         case let .unfriend(other):
             unfriend(other)
         case let .leaveGroup(group):
@@ -114,6 +124,14 @@ extension PeerMachine {
             break
         }
         complete(p.command, nil)
+    }
+
+    /// A request succeeded but the news it causes for us (FRIEND-ADDED, GROUP-UPDATE, sent
+    /// before the REPLY) has not come: lost, or late on a network that reorders. A LOGIN
+    /// fetches the registry's whole view, and the command completes with its answer.
+    private mutating func refreshView(completing command: CommandID?) {
+        guard let s = session else { return complete(command, nil) }
+        requestLogin(password: s.password, local: true, command: command)
     }
 
     /// Takes the registry's view of friends and requests: it is the authority on both.

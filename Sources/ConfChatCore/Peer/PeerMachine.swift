@@ -128,6 +128,8 @@ struct PendingRequest {
         case answer(String, accept: Bool)
         case unfriend(String)
         case group
+        /// CREATE-GROUP or JOIN-GROUP: done once we hold the group (its GROUP-UPDATE).
+        case enterGroup(String)
         case leaveGroup(String)
     }
     var command: CommandID?

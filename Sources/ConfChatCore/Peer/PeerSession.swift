@@ -20,6 +20,10 @@ struct PeerSession {
     /// PINGs sent since the last PONG. A registry that stopped answering (down, or cut off by
     /// a partition) gets a new LOGIN instead of the next PING, which also lets its backup catch up.
     var pingsUnanswered = 0
+    /// News messages from the registry since the last LOGIN-REPLY, to compare with the count
+    /// each PONG brings: a difference means one was lost (or is late), and a LOGIN fetches
+    /// the registry's whole view again.
+    var newsReceived: UInt32 = 0
     /// What each friend's last HELLO (or CHAT-ACK since) said it holds from us (1...n, no hole).
     var theirAck: [String: UInt64] = [:]
     /// Recipients whose mailbox the registry said is full, and until when we deposit nothing

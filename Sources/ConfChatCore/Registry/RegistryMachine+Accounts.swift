@@ -79,6 +79,7 @@ extension RegistryMachine {
                                 wantBackup: Bool, req: UInt32, asker: Address) {
         if account.endpoint != endpoint || account.key != key { persist(.setEndpoint(name: x, endpoint: endpoint, key: key)) }
         online[x] = endpoint
+        news[x] = 0
         if account.endpoint != endpoint {
             // Fellow group members who are not friends learn endpoints only from here.
             for g in durable.groups.keys.sorted() where durable.groups[g]!.members.contains(x) {

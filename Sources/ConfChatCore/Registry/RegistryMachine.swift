@@ -15,6 +15,9 @@ public struct RegistryMachine {
     var throttle = LoginThrottle()
     /// Octets of mail pages each recipient may still be sent (`MailBudget`), by account.
     var mailBudgets: [String: MailBudget] = [:]
+    /// News messages (`WireMessage.isNews`) sent each online user since its last LOGIN,
+    /// told in each PONG so the user notices one it missed. Memory only, like `online`.
+    var news: [String: UInt32] = [:]
     /// Requests carried out lately, to answer a repeat of one without carrying it out again.
     var memory = RequestMemory()
 
@@ -92,6 +95,7 @@ public struct RegistryMachine {
     /// Sends to a user at the endpoint they last announced.
     mutating func send(_ user: String, _ m: WireMessage) {
         guard let ep = online[user] ?? durable.accounts[user]?.endpoint else { return }
+        if m.isNews, online[user] != nil { news[user, default: 0] &+= 1 }
         out.append(.send(.peer(name: user, endpoint: ep), m))
     }
 
@@ -111,10 +115,11 @@ public struct RegistryMachine {
 
         case .logout:
             online[x] = nil
+            news[x] = nil
 
         case .ping:
             guard durable.accounts[x] != nil else { return }
-            send(x, .pong(known: online[x] != nil))
+            send(x, .pong(known: online[x] != nil, news: news[x] ?? 0))
             // Mail pushed while the link was down is lost; it stays here until acknowledged,
             // so offer it again (the recipient drops what it already has).
             if online[x] != nil, durable.mailbox[x] != nil { offerMail(x, after: nil) }

@@ -101,8 +101,8 @@ public enum WireCodec {
         case let .mailbox(items):
             try w.count(items.count)
             for m in items { try writeMail(m, &w) }
-        case let .pong(known):
-            w.bool(known)
+        case let .pong(known, news):
+            w.bool(known); w.u32(news)
         case let .hello(endpoint, ack, sent, isReply):
             try w.shortString(endpoint); w.u64(ack); w.u64(sent); w.bool(isReply)
         case let .chat(seq, body, proof):
@@ -225,7 +225,7 @@ public enum WireCodec {
             for _ in 0..<(try r.count(minElementSize: 15)) { items.append(try readMail(&r)) }
             message = .mailbox(items)
         case .pong:
-            message = .pong(known: try r.bool("known"))
+            message = .pong(known: try r.bool("known"), news: try r.u32())
         case .hello:
             message = .hello(endpoint: try r.shortString("endpoint"), ack: try r.u64(), sent: try r.u64(), isReply: try r.bool("isReply"))
         case .heartbeat:

@@ -41,7 +41,9 @@ public enum WireMessage: Hashable, Sendable {
     case friendRemoved(name: String)
     case depositAck(to: String, seq: UInt64)
     case mailbox([MailItem])
-    case pong(known: Bool)
+    /// `news`: how many news messages (`isNews`) the registry sent X since X's last LOGIN;
+    /// a peer that counted fewer (or more) missed something, and logs in again for a fresh view.
+    case pong(known: Bool, news: UInt32)
     case groupInvite(group: String, owner: String)
     /// The group's owner and members as they are now, sent to every member on each change.
     case groupUpdate(GroupInfo)
@@ -223,6 +225,17 @@ extension WireMessage {
              let .joinGroup(req, _), let .leaveGroup(req, _), let .destroyGroup(req, _):
             req
         default: nil
+        }
+    }
+}
+
+extension WireMessage {
+    /// What the registry pushes to tell a peer of a change (a friend request, a friendship, a
+    /// group): counted on both sides (PONG `news`), so that one lost on the way is noticed.
+    public var isNews: Bool {
+        switch self {
+        case .friendRequestNotice, .friendAdded, .friendRemoved, .groupInvite, .groupUpdate, .groupRemoved: true
+        default: false
         }
     }
 }

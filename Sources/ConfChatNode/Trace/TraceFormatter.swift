@@ -119,7 +119,7 @@ public enum TraceFormatter {
         case let .friendRemoved(name): return "name=\(name)"
         case let .depositAck(to, seq): return "to=\(to) seq=\(seq)"
         case let .mailbox(items): return items.map { "\($0.from)#\($0.seq)" + ($0.group.map { "@\($0)" } ?? "") }.joined(separator: " ")
-        case let .pong(known): return known ? "known" : "unknown"
+        case let .pong(known, _): return known ? "known" : "unknown"
         case let .hello(_, ack, sent, isReply): return "ack=\(ack) sent=\(sent)" + (isReply ? " reply" : "")
         case let .history(first, items): return "seq=\(first)..\(first + UInt64(items.count) - 1)"
         case let .chat(seq, b, _): return "seq=\(seq) \(body(b))"

@@ -83,8 +83,8 @@ enum WireSamples {
                   items: [MailItem(from: "alice", seq: 1, body: binary, proof: [UInt8](repeating: 0x5A, count: 16)),
                           MailItem(from: "carol", seq: 2, body: [], group: "team")]),
         .depositRefused(to: "bob", seq: 3, reason: "bob's mailbox is full"),
-        .pong(known: true),
-        .pong(known: false),
+        .pong(known: true, news: 0),
+        .pong(known: false, news: 0),
         .groupInvite(group: "team", owner: "alice"),
         .groupUpdate(GroupInfo(name: "team", owner: "alice", members: [
             FriendInfo(name: "alice", endpoint: "inproc://alice", online: true),

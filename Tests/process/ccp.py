@@ -107,6 +107,7 @@ def decode(data):
     if kind == "FRIEND-ADDED": return kind, friend()
     if kind == "FRIEND-REQUEST-NOTICE": return kind, {"from": r.text()}
     if kind == "CHAT-ACK": return kind, {"up-to": r.u64()}
+    if kind == "PONG": return kind, {"known": r.bool(), "news": r.u32()}
     if kind == "HELLO": return kind, {"endpoint": r.text(), "ack": r.u64(), "sent": r.u64(), "is-reply": r.bool()}
     if kind == "CHAT": return kind, {"seq": r.u64(), "body": r.long(), "proof": r.short()}
     return kind, {}

@@ -18,7 +18,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
-        // System libraries, found through pkg-config (Debian: libzmq3-dev, libsodium-dev).
+        // System libraries, found through pkg-config (Debian: libzmq3-dev, libsodium-dev, libedit-dev).
         .systemLibrary(name: "CZMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -34,22 +34,71 @@ let package = Package(
         .target(name: "ConfChatDriver", dependencies: ["ConfChatCore"], swiftSettings: swiftSettings),
         // The scenario language: lexer, parser, loader with includes, diagnostics. No I/O but file reads.
         .target(name: "ConfChatScenario", swiftSettings: swiftSettings),
-        // The shell: ZeroMQ, SQLite, Argon2id, simulated clock, simulator and scenario runner.
+
+        // ZeroMQ: context, ROUTER sockets, CURVE, the ZAP handler. libzmq only, nothing of conf-chat.
+        .target(name: "ConfChatZMQ", dependencies: ["CZMQ"], swiftSettings: swiftSettings),
+        // Crypto: Argon2id, sealed mail, encrypted backups, key pairs; libsodium, plus libzmq for
+        // the Z85 text of key files; the driver for SealingTransport.
         .target(
-            name: "ConfChatNode",
+            name: "ConfChatCrypto",
+            dependencies: ["ConfChatCore", "ConfChatDriver", "CSodium", "CZMQ"],
+            swiftSettings: swiftSettings
+        ),
+        // Storage: a node's durable state in SQLite (GRDB) or in memory, data directories; the
+        // driver for NodeStore, which the stores implement.
+        .target(
+            name: "ConfChatStorage",
+            dependencies: ["ConfChatCore", "ConfChatDriver", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The simulator: a whole network in one process on a simulated clock, its trace and the
+        // scenario runner; it runs real nodes, so it uses ZeroMQ, crypto and storage.
+        .target(
+            name: "ConfChatSimulator",
             dependencies: [
-                "ConfChatCore", "ConfChatDriver", "ConfChatScenario", "CZMQ", "CSodium", "CEdit",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "ConfChatCore", "ConfChatDriver", "ConfChatScenario", "ConfChatZMQ", "ConfChatCrypto",
+                "ConfChatStorage", "CZMQ",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The standalone hosts: one node per process on the real clock (confchat registry, peer),
+        // over ZeroMQ with CURVE, a SQLite data directory and crypto. Not the simulator.
+        .target(
+            name: "ConfChatStandalone",
+            dependencies: [
+                "ConfChatCore", "ConfChatDriver", "ConfChatZMQ", "ConfChatCrypto", "ConfChatStorage", "CZMQ",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The tools around the simulator: chaos runs, the benchmark, reports (JUnit, sequence
+        // diagrams); the benchmark also measures raw ZeroMQ, hence ConfChatZMQ and HdrHistogram.
+        .target(
+            name: "ConfChatTools",
+            dependencies: [
+                "ConfChatCore", "ConfChatDriver", "ConfChatScenario", "ConfChatSimulator", "ConfChatStorage",
+                "ConfChatZMQ", "CZMQ",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The interactive prompt (libedit), attached to a simulated peer or to a standalone one.
+        .target(
+            name: "ConfChatConsole",
+            dependencies: [
+                "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStandalone", "CEdit",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command line: parses arguments, reads the wall clock and fresh randomness, and
+        // calls into the modules above.
         .executableTarget(
             name: "confchat",
             dependencies: [
-                "ConfChatNode", "ConfChatScenario", "ConfChatCore",
+                "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStandalone", "ConfChatTools",
+                "ConfChatConsole", "ConfChatCrypto", "ConfChatStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -58,7 +107,10 @@ let package = Package(
         .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfChatNodeTests",
-            dependencies: ["ConfChatNode", "ConfChatDriver", "ConfChatScenario", "ConfChatCore"],
+            dependencies: [
+                "ConfChatCore", "ConfChatDriver", "ConfChatScenario", "ConfChatZMQ", "ConfChatCrypto",
+                "ConfChatStorage", "ConfChatSimulator", "ConfChatStandalone", "ConfChatTools", "ConfChatConsole",
+            ],
             swiftSettings: swiftSettings
         ),
     ],

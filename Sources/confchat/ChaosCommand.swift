@@ -1,6 +1,7 @@
 import ArgumentParser
-import ConfChatNode
 import ConfChatScenario
+import ConfChatSimulator
+import ConfChatTools
 import Foundation
 
 /// `confchat chaos`: seeded randomized fault runs that check the delivery, presence and

@@ -1,7 +1,9 @@
 import ArgumentParser
 import ConfChatCore
-import ConfChatNode
 import ConfChatScenario
+import ConfChatSimulator
+import ConfChatStorage
+import ConfChatTools
 import Foundation
 
 /// `confchat run PATH...`: runs scenarios and prints PASS/FAIL a scenario and a summary.

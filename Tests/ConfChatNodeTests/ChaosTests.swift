@@ -1,6 +1,6 @@
 import ConfChatCore
-import ConfChatNode
 import ConfChatScenario
+import ConfChatTools
 import Foundation
 import Testing
 

@@ -1,4 +1,3 @@
-import ConfChatNode
 import ConfChatScenario
 import Foundation
 import Testing

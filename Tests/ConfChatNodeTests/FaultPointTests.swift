@@ -1,5 +1,5 @@
 import ConfChatCore
-import ConfChatNode
+import ConfChatSimulator
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
+import ConfChatConsole
 import ConfChatCore
-import ConfChatNode
 import ConfChatScenario
+import ConfChatSimulator
 import Foundation
 import Testing
 

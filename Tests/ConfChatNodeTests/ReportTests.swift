@@ -1,10 +1,11 @@
 import ConfChatCore
-import ConfChatNode
 import ConfChatScenario
 import Foundation
 import Testing
 #if canImport(FoundationXML)
 import FoundationXML
+import ConfChatSimulator
+import ConfChatTools
 #endif
 
 /// Sequence diagrams (SVG, HTML, Mermaid), the JUnit report, per-scenario report paths and

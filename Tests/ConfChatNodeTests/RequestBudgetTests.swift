@@ -1,4 +1,4 @@
-import ConfChatNode
+import ConfChatStandalone
 import Testing
 
 @Suite("Standalone registry: requests per key")

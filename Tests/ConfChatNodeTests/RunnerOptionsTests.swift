@@ -1,6 +1,7 @@
 import ConfChatCore
-@testable import ConfChatNode
 import ConfChatScenario
+import ConfChatSimulator
+import ConfChatTools
 import Foundation
 import Testing
 

@@ -1,5 +1,5 @@
-import ConfChatNode
 import ConfChatScenario
+import ConfChatSimulator
 import Foundation
 import Testing
 

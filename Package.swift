@@ -103,14 +103,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Each module's tests depend on that module (and what it builds on) only.
         .testTarget(name: "ConfChatCoreTests", dependencies: ["ConfChatCore", "ConfChatDriver"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatSimulatorTests", dependencies: ["ConfChatSimulator", "ConfChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatStandaloneTests", dependencies: ["ConfChatStandalone"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "ConfChatNodeTests",
-            dependencies: [
-                "ConfChatCore", "ConfChatDriver", "ConfChatScenario", "ConfChatZMQ", "ConfChatCrypto",
-                "ConfChatStorage", "ConfChatSimulator", "ConfChatStandalone", "ConfChatTools", "ConfChatConsole",
-            ],
+            name: "ConfChatToolsTests",
+            dependencies: ["ConfChatTools", "ConfChatSimulator", "ConfChatScenario", "ConfChatCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConfChatConsoleTests",
+            dependencies: ["ConfChatConsole", "ConfChatSimulator", "ConfChatScenario", "ConfChatCore"],
+            swiftSettings: swiftSettings
+        ),
+        // Whole runs: scenarios through the runner, reports, and the built confchat executable.
+        .testTarget(
+            name: "ConfChatEndToEndTests",
+            dependencies: ["ConfChatSimulator", "ConfChatTools", "ConfChatScenario", "ConfChatCore"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -9,7 +9,7 @@ import Testing
 enum E2ESupport {
     // MARK: - Places
 
-    /// The repository root, found from this file's path (`Tests/ConfChatNodeTests/Support/`).
+    /// The repository root, found from this file's path (`Tests/ConfChatEndToEndTests/Support/`).
     static let repositoryRoot: String = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path

@@ -1,11 +1,11 @@
 import ConfChatCore
 import ConfChatScenario
+import ConfChatSimulator
+import ConfChatTools
 import Foundation
 import Testing
 #if canImport(FoundationXML)
 import FoundationXML
-import ConfChatSimulator
-import ConfChatTools
 #endif
 
 /// Sequence diagrams (SVG, HTML, Mermaid), the JUnit report, per-scenario report paths and

@@ -35,24 +35,21 @@ let package = Package(
         // The scenario language: lexer, parser, loader with includes, diagnostics. No I/O but file reads.
         .target(name: "ConfChatScenario", swiftSettings: swiftSettings),
 
-        // ZeroMQ: context, ROUTER sockets, CURVE, the ZAP handler. libzmq only, nothing of conf-chat.
+        // ZeroMQ: context, ROUTER sockets, CURVE, the ZAP handler; libzmq only, nothing of conf-chat.
         .target(name: "ConfChatZMQ", dependencies: ["CZMQ"], swiftSettings: swiftSettings),
-        // Crypto: Argon2id, sealed mail, encrypted backups, key pairs; libsodium, plus libzmq for
-        // the Z85 text of key files; the driver for SealingTransport.
+        // Crypto: Argon2id, sealing, key pairs (libsodium); libzmq for key files' Z85, the driver for SealingTransport.
         .target(
             name: "ConfChatCrypto",
             dependencies: ["ConfChatCore", "ConfChatDriver", "CSodium", "CZMQ"],
             swiftSettings: swiftSettings
         ),
-        // Storage: a node's durable state in SQLite (GRDB) or in memory, data directories; the
-        // driver for NodeStore, which the stores implement.
+        // Storage: durable state in SQLite (GRDB) or memory, data directories; the driver's NodeStore it implements.
         .target(
             name: "ConfChatStorage",
             dependencies: ["ConfChatCore", "ConfChatDriver", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        // The simulator: a whole network in one process on a simulated clock, its trace and the
-        // scenario runner; it runs real nodes, so it uses ZeroMQ, crypto and storage.
+        // The simulator, its trace and the scenario runner: real nodes on a simulated clock, so ZeroMQ, crypto, storage.
         .target(
             name: "ConfChatSimulator",
             dependencies: [
@@ -63,8 +60,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The standalone hosts: one node per process on the real clock (confchat registry, peer),
-        // over ZeroMQ with CURVE, a SQLite data directory and crypto. Not the simulator.
+        // The standalone hosts (confchat registry, peer): one node a process over ZeroMQ, crypto, storage; no simulator.
         .target(
             name: "ConfChatStandalone",
             dependencies: [
@@ -73,18 +69,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The tools around the simulator: chaos runs, the benchmark, reports (JUnit, sequence
-        // diagrams); the benchmark also measures raw ZeroMQ, hence ConfChatZMQ and HdrHistogram.
+        // Chaos, bench, reports, run planner and worker pool: built on the simulator; the bench times raw ZeroMQ too.
         .target(
             name: "ConfChatTools",
             dependencies: [
-                "ConfChatCore", "ConfChatDriver", "ConfChatScenario", "ConfChatSimulator", "ConfChatStorage",
-                "ConfChatZMQ", "CZMQ",
+                "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStorage", "ConfChatZMQ", "CZMQ",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings
         ),
-        // The interactive prompt (libedit), attached to a simulated peer or to a standalone one.
+        // The interactive prompt (libedit), attached to a simulated peer or to a standalone one, hence both.
         .target(
             name: "ConfChatConsole",
             dependencies: [
@@ -92,13 +86,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The command line: parses arguments, reads the wall clock and fresh randomness, and
-        // calls into the modules above.
+        // The command line: parses arguments, calls into the modules above, gives the hosts their clock and seed.
         .executableTarget(
             name: "confchat",
             dependencies: [
                 "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStandalone", "ConfChatTools",
-                "ConfChatConsole", "ConfChatCrypto", "ConfChatStorage",
+                "ConfChatConsole", "ConfChatCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

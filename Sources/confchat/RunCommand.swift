@@ -2,7 +2,6 @@ import ArgumentParser
 import ConfChatCore
 import ConfChatScenario
 import ConfChatSimulator
-import ConfChatStorage
 import ConfChatTools
 import Foundation
 

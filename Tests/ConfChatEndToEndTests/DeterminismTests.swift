@@ -41,6 +41,32 @@ import Testing
         #expect(!text(first).contains("\u{1B}"), "color false means no escape sequences")
     }
 
+    @Test("network conditions are drawn from the seed: two runs give identical traces", arguments: [
+        "scenarios/network.scenario", "scenarios/network/latency-range.scenario", "scenarios/network/duplicate.scenario",
+        "scenarios/network/lossy-registry.scenario",
+    ])
+    func identicalTracesUnderNetworkConditions(file: String) throws {
+        guard let first = try trace(file), let second = try trace(file) else { return }
+        #expect(first.map(TraceFormatter.json) == second.map(TraceFormatter.json))
+        #expect(Array(text(first).utf8) == Array(text(second).utf8))
+        // What the network did shows in the trace: delayed, and (where the file says so) lost or duplicated.
+        #expect(first.contains { if case .send(_, _, _, _, .some) = $0.kind { true } else { false } }, "arrival times")
+        guard !file.contains("latency") else { return }
+        #expect(first.contains {
+            switch $0.kind {
+            case .lost: true
+            case let .send(_, _, _, _, transit): transit?.duplicate == true
+            default: false
+            }
+        })
+    }
+
+    @Test("another seed, other network draws", arguments: ["scenarios/network/latency-range.scenario"])
+    func otherSeedOtherDraws(file: String) throws {
+        guard let first = try trace(file, seed: 11), let second = try trace(file, seed: 12) else { return }
+        #expect(first.map(TraceFormatter.json) != second.map(TraceFormatter.json))
+    }
+
     @Test("the JSON rendering is identical too", arguments: ["scenarios/presence.scenario"])
     func identicalJSON(file: String) throws {
         guard let first = try trace(file), let second = try trace(file) else { return }

@@ -19,7 +19,8 @@ extension PeerMachine {
             request(.group, command: id) { req in .invite(req: req, group: group, member: member) }
 
         case let .join(group):
-            guard durable.invitations[group] != nil else { return complete(id, CommandFailure("\(name) has no invitation to \(group)")) }
+            // Not refused here when we hold no invitation: its GROUP-INVITE may have been lost
+            // on the way, and the registry, which holds the invitations, decides.
             request(.enterGroup(group), command: id) { req in .joinGroup(req: req, group: group) }
 
         case let .leaveGroup(group):

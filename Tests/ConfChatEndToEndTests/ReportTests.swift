@@ -224,6 +224,36 @@ import FoundationXML
         #expect(!mermaid.contains("<script>") && !mermaid.contains("\u{1}"))
     }
 
+    @Test("a delayed message is a slanted arrow, a lost one ends in an x, in SVG and Mermaid")
+    func networkConditionsInDiagrams() throws {
+        let at = SimInstant(milliseconds: 35)
+        let events: [TraceEvent] = [
+            TraceEvent(time: .zero, kind: .send(from: "alice", to: "bob", kind: "CHAT", fields: "seq=1",
+                                                transit: .init(arrival: at, duplicate: false))),
+            TraceEvent(time: .zero, kind: .send(from: "alice", to: "bob", kind: "CHAT", fields: "seq=1",
+                                                transit: .init(arrival: at + 5, duplicate: true))),
+            TraceEvent(time: .zero, kind: .lost(from: "bob", to: "alice", kind: "CHAT-ACK", fields: "upto=1")),
+            TraceEvent(time: .zero, kind: .send(from: "bob", to: "alice", kind: "CHAT-ACK", fields: "upto=1")),
+        ]
+        let d = SequenceDiagram.build(title: "net", events: events, peers: ["alice", "bob"])
+        #expect(d.arrows.map(\.label) == ["CHAT seq=1 (arrives +35ms)", "CHAT seq=1 (duplicate) (arrives +40ms)",
+                                          "CHAT-ACK upto=1 (lost)", "CHAT-ACK upto=1"])
+        let svg = SequenceDiagramSVG(d).document()
+        try Self.assertWellFormed(svg, root: "svg")
+        // Slanted: the line's head is lower than its tail; level when it arrives at once.
+        let lines = svg.ranges(of: #/<g class="msg[^"]*"[^>]*data-kind="CHAT[^"]*">.*?<line class="line" x1="\d+" y1="(\d+)" x2="\d+" y2="(\d+)"/#)
+            .map { svg[$0] }
+        let slopes = lines.compactMap { try? #/y1="(\d+)" x2="\d+" y2="(\d+)"/#.firstMatch(in: $0) }.map { Int($0.2)! - Int($0.1)! }
+        #expect(slopes.count == 4)
+        #expect(slopes[0] > 0 && slopes[1] > 0, "delayed arrows slant")
+        #expect(slopes[3] == 0, "an arrow that arrives at once is level")
+        #expect(svg.contains("<g class=\"msg drop\" data-from=\"bob\" data-to=\"alice\" data-kind=\"CHAT-ACK\">"))
+        #expect(svg.contains("delayed (arrives later)"), "the legend explains the slant")
+        let mermaid = SequenceDiagramMermaid(d).text().split(separator: "\n").map(String.init)
+        #expect(mermaid.contains("    alice--)bob: CHAT seq=1 (arrives +35ms)"))
+        #expect(mermaid.contains("    bob-xalice: CHAT-ACK upto=1 (lost)"))
+    }
+
     // MARK: - Mermaid
 
     @Test("Mermaid: a sequenceDiagram with participants, arrows with kind and fields, notes and x arrows")

@@ -4,8 +4,9 @@ import ConfChatSimulator
 /// A run's trace as a sequence diagram: one lifeline a node (the registry first, then the
 /// peers in the order they were declared) and one row an event, top to bottom in trace order.
 ///
-/// The simulator carries a message the moment it is sent (settling is instantaneous in
-/// simulated time), so an arrow is one row: sender to receiver. Rows are the model; the SVG
+/// On a perfect network the simulator carries a message the moment it is sent, so an arrow is
+/// one row: sender to receiver. Under network conditions a delayed message is drawn slanted
+/// (it arrives later than it left; its label says when), and a lost one ends in an x. Rows are the model; the SVG
 /// and Mermaid renderers only draw them, so both show the same thing.
 ///
 /// Built from `TraceEvent`s only, so the same trace always gives the same diagram.
@@ -39,6 +40,8 @@ public struct SequenceDiagram: Sendable, Equatable {
             case dropped(reason: String)
             /// Carried, but the receiver could not decode it.
             case rejected(reason: String)
+            /// Lost on the way by the network's conditions (`network loss`): drawn ending in an x.
+            case lost
         }
 
         public var from: String
@@ -53,6 +56,10 @@ public struct SequenceDiagram: Sendable, Equatable {
         public var lastTime: SimInstant?
         /// The key fields of the last message of a folded run.
         public var lastFields: String?
+        /// How long it took to arrive, under network conditions (nil: at once); drawn slanted.
+        public var delay: Int64?
+        /// The second copy of a message the network duplicated.
+        public var duplicate = false
 
         public var isKeepalive: Bool { SequenceDiagram.keepaliveKinds.contains(kind) }
 
@@ -68,7 +75,10 @@ public struct SequenceDiagram: Sendable, Equatable {
             case .sent: break
             case let .dropped(reason): s += " (dropped: \(reason))"
             case let .rejected(reason): s += " (rejected: \(reason))"
+            case .lost: s += " (lost)"
             }
+            if duplicate { s += " (duplicate)" }
+            if let delay { s += " (arrives +\(delay)ms)" }
             return s
         }
     }
@@ -195,10 +205,15 @@ public struct SequenceDiagram: Sendable, Equatable {
             case let .statement(location, source):
                 lastStatement = d.entries.count
                 add(.statement(location: location, source: source, failed: false))
-            case let .send(from, to, kind, fields, _):
-                addArrow(Arrow(from: from, to: to, kind: kind, fields: readable(fields), style: .sent), into: &d, shown: shown, options: options, time: e.time)
+            case let .send(from, to, kind, fields, transit):
+                var a = Arrow(from: from, to: to, kind: kind, fields: readable(fields), style: .sent)
+                if let transit {
+                    a.delay = transit.arrival - e.time
+                    a.duplicate = transit.duplicate
+                }
+                addArrow(a, into: &d, shown: shown, options: options, time: e.time)
             case let .lost(from, to, kind, fields):
-                addArrow(Arrow(from: from, to: to, kind: kind, fields: readable(fields), style: .dropped(reason: "lost")), into: &d, shown: shown, options: options, time: e.time)
+                addArrow(Arrow(from: from, to: to, kind: kind, fields: readable(fields), style: .lost), into: &d, shown: shown, options: options, time: e.time)
             case let .drop(from, to, kind, reason):
                 addArrow(Arrow(from: from, to: to, kind: kind, fields: "", style: .dropped(reason: reason)), into: &d, shown: shown, options: options, time: e.time)
             case let .reject(at, from, reason):
@@ -325,6 +340,7 @@ public struct SequenceDiagram: Sendable, Equatable {
     }
 
     private static func sameLine(_ a: Arrow, _ b: Arrow) -> Bool {
-        a.from == b.from && a.to == b.to && a.kind == b.kind && a.style == b.style
+        a.from == b.from && a.to == b.to && a.kind == b.kind && a.style == b.style && (a.delay == nil) == (b.delay == nil)
+            && a.duplicate == b.duplicate
     }
 }

@@ -1,7 +1,8 @@
 /// Writes a `SequenceDiagram` as a Mermaid `sequenceDiagram`, which code-hosting sites render
 /// in Markdown (a ```` ```mermaid ```` block) and in issues.
 ///
-/// Arrows are `->>` (`-->>` for keepalives, `-x` for dropped messages, ending in a cross);
+/// Arrows are `->>` (`-->>` for keepalives, `--)` for messages the network delayed, `-x` for
+/// dropped or lost messages, ending in a cross);
 /// crashes, restarts, presence changes and deliveries are `Note over NODE`; partitions, heals
 /// and failures are notes over every lifeline, and the failing step sits in a red `rect`.
 /// Statements that run with nothing to draw between them share one note.
@@ -62,9 +63,9 @@ public struct SequenceDiagramMermaid {
                 guard let from = ids[a.from], let to = ids[a.to] else { continue }
                 let arrow: String
                 switch a.style {
-                case .dropped: arrow = "-x"
+                case .dropped, .lost: arrow = "-x"
                 case .rejected: arrow = "-)"
-                case .sent: arrow = a.isKeepalive ? "-->>" : "->>"
+                case .sent: arrow = a.delay != nil ? "--)" : a.isKeepalive ? "-->>" : "->>"
                 }
                 out.append("    \(from)\(arrow)\(to): \(escape(a.label))")
             case let .mark(node, m):

@@ -71,7 +71,7 @@ public struct SequenceDiagramSVG {
     private func height(_ row: SequenceDiagram.Row) -> Int {
         switch row {
         case .statement: return 22
-        case .arrow: return 28
+        case let .arrow(a): return a.delay == nil ? 28 : 28 + Self.slant(a)
         case let .mark(_, m): if case .note = m { return 18 } else { return 24 }
         case let .band(b):
             switch b {
@@ -235,6 +235,12 @@ public struct SequenceDiagramSVG {
             + "<text x=\"\(cx)\" y=\"\(top + 19)\">\(XMLText.text(name))</text></g>"
     }
 
+    /// How far a delayed arrow's head sits below its tail: more for a longer delay, within
+    /// bounds (a cue, not a scale: a 2 s delay would not fit a row otherwise).
+    static func slant(_ a: SequenceDiagram.Arrow) -> Int {
+        a.delay.map { min(18, 6 + Int($0 / 10)) } ?? 0
+    }
+
     private func arrow(_ a: SequenceDiagram.Arrow, top: Int, time: SimInstant) -> (String, Int) {
         let x1 = x(a.from), x2 = x(a.to)
         let lineY = top + 21
@@ -242,9 +248,10 @@ public struct SequenceDiagramSVG {
         var cls = "msg"
         switch a.style {
         case .sent: if a.isKeepalive { cls += " keepalive" }
-        case .dropped: cls += " drop"
+        case .dropped, .lost: cls += " drop"
         case .rejected: cls += " reject"
         }
+        if a.delay != nil { cls += " delayed" }
         if a.count > 1 { cls += " folded" }
         let tooltip = "\(time)  \(a.from) -> \(a.to)  \(a.label)"
         var svg = "<g class=\"\(cls)\" data-from=\"\(XMLText.attribute(a.from))\" data-to=\"\(XMLText.attribute(a.to))\" data-kind=\"\(XMLText.attribute(a.kind))\">"
@@ -276,7 +283,7 @@ public struct SequenceDiagramSVG {
             svg += "<path class=\"line\" d=\"M\(x1),\(lineY - 6) h30 v10 h-28\" fill=\"none\" marker-end=\"url(#head)\"/>"
         } else {
             switch a.style {
-            case .dropped:
+            case .dropped, .lost:
                 let dir = x2 > x1 ? 1 : -1
                 let endX = x2 - dir * 2
                 svg += "<line class=\"line\" x1=\"\(x1)\" y1=\"\(lineY)\" x2=\"\(endX)\" y2=\"\(lineY)\"/>"
@@ -284,7 +291,7 @@ public struct SequenceDiagramSVG {
             default:
                 let dir = x2 > x1 ? 1 : -1
                 let marker = a.isKeepalive ? "head-light" : (a.style == .sent ? "head" : "head-warn")
-                svg += "<line class=\"line\" x1=\"\(x1)\" y1=\"\(lineY)\" x2=\"\(x2 - dir * 1)\" y2=\"\(lineY)\" marker-end=\"url(#\(marker))\"/>"
+                svg += "<line class=\"line\" x1=\"\(x1)\" y1=\"\(lineY)\" x2=\"\(x2 - dir * 1)\" y2=\"\(lineY + Self.slant(a))\" marker-end=\"url(#\(marker))\"/>"
             }
         }
         svg += "</g>"
@@ -373,7 +380,10 @@ public struct SequenceDiagramSVG {
             lx += itemWidth + 22
         }
         item({ lx, y in "<g class=\"msg sample\"><line class=\"line\" x1=\"\(lx)\" y1=\"\(y)\" x2=\"\(lx + 34)\" y2=\"\(y)\" marker-end=\"url(#head)\"/></g>" }, "message", 36)
-        item({ lx, y in "<g class=\"msg drop sample\"><line class=\"line\" x1=\"\(lx)\" y1=\"\(y)\" x2=\"\(lx + 30)\" y2=\"\(y)\"/><path class=\"cross\" d=\"M\(lx + 30),\(y - 5) L\(lx + 40),\(y + 5) M\(lx + 30),\(y + 5) L\(lx + 40),\(y - 5)\"/></g>" }, "dropped", 40)
+        item({ lx, y in "<g class=\"msg drop sample\"><line class=\"line\" x1=\"\(lx)\" y1=\"\(y)\" x2=\"\(lx + 30)\" y2=\"\(y)\"/><path class=\"cross\" d=\"M\(lx + 30),\(y - 5) L\(lx + 40),\(y + 5) M\(lx + 30),\(y + 5) L\(lx + 40),\(y - 5)\"/></g>" }, "dropped or lost", 40)
+        if diagram.arrows.contains(where: { $0.delay != nil }) {
+            item({ lx, y in "<g class=\"msg delayed sample\"><line class=\"line\" x1=\"\(lx)\" y1=\"\(y - 5)\" x2=\"\(lx + 34)\" y2=\"\(y + 5)\" marker-end=\"url(#head)\"/></g>" }, "delayed (arrives later)", 36)
+        }
         item({ lx, y in "<g class=\"mark presence online sample\"><rect x=\"\(lx)\" y=\"\(y - 8)\" width=\"30\" height=\"16\" rx=\"8\"/></g>" }, "sees online", 30)
         item({ lx, y in "<g class=\"mark presence offline sample\"><rect x=\"\(lx)\" y=\"\(y - 8)\" width=\"30\" height=\"16\" rx=\"8\"/></g>" }, "sees offline", 30)
         item({ lx, y in "<g class=\"mark delivered sample\"><rect x=\"\(lx)\" y=\"\(y - 8)\" width=\"30\" height=\"16\" rx=\"8\"/></g>" }, "delivered to the user", 30)

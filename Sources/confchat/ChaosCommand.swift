@@ -63,8 +63,14 @@ struct ChaosCommand: ParsableCommand {
     @Flag(name: .customLong("no-shrink"), help: "Write reproductions without shrinking them.")
     var noShrink = false
 
+    @Flag(help: "Random steps also change the network's conditions: latency ranges, loss and duplication phases, for the whole network and single links.")
+    var network = false
+
     @Flag(name: .customLong("break-dedupe"), help: .hidden)
     var breakDedupe = false
+
+    @Flag(name: .customLong("break-hold-back"), help: .hidden)
+    var breakHoldBack = false
 
     @Option(help: .hidden)
     var replay: String?
@@ -86,8 +92,10 @@ struct ChaosCommand: ParsableCommand {
 
     func run() throws {
         if let replay { return try replayFile(replay) }
-        let options = ChaosOptions(peers: peers, steps: steps, transport: transport, dedupe: !breakDedupe,
+        var options = ChaosOptions(peers: peers, steps: steps, transport: transport, dedupe: !breakDedupe,
                                    faults: Set(ChaosFault.allCases).subtracting(without))
+        options.network = network
+        options.holdBack = !breakHoldBack
         let seedList = (0..<UInt64(seeds)).compactMap { i -> UInt64? in
             let (seed, overflow) = firstSeed.addingReportingOverflow(i)
             return overflow ? nil : seed
@@ -190,7 +198,7 @@ struct ChaosCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let outcome: ScenarioOutcome
-        do { outcome = try Chaos.runScenario(text: text, path: path, dedupe: !breakDedupe, transport: transport) } catch let e as ScenarioErrors {
+        do { outcome = try Chaos.runScenario(text: text, path: path, dedupe: !breakDedupe, holdBack: !breakHoldBack, transport: transport) } catch let e as ScenarioErrors {
             e.diagnostics.forEach { Console.error($0.rendered()) }
             throw ExitCode(2)
         }

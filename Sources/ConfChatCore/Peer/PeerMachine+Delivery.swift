@@ -125,6 +125,12 @@ extension PeerMachine {
             }
             return durable.conversations[sender]?.contiguousReceived ?? 0
         }
+        if seq > last + 1, !config.holdBack {
+            // Fault injection (`PeerConfig.holdBack` off): take it now, as a broken receiver
+            // would, in the next place, ahead of those it overtook.
+            store(from: sender, seq: last + 1, item)
+            return durable.conversations[sender]?.contiguousReceived ?? 0
+        }
         if seq > last + 1 {
             switch session?.heldBack.hold(item, from: sender, seq: seq, next: last + 1) {
             case .beyondWindow?:

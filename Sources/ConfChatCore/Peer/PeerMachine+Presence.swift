@@ -156,8 +156,11 @@ extension PeerMachine {
                 // A friend we do not hear from is probed with HELLO, not HEARTBEAT: it
                 // carries our endpoint, so a friend who kept a stale one (we restarted while
                 // it was away, or the registry handed it an old one) can answer again. So is
-                // one we have not compared notes with since a restore, until it answers.
-                let synced = !durable.unsynced.contains(friend)
+                // one we have not compared notes with since a restore, until it answers, and
+                // one that holds more of our messages than we do (we lost some, and what gave
+                // them back was lost on the way): its answer gives them back again.
+                let behind = (s.theirAck[friend] ?? 0) > (durable.conversations[friend]?.lastSentSeq ?? 0)
+                let synced = !durable.unsynced.contains(friend) && !behind
                 if synced, session?.presence[friend]?.online == true { toPeer(friend, .heartbeat) } else { greet(friend) }
             }
             for member in durable.unsynced.sorted() where durable.friends[member] == nil { greet(member) }

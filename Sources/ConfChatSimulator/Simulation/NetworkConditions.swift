@@ -7,7 +7,7 @@ import ConfChatScenario
 ///
 /// A property nobody set costs no draw, so a run without `network` statements draws nothing
 /// and behaves (and traces) exactly as on a perfect network.
-struct NetworkConditions {
+package struct NetworkConditions {
     /// The properties set at one level; nil where this level leaves it to the one above.
     struct Settings: Equatable {
         var latency: ClosedRange<Int64>?
@@ -41,7 +41,7 @@ struct NetworkConditions {
     init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
     /// True while nothing is set: every message arrives at once, in the order sent.
-    var isPerfect: Bool { network == Settings() && links.isEmpty }
+    package var isPerfect: Bool { network == Settings() && links.isEmpty }
 
     mutating func apply(_ setting: NetworkSetting) {
         guard case .reset = setting.property else {

@@ -70,7 +70,7 @@ package final class SimNetwork {
     private var inFlight = Heap<InFlight>()
     private var sendOrder: UInt64 = 0
     /// Latency, loss and duplication (`network ...` statements); perfect until one is given.
-    var conditions: NetworkConditions
+    package var conditions: NetworkConditions
     private var side: [String: Int] = [:]
     private var connectGeneration: UInt64 = 0
     /// Messages refused by the transport's own checks, for the trace.

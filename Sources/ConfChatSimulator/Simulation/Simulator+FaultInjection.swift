@@ -10,4 +10,11 @@ extension Simulator {
         get { config.dedupe }
         set { config.dedupe = newValue }
     }
+
+    /// Whether peers booted from now on hold back messages that arrive ahead of a gap
+    /// (`PeerConfig.holdBack`); set it, like `dedupe`, before the first `declare`.
+    public var holdBack: Bool {
+        get { config.holdBack }
+        set { config.holdBack = newValue }
+    }
 }

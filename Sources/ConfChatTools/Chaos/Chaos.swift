@@ -28,6 +28,12 @@ public struct ChaosOptions: Sendable {
     public var convergenceLimit: Int64
     /// The faults the random steps draw from (sends and waits are always drawn).
     public var faults: Set<ChaosFault>
+    /// Random steps also change the network's conditions (`--network`): latency ranges,
+    /// loss and duplication phases, for the whole network and for single links.
+    public var network = false
+    /// False breaks in-order delivery on purpose (`--break-hold-back`): only a network that
+    /// reorders messages shows it.
+    public var holdBack = true
 
     public init(peers: Int = 4, steps: Int = 60, transport: TransportKind = .inproc, dedupe: Bool = true,
                 convergenceLimit: Int64 = 60_000, faults: Set<ChaosFault> = Set(ChaosFault.allCases)) {
@@ -89,7 +95,7 @@ public enum Chaos {
 
     /// Runs one seed: set-up, `options.steps` random steps, final phase, checks.
     public static func run(seed: UInt64, options: ChaosOptions, log: ((String) -> Void)? = nil) throws -> ChaosReport {
-        let world = try ChaosWorld(seed: seed, transport: options.transport, dedupe: options.dedupe)
+        let world = try ChaosWorld(seed: seed, options: options)
         defer { world.shutDown() }
         // The choices have their own stream, apart from the simulator's (password salts).
         var gen = Generator(seed: seed, rng: SplitMix64(seed: seed ^ 0xC4A0_5C4A_05C4_A05C))
@@ -121,7 +127,7 @@ public enum Chaos {
         // Random steps.
         var random = 0
         while random < options.steps, world.failure == nil {
-            step(gen.next(world, faults: options.faults))
+            step(gen.next(world, faults: options.faults, network: options.network))
             random += 1
         }
 
@@ -143,6 +149,7 @@ public enum Chaos {
         }
         let names = world.names
         if world.isPartitioned { step(.action(.heal)) }
+        if !world.networkIsPerfect { step(.action(.network(NetworkSetting(property: .reset)))) }
         if !world.registryIsUp { step(.action(.registryRestart)) }
         for n in names where !world.isUp(n) { step(.action(.restart(peer: n))) }
         let accounts = (try? world.sim.registryStore.load().accounts) ?? [:]
@@ -156,7 +163,7 @@ public enum Chaos {
 
     /// Replays a prefix of statements as written, then the final phase.
     static func replay(seed: UInt64, options: ChaosOptions, prefix: [ChaosStatement]) throws -> ChaosWorld {
-        let world = try ChaosWorld(seed: seed, transport: options.transport, dedupe: options.dedupe)
+        let world = try ChaosWorld(seed: seed, options: options)
         for s in prefix { world.run(s) }
         finish(world, options: options)
         return world
@@ -236,6 +243,7 @@ public enum Chaos {
 
         enum Kind: CaseIterable {
             case send, sendGroup, wait, login, logout, crash, restart, wipe, partition, heal, registryCrash, registryRestart
+            case network
 
             var weight: Int {
                 switch self {
@@ -251,11 +259,12 @@ public enum Chaos {
                 case .heal: 5
                 case .registryCrash: 3
                 case .registryRestart: 8
+                case .network: 6
                 }
             }
         }
 
-        mutating func next(_ w: ChaosWorld, faults: Set<ChaosFault>) -> ChaosStatement {
+        mutating func next(_ w: ChaosWorld, faults: Set<ChaosFault>, network: Bool = false) -> ChaosStatement {
             let names = w.names
             let up = names.filter(w.isUp)
             let loggedIn = names.filter(w.isLoggedIn)
@@ -276,6 +285,7 @@ public enum Chaos {
             if faults.contains(.registry) || !w.registryIsUp {
                 options.append(w.registryIsUp ? .registryCrash : .registryRestart)
             }
+            if network { options.append(.network) }
 
             var roll = int(options.reduce(0) { $0 + $1.weight })
             var kind = options[0]
@@ -318,6 +328,33 @@ public enum Chaos {
                 return .action(.registryCrash)
             case .registryRestart:
                 return .action(.registryRestart)
+            case .network:
+                return .action(.network(networkSetting(names)))
+            }
+        }
+
+        /// A change of the network's conditions: a latency range, a loss or duplication
+        /// phase (or its end), for the whole network or one link (the registry's too), or a
+        /// reset. Loss stays below 100 % network-wide; a single link may be cut.
+        mutating func networkSetting(_ names: [String]) -> NetworkSetting {
+            func percent(upTo max: Int) -> Percentage { Percentage(partsPerMillion: int(max + 1) * 10_000) }
+            var link: [String]?
+            if int(3) == 0 {
+                let nodes = names + [PeerName.registry]
+                let a = pick(nodes)
+                let b = pick(nodes.filter { $0 != a })
+                link = [a, b]
+            }
+            switch int(8) {
+            case 0, 1, 2:
+                let lo = Int64(int(40))
+                return NetworkSetting(link: link, property: .latency(min: .milliseconds(lo), max: .milliseconds(lo + Int64(int(250)))))
+            case 3, 4:
+                return NetworkSetting(link: link, property: .loss(link != nil && int(4) == 0 ? .all : percent(upTo: 30)))
+            case 5, 6:
+                return NetworkSetting(link: link, property: .duplicate(percent(upTo: 20)))
+            default:
+                return NetworkSetting(property: .reset)
             }
         }
     }

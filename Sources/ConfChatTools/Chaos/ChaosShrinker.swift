@@ -51,7 +51,8 @@ extension Chaos {
         let text = render(seed: report.seed, options: options, statements: best.statements, refusals: best.refusals,
                           expectations: best.expectations, header: header).text
         // The file as written, header included, once more through the runner.
-        let final = try runScenario(text: text, path: "chaos-seed-\(report.seed).scenario", dedupe: options.dedupe)
+        let final = try runScenario(text: text, path: "chaos-seed-\(report.seed).scenario", dedupe: options.dedupe,
+                                    holdBack: options.holdBack)
         let confirmed = final.failures.first.map {
             best.expectations.isEmpty ? $0.detail.hasPrefix("simulator error") : $0.location.line == best.expectLine(in: text)
         } ?? false
@@ -65,16 +66,20 @@ extension Chaos {
         var flags = "--first-seed \(seed) --seeds 1 --peers \(options.peers) --steps \(options.steps)"
         if options.transport != .inproc { flags += " --transport \(options.transport.rawValue)" }
         for f in ChaosFault.allCases where !options.faults.contains(f) { flags += " --without \(f.rawValue)" }
+        if options.network { flags += " --network" }
         if !options.dedupe { flags += " --break-dedupe" }
+        if !options.holdBack { flags += " --break-hold-back" }
         var lines = [
             "Found by `confchat chaos \(flags)`.",
             "Violated: \(target)",
         ]
         lines.append(shrunk < original ? "Shrunk from \(original) to \(shrunk) statements." : "Not shrunk (\(original) statements).")
         let file = "chaos-seed-\(seed).scenario"
-        if !options.dedupe {
-            lines.append("Found with the fault-injection switch --break-dedupe: a correct build passes it.")
-            lines.append("Replay with the switch: confchat chaos --replay \(file) --break-dedupe")
+        let switches = (options.dedupe ? [] : ["--break-dedupe"]) + (options.holdBack ? [] : ["--break-hold-back"])
+        if !switches.isEmpty {
+            let named = switches.joined(separator: " ")
+            lines.append("Found with the fault-injection switch \(named): a correct build passes it.")
+            lines.append("Replay with the switch: confchat chaos --replay \(file) \(named)")
         } else {
             lines.append("Replay: confchat run \(file)   (add --trace to watch the message flow)")
         }
@@ -84,11 +89,12 @@ extension Chaos {
     }
 
     /// Parses and runs a scenario text with `ScenarioRunner` (in memory), the knob applied.
-    public static func runScenario(text: String, path: String, dedupe: Bool = true,
+    public static func runScenario(text: String, path: String, dedupe: Bool = true, holdBack: Bool = true,
                                    transport: TransportKind? = nil) throws -> ScenarioOutcome {
         let scenario = try ScenarioLoader.parse(source: text, path: path)
         let runner = try ScenarioRunner(scenario: scenario, options: .init(transport: transport))
         runner.simulator.dedupe = dedupe
+        runner.simulator.holdBack = holdBack
         runner.simulator.settleLimit = 20_000  // as in chaos runs: a livelock fails, it does not hang
         return runner.run()
     }
@@ -136,7 +142,7 @@ extension Chaos {
                       let outcome = try? Chaos.runScenario(
                           text: Chaos.render(seed: seed, options: options, statements: world.statements,
                                              refusals: world.refusals, expectations: [], header: []).text,
-                          path: "chaos.scenario", dedupe: options.dedupe),
+                          path: "chaos.scenario", dedupe: options.dedupe, holdBack: options.holdBack),
                       let f = outcome.failures.first, detail.hasSuffix(f.detail.replacingOccurrences(of: "simulator error: ", with: ""))
                 else { return nil }
                 return Candidate(prefix: prefix, statements: world.statements, refusals: world.refusals, violation: found,
@@ -147,7 +153,7 @@ extension Chaos {
                                       expectations: [found.expectation] + others)
             let text = Chaos.render(seed: seed, options: options, statements: world.statements, refusals: world.refusals,
                                     expectations: candidate.expectations, header: []).text
-            guard let outcome = try? Chaos.runScenario(text: text, path: "chaos.scenario", dedupe: options.dedupe),
+            guard let outcome = try? Chaos.runScenario(text: text, path: "chaos.scenario", dedupe: options.dedupe, holdBack: options.holdBack),
                   let failure = outcome.failures.first,
                   failure.location.line == candidate.expectLine(in: text)
             else { return nil }

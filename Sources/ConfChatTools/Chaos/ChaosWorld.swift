@@ -36,9 +36,10 @@ final class ChaosWorld {
     /// The password each peer last registered or logged in with, for the final phase.
     private(set) var passwords: [String: String] = [:]
 
-    init(seed: UInt64, transport: TransportKind, dedupe: Bool) throws {
-        sim = try Simulator(options: SimOptions(transport: transport, seed: seed, presenceTimeout: 5000, storage: .memory))
-        sim.dedupe = dedupe
+    init(seed: UInt64, options: ChaosOptions) throws {
+        sim = try Simulator(options: SimOptions(transport: options.transport, seed: seed, presenceTimeout: 5000, storage: .memory))
+        sim.dedupe = options.dedupe
+        sim.holdBack = options.holdBack
         // A chaos step moves a few hundred messages; a livelock (possible with the dedupe
         // knob off) becomes a reported simulator error instead of a hang.
         sim.settleLimit = 20_000
@@ -174,6 +175,7 @@ final class ChaosWorld {
     func isLoggedIn(_ name: String) -> Bool { sim.peers[name]?.machine?.isLoggedIn ?? false }
     var registryIsUp: Bool { sim.registryIsUp }
     var isPartitioned: Bool { sim.network.isPartitioned }
+    var networkIsPerfect: Bool { sim.network.conditions.isPerfect }
     func friends(_ name: String) -> [String] { (try? sim.durableState(name).sortedFriends) ?? [] }
     func isMember(_ name: String, of group: String) -> Bool { (try? sim.durableState(name).groups[group]) != nil }
 

@@ -95,6 +95,37 @@ import Testing
         #expect(fixed.passed, "\(fixed.failures.map(\.description))")
     }
 
+    @Test("with hold-back broken, only a reordering network finds it, and the reproduction keeps its network statements")
+    func brokenHoldBackIsCaughtByANetworkThatReorders() throws {
+        // No crashes, wipes, partitions, outages or logouts: on a perfect network every
+        // direct message comes in order, so a receiver that does not hold back passes.
+        var options = ChaosOptions(faults: [])
+        options.holdBack = false
+        for seed: UInt64 in 1...20 {
+            #expect(try Chaos.run(seed: seed, options: options).passed, "seed \(seed) without --network")
+        }
+        options.network = true
+        var found: (ChaosReport, ChaosViolation)?
+        for seed: UInt64 in 1...60 {
+            let report = try Chaos.run(seed: seed, options: options)
+            if let v = report.violations.first {
+                found = (report, v)
+                break
+            }
+        }
+        let (report, violation) = try #require(found, "no seed in 1...60 found the broken hold-back with --network")
+        let repro = try #require(try Chaos.reproduce(report, options: options, target: violation))
+        #expect(repro.confirmed)
+        #expect(repro.shrunkCount < repro.originalCount)
+        let conditions = repro.text.split(separator: "\n").filter { $0.hasPrefix("network ") && $0 != "network reset" }
+        #expect(!conditions.isEmpty, "the network conditions that show it stay in the file")
+        #expect(repro.text.contains("--network --break-hold-back"))
+        let broken = try Chaos.runScenario(text: repro.text, path: "repro.scenario", holdBack: false)
+        #expect(!broken.passed)
+        let fixed = try Chaos.runScenario(text: repro.text, path: "repro.scenario", holdBack: true)
+        #expect(fixed.passed, "\(fixed.failures.map(\.description))")
+    }
+
     @Test("the wipe rule: a message whose only copy was wiped is excused, not required")
     func wipeRule() throws {
         func act(_ a: Action) -> ChaosStatement { .action(a) }

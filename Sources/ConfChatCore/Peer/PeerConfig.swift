@@ -14,8 +14,9 @@ public struct PeerConfig: Hashable, Sendable {
     /// instead of dropping it, which breaks exactly-once delivery on purpose. Default true.
     public var dedupe = true
     /// Fault-injection switch (`confchat chaos --break-hold-back`), never for real use. When
-    /// false, a receiver stores a message that arrives ahead of a gap at once, as the next
-    /// one, instead of holding it back: only a network that reorders shows it. Default true.
+    /// false, a receiver stores a CHAT or GROUP-CHAT that comes directly ahead of a gap at
+    /// once, as the next one, instead of holding it back, as if its connection kept order:
+    /// only a network that reorders shows it. Default true.
     public var holdBack = true
 
     public init(presenceTimeout: Int64 = 5000) {

@@ -90,7 +90,8 @@ extension PeerMachine {
     /// A message from `sender`, directly or from the mailbox. Returns the highest seq held
     /// with nothing missing below it: the cumulative ack.
     @discardableResult
-    mutating func accept(from sender: String, seq: UInt64, body: [UInt8], group: String? = nil, proof: [UInt8] = []) -> UInt64 {
+    mutating func accept(from sender: String, seq: UInt64, body: [UInt8], group: String? = nil, proof: [UInt8] = [],
+                         direct: Bool = false) -> UInt64 {
         let item = HistoryItem(group: group, body: body, proof: proof)
         let c = durable.conversations[sender] ?? Conversation()
         let last = c.lastReceivedSeq
@@ -125,9 +126,10 @@ extension PeerMachine {
             }
             return durable.conversations[sender]?.contiguousReceived ?? 0
         }
-        if seq > last + 1, !config.holdBack {
-            // Fault injection (`PeerConfig.holdBack` off): take it now, as a broken receiver
-            // would, in the next place, ahead of those it overtook.
+        if seq > last + 1, direct, !config.holdBack {
+            // Fault injection (`PeerConfig.holdBack` off): take a direct message now, as a
+            // receiver that trusts its connection to keep order would, in the next place,
+            // ahead of those it overtook.
             store(from: sender, seq: last + 1, item)
             return durable.conversations[sender]?.contiguousReceived ?? 0
         }

@@ -24,11 +24,11 @@ extension PeerMachine {
             fromFriend(sender, message)
         case let .chat(seq, body, proof):
             if friend { heard(sender, reason: "message") }
-            let upTo = accept(from: sender, seq: seq, body: body, proof: proof)
+            let upTo = accept(from: sender, seq: seq, body: body, proof: proof, direct: true)
             toPeer(sender, .chatAck(upTo: upTo))
         case let .groupChat(seq, group, body, proof):
             if friend { heard(sender, reason: "message") }
-            let upTo = accept(from: sender, seq: seq, body: body, group: group, proof: proof)
+            let upTo = accept(from: sender, seq: seq, body: body, group: group, proof: proof, direct: true)
             toPeer(sender, .chatAck(upTo: upTo))
         case let .chatAck(upTo):
             if friend { heard(sender, reason: "ack") }

@@ -295,9 +295,14 @@ public final class Simulator {
     /// It never changes what the simulation does.
     public var watch: ((_ now: SimInstant, _ target: SimInstant) throws -> Void)?
 
-    /// When the next timer falls due (perhaps one of a crashed peer, which will not fire):
-    /// until then, with the network settled, nothing can change.
-    public var nextTimerDue: SimInstant? { timers.min?.at }
+    /// When the next timer falls due (perhaps one of a crashed peer, which will not fire), or
+    /// the next message in flight arrives, whichever comes first: until then nothing can change.
+    public var nextTimerDue: SimInstant? {
+        switch (timers.min?.at, network.nextArrival) {
+        case let (t?, m?): min(t, m)
+        case let (t, m): t ?? m
+        }
+    }
 
     // MARK: - Registry
 

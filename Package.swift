@@ -32,8 +32,10 @@ let package = Package(
         // The node driver: runs a machine's inputs, commits its writes, carries out its
         // effects over a transport. Depends on the core only, so the core's tests use it too.
         .target(name: "ConfChatDriver", dependencies: ["ConfChatCore"], swiftSettings: swiftSettings),
-        // The scenario language: lexer, parser, loader with includes, diagnostics. No I/O but file reads.
-        .target(name: "ConfChatScenario", swiftSettings: swiftSettings),
+        // The scenario language: lexer, parser, printer, loader with includes, diagnostics, and
+        // the table of user verbs the prompt shares. Its values are the core's (PeerCommand,
+        // PeerName). No I/O but file reads.
+        .target(name: "ConfChatScenario", dependencies: ["ConfChatCore"], swiftSettings: swiftSettings),
         // The shell: ZeroMQ, SQLite, Argon2id, simulated clock, simulator and scenario runner.
         .target(
             name: "ConfChatNode",
@@ -55,7 +57,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ConfChatCoreTests", dependencies: ["ConfChatCore", "ConfChatDriver"], swiftSettings: swiftSettings),
-        .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario", "ConfChatCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfChatNodeTests",
             dependencies: ["ConfChatNode", "ConfChatDriver", "ConfChatScenario", "ConfChatCore"],

@@ -146,16 +146,16 @@ import Testing
             act(.peer("carol", .command(.login(password: "c")))),
             act(.peer("alice", .command(.addFriend("bob")))), act(.peer("bob", .command(.accept("alice")))),
             act(.peer("alice", .command(.addFriend("carol")))), act(.peer("carol", .command(.accept("alice")))),
-            act(.peer("alice", .command(.createGroup(team)))),
-            act(.peer("alice", .command(.invite(group: team, member: "bob")))), act(.peer("bob", .command(.join(team)))),
-            act(.peer("alice", .command(.invite(group: team, member: "carol")))), act(.peer("carol", .command(.join(team)))),
+            act(.peer("alice", .command(.group(.create(team))))),
+            act(.peer("alice", .command(.group(.invite(group: team, member: "bob"))))), act(.peer("bob", .command(.group(.join(team))))),
+            act(.peer("alice", .command(.group(.invite(group: team, member: "carol"))))), act(.peer("carol", .command(.group(.join(team))))),
             // bob is away: "kept" reaches carol directly and bob's mailbox (and alice's backup).
             act(.peer("bob", .command(.logout))),
-            act(.peer("alice", .command(.sendGroup(group: team, text: "kept")))),
+            act(.peer("alice", .command(.group(.send(group: team, text: "kept"))))),
             // With the registry down too, "lost" reaches carol only: for bob it is only in
             // alice's directory, which goes.
             act(.registryCrash),
-            act(.peer("alice", .command(.sendGroup(group: team, text: "lost")))),
+            act(.peer("alice", .command(.group(.send(group: team, text: "lost"))))),
             act(.peer("alice", .command(.logout))),
             act(.peer("alice", .wipe)),
         ]

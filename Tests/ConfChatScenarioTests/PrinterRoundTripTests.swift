@@ -120,7 +120,7 @@ struct PrinterRoundTripTests {
     func examples() {
         #expect(ScenarioPrinter.line(.action(.peer("alice", .command(.send(to: "bob", text: "say \"hi\"\n"))), expectRefusal: true))
             == #"! alice send bob "say \"hi\"\n""#)
-        #expect(ScenarioPrinter.line(.action(.peer("bob", .command(.invite(group: "team", member: "carol"))), expectRefusal: false))
+        #expect(ScenarioPrinter.line(.action(.peer("bob", .command(.group(.invite(group: "team", member: "carol")))), expectRefusal: false))
             == "bob invite team carol")
         #expect(ScenarioPrinter.line(.action(.peer("bob", .command(.login(password: "two words"))), expectRefusal: false))
             == #"bob login "two words""#)

@@ -56,12 +56,12 @@ struct StatementKindTests {
         ("alice crash", .peer("alice", .crash)),
         ("alice restart", .peer("alice", .restart)),
         ("alice wipe", .peer("alice", .wipe)),
-        ("alice create-group team", .peer("alice", .command(.createGroup("team")))),
-        ("alice invite team bob", .peer("alice", .command(.invite(group: "team", member: "bob")))),
-        ("bob join team", .peer("bob", .command(.join("team")))),
-        ("bob leave-group team", .peer("bob", .command(.leaveGroup("team")))),
-        ("alice destroy-group team", .peer("alice", .command(.destroyGroup("team")))),
-        ("alice send-group team \"welcome\"", .peer("alice", .command(.sendGroup(group: "team", text: "welcome")))),
+        ("alice create-group team", .peer("alice", .command(.group(.create("team"))))),
+        ("alice invite team bob", .peer("alice", .command(.group(.invite(group: "team", member: "bob"))))),
+        ("bob join team", .peer("bob", .command(.group(.join("team"))))),
+        ("bob leave-group team", .peer("bob", .command(.group(.leave("team"))))),
+        ("alice destroy-group team", .peer("alice", .command(.group(.destroy("team"))))),
+        ("alice send-group team \"welcome\"", .peer("alice", .command(.group(.send(group: "team", text: "welcome"))))),
     ]
 
     @Test(arguments: peerActions)

@@ -111,11 +111,11 @@ public enum Chaos {
         // A group: the first peer and its friends, so group messages travel with the rest
         // (directly, through the mailbox, across partitions and crashes).
         let owner = names[0]
-        step(.action(.peer(owner, .command(.createGroup(Chaos.group)))))
+        step(.action(.peer(owner, .command(.group(.create(Chaos.group))))))
         for (a, b) in graph where a == owner || b == owner {
             let member = a == owner ? b : a
-            step(.action(.peer(owner, .command(.invite(group: Chaos.group, member: member)))))
-            step(.action(.peer(member, .command(.join(Chaos.group)))))
+            step(.action(.peer(owner, .command(.group(.invite(group: Chaos.group, member: member))))))
+            step(.action(.peer(member, .command(.group(.join(Chaos.group))))))
         }
 
         // Random steps.
@@ -293,7 +293,7 @@ public enum Chaos {
                 return .action(.peer(s, .command(.send(to: r, text: "s\(seed)-m\(messages)"))))
             case .sendGroup:
                 messages += 1
-                return .action(.peer(pick(members), .command(.sendGroup(group: Chaos.group, text: "s\(seed)-g\(messages)"))))
+                return .action(.peer(pick(members), .command(.group(.send(group: Chaos.group, text: "s\(seed)-g\(messages)")))))
             case .wait:
                 return .action(.wait(.milliseconds(Int64(1 + int(80)) * 100)))
             case .login:

@@ -102,7 +102,7 @@ final class ChaosWorld {
                     let seq = sent.last(where: { $0.group == nil && $0.text == text })?.seq ?? 0
                     accepted.append(Message(from: p, to: to, text: text, seq: seq))
                 }
-                if case let .peer(p, .command(.sendGroup(g, text))) = action {
+                if case let .peer(p, .command(.group(.send(g, text)))) = action {
                     // One message for each member the sender saw in the group when it sent.
                     let state = try sim.durableState(p)
                     for member in (state.groups[g]?.members.keys.sorted() ?? []) where member != p {

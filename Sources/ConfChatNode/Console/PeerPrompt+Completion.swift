@@ -66,8 +66,9 @@ extension PeerPrompt {
         case "expect":
             if position == 1 { return peers }
             if position == 2 { return ExpectationWord.allCases.map(\.rawValue) }
-            if ctx.count >= 3, ctx[2] == "sees", position == 4 { return ["online", "offline"] }
-            if ctx.count >= 3, ctx[2] == "group" || ctx[2] == "members", position == 3 { return allGroups() }
+            let what = ctx.count >= 3 ? ExpectationWord(rawValue: ctx[2]) : nil
+            if what == .sees, position == 4 { return ["online", "offline"] }
+            if what == .group || what == .members, position == 3 { return allGroups() }
             if ctx.last == "within" { return ["5s", "10s", "30s"] }
             return peers + ["within"]
         default:

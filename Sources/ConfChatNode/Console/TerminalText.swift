@@ -24,7 +24,9 @@ enum TerminalText {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if mustEscape(ch) && !joinsEmoji(scalars, at: i) {
+                // The project's one classification of what does not show as a glyph of its own,
+                // which diagnostics use too.
+                if CharacterName.isInvisible(ch) && !joinsEmoji(scalars, at: i) {
                     out += "\\u{\(String(ch.value, radix: 16))}"
                 } else {
                     out.unicodeScalars.append(ch)
@@ -32,12 +34,6 @@ enum TerminalText {
             }
         }
         return out
-    }
-
-    /// The project's one classification of what a terminal does not show as a glyph of its
-    /// own (`CharacterName.isInvisible`), which diagnostics use too.
-    static func mustEscape(_ ch: Unicode.Scalar) -> Bool {
-        CharacterName.isInvisible(ch)
     }
 
     /// A zero-width joiner with an emoji on each side (👨‍👩‍👧).

@@ -4,9 +4,9 @@ import ConfChatScenario
 ///
 /// Quoted strings are the scenario language's (`\"`, `\\`, `\n`, `\t`, `\u{1F600}`), decoded
 /// by the same code (`QuotedString`), so a text typed at the prompt means what it means in a
-/// scenario file. Unlike the scenario
-/// lexer, any non-blank run of characters is a word (the prompt checks names itself and says
-/// what is wrong in its own words), and `#` is a normal character (`messages #team`).
+/// scenario file. Unlike the scenario lexer, any non-blank run of characters is a word (the
+/// prompt checks names itself and says what is wrong in its own words), and `#` is a normal
+/// character (`messages #team`).
 struct PromptLexer {
     struct Token: Equatable {
         var text: String

@@ -116,6 +116,43 @@ struct PrinterRoundTripTests {
         }
     }
 
+    /// The verb that should make each kind of action. The switch is exhaustive, so a new case
+    /// of `PeerCommand` or `GroupCommand` does not compile here until it is named: the
+    /// reminder that it needs an entry in `Verb.all` (printing an action of a case without
+    /// one stops the program).
+    static func expectedVerb(_ action: PeerAction) -> String {
+        switch action {
+        case .command(.register): "register"
+        case .command(.login): "login"
+        case .command(.logout): "logout"
+        case .command(.addFriend): "add-friend"
+        case .command(.accept): "accept"
+        case .command(.decline): "decline"
+        case .command(.removeFriend): "remove-friend"
+        case .command(.send): "send"
+        case .command(.group(.create)): "create-group"
+        case .command(.group(.invite)): "invite"
+        case .command(.group(.join)): "join"
+        case .command(.group(.leave)): "leave-group"
+        case .command(.group(.destroy)): "destroy-group"
+        case .command(.group(.send)): "send-group"
+        case .crash: "crash"
+        case .restart: "restart"
+        case .wipe: "wipe"
+        }
+    }
+
+    @Test("every kind of peer action has its verb in the table, and each verb makes its own kind")
+    func everyActionHasAVerb() {
+        var generator = Generator(rng: SplitMix64(seed: 5))
+        for verb in Verb.all {
+            let action = verb.action(generator.values(for: verb))
+            #expect(Self.expectedVerb(action) == verb.name)
+            #expect(Verb.describing(action).verb.name == verb.name)
+        }
+        #expect(Set(Verb.names).count == Verb.all.count, "a verb is in the table twice")
+    }
+
     @Test("the printer writes the lines a person would")
     func examples() {
         #expect(ScenarioPrinter.line(.action(.peer("alice", .command(.send(to: "bob", text: "say \"hi\"\n"))), expectRefusal: true))

@@ -1,5 +1,3 @@
-import ConfChatCore
-
 /// Something a scenario line makes happen: a peer doing something, or the test harness
 /// changing the network or the clock.
 ///
@@ -23,15 +21,4 @@ public enum Action: Sendable, Equatable {
     public var actor: String? {
         if case let .peer(name, _) = self { name } else { nil }
     }
-}
-
-/// What a peer does on a scenario line: a command its user gives it (`alice send bob "hi"`
-/// is `.command(.send(to: "bob", text: "hi"))`, the core's own type), or what the harness
-/// does to its process and data (`alice crash`, `restart`, `wipe`), which no user command
-/// can do.
-public enum PeerAction: Sendable, Equatable {
-    case command(PeerCommand)
-    case crash
-    case restart
-    case wipe
 }

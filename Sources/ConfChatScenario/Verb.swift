@@ -68,7 +68,7 @@ public struct Verb: Sendable {
     }
 
     /// The names of all verbs, in the table's order (the spec's), for "expected one of" messages.
-    public static var names: [String] { all.map(\.name) }
+    public static let names: [String] = all.map(\.name)
 
     /// The prompt's answer when the verb succeeded for `me` with these argument values.
     public func confirmation(me: String, values: [String]) -> String? {

@@ -13,7 +13,7 @@ enum Vocabulary {
     ]
 
     /// What may follow `expect PEER`, in the order of the spec.
-    static var expectations: [String] { ExpectationWord.allCases.map(\.rawValue) }
+    static let expectations: [String] = ExpectationWord.allCases.map(\.rawValue)
 
     /// `a, b, c`, for the "expected one of" part of messages.
     static func list(_ words: [String]) -> String {

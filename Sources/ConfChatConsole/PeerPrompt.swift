@@ -187,7 +187,7 @@ public final class PeerPrompt {
         case "status":
             try noMore(0)
             try status()
-        case "wait", "expect", "partition", "heal", "registry", "peers", "timeout", "transport", "seed", "presence-timeout":
+        case _ where Vocabulary.statementKeywords.contains(verb) && verb != "include":
             try networkLine(line)
         default:
             if let network, network.peerNames.contains(verb), args.first.map({ !$0.quoted }) ?? false {

@@ -3,11 +3,12 @@ import ConfChatCore
 /// The fixed words of the language, in one place so that the parser, its error messages
 /// ("expected one of: ...") and the docs cannot drift apart. Peer verbs are `Verb.all`,
 /// expectation words `ExpectationWord`, and the rule for names is the core's `PeerName`.
-enum Vocabulary {
+public enum Vocabulary {
     /// Words that start a statement that is not a peer action. Apart from `registry`, they
     /// are not reserved: a peer may be called `wait`, and `wait login pw` is then that peer
-    /// logging in (see `StatementParser`).
-    static let statementKeywords: [String] = [
+    /// logging in (see `StatementParser`). The attached prompt passes a line starting with
+    /// one of them (but `include`) to the scenario parser.
+    public static let statementKeywords: [String] = [
         "peers", "transport", "seed", "timeout", "presence-timeout", "include",
         "wait", "partition", "heal", "registry", "expect",
     ]

@@ -1,3 +1,5 @@
+import ConfChatCore
+
 /// `network ...` statements (language version 1.2): a property for the whole network or one
 /// link, or `reset`. Kept apart from the other statements: they are the simulator's, not a
 /// peer's, and their arguments (percentages, duration ranges) have rules of their own.
@@ -11,7 +13,7 @@ extension StatementParser {
         var propertyToken = first
         if !Self.networkProperties.contains(first.text) {
             // `network lattency 20ms` is a misspelt property, not a link to a node `20ms`.
-            if let second = peek(), second.kind == .word, second.text != Vocabulary.registry, !Vocabulary.isValidName(second.text) {
+            if let second = peek(), second.kind == .word, second.text != PeerName.registry, !PeerName.isValid(second.text) {
                 throw LineError(column: first.column, message: "unknown network property '\(first.text)' (expected \(expecting))")
             }
             let a = try linkNode(first)
@@ -44,7 +46,7 @@ extension StatementParser {
 
     /// One end of a link: a peer (the loader checks it is declared), or `registry`.
     private mutating func linkNode(_ token: Token) throws(LineError) -> String {
-        token.text == Vocabulary.registry ? token.text : try peerArgument(token)
+        token.text == PeerName.registry ? token.text : try peerArgument(token)
     }
 
     /// `20ms` or `1ms..80ms`: a fixed delay or a range, its ends in order.

@@ -53,7 +53,7 @@ extension PeerMachine {
             guard durable.friends[other] != nil else { return complete(id, CommandFailure("\(other) is not a friend")) }
             request(.unfriend(other), command: id) { req in .unfriend(req: req, other: other) }
 
-        case .createGroup, .invite, .join, .leaveGroup, .destroyGroup, .sendGroup:
+        case let .group(command):
             runGroup(command, id: id)
 
         case let .send(to, text):

@@ -58,7 +58,11 @@ let package = Package(
         .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfChatNodeTests",
-            dependencies: ["ConfChatNode", "ConfChatDriver", "ConfChatScenario", "ConfChatCore"],
+            dependencies: [
+                "ConfChatNode", "ConfChatDriver", "ConfChatScenario", "ConfChatCore",
+                // To write a data directory as an older confchat did (PeerStoreMigrationTests).
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

@@ -75,7 +75,7 @@ public struct MessageLedger {
     /// One-to-one messages with `peer`, both directions, in the order the peer stored them.
     func conversation(_ state: PeerDurableState, with peer: String) -> [ChatRecord] {
         guard let c = state.conversations[peer] else { return [] }
-        return sorted((c.sent + c.received).filter { $0.group == nil && !$0.discarded })
+        return sorted((c.sent + c.received).filter { $0.group == nil && $0.isShown })
     }
 
     /// A group's messages as this peer holds them: what it received in the group from every
@@ -84,7 +84,7 @@ public struct MessageLedger {
         var received: [ChatRecord] = []
         var sent: [ChatRecord] = []
         for c in state.conversations.values {
-            received += c.received.filter { $0.group == group && !$0.discarded }
+            received += c.received.filter { $0.group == group && $0.isShown }
             sent += c.sent.filter { $0.group == group }
         }
         // A send stores one record per member; a record joins the latest send with the same

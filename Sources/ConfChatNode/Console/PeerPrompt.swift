@@ -423,7 +423,7 @@ public final class PeerPrompt {
         }
         var groups = Set(state.groups.keys)
         for c in state.conversations.values {
-            for r in c.sent + c.received { if let g = r.group, !r.discarded { groups.insert(g) } }
+            for r in c.sent + c.received { if let g = r.group, r.isShown { groups.insert(g) } }
         }
         for g in groups.sorted() {
             let records = ledger.group(state, g)

@@ -180,7 +180,7 @@ public final class Simulator {
         guard p.isUp else { return }
         if let limit = takeFault(for: p.name) { p.driver.armCrash(afterSteps: limit) }
         guard let crash = try p.driver.run(input, now: now) else { return }
-        emit(.fault("\(p.name) crashes after step \(crash.step) of \(crash.steps) handling \(describe(input))"))
+        emit(.fault(.crashPartWay(node: p.name, step: crash.step, steps: crash.steps, handling: describe(input))))
         try self.crash(p.name, announce: false)
     }
 
@@ -310,7 +310,7 @@ public final class Simulator {
         let crash = try registryDriver.run(input, now: now)
         let checks = takeChecks()
         if let crash {
-            emit(.fault("registry crashes after step \(crash.step) of \(crash.steps) handling \(what)"))
+            emit(.fault(.crashPartWay(node: PeerName.registry, step: crash.step, steps: crash.steps, handling: what)))
             return try crashRegistry(announce: false)
         }
         try runChecks(checks)

@@ -197,7 +197,6 @@ extension PeerMachine {
         } else {
             event(.delivered(from: sender, seq: seq, text: record.text, group: item.group))
         }
-        backUp(record)
     }
 
     /// Mail from the registry: store in order per sender, then tell the registry what it may drop.
@@ -255,18 +254,12 @@ extension PeerMachine {
         if !skipped.isEmpty { event(.note("our messages #\(skipped.map(String.init).joined(separator: ", #")) to \(friend) are lost: skipped")) }
         // Never below what it holds from us: a seq it has must not be reused.
         var next = max(c.nextSentSeq, theirAck + 1)
-        var records: [ChatRecord] = []
         for item in durable.queued[friend] ?? [] {
-            let record = ChatRecord(peer: friend, outgoing: true, seq: next, body: item.body, group: item.group)
-            persist(.store(record))
-            records.append(record)
+            persist(.store(ChatRecord(peer: friend, outgoing: true, seq: next, body: item.body, group: item.group)))
             next += 1
         }
         if durable.queued[friend] != nil { persist(.dequeue(peer: friend)) }
         persist(.markSynced(friend))
-        for r in records {
-            backUp(r)
-        }
         flush(friend)
     }
 }

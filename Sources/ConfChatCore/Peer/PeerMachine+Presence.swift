@@ -94,7 +94,7 @@ extension PeerMachine {
                     persist(.overwrite(theirs))
                     displaced.append(mine)
                 } else {
-                    persist(.store(theirs))
+                    persist(.restore(theirs))
                 }
                 given.append(seq)
             }
@@ -103,7 +103,6 @@ extension PeerMachine {
                 let moved = ChatRecord(peer: sender, outgoing: true, seq: seq, body: mine.body, group: mine.group)
                 event(.note("our message #\(mine.seq) to \(sender) is now #\(seq)"))
                 persist(.store(moved))
-                backUp(moved)
             }
             if !displaced.isEmpty {
                 acknowledged(sender, upTo: displaced.map(\.seq).min()! - 1)

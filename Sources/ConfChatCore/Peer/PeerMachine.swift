@@ -75,9 +75,14 @@ public struct PeerMachine {
     // MARK: - Helpers shared by the extensions
 
     mutating func emit(_ e: PeerEffect) { out.append(e) }
+    /// Applies a write to the machine's state and asks the driver to commit it. A message
+    /// newly stored (`.store`) goes to the registry's backup from here, the one place: the
+    /// BACKUP follows the write in the effects, and the driver commits every write of a batch
+    /// before it sends anything, so the backup never holds what the disk does not.
     mutating func persist(_ m: PeerMutation) {
         durable.apply(m)
         out.append(.persist(m))
+        if case let .store(r) = m, !r.isSkip, durable.conversations[r.peer]?.record(r.seq, outgoing: r.outgoing) == r { backUp(r) }
     }
     mutating func event(_ e: PeerEvent) { out.append(.event(e)) }
     mutating func complete(_ id: CommandID?, _ failure: CommandFailure?) {
@@ -86,8 +91,9 @@ public struct PeerMachine {
     mutating func toRegistry(_ m: WireMessage) { out.append(.send(.registry, m)) }
 
     /// Sends the registry a stored message for the user's backup. The entry is made from the
-    /// record as stored, the one way for every caller: the backup holds what the disk holds
-    /// (a received message with its sender's proof; a sent one without, it is our own).
+    /// record as stored: the backup holds what the disk holds (a received message with its
+    /// sender's proof; a sent one without, it is our own). Called for each message as it is
+    /// stored (`persist`), and at login for those stored while the registry did not answer.
     mutating func backUp(_ r: ChatRecord) {
         toRegistry(.backup(BackupEntry(peer: r.peer, outgoing: r.outgoing, seq: r.seq, body: r.body, group: r.group,
                                        proof: r.outgoing ? [] : r.proof)))

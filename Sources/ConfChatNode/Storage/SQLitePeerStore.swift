@@ -155,7 +155,7 @@ public final class SQLitePeerStore: PeerStore {
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO friend_requests (from_user) VALUES (?)").execute(arguments: [name])
                 case let .removeRequest(name):
                     try db.cachedStatement(sql: "DELETE FROM friend_requests WHERE from_user = ?").execute(arguments: [name])
-                case let .store(r):
+                case let .store(r), let .restore(r):
                     // A real message replaces a SKIP placeholder; anything else already held stays.
                     try db.cachedStatement(sql: """
                         INSERT INTO messages (peer, direction, seq, text, grp, kind, proof, stored_at)

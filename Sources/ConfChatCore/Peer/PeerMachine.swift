@@ -15,7 +15,7 @@ public struct PeerMachine {
     var pending: [UInt32: PendingRequest] = [:]
     var nextRequest: UInt32 = 1
     var nextEpoch: UInt64
-    let hasher: any PasswordHasher
+    var hasher: any PasswordHasher
     let prover: any MessageProver
     /// Effects of the input being handled; returned and cleared by `handle`.
     var out: [PeerEffect] = []

@@ -38,7 +38,11 @@ public final class Simulator {
     public var faultPlan: FaultPlan?
     /// Sees every event of every peer as it happens (the attached prompt listens here).
     public var eventObserver: ((String, PeerEvent) -> Void)?
-    let hasher: Argon2Hasher
+    /// The registry's password hasher (its checks run here, in order).
+    var registryHasher: Argon2Hasher
+    /// Where each peer machine's hasher gets its seed, one a start: the run's seed, so runs
+    /// are reproducible, and no peer's salts depend on what another hashed.
+    var hasherSeeds: SplitMix64
     let sealer: MessageSealer
     /// Where every node's key pair comes from: the run's seed, so runs are reproducible.
     var keySource: SplitMix64
@@ -62,7 +66,8 @@ public final class Simulator {
     public init(options: SimOptions, trace: (any TraceSink)? = nil) throws {
         self.options = options
         self.trace = trace
-        self.hasher = Argon2Hasher(cost: options.hashCost, seed: options.seed)
+        self.registryHasher = Argon2Hasher(cost: options.hashCost, seed: options.seed)
+        self.hasherSeeds = SplitMix64(seed: options.seed &+ 0x5A17)
         var config = PeerConfig(presenceTimeout: options.presenceTimeout)
         config.dedupe = options.dedupe
         self.config = config
@@ -140,7 +145,8 @@ public final class Simulator {
     func startMachine(_ peer: SimPeer) throws {
         guard let endpoint = peer.endpoint else { throw SimulationError.invalidState("\(peer.name) has no endpoint yet") }
         peer.machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config, durable: try peer.store.load(),
-                                   hasher: hasher, prover: sealer, publicKey: peer.crypto.keys.publicKey)
+                                   hasher: Argon2Hasher(cost: options.hashCost, seed: hasherSeeds.next()), prover: sealer,
+                                   publicKey: peer.crypto.keys.publicKey)
     }
 
     public var peerNames: [String] { peers.keys.sorted() }
@@ -319,7 +325,7 @@ public final class Simulator {
     /// Runs password checks the registry asked for, each outcome an input of its own.
     func runChecks(_ checks: [PasswordCheck]) throws {
         for c in checks {
-            try atRegistry(.passwordChecked(c.id, c.run(hasher)), handling: "a password check")
+            try atRegistry(.passwordChecked(c.id, c.run(&registryHasher)), handling: "a password check")
         }
     }
 

@@ -29,6 +29,9 @@ public final class PeerHost: PeerConsole {
     /// Runs the machine: commits to the data directory, sends (sealed) over the sockets.
     private var driver: NodeDriver<PeerMachine>!
     private var machine: PeerMachine { driver.machine! }
+    /// The keys `holders` was built from, and who holds each (`sender(ofKey:)`).
+    private var indexedKeys: [String: [UInt8]] = [:]
+    private var holders: [[UInt8]: String] = [:]
     /// Held while the host runs: the lock on the data directory.
     private let directory: DataDirectory
 
@@ -149,11 +152,18 @@ public final class PeerHost: PeerConsole {
         }
     }
 
-    /// The user an authenticated key belongs to, as far as this peer knows.
+    /// The user an authenticated key (hex, as the ZAP handler names it) belongs to, as far as
+    /// this peer knows: one look-up in an index by key, rebuilt only when the keys the
+    /// machine holds have changed.
     private func sender(ofKey hex: String?) -> String? {
-        guard let hex else { return nil }
-        if hex == NodeKeys.hex(registryKey) { return PeerName.registry }
-        return machine.durable.keys.first { NodeKeys.hex($0.value) == hex }?.key
+        guard let hex, let key = NodeKeys.fromHex(hex) else { return nil }
+        if key == registryKey { return PeerName.registry }
+        let keys = machine.durable.keys
+        if keys != indexedKeys {
+            indexedKeys = keys
+            holders = Dictionary(keys.map { ($0.value, $0.key) }, uniquingKeysWith: min)
+        }
+        return holders[key]
     }
 
     /// Handles what waits in the inbox, a thousand messages at most, each a batch of its own

@@ -174,10 +174,10 @@ public final class PeerHost {
         return holders[key]
     }
 
-    /// Handles what waits in the inbox, a thousand messages at most, each a batch of its own
-    /// (committed, then its effects carried out). Not one group commit for all: the prompt
-    /// places a delivered message by the state it sees when the delivery is reported
-    /// (`MessageLedger`), and a batch's state would run ahead of its reports.
+    /// Handles what waits in the inbox, a thousand messages at most, as one batch: one
+    /// transaction for all their writes, then their effects in order (a group commit, as
+    /// `RegistryHost` does). The prompt places each delivered message by its delivery event
+    /// (`MessageLedger.delivered`), so a state that runs ahead of the reports misleads nobody.
     private func drainInbox() throws {
         for _ in 0..<1000 {
             guard let (routingId, frames, key) = try sockets.receive() else { break }
@@ -195,8 +195,9 @@ public final class PeerHost {
                 log?("rejected a frame from \(from): \(error)")
                 continue
             }
-            for input in crypto.inputs(from: from, message) { try driver.run(input, now: now) }
+            for input in crypto.inputs(from: from, message) { driver.handle(input, now: now) }
         }
+        try driver.commit()
     }
 
     /// Carries out one effect that is neither a write nor a send (the driver's own).

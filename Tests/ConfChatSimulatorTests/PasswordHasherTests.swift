@@ -1,22 +1,10 @@
 import ConfChatCore
-import ConfChatCrypto
 import ConfChatSimulator
 import Testing
 
-/// Password hashes are Argon2id with salts from a seeded generator the hasher carries: a
-/// value, owned by one node, so no node's hashes depend on another's.
+/// Each peer machine in the simulator has a password hasher of its own (a value with its
+/// seed), so no node's hashes depend on another's.
 @Suite struct PasswordHasherTests {
-    @Test("a hasher is a value: a copy hashes on from the same place; each hash verifies its password only")
-    func aHasherIsAValue() {
-        var a = Argon2Hasher(cost: .fast, seed: 7)
-        var b = a
-        let first = a.hash("correct horse")
-        #expect(b.hash("correct horse") == first, "the copy has the same salt ahead of it")
-        #expect(a.hash("correct horse") != first, "the next hash takes the next salt")
-        #expect(a.verify("correct horse", against: first))
-        #expect(!a.verify("wrong horse", against: first))
-    }
-
     /// alice's hash on disk, in a run where bob registers (the registry and bob hash his
     /// password) before alice does, or not at all.
     func aliceHash(bobFirst: Bool) throws -> String? {

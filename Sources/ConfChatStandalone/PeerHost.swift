@@ -75,6 +75,7 @@ public final class PeerHost {
             }
         }
         crypto.log = { [weak self] in self?.log?($0) }
+        crypto.password = { [unowned self] in self.driver.machine?.password }
         sockets.handshakes.onFailure = { [weak self] endpoint in
             guard let self else { return }
             let whose = endpoint == registryEndpoint ? "the registry at \(endpoint)" : endpoint
@@ -95,19 +96,16 @@ public final class PeerHost {
     public func run(_ command: PeerCommand) throws -> CommandFailure? {
         let id = nextCommand
         nextCommand += 1
-        crypto.starting(command)
         try driver.run(.command(id, command), now: now)
         let deadline = clock() + machine.config.requestTimeout + 1000
         while completions[id] == nil, clock() < deadline {
             // Ctrl-C at the prompt cancels the wait (the signal interrupts the poll).
             if let stop = stopRequest(true) {
-                crypto.finished(succeeded: false)
                 return CommandFailure("\(stop) while waiting for the registry; it may still carry out the request")
             }
             _ = try pump(until: nil, timeoutMs: Int(deadline - clock()), stopWhen: { self.completions[id] != nil })
         }
         var result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
-        crypto.finished(succeeded: result == nil)
         if let failure = result, failure.registryUnanswered {
             // Say why, as far as this side can tell.
             result = CommandFailure(failure.message + (sockets.handshakes.failing.contains(registryEndpoint)

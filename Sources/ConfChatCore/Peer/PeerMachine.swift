@@ -59,6 +59,20 @@ public struct PeerMachine {
 
     public var isLoggedIn: Bool { session != nil }
 
+    /// The password of the session, or else of a login or registration under way (the
+    /// latest): what the shell derives the backup key from, to encrypt backup entries and to
+    /// decrypt the backup a LOGIN-REPLY brings. nil when there is neither.
+    public var password: String? {
+        if let session { return session.password }
+        for req in pending.keys.sorted(by: >) {
+            switch pending[req]?.kind {
+            case let .login(password, _)?, let .register(password)?: return password
+            default: continue
+            }
+        }
+        return nil
+    }
+
     /// Whether the registry answers: nil while logged out (nothing is asked of it then) and
     /// while the LOGIN of a local login is in flight (not known yet); false once a LOGIN or a
     /// PING went unanswered, until the registry answers again.

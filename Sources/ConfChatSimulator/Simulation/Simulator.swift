@@ -107,6 +107,7 @@ public final class Simulator {
         for name in names where peers[name] == nil {
             guard PeerName.isValidUser(name) else { throw SimulationError.invalidName(name) }
             let crypto = PeerCryptoLayer(user: name, keys: NodeKeys.derive(from: &keySource), sealer: sealer)
+            crypto.password = { [unowned self] in self.peers[name]?.machine?.password }
             let store = try makePeerStore(name)
             // Keys are looked up in place: copying `durable` out would retain all its storage.
             let sealing = SealingTransport(crypto: crypto, next: links) { [unowned self] in self.peers[name]?.machine?.durable.keys[$0] }
@@ -156,7 +157,6 @@ public final class Simulator {
         guard p.isUp else { return CommandFailure("\(name) is crashed") }
         let id = nextCommand
         nextCommand += 1
-        p.crypto.starting(command)
         try deliver(p, .command(id, command))
         try settle()
         let deadline = now + config.requestTimeout + 1000
@@ -164,7 +164,6 @@ public final class Simulator {
             try advance(by: 100)
         }
         let result = completions.removeValue(forKey: id) ?? CommandFailure("no answer within \(config.requestTimeout + 1000)ms")
-        p.crypto.finished(succeeded: result == nil)
         return result
     }
 

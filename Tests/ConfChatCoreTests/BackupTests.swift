@@ -28,7 +28,7 @@ struct BackupTests {
         #expect(h.run("bob", .send(to: "alice", text: "two")) == .done)
         #expect(h.run("bob", .logout) == .done)
         #expect(h.run("alice", .send(to: "bob", text: "mailed")) == .done)
-        #expect(h.run("carol", .sendGroup(group: "team", text: "to the team")) == .done)
+        #expect(h.run("carol", .group(.send(group: "team", text: "to the team"))) == .done)
         #expect(h.run("bob", .login(password: "pw-bob")) == .done)
         h.advance(by: 10_000)
         for peer in ["alice", "bob", "carol"] {

@@ -25,7 +25,7 @@ public struct RegistryMachine {
     struct PendingCheck {
         /// Who sent it, as the transport tells: the answer goes back to it.
         var client: String
-        var message: WireMessage
+        var request: AccountRequest
     }
 
     /// Passwords are hashed by the shell (`PasswordCheck`), never by the machine, so the
@@ -78,7 +78,7 @@ public struct RegistryMachine {
         self.now = now
         if let check = checks.removeValue(forKey: id) {
             finish(check, outcome)
-            let key = RequestMemory.Key(client: check.client, req: check.message.requestNumber ?? 0)
+            let key = RequestMemory.Key(client: check.client, req: check.request.req)
             if let answers = answers(to: check.client, in: out[...]) { memory.answered(key, answers) } else { memory.forget(key) }
         }
         return out
@@ -111,7 +111,7 @@ public struct RegistryMachine {
     private mutating func dispatch(_ x: String, _ message: WireMessage) {
         switch message {
         case .register, .login:
-            account(x, message)
+            if let request = AccountRequest(message) { account(x, request) }
 
         case .logout:
             online[x] = nil

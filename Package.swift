@@ -71,6 +71,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Several hosts on one machine: Linux network namespaces joined by a bridge, cut apart by
+        // blackhole routes (the `ip` tool of iproute2, root or CAP_NET_ADMIN + CAP_SYS_ADMIN). Foundation only.
+        .target(name: "ConfChatHosts", swiftSettings: swiftSettings),
         // Chaos, bench, reports, run planner and worker pool: built on the simulator; the bench times raw ZeroMQ too.
         .target(
             name: "ConfChatTools",
@@ -93,7 +96,7 @@ let package = Package(
             name: "confchat",
             dependencies: [
                 "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStandalone", "ConfChatTools",
-                "ConfChatConsole", "ConfChatCrypto",
+                "ConfChatConsole", "ConfChatCrypto", "ConfChatHosts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -104,6 +107,7 @@ let package = Package(
         .testTarget(name: "ConfChatCryptoTests", dependencies: ["ConfChatCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatSimulatorTests", dependencies: ["ConfChatSimulator", "ConfChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatStandaloneTests", dependencies: ["ConfChatStandalone"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatHostsTests", dependencies: ["ConfChatHosts"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfChatToolsTests",
             dependencies: ["ConfChatTools", "ConfChatSimulator", "ConfChatScenario", "ConfChatCore"],

@@ -41,6 +41,9 @@ public final class ProcessWorld: ScenarioWorld {
     private var registryEndpoint = "tcp://127.0.0.1:*"
     private var peers: [String: NodeProcess] = [:]
     private var declared: [String] = []
+    /// Whether an action set something off since the last `settle` (a crash or a `wait`
+    /// does not: settling after them would only let scenario time pass).
+    private var unsettled = false
 
     public init(options: Options) throws {
         self.options = options
@@ -79,6 +82,7 @@ public final class ProcessWorld: ScenarioWorld {
         if let line = PromptLine.of(action), let name = action.peer {
             guard let p = peers[name] else { return try refusal(unknownOrCrashed: name) }
             let reply = try p.request(line, timeoutMs: Self.requestTimeoutMs)
+            unsettled = true
             defer { try? settle() }
             switch reply.status {
             case .ok: return nil
@@ -90,6 +94,7 @@ public final class ProcessWorld: ScenarioWorld {
         case let .crash(name):
             guard let p = peers.removeValue(forKey: name) else { return try refusal(unknownOrCrashed: name) }
             p.stop()
+            return nil
         case let .restart(name):
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
             if peers[name] != nil { return CommandFailure("\(name) is running; crash it first") }
@@ -104,10 +109,12 @@ public final class ProcessWorld: ScenarioWorld {
             if running != nil { try startPeer(name) }
         case let .wait(d):
             sleep(milliseconds: d.milliseconds)
+            return nil
         case .registryCrash:
             guard let r = registry else { return CommandFailure("the registry is already down") }
             r.stop()
             registry = nil
+            return nil
         case .registryRestart:
             if registry != nil { return CommandFailure("the registry is running") }
             try startRegistry()
@@ -116,6 +123,7 @@ public final class ProcessWorld: ScenarioWorld {
         default:
             throw ProcessWorldError("no way to carry out \(action) on processes")
         }
+        unsettled = true
         try settle()
         return nil
     }
@@ -140,9 +148,12 @@ public final class ProcessWorld: ScenarioWorld {
         return try JSONDecoder().decode(PeerView.self, from: Data(reply.text.utf8))
     }
 
-    /// Waits until no running peer's view has changed for `quietMs` real milliseconds (at
-    /// most a scaled 5 s): what an action set off has run its course, as far as the peers show.
+    /// After an action that set something off: waits until no running peer's view has
+    /// changed for `quietMs` real milliseconds (at most a scaled 5 s), so what the action set
+    /// off has run its course, as far as the peers show.
     public func settle() throws {
+        guard unsettled else { return }
+        unsettled = false
         let cap = Date().addingTimeInterval(5.0 / Double(options.timeScale) + 1)
         var last = try views()
         var quietSince = Date()

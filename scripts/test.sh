@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # The test suite: unit, codec, parser, state machine and end-to-end tests on every transport,
-# then the multi-process tests (a registry and peers as separate processes over tcp), scenarios on
-# processes (run --processes) and the
-# prompt on a terminal (tmux).
+# then the multi-process tests (a registry and peers as separate processes over tcp), scenarios
+# on processes (run --processes) and the prompt on a terminal (tmux).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test

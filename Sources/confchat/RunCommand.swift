@@ -166,6 +166,8 @@ struct RunCommand: ParsableCommand {
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, total: scenarios.count)
         let diagramPaths = diagram.map { ReportPaths.perScenario($0, scenarios: scenarios.map(\.path)) }
         let human = humanOut
+        // On processes the scenario's clock is real time (times --time-scale), not simulated.
+        let clock = processes ? "scenario time" : "simulated"
         var cases: [JUnitReport.Case] = []
         var failedOutcomes: [ScenarioOutcome] = []
         var passed = 0
@@ -187,10 +189,10 @@ struct RunCommand: ParsableCommand {
             let wall = result.seconds.map { ", \(Self.wallTime($0))" } ?? ""
             if outcome.passed {
                 passed += 1
-                human("\(Console.paint("PASS", "32")) \(outcome.path)  (\(outcome.statementsRun) statements, \(outcome.simulatedTime) simulated\(wall))")
+                human("\(Console.paint("PASS", "32")) \(outcome.path)  (\(outcome.statementsRun) statements, \(outcome.simulatedTime) \(clock)\(wall))")
             } else {
                 failedOutcomes.append(outcome)
-                human("\(Console.paint("FAIL", "31;1")) \(outcome.path)  (\(outcome.simulatedTime) simulated\(wall))")
+                human("\(Console.paint("FAIL", "31;1")) \(outcome.path)  (\(outcome.simulatedTime) \(clock)\(wall))")
                 for f in outcome.failures { human("  " + f.description.replacingOccurrences(of: "\n", with: "\n  ")) }
             }
             cases.append(JUnitReport.Case(outcome: outcome, seconds: result.seconds, systemOut: result.systemOut))

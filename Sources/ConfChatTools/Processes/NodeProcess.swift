@@ -11,6 +11,7 @@ final class NodeProcess {
     let name: String
     let dataDirectory: String
     private let process = Process()
+    private let log: String
     private let lifeline = Pipe()
     private(set) var client: ControlClient!
     private var launched = false
@@ -21,6 +22,7 @@ final class NodeProcess {
     init(name: String, binary: String, arguments: [String], dataDirectory: String, log: String, startupMs: Int = 20_000) throws {
         self.name = name
         self.dataDirectory = dataDirectory
+        self.log = log
         // A control file left by a killed incarnation names a dead endpoint.
         unlink((dataDirectory as NSString).appendingPathComponent(ControlChannel.fileName))
         if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
@@ -55,7 +57,10 @@ final class NodeProcess {
 
     /// Sends a command line over the control channel.
     func request(_ line: String, timeoutMs: Int) throws -> ControlChannel.Reply {
-        try client.request(line, timeoutMs: timeoutMs)
+        guard process.isRunning, let client else {
+            throw ProcessWorldError("\(name) is gone (exit status \(process.terminationStatus)) although no statement stopped it; its log, \(log):\n" + Self.tail(log))
+        }
+        return try client.request(line, timeoutMs: timeoutMs)
     }
 
     /// SIGKILL, and waits for the process to be gone (a `crash`, or the end of the run).

@@ -36,7 +36,8 @@ public final class ProcessWorld: ScenarioWorld {
     static let quietMs = 100
 
     private let options: Options
-    private let start = Date()
+    /// When the run started, on the monotonic clock (seconds).
+    private let start = ProcessInfo.processInfo.systemUptime
     private var registry: NodeProcess?
     private var registryEndpoint = "tcp://127.0.0.1:*"
     private var peers: [String: NodeProcess] = [:]
@@ -68,7 +69,7 @@ public final class ProcessWorld: ScenarioWorld {
     }
 
     public var now: SimInstant {
-        SimInstant(milliseconds: Int64(Date().timeIntervalSince(start) * 1000) * options.timeScale)
+        SimInstant(milliseconds: Int64((ProcessInfo.processInfo.systemUptime - start) * 1000) * options.timeScale)
     }
 
     public func declare(_ names: [String]) throws {

@@ -154,9 +154,6 @@ public final class PeerHost {
         }
     }
 
-    /// What expectations read of this peer (the control channel's `view`).
-    public func view() -> PeerView { PeerView(machine) }
-
     /// Handles input and timers until `fd` is readable (true), `stopWhen` holds, the control
     /// channel has a request, or time runs out.
     private func pump(until fd: Int32?, control: ZMQSocket? = nil, timeoutMs: Int, stopWhen: () -> Bool) throws -> Bool {

@@ -80,30 +80,30 @@ public final class ProcessWorld: ScenarioWorld {
     }
 
     public func perform(_ action: Action) throws -> CommandFailure? {
-        if let line = PromptLine.of(action), let name = action.peer {
+        switch action {
+        case let .peer(name, .command(command)):
             guard let p = peers[name] else { return try refusal(unknownOrCrashed: name) }
-            let reply = try p.request(line, timeoutMs: Self.requestTimeoutMs)
+            // The prompt's own line for the verb (docs/protocol.md 11), printed from the verb table.
+            let reply = try p.request(ScenarioPrinter.line(.command(command)), timeoutMs: Self.requestTimeoutMs)
             unsettled = true
-            defer { try? settle() }
+            try settle()
             switch reply.status {
             case .ok: return nil
             case .refused: return CommandFailure(reply.text.replacingOccurrences(of: "error: ", with: ""))
             case .error, .denied: throw ProcessWorldError("\(name)'s control channel: \(reply.text)")
             }
-        }
-        switch action {
-        case let .crash(name):
+        case let .peer(name, .crash):
             guard let p = peers.removeValue(forKey: name) else { return try refusal(unknownOrCrashed: name) }
             p.stop()
             return nil
-        case let .restart(name):
+        case let .peer(name, .restart):
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
             if peers[name] != nil { return CommandFailure("\(name) is running; crash it first") }
             try startPeer(name)
-        case let .wipe(name):
+        case let .peer(name, .wipe):
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
             let running = peers[name]
-            if let running, try view(name).loggedIn { return CommandFailure("\(name) is logged in; log out or crash first") }
+            if running != nil, try view(name).loggedIn { return CommandFailure("\(name) is logged in; log out or crash first") }
             running?.stop()
             peers[name] = nil
             try? FileManager.default.removeItem(atPath: peerDirectory(name))
@@ -121,8 +121,6 @@ public final class ProcessWorld: ScenarioWorld {
             try startRegistry()
         case .partition, .heal:
             throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
-        default:
-            throw ProcessWorldError("no way to carry out \(action) on processes")
         }
         unsettled = true
         try settle()

@@ -25,11 +25,11 @@ public struct PeerView: Codable, Hashable, Sendable {
         self.loggedIn = loggedIn
         friends = Dictionary(uniqueKeysWithValues: state.friends.keys.map { ($0, sees($0) ?? false) })
         requests = state.requests.sorted()
-        received = state.conversations.mapValues { $0.received.filter { $0.group == nil && !$0.discarded }.map(\.text) }
+        received = state.conversations.mapValues { $0.received.filter { $0.group == nil && $0.isShown }.map(\.text) }
         sent = Dictionary(uniqueKeysWithValues: Set(state.conversations.keys).union(state.queued.keys).map { ($0, state.sentTexts(to: $0)) })
         var grouped: [String: [String: [String]]] = [:]
         for (from, c) in state.conversations {
-            for r in c.received where !r.discarded { if let g = r.group { grouped[g, default: [:]][from, default: []].append(r.text) } }
+            for r in c.received where r.isShown { if let g = r.group { grouped[g, default: [:]][from, default: []].append(r.text) } }
         }
         groupMessages = grouped
         members = state.groups.mapValues { $0.members.keys.sorted() }
@@ -45,7 +45,7 @@ extension PeerDurableState {
     /// One-to-one messages held as sent to `other`, in order. Messages still queued after a
     /// restore (accepted, waiting for their seq) come last.
     public func sentTexts(to other: String) -> [String] {
-        let stored = conversations[other]?.sent.filter { $0.group == nil && !$0.discarded }.map(\.text) ?? []
+        let stored = conversations[other]?.sent.filter { $0.group == nil && $0.isShown }.map(\.text) ?? []
         let waiting = queued[other]?.filter { $0.group == nil }.map { String(decoding: $0.body, as: UTF8.self) } ?? []
         return stored + waiting
     }

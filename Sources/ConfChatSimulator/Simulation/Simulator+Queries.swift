@@ -26,7 +26,7 @@ extension Simulator {
 
     /// One-to-one messages `name` holds from `other`, in order.
     public func received(_ name: String, from other: String) throws -> [String] {
-        try durableState(name).conversations[other]?.received.filter { $0.group == nil && !$0.discarded }.map(\.text) ?? []
+        try durableState(name).conversations[other]?.received.filter { $0.group == nil && $0.isShown }.map(\.text) ?? []
     }
 
     /// One-to-one messages `name` holds as sent to `other`, in order.
@@ -45,7 +45,7 @@ extension Simulator {
 
     /// Messages `name` holds from `other` in `group`, in order (discarded ones are not shown).
     public func received(_ name: String, from other: String, group: String) throws -> [String] {
-        try durableState(name).conversations[other]?.received.filter { $0.group == group && !$0.discarded }.map(\.text) ?? []
+        try durableState(name).conversations[other]?.received.filter { $0.group == group && $0.isShown }.map(\.text) ?? []
     }
 
     /// `name`'s view of the members of `group`: empty if it knows no such group.

@@ -74,11 +74,12 @@ let package = Package(
         // Several hosts on one machine: Linux network namespaces joined by a bridge, cut apart by
         // blackhole routes (the `ip` tool of iproute2, root or CAP_NET_ADMIN + CAP_SYS_ADMIN). Foundation only.
         .target(name: "ConfChatHosts", swiftSettings: swiftSettings),
-        // Chaos, bench, reports, run planner and worker pool: built on the simulator; the bench times raw ZeroMQ too.
+        // Chaos, bench, reports, run planner and worker pool: built on the simulator; the bench times raw ZeroMQ too;
+        // run --processes drives the standalone hosts through their control channel (ConfChatStandalone's client).
         .target(
             name: "ConfChatTools",
             dependencies: [
-                "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStorage", "ConfChatZMQ", "CZMQ",
+                "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStorage", "ConfChatStandalone", "ConfChatZMQ", "CZMQ",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings

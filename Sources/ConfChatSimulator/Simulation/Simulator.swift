@@ -95,7 +95,7 @@ public final class Simulator {
 
     /// Records a trace event. The event is built only when a trace is listening: formatting
     /// a message's fields costs more than sending it.
-    func emit(_ kind: @autoclosure () -> TraceEvent.Kind) {
+    public func emit(_ kind: @autoclosure () -> TraceEvent.Kind) {
         guard let trace else { return }
         trace.record(TraceEvent(time: now, kind: kind()))
     }

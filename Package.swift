@@ -3,6 +3,10 @@ import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // Release builds specialize generic code across this package's modules (the node driver
+    // is generic over its machine): unspecialized, every input looked up type metadata and
+    // copied the machine through value witnesses (docs/performance.md, "Where the time goes").
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 let package = Package(

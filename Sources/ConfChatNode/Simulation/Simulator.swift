@@ -303,14 +303,15 @@ public final class Simulator {
 
     /// Runs one input of the registry machine, a batch of one. A password check runs at
     /// once, after the effects before it, and its outcome is the next input: the same order
-    /// every run (the standalone registry runs checks on a worker thread).
-    private func atRegistry(_ input: RegistryInput, handling what: String) throws {
+    /// every run (the standalone registry runs checks on a worker thread). `what` names the
+    /// input for a fault's trace line, and is built only then.
+    private func atRegistry(_ input: RegistryInput, handling what: @autoclosure () -> String) throws {
         guard registry != nil else { return }
         if let limit = takeFault(for: PeerName.registry) { registryDriver.armCrash(afterSteps: limit) }
         let crash = try registryDriver.run(input, now: now)
         let checks = takeChecks()
         if let crash {
-            emit(.fault("registry crashes after step \(crash.step) of \(crash.steps) handling \(what)"))
+            emit(.fault("registry crashes after step \(crash.step) of \(crash.steps) handling \(what())"))
             return try crashRegistry(announce: false)
         }
         try runChecks(checks)

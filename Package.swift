@@ -24,7 +24,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
-        // System libraries, found through pkg-config (Debian: libzmq3-dev, libsodium-dev).
+        // System libraries, found through pkg-config (Debian: libzmq3-dev, libsodium-dev, libedit-dev).
         .systemLibrary(name: "CZMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -40,31 +40,87 @@ let package = Package(
         .target(name: "ConfChatDriver", dependencies: ["ConfChatCore"], swiftSettings: swiftSettings),
         // The scenario language: lexer, parser, loader with includes, diagnostics. No I/O but file reads.
         .target(name: "ConfChatScenario", swiftSettings: swiftSettings),
-        // The shell: ZeroMQ, SQLite, Argon2id, simulated clock, simulator and scenario runner.
+
+        // ZeroMQ: context, ROUTER sockets, CURVE, the ZAP handler; libzmq only, nothing of conf-chat.
+        .target(name: "ConfChatZMQ", dependencies: ["CZMQ"], swiftSettings: swiftSettings),
+        // Crypto: Argon2id, sealing, key pairs (libsodium); libzmq for key files' Z85, the driver for SealingTransport.
         .target(
-            name: "ConfChatNode",
+            name: "ConfChatCrypto",
+            dependencies: ["ConfChatCore", "ConfChatDriver", "CSodium", "CZMQ"],
+            swiftSettings: swiftSettings
+        ),
+        // Storage: durable state in SQLite (GRDB) or memory, data directories; the driver's NodeStore it implements.
+        .target(
+            name: "ConfChatStorage",
+            dependencies: ["ConfChatCore", "ConfChatDriver", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The simulator, its trace and the scenario runner: real nodes on a simulated clock, so ZeroMQ, crypto, storage.
+        .target(
+            name: "ConfChatSimulator",
             dependencies: [
-                "ConfChatCore", "ConfChatDriver", "ConfChatScenario", "CZMQ", "CSodium", "CEdit",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "ConfChatCore", "ConfChatDriver", "ConfChatScenario", "ConfChatZMQ", "ConfChatCrypto",
+                "ConfChatStorage", "CZMQ",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The standalone hosts (confchat registry, peer): one node a process over ZeroMQ, crypto, storage; no simulator.
+        .target(
+            name: "ConfChatStandalone",
+            dependencies: [
+                "ConfChatCore", "ConfChatDriver", "ConfChatZMQ", "ConfChatCrypto", "ConfChatStorage", "CZMQ",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Chaos, bench, reports, run planner and worker pool: built on the simulator; the bench times raw ZeroMQ too.
+        .target(
+            name: "ConfChatTools",
+            dependencies: [
+                "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStorage", "ConfChatZMQ", "CZMQ",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The interactive prompt (libedit), attached to a simulated peer or to a standalone one, hence both.
+        .target(
+            name: "ConfChatConsole",
+            dependencies: [
+                "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStandalone", "CEdit",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command line: parses arguments, calls into the modules above, gives the hosts their clock and seed.
         .executableTarget(
             name: "confchat",
             dependencies: [
-                "ConfChatNode", "ConfChatScenario", "ConfChatCore",
+                "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStandalone", "ConfChatTools",
+                "ConfChatConsole", "ConfChatCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
+        // Each module's tests depend on that module (and what it builds on) only.
         .testTarget(name: "ConfChatCoreTests", dependencies: ["ConfChatCore", "ConfChatDriver"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatSimulatorTests", dependencies: ["ConfChatSimulator", "ConfChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatStandaloneTests", dependencies: ["ConfChatStandalone"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "ConfChatNodeTests",
-            dependencies: ["ConfChatNode", "ConfChatDriver", "ConfChatScenario", "ConfChatCore"],
+            name: "ConfChatToolsTests",
+            dependencies: ["ConfChatTools", "ConfChatSimulator", "ConfChatScenario", "ConfChatCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConfChatConsoleTests",
+            dependencies: ["ConfChatConsole", "ConfChatSimulator", "ConfChatScenario", "ConfChatCore"],
+            swiftSettings: swiftSettings
+        ),
+        // Whole runs: scenarios through the runner, reports, and the built confchat executable.
+        .testTarget(
+            name: "ConfChatEndToEndTests",
+            dependencies: ["ConfChatSimulator", "ConfChatTools", "ConfChatScenario", "ConfChatCore"],
             swiftSettings: swiftSettings
         ),
     ],

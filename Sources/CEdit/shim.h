@@ -1,5 +1,5 @@
 // libedit's readline-compatible interface, used by the interactive prompt
-// (Sources/ConfChatNode/Console/EditLineTerminal.swift). Debian: libedit-dev.
+// (Sources/ConfChatConsole/EditLineTerminal.swift). Debian: libedit-dev.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

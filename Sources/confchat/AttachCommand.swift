@@ -1,7 +1,8 @@
 import ArgumentParser
+import ConfChatConsole
 import ConfChatCore
-import ConfChatNode
 import ConfChatScenario
+import ConfChatSimulator
 import Foundation
 
 /// `confchat attach NAME [--scenario FILE]`: runs a scenario, then hands the user a prompt

@@ -1,6 +1,6 @@
 import ArgumentParser
-import ConfChatNode
 import ConfChatScenario
+import ConfChatTools
 import Foundation
 
 /// `confchat bench`: a load test of the whole engine against raw libzmq.

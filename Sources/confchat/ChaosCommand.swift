@@ -1,6 +1,7 @@
 import ArgumentParser
-import ConfChatNode
 import ConfChatScenario
+import ConfChatSimulator
+import ConfChatTools
 import Foundation
 
 /// `confchat chaos`: seeded randomized fault runs that check the delivery, presence and
@@ -93,14 +94,24 @@ struct ChaosCommand: ParsableCommand {
         }
         let start = Date()
         // Seeds are independent: run them on `jobs` threads, print their blocks in seed order.
-        let board = Board(count: seedList.count)
-        DispatchQueue.concurrentPerform(iterations: max(1, jobs)) { _ in
-            while let i = board.take() {
-                board.finish(i, runSeed(seedList[i], options: options))
+        // The first seed that ends in an error stops the run: no further seed starts, those
+        // running finish and print, then the error is raised.
+        let pool = WorkerPool(count: seedList.count, workers: jobs, name: "confchat-chaos") { i in
+            runSeed(seedList[i], options: options)
+        }
+        pool.start()
+        var results: [SeedResult] = []
+        var failure: ChaosFailure?
+        for i in seedList.indices {
+            guard let r = pool.wait(for: i) else { break }
+            r.lines.forEach(Console.out)
+            results.append(r)
+            if let e = r.error, failure == nil {
+                failure = ChaosFailure(message: e)
+                pool.cancel()
             }
         }
-        if let error = board.error { throw error }
-        let results = board.results.compactMap { $0 }
+        if let failure { throw failure }
         let failed = results.filter { !$0.passed }.count
         let totalSteps = results.reduce(0) { $0 + $1.steps }
         let messages = results.reduce(0) { $0 + $1.messages }
@@ -122,36 +133,6 @@ struct ChaosCommand: ParsableCommand {
         var messages = 0
         var excused = 0
         var error: String?
-    }
-
-    /// Hands out seed indices to the worker threads and prints finished seeds in order.
-    final class Board: @unchecked Sendable {
-        private let lock = NSLock()
-        private var nextToRun = 0
-        private var nextToPrint = 0
-        private(set) var results: [SeedResult?]
-        private(set) var error: (any Error)?
-
-        init(count: Int) { results = Array(repeating: nil, count: count) }
-
-        func take() -> Int? {
-            lock.withLock {
-                guard nextToRun < results.count, error == nil else { return nil }
-                defer { nextToRun += 1 }
-                return nextToRun
-            }
-        }
-
-        func finish(_ i: Int, _ r: SeedResult) {
-            lock.withLock {
-                results[i] = r
-                if let e = r.error, error == nil { error = ChaosFailure(message: e) }
-                while nextToPrint < results.count, let done = results[nextToPrint] {
-                    done.lines.forEach(Console.out)
-                    nextToPrint += 1
-                }
-            }
-        }
     }
 
     struct ChaosFailure: Error, CustomStringConvertible {

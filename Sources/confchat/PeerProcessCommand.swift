@@ -1,6 +1,7 @@
 import ArgumentParser
+import ConfChatConsole
 import ConfChatCore
-import ConfChatNode
+import ConfChatStandalone
 import Foundation
 
 /// `confchat peer NAME`: one user's peer as a process of its own, with the prompt.
@@ -60,6 +61,8 @@ struct PeerProcessCommand: ParsableCommand {
             throw ExitCode(1)
         }
         host.log = { Console.error("\(name): \($0)") }
+        // Ctrl-C at the prompt cancels a command waiting for the registry.
+        host.stopRequest = PromptInterrupt.stopRequest
         // Refused input may come from a hostile client: it goes to the log (protocol.md 8).
         host.onEvent = { if case let .refused(why) = $0 { Console.error("\(name): \(why)") } }
         let loop = PromptLoop(prompt: PeerPrompt(console: host))

@@ -1,5 +1,6 @@
 import ConfChatCore
 import ConfChatScenario
+import ConfChatTools
 import Foundation
 
 /// The progress line on stderr: `[12/40] running scenarios/x.scenario`, rewritten in place
@@ -8,7 +9,7 @@ import Foundation
 /// A scenario that runs long (a `wait 24h` among many peers) gets its statement and
 /// simulated clock added, `[1/1] running x.scenario:12 wait 24h (3h 12m simulated)`, so a
 /// long run is seen to move; a single quick scenario shows no line at all.
-final class ProgressLine: @unchecked Sendable {
+final class ProgressLine: RunProgress, @unchecked Sendable {
     let enabled: Bool
     let total: Int
     private var visible = false

@@ -1,5 +1,7 @@
 import ArgumentParser
-import ConfChatNode
+import ConfChatConsole
+import ConfChatCrypto
+import ConfChatStandalone
 import Foundation
 
 /// `confchat registry`: the registry as a process of its own.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ConfChatCore
-import ConfChatNode
 import ConfChatScenario
+import ConfChatTools
 import Foundation
 
 /// What `confchat run` does before running anything: find, filter and load the scenarios,

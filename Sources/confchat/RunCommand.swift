@@ -1,7 +1,8 @@
 import ArgumentParser
 import ConfChatCore
-import ConfChatNode
 import ConfChatScenario
+import ConfChatSimulator
+import ConfChatTools
 import Foundation
 
 /// `confchat run PATH...`: runs scenarios and prints PASS/FAIL a scenario and a summary.
@@ -57,10 +58,7 @@ struct RunCommand: ParsableCommand {
               confchat run scenarios/ --jobs 8 --junit build/junit.xml
             """)
 
-    /// What `--trace-format` can be. `mermaid` prints a diagram a scenario when it ends.
-    enum TraceFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
-        case text, json, mermaid
-    }
+    typealias TraceFormat = RunPlan.TraceFormat
 
     @Argument(help: "Scenario files or folders.", completion: .file(extensions: ["scenario"]))
     var paths: [String]
@@ -148,7 +146,7 @@ struct RunCommand: ParsableCommand {
         let scenarios = try loadScenarios()
         try checkBeforeRunning(scenarios)
 
-        let plan = RunPlan(command: self, scenarios: scenarios)
+        let plan = plan(scenarios)
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, total: scenarios.count)
         let diagramPaths = diagram.map { ReportPaths.perScenario($0, scenarios: scenarios.map(\.path)) }
         let human = humanOut
@@ -197,10 +195,17 @@ struct RunCommand: ParsableCommand {
                 if exitFirst, !failedOutcomes.isEmpty { break }
             }
         } else {
-            let pool = JobPool(plan: plan, workers: workers)
+            let pool = WorkerPool(count: scenarios.count, workers: workers, name: "confchat-run") { i in
+                plan.execute(scenarios[i], live: nil)
+            }
             pool.start()
             for i in scenarios.indices {
-                let result = pool.wait(for: i) { done, running in progress.show(done: done, running: running) }
+                // Not cancelled before this one: a result always comes.
+                guard let result = pool.wait(for: i, progress: { done, running in
+                    let oldest = scenarios[running.min() ?? i].path
+                    let others = max(running.count - 1, 0)
+                    progress.show(done: done, running: oldest + (others > 0 ? " (+\(others) more)" : ""))
+                }) else { break }
                 try report(i, result)
                 reported += 1
                 if exitFirst, !failedOutcomes.isEmpty { pool.cancel(); break }
@@ -248,118 +253,15 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// What one scenario's run produced, ready to print: everything is text by now, so results
-/// can cross threads.
-struct ScenarioResult: Sendable {
-    var outcome: ScenarioOutcome?
-    /// A simulator error that stopped the scenario before it could run.
-    var error: String?
-    /// Trace lines not printed yet (buffered with --jobs, or a Mermaid diagram).
-    var traceLines: [String] = []
-    /// The diagram file's contents (SVG or HTML).
-    var diagram: String?
-    /// The trace for the JUnit report's system-out.
-    var systemOut: String?
-    var seconds: Double?
-}
-
-/// Everything a scenario's run needs from the command line, as plain values a worker
-/// thread can take.
-struct RunPlan: Sendable {
-    var scenarios: [Scenario]
-    var transport: TransportKind?
-    var seed: UInt64?
-    var keepGoing: Bool
-    var data: String?
-    var tracing: Bool
-    var traceFormat: RunCommand.TraceFormat
-    var color: Bool
-    var diagramKind: String?
-    var diagramOptions: SequenceDiagram.Options
-    var junit: Bool
-    /// `--data`: the folder of each scenario (DIR itself for one; DIR/STEM, DIR/STEM-2... for several).
-    var dataFolders: [String: String] = [:]
-
-    init(command c: RunCommand, scenarios: [Scenario]) {
-        self.scenarios = scenarios
-        if let data = c.data {
-            let folders = ReportPaths.perScenarioFolders(data, scenarios: scenarios.map(\.path))
-            dataFolders = Dictionary(zip(scenarios.map(\.path), folders), uniquingKeysWith: { a, _ in a })
-        }
-        transport = c.transport
-        seed = c.seed
-        keepGoing = c.keepGoing
-        data = c.data
-        tracing = c.trace || c.traceFormat != nil
-        traceFormat = c.traceFormat ?? .text
-        color = TracePrinter.wantsColor()
-        diagramKind = c.diagram.flatMap(RunCommand.diagramKind)
-        diagramOptions = SequenceDiagram.Options(only: c.diagramNames, showKeepalives: c.diagramAll)
-        junit = c.junit != nil
-    }
-
-    /// Runs one scenario on the calling thread. `live` prints the trace as it happens; else
-    /// the trace, if wanted, comes back as lines.
-    func execute(_ scenario: Scenario, live: TracePrinter?, progress: ProgressLine? = nil) -> ScenarioResult {
-        var result = ScenarioResult()
-        let needEvents = diagramKind != nil || (tracing && (live == nil || junit))
-        let recorder = needEvents ? TraceRecorder() : nil
-        let sinks: [any TraceSink] = [live as (any TraceSink)?, recorder].compactMap { $0 }
-        let sink: (any TraceSink)? = sinks.isEmpty ? nil : (sinks.count == 1 ? sinks[0] : TraceTee(sinks))
-        do {
-            let dir = try dataDirectory(for: scenario)
-            defer { if data == nil { try? FileManager.default.removeItem(atPath: dir) } }
-            var options = ScenarioRunner.Options(transport: transport, seed: seed, dataDirectory: dir, keepGoing: keepGoing, trace: sink)
-            options.onStatement = progress.map { line in { line.statement($0) } }
-            let runner = try ScenarioRunner(scenario: scenario, options: options)
-            if let progress { runner.simulator.watch = { now, _ in progress.tick(now) } }
-            let start = Date()
-            result.outcome = runner.run()
-            result.seconds = Date().timeIntervalSince(start)
-        } catch {
-            result.error = "\(error)"
-        }
-        let events = recorder?.events ?? []
-        let model = needEvents && (diagramKind != nil || traceFormat == .mermaid)
-            ? SequenceDiagram.build(title: scenario.path, events: events, peers: scenario.declaredPeers, options: diagramOptions)
-            : nil
-
-        if tracing {
-            let mermaid = traceFormat == .mermaid ? model.map { SequenceDiagramMermaid($0).text() } : nil
-            if let mermaid {
-                result.traceLines = [String(mermaid.dropLast())]
-            } else if live == nil {
-                result.traceLines = events.map { traceFormat == .json ? TraceFormatter.json($0) : TraceFormatter.text($0, color: color) }
-            }
-            if junit {
-                result.systemOut = mermaid ?? events.map { traceFormat == .json ? TraceFormatter.json($0) : TraceFormatter.text($0, color: false) }
-                    .joined(separator: "\n") + "\n"
-            }
-        }
-        if let kind = diagramKind, let model {
-            let svg = SequenceDiagramSVG(model)
-            result.diagram = kind == "svg" ? svg.document() : svg.htmlPage()
-        }
-        return result
-    }
-
-    /// A fresh folder for one scenario's data: under `--data` (one subfolder a scenario when
-    /// several run), else in the system's temporary folder.
-    /// The data folder of one scenario. Under `--data`, what an earlier run left there
-    /// (`registry/`, `peers/`) is removed first, so every run starts from empty data
-    /// directories; `RunDataFolder` refuses a folder holding anything a run did not make.
-    private func dataDirectory(for scenario: Scenario) throws -> String {
-        let base: String
-        if let folder = dataFolders[scenario.path] {
-            base = folder
-            try RunDataFolder.prepare(base)
-        } else {
-            base = NSTemporaryDirectory() + "confchat-\(getpid())-\(UUID().uuidString.prefix(8))"
-        }
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        return base
+extension RunCommand {
+    /// The plan every scenario of this run follows.
+    func plan(_ scenarios: [Scenario]) -> RunPlan {
+        RunPlan(scenarios: scenarios, transport: transport, seed: seed, keepGoing: keepGoing, data: data,
+                trace: trace, traceFormat: traceFormat, diagramKind: diagram.flatMap(Self.diagramKind),
+                diagramOptions: SequenceDiagram.Options(only: diagramNames, showKeepalives: diagramAll), junit: junit != nil)
     }
 }
 
 extension TransportKind: ExpressibleByArgument {}
 extension TracePrinter.Format: ExpressibleByArgument {}
+extension RunPlan.TraceFormat: ExpressibleByArgument {}

@@ -1,0 +1,30 @@
+import ConfChatCore
+import ConfChatCrypto
+import ConfChatScenario
+
+/// How a simulation is set up: transport, seed, presence timeout, storage.
+public struct SimOptions: Sendable {
+    public enum Storage: Sendable, Equatable {
+        /// SQLite databases under this directory: `registry/` and `peers/NAME/`.
+        case disk(String)
+        case memory
+    }
+
+    public var transport: TransportKind
+    public var seed: UInt64
+    public var presenceTimeout: Int64
+    public var storage: Storage
+    public var hashCost: Argon2Hasher.Cost
+    /// Fault injection for testing checkers (`confchat chaos --break-dedupe`): false makes
+    /// every peer store duplicate messages instead of dropping them (`PeerConfig.dedupe`).
+    public var dedupe = true
+
+    public init(transport: TransportKind = .inproc, seed: UInt64 = 1, presenceTimeout: Int64 = 5000,
+                storage: Storage = .memory, hashCost: Argon2Hasher.Cost = .fast) {
+        self.transport = transport
+        self.seed = seed
+        self.presenceTimeout = presenceTimeout
+        self.storage = storage
+        self.hashCost = hashCost
+    }
+}

@@ -1,0 +1,89 @@
+import ConfChatCore
+import ConfChatDriver
+
+/// The nodes that handled inputs since the last group commit, in the order they first did.
+struct GroupBatch {
+    private(set) var peers: [SimPeer] = []
+    private var names: Set<String> = []
+    var registry = false
+
+    mutating func add(_ p: SimPeer) {
+        if names.insert(p.name).inserted { peers.append(p) }
+    }
+
+    mutating func take() -> (peers: [SimPeer], registry: Bool) {
+        defer { self = GroupBatch() }
+        return (peers, registry)
+    }
+}
+
+/// Settling: delivering what is in flight, in send order, until nothing is.
+extension Simulator {
+    /// Delivers every message in flight, and those they cause, until none is left.
+    /// Simulated time does not move while settling.
+    ///
+    /// Not grouped, each message is a batch of its own: committed, then its effects carried
+    /// out, before the next message (what scenarios and their traces show). Grouped, the
+    /// simulator settles in rounds: every node's driver handles all its messages in flight,
+    /// then commits once, one transaction a node a round, and only then sends what the round
+    /// caused (the bench's way with a disk store). Either way messages are handled in the
+    /// order they were sent. Grouped settling carries out no armed crash.
+    package func settle(grouped: Bool) throws {
+        precondition(!grouped || faultPlan == nil, "group commit does not carry out fault plans")
+        var handled = 0
+        while true {
+            while let (from, to, payload) = try network.next() {
+                // Messages that keep causing messages at one instant (a livelock, say with a
+                // fault-injection knob on) end the run with an error instead of spinning for ever.
+                handled += 1
+                if handled > settleLimit {
+                    throw SimulationError.invalidState("the network did not settle: over \(settleLimit) messages at \(now)")
+                }
+                let message: WireMessage
+                do { message = try WireCodec.decode(payload) } catch {
+                    let reason = payload.isEmpty && !network.rejected.isEmpty ? network.rejected.removeFirst() : "\(error)"
+                    emit(.reject(at: to, from: from, reason: reason))
+                    continue
+                }
+                if to == PeerName.registry {
+                    if grouped {
+                        registryDriver.handle(.received(from: from, message), now: now)
+                        batch.registry = true
+                    } else {
+                        try registryHandle(from: from, message)
+                    }
+                } else if let p = peers[to] {
+                    for input in p.crypto.inputs(from: from, message) {
+                        if grouped { handleInBatch(p, input) } else { try deliver(p, input) }
+                    }
+                }
+            }
+            guard grouped, try commitBatch() else { return }
+        }
+    }
+
+    /// Handles a peer's input without committing it: it waits for `commitBatch`.
+    func handleInBatch(_ p: SimPeer, _ input: PeerMachine.Input) {
+        guard p.isUp else { return }
+        p.driver.handle(input, now: now)
+        batch.add(p)
+    }
+
+    /// One group commit: each node that handled inputs commits them in one transaction, then
+    /// carries out what they caused. Returns whether there was anything to commit.
+    @discardableResult
+    func commitBatch() throws -> Bool {
+        let (touched, registryTouched) = batch.take()
+        for p in touched { try p.driver.commit() }
+        if registryTouched {
+            try registryDriver.commit()
+            try runChecks(takeChecks())
+        }
+        return !touched.isEmpty || registryTouched
+    }
+
+    /// Transactions committed so far by every node's driver (the bench reports them).
+    package var transactions: Int {
+        peers.values.reduce(registryDriver.transactions) { $0 + $1.driver.transactions }
+    }
+}

@@ -1,0 +1,348 @@
+import ConfChatCore
+import ConfChatCrypto
+import ConfChatDriver
+import ConfChatScenario
+import ConfChatStorage
+import ConfChatZMQ
+import Foundation
+import HeapModule
+
+/// A whole conf-chat network in one process: the registry, virtual peers, a simulated clock.
+///
+/// The simulator is the shell around the pure machines: each runs in a `NodeDriver` (which
+/// commits its writes, then carries out its sends over `SimLinks` and hands the simulator
+/// its timers, replies and events), and the simulator decides which input comes next: the
+/// next message in send order, the next timer due. Time moves only when asked (`advance`),
+/// so a 10-second presence timeout costs no wall time.
+public final class Simulator {
+    public let options: SimOptions
+    public private(set) var now = SimInstant.zero
+    public var trace: (any TraceSink)?
+
+    package let network: SimNetwork
+    package var peers: [String: SimPeer] = [:]
+    /// Runs the registry's machine (nil while the registry is down) over `registryStore`.
+    private(set) var registryDriver: NodeDriver<RegistryMachine>!
+    package var registryStore: any RegistryStore {
+        didSet { registryDriver.store = registryStore.driven }
+    }
+    /// Password checks the registry asked for while handling its current input.
+    private var pendingChecks: [PasswordCheck] = []
+    /// Where every driver sends.
+    private(set) lazy var links = SimLinks(self)
+    /// The nodes with handled inputs waiting for one group commit (`settle(grouped:)`).
+    var batch = GroupBatch()
+    var registryEndpoint: String?
+    var timers = Heap<SimTimer>()
+    var timerOrder: UInt64 = 0
+    var nextCommand: CommandID = 1
+    var completions: [CommandID: CommandFailure?] = [:]
+    /// A crash armed for the middle of a node's next input (see `FaultPlan`).
+    public var faultPlan: FaultPlan?
+    /// Sees every event of every peer as it happens (the attached prompt listens here).
+    public var eventObserver: ((String, PeerEvent) -> Void)?
+    package let hasher: Argon2Hasher
+    let sealer: MessageSealer
+    /// Where every node's key pair comes from: the run's seed, so runs are reproducible.
+    var keySource: SplitMix64
+    let registryKeys: NodeKeys
+    /// The peers' timing and switches; `dedupe` may change before peers boot (Simulator+FaultInjection).
+    var config: PeerConfig
+
+    public init(options: SimOptions, trace: (any TraceSink)? = nil) throws {
+        self.options = options
+        self.trace = trace
+        self.hasher = Argon2Hasher(cost: options.hashCost, seed: options.seed)
+        var config = PeerConfig(presenceTimeout: options.presenceTimeout)
+        config.dedupe = options.dedupe
+        self.config = config
+        self.sealer = MessageSealer(seed: options.seed &+ 0x5EA1, cost: options.hashCost)
+        self.keySource = SplitMix64(seed: options.seed &+ 0xC0DE)
+        self.registryKeys = NodeKeys.derive(from: &keySource)
+        network = SimNetwork(context: try ZMQContext.shared(), transport: try SimTransport(kind: options.transport))
+        registryStore = try Self.makeRegistryStore(options.storage)
+        registryDriver = NodeDriver(name: PeerName.registry, machine: nil, store: registryStore.driven, transport: links,
+                                    perform: { [unowned self] in self.performAtRegistry($0) })
+        try startRegistry()
+    }
+
+    deinit { network.shutDown() }
+
+    /// Closes every socket and leaves the data directory as it is.
+    public func shutDown() { network.shutDown() }
+
+    static func makeRegistryStore(_ storage: SimOptions.Storage) throws -> any RegistryStore {
+        switch storage {
+        case let .disk(dir): try SQLiteRegistryStore(directory: dir + "/registry")
+        case .memory: MemoryRegistryStore()
+        }
+    }
+
+    func peerDirectory(_ name: String) -> String? {
+        if case let .disk(dir) = options.storage { return "\(dir)/peers/\(name)" }
+        return nil
+    }
+
+    func makePeerStore(_ name: String) throws -> any PeerStore {
+        if let dir = peerDirectory(name) { return try SQLitePeerStore(directory: dir) }
+        return MemoryPeerStore()
+    }
+
+    /// Records a trace event. The event is built only when a trace is listening: formatting
+    /// a message's fields costs more than sending it.
+    func emit(_ kind: @autoclosure () -> TraceEvent.Kind) {
+        guard let trace else { return }
+        trace.record(TraceEvent(time: now, kind: kind()))
+    }
+
+    // MARK: - Peers
+
+    /// Creates and starts declared peers (a `peers` line). Declaring a peer twice is harmless.
+    public func declare(_ names: [String]) throws {
+        for name in names where peers[name] == nil {
+            guard PeerName.isValidUser(name) else { throw SimulationError.invalidName(name) }
+            let crypto = PeerCryptoLayer(user: name, keys: NodeKeys.derive(from: &keySource), sealer: sealer)
+            let store = try makePeerStore(name)
+            // Keys are looked up in place: copying `durable` out would retain all its storage.
+            let sealing = SealingTransport(crypto: crypto, next: links) { [unowned self] in self.peers[name]?.machine?.durable.keys[$0] }
+            let driver = NodeDriver<PeerMachine>(
+                name: name, machine: nil, store: store.driven, transport: sealing,
+                perform: { [unowned self] in self.perform($0, at: name) },
+                unsent: { [unowned self] _, _, outcome in
+                    // Drops are traced by `transmit`; what the crypto layer withheld is noted here.
+                    if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
+                })
+            let peer = SimPeer(name: name, directory: peerDirectory(name), store: store, crypto: crypto, driver: driver)
+            crypto.log = { [weak self] text in self?.emit(.note(node: name, text: text)) }
+            peers[name] = peer
+            try boot(peer)
+        }
+    }
+
+    /// Starts a peer's machine from its store, logged out.
+    func boot(_ peer: SimPeer) throws {
+        let endpoint = try network.attach(peer.name, previous: peer.endpoint, keys: peer.crypto.keys)
+        peer.endpoint = endpoint
+        try startMachine(peer)
+    }
+
+    /// Starts a peer's machine, logged out, from what its store holds.
+    func startMachine(_ peer: SimPeer) throws {
+        guard let endpoint = peer.endpoint else { throw SimulationError.invalidState("\(peer.name) has no endpoint yet") }
+        peer.machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config, durable: try peer.store.load(),
+                                   hasher: hasher, prover: sealer, publicKey: peer.crypto.keys.publicKey)
+    }
+
+    public var peerNames: [String] { peers.keys.sorted() }
+
+    func peer(_ name: String) throws -> SimPeer {
+        guard let p = peers[name] else { throw SimulationError.unknownPeer(name) }
+        return p
+    }
+
+    // MARK: - Commands
+
+    /// Runs a user's command on a peer, lets the network settle, and waits (in simulated
+    /// time) for a command that needs the registry until it answers or times out.
+    @discardableResult
+    public func command(_ name: String, _ command: PeerCommand) throws -> CommandFailure? {
+        let p = try peer(name)
+        guard p.isUp else { return CommandFailure("\(name) is crashed") }
+        let id = nextCommand
+        nextCommand += 1
+        p.crypto.starting(command)
+        try deliver(p, .command(id, command))
+        try settle()
+        let deadline = now + config.requestTimeout + 1000
+        while completions[id] == nil, now < deadline {
+            try advance(by: 100)
+        }
+        let result = completions.removeValue(forKey: id) ?? CommandFailure("no answer within \(config.requestTimeout + 1000)ms")
+        p.crypto.finished(succeeded: result == nil)
+        return result
+    }
+
+    // MARK: - Driving machines
+
+    /// Runs one input of a peer, a batch of one: its writes committed, then its effects
+    /// carried out, before the next input. A crash armed for the peer happens part way.
+    func deliver(_ p: SimPeer, _ input: PeerMachine.Input) throws {
+        guard p.isUp else { return }
+        if let limit = takeFault(for: p.name) { p.driver.armCrash(afterSteps: limit) }
+        guard let crash = try p.driver.run(input, now: now) else { return }
+        emit(.fault("\(p.name) crashes after step \(crash.step) of \(crash.steps) handling \(describe(input))"))
+        try self.crash(p.name, announce: false)
+    }
+
+    /// Carries out one effect of a peer that is neither a write nor a send.
+    func perform(_ effect: PeerEffect, at name: String) {
+        switch effect {
+        case .persist, .send: break  // the driver's own
+        case let .schedule(timer, at):
+            guard let p = peers[name] else { return }
+            timerOrder += 1
+            timers.insert(SimTimer(at: at, order: timerOrder, peer: name, incarnation: p.incarnation, timer: timer))
+        case let .completed(id, failure): completions[id] = failure
+        case let .event(e): report(e, at: name)
+        }
+    }
+
+    private func describe(_ input: PeerMachine.Input) -> String {
+        switch input {
+        case let .command(_, c): "command \(c)"
+        case let .received(from, m): "\(m.kind.name) from \(from)"
+        case let .timer(t): "timer \(t)"
+        case let .unopenedMail(from, seq): "unopened mail \(from)#\(seq)"
+        }
+    }
+
+    func report(_ e: PeerEvent, at name: String) {
+        eventObserver?(name, e)
+        switch e {
+        case let .delivered(from, seq, text, group): emit(.deliver(peer: name, from: from, seq: seq, text: text, group: group))
+        case let .groupInvitation(group, owner): emit(.note(node: name, text: "invited to \(group) by \(owner)"))
+        case let .groupChanged(group, members): emit(.note(node: name, text: "\(group) members: \(members.joined(separator: " "))"))
+        case let .groupRemoved(group, reason): emit(.note(node: name, text: "no longer in \(group): \(reason)"))
+        case let .presence(friend, online, reason): emit(.presence(peer: name, friend: friend, online: online, reason: reason))
+        case let .friendRequest(from): emit(.note(node: name, text: "friend request from \(from)"))
+        case let .friendAdded(other): emit(.note(node: name, text: "now friends with \(other)"))
+        case let .friendRemoved(other): emit(.note(node: name, text: "no longer friends with \(other)"))
+        case let .duplicate(from, seq): emit(.note(node: name, text: "duplicate \(from)#\(seq) dropped"))
+        case let .heldBack(from, seq, expecting): emit(.note(node: name, text: "held back \(from)#\(seq), waiting for #\(expecting)"))
+        case let .note(text), let .refused(text): emit(.note(node: name, text: text))
+        }
+    }
+
+    /// Sends a message over the network and traces what became of it.
+    func transmit(from: String, to address: Address, _ message: WireMessage) -> SendOutcome {
+        let endpoint: String?
+        switch address {
+        case .registry: endpoint = registryEndpoint
+        case let .peer(_, ep): endpoint = ep
+        }
+        let kind = message.kind.name
+        guard let endpoint else {
+            emit(.drop(from: from, to: address.name, kind: kind, reason: "\(address.name) is down"))
+            return .dropped(reason: "\(address.name) is down")
+        }
+        let payload: [UInt8]
+        do { payload = try WireCodec.encode(message) } catch {
+            emit(.drop(from: from, to: address.name, kind: kind, reason: "\(error)"))
+            return .dropped(reason: "\(error)")
+        }
+        switch network.send(from: from, to: address.name, endpoint: endpoint, payload: payload) {
+        case .sent:
+            emit(.send(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message)))
+            return .sent
+        case let .dropped(reason):
+            emit(.drop(from: from, to: address.name, kind: kind, reason: reason))
+            return .dropped(reason: reason)
+        }
+    }
+
+    /// The most messages one settling may handle (chaos sets one; a benchmark settles
+    /// hundreds of thousands at once).
+    public var settleLimit = Int.max
+
+    /// Delivers every message in flight, and those they cause, until none is left, each
+    /// message a batch of its own. Simulated time does not move while settling.
+    public func settle() throws { try settle(grouped: false) }
+
+    /// Moves the clock forward, firing due timers in order and settling after each. The
+    /// clock jumps from one due timer to the next: a span with nothing due costs nothing.
+    public func advance(by ms: Int64) throws {
+        let target = now + ms
+        while let t = timers.min, t.at <= target {
+            _ = timers.removeMin()
+            guard let p = peers[t.peer], p.isUp, p.incarnation == t.incarnation else { continue }
+            now = t.at
+            try deliver(p, .timer(t.timer))
+            try settle()
+            try watch?(now, target)
+        }
+        now = target
+        try watch?(now, target)
+    }
+
+    /// Called after each timer fired and its effects settled while `advance` moves the clock,
+    /// with the time and the target: how `confchat run` shows the progress of a long wait,
+    /// and how the attached prompt shows it and stops a long `wait` on Ctrl-C (by throwing).
+    /// It never changes what the simulation does.
+    public var watch: ((_ now: SimInstant, _ target: SimInstant) throws -> Void)?
+
+    /// When the next timer falls due (perhaps one of a crashed peer, which will not fire):
+    /// until then, with the network settled, nothing can change.
+    public var nextTimerDue: SimInstant? { timers.min?.at }
+
+    // MARK: - Registry
+
+    func startRegistry() throws {
+        registryEndpoint = try network.attach(PeerName.registry, previous: registryEndpoint, keys: registryKeys)
+        registry = RegistryMachine(durable: try registryStore.load())
+    }
+
+    /// The registry's machine: nil while it is down.
+    var registry: RegistryMachine? {
+        get { registryDriver.machine }
+        set { registryDriver.machine = newValue }
+    }
+
+    func registryHandle(from: String, _ message: WireMessage) throws {
+        try atRegistry(.received(from: from, message), handling: "\(message.kind.name) from \(from)")
+    }
+
+    /// Runs one input of the registry machine, a batch of one. A password check runs at
+    /// once, after the effects before it, and its outcome is the next input: the same order
+    /// every run (the standalone registry runs checks on a worker thread). `what` names the
+    /// input for a fault's trace line, and is built only then.
+    private func atRegistry(_ input: RegistryInput, handling what: @autoclosure () -> String) throws {
+        guard registry != nil else { return }
+        if let limit = takeFault(for: PeerName.registry) { registryDriver.armCrash(afterSteps: limit) }
+        let crash = try registryDriver.run(input, now: now)
+        let checks = takeChecks()
+        if let crash {
+            emit(.fault("registry crashes after step \(crash.step) of \(crash.steps) handling \(what())"))
+            return try crashRegistry(announce: false)
+        }
+        try runChecks(checks)
+    }
+
+    /// Runs password checks the registry asked for, each outcome an input of its own.
+    func runChecks(_ checks: [PasswordCheck]) throws {
+        for c in checks {
+            try atRegistry(.passwordChecked(c.id, c.run(hasher)), handling: "a password check")
+        }
+    }
+
+    /// Takes the registry's password checks asked for since the last call.
+    func takeChecks() -> [PasswordCheck] {
+        defer { pendingChecks = [] }
+        return pendingChecks
+    }
+
+    /// Carries out one effect of the registry that is neither a write nor a send.
+    private func performAtRegistry(_ effect: RegistryEffect) {
+        switch effect {
+        case .persist, .send: break  // the driver's own
+        case let .note(text): emit(.note(node: PeerName.registry, text: text))
+        case let .checkPassword(check): pendingChecks.append(check)
+        }
+    }
+
+    public var registryIsUp: Bool { registry != nil }
+}
+
+/// Misuse of the simulator that a scenario can cause (the checker catches most of it first).
+public enum SimulationError: Error, CustomStringConvertible {
+    case unknownPeer(String)
+    case invalidName(String)
+    case invalidState(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownPeer(n): "no peer named '\(n)' was declared"
+        case let .invalidName(n): "'\(n)' is not a valid peer name"
+        case let .invalidState(s): s
+        }
+    }
+}

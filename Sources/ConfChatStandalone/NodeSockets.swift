@@ -1,0 +1,98 @@
+import ConfChatCore
+import ConfChatCrypto
+import ConfChatZMQ
+import CZMQ
+
+/// The two sockets of a standalone node, as in the simulator: an inbox ROUTER bound to the
+/// node's endpoint and an outbox ROUTER (no routing id of its own) that connects to the
+/// endpoints it sends to. Unlike the simulator, nothing here orders delivery: messages are
+/// handled as they arrive, and whatever arrives malformed is rejected and logged.
+///
+/// Every connection is CURVE: encrypted, and authenticated by the node's key pair. The
+/// inbox is a CURVE server; each connection of the outbox names the key of the server it
+/// expects, so a node that does not hold that key cannot answer in its place.
+final class NodeSockets {
+    let inbox: ZMQSocket
+    let outbox: ZMQSocket
+    let endpoint: String
+    /// CURVE handshakes of the outbox that failed (a wrong server key, most often).
+    let handshakes: HandshakeMonitor
+    private var connections: [String: [UInt8]] = [:]
+    private var generation: UInt64 = 0
+
+    init(context: ZMQContext, name: String, bind: String, keys: NodeKeys) throws {
+        try ZAPHandler.start(context: context)
+        inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
+        try inbox.curveServer(secretKey: keys.secretKey)
+        // Who sent a message is decided by its CURVE key alone; the routing id means nothing
+        // here. Our outbox sets none (libzmq then picks a unique one no client can claim).
+        // A client may choose one, though, and without handover libzmq ignores every later
+        // connection with the same id: a squatter holding `alice` would silence alice, and a
+        // user's second connection (a new key) would get nowhere. With handover the newest
+        // connection wins, which never blocks anyone.
+        try inbox.set(ZMQ_ROUTER_HANDOVER, int: 1)
+        try inbox.set(ZMQ_MAXMSGSIZE, int64: Int64(WireCodec.maxFrameSize))
+        endpoint = try inbox.bind(bind)
+        outbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
+        try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
+        try outbox.set(ZMQ_SNDHWM, int: 10_000)
+        try outbox.curveClient(publicKey: keys.publicKey, secretKey: keys.secretKey)
+        handshakes = try HandshakeMonitor(context: context, watching: outbox)
+    }
+
+    /// Sends without blocking. A full queue (the peer is unreachable for long) drops the
+    /// message: the protocol's retries recover it, so a slow peer never stalls this node.
+    func send(to endpoint: String, serverKey: [UInt8], _ payload: [UInt8]) -> ZMQError? {
+        let key = "\(endpoint) \(NodeKeys.z85(serverKey))"
+        do {
+            try outbox.send([try connection(key, endpoint, serverKey), payload])
+            return nil
+        } catch {
+            if error.isHostUnreachable { connections[key] = nil }
+            return error
+        }
+    }
+
+    private func connection(_ key: String, _ endpoint: String, _ serverKey: [UInt8]) throws(ZMQError) -> [UInt8] {
+        if let id = connections[key] { return id }
+        generation += 1
+        let id = Array("c\(generation)".utf8)
+        try outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
+        try outbox.set(ZMQ_CURVE_SERVERKEY, bytes: serverKey)
+        try outbox.connect(endpoint)
+        connections[key] = id
+        return id
+    }
+
+    /// One waiting message from the inbox: the sender's routing id, the frames after it,
+    /// and the public key (hex) the sender's connection was authenticated with.
+    func receive() throws -> (sender: [UInt8], frames: [[UInt8]], key: String?)? {
+        guard let (frames, userId) = try inbox.receiveAuthenticated(), let first = frames.first else { return nil }
+        return (first, Array(frames.dropFirst()), userId)
+    }
+
+    /// Waits until the inbox or `fd` has input, or `timeoutMs` passes (-1: forever).
+    func wait(fd: Int32?, timeoutMs: Int) throws -> (inbox: Bool, fd: Bool) {
+        var items = [zmq_pollitem_t(socket: inbox.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
+                     zmq_pollitem_t(socket: handshakes.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)]
+        if let fd { items.append(zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLIN), revents: 0)) }
+        let rc = zmq_poll(&items, Int32(items.count), timeoutMs)
+        if rc < 0 {
+            let e = ZMQError("zmq_poll")
+            if e.errno == EINTR { return (false, false) }
+            throw e
+        }
+        // A pipe whose writer has closed polls as POLLHUP, which zmq_poll reports as
+        // ZMQ_POLLERR, not ZMQ_POLLIN: it counts as readable, so the caller's read sees the
+        // end of input (otherwise the poll returns at once, for ever, and the loop spins).
+        if items[1].revents & Int16(ZMQ_POLLIN) != 0 { try handshakes.drain() }
+        let fdReady = items.count > 2 && items[2].revents & Int16(ZMQ_POLLIN | ZMQ_POLLERR) != 0
+        return (items[0].revents & Int16(ZMQ_POLLIN) != 0, fdReady)
+    }
+
+    func close() {
+        inbox.close()
+        outbox.close()
+        handshakes.close()
+    }
+}

@@ -1,0 +1,201 @@
+import ConfChatCore
+import ConfChatCrypto
+import ConfChatDriver
+import ConfChatStorage
+import ConfChatZMQ
+import Foundation
+
+/// A peer as a process of its own (`confchat peer`): the same `PeerMachine` as in the
+/// simulator, with real sockets (CURVE), a SQLite data directory, and a clock passed in by
+/// the command line (the only place that reads the wall clock).
+///
+/// Who sent a message is decided by the key its connection authenticated with: the
+/// registry's key (given on the command line) or a key the registry vouched for (friends
+/// and fellow group members). A message from any other key is rejected, whatever routing
+/// id or name it claims.
+public final class PeerHost {
+    public let name: String
+    public var onEvent: ((PeerEvent) -> Void)?
+    /// Diagnostics: rejected input, send failures. The command line prints them.
+    public var log: ((String) -> Void)?
+    /// Whether the user asked the command in progress to stop (Ctrl-C or SIGTERM at the
+    /// prompt, which owns the signals), and why; asked while a command waits for the
+    /// registry. `consume` takes a Ctrl-C: the wait ends with a failure. Without it the
+    /// waiting only returns, for its caller to look. Never, unless the prompt sets it.
+    public var stopRequest: (_ consume: Bool) -> (any Error)? = { _ in nil }
+
+    private let store: SQLitePeerStore
+    private let sockets: NodeSockets
+    private let crypto: PeerCryptoLayer
+    private let registryEndpoint: String
+    private let registryKey: [UInt8]
+    private let clock: () -> Int64
+    private let start: Int64
+    private var timers = HostTimers()
+    private var nextCommand: CommandID = 1
+    private var completions: [CommandID: CommandFailure?] = [:]
+    /// Runs the machine: commits to the data directory, sends (sealed) over the sockets.
+    private var driver: NodeDriver<PeerMachine>!
+    private var machine: PeerMachine { driver.machine! }
+    /// Held while the host runs: the lock on the data directory.
+    private let directory: DataDirectory
+
+    /// - Parameters:
+    ///   - clock: monotonic milliseconds; the host measures time from its first reading.
+    ///   - seed: seeds salts and nonces (the command line passes fresh randomness).
+    public init(name: String, dataDirectory: String, bind: String, registry: String, registryKey: [UInt8],
+                clock: @escaping () -> Int64, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive) throws {
+        guard PeerName.isValidUser(name) else { throw StartupError("'\(name)' is not a valid peer name") }
+        self.name = name
+        self.clock = clock
+        self.start = clock()
+        self.registryEndpoint = registry
+        self.registryKey = registryKey
+        directory = try DataDirectory(path: dataDirectory, role: .peer(name))
+        store = try SQLitePeerStore(directory: dataDirectory)
+        let keys = try NodeKeys.loadOrCreate(in: dataDirectory)
+        let sealer = MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost)
+        crypto = PeerCryptoLayer(user: name, keys: keys, sealer: sealer)
+        sockets = try NodeSockets(context: try ZMQContext.shared(), name: name, bind: bind, keys: keys)
+        let machine = PeerMachine(name: name, endpoint: sockets.endpoint, config: PeerConfig(), durable: try store.load(),
+                                  hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer, publicKey: keys.publicKey)
+        let links = SocketTransport(sockets)
+        driver = NodeDriver(
+            name: name, machine: machine, store: store.driven,
+            transport: SealingTransport(crypto: crypto, next: links) { [unowned self] in self.driver.machine?.durable.keys[$0] },
+            perform: { [unowned self] in self.perform($0) },
+            unsent: { [unowned self] in self.log?(SocketTransport.describe($0, $1, $2)) })
+        links.resolve = { [unowned self] address in
+            switch address {
+            case .registry: (registry, registryKey)
+            case let .peer(peer, endpoint): self.driver.machine?.durable.keys[peer].map { (endpoint, $0) }
+            }
+        }
+        crypto.log = { [weak self] in self?.log?($0) }
+        sockets.handshakes.onFailure = { [weak self] endpoint in
+            guard let self else { return }
+            let whose = endpoint == registryEndpoint ? "the registry at \(endpoint)" : endpoint
+            log?("the CURVE handshake with \(whose) failed: it does not hold the key this peer was given for it")
+        }
+    }
+
+    deinit { sockets.close() }
+
+    public var endpoint: String { sockets.endpoint }
+    public var dataDirectory: String { directory.path }
+    public var publicKey: [UInt8] { crypto.keys.publicKey }
+
+    private var now: SimInstant { SimInstant(milliseconds: clock() - start) }
+
+    // MARK: What the prompt drives (PeerConsole)
+
+    public func run(_ command: PeerCommand) throws -> CommandFailure? {
+        let id = nextCommand
+        nextCommand += 1
+        crypto.starting(command)
+        try driver.run(.command(id, command), now: now)
+        let deadline = clock() + machine.config.requestTimeout + 1000
+        while completions[id] == nil, clock() < deadline {
+            // Ctrl-C at the prompt cancels the wait (the signal interrupts the poll).
+            if let stop = stopRequest(true) {
+                crypto.finished(succeeded: false)
+                return CommandFailure("\(stop) while waiting for the registry; it may still carry out the request")
+            }
+            _ = try pump(until: nil, timeoutMs: Int(deadline - clock()), stopWhen: { self.completions[id] != nil })
+        }
+        var result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
+        crypto.finished(succeeded: result == nil)
+        if let failure = result, failure.registryUnanswered {
+            // Say why, as far as this side can tell.
+            result = CommandFailure(failure.message + (sockets.handshakes.failing.contains(registryEndpoint)
+                ? ": the CURVE handshake with \(registryEndpoint) fails, so the registry there is not the one whose key was given (--registry-key-file)"
+                : " (is a registry running at \(registryEndpoint)?)"))
+        }
+        return result
+    }
+
+    public func state() throws -> PeerDurableState { machine.durable }
+    public func sees(_ friend: String) throws -> Bool? { machine.sees(friend) }
+    public func isLoggedIn() throws -> Bool { machine.isLoggedIn }
+    public func registryAnswers() throws -> Bool? { machine.registryAnswers }
+
+    public func pump(until fd: Int32, timeoutMs: Int) throws -> Bool {
+        try pump(until: fd, timeoutMs: timeoutMs, stopWhen: { false })
+    }
+
+    public func storedOrder() throws -> [ChatRecord.Key] { try store.storedOrder() }
+    public func storedTimes() throws -> [ChatRecord.Key: Int64] { try store.storedTimes() }
+
+    /// Before a piped peer exits: handles input until every friend has confirmed what was sent
+    /// to it, or `timeoutMs` runs out. Every friend, not only those seen online: right after a
+    /// login the friends' HELLOs are still on their way, and a message sent then reaches an
+    /// online friend only once its HELLO is in. What is unconfirmed at the deadline waits in the
+    /// outbox (and the registry's mailbox) for the next start.
+    public func settle(timeoutMs: Int) throws {
+        let deadline = clock() + Int64(timeoutMs)
+        while machine.isLoggedIn, clock() < deadline {
+            let waiting = machine.durable.conversations.contains { friend, c in
+                !c.unacked.isEmpty && machine.durable.friends[friend] != nil
+            }
+            if !waiting { return }
+            _ = try pump(until: nil, timeoutMs: 100, stopWhen: { false })
+        }
+    }
+
+    /// Handles input and timers until `fd` is readable, `stopWhen` holds, or time runs out.
+    private func pump(until fd: Int32?, timeoutMs: Int, stopWhen: () -> Bool) throws -> Bool {
+        let deadline = timeoutMs < 0 ? Int64.max : clock() + Int64(timeoutMs)
+        while true {
+            while let t = timers.popDue(now) { try driver.run(.timer(t), now: now) }
+            if stopWhen() { return false }
+            let left = deadline == Int64.max ? 60_000 : deadline - clock()
+            if left <= 0 { return false }
+            let ready = try sockets.wait(fd: fd, timeoutMs: Int(timers.wait(from: now, cap: left)))
+            if ready.inbox { try drainInbox() }
+            if ready.fd { return true }
+            if stopRequest(false) != nil { return false }  // the caller looks
+        }
+    }
+
+    /// The user an authenticated key belongs to, as far as this peer knows.
+    private func sender(ofKey hex: String?) -> String? {
+        guard let hex else { return nil }
+        if hex == NodeKeys.hex(registryKey) { return PeerName.registry }
+        return machine.durable.keys.first { NodeKeys.hex($0.value) == hex }?.key
+    }
+
+    /// Handles what waits in the inbox, a thousand messages at most, each a batch of its own
+    /// (committed, then its effects carried out). Not one group commit for all: the prompt
+    /// places a delivered message by the state it sees when the delivery is reported
+    /// (`MessageLedger`), and a batch's state would run ahead of its reports.
+    private func drainInbox() throws {
+        for _ in 0..<1000 {
+            guard let (routingId, frames, key) = try sockets.receive() else { break }
+            let claimed = PeerName.isValid(String(decoding: routingId, as: UTF8.self)) ? String(decoding: routingId, as: UTF8.self) : "an unnamed connection"
+            guard let from = sender(ofKey: key) else {
+                log?("rejected a message claiming to be from \(claimed.debugDescription): its key is not one we know")
+                continue
+            }
+            guard frames.count == 1 else {
+                log?("rejected a message of \(frames.count) frame(s) from \(from)")
+                continue
+            }
+            let message: WireMessage
+            do { message = try WireCodec.decode(frames[0]) } catch {
+                log?("rejected a frame from \(from): \(error)")
+                continue
+            }
+            for input in crypto.inputs(from: from, message) { try driver.run(input, now: now) }
+        }
+    }
+
+    /// Carries out one effect that is neither a write nor a send (the driver's own).
+    private func perform(_ effect: PeerEffect) {
+        switch effect {
+        case .persist, .send: break
+        case let .schedule(timer, at): timers.schedule(timer, at: at)
+        case let .completed(id, failure): completions[id] = failure
+        case let .event(e): onEvent?(e)
+        }
+    }
+}

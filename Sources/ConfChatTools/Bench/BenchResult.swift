@@ -1,0 +1,131 @@
+import ConfChatSimulator
+
+/// The measurements of one bench run, and how to print them.
+public struct BenchResult: Sendable {
+    public var options: BenchOptions
+    public var deliveries = 0
+    public var setupSeconds = 0.0
+    public var messageSeconds = 0.0
+    public var p50Micros = 0.0
+    public var p99Micros = 0.0
+    public var p999Micros = 0.0
+    public var maxMicros = 0.0
+    public var rawMessagesPerSecond: Double?
+    public var rawP50Micros: Double?
+    public var rawP99Micros: Double?
+    /// Resident memory the raw sockets and connections took.
+    public var rawSetupResidentBytes: Int?
+    public var rawConnections: Int?
+    public var peakResidentBytes = 0
+    /// Resident memory the simulated network took once set up (after minus before).
+    public var setupResidentBytes = 0
+    /// SQLite transactions in the message phase (disk store).
+    public var transactions: Int?
+    public var verification = ""
+
+    public init(options: BenchOptions) { self.options = options }
+
+    public var messagesPerSecond: Double { messageSeconds > 0 ? Double(deliveries) / messageSeconds : 0 }
+    public var ratio: Double? { rawMessagesPerSecond.map { $0 > 0 ? messagesPerSecond / $0 : 0 } }
+    public var residentPerPeer: Int { setupResidentBytes / options.peers }
+    /// Memory a peer takes beyond what libzmq's own sockets and connections take.
+    public var overheadPerPeer: Int? { rawSetupResidentBytes.map { (setupResidentBytes - $0) / options.peers } }
+
+    /// One JSON object, keys in a fixed order.
+    public var json: String {
+        var fields: [(String, String)] = [
+            ("messages_per_second", number(messagesPerSecond)),
+            ("raw_messages_per_second", rawMessagesPerSecond.map { number($0) } ?? "null"),
+            ("ratio", ratio.map { number($0, digits: 4) } ?? "null"),
+            ("p50_us", number(p50Micros, digits: 2)),
+            ("p99_us", number(p99Micros, digits: 2)),
+            ("p999_us", number(p999Micros, digits: 2)),
+            ("max_us", number(maxMicros, digits: 2)),
+            ("raw_p50_us", rawP50Micros.map { number($0, digits: 2) } ?? "null"),
+            ("raw_p99_us", rawP99Micros.map { number($0, digits: 2) } ?? "null"),
+            ("setup_seconds", number(setupSeconds, digits: 3)),
+            ("message_seconds", number(messageSeconds, digits: 3)),
+            ("peak_rss_bytes", String(peakResidentBytes)),
+            ("setup_rss_bytes", String(setupResidentBytes)),
+            ("rss_per_peer_bytes", String(residentPerPeer)),
+            ("raw_setup_rss_bytes", rawSetupResidentBytes.map(String.init) ?? "null"),
+            ("overhead_per_peer_bytes", overheadPerPeer.map(String.init) ?? "null"),
+            ("peers", String(options.peers)),
+            ("friends", String(options.friends)),
+            ("messages", String(options.messages)),
+            ("deliveries", String(deliveries)),
+            ("batch", String(options.batch)),
+            ("body_size", String(options.bodySize)),
+            ("store", quoted(options.store.rawValue)),
+            ("transport", quoted(options.transport.rawValue)),
+            ("setup", quoted(options.setup.rawValue)),
+            ("seed", String(options.seed)),
+        ]
+        if let g = options.groupSize { fields.append(("group_size", String(g))) }
+        if let t = transactions { fields.append(("transactions", String(t))) }
+        fields.append(("verified", quoted(verification)))
+        return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+    }
+
+    /// The human-readable table.
+    public var table: String {
+        var rows: [(String, String)] = [
+            ("network", "\(options.peers) peers x \(options.friends) friends, \(options.transport.rawValue), \(options.store.rawValue) store"
+                + (options.groupSize.map { ", groups of \($0)" } ?? "")),
+            ("load", "\(options.messages) sends, \(deliveries) deliveries, batches of \(options.batch), \(options.bodySize)-byte bodies, seed \(options.seed)"),
+            ("set-up (\(options.setup.rawValue))", "\(fixed(setupSeconds, 2)) s"),
+            ("delivered", "\(grouped(messagesPerSecond)) msg/s  (\(fixed(messageSeconds, 2)) s)"),
+        ]
+        if let raw = rawMessagesPerSecond, let ratio {
+            rows.append(("raw libzmq", "\(grouped(raw)) msg/s  (ratio \(fixed(ratio, 3)))"))
+        }
+        rows.append(("latency send->stored", "p50 \(fixed(p50Micros, 1)) us  p99 \(fixed(p99Micros, 1)) us  p99.9 \(fixed(p999Micros, 1)) us  max \(fixed(maxMicros, 1)) us"))
+        if let p50 = rawP50Micros, let p99 = rawP99Micros {
+            rows.append(("raw latency", "p50 \(fixed(p50, 1)) us  p99 \(fixed(p99, 1)) us"))
+        }
+        rows.append(("peak RSS", "\(mib(peakResidentBytes)) MiB"))
+        rows.append(("RSS of the network", "\(mib(setupResidentBytes)) MiB, \(kib(residentPerPeer)) KiB a peer"))
+        if let rawBytes = rawSetupResidentBytes, let over = overheadPerPeer {
+            rows.append(("  of which libzmq", "\(mib(rawBytes)) MiB; beyond it \(kib(over)) KiB a peer"))
+        }
+        if let t = transactions { rows.append(("SQLite transactions", "\(t)")) }
+        rows.append(("verified", verification))
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+    }
+}
+
+private func number(_ x: Double, digits: Int = 1) -> String { x.isFinite ? fixed(x, digits) : "null" }
+
+/// JSON string literal, as the trace's JSON Lines write it.
+private func quoted(_ s: String) -> String { TraceFormatter.jsonString(s) }
+
+/// `x` with `digits` decimals, without Foundation's locale-dependent formatting.
+func fixed(_ x: Double, _ digits: Int) -> String {
+    guard x.isFinite else { return "nan" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let negative = x < 0
+    let n = (abs(x) * scale).rounded()
+    guard n < 9e18 else { return String(x) }
+    let whole = UInt64(n) / UInt64(scale), frac = UInt64(n) % UInt64(scale)
+    var s = (negative ? "-" : "") + String(whole)
+    if digits > 0 {
+        let f = String(frac)
+        s += "." + String(repeating: "0", count: digits - f.count) + f
+    }
+    return s
+}
+
+private func grouped(_ x: Double) -> String {
+    let digits = Array(String(UInt64(max(0, x.rounded()))))
+    var out = ""
+    for (i, d) in digits.enumerated() {
+        if i > 0, (digits.count - i) % 3 == 0 { out += "," }
+        out.append(d)
+    }
+    return out
+}
+
+private func mib(_ bytes: Int) -> String { fixed(Double(bytes) / 1_048_576, 1) }
+private func kib(_ bytes: Int) -> String { fixed(Double(bytes) / 1024, 1) }

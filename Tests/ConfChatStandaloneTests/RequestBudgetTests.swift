@@ -1,0 +1,16 @@
+import ConfChatStandalone
+import Testing
+
+@Suite("Standalone registry: requests per key")
+struct RequestBudgetTests {
+    @Test func aKeyGetsItsBurstThenItsRateAndOthersAreUntouched() {
+        var b = RequestBudget()
+        for _ in 0..<RequestBudget.burst { #expect(b.spend("mallory", nowMs: 0) == .take) }
+        #expect(b.spend("mallory", nowMs: 0) == .drop(firstOfEpisode: true))
+        #expect(b.spend("mallory", nowMs: 0) == .drop(firstOfEpisode: false))
+        #expect(b.spend("alice", nowMs: 0) == .take)
+        // One second later: `perSecond` more, then drops again, logged anew.
+        for _ in 0..<RequestBudget.perSecond { #expect(b.spend("mallory", nowMs: 1_000) == .take) }
+        #expect(b.spend("mallory", nowMs: 1_000) == .drop(firstOfEpisode: true))
+    }
+}

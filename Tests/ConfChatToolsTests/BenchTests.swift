@@ -1,0 +1,178 @@
+import ConfChatCore
+import ConfChatScenario
+import ConfChatSimulator
+import ConfChatTools
+import Foundation
+import Testing
+
+/// The bench's own correctness: small runs pass their verification, the verifier catches a
+/// lost, duplicated or reordered delivery in crafted logs, and the JSON report is complete.
+/// No test here asserts a time: machines differ and so does their load.
+@Suite struct BenchTests {
+    private func options(peers: Int = 20, friends: Int = 3, messages: Int = 500, _ change: (inout BenchOptions) -> Void = { _ in })
+        -> BenchOptions {
+        var o = BenchOptions()
+        o.peers = peers
+        o.friends = friends
+        o.messages = messages
+        change(&o)
+        return o
+    }
+
+    // MARK: - Small benches pass their verification
+
+    @Test("a small bench delivers every message exactly once, in order")
+    func smallBench() throws {
+        let result = try BenchRunner(options: options()).run()
+        #expect(result.deliveries == 500)
+        #expect(result.verification == "all 500 deliveries exactly once, in order")
+        #expect(result.rawMessagesPerSecond ?? 0 > 0)
+        #expect(result.messagesPerSecond > 0)
+    }
+
+    @Test("light load, group fan-out and the disk store pass too")
+    func variants() throws {
+        let light = try BenchRunner(options: options(messages: 100) { $0.batch = 1; $0.compareRaw = false }).run()
+        #expect(light.deliveries == 100)
+        let groups = try BenchRunner(options: options(messages: 200) { $0.groupSize = 3; $0.compareRaw = false }).run()
+        #expect(groups.deliveries == 400, "each send-group reaches the two other members")
+        let disk = try BenchRunner(options: options(peers: 10, friends: 2, messages: 200) { $0.store = .disk; $0.compareRaw = false }).run()
+        #expect(disk.deliveries == 200)
+        #expect(disk.transactions ?? 0 > 0)
+        let each = try BenchRunner(options: options(peers: 10, friends: 2, messages: 50) {
+            $0.store = .disk; $0.commitEachInput = true; $0.compareRaw = false
+        }).run()
+        #expect(each.deliveries == 50)
+    }
+
+    @Test("the bulk set-up builds a network that delivers the same load")
+    func bulkSetup() throws {
+        let result = try BenchRunner(options: options { $0.setup = .bulk; $0.compareRaw = false }).run()
+        #expect(result.deliveries == 500)
+    }
+
+    @Test("the bulk set-up leaves every peer the state the commands leave")
+    func bulkStateMatchesCommands() throws {
+        func states(_ setup: BenchOptions.Setup) throws -> [PeerDurableState] {
+            let (sim, names) = try BenchRunner(options: options { $0.setup = setup; $0.groupSize = 3 }).network()
+            defer { sim.shutDown() }
+            return try names.map { name in
+                // Endpoints name the simulator they live in, and each side salts its own hash.
+                var s = try sim.durableState(name)
+                #expect(s.credentials?.hasPrefix("$argon2id$") == true)
+                s.credentials = nil
+                s.friends = s.friends.mapValues(Self.local)
+                s.groups = s.groups.mapValues { GroupView(owner: $0.owner, members: $0.members.mapValues(Self.local)) }
+                return s
+            }
+        }
+        let commands = try states(.commands), bulk = try states(.bulk)
+        #expect(commands.count == 20)
+        #expect(commands.allSatisfy { $0.friends.count == 3 })
+        #expect(commands.contains { !$0.groups.isEmpty })
+        #expect(bulk == commands)
+    }
+
+    private static func local(_ endpoint: String) -> String { String(endpoint.split(separator: "/").last ?? "") }
+
+    @Test("impossible options are refused before anything runs")
+    func invalidOptions() {
+        #expect(throws: BenchError.self) { try BenchRunner(options: options(friends: 20)) }
+        #expect(throws: BenchError.self) { try BenchRunner(options: options { $0.groupSize = 6 }) }
+        #expect(throws: BenchError.self) { try BenchRunner(options: options { $0.batch = 0 }) }
+    }
+
+    // MARK: - The verifier on crafted logs
+
+    /// Peer 0 sends messages 0, 1, 2 to peer 1; message 3 goes from peer 1 to peers 0 and 2.
+    private let expected: [DeliveryVerifier.Expected] = [
+        .init(sender: 0, recipients: [1]), .init(sender: 0, recipients: [1]), .init(sender: 0, recipients: [1]),
+        .init(sender: 1, recipients: [0, 2]),
+    ]
+
+    private func delivery(_ id: Int32, to r: Int32) -> DeliveryVerifier.Delivery {
+        .init(recipient: r, sender: id == 3 ? 1 : 0, id: id)
+    }
+
+    private var complete: [DeliveryVerifier.Delivery] {
+        [delivery(0, to: 1), delivery(3, to: 2), delivery(1, to: 1), delivery(3, to: 0), delivery(2, to: 1)]
+    }
+
+    @Test("a complete, ordered log passes")
+    func verifierPasses() {
+        let report = DeliveryVerifier.verify(expected: expected, deliveries: complete)
+        #expect(report.passed)
+        #expect(report.expected == 5 && report.delivered == 5)
+        #expect(report.problems.isEmpty)
+    }
+
+    @Test("a lost message is found")
+    func verifierFindsLoss() {
+        var log = complete
+        log.remove(at: 3)  // message 3 never reaches peer 0
+        let report = DeliveryVerifier.verify(expected: expected, deliveries: log)
+        #expect(!report.passed)
+        #expect(report.lost == 1)
+        #expect(report.problems == [.lost(id: 3, recipient: 0)])
+    }
+
+    @Test("a duplicate is found")
+    func verifierFindsDuplicate() {
+        let report = DeliveryVerifier.verify(expected: expected, deliveries: complete + [delivery(1, to: 1)])
+        #expect(!report.passed)
+        #expect(report.duplicates == 1)
+        #expect(report.problems == [.duplicate(id: 1, recipient: 1)])
+    }
+
+    @Test("a reordering is found")
+    func verifierFindsReordering() {
+        let log = [delivery(0, to: 1), delivery(2, to: 1), delivery(1, to: 1), delivery(3, to: 0), delivery(3, to: 2)]
+        let report = DeliveryVerifier.verify(expected: expected, deliveries: log)
+        #expect(!report.passed)
+        #expect(report.reordered == 1)
+        #expect(report.problems == [.reordered(sender: 0, recipient: 1, id: 1, after: 2)])
+        #expect(report.lost == 0 && report.duplicates == 0)
+    }
+
+    @Test("a delivery no send explains is found")
+    func verifierFindsStrangers() {
+        let wrongRecipient = DeliveryVerifier.Delivery(recipient: 2, sender: 0, id: 0)
+        let unknownId = DeliveryVerifier.Delivery(recipient: 1, sender: 0, id: 99)
+        let report = DeliveryVerifier.verify(expected: expected, deliveries: complete + [wrongRecipient, unknownId])
+        #expect(!report.passed)
+        #expect(report.unexpected == 2)
+    }
+
+    // MARK: - Output
+
+    @Test("the JSON report has every key", arguments: [nil, 3] as [Int?])
+    func jsonKeys(groupSize: Int?) throws {
+        let result = try BenchRunner(options: options(messages: 100) { $0.groupSize = groupSize }).run()
+        let object = try JSONSerialization.jsonObject(with: Data(result.json.utf8)) as? [String: Any]
+        let keys = Set(object?.keys.map { $0 } ?? [])
+        var required: Set<String> = [
+            "messages_per_second", "raw_messages_per_second", "ratio", "p50_us", "p99_us", "p999_us",
+            "setup_seconds", "peak_rss_bytes", "peers", "messages", "store", "transport",
+        ]
+        if groupSize != nil { required.insert("group_size") }
+        #expect(required.subtracting(keys).isEmpty, "missing: \(required.subtracting(keys).sorted())")
+        #expect(object?["store"] as? String == "memory")
+        #expect(object?["transport"] as? String == "inproc")
+        #expect(object?["peers"] as? Int == 20)
+        #expect(object?["group_size"] as? Int == groupSize)
+        #expect(!result.table.isEmpty)
+    }
+
+    // MARK: - Generated scenarios
+
+    @Test("a generated scenario has the statements asked for, and passes")
+    func generatedScenario() throws {
+        let generated = ScenarioGenerator(statements: 400, seed: 7)
+        #expect(generated.statementCount == 400)
+        #expect(ScenarioGenerator(statements: 400, seed: 7).text == generated.text, "a function of the seed")
+        let scenario = try ScenarioLoader.parse(source: generated.text, path: "generated.scenario")
+        #expect(scenario.statements.count == 400)
+        let outcome = try ScenarioRunner(scenario: scenario, options: .init()).run()
+        #expect(outcome.passed, "\(outcome.failures.map(\.description).joined(separator: "\n"))")
+    }
+}

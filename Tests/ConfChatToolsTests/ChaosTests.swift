@@ -1,0 +1,199 @@
+import ConfChatCore
+import ConfChatScenario
+import ConfChatTools
+import Foundation
+import Testing
+
+/// `confchat chaos`: seeded random fault runs, the checks after them, and the shrunk
+/// reproductions they write.
+@Suite struct ChaosTests {
+    /// Every fault but wipes (for the tests that want runs without lost data).
+    static let noWipes = Set(ChaosFault.allCases).subtracting([.wipe])
+
+    @Test("the same seed gives the same steps and the same outcome")
+    func deterministic() throws {
+        let options = ChaosOptions()
+        for seed: UInt64 in [3, 17] {
+            let a = try Chaos.run(seed: seed, options: options)
+            let b = try Chaos.run(seed: seed, options: options)
+            #expect(a.statements == b.statements)
+            #expect(a.refusals == b.refusals)
+            #expect(a.violations == b.violations)
+            #expect(a.messagesChecked == b.messagesChecked)
+            #expect(a.excused == b.excused)
+            #expect(a.simulatedTime == b.simulatedTime)
+            #expect(a.scenario(options: options) == b.scenario(options: options))
+            #expect(a.randomSteps == options.steps)
+        }
+        let other = try Chaos.run(seed: 4, options: options)
+        #expect(other.statements != (try Chaos.run(seed: 3, options: options)).statements)
+    }
+
+    @Test("a run written out is a valid scenario that runs as it ran")
+    func scenarioTextReplays() throws {
+        let options = ChaosOptions(faults: Self.noWipes)
+        let report = try Chaos.run(seed: 11, options: options)
+        #expect(report.passed)
+        let text = report.scenario(options: options)
+        let scenario = try ScenarioLoader.parse(source: text, path: "seed-11.scenario")
+        #expect(scenario.statements.count == report.statements.count + 1)  // + the `seed` directive
+        // Every statement, refused ones written as `! ...`, behaves as in the chaos run.
+        let outcome = try Chaos.runScenario(text: text, path: "seed-11.scenario")
+        #expect(outcome.passed, "\(outcome.failures.map(\.description))")
+    }
+
+    @Test("a correct build survives 50 seeds with every fault but wipes")
+    func cleanBuildPasses() throws {
+        let options = ChaosOptions(faults: Self.noWipes)
+        var messages = 0
+        for seed: UInt64 in 1...50 {
+            let report = try Chaos.run(seed: seed, options: options)
+            #expect(report.passed, "seed \(seed): \(report.violations.map(\.description))")
+            messages += report.messagesChecked
+        }
+        #expect(messages > 500)
+    }
+
+    @Test("with every fault, wipes too, 50 seeds find no violation")
+    func wipesToo() throws {
+        // Wipes once found three bugs (sequence numbers reused by a wiped sender, holes in a
+        // restored backup never filled, messages stranded behind a lost one): docs/chaos.md.
+        let options = ChaosOptions()
+        var failing: [UInt64] = []
+        for seed: UInt64 in 1...50 where !(try Chaos.run(seed: seed, options: options)).passed {
+            failing.append(seed)
+        }
+        #expect(failing.isEmpty, "failing seeds: \(failing)")
+    }
+
+    @Test("with dedupe broken, chaos finds duplicates and writes a scenario that fails on its own")
+    func brokenDedupeIsCaught() throws {
+        let options = ChaosOptions(dedupe: false, faults: Self.noWipes)
+        var found: (ChaosReport, ChaosViolation)?
+        for seed: UInt64 in 1...200 {
+            let report = try Chaos.run(seed: seed, options: options)
+            if let v = report.violations.first(where: { $0.problem == .duplicate }) {
+                found = (report, v)
+                break
+            }
+        }
+        let (report, violation) = try #require(found, "no seed in 1...200 found the broken dedupe")
+        #expect(violation.property == .delivery)
+
+        let repro = try #require(try Chaos.reproduce(report, options: options, target: violation))
+        #expect(repro.confirmed)
+        #expect(repro.shrunkCount < repro.originalCount)
+        #expect(repro.violation.matches(violation))
+        #expect(repro.text.contains(violation.expectation.components(separatedBy: "\"").first!))
+
+        // The file alone, through ScenarioRunner, with the knob: fails on its expect line.
+        let broken = try Chaos.runScenario(text: repro.text, path: "repro.scenario", dedupe: false)
+        let failure = try #require(broken.failures.first)
+        #expect(failure.source.hasPrefix(violation.expectation.components(separatedBy: "\"").first!))
+        // And a correct build passes the very same file.
+        let fixed = try Chaos.runScenario(text: repro.text, path: "repro.scenario", dedupe: true)
+        #expect(fixed.passed, "\(fixed.failures.map(\.description))")
+    }
+
+    @Test("the wipe rule: a message whose only copy was wiped is excused, not required")
+    func wipeRule() throws {
+        func act(_ a: Action) -> ChaosStatement { .action(a) }
+        let setup: [ChaosStatement] = [
+            .peers(["alice", "bob"]),
+            act(.register(peer: "alice", password: "a")), act(.register(peer: "bob", password: "b")),
+            act(.login(peer: "alice", password: "a")), act(.login(peer: "bob", password: "b")),
+            act(.addFriend(peer: "alice", other: "bob")), act(.accept(peer: "bob", other: "alice")),
+        ]
+        // bob is down and so is the registry: "lost" exists only in alice's data directory,
+        // and goes with it. "kept" reached the registry's mailbox and backup first.
+        let schedule = setup + [
+            act(.crash(peer: "bob")),
+            act(.registryCrash),
+            act(.send(peer: "alice", to: "bob", text: "lost")),
+            act(.logout(peer: "alice")),
+            act(.wipe(peer: "alice")),
+        ]
+        let options = ChaosOptions(peers: 2)
+        let report = try Chaos.run(seed: 1, options: options, statements: schedule)
+        #expect(report.excused.keys.sorted() == ["lost"])
+        #expect(report.passed, "\(report.violations.map(\.description))")
+
+        // The same with the registry up: the mailbox and the backup hold a copy, so the
+        // message is required, and arrives.
+        let kept = setup + [
+            act(.crash(peer: "bob")),
+            act(.send(peer: "alice", to: "bob", text: "kept")),
+            act(.logout(peer: "alice")),
+            act(.wipe(peer: "alice")),
+        ]
+        let second = try Chaos.run(seed: 1, options: options, statements: kept)
+        #expect(second.excused.isEmpty)
+        #expect(second.passed, "\(second.violations.map(\.description))")
+        #expect(second.messagesChecked == 1)
+    }
+
+    @Test("the wipe rule judges a group message recipient by recipient, and a copy at the registry keeps it required")
+    func wipeRuleForGroups() throws {
+        func act(_ a: Action) -> ChaosStatement { .action(a) }
+        let team = "team"  // the group whose messages chaos checks
+        let schedule: [ChaosStatement] = [
+            .peers(["alice", "bob", "carol"]),
+            act(.register(peer: "alice", password: "a")), act(.register(peer: "bob", password: "b")),
+            act(.register(peer: "carol", password: "c")),
+            act(.login(peer: "alice", password: "a")), act(.login(peer: "bob", password: "b")),
+            act(.login(peer: "carol", password: "c")),
+            act(.addFriend(peer: "alice", other: "bob")), act(.accept(peer: "bob", other: "alice")),
+            act(.addFriend(peer: "alice", other: "carol")), act(.accept(peer: "carol", other: "alice")),
+            act(.createGroup(peer: "alice", group: team)),
+            act(.invite(peer: "alice", group: team, other: "bob")), act(.join(peer: "bob", group: team)),
+            act(.invite(peer: "alice", group: team, other: "carol")), act(.join(peer: "carol", group: team)),
+            // bob is away: "kept" reaches carol directly and bob's mailbox (and alice's backup).
+            act(.logout(peer: "bob")),
+            act(.sendGroup(peer: "alice", group: team, text: "kept")),
+            // With the registry down too, "lost" reaches carol only: for bob it is only in
+            // alice's directory, which goes.
+            act(.registryCrash),
+            act(.sendGroup(peer: "alice", group: team, text: "lost")),
+            act(.logout(peer: "alice")),
+            act(.wipe(peer: "alice")),
+        ]
+        let report = try Chaos.run(seed: 1, options: ChaosOptions(peers: 3), statements: schedule)
+        #expect(report.excused.keys.sorted() == ["lost to bob"])
+        #expect(report.passed, "\(report.violations.map(\.description))")
+        #expect(report.messagesChecked == 4)
+    }
+
+    /// Shrunk reproductions of presence bugs chaos found (fixed): endpoints that went stale
+    /// when peers restarted while the registry or the friend was away.
+    @Test("presence comes back after restarts while the registry or the friend was away", arguments: [
+        // Both restart: the one that logs in first gets the other's old endpoint.
+        ["alice crash", "bob crash", "alice restart", "bob restart", "alice login a", "bob login b"],
+        // bob logs in while the registry is down: it keeps his old endpoint, and a PONG never reaches him.
+        ["alice crash", "bob crash", "registry crash", "bob restart", "bob login b", "registry restart",
+         "alice restart", "alice login a"],
+        // alice hears bob's heartbeats, but bob keeps sending to alice's old endpoint.
+        ["alice crash", "bob send alice \"hi\"", "bob logout", "registry crash", "alice restart", "alice login a",
+         "registry restart", "bob login b"],
+        // alice said goodbye, so bob stops probing her; wiped, she gets bob's old endpoint
+        // from the registry, and only bob's re-announcement brings her new one to him.
+        ["bob crash", "bob restart", "registry crash", "bob login b", "alice logout", "alice wipe",
+         "registry restart", "alice login a"],
+    ])
+    func stalePresenceRegressions(steps: [String]) throws {
+        let text = """
+            peers alice bob
+            alice register a
+            bob register b
+            alice login a
+            bob login b
+            alice add-friend bob
+            bob accept alice
+            \(steps.joined(separator: "\n"))
+            wait 30s
+            expect alice sees bob online
+            expect bob sees alice online
+            """
+        let outcome = try Chaos.runScenario(text: text, path: "stale.scenario")
+        #expect(outcome.passed, "\(outcome.failures.map(\.description))")
+    }
+}

@@ -73,7 +73,7 @@ public final class Simulator {
 
     static func makeRegistryStore(_ storage: SimOptions.Storage) throws -> any RegistryStore {
         switch storage {
-        case let .disk(dir): try SQLiteRegistryStore(directory: dir + "/registry")
+        case let .disk(dir): try SQLiteRegistryStore(directory: dir + "/registry", durability: .simulated)
         case .memory: MemoryRegistryStore()
         }
     }
@@ -84,7 +84,7 @@ public final class Simulator {
     }
 
     func makePeerStore(_ name: String) throws -> any PeerStore {
-        if let dir = peerDirectory(name) { return try SQLitePeerStore(directory: dir) }
+        if let dir = peerDirectory(name) { return try SQLitePeerStore(directory: dir, durability: .simulated) }
         return MemoryPeerStore()
     }
 
@@ -296,7 +296,7 @@ public final class Simulator {
     /// every run (the standalone registry runs checks on a worker thread). `what` names the
     /// input for a fault's trace line, and is built only then.
     private func atRegistry(_ input: RegistryInput, handling what: @autoclosure () -> String) throws {
-        guard registry != nil else { return }
+        guard registryDriver.isUp else { return }
         if let limit = takeFault(for: PeerName.registry) { registryDriver.armCrash(afterSteps: limit) }
         let crash = try registryDriver.run(input, now: now)
         let checks = takeChecks()
@@ -329,7 +329,7 @@ public final class Simulator {
         }
     }
 
-    public var registryIsUp: Bool { registry != nil }
+    public var registryIsUp: Bool { registryDriver.isUp }
 }
 
 /// Misuse of the simulator that a scenario can cause (the checker catches most of it first).

@@ -4,13 +4,13 @@ import GRDB
 
 /// A peer's data directory: `peer.sqlite`, plain tables a user can read with `sqlite3`.
 ///
-/// WAL mode with `synchronous = NORMAL`: a committed transaction survives a crash of the
-/// process (the simulator's `crash`, `kill -9`), which is the durability the spec asks for.
+/// WAL mode; a committed transaction survives a crash of the process (`kill -9`), or in the
+/// simulator a simulated crash (`SQLiteDurability`).
 public final class SQLitePeerStore: PeerStore {
     private let db: DatabaseQueue
 
-    public init(directory: String) throws {
-        db = try SQLiteFile.open(directory: directory, name: "peer.sqlite")
+    public init(directory: String, durability: SQLiteDurability = .process) throws {
+        db = try SQLiteFile.open(directory: directory, name: "peer.sqlite", durability: durability)
         try db.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS account (

@@ -29,6 +29,8 @@ final class RawZMQBench {
         var setupResidentBytes = 0
         var sockets = 0
         var connections = 0
+        /// Connections held when `setupResidentBytes` was taken: friends and registry, both ways.
+        var setupConnections = 0
         var messagesPerSecond: Double { seconds > 0 ? Double(deliveries) / seconds : 0 }
     }
 
@@ -44,8 +46,8 @@ final class RawZMQBench {
     private var routes: [Int64: [UInt8]] = [:]
     private var ipcDirectory: String?
     private var endpoints: [String] = []
-    /// Each node's key pair: over tcp every connection is CURVE, as in the simulator.
-    private var keys: [NodeKeys] = []
+    /// Each node's CURVE public key (Z85): over tcp every connection is CURVE, as in the simulator.
+    private var publicKeys: [[UInt8]] = []
     private var generation = 0
     private var curve: Bool { transport == .tcp }
 
@@ -67,6 +69,7 @@ final class RawZMQBench {
         try build(&result)
         try warmUp()
         result.setupResidentBytes = max(0, ProcessMemory.residentBytes() - before)
+        result.setupConnections = routes.count
         let setUpRoutes = Set(routes.keys)
         try connectGroups()
         try warmUp(except: setUpRoutes)
@@ -120,13 +123,12 @@ final class RawZMQBench {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             ipcDirectory = dir
         }
-        var rng = SplitMix64(seed: 0xC0DE)
         // Node n is the registry.
         for node in 0...n {
             let name = node == n ? PeerName.registry : graph.names[node]
-            let nodeKeys = NodeKeys.derive(from: &rng)
+            let keys = curve ? try Self.curveKeyPair() : (public: [], secret: [])
             let inbox = try ZMQSocket(context: ctx, type: ZMQ_ROUTER)
-            if curve { try inbox.curveServer(nodeKeys) }
+            if curve { try inbox.curveServer(secretKey: keys.secret) }
             try inbox.set(ZMQ_RCVHWM, int: 0)
             let endpoint: String = switch transport {
             case .inproc: "inproc://\(prefix)/\(name)"
@@ -138,8 +140,8 @@ final class RawZMQBench {
             try outbox.set(ZMQ_ROUTING_ID, bytes: Array(name.utf8))
             try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
             try outbox.set(ZMQ_SNDHWM, int: 0)
-            if curve { try outbox.curveClient(nodeKeys) }
-            keys.append(nodeKeys)
+            if curve { try outbox.curveClient(publicKey: keys.public, secretKey: keys.secret) }
+            publicKeys.append(keys.public)
             inboxes.append(inbox)
             outboxes.append(outbox)
         }
@@ -164,9 +166,16 @@ final class RawZMQBench {
         generation += 1
         let id = Array("c\(generation)".utf8)
         try outboxes[a].set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
-        if curve { try outboxes[a].set(ZMQ_CURVE_SERVERKEY, bytes: keys[b].publicKey) }
+        if curve { try outboxes[a].set(ZMQ_CURVE_SERVERKEY, bytes: publicKeys[b]) }
         try outboxes[a].connect(endpoints[b])
         routes[key] = id
+    }
+
+    /// A CURVE key pair from libzmq, as Z85 text (the key options take it as well as bytes).
+    private static func curveKeyPair() throws -> (public: [UInt8], secret: [UInt8]) {
+        var publicKey = [CChar](repeating: 0, count: 41), secretKey = [CChar](repeating: 0, count: 41)
+        guard zmq_curve_keypair(&publicKey, &secretKey) == 0 else { throw ZMQError("zmq_curve_keypair") }
+        return (publicKey.prefix(40).map { UInt8(bitPattern: $0) }, secretKey.prefix(40).map { UInt8(bitPattern: $0) })
     }
 
     /// One message over every connection not in `done`, so tcp and ipc handshakes are done
@@ -206,7 +215,7 @@ final class RawZMQBench {
         outboxes = []
         routes = [:]
         endpoints = []
-        keys = []
+        publicKeys = []
         context = nil
         if let ipcDirectory { try? FileManager.default.removeItem(atPath: ipcDirectory) }
         ipcDirectory = nil

@@ -105,6 +105,7 @@ let package = Package(
         // Each module's tests depend on that module (and what it builds on) only.
         .testTarget(name: "ConfChatCoreTests", dependencies: ["ConfChatCore", "ConfChatDriver"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatCryptoTests", dependencies: ["ConfChatCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatSimulatorTests", dependencies: ["ConfChatSimulator", "ConfChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatStandaloneTests", dependencies: ["ConfChatStandalone"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,0 +1,37 @@
+import ConfChatCrypto
+import Foundation
+import Testing
+
+/// A node's key file (`curve.key` in its data directory): its identity across restarts.
+@Suite struct NodeKeysTests {
+    @Test("the key pair made at the first start is the one loaded at the next, in a file only its owner reads")
+    func keptAcrossStarts() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try NodeKeys.loadOrCreate(in: dir)
+        let second = try NodeKeys.loadOrCreate(in: dir)
+        #expect(first == second)
+        let mode = try FileManager.default.attributesOfItem(atPath: dir + "/curve.key")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test("a curve.key that holds no key pair is refused, naming the file")
+    func notAKeyFile() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/curve.key"
+        try "not a key\n".write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try NodeKeys.loadOrCreate(in: dir)
+            Issue.record("a file of garbage was taken for a key pair")
+        } catch let error as CryptoError {
+            #expect(error.description == "\(path) is not a conf-chat key file")
+        }
+    }
+
+    private func temporaryFolder() throws -> String {
+        let dir = NSTemporaryDirectory() + "confchat-keys-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}

@@ -38,8 +38,10 @@ let package = Package(
         // The node driver: runs a machine's inputs, commits its writes, carries out its
         // effects over a transport. Depends on the core only, so the core's tests use it too.
         .target(name: "ConfChatDriver", dependencies: ["ConfChatCore"], swiftSettings: swiftSettings),
-        // The scenario language: lexer, parser, loader with includes, diagnostics. No I/O but file reads.
-        .target(name: "ConfChatScenario", swiftSettings: swiftSettings),
+        // The scenario language: lexer, parser, printer, loader with includes, diagnostics, and
+        // the table of user verbs the prompt shares. Its values are the core's (PeerCommand,
+        // PeerName). No I/O but file reads.
+        .target(name: "ConfChatScenario", dependencies: ["ConfChatCore"], swiftSettings: swiftSettings),
 
         // ZeroMQ: context, ROUTER sockets, CURVE, the ZAP handler; libzmq only, nothing of conf-chat.
         .target(name: "ConfChatZMQ", dependencies: ["CZMQ"], swiftSettings: swiftSettings),
@@ -104,7 +106,7 @@ let package = Package(
         ),
         // Each module's tests depend on that module (and what it builds on) only.
         .testTarget(name: "ConfChatCoreTests", dependencies: ["ConfChatCore", "ConfChatDriver"], swiftSettings: swiftSettings),
-        .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario", "ConfChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatCryptoTests", dependencies: ["ConfChatCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatSimulatorTests", dependencies: ["ConfChatSimulator", "ConfChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatStandaloneTests", dependencies: ["ConfChatStandalone"], swiftSettings: swiftSettings),

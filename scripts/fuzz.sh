@@ -8,10 +8,17 @@ target=${1:?usage: scripts/fuzz.sh wire|scenario [seconds]}
 seconds=${2:-30}
 out=.build-fuzz
 mkdir -p "$out/corpus-$target"
+flags=(-sanitize=fuzzer,address -parse-as-library -O)
+libraries=()
 case "$target" in
   wire) sources=(Fuzz/WireDecoderFuzz.swift $(find Sources/ConfChatCore -name '*.swift')) ;;
-  scenario) sources=(Fuzz/ScenarioParserFuzz.swift $(find Sources/ConfChatScenario -name '*.swift')) ;;
+  scenario)
+    # The scenario library imports the core (PeerCommand, PeerName): build it as a module first.
+    swiftc "${flags[@]}" -module-name ConfChatCore -emit-module -emit-module-path "$out/ConfChatCore.swiftmodule" \
+      -emit-library -static -o "$out/libConfChatCore.a" $(find Sources/ConfChatCore -name '*.swift')
+    libraries=(-I "$out" -L "$out" -lConfChatCore)
+    sources=(Fuzz/ScenarioParserFuzz.swift $(find Sources/ConfChatScenario -name '*.swift')) ;;
   *) echo "unknown target $target (wire or scenario)" >&2; exit 2 ;;
 esac
-swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz$target" "${sources[@]}" -o "$out/fuzz-$target"
+swiftc "${flags[@]}" -module-name "Fuzz$target" "${libraries[@]}" "${sources[@]}" -o "$out/fuzz-$target"
 "$out/fuzz-$target" -max_total_time="$seconds" -max_len=4096 "$out/corpus-$target"

@@ -1,19 +1,8 @@
 import ConfChatCore
+import ConfChatScenario
 
 /// Tab completion: verbs first, then the names that make sense after each verb.
 extension PeerPrompt {
-    /// The scenario language's peer verbs, for `@NAME <Tab>`.
-    static let scenarioVerbs = [
-        "register", "login", "logout", "add-friend", "accept", "decline", "remove-friend",
-        "send", "crash", "restart", "wipe",
-        "create-group", "invite", "join", "leave-group", "destroy-group", "send-group",
-    ]
-
-    static let expectationWords = [
-        "received", "conversation", "sent", "sees", "friends", "requests",
-        "logged-in", "logged-out", "group", "members",
-    ]
-
     /// Every verb the prompt offers at the start of a line.
     var verbs: [String] {
         var v = PromptHelp.own.map(\.verb) + ["exit"]
@@ -45,39 +34,27 @@ extension PeerPrompt {
         }
         let position = ctx.count  // 1: the first argument, 2: the second...
         if verb.hasPrefix("@") {
-            // As another peer: a scenario verb, then names of the network.
-            if position == 1 { return Self.scenarioVerbs }
-            if ["create-group", "join", "leave-group", "destroy-group", "send-group", "invite"].contains(ctx[1]), position == 2 {
-                return allGroups()
+            // As another peer: a scenario verb, then names of the network by argument kind.
+            if position == 1 { return Verb.names }
+            guard let entry = Verb.named(ctx[1]), position - 2 < entry.arguments.count else { return [] }
+            switch entry.arguments[position - 2].kind {
+            case .peer: return peers
+            case .group: return allGroups()
+            case .password, .text: return []
             }
-            return ["register", "login"].contains(ctx[1]) ? [] : peers
+        }
+        if let entry = Verb.named(PromptHelp.aliases[verb] ?? verb) {
+            if entry.scope == .harness { return position == 1 ? peers : [] }
+            guard position - 1 < entry.arguments.count else { return [] }
+            return suggestions(entry.arguments[position - 1].suggestions, verb: entry, typed: Array(ctx.dropFirst()))
         }
         switch PromptHelp.aliases[verb] ?? verb {
         case "help":
             return position == 1 ? verbs : []
-        case "add-friend":
-            guard position == 1 else { return [] }
-            return peers.filter { $0 != name && !friends.contains($0) && !(state?.requests.contains($0) ?? false) }
-        case "accept", "decline":
-            return position == 1 ? (state?.requests.sorted() ?? []) : []
-        case "remove-friend", "send":
-            return position == 1 ? friends : []
         case "messages":
             guard position == 1 else { return [] }
             let talked = state.map { Array($0.conversations.keys) } ?? []
             return friends + talked + groups.map { "#" + $0 }
-        case "invite":
-            if position == 1 { return groups.filter { state?.groups[$0]?.owner == name } }
-            if position == 2 { return friends.filter { state?.groups[ctx[1]]?.members[$0] == nil } }
-            return []
-        case "join":
-            return position == 1 ? (state.map { $0.invitations.keys.sorted() } ?? []) : []
-        case "leave-group", "send-group":
-            return position == 1 ? groups : []
-        case "destroy-group":
-            return position == 1 ? groups.filter { state?.groups[$0]?.owner == name } : []
-        case "crash", "restart", "wipe":
-            return position == 1 ? peers : []
         case "registry":
             return position == 1 ? ["crash", "restart"] : []
         case "partition":
@@ -88,13 +65,43 @@ extension PeerPrompt {
             return position == 1 ? ["1s", "5s", "10s", "30s"] : []
         case "expect":
             if position == 1 { return peers }
-            if position == 2 { return Self.expectationWords }
-            if ctx.count >= 3, ctx[2] == "sees", position == 4 { return ["online", "offline"] }
-            if ctx.count >= 3, ctx[2] == "group" || ctx[2] == "members", position == 3 { return allGroups() }
+            if position == 2 { return ExpectationWord.allCases.map(\.rawValue) }
+            let what = ctx.count >= 3 ? ExpectationWord(rawValue: ctx[2]) : nil
+            if what == .sees, position == 4 { return ["online", "offline"] }
+            if what == .group || what == .members, position == 3 { return allGroups() }
             if ctx.last == "within" { return ["5s", "10s", "30s"] }
             return peers + ["within"]
         default:
             return []
+        }
+    }
+
+    /// What the prompt offers for one argument of one of its own verbs, from the peer's
+    /// state; `typed` holds the arguments before it (`invite team <Tab>` offers friends
+    /// outside `team`).
+    private func suggestions(_ kind: VerbArgument.Suggestions, verb: Verb, typed: [String]) -> [String] {
+        let state = try? console.state()
+        let friends = state?.sortedFriends ?? []
+        let groups = state.map { $0.groups.keys.sorted() } ?? []
+        switch kind {
+        case .none:
+            return []
+        case .strangers:
+            let peers = network?.peerNames ?? []
+            return peers.filter { $0 != name && !friends.contains($0) && !(state?.requests.contains($0) ?? false) }
+        case .requesters:
+            return state?.requests.sorted() ?? []
+        case .friends:
+            return friends
+        case .friendsOutsideGroup:
+            guard let at = verb.arguments.firstIndex(where: { $0.kind == .group }), at < typed.count else { return friends }
+            return friends.filter { state?.groups[typed[at]]?.members[$0] == nil }
+        case .ownedGroups:
+            return groups.filter { state?.groups[$0]?.owner == name }
+        case .memberGroups:
+            return groups
+        case .invitations:
+            return state.map { $0.invitations.keys.sorted() } ?? []
         }
     }
 

@@ -1,4 +1,5 @@
 import ConfChatCore
+import ConfChatScenario
 import Foundation
 
 /// The interactive prompt's command interpreter: one line in, result lines out.
@@ -139,7 +140,7 @@ public final class PeerPrompt {
         func peerArg(_ i: Int) throws -> String {
             let n = try arg(i, "NAME")
             guard PeerName.isValid(n) else {
-                throw CommandFailure("'\(n)' is not a valid name (a lowercase letter, then up to 31 lowercase letters, digits, '_' or '-')")
+                throw CommandFailure("'\(n)' is not a valid name (\(PeerName.rule))")
             }
             return n
         }
@@ -147,7 +148,7 @@ public final class PeerPrompt {
             var g = try arg(i, "GROUP")
             if g.hasPrefix("#") { g.removeFirst() }
             guard PeerName.isValid(g) else {
-                throw CommandFailure("'\(g)' is not a valid group name (a lowercase letter, then up to 31 lowercase letters, digits, '_' or '-')")
+                throw CommandFailure("'\(g)' is not a valid group name (\(PeerName.rule))")
             }
             return g
         }
@@ -155,58 +156,18 @@ public final class PeerPrompt {
             if args.count > n { throw CommandFailure("unexpected '\(args[n].text)' (usage: \(PromptHelp.entry(verb)?.usage ?? verb))") }
         }
 
+        if let entry = Verb.named(verb) {
+            try run(entry, lexer, peerArgument: peerArg, groupArgument: groupArg, noMore: noMore)
+            return .proceed
+        }
         switch verb {
         case "quit":
             return .quit
         case "help":
             help(args.first?.text)
-        case "register":
-            let pw = try password(args, verb: verb); try noMore(1)
-            try command(.register(password: pw), done: "registered \(name); now log in: login PASSWORD")
-        case "login":
-            let pw = try password(args, verb: verb); try noMore(1)
-            if try command(.login(password: pw), done: "logged in as \(name)") { afterLogin() }
         case "clear":
             try noMore(0)
             clearScreen?()
-        case "logout":
-            try noMore(0)
-            try command(.logout, done: "logged out")
-        case "add-friend":
-            let other = try peerArg(0); try noMore(1)
-            try command(.addFriend(other), done: "friend request sent to \(other)")
-        case "accept":
-            let other = try peerArg(0); try noMore(1)
-            try command(.accept(other), done: "you and \(other) are now friends")
-        case "decline":
-            let other = try peerArg(0); try noMore(1)
-            try command(.decline(other), done: "declined \(other)'s friend request")
-        case "remove-friend":
-            let other = try peerArg(0); try noMore(1)
-            try command(.removeFriend(other), done: "\(other) is no longer your friend")
-        case "send":
-            let other = try peerArg(0)
-            let text = try messageText(lexer, from: 2, verb: verb)
-            try command(.send(to: other, text: text), done: "sent to \(other)")
-        case "create-group":
-            let g = try groupArg(0); try noMore(1)
-            try command(.createGroup(g), done: "created #\(g); invite friends with: invite \(g) NAME")
-        case "invite":
-            let g = try groupArg(0), other = try peerArg(1); try noMore(2)
-            try command(.invite(group: g, member: other), done: "invited \(other) to #\(g)")
-        case "join":
-            let g = try groupArg(0); try noMore(1)
-            try command(.join(g), done: "joined #\(g)")
-        case "leave-group":
-            let g = try groupArg(0); try noMore(1)
-            try command(.leaveGroup(g), done: "left #\(g)")
-        case "destroy-group":
-            let g = try groupArg(0); try noMore(1)
-            try command(.destroyGroup(g), done: "destroyed #\(g)")
-        case "send-group":
-            let g = try groupArg(0)
-            let text = try messageText(lexer, from: 2, verb: verb)
-            try command(.sendGroup(group: g, text: text), done: "sent to #\(g)")
         case "friends":
             try noMore(0)
             try friends()
@@ -226,11 +187,7 @@ public final class PeerPrompt {
         case "status":
             try noMore(0)
             try status()
-        case "crash", "restart", "wipe":
-            guard network != nil else { throw attachOnly(verb) }
-            let other = try peerArg(0); try noMore(1)
-            try networkLine("\(other) \(verb)")
-        case "wait", "expect", "partition", "heal", "registry", "peers", "timeout", "transport", "seed", "presence-timeout":
+        case _ where Vocabulary.statementKeywords.contains(verb) && verb != "include":
             try networkLine(line)
         default:
             if let network, network.peerNames.contains(verb), args.first.map({ !$0.quoted }) ?? false {
@@ -241,9 +198,34 @@ public final class PeerPrompt {
         return .proceed
     }
 
+    /// Runs a verb of the table: reads its arguments by their kinds, then gives the command
+    /// as this peer, or (a harness verb, attach only) runs it on the named peer.
+    private func run(_ verb: Verb, _ lexer: PromptLexer, peerArgument: (Int) throws -> String,
+                     groupArgument: (Int) throws -> String, noMore: (Int) throws -> Void) throws {
+        if verb.scope == .harness {
+            guard network != nil else { throw attachOnly(verb.name) }
+            let other = try peerArgument(0)
+            try noMore(1)
+            return try networkLine("\(other) \(verb.name)")
+        }
+        var values: [String] = []
+        for (i, argument) in verb.arguments.enumerated() {
+            switch argument.kind {
+            case .password: values.append(try password(lexer.tokens.dropFirst(), at: i, verb: verb.name))
+            case .peer: values.append(try peerArgument(i))
+            case .group: values.append(try groupArgument(i))
+            case .text: values.append(try messageText(lexer, from: i + 1, verb: verb.name))
+            }
+        }
+        if verb.arguments.last?.kind != .text { try noMore(verb.arguments.count) }
+        guard case let .command(command) = verb.action(values) else { return }
+        let done = verb.confirmation(me: name, values: values) ?? "ok"
+        if try self.command(command, done: done), case .login = command { afterLogin() }
+    }
+
     /// The PASSWORD of `login`/`register`: on the line, or asked for without echo.
-    private func password(_ args: [PromptLexer.Token], verb: String) throws -> String {
-        if let first = args.first { return first.text }
+    private func password(_ args: ArraySlice<PromptLexer.Token>, at index: Int, verb: String) throws -> String {
+        if args.count > index { return args[args.startIndex + index].text }
         guard let readSecret else {
             throw CommandFailure("\(verb) needs the password on the line when input is not a terminal (e.g. \(verb) s3cret)")
         }
@@ -257,7 +239,7 @@ public final class PeerPrompt {
         var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         var refusal = false
         if words.first == "!" { words.removeFirst(); refusal = true } else if let w = words.first, w.hasPrefix("!") { words[0].removeFirst(); refusal = true }
-        func isSecretVerb(_ w: String) -> Bool { w == "login" || w == "register" }
+        func isSecretVerb(_ w: String) -> Bool { Verb.named(w)?.arguments.first?.kind == .password }
         // `@bob login pw`, and in a refusal also the scenario form `! bob login pw`.
         if let w = words.first, w.hasPrefix("@") || (refusal && words.count > 1 && isSecretVerb(words[1])) { words.removeFirst() }
         guard let verb = words.first else { return false }

@@ -1,4 +1,7 @@
-/// The prompt's commands, described once: `help` prints them and tab completion offers them.
+import ConfChatScenario
+
+/// The prompt's commands as `help` prints them and tab completion offers them: the verbs
+/// of the table `Verb.all`, and the commands only the prompt has.
 struct PromptHelp {
     struct Entry {
         var verb: String
@@ -7,26 +10,28 @@ struct PromptHelp {
         var example: String
         /// Only in `confchat attach` (a simulated network behind the prompt).
         var attachOnly = false
+
+        init(verb: String, usage: String, summary: String, example: String, attachOnly: Bool = false) {
+            self.verb = verb
+            self.usage = usage
+            self.summary = summary
+            self.example = example
+            self.attachOnly = attachOnly
+        }
+
+        /// A verb of the table as the prompt shows it.
+        init(_ verb: Verb) {
+            self.init(verb: verb.name, usage: verb.usage, summary: verb.summary, example: verb.example,
+                      attachOnly: verb.scope == .harness)
+        }
     }
 
-    static let own: [Entry] = [
-        Entry(verb: "register", usage: "register [PASSWORD]", summary: "create your account at the registry (no PASSWORD: asked for, unseen)", example: "register"),
-        Entry(verb: "login", usage: "login [PASSWORD]", summary: "log in; online friends see you come online (no PASSWORD: asked for, unseen)", example: "login"),
-        Entry(verb: "logout", usage: "logout", summary: "log out; online friends see you go offline at once", example: "logout"),
+    /// The peer's own commands: the user verbs of the table (`Verb.all`), then the prompt's
+    /// views of what the peer holds.
+    static let own: [Entry] = Verb.all.filter { $0.scope == .user }.map(Entry.init) + [
         Entry(verb: "friends", usage: "friends", summary: "list your friends, each online or offline", example: "friends"),
-        Entry(verb: "add-friend", usage: "add-friend NAME", summary: "send NAME a friend request", example: "add-friend bob"),
-        Entry(verb: "accept", usage: "accept NAME", summary: "accept NAME's friend request", example: "accept bob"),
-        Entry(verb: "decline", usage: "decline NAME", summary: "decline NAME's friend request", example: "decline bob"),
-        Entry(verb: "remove-friend", usage: "remove-friend NAME", summary: "end the friendship on both sides", example: "remove-friend bob"),
         Entry(verb: "requests", usage: "requests", summary: "friend requests waiting for your answer", example: "requests"),
-        Entry(verb: "send", usage: "send NAME \"TEXT\"", summary: "send a message (quotes optional: the rest of the line is the text)", example: "send bob \"hi there\""),
         Entry(verb: "messages", usage: "messages [NAME | #GROUP]", summary: "a conversation (both directions, in order), a group's messages, or a summary of all", example: "messages bob"),
-        Entry(verb: "create-group", usage: "create-group GROUP", summary: "create a group you own", example: "create-group team"),
-        Entry(verb: "invite", usage: "invite GROUP NAME", summary: "invite a friend to a group you own", example: "invite team bob"),
-        Entry(verb: "join", usage: "join GROUP", summary: "accept an invitation to a group", example: "join team"),
-        Entry(verb: "leave-group", usage: "leave-group GROUP", summary: "leave a group; you receive nothing more from it", example: "leave-group team"),
-        Entry(verb: "destroy-group", usage: "destroy-group GROUP", summary: "end a group you own, for everyone", example: "destroy-group team"),
-        Entry(verb: "send-group", usage: "send-group GROUP \"TEXT\"", summary: "send a message to every member of a group", example: "send-group team \"hello all\""),
         Entry(verb: "groups", usage: "groups", summary: "your groups with their members, and pending invitations", example: "groups"),
         Entry(verb: "status", usage: "status", summary: "who you are, logged in or out, and what is waiting", example: "status"),
         Entry(verb: "clear", usage: "clear", summary: "clear the screen (also Ctrl-L)", example: "clear"),
@@ -34,6 +39,7 @@ struct PromptHelp {
         Entry(verb: "quit", usage: "quit", summary: "leave the prompt (also: exit, Ctrl-D)", example: "quit"),
     ]
 
+    /// The simulated network's statements (attach only), with the table's harness verbs.
     static let network: [Entry] = [
         Entry(verb: "@", usage: "@NAME STATEMENT", summary: "act as another peer: any scenario action of NAME", example: "@bob send alice \"hi\"", attachOnly: true),
         Entry(verb: "wait", usage: "wait DURATION", summary: "advance simulated time at once; timers fire in order", example: "wait 5s", attachOnly: true),
@@ -41,9 +47,7 @@ struct PromptHelp {
         Entry(verb: "partition", usage: "partition NAMES | NAMES", summary: "cut the network in two (or more) until heal", example: "partition alice | bob registry", attachOnly: true),
         Entry(verb: "heal", usage: "heal", summary: "remove every partition", example: "heal", attachOnly: true),
         Entry(verb: "registry", usage: "registry crash|restart", summary: "stop the registry abruptly / start it again", example: "registry crash", attachOnly: true),
-        Entry(verb: "crash", usage: "crash NAME", summary: "stop a peer abruptly (same as @NAME crash)", example: "crash bob", attachOnly: true),
-        Entry(verb: "restart", usage: "restart NAME", summary: "start a crashed peer again from its data", example: "restart bob", attachOnly: true),
-        Entry(verb: "wipe", usage: "wipe NAME", summary: "delete a crashed or logged-out peer's data", example: "wipe bob", attachOnly: true),
+    ] + Verb.all.filter { $0.scope == .harness }.map(Entry.init) + [
         Entry(verb: "peers", usage: "peers NAME...", summary: "start more virtual peers", example: "peers carol", attachOnly: true),
         Entry(verb: "timeout", usage: "timeout DURATION", summary: "the default budget of expect", example: "timeout 10s", attachOnly: true),
         Entry(verb: "!", usage: "! STATEMENT", summary: "an action that must be refused", example: "! @bob login wrong", attachOnly: true),

@@ -1,9 +1,12 @@
+import ConfChatScenario
+
 /// Splits a prompt line into words and quoted strings.
 ///
-/// Quoted strings use the scenario language's escapes (`\"`, `\\`, `\n`, `\t`, `\u{1F600}`),
-/// so a text typed at the prompt means what it means in a scenario file. Unlike the scenario
-/// lexer, any non-blank run of characters is a word (the prompt checks names itself and says
-/// what is wrong in its own words), and `#` is a normal character (`messages #team`).
+/// Quoted strings are the scenario language's (`\"`, `\\`, `\n`, `\t`, `\u{1F600}`), decoded
+/// by the same code (`QuotedString`), so a text typed at the prompt means what it means in a
+/// scenario file. Unlike the scenario lexer, any non-blank run of characters is a word (the
+/// prompt checks names itself and says what is wrong in its own words), and `#` is a normal
+/// character (`messages #team`).
 struct PromptLexer {
     struct Token: Equatable {
         var text: String
@@ -44,42 +47,17 @@ struct PromptLexer {
         return Self.trim(String(characters[tokens[index].start...]))
     }
 
-    /// Decodes the quoted string that opens at `from`; returns its value and the offset past the closing quote.
+    /// Decodes the quoted string that opens at `from` (`QuotedString`, as in scenario files);
+    /// returns its value and the offset past the closing quote.
     static func string(_ c: [Character], from: Int) throws(Failure) -> (String, Int) {
-        var i = from + 1
-        var value = ""
-        while i < c.count {
-            switch c[i] {
-            case "\"":
-                return (value, i + 1)
-            case "\\":
-                guard i + 1 < c.count else { throw Failure(message: "unterminated string (a text ends with a closing \")") }
-                let letter = c[i + 1]
-                i += 2
-                switch letter {
-                case "\"": value += "\""
-                case "\\": value += "\\"
-                case "n": value += "\n"
-                case "t": value += "\t"
-                case "u":
-                    var digits = ""
-                    guard i < c.count, c[i] == "{" else { throw badUnicode }
-                    i += 1
-                    while i < c.count, c[i].isASCII, c[i].isHexDigit { digits.append(c[i]); i += 1 }
-                    guard i < c.count, c[i] == "}", (1...8).contains(digits.count),
-                          let code = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(code)
-                    else { throw badUnicode }
-                    i += 1
-                    value.unicodeScalars.append(scalar)
-                default:
-                    throw Failure(message: "bad escape '\\\(letter)' (allowed: \\\" \\\\ \\n \\t \\u{HEX})")
-                }
-            default:
-                value.append(c[i])
-                i += 1
-            }
+        do {
+            let (value, end) = try QuotedString.decode(c, opening: from)
+            return (value, end)
+        } catch where error.kind == .unterminated {
+            throw Failure(message: "unterminated string (a text ends with a closing \")")
+        } catch {
+            throw Failure(message: error.message)
         }
-        throw Failure(message: "unterminated string (a text ends with a closing \")")
     }
 
     /// `text` without leading and trailing white space.
@@ -89,7 +67,5 @@ struct PromptLexer {
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return String(s)
     }
-
-    private static let badUnicode = Failure(message: "bad escape: '\\u' must be followed by '{', 1 to 8 hex digits and '}', as in \\u{1F600}")
 }
 

@@ -1,3 +1,5 @@
+import ConfChatScenario
+
 /// Text from other people, made safe to print on a terminal on one line.
 ///
 /// A message is whatever its sender typed, so it may hold characters that act on the
@@ -7,7 +9,8 @@
 /// - Unicode's invisible format characters: bidi embeddings, overrides and isolates
 ///   (U+202A-U+202E, U+2066-U+2069, which can make "evil" read as "live"), directional
 ///   marks, zero-width spaces and joiners, word joiners, the byte-order mark, soft hyphens;
-/// - line and paragraph separators (U+2028, U+2029).
+/// - line and paragraph separators (U+2028, U+2029);
+/// - private-use and unassigned code points, which show as nothing or as a box.
 /// Each shows as an escape, as the scenario language writes it: `\n`, `\t`, `\r`,
 /// `\u{202e}`. The one exception is a zero-width joiner between two emoji, which is how
 /// emoji such as a family are written and cannot hide anything.
@@ -21,7 +24,9 @@ enum TerminalText {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if mustEscape(ch) && !joinsEmoji(scalars, at: i) {
+                // The project's one classification of what does not show as a glyph of its own,
+                // which diagnostics use too.
+                if CharacterName.isInvisible(ch) && !joinsEmoji(scalars, at: i) {
                     out += "\\u{\(String(ch.value, radix: 16))}"
                 } else {
                     out.unicodeScalars.append(ch)
@@ -29,13 +34,6 @@ enum TerminalText {
             }
         }
         return out
-    }
-
-    static func mustEscape(_ ch: Unicode.Scalar) -> Bool {
-        switch ch.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator: true
-        default: false
-        }
     }
 
     /// A zero-width joiner with an emoji on each side (👨‍👩‍👧).

@@ -5,23 +5,8 @@
 /// can fail, and `! ACTION` checks that they do. Network actions (`wait`, `partition`,
 /// `heal`, `registry crash|restart`) are the harness playing god.
 public enum Action: Sendable, Equatable {
-    case register(peer: String, password: String)
-    case login(peer: String, password: String)
-    case logout(peer: String)
-    case addFriend(peer: String, other: String)
-    case accept(peer: String, other: String)
-    case decline(peer: String, other: String)
-    case removeFriend(peer: String, other: String)
-    case send(peer: String, to: String, text: String)
-    case crash(peer: String)
-    case restart(peer: String)
-    case wipe(peer: String)
-    case createGroup(peer: String, group: String)
-    case invite(peer: String, group: String, other: String)
-    case join(peer: String, group: String)
-    case leaveGroup(peer: String, group: String)
-    case destroyGroup(peer: String, group: String)
-    case sendGroup(peer: String, group: String, text: String)
+    /// `alice VERB ARGS`: the named peer does what one of the verbs of `Verb.all` says.
+    case peer(String, PeerAction)
     /// `wait 30s`: advance simulated time.
     case wait(ScenarioDuration)
     /// `partition alice bob | carol registry`: the groups as written; `registry` may be a
@@ -33,17 +18,7 @@ public enum Action: Sendable, Equatable {
 
     /// The acting peer for peer actions, nil for network and clock actions, so the
     /// simulator can route an action to its peer without switching over every case.
-    public var peer: String? {
-        switch self {
-        case .register(let peer, _), .login(let peer, _), .logout(let peer),
-             .addFriend(let peer, _), .accept(let peer, _), .decline(let peer, _),
-             .removeFriend(let peer, _), .send(let peer, _, _), .crash(let peer),
-             .restart(let peer), .wipe(let peer), .createGroup(let peer, _),
-             .invite(let peer, _, _), .join(let peer, _), .leaveGroup(let peer, _),
-             .destroyGroup(let peer, _), .sendGroup(let peer, _, _):
-            return peer
-        case .wait, .partition, .heal, .registryCrash, .registryRestart:
-            return nil
-        }
+    public var actor: String? {
+        if case let .peer(name, _) = self { name } else { nil }
     }
 }

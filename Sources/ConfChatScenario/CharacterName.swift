@@ -2,7 +2,7 @@
 /// code point and Unicode name, so a NUL, a byte order mark or a bidi override is never
 /// echoed raw to the terminal and a look-alike letter (`с`, U+0441 CYRILLIC SMALL LETTER ES,
 /// in `aliсe`) can be told from the one it imitates.
-enum CharacterName {
+public enum CharacterName {
     /// `'a'` for printable ASCII; `'с' (U+0441 CYRILLIC SMALL LETTER ES)` for other visible
     /// characters; `U+0000 (NUL)` or `U+FEFF (ZERO WIDTH NO-BREAK SPACE)` for invisible ones.
     static func describe(_ character: Character) -> String {
@@ -31,8 +31,9 @@ enum CharacterName {
 
     /// True for what a terminal would not show as a glyph of its own: controls, format
     /// characters (zero-width spaces and joiners, bidi controls, the byte order mark),
-    /// separators and unassigned code points.
-    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+    /// separators, private-use and unassigned code points. The one classification of the
+    /// project: diagnostics show these as stand-ins, the prompt's `TerminalText` as escapes.
+    public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse: true
         default: false

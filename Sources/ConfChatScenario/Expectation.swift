@@ -6,7 +6,7 @@
 ///
 /// Lists of texts are in order (conversations are ordered); lists of names are sets
 /// written in the order of the file (the simulator compares them order-free).
-public enum Expectation: Sendable, Equatable {
+public enum Expectation: Sendable, Hashable {
     /// `expect bob received alice "text"`: bob holds a message from alice with this text.
     case received(peer: String, from: String, text: String)
     /// `expect bob conversation alice "a" "b"`: bob's messages from alice are exactly these.

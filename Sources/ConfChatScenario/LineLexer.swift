@@ -82,65 +82,12 @@ struct LineLexer {
 
     /// Reads a quoted string starting at the opening quote, decoding escapes.
     private mutating func string() throws(LineError) -> String {
-        let opening = index
-        index += 1
-        var value = ""
-        while index < characters.count {
-            let character = characters[index]
-            switch character {
-            case "\"":
-                index += 1
-                return value
-            case "\\":
-                value += try escape(opening: opening)
-            default:
-                value.append(character)
-                index += 1
-            }
+        do {
+            let (value, end) = try QuotedString.decode(characters, opening: index)
+            index = end
+            return value
+        } catch {
+            throw LineError(column: error.offset + 1, message: error.message)
         }
-        throw LineError(column: opening + 1, message: "unterminated string")
-    }
-
-    /// Decodes the escape at `index` (the backslash): `\" \\ \n \t \u{HEX}`.
-    private mutating func escape(opening: Int) throws(LineError) -> String {
-        let backslash = index
-        guard index + 1 < characters.count else {
-            // A backslash at the end of the line escapes nothing and leaves the string open.
-            throw LineError(column: opening + 1, message: "unterminated string")
-        }
-        let letter = characters[index + 1]
-        index += 2
-        switch letter {
-        case "\"": return "\""
-        case "\\": return "\\"
-        case "n": return "\n"
-        case "t": return "\t"
-        case "u": return try unicodeEscape(backslash: backslash)
-        default:
-            throw LineError(column: backslash + 1,
-                            message: "bad escape '\\\(letter)' (allowed: \\\" \\\\ \\n \\t \\u{HEX})")
-        }
-    }
-
-    /// Decodes the `{HEX}` part of `\u{HEX}`: 1 to 8 hex digits naming a Unicode scalar.
-    private mutating func unicodeEscape(backslash: Int) throws(LineError) -> String {
-        let malformed = LineError(column: backslash + 1,
-                                  message: "bad escape: '\\u' must be followed by '{', 1 to 8 hex digits and '}', as in \\u{1F600}")
-        guard index < characters.count, characters[index] == "{" else { throw malformed }
-        index += 1
-        var digits = ""
-        while index < characters.count, characters[index].isHexDigit, characters[index].isASCII {
-            digits.append(characters[index])
-            index += 1
-        }
-        guard index < characters.count, characters[index] == "}", (1...8).contains(digits.count) else {
-            throw malformed
-        }
-        index += 1
-        guard let code = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(code) else {
-            throw LineError(column: backslash + 1,
-                            message: "bad escape: '\\u{\(digits)}' is not a Unicode scalar value")
-        }
-        return String(scalar)
     }
 }

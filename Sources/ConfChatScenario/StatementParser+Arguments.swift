@@ -1,3 +1,5 @@
+import ConfChatCore
+
 /// The argument readers of `StatementParser`: each takes the next token, checks its kind
 /// and content, and throws an error pointing at it (or at the end of the line when it is
 /// missing), so every statement reports the same messages for the same mistakes.
@@ -56,17 +58,17 @@ extension StatementParser {
         guard token.kind == .word else {
             throw LineError(column: token.column, message: "expected a peer name, found \(token.quoted)")
         }
-        guard token.text != Vocabulary.registry else {
+        guard token.text != PeerName.registry else {
             throw LineError(column: token.column, message: "'registry' is reserved for the registry and cannot be a peer name")
         }
-        guard Vocabulary.isValidName(token.text) else { throw Self.badName("peer", token) }
+        guard PeerName.isValid(token.text) else { throw Self.badName("peer", token) }
         return token.text
     }
 
     /// `bad peer name 'aliсe'`. A name that holds a character outside ASCII gets that
     /// character named, with the caret under it: `с` (U+0441) looks just like `c`.
     static func badName(_ what: String, _ token: Token) -> LineError {
-        let pattern = "(expected \(Vocabulary.namePattern))"
+        let pattern = "(expected \(PeerName.rule))"
         guard let offset = token.text.firstIndex(where: { !$0.isASCII || $0.unicodeScalars.contains(where: CharacterName.isInvisible) })
         else { return LineError(column: token.column, message: "bad \(what) name '\(token.text)' \(pattern)") }
         let character = token.text[offset]
@@ -92,7 +94,7 @@ extension StatementParser {
 
     mutating func groupArgument(after previous: String) throws(LineError) -> String {
         let token = try word(after: previous, expecting: "a group name")
-        guard Vocabulary.isValidName(token.text) else { throw Self.badName("group", token) }
+        guard PeerName.isValid(token.text) else { throw Self.badName("group", token) }
         return token.text
     }
 

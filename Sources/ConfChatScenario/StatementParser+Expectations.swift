@@ -7,40 +7,41 @@ extension StatementParser {
         let peer = try peerArgument(peerToken)
         let within = try withinClause()
         let kindToken = try word(after: peer, expecting: "what to expect", choices: Vocabulary.expectations)
+        guard let what = ExpectationWord(rawValue: kindToken.text) else {
+            throw LineError(column: kindToken.column,
+                            message: "unknown expectation '\(kindToken.text)' (expected one of: \(Vocabulary.list(Vocabulary.expectations)))")
+        }
         let expectation: Expectation
-        switch kindToken.text {
-        case "received":
+        switch what {
+        case .received:
             let from = try peerArgument(after: kindToken.text)
             expectation = .received(peer: peer, from: from, text: try messageText())
-        case "conversation":
+        case .conversation:
             let other = try peerArgument(after: kindToken.text)
             expectation = .conversation(peer: peer, with: other, texts: try messageTexts())
-        case "sent":
+        case .sent:
             let other = try peerArgument(after: kindToken.text)
             expectation = .sent(peer: peer, to: other, texts: try messageTexts())
-        case "sees":
+        case .sees:
             let friend = try peerArgument(after: kindToken.text)
             let state = try word(after: friend, expecting: "'online' or 'offline'")
             guard state.text == "online" || state.text == "offline" else {
                 throw LineError(column: state.column, message: "expected 'online' or 'offline', found '\(state.text)'")
             }
             expectation = .sees(peer: peer, friend: friend, online: state.text == "online")
-        case "friends":
+        case .friends:
             expectation = .friends(peer: peer, names: try peerSet())
-        case "requests":
+        case .requests:
             expectation = .requests(peer: peer, names: try peerSet())
-        case "logged-in", "logged-out":
-            expectation = .session(peer: peer, loggedIn: kindToken.text == "logged-in")
-        case "group":
+        case .loggedIn, .loggedOut:
+            expectation = .session(peer: peer, loggedIn: what == .loggedIn)
+        case .group:
             let group = try groupArgument(after: kindToken.text)
             let from = try peerArgument(after: group)
             expectation = .group(peer: peer, group: group, from: from, texts: try messageTexts())
-        case "members":
+        case .members:
             let group = try groupArgument(after: kindToken.text)
             expectation = .members(peer: peer, group: group, names: try peerSet())
-        default:
-            throw LineError(column: kindToken.column,
-                            message: "unknown expectation '\(kindToken.text)' (expected one of: \(Vocabulary.list(Vocabulary.expectations)))")
         }
         try end()
         return .expect(expectation, within: within)

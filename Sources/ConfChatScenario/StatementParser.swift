@@ -1,3 +1,5 @@
+import ConfChatCore
+
 /// Turns the tokens of one line into a statement, checking its shape: the verb, the
 /// number and kind of arguments, names, durations.
 ///
@@ -76,10 +78,10 @@ struct StatementParser {
 
     /// True when a keyword-looking first word is a declared peer followed by a verb.
     private func keywordActsAsPeer(_ first: Token) -> Bool {
-        guard first.text != Vocabulary.registry, declared.contains(first.text),
+        guard first.text != PeerName.registry, declared.contains(first.text),
               index + 1 < tokens.count, tokens[index + 1].kind == .word
         else { return false }
-        return Vocabulary.verbs.contains(tokens[index + 1].text)
+        return Verb.named(tokens[index + 1].text) != nil
     }
 
     // MARK: Directives
@@ -182,7 +184,7 @@ struct StatementParser {
                     throw LineError(column: token.column, message: "empty group in partition (expected peer names before '|')")
                 }
                 groups.append([])
-            case .word where token.text == Vocabulary.registry:
+            case .word where token.text == PeerName.registry:
                 guard seen.insert(token.text).inserted else {
                     throw LineError(column: token.column, message: "'registry' appears twice in the partition")
                 }
@@ -212,7 +214,7 @@ struct StatementParser {
     private mutating func peerAction() throws(LineError) -> Action {
         guard let actor = next() else { preconditionFailure("peerAction() needs the actor token") }
         let verbToken = peek()
-        let hasVerb = verbToken.map { $0.kind == .word && Vocabulary.verbs.contains($0.text) } ?? false
+        let hasVerb = verbToken.map { $0.kind == .word && Verb.named($0.text) != nil } ?? false
         guard declared.contains(actor.text) || hasVerb else {
             // Neither a peer we know nor followed by a verb: most likely a misspelt keyword.
             throw LineError(column: actor.column,
@@ -221,48 +223,33 @@ struct StatementParser {
         let peer = try peerArgument(actor)
         guard let verbToken else {
             throw LineError(column: endColumn,
-                            message: "expected a verb after '\(peer)' (one of: \(Vocabulary.list(Vocabulary.verbs)))")
+                            message: "expected a verb after '\(peer)' (one of: \(Vocabulary.list(Verb.names)))")
         }
-        guard verbToken.kind == .word, Vocabulary.verbs.contains(verbToken.text) else {
+        guard verbToken.kind == .word, let verb = Verb.named(verbToken.text) else {
             let shown = verbToken.kind == .word ? "unknown verb '\(verbToken.text)'" : "expected a verb, found \(verbToken.quoted)"
             // `alice sees bob online` is a check written without its `expect`.
             let hint = Vocabulary.expectations.contains(verbToken.text)
                 ? "; to check what a peer holds or sees, start the line with 'expect'" : ""
             throw LineError(column: verbToken.column,
-                            message: "\(shown) (expected one of: \(Vocabulary.list(Vocabulary.verbs))\(hint))")
+                            message: "\(shown) (expected one of: \(Vocabulary.list(Verb.names))\(hint))")
         }
         index += 1
-        let verb = verbToken.text
-        let action: Action
-        switch verb {
-        case "register": action = .register(peer: peer, password: try password(after: verb))
-        case "login": action = .login(peer: peer, password: try password(after: verb))
-        case "logout": action = .logout(peer: peer)
-        case "crash": action = .crash(peer: peer)
-        case "restart": action = .restart(peer: peer)
-        case "wipe": action = .wipe(peer: peer)
-        case "add-friend": action = .addFriend(peer: peer, other: try peerArgument(after: verb))
-        case "accept": action = .accept(peer: peer, other: try peerArgument(after: verb))
-        case "decline": action = .decline(peer: peer, other: try peerArgument(after: verb))
-        case "remove-friend": action = .removeFriend(peer: peer, other: try peerArgument(after: verb))
-        case "send":
-            let other = try peerArgument(after: verb)
-            action = .send(peer: peer, to: other, text: try messageText())
-        case "create-group": action = .createGroup(peer: peer, group: try groupArgument(after: verb))
-        case "join": action = .join(peer: peer, group: try groupArgument(after: verb))
-        case "leave-group": action = .leaveGroup(peer: peer, group: try groupArgument(after: verb))
-        case "destroy-group": action = .destroyGroup(peer: peer, group: try groupArgument(after: verb))
-        case "invite":
-            let group = try groupArgument(after: verb)
-            action = .invite(peer: peer, group: group, other: try peerArgument(after: group))
-        case "send-group":
-            let group = try groupArgument(after: verb)
-            action = .sendGroup(peer: peer, group: group, text: try messageText())
-        default:
-            preconditionFailure("verb '\(verb)' is in Vocabulary.verbs but has no parser")
+        // Each argument is read by its kind; an error about a missing one names the word
+        // before it (`expected a peer name after 'team'` in `invite team`).
+        var values: [String] = []
+        var previous = verb.name
+        for argument in verb.arguments {
+            let value = switch argument.kind {
+            case .password: try password(after: previous)
+            case .peer: try peerArgument(after: previous)
+            case .group: try groupArgument(after: previous)
+            case .text: try messageText()
+            }
+            values.append(value)
+            previous = value
         }
         try end()
-        return action
+        return .peer(peer, verb.action(values))
     }
 
     /// A password: a word or a quoted string (which may hold spaces or `#`).

@@ -299,6 +299,13 @@ import Testing
         #expect(recorder.events.contains { if case .deliver(peer: "alice", from: "bob", _, "traced", nil) = $0.kind { true } else { false } })
     }
 
+    @Test("a private-use character is escaped at the prompt, as diagnostics show it as a stand-in")
+    func privateUseEscaped() throws {
+        let h = try Harness(Self.friends)
+        let lines = h.run("@bob send alice \"logo \u{f8ff} end\"")
+        #expect(lines.contains("[event] bob: logo \\u{f8ff} end"), "\(lines)")
+    }
+
     // MARK: - Errors
 
     @Test("errors are one clear line; unknown commands point at help")
@@ -313,6 +320,8 @@ import Testing
         #expect(h.run("send bob \"unterminated") == ["error: unterminated string (a text ends with a closing \")"])
         #expect(h.run("send bob \"hi\" there") == ["error: unexpected 'there' after the quoted text (put the whole text between the quotes)"])
         #expect(h.run("send bob \"bad \\q\"") == ["error: bad escape '\\q' (allowed: \\\" \\\\ \\n \\t \\u{HEX})"])
+        // Decoded by the scenario language's own code, so the message is the scenario file's.
+        #expect(h.run("send bob \"\\u{d800}\"") == ["error: bad escape: '\\u{d800}' is not a Unicode scalar value"])
         #expect(h.run("accept carol") == ["error: no pending friend request from carol"])
         #expect(h.run("login pw-a") == ["error: alice is already logged in"])
         #expect(h.run("friends now") == ["error: unexpected 'now' (usage: friends)"])
@@ -342,6 +351,12 @@ import Testing
                      "@NAME", "wait", "expect", "partition", "heal", "registry", "crash", "restart", "wipe", "peers"] {
             #expect(text.contains { $0.hasPrefix("  \(verb)") && $0.contains("(e.g. ") }, "help lacks \(verb)")
         }
+        for verb in Verb.all {
+            let usage = verb.scope == .harness ? "\(verb.name) NAME" : verb.usage
+            #expect(text.contains { $0.hasPrefix("  \(usage) ") && $0.contains(verb.summary) }, "help lacks the table's \(verb.name)")
+        }
+        #expect(h.run("help register") == ["register [PASSWORD]  create your account at the registry (no PASSWORD: asked for, unseen)  (e.g. register)"])
+        #expect(h.run("help invite") == ["invite GROUP NAME  invite a friend to a group you own  (e.g. invite team bob)"])
         #expect(h.run("help send") == ["send NAME \"TEXT\"  send a message (quotes optional: the rest of the line is the text)  (e.g. send bob \"hi there\")"])
         #expect(h.prompt.execute("quit") == .quit)
         #expect(h.prompt.execute("exit") == .quit)
@@ -364,6 +379,31 @@ import Testing
         #expect(p.completions(forLinePrefix: "expect alice se") == ["sees", "sent"])
         #expect(p.completions(forLinePrefix: "expect alice sees bob o") == ["offline", "online"])
         #expect(p.completions(forLinePrefix: "crash c") == ["carol"])
+        #expect(p.completions(forLinePrefix: "login ") == [], "a password is not completed")
+    }
+
+    @Test("tab completion of group verbs offers what each argument's kind allows")
+    func groupCompletion() throws {
+        let h = try Harness(Self.friends + """
+
+            carol login pw-c
+            alice add-friend carol
+            carol accept alice
+            alice create-group team
+            alice invite team bob
+            bob join team
+            bob create-group bobs
+            bob invite bobs alice
+            """)
+        let p = h.prompt
+        #expect(p.completions(forLinePrefix: "invite ") == ["team"], "groups alice owns")
+        #expect(p.completions(forLinePrefix: "invite team ") == ["carol"], "friends not in team yet")
+        #expect(p.completions(forLinePrefix: "join ") == ["bobs"], "invitations")
+        #expect(p.completions(forLinePrefix: "send-group ") == ["team"])
+        #expect(p.completions(forLinePrefix: "create-group ") == [], "a new name")
+        #expect(p.completions(forLinePrefix: "@bob invite ") == ["bobs", "team"])
+        #expect(p.completions(forLinePrefix: "@bob invite bobs ") == ["alice", "bob", "carol"])
+        #expect(p.completions(forLinePrefix: "@bob send alice ") == [], "a text is not completed")
     }
 
     // MARK: - Plain mode (stdin not a terminal)

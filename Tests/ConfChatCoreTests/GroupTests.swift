@@ -11,10 +11,10 @@ struct GroupTests {
         h.registerAndLogin("alice", "bob", "carol")
         h.befriend("alice", "bob")
         h.befriend("alice", "carol")
-        #expect(h.run("alice", .createGroup("team")) == .done)
+        #expect(h.run("alice", .group(.create("team"))) == .done)
         for m in ["bob", "carol"] {
-            #expect(h.run("alice", .invite(group: "team", member: m)) == .done)
-            #expect(h.run(m, .join("team")) == .done)
+            #expect(h.run("alice", .group(.invite(group: "team", member: m))) == .done)
+            #expect(h.run(m, .group(.join("team"))) == .done)
         }
         h.clearRecords()
         return h
@@ -31,12 +31,12 @@ struct GroupTests {
 
     @Test func groupMessageReachesEveryOtherMemberOnce() {
         let h = team()
-        #expect(h.run("alice", .sendGroup(group: "team", text: "hi all")) == .done)
+        #expect(h.run("alice", .group(.send(group: "team", text: "hi all"))) == .done)
         #expect(h.delivered("bob") == ["[team] alice#1 hi all"])
         #expect(h.delivered("carol") == ["[team] alice#1 hi all"])
         #expect(h.delivered("alice") == [])
         // carol and bob are not friends, yet group messages flow between them.
-        #expect(h.run("carol", .sendGroup(group: "team", text: "from carol")) == .done)
+        #expect(h.run("carol", .group(.send(group: "team", text: "from carol"))) == .done)
         #expect(h.delivered("bob") == ["[team] alice#1 hi all", "[team] carol#1 from carol"])
         #expect(h.delivered("alice") == ["[team] carol#1 from carol"])
         // A group message shares the pair's sequence with one-to-one messages.
@@ -48,23 +48,23 @@ struct GroupTests {
 
     @Test func groupRefusals() {
         let h = team()
-        #expect(h.run("bob", .invite(group: "team", member: "alice")) == .refused("only the owner of team, alice, can invite"))
-        #expect(h.run("bob", .createGroup("team")) == .refused("the group name 'team' is taken"))
-        #expect(h.run("alice", .leaveGroup("team")) == .refused("the owner cannot leave team; destroy it instead"))
-        #expect(h.run("bob", .destroyGroup("team")) == .refused("only the owner of team, alice, can destroy it"))
-        #expect(h.run("bob", .sendGroup(group: "other", text: "x")) == .refused("bob is not a member of other"))
+        #expect(h.run("bob", .group(.invite(group: "team", member: "alice"))) == .refused("only the owner of team, alice, can invite"))
+        #expect(h.run("bob", .group(.create("team"))) == .refused("the group name 'team' is taken"))
+        #expect(h.run("alice", .group(.leave("team"))) == .refused("the owner cannot leave team; destroy it instead"))
+        #expect(h.run("bob", .group(.destroy("team"))) == .refused("only the owner of team, alice, can destroy it"))
+        #expect(h.run("bob", .group(.send(group: "other", text: "x"))) == .refused("bob is not a member of other"))
     }
 
     @Test func leaveAndDestroy() {
         let h = team()
-        #expect(h.run("carol", .leaveGroup("team")) == .done)
+        #expect(h.run("carol", .group(.leave("team"))) == .done)
         #expect(h.disks["carol"]?.groups["team"] == nil)
         #expect(h.disks["bob"]?.groups["team"]?.members.keys.sorted() == ["alice", "bob"])
-        #expect(h.run("alice", .sendGroup(group: "team", text: "without carol")) == .done)
+        #expect(h.run("alice", .group(.send(group: "team", text: "without carol"))) == .done)
         #expect(h.delivered("carol") == [])
         #expect(h.delivered("bob") == ["[team] alice#1 without carol"])
 
-        #expect(h.run("alice", .destroyGroup("team")) == .done)
+        #expect(h.run("alice", .group(.destroy("team"))) == .done)
         #expect(h.disks["bob"]?.groups["team"] == nil)
         #expect(h.events("bob").contains(.groupRemoved(group: "team", reason: "alice destroyed it")))
         #expect(h.registryDisk.groups["team"] == nil)

@@ -23,14 +23,14 @@ struct WipeRepairTests {
     @Test func aRestoredPeerAsksAFellowMemberBeforeNumberingMessagesToIt() {
         let h = team()
         h.crashRegistry()
-        #expect(h.run("bob", .sendGroup(group: "team", text: "g12")) == .done)
+        #expect(h.run("bob", .group(.send(group: "team", text: "g12"))) == .done)
         h.restartRegistry()
         h.crash("bob")
         h.wipe("bob")
         h.restart("bob", endpoint: "inproc://bob-2")
         #expect(h.run("bob", .login(password: "pw-bob")) == .done)
-        #expect(h.run("bob", .sendGroup(group: "team", text: "g44")) == .done)
-        #expect(h.run("bob", .sendGroup(group: "team", text: "g45")) == .done)
+        #expect(h.run("bob", .group(.send(group: "team", text: "g44"))) == .done)
+        #expect(h.run("bob", .group(.send(group: "team", text: "g45"))) == .done)
         h.advance(by: 10_000)
         #expect(h.conversation("carol", with: "bob", outgoing: false) == ["#1 g12", "#2 g44", "#3 g45"])
         #expect(h.delivered("carol").filter { $0.contains("bob#") } == ["[team] bob#1 g12", "[team] bob#2 g44", "[team] bob#3 g45"])
@@ -103,7 +103,7 @@ struct WipeRepairTests {
         h.partition("bob", PeerName.registry)
         h.partition("bob", "alice")
         h.crashRegistry()
-        #expect(h.run("alice", .sendGroup(group: "team", text: "g14")) == .done)  // not backed up
+        #expect(h.run("alice", .group(.send(group: "team", text: "g14"))) == .done)  // not backed up
         h.restartRegistry()
         #expect(h.run("alice", .logout) == .done)  // g14 to bob (#1) goes to the mailbox
         h.wipe("alice")
@@ -112,7 +112,7 @@ struct WipeRepairTests {
         h.partition("bob", PeerName.registry)
         h.advance(by: 3_000)  // alice and bob compare notes: bob holds nothing of hers yet
         #expect(h.machine("alice").durable.unsynced.contains("bob") == false)
-        #expect(h.run("alice", .sendGroup(group: "team", text: "g28")) == .done)
+        #expect(h.run("alice", .group(.send(group: "team", text: "g28"))) == .done)
         #expect(h.conversation("alice", with: "bob", outgoing: true) == ["#2 g28"], "#1 is in the mailbox")
         h.heal()
         h.advance(by: 10_000)
@@ -128,15 +128,15 @@ struct WipeRepairTests {
         h.partition("bob", "alice")
         h.partition("bob", "carol")
         h.partition("bob", PeerName.registry)
-        #expect(h.run("bob", .sendGroup(group: "team", text: "g3")) == .done)  // #1, to no one
+        #expect(h.run("bob", .group(.send(group: "team", text: "g3"))) == .done)  // #1, to no one
         h.heal()
         h.partition("bob", PeerName.registry)
-        #expect(h.run("bob", .sendGroup(group: "team", text: "g4")) == .done)  // #2, held back
+        #expect(h.run("bob", .group(.send(group: "team", text: "g4"))) == .done)  // #2, held back
         h.crash("bob")
         h.wipe("bob")
         h.heal()
         #expect(h.run("bob", .login(password: "pw-bob")) == .done)
-        #expect(h.run("bob", .sendGroup(group: "team", text: "g30")) == .done)
+        #expect(h.run("bob", .group(.send(group: "team", text: "g30"))) == .done)
         h.advance(by: 10_000)
         #expect(h.conversation("carol", with: "bob", outgoing: false) == ["#1 g30"])
         #expect(h.delivered("carol").filter { $0.contains("bob#") } == ["[team] bob#1 g30"])
@@ -153,7 +153,7 @@ struct WipeRepairTests {
         h.restart("carol", endpoint: "inproc://carol-2")
         #expect(h.machine("dave").durable.groups["team"]?.members["carol"] == "inproc://carol")
         #expect(h.run("carol", .login(password: "pw-carol")) == .done)
-        #expect(h.run("carol", .sendGroup(group: "team", text: "g48")) == .done)
+        #expect(h.run("carol", .group(.send(group: "team", text: "g48"))) == .done)
         h.advance(by: 10_000)
         #expect(h.machine("dave").durable.groups["team"]?.members["carol"] == "inproc://carol-2")
         #expect(h.delivered("dave").contains("[team] carol#1 g48"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ConfChatCore
 @testable import ConfChatScenario
 
 /// The example scenarios shipped in `scenarios/` (a copy of the shared examples) all load,
@@ -82,8 +83,8 @@ struct ExampleScenarioTests {
             return false
         }
         #expect(refused.map(\.location.line) == [6, 8, 9, 10, 18, 22, 29, 33, 34])
-        #expect(refused.first?.kind == .action(.addFriend(peer: "alice", other: "bob"), expectRefusal: true))
-        #expect(refused.last?.kind == .action(.logout(peer: "alice"), expectRefusal: true))
+        #expect(refused.first?.kind == .action(.peer("alice", .command(.addFriend("bob"))), expectRefusal: true))
+        #expect(refused.last?.kind == .action(.peer("alice", .command(.logout)), expectRefusal: true))
     }
 
     /// The example from the spec's last section, verbatim.
@@ -119,9 +120,9 @@ struct ExampleScenarioTests {
             """
         let kinds = TestSupport.kinds(source)
         #expect(kinds.count == 21)
-        #expect(kinds[3] == .action(.login(peer: "alice", password: "wrong-password"), expectRefusal: true))
-        #expect(kinds[15] == .action(.send(peer: "alice", to: "bob", text: "are you there?"), expectRefusal: false))
-        #expect(kinds[19] == .action(.crash(peer: "alice"), expectRefusal: false))
+        #expect(kinds[3] == .action(.peer("alice", .command(.login(password: "wrong-password"))), expectRefusal: true))
+        #expect(kinds[15] == .action(.peer("alice", .command(.send(to: "bob", text: "are you there?"))), expectRefusal: false))
+        #expect(kinds[19] == .action(.peer("alice", .crash), expectRefusal: false))
         #expect(kinds[20] == .expect(.sees(peer: "bob", friend: "alice", online: false), within: .seconds(10)))
     }
 }

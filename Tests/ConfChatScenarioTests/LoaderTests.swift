@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ConfChatCore
 @testable import ConfChatScenario
 
 /// File handling: includes, declarations across files, folders, missing paths.
@@ -18,7 +19,7 @@ struct LoaderTests {
         #expect(scenario.statements.map(\.kind) == [
             .peers(["alice", "bob"]),
             .peers(["carol"]),
-            .action(.addFriend(peer: "alice", other: "carol"), expectRefusal: false),
+            .action(.peer("alice", .command(.addFriend("carol"))), expectRefusal: false),
             .peers(["alice", "bob"]),
         ])
         #expect(scenario.statements.map(\.location.file) == [
@@ -82,7 +83,7 @@ struct LoaderTests {
 
     @Test func windowsLineEndingsAndByteOrderMark() {
         #expect(TestSupport.kinds("\u{FEFF}peers alice\r\nalice logout\r\n\rheal") == [
-            .peers(["alice"]), .action(.logout(peer: "alice"), expectRefusal: false), .action(.heal, expectRefusal: false),
+            .peers(["alice"]), .action(.peer("alice", .command(.logout)), expectRefusal: false), .action(.heal, expectRefusal: false),
         ])
         #expect(TestSupport.errors("\u{FEFF}heal x\r\n") == "chat.scenario:1:6: error: unexpected 'x' at the end of the statement\nheal x\n     ^")
     }

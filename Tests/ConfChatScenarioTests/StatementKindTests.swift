@@ -1,4 +1,5 @@
 import Testing
+import ConfChatCore
 @testable import ConfChatScenario
 
 /// One test per statement kind: the parsed value of each form the spec lists.
@@ -41,32 +42,32 @@ struct StatementKindTests {
     }
 
     static let peerActions: [(String, Action)] = [
-        ("alice register s3cret", .register(peer: "alice", password: "s3cret")),
-        ("alice register \"two words # not a comment\"", .register(peer: "alice", password: "two words # not a comment")),
-        ("alice login pw-a:x@y/z.1", .login(peer: "alice", password: "pw-a:x@y/z.1")),
-        ("alice logout", .logout(peer: "alice")),
-        ("alice add-friend bob", .addFriend(peer: "alice", other: "bob")),
-        ("alice accept bob", .accept(peer: "alice", other: "bob")),
-        ("alice decline bob", .decline(peer: "alice", other: "bob")),
-        ("alice remove-friend bob", .removeFriend(peer: "alice", other: "bob")),
-        ("alice send bob \"hello bob\"", .send(peer: "alice", to: "bob", text: "hello bob")),
-        ("alice send bob \"\"", .send(peer: "alice", to: "bob", text: "")),
-        ("alice send bob \"hi 👋 # \\\"q\\\" \\\\ \\n\\t\\u{1F600}\"", .send(peer: "alice", to: "bob", text: "hi 👋 # \"q\" \\ \n\t😀")),
-        ("alice crash", .crash(peer: "alice")),
-        ("alice restart", .restart(peer: "alice")),
-        ("alice wipe", .wipe(peer: "alice")),
-        ("alice create-group team", .createGroup(peer: "alice", group: "team")),
-        ("alice invite team bob", .invite(peer: "alice", group: "team", other: "bob")),
-        ("bob join team", .join(peer: "bob", group: "team")),
-        ("bob leave-group team", .leaveGroup(peer: "bob", group: "team")),
-        ("alice destroy-group team", .destroyGroup(peer: "alice", group: "team")),
-        ("alice send-group team \"welcome\"", .sendGroup(peer: "alice", group: "team", text: "welcome")),
+        ("alice register s3cret", .peer("alice", .command(.register(password: "s3cret")))),
+        ("alice register \"two words # not a comment\"", .peer("alice", .command(.register(password: "two words # not a comment")))),
+        ("alice login pw-a:x@y/z.1", .peer("alice", .command(.login(password: "pw-a:x@y/z.1")))),
+        ("alice logout", .peer("alice", .command(.logout))),
+        ("alice add-friend bob", .peer("alice", .command(.addFriend("bob")))),
+        ("alice accept bob", .peer("alice", .command(.accept("bob")))),
+        ("alice decline bob", .peer("alice", .command(.decline("bob")))),
+        ("alice remove-friend bob", .peer("alice", .command(.removeFriend("bob")))),
+        ("alice send bob \"hello bob\"", .peer("alice", .command(.send(to: "bob", text: "hello bob")))),
+        ("alice send bob \"\"", .peer("alice", .command(.send(to: "bob", text: "")))),
+        ("alice send bob \"hi 👋 # \\\"q\\\" \\\\ \\n\\t\\u{1F600}\"", .peer("alice", .command(.send(to: "bob", text: "hi 👋 # \"q\" \\ \n\t😀")))),
+        ("alice crash", .peer("alice", .crash)),
+        ("alice restart", .peer("alice", .restart)),
+        ("alice wipe", .peer("alice", .wipe)),
+        ("alice create-group team", .peer("alice", .command(.group(.create("team"))))),
+        ("alice invite team bob", .peer("alice", .command(.group(.invite(group: "team", member: "bob"))))),
+        ("bob join team", .peer("bob", .command(.group(.join("team"))))),
+        ("bob leave-group team", .peer("bob", .command(.group(.leave("team"))))),
+        ("alice destroy-group team", .peer("alice", .command(.group(.destroy("team"))))),
+        ("alice send-group team \"welcome\"", .peer("alice", .command(.group(.send(group: "team", text: "welcome"))))),
     ]
 
     @Test(arguments: peerActions)
     func peerAction(line: String, action: Action) {
         #expect(TestSupport.lastKind("peers alice bob\n\(line)") == .action(action, expectRefusal: false))
-        #expect(action.peer != nil)
+        #expect(action.actor != nil)
     }
 
     static let networkActions: [(String, Action)] = [
@@ -81,14 +82,14 @@ struct StatementKindTests {
     @Test(arguments: networkActions)
     func networkAction(line: String, action: Action) {
         #expect(TestSupport.lastKind("peers alice bob\n\(line)") == .action(action, expectRefusal: false))
-        #expect(action.peer == nil)
+        #expect(action.actor == nil)
     }
 
     @Test func refusal() {
         #expect(TestSupport.kinds("peers alice bob\n! alice login wrong\n!alice add-friend bob\n! registry restart") == [
             .peers(["alice", "bob"]),
-            .action(.login(peer: "alice", password: "wrong"), expectRefusal: true),
-            .action(.addFriend(peer: "alice", other: "bob"), expectRefusal: true),
+            .action(.peer("alice", .command(.login(password: "wrong"))), expectRefusal: true),
+            .action(.peer("alice", .command(.addFriend("bob"))), expectRefusal: true),
             .action(.registryRestart, expectRefusal: true),
         ])
     }
@@ -127,17 +128,17 @@ struct StatementKindTests {
                       source: "peers alice bob", kind: .peers(["alice", "bob"])),
             Statement(location: ConfChatScenario.SourceLocation(file: "dir/x.scenario", line: 4, column: 2),
                       source: "! alice send bob \"# kept\"",
-                      kind: .action(.send(peer: "alice", to: "bob", text: "# kept"), expectRefusal: true)),
+                      kind: .action(.peer("alice", .command(.send(to: "bob", text: "# kept"))), expectRefusal: true)),
         ])
     }
 
     @Test func keywordsAreNotReservedForPeersOtherThanRegistry() {
         #expect(TestSupport.kinds("peers wait heal\nwait login pw\nwait 5s\nheal\nheal add-friend wait\nexpect wait friends heal") == [
             .peers(["wait", "heal"]),
-            .action(.login(peer: "wait", password: "pw"), expectRefusal: false),
+            .action(.peer("wait", .command(.login(password: "pw"))), expectRefusal: false),
             .action(.wait(.seconds(5)), expectRefusal: false),
             .action(.heal, expectRefusal: false),
-            .action(.addFriend(peer: "heal", other: "wait"), expectRefusal: false),
+            .action(.peer("heal", .command(.addFriend("wait"))), expectRefusal: false),
             .expect(.friends(peer: "wait", names: ["heal"]), within: nil),
         ])
     }

@@ -1,4 +1,5 @@
 import Testing
+import ConfChatCore
 @testable import ConfChatScenario
 
 /// Small value types and helpers: durations, paths, names, rendering.
@@ -44,12 +45,12 @@ struct ValueTests {
 
     @Test(arguments: ["a", "alice", "a-b_c9", "z" + String(repeating: "9", count: 31)])
     func validNames(name: String) {
-        #expect(Vocabulary.isValidName(name))
+        #expect(PeerName.isValid(name))
     }
 
     @Test(arguments: ["", "Alice", "9lives", "-a", "_a", "a.b", "a@b", "élodie", "a" + String(repeating: "b", count: 32)])
     func invalidNames(name: String) {
-        #expect(!Vocabulary.isValidName(name))
+        #expect(!PeerName.isValid(name))
     }
 
     @Test func lexerDecodesEscapesAndCountsColumnsInCharacters() throws {

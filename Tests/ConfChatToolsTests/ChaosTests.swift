@@ -84,12 +84,14 @@ import Testing
         #expect(repro.confirmed)
         #expect(repro.shrunkCount < repro.originalCount)
         #expect(repro.violation.matches(violation))
-        #expect(repro.text.contains(violation.expectation.components(separatedBy: "\"").first!))
+        let expectation = try #require(violation.expectation)
+        let expectLine = ScenarioPrinter.line(.expect(expectation, within: nil))
+        #expect(repro.text.contains(expectLine.components(separatedBy: "\"").first!))
 
         // The file alone, through ScenarioRunner, with the knob: fails on its expect line.
         let broken = try Chaos.runScenario(text: repro.text, path: "repro.scenario", dedupe: false)
         let failure = try #require(broken.failures.first)
-        #expect(failure.source.hasPrefix(violation.expectation.components(separatedBy: "\"").first!))
+        #expect(failure.source.hasPrefix(expectLine.components(separatedBy: "\"").first!))
         // And a correct build passes the very same file.
         let fixed = try Chaos.runScenario(text: repro.text, path: "repro.scenario", dedupe: true)
         #expect(fixed.passed, "\(fixed.failures.map(\.description))")
@@ -100,18 +102,18 @@ import Testing
         func act(_ a: Action) -> ChaosStatement { .action(a) }
         let setup: [ChaosStatement] = [
             .peers(["alice", "bob"]),
-            act(.register(peer: "alice", password: "a")), act(.register(peer: "bob", password: "b")),
-            act(.login(peer: "alice", password: "a")), act(.login(peer: "bob", password: "b")),
-            act(.addFriend(peer: "alice", other: "bob")), act(.accept(peer: "bob", other: "alice")),
+            act(.peer("alice", .command(.register(password: "a")))), act(.peer("bob", .command(.register(password: "b")))),
+            act(.peer("alice", .command(.login(password: "a")))), act(.peer("bob", .command(.login(password: "b")))),
+            act(.peer("alice", .command(.addFriend("bob")))), act(.peer("bob", .command(.accept("alice")))),
         ]
         // bob is down and so is the registry: "lost" exists only in alice's data directory,
         // and goes with it. "kept" reached the registry's mailbox and backup first.
         let schedule = setup + [
-            act(.crash(peer: "bob")),
+            act(.peer("bob", .crash)),
             act(.registryCrash),
-            act(.send(peer: "alice", to: "bob", text: "lost")),
-            act(.logout(peer: "alice")),
-            act(.wipe(peer: "alice")),
+            act(.peer("alice", .command(.send(to: "bob", text: "lost")))),
+            act(.peer("alice", .command(.logout))),
+            act(.peer("alice", .wipe)),
         ]
         let options = ChaosOptions(peers: 2)
         let report = try Chaos.run(seed: 1, options: options, statements: schedule)
@@ -121,10 +123,10 @@ import Testing
         // The same with the registry up: the mailbox and the backup hold a copy, so the
         // message is required, and arrives.
         let kept = setup + [
-            act(.crash(peer: "bob")),
-            act(.send(peer: "alice", to: "bob", text: "kept")),
-            act(.logout(peer: "alice")),
-            act(.wipe(peer: "alice")),
+            act(.peer("bob", .crash)),
+            act(.peer("alice", .command(.send(to: "bob", text: "kept")))),
+            act(.peer("alice", .command(.logout))),
+            act(.peer("alice", .wipe)),
         ]
         let second = try Chaos.run(seed: 1, options: options, statements: kept)
         #expect(second.excused.isEmpty)
@@ -138,24 +140,24 @@ import Testing
         let team = "team"  // the group whose messages chaos checks
         let schedule: [ChaosStatement] = [
             .peers(["alice", "bob", "carol"]),
-            act(.register(peer: "alice", password: "a")), act(.register(peer: "bob", password: "b")),
-            act(.register(peer: "carol", password: "c")),
-            act(.login(peer: "alice", password: "a")), act(.login(peer: "bob", password: "b")),
-            act(.login(peer: "carol", password: "c")),
-            act(.addFriend(peer: "alice", other: "bob")), act(.accept(peer: "bob", other: "alice")),
-            act(.addFriend(peer: "alice", other: "carol")), act(.accept(peer: "carol", other: "alice")),
-            act(.createGroup(peer: "alice", group: team)),
-            act(.invite(peer: "alice", group: team, other: "bob")), act(.join(peer: "bob", group: team)),
-            act(.invite(peer: "alice", group: team, other: "carol")), act(.join(peer: "carol", group: team)),
+            act(.peer("alice", .command(.register(password: "a")))), act(.peer("bob", .command(.register(password: "b")))),
+            act(.peer("carol", .command(.register(password: "c")))),
+            act(.peer("alice", .command(.login(password: "a")))), act(.peer("bob", .command(.login(password: "b")))),
+            act(.peer("carol", .command(.login(password: "c")))),
+            act(.peer("alice", .command(.addFriend("bob")))), act(.peer("bob", .command(.accept("alice")))),
+            act(.peer("alice", .command(.addFriend("carol")))), act(.peer("carol", .command(.accept("alice")))),
+            act(.peer("alice", .command(.group(.create(team))))),
+            act(.peer("alice", .command(.group(.invite(group: team, member: "bob"))))), act(.peer("bob", .command(.group(.join(team))))),
+            act(.peer("alice", .command(.group(.invite(group: team, member: "carol"))))), act(.peer("carol", .command(.group(.join(team))))),
             // bob is away: "kept" reaches carol directly and bob's mailbox (and alice's backup).
-            act(.logout(peer: "bob")),
-            act(.sendGroup(peer: "alice", group: team, text: "kept")),
+            act(.peer("bob", .command(.logout))),
+            act(.peer("alice", .command(.group(.send(group: team, text: "kept"))))),
             // With the registry down too, "lost" reaches carol only: for bob it is only in
             // alice's directory, which goes.
             act(.registryCrash),
-            act(.sendGroup(peer: "alice", group: team, text: "lost")),
-            act(.logout(peer: "alice")),
-            act(.wipe(peer: "alice")),
+            act(.peer("alice", .command(.group(.send(group: team, text: "lost"))))),
+            act(.peer("alice", .command(.logout))),
+            act(.peer("alice", .wipe)),
         ]
         let report = try Chaos.run(seed: 1, options: ChaosOptions(peers: 3), statements: schedule)
         #expect(report.excused.keys.sorted() == ["lost to bob"])

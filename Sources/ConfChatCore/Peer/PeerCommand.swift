@@ -8,12 +8,7 @@ public enum PeerCommand: Hashable, Sendable {
     case decline(String)
     case removeFriend(String)
     case send(to: String, text: String)
-    case createGroup(String)
-    case invite(group: String, member: String)
-    case join(String)
-    case leaveGroup(String)
-    case destroyGroup(String)
-    case sendGroup(group: String, text: String)
+    case group(GroupCommand)
 }
 
 /// Identifies one command so the shell can match its completion to the statement that issued it.

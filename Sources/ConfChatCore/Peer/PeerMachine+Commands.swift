@@ -57,7 +57,7 @@ extension PeerMachine {
             let req = request(.unfriend(other), command: id)
             toRegistry(.unfriend(req: req, other: other))
 
-        case .createGroup, .invite, .join, .leaveGroup, .destroyGroup, .sendGroup:
+        case let .group(command):
             runGroup(command, id: id)
 
         case let .send(to, text):

@@ -3,10 +3,10 @@
 /// on the same per-pair sequence as one-to-one messages, so offline, crashed or partitioned
 /// members get them later through the same retry and mailbox paths, exactly once, in order.
 extension PeerMachine {
-    mutating func runGroup(_ command: PeerCommand, id: CommandID) {
+    mutating func runGroup(_ command: GroupCommand, id: CommandID) {
         guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
         switch command {
-        case let .createGroup(group):
+        case let .create(group):
             guard PeerName.isValidUser(group) else { return complete(id, CommandFailure("'\(group)' is not a valid group name")) }
             guard durable.groups[group] == nil else { return complete(id, CommandFailure("the group name '\(group)' is taken")) }
             let req = request(.group, command: id)
@@ -25,19 +25,19 @@ extension PeerMachine {
             let req = request(.group, command: id)
             toRegistry(.joinGroup(req: req, group: group))
 
-        case let .leaveGroup(group):
+        case let .leave(group):
             guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not a member of \(group)")) }
             guard g.owner != name else { return complete(id, CommandFailure("the owner cannot leave \(group); destroy it instead")) }
             let req = request(.leaveGroup(group), command: id)
             toRegistry(.leaveGroup(req: req, group: group))
 
-        case let .destroyGroup(group):
+        case let .destroy(group):
             guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not a member of \(group)")) }
             guard g.owner == name else { return complete(id, CommandFailure("only the owner of \(group), \(g.owner), can destroy it")) }
             let req = request(.group, command: id)
             toRegistry(.destroyGroup(req: req, group: group))
 
-        case let .sendGroup(group, text):
+        case let .send(group, text):
             guard let g = durable.groups[group] else { return complete(id, CommandFailure("\(name) is not a member of \(group)")) }
             let body = Array(text.utf8)
             guard body.count <= WireCodec.maxBodySize else {
@@ -52,9 +52,6 @@ extension PeerMachine {
                 transmit(r)
                 backUp(r)
             }
-
-        default:
-            preconditionFailure("not a group command: \(command)")
         }
     }
 

@@ -13,29 +13,15 @@ extension Simulator {
             return nil
         }
         switch action {
-        case let .register(p, pw): return try command(p, .register(password: pw))
-        case let .login(p, pw): return try command(p, .login(password: pw))
-        case let .logout(p): return try command(p, .logout)
-        case let .addFriend(p, o): return try command(p, .addFriend(o))
-        case let .accept(p, o): return try command(p, .accept(o))
-        case let .decline(p, o): return try command(p, .decline(o))
-        case let .removeFriend(p, o): return try command(p, .removeFriend(o))
-        case let .send(p, to, text): return try command(p, .send(to: to, text: text))
-        case let .crash(p): return try guarded { try crash(p) }
-        case let .restart(p): return try guarded { try restart(p) }
-        case let .wipe(p): return try guarded { try wipe(p) }
+        case let .peer(p, .command(c)): return try command(p, c)
+        case let .peer(p, .crash): return try guarded { try crash(p) }
+        case let .peer(p, .restart): return try guarded { try restart(p) }
+        case let .peer(p, .wipe): return try guarded { try wipe(p) }
         case let .wait(d): return try guarded { try advance(by: d.milliseconds) }
         case let .partition(groups): return try guarded { partition(groups) }
         case .heal: return try guarded { heal() }
         case .registryCrash: return try guarded { try crashRegistry() }
         case .registryRestart: return try guarded { try restartRegistry() }
-        case let .createGroup(p, g): return try command(p, .createGroup(g))
-        case let .invite(p, g, o): return try command(p, .invite(group: g, member: o))
-        case let .join(p, g): return try command(p, .join(g))
-        case let .leaveGroup(p, g): return try command(p, .leaveGroup(g))
-        case let .destroyGroup(p, g): return try command(p, .destroyGroup(g))
-        case let .sendGroup(p, g, text): return try command(p, .sendGroup(group: g, text: text))
         }
     }
-
 }

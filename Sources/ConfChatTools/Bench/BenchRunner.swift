@@ -105,7 +105,7 @@ public final class BenchRunner {
                 let s = sends[id]
                 let text = workload.text(id)
                 let command: PeerCommand = workload.isGroup
-                    ? .sendGroup(group: graph.groups[Int(s.to)].name, text: text)
+                    ? .group(.send(group: graph.groups[Int(s.to)].name, text: text))
                     : .send(to: graph.names[Int(s.to)], text: text)
                 log.sentAt[id] = BenchClock.nanoseconds()
                 issued.append((try sim.issue(peers[Int(s.from)], command, grouped: grouped), id))

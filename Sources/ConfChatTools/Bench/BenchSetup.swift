@@ -36,10 +36,10 @@ enum BenchSetup {
         }
         for g in graph.groups {
             let owner = names[g.members[0]]
-            try must(owner, .createGroup(g.name))
+            try must(owner, .group(.create(g.name)))
             for m in g.members.dropFirst() {
-                try must(owner, .invite(group: g.name, member: names[m]))
-                try must(names[m], .join(g.name))
+                try must(owner, .group(.invite(group: g.name, member: names[m])))
+                try must(names[m], .group(.join(g.name)))
             }
         }
         try sim.settle()

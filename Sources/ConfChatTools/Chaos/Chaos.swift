@@ -64,7 +64,7 @@ public struct ChaosReport: Sendable {
     /// `expect` line per violation.
     public func scenario(options: ChaosOptions, header: [String] = []) -> String {
         Chaos.render(seed: seed, options: options, statements: statements, refusals: refusals,
-                     expectations: violations.map(\.expectation).filter { !$0.isEmpty }, header: header).text
+                     expectations: violations.compactMap(\.expectation), header: header).text
     }
 }
 
@@ -101,21 +101,21 @@ public enum Chaos {
         // Set-up: everyone registered, logged in, and befriended in a connected random graph.
         let names = peerNames(options.peers)
         step(.peers(names))
-        for n in names { step(.action(.register(peer: n, password: password(n)))) }
-        for n in names { step(.action(.login(peer: n, password: password(n)))) }
+        for n in names { step(.action(.peer(n, .command(.register(password: password(n)))))) }
+        for n in names { step(.action(.peer(n, .command(.login(password: password(n)))))) }
         let graph = gen.friendGraph(names)
         for (a, b) in graph {
-            step(.action(.addFriend(peer: a, other: b)))
-            step(.action(.accept(peer: b, other: a)))
+            step(.action(.peer(a, .command(.addFriend(b)))))
+            step(.action(.peer(b, .command(.accept(a)))))
         }
         // A group: the first peer and its friends, so group messages travel with the rest
         // (directly, through the mailbox, across partitions and crashes).
         let owner = names[0]
-        step(.action(.createGroup(peer: owner, group: Chaos.group)))
+        step(.action(.peer(owner, .command(.group(.create(Chaos.group))))))
         for (a, b) in graph where a == owner || b == owner {
             let member = a == owner ? b : a
-            step(.action(.invite(peer: owner, group: Chaos.group, other: member)))
-            step(.action(.join(peer: member, group: Chaos.group)))
+            step(.action(.peer(owner, .command(.group(.invite(group: Chaos.group, member: member))))))
+            step(.action(.peer(member, .command(.group(.join(Chaos.group))))))
         }
 
         // Random steps.
@@ -144,10 +144,10 @@ public enum Chaos {
         let names = world.names
         if world.isPartitioned { step(.action(.heal)) }
         if !world.registryIsUp { step(.action(.registryRestart)) }
-        for n in names where !world.isUp(n) { step(.action(.restart(peer: n))) }
+        for n in names where !world.isUp(n) { step(.action(.peer(n, .restart))) }
         let accounts = (try? world.sim.registryStore.load().accounts) ?? [:]
         for n in names where !world.isLoggedIn(n) && accounts[n] != nil {
-            step(.action(.login(peer: n, password: world.passwords[n] ?? password(n))))
+            step(.action(.peer(n, .command(.login(password: world.passwords[n] ?? password(n))))))
         }
         let before = world.statements.count
         world.waitUntilConverged(limit: options.convergenceLimit)
@@ -174,17 +174,20 @@ public enum Chaos {
 
     /// Renders a scenario file; also returns the 1-based line of each expectation.
     static func render(seed: UInt64, options: ChaosOptions, statements: [ChaosStatement], refusals: [CommandFailure?],
-                       expectations: [String], header: [String]) -> (text: String, expectLines: [Int]) {
+                       expectations: [Expectation], header: [String]) -> (text: String, expectLines: [Int]) {
         var lines = header.map { $0.isEmpty ? "#" : "# " + $0 }
-        lines.append("seed \(seed)")
-        if options.transport != .inproc { lines.append("transport \(options.transport.rawValue)") }
+        lines.append(ScenarioPrinter.line(.seed(seed)))
+        if options.transport != .inproc { lines.append(ScenarioPrinter.line(.transport(options.transport))) }
         for (s, refusal) in zip(statements, refusals) {
-            lines.append(refusal == nil || s.isWait ? s.description : "! \(s)")
+            switch s {
+            case let .peers(names): lines.append(ScenarioPrinter.line(.peers(names)))
+            case let .action(action): lines.append(ScenarioPrinter.line(.action(action, expectRefusal: refusal != nil && !s.isWait)))
+            }
         }
         lines.append("")
         var expectLines: [Int] = []
         for e in expectations {
-            lines.append(e)
+            lines.append(ScenarioPrinter.line(.expect(e, within: nil)))
             expectLines.append(lines.count)
         }
         return (lines.joined(separator: "\n") + "\n", expectLines)
@@ -287,23 +290,23 @@ public enum Chaos {
             case .send:
                 let (s, r) = pick(pairs)
                 messages += 1
-                return .action(.send(peer: s, to: r, text: "s\(seed)-m\(messages)"))
+                return .action(.peer(s, .command(.send(to: r, text: "s\(seed)-m\(messages)"))))
             case .sendGroup:
                 messages += 1
-                return .action(.sendGroup(peer: pick(members), group: Chaos.group, text: "s\(seed)-g\(messages)"))
+                return .action(.peer(pick(members), .command(.group(.send(group: Chaos.group, text: "s\(seed)-g\(messages)")))))
             case .wait:
                 return .action(.wait(.milliseconds(Int64(1 + int(80)) * 100)))
             case .login:
                 let n = pick(up.filter { !w.isLoggedIn($0) })
-                return .action(.login(peer: n, password: Chaos.password(n)))
+                return .action(.peer(n, .command(.login(password: Chaos.password(n)))))
             case .logout:
-                return .action(.logout(peer: pick(loggedIn)))
+                return .action(.peer(pick(loggedIn), .command(.logout)))
             case .crash:
-                return .action(.crash(peer: pick(up)))
+                return .action(.peer(pick(up), .crash))
             case .restart:
-                return .action(.restart(peer: pick(names.filter { !w.isUp($0) })))
+                return .action(.peer(pick(names.filter { !w.isUp($0) }), .restart))
             case .wipe:
-                return .action(.wipe(peer: pick(names.filter { !w.isLoggedIn($0) })))
+                return .action(.peer(pick(names.filter { !w.isLoggedIn($0) }), .wipe))
             case .partition:
                 var nodes = names + [PeerName.registry]
                 for i in stride(from: nodes.count - 1, to: 0, by: -1) { nodes.swapAt(i, int(i + 1)) }

@@ -100,12 +100,13 @@ extension Chaos {
         var refusals: [CommandFailure?]
         var violation: ChaosViolation
         /// The target's expect line first, then the other violations'.
-        var expectations: [String]
+        var expectations: [Expectation]
 
         func expectLine(in text: String) -> Int {
             guard let first = expectations.first else { return 0 }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            return (lines.firstIndex { $0 == first } ?? -1) + 1
+            let line = ScenarioPrinter.line(.expect(first, within: nil))
+            return (lines.firstIndex { $0 == line } ?? -1) + 1
         }
     }
 
@@ -142,9 +143,9 @@ extension Chaos {
                 return Candidate(prefix: prefix, statements: world.statements, refusals: world.refusals, violation: found,
                                  expectations: [])
             }
-            let others = violations.filter { $0 != found }.map(\.expectation).filter { !$0.isEmpty }
+            let others = violations.filter { $0 != found }.compactMap(\.expectation)
             let candidate = Candidate(prefix: prefix, statements: world.statements, refusals: world.refusals, violation: found,
-                                      expectations: [found.expectation] + others)
+                                      expectations: [found.expectation].compactMap { $0 } + others)
             let text = Chaos.render(seed: seed, options: options, statements: world.statements, refusals: world.refusals,
                                     expectations: candidate.expectations, header: []).text
             guard let outcome = try? Chaos.runScenario(text: text, path: "chaos.scenario", dedupe: options.dedupe),

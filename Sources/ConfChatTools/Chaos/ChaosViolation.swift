@@ -33,8 +33,9 @@ public struct ChaosViolation: Hashable, Sendable, CustomStringConvertible {
     public var other: String
     /// Every problem found on this pair, in words.
     public var details: [String]
-    /// The `expect` line that fails while this violation stands.
-    public var expectation: String
+    /// The expectation that fails while this violation stands; nil for a simulator error,
+    /// which a reproduction shows by failing with the same error instead.
+    public var expectation: Expectation?
 
     /// Identifies the violation across a shrink: same guarantee, same pair, same problem.
     public var signature: String { "\(property.rawValue) \(problem.rawValue) \(peer) \(other)" }

@@ -93,17 +93,17 @@ final class ChaosWorld {
             try sim.declare(names)
             return nil
         case let .action(action):
-            if case let .wipe(p) = action { try renumber(p) }
+            if case let .peer(p, .wipe) = action { try renumber(p) }
             let refusal = try sim.perform(action)
             if refusal == nil {
-                if case let .register(p, pw) = action { passwords[p] = pw }
-                if case let .login(p, pw) = action { passwords[p] = pw }
-                if case let .send(p, to, text) = action {
+                if case let .peer(p, .command(.register(pw))) = action { passwords[p] = pw }
+                if case let .peer(p, .command(.login(pw))) = action { passwords[p] = pw }
+                if case let .peer(p, .command(.send(to, text))) = action {
                     let sent = try sim.durableState(p).conversations[to]?.sent ?? []
                     let seq = sent.last(where: { $0.group == nil && $0.text == text })?.seq ?? 0
                     accepted.append(Message(from: p, to: to, text: text, seq: seq))
                 }
-                if case let .sendGroup(p, g, text) = action {
+                if case let .peer(p, .command(.group(.send(g, text)))) = action {
                     // One message for each member the sender saw in the group when it sent.
                     let state = try sim.durableState(p)
                     for member in (state.groups[g]?.members.keys.sorted() ?? []) where member != p {
@@ -111,7 +111,7 @@ final class ChaosWorld {
                         accepted.append(Message(from: p, to: member, text: text, seq: seq, group: g))
                     }
                 }
-                if case let .wipe(p) = action { try excuseLost(wiped: p) }
+                if case let .peer(p, .wipe) = action { try excuseLost(wiped: p) }
             }
             return refusal
         }
@@ -197,7 +197,7 @@ final class ChaosWorld {
         if let failure {
             let statement = failure.index < statements.count ? "\(statements[failure.index])" : "the final wait"
             return [ChaosViolation(property: .simulator, problems: [.error], peer: "", other: "",
-                                   details: ["\(statement): \(failure.error)"], expectation: "")]
+                                   details: ["\(statement): \(failure.error)"], expectation: nil)]
         }
         var out: [ChaosViolation] = []
         let all = names
@@ -210,12 +210,12 @@ final class ChaosWorld {
                 let inGroup = required(s, r, group: Chaos.group)
                 let gotInGroup = try sim.received(r, from: s, group: Chaos.group)
                 if let v = sequenceViolation(.delivery, peer: r, other: s, required: inGroup, got: gotInGroup,
-                                             expect: { "expect \(r) group \(Chaos.group) \(s)" + $0 }) {
+                                             expect: { .group(peer: r, group: Chaos.group, from: s, texts: $0) }) {
                     out.append(v)
                 }
                 let got = try sim.received(r, from: s)
                 if let v = sequenceViolation(.delivery, peer: r, other: s, required: required(s, r, group: nil), got: got,
-                                             expect: { "expect \(r) conversation \(s)" + $0 }) {
+                                             expect: { .conversation(peer: r, with: s, texts: $0) }) {
                     out.append(v)
                 }
             }
@@ -224,7 +224,7 @@ final class ChaosWorld {
             for r in all where r != s {
                 let got = try sim.sent(s, to: r)
                 if let v = sequenceViolation(.sentHistory, peer: s, other: r, required: required(s, r, group: nil), got: got,
-                                             expect: { "expect \(s) sent \(r)" + $0 }) {
+                                             expect: { .sent(peer: s, to: r, texts: $0) }) {
                     out.append(v)
                 }
             }
@@ -237,7 +237,7 @@ final class ChaosWorld {
                 out.append(ChaosViolation(
                     property: .friends, problems: [.friends], peer: a, other: "",
                     details: ["holds \(list(have)), the registry says \(list(want))"],
-                    expectation: "expect \(a) friends" + want.map { " " + $0 }.joined()))
+                    expectation: .friends(peer: a, names: want)))
             }
         }
         for a in all where isLoggedIn(a) {
@@ -246,7 +246,7 @@ final class ChaosWorld {
                 out.append(ChaosViolation(
                     property: .presence, problems: [.offline], peer: a, other: b,
                     details: ["both logged in, the network whole, yet \(a) sees \(b) offline"],
-                    expectation: "expect \(a) sees \(b) online"))
+                    expectation: .sees(peer: a, friend: b, online: true)))
             }
         }
         return out
@@ -256,7 +256,7 @@ final class ChaosWorld {
     /// the sender's order kept, and every message not excused present.
     private func sequenceViolation(_ property: ChaosViolation.Property, peer: String, other: String,
                                    required: (order: [String], lost: Set<String>), got: [String],
-                                   expect: (String) -> String) -> ChaosViolation? {
+                                   expect: ([String]) -> Expectation) -> ChaosViolation? {
         var problems: [ChaosViolation.Problem] = []
         var details: [String] = []
         func note(_ p: ChaosViolation.Problem, _ d: String) {
@@ -268,25 +268,25 @@ final class ChaosWorld {
         for t in got { counts[t, default: 0] += 1 }
         let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         for t in got where counts[t]! > 1 && position[t] != nil {
-            if !details.contains(where: { $0.hasPrefix("duplicate \(ChaosStatement.quote(t))") }) {
-                note(.duplicate, "duplicate \(ChaosStatement.quote(t)) (\(counts[t]!) copies)")
+            if !details.contains(where: { $0.hasPrefix("duplicate \(ScenarioText.quote(t))") }) {
+                note(.duplicate, "duplicate \(ScenarioText.quote(t)) (\(counts[t]!) copies)")
             }
         }
-        for t in got where position[t] == nil { note(.unexpected, "unexpected \(ChaosStatement.quote(t))") }
+        for t in got where position[t] == nil { note(.unexpected, "unexpected \(ScenarioText.quote(t))") }
         var last = -1
         var seen = Set<String>()
         for t in got {
             guard let i = position[t], seen.insert(t).inserted else { continue }
-            if i < last { note(.order, "out of order: \(ChaosStatement.quote(t)) after \(ChaosStatement.quote(order[last]))") }
+            if i < last { note(.order, "out of order: \(ScenarioText.quote(t)) after \(ScenarioText.quote(order[last]))") }
             last = max(last, i)
         }
-        for t in order where counts[t] == nil && !lost.contains(t) { note(.missing, "missing \(ChaosStatement.quote(t))") }
+        for t in order where counts[t] == nil && !lost.contains(t) { note(.missing, "missing \(ScenarioText.quote(t))") }
         guard !problems.isEmpty else { return nil }
         let held = Set(got)
         let want = order.filter { !lost.contains($0) || held.contains($0) }
-        details.append("holds " + (got.isEmpty ? "none" : got.map(ChaosStatement.quote).joined(separator: " ")))
+        details.append("holds " + (got.isEmpty ? "none" : got.map(ScenarioText.quote).joined(separator: " ")))
         return ChaosViolation(property: property, problems: problems, peer: peer, other: other, details: details,
-                              expectation: expect(want.map { " " + ChaosStatement.quote($0) }.joined()))
+                              expectation: expect(want))
     }
 
     private func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: " ") }

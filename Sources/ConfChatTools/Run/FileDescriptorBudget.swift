@@ -39,7 +39,7 @@ public enum FileDescriptorBudget {
         for statement in scenario.statements {
             switch statement.kind {
             case let .transport(t): transport = t
-            case let .action(.addFriend(peer, other), _), let .action(.invite(peer, _, other), _):
+            case let .action(.peer(peer, .command(.addFriend(other))), _), let .action(.peer(peer, .command(.group(.invite(_, other)))), _):
                 pairs.insert([peer, other].sorted())
             default: break
             }

@@ -387,10 +387,10 @@ final class MachineHarness {
 
     /// `owner` creates `group`, invites each member (a friend), and each joins; all logged in.
     func makeGroup(_ group: String, owner: String, members: [String]) {
-        #expect(run(owner, .createGroup(group)) == .done, "\(owner) create-group \(group)")
+        #expect(run(owner, .group(.create(group))) == .done, "\(owner) create-group \(group)")
         for m in members {
-            #expect(run(owner, .invite(group: group, member: m)) == .done, "\(owner) invite \(group) \(m)")
-            #expect(run(m, .join(group)) == .done, "\(m) join \(group)")
+            #expect(run(owner, .group(.invite(group: group, member: m))) == .done, "\(owner) invite \(group) \(m)")
+            #expect(run(m, .group(.join(group))) == .done, "\(m) join \(group)")
         }
     }
 }

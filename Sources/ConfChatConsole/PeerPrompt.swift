@@ -69,10 +69,8 @@ public final class PeerPrompt {
     // MARK: - Events
 
     func observe(_ event: PeerEvent) {
-        if case let .delivered(from, seq, _, _) = event {
-            sync(last: ChatRecord.Key(peer: from, outgoing: false, seq: seq))
-        } else {
-            sync()
+        if case let .delivered(from, seq, _, _) = event, let state = try? console.state() {
+            ledger.delivered(ChatRecord.Key(peer: from, outgoing: false, seq: seq), in: state)
         }
         guard showEvents, let text = Self.describe(event) else { return }
         output(.event("[event] " + text))
@@ -98,8 +96,9 @@ public final class PeerPrompt {
     /// A message text on one line, safe for the terminal (`TerminalText`).
     static func display(_ text: String) -> String { TerminalText.escaped(text) }
 
-    func sync(last: ChatRecord.Key? = nil) {
-        if let state = try? console.state() { ledger.sync(state, last: last) }
+    /// Places what the peer stored that no delivery event placed (`MessageLedger.sync`).
+    func sync() {
+        if let state = try? console.state() { ledger.sync(state) }
     }
 
     // MARK: - Lines
@@ -110,6 +109,7 @@ public final class PeerPrompt {
     public func execute(_ line: String) -> Outcome {
         let trimmed = PromptLexer.trim(line)
         guard !trimmed.isEmpty else { return .proceed }
+        sync()
         defer { sync() }
         do {
             return try dispatch(trimmed)
@@ -405,7 +405,7 @@ public final class PeerPrompt {
         }
         var groups = Set(state.groups.keys)
         for c in state.conversations.values {
-            for r in c.sent + c.received { if let g = r.group, !r.discarded { groups.insert(g) } }
+            for r in c.sent + c.received { if let g = r.group, r.isShown { groups.insert(g) } }
         }
         for g in groups.sorted() {
             let records = ledger.group(state, g)

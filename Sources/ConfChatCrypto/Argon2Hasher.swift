@@ -3,11 +3,13 @@ import ConfChatCore
 
 /// Argon2id password hashing through libsodium.
 ///
-/// Salts come from a seeded generator passed in, not from libsodium's own random source, so a
-/// simulated run is reproducible (the hash never appears in a trace, but the database does).
+/// A value: the cost and a salt generator seeded at `init`, not libsodium's own random
+/// source, so a simulated run is reproducible (the hash never appears in a trace, but the
+/// database does). Each owner (a peer's machine, the registry's password worker) holds its
+/// own; a copy hashes on from where the original was.
 /// The output is the standard PHC string (`$argon2id$v=19$m=...`), which
 /// `crypto_pwhash_str_verify` checks.
-public final class Argon2Hasher: PasswordHasher {
+public struct Argon2Hasher: PasswordHasher, Sendable {
     public enum Cost: Sendable {
         /// About 0.1 ms: for simulations with hundreds of peers.
         case fast
@@ -27,7 +29,7 @@ public final class Argon2Hasher: PasswordHasher {
         self.rng = SplitMix64(seed: seed)
     }
 
-    public func hash(_ password: String) -> String {
+    public mutating func hash(_ password: String) -> String {
         var salt = [UInt8](repeating: 0, count: Int(crypto_pwhash_SALTBYTES))
         for i in salt.indices { salt[i] = UInt8(truncatingIfNeeded: rng.next()) }
         var key = [UInt8](repeating: 0, count: 32)

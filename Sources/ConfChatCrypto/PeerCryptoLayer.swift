@@ -9,9 +9,15 @@ public final class PeerCryptoLayer {
     public let user: String
     public let keys: NodeKeys
     private let sealer: MessageSealer
-    /// Derived when the user logs in (the shell sees the password go by); nil before.
-    private var backupKey: [UInt8]?
     public var log: ((String) -> Void)?
+    /// The password the backup key comes from, as the peer's machine holds it now
+    /// (`PeerMachine.password`: the session's, or that of a login under way, whose reply
+    /// carries the backup). Read there, the one place, not off the user's commands: the key
+    /// then follows what the machine did with the command, whoever ran it and however the
+    /// wait for it ended. The node sets it once, when it builds the machine.
+    public var password: () -> String? = { nil }
+    /// The last key derived, with its password (an Argon2id derivation: once a login).
+    private var derived: (password: String, key: [UInt8])?
 
     public init(user: String, keys: NodeKeys, sealer: MessageSealer) {
         self.user = user
@@ -19,22 +25,16 @@ public final class PeerCryptoLayer {
         self.sealer = sealer
     }
 
-    private var keyBeforeCommand: [UInt8]?
-
-    /// Sees a user's command before it runs: a login (or register) gives the password the
-    /// backup key comes from. The key is needed while the login is under way (its reply
-    /// carries the backup), and kept only if the command succeeds (`finished`).
-    public func starting(_ command: PeerCommand) {
-        keyBeforeCommand = backupKey
-        switch command {
-        case let .login(password), let .register(password):
-            backupKey = sealer.backupKey(user: user, password: password)
-        default: break
+    /// The backup key, nil while the machine knows no password (logged out, no login under way).
+    private func backupKey() -> [UInt8]? {
+        guard let password = password() else {
+            derived = nil
+            return nil
         }
-    }
-
-    public func finished(succeeded: Bool) {
-        if !succeeded { backupKey = keyBeforeCommand }
+        if let d = derived, d.password == password { return d.key }
+        let key = sealer.backupKey(user: user, password: password)
+        derived = (password, key)
+        return key
     }
 
     /// What becomes of a message on its way out.
@@ -70,7 +70,7 @@ public final class PeerCryptoLayer {
             guard let k = keyOf(to), !k.isEmpty else { return .withheld(.noKey(user: to)) }
             return .ready(.groupDeposit(to: to, seq: seq, group: group, body: sealer.seal(body, to: k), proof: proof))
         case var .backup(entry):
-            guard let key = backupKey else { return .withheld(.noBackupKey) }
+            guard let key = backupKey() else { return .withheld(.noBackupKey) }
             entry.body = sealer.encrypt(entry.body, key: key)
             return .ready(.backup(entry))
         default:
@@ -103,8 +103,9 @@ public final class PeerCryptoLayer {
             message = .mailPage(waiting: waiting, items: openAll(items))
         case .loginReply(let req, var snapshot):
             snapshot.mailbox = openAll(snapshot.mailbox)
+            let key = backupKey()
             snapshot.backup = snapshot.backup.compactMap { e in
-                guard let key = backupKey, let body = sealer.decrypt(e.body, key: key) else {
+                guard let key, let body = sealer.decrypt(e.body, key: key) else {
                     log?("dropped a backup entry that does not decrypt")
                     return nil
                 }

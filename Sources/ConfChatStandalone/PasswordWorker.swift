@@ -8,7 +8,7 @@ import Foundation
 /// takes them in order and, as each finishes, writes a byte to a pipe that the registry's
 /// poll watches, so the loop wakes and feeds the outcome back to the machine as an input.
 final class PasswordWorker: @unchecked Sendable {
-    private let hasher: any PasswordHasher
+    private var hasher: any PasswordHasher
     private let condition = NSCondition()
     private var waiting: [PasswordCheck] = []
     private var finished: [(id: UInt64, outcome: PasswordCheck.Outcome)] = []
@@ -72,7 +72,7 @@ final class PasswordWorker: @unchecked Sendable {
             }
             let check = waiting.removeFirst()
             condition.unlock()
-            let outcome = check.run(hasher)
+            let outcome = check.run(&hasher)
             condition.withLock { finished.append((check.id, outcome)) }
             var byte: UInt8 = 1
             _ = write(writeEnd, &byte, 1)

@@ -37,6 +37,9 @@ public final class PeerHost {
     /// Runs the machine: commits to the data directory, sends (sealed) over the sockets.
     private var driver: NodeDriver<PeerMachine>!
     private var machine: PeerMachine { driver.machine! }
+    /// The keys `holders` was built from, and who holds each (`sender(ofKey:)`).
+    private var indexedKeys: [String: [UInt8]] = [:]
+    private var holders: [[UInt8]: String] = [:]
     /// Held while the host runs: the lock on the data directory.
     private let directory: DataDirectory
 
@@ -72,6 +75,7 @@ public final class PeerHost {
             }
         }
         crypto.log = { [weak self] in self?.log?($0) }
+        crypto.password = { [unowned self] in self.driver.machine?.password }
         sockets.handshakes.onFailure = { [weak self] endpoint in
             guard let self else { return }
             let whose = endpoint == registryEndpoint ? "the registry at \(endpoint)" : endpoint
@@ -92,19 +96,16 @@ public final class PeerHost {
     public func run(_ command: PeerCommand) throws -> CommandFailure? {
         let id = nextCommand
         nextCommand += 1
-        crypto.starting(command)
         try driver.run(.command(id, command), now: now)
         let deadline = clock() + machine.config.requestTimeout + 1000
         while completions[id] == nil, clock() < deadline {
             // Ctrl-C at the prompt cancels the wait (the signal interrupts the poll).
             if let stop = stopRequest(true) {
-                crypto.finished(succeeded: false)
                 return CommandFailure("\(stop) while waiting for the registry; it may still carry out the request")
             }
             _ = try pump(until: nil, timeoutMs: Int(deadline - clock()), stopWhen: { self.completions[id] != nil })
         }
         var result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
-        crypto.finished(succeeded: result == nil)
         if let failure = result, failure.registryUnanswered {
             // Say why, as far as this side can tell.
             result = CommandFailure(failure.message + (sockets.handshakes.failing.contains(registryEndpoint)
@@ -157,17 +158,24 @@ public final class PeerHost {
         }
     }
 
-    /// The user an authenticated key belongs to, as far as this peer knows.
+    /// The user an authenticated key (hex, as the ZAP handler names it) belongs to, as far as
+    /// this peer knows: one look-up in an index by key, rebuilt only when the keys the
+    /// machine holds have changed.
     private func sender(ofKey hex: String?) -> String? {
-        guard let hex else { return nil }
-        if hex == NodeKeys.hex(registryKey) { return PeerName.registry }
-        return machine.durable.keys.first { NodeKeys.hex($0.value) == hex }?.key
+        guard let hex, let key = NodeKeys.fromHex(hex) else { return nil }
+        if key == registryKey { return PeerName.registry }
+        let keys = machine.durable.keys
+        if keys != indexedKeys {
+            indexedKeys = keys
+            holders = Dictionary(keys.map { ($0.value, $0.key) }, uniquingKeysWith: min)
+        }
+        return holders[key]
     }
 
-    /// Handles what waits in the inbox, a thousand messages at most, each a batch of its own
-    /// (committed, then its effects carried out). Not one group commit for all: the prompt
-    /// places a delivered message by the state it sees when the delivery is reported
-    /// (`MessageLedger`), and a batch's state would run ahead of its reports.
+    /// Handles what waits in the inbox, a thousand messages at most, as one batch: one
+    /// transaction for all their writes, then their effects in order (a group commit, as
+    /// `RegistryHost` does). The prompt places each delivered message by its delivery event
+    /// (`MessageLedger.delivered`), so a state that runs ahead of the reports misleads nobody.
     private func drainInbox() throws {
         for _ in 0..<1000 {
             guard let (routingId, frames, key) = try sockets.receive() else { break }
@@ -185,8 +193,9 @@ public final class PeerHost {
                 log?("rejected a frame from \(from): \(error)")
                 continue
             }
-            for input in crypto.inputs(from: from, message) { try driver.run(input, now: now) }
+            for input in crypto.inputs(from: from, message) { driver.handle(input, now: now) }
         }
+        try driver.commit()
     }
 
     /// Carries out one effect that is neither a write nor a send (the driver's own).

@@ -126,6 +126,8 @@ public enum DataDirectoryError: Error, CustomStringConvertible {
     case notWritable(String)
     case inUse(String, pid: Int32?)
     case belongsToAnother(String, owner: String, wanted: DataDirectory.Role)
+    /// The database holds a value no version of confchat writes (edited by hand?).
+    case corrupt(String, reason: String)
 
     public var description: String {
         switch self {
@@ -139,6 +141,8 @@ public enum DataDirectoryError: Error, CustomStringConvertible {
             "data directory \(p) is not writable (read-only, or owned by another user): the node must write its database there"
         case let .inUse(p, pid):
             "data directory \(p) is in use by another confchat process\(pid.map { " (pid \($0))" } ?? ""); one directory serves one process at a time"
+        case let .corrupt(p, reason):
+            "data directory \(p) holds a database confchat cannot read: \(reason)"
         case let .belongsToAnother(p, owner, wanted):
             switch wanted {
             case let .peer(name):

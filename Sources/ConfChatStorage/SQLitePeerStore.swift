@@ -8,8 +8,10 @@ import GRDB
 /// simulator a simulated crash (`SQLiteDurability`).
 public final class SQLitePeerStore: PeerStore {
     private let db: DatabaseQueue
+    private let directory: String
 
     public init(directory: String, durability: SQLiteDurability = .process) throws {
+        self.directory = directory
         db = try SQLiteFile.open(directory: directory, name: "peer.sqlite", durability: durability)
         try db.write { db in
             try db.execute(sql: """
@@ -25,7 +27,8 @@ public final class SQLitePeerStore: PeerStore {
                     seq INTEGER NOT NULL,                  -- per sender -> recipient, from 1
                     text TEXT NOT NULL,
                     grp TEXT,                              -- the group, NULL for one-to-one
-                    discarded INTEGER NOT NULL DEFAULT 0,  -- arrived for a group we had left
+                    kind TEXT NOT NULL DEFAULT 'message'   -- ChatRecord.Kind: shown, or kept only for the sequence
+                        CHECK (kind IN ('message', 'discarded', 'skipped')),
                     proof BLOB,                            -- received: the sender's proof (protocol.md 5.5)
                     PRIMARY KEY (peer, direction, seq)
                 );
@@ -53,7 +56,20 @@ public final class SQLitePeerStore: PeerStore {
             if try !db.columns(in: "messages").contains(where: { $0.name == "stored_at" }) {
                 try db.execute(sql: "ALTER TABLE messages ADD COLUMN stored_at INTEGER")
             }
+            try Self.migrateDiscardedFlag(db)
         }
+    }
+
+    /// A data directory from before records had a kind: a `discarded` flag said "not shown",
+    /// and a discarded row with no group was a SKIP placeholder. The flag becomes the kind,
+    /// in the same transaction as the rest of the opening.
+    private static func migrateDiscardedFlag(_ db: Database) throws {
+        guard try db.columns(in: "messages").contains(where: { $0.name == "discarded" }) else { return }
+        try db.execute(sql: """
+            ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'message' CHECK (kind IN ('message', 'discarded', 'skipped'));
+            UPDATE messages SET kind = CASE WHEN discarded = 0 THEN 'message' WHEN grp IS NULL THEN 'skipped' ELSE 'discarded' END;
+            ALTER TABLE messages DROP COLUMN discarded;
+            """)
     }
 
     public func load() throws -> PeerDurableState {
@@ -64,12 +80,16 @@ public final class SQLitePeerStore: PeerStore {
                 s.friends[row["name"]] = row["endpoint"]
             }
             s.requests = Set(try String.fetchAll(db, sql: "SELECT from_user FROM friend_requests"))
-            for row in try Row.fetchAll(db, sql: "SELECT peer, direction, seq, text, grp, discarded, proof FROM messages ORDER BY peer, direction, seq") {
+            for row in try Row.fetchAll(db, sql: "SELECT peer, direction, seq, text, grp, kind, proof FROM messages ORDER BY peer, direction, seq") {
                 let text: String = row["text"]
                 let seq: Int64 = row["seq"]
                 let proof: Data? = row["proof"]
+                let kind: String = row["kind"]
+                guard let kind = ChatRecord.Kind(rawValue: kind) else {
+                    throw DataDirectoryError.corrupt(directory, reason: "a message of kind '\(kind)'")
+                }
                 s.apply(.store(ChatRecord(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq), body: Array(text.utf8),
-                                          group: row["grp"], discarded: row["discarded"], proof: proof.map { Array($0) } ?? [])))
+                                          group: row["grp"], kind: kind, proof: proof.map { Array($0) } ?? [])))
             }
             var groups: [String: GroupInfo] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT name, owner FROM groups") {
@@ -135,16 +155,16 @@ public final class SQLitePeerStore: PeerStore {
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO friend_requests (from_user) VALUES (?)").execute(arguments: [name])
                 case let .removeRequest(name):
                     try db.cachedStatement(sql: "DELETE FROM friend_requests WHERE from_user = ?").execute(arguments: [name])
-                case let .store(r):
+                case let .store(r), let .restore(r):
                     // A real message replaces a SKIP placeholder; anything else already held stays.
                     try db.cachedStatement(sql: """
-                        INSERT INTO messages (peer, direction, seq, text, grp, discarded, proof, stored_at)
+                        INSERT INTO messages (peer, direction, seq, text, grp, kind, proof, stored_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, CAST(strftime('%s', 'now') AS INTEGER))
-                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded,
+                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, kind = excluded.kind,
                             proof = excluded.proof, stored_at = excluded.stored_at
-                        WHERE messages.discarded = 1 AND messages.grp IS NULL AND NOT (excluded.discarded = 1 AND excluded.grp IS NULL)
+                        WHERE messages.kind = 'skipped' AND excluded.kind <> 'skipped'
                         """)
-                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded, Self.blob(r.proof)])
+                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.kind.rawValue, Self.blob(r.proof)])
                 case let .setGroup(info):
                     try db.cachedStatement(sql: "INSERT OR REPLACE INTO groups (name, owner) VALUES (?, ?)").execute(arguments: [info.name, info.owner])
                     try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ?").execute(arguments: [info.name])
@@ -157,11 +177,11 @@ public final class SQLitePeerStore: PeerStore {
                 case let .overwrite(r):
                     // An upsert, not INSERT OR REPLACE: the row keeps its rowid, its place in the history.
                     try db.cachedStatement(sql: """
-                        INSERT INTO messages (peer, direction, seq, text, grp, discarded, proof) VALUES (?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, discarded = excluded.discarded,
+                        INSERT INTO messages (peer, direction, seq, text, grp, kind, proof) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, kind = excluded.kind,
                             proof = excluded.proof
                         """)
-                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.discarded, Self.blob(r.proof)])
+                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.kind.rawValue, Self.blob(r.proof)])
                 case let .markSynced(name):
                     try db.cachedStatement(sql: "DELETE FROM unsynced WHERE peer = ?").execute(arguments: [name])
                 case let .queue(peer, item):

@@ -136,6 +136,29 @@ struct WireCodecRejectionTests {
         #expect(error(hello) == .invalidValue(field: "isReply", value: 3))
     }
 
+    /// Where a group is named, an empty name is refused: on the wire "" is "no group", and a
+    /// GROUP-CHAT for no group would otherwise reach the machine as a message of no kind.
+    @Test func anEmptyGroupNameIsRefusedWhereAGroupIsNamed() throws {
+        // GROUP-CHAT seq=1 group="" body="hi" proof=(none).
+        #expect(error(Self.header + [0x46, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0x68, 0x69, 0]) == .emptyGroup(field: "group"))
+        // GROUP-DEPOSIT to="b" seq=1 group="" body=() proof=(none).
+        #expect(error(Self.header + [0x10, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]) == .emptyGroup(field: "group"))
+        // CREATE-GROUP req=1 group="".
+        #expect(error(Self.header + [0x0B, 0, 0, 0, 1, 0]) == .emptyGroup(field: "group"))
+        // Every other message that names a group, with the name left empty.
+        let named: [WireMessage] = [
+            .invite(req: 1, group: "", member: "bob"), .joinGroup(req: 1, group: ""), .leaveGroup(req: 1, group: ""),
+            .destroyGroup(req: 1, group: ""), .groupInvite(group: "", owner: "alice"), .groupRemoved(group: "", reason: "gone"),
+            .groupUpdate(GroupInfo(name: "", owner: "alice", members: [])),
+            .loginReply(req: 1, snapshot: LoginSnapshot(groups: [GroupInfo(name: "", owner: "alice", members: [])])),
+            .loginReply(req: 1, snapshot: LoginSnapshot(invitations: [GroupInvitation(group: "", owner: "alice")])),
+        ]
+        for m in named {
+            #expect(error(try WireCodec.encode(m)) == .emptyGroup(field: "group"), "\(m.kind.name)")
+        }
+        #expect(WireError.emptyGroup(field: "group").description == "field 'group' is empty: a group name is never empty")
+    }
+
     @Test func errorsDescribeThemselves() {
         #expect(WireError.badSignature([0x47, 0x45]).description == "bad signature 47 45 (not a conf-chat frame)")
         #expect(WireError.unknownKind(0xFF).description == "unknown message kind 0xff")

@@ -224,6 +224,39 @@ import FoundationXML
         #expect(!mermaid.contains("<script>") && !mermaid.contains("\u{1}"))
     }
 
+    /// A fault is drawn from what it is, not from its words: a peer whose name starts with
+    /// "partition" crashing is a crash on its lifeline, not a partition across the diagram.
+    @Test("faults are placed by their kind: a crash of a peer named partitioner is a crash on its lifeline")
+    func faultsByKind() throws {
+        let source = """
+            peers partitioner bob
+            partitioner crash
+            partitioner restart
+            bob wipe
+            partition partitioner | bob registry
+            heal
+
+            """
+        guard let run = try Self.run(source) else { return }
+        let faults = Self.diagram(run).entries.compactMap { e -> String? in
+            switch e.row {
+            case let .mark(node, .crash(t)): "\(node) crash: \(t)"
+            case let .mark(node, .restart(t)): "\(node) restart: \(t)"
+            case let .mark(node, .wipe(t)): "\(node) wipe: \(t)"
+            case let .band(.partition(t)): "partition band: \(t)"
+            case let .band(.heal(t)): "heal band: \(t)"
+            default: nil
+            }
+        }
+        #expect(faults == [
+            "partitioner crash: partitioner crashes",
+            "partitioner restart: partitioner restarts from its data directory",
+            "bob wipe: bob's data directory is wiped",
+            "partition band: partition partitioner | bob registry",
+            "heal band: heal",
+        ])
+    }
+
     // MARK: - Mermaid
 
     @Test("Mermaid: a sequenceDiagram with participants, arrows with kind and fields, notes and x arrows")

@@ -19,15 +19,15 @@ struct HoldBackBuffer {
         case full
     }
 
-    private var held: [String: [UInt64: HistoryItem]] = [:]
+    private var held: [String: [UInt64: Arrival]] = [:]
     private var bytes: [String: Int] = [:]
     private var total = 0
 
     /// Holds `item` as `sender`'s `seq`, the next expected seq being `next`, unless a bound says no.
-    mutating func hold(_ item: HistoryItem, from sender: String, seq: UInt64, next: UInt64) -> Refusal? {
+    mutating func hold(_ item: Arrival, from sender: String, seq: UInt64, next: UInt64) -> Refusal? {
         if seq - next > Self.window { return .beyondWindow }
-        let size = item.body.count
-        let previous = held[sender]?[seq]?.body.count ?? 0
+        let size = item.size
+        let previous = held[sender]?[seq]?.size ?? 0
         let mine = bytes[sender, default: 0] - previous + size
         if mine > Self.bytesPerSender || total - previous + size > Self.totalBytes { return .full }
         held[sender, default: [:]][seq] = item
@@ -44,10 +44,10 @@ struct HoldBackBuffer {
     }
 
     /// Takes `sender`'s `seq` out, if it is held.
-    mutating func take(from sender: String, seq: UInt64) -> HistoryItem? {
+    mutating func take(from sender: String, seq: UInt64) -> Arrival? {
         guard let item = held[sender]?.removeValue(forKey: seq) else { return nil }
-        bytes[sender, default: 0] -= item.body.count
-        total -= item.body.count
+        bytes[sender, default: 0] -= item.size
+        total -= item.size
         if held[sender]?.isEmpty == true {
             held[sender] = nil
             bytes[sender] = nil

@@ -30,7 +30,7 @@ public struct PeerDurableState: Hashable, Sendable {
         case let .removeFriend(name): friends[name] = nil
         case let .addRequest(name): requests.insert(name)
         case let .removeRequest(name): requests.remove(name)
-        case let .store(record):
+        case let .store(record), let .restore(record):
             // In place: a copy taken out and written back would share the history's buffers,
             // so each append would copy the whole conversation.
             conversations[record.peer, default: Conversation()].store(record)

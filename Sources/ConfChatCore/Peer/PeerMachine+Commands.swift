@@ -72,7 +72,6 @@ extension PeerMachine {
             }
             complete(id, nil)  // stored on our side: `send` has succeeded
             transmit(record)
-            backUp(record)
         }
     }
 

@@ -8,7 +8,7 @@
 /// mailbox and retried copies ends as each message stored once, in order.
 extension PeerMachine {
     func direct(_ r: ChatRecord) -> WireMessage {
-        if r.discarded { return .skip(seq: r.seq) }
+        if r.isSkip { return .skip(seq: r.seq) }
         let proof = proof(of: r)
         if let g = r.group { return .groupChat(seq: r.seq, group: g, body: r.body, proof: proof) }
         return .chat(seq: r.seq, body: r.body, proof: proof)
@@ -52,7 +52,7 @@ extension PeerMachine {
             depositUnacked(contact)
             // A SKIP has no mailbox form. A fellow member who is not a friend may well be
             // there (we do not follow its presence): it gets them directly.
-            if durable.friends[contact] == nil { for r in c.unacked where r.discarded { toPeer(contact, direct(r)) } }
+            if durable.friends[contact] == nil { for r in c.unacked where r.isSkip { toPeer(contact, direct(r)) } }
         }
     }
 
@@ -61,7 +61,7 @@ extension PeerMachine {
         if let until = session?.mailboxFull[contact], until > now { return }
         let done = session?.deposited[contact] ?? []
         // A skip travels only directly: it means nothing to a recipient who is not in step with us.
-        for r in c.unacked where !done.contains(r.seq) && !r.discarded {
+        for r in c.unacked where !done.contains(r.seq) && !r.isSkip {
             toRegistry(deposit(r))
         }
     }
@@ -90,8 +90,7 @@ extension PeerMachine {
     /// A message from `sender`, directly or from the mailbox. Returns the highest seq held
     /// with nothing missing below it: the cumulative ack.
     @discardableResult
-    mutating func accept(from sender: String, seq: UInt64, body: [UInt8], group: String? = nil, proof: [UInt8] = []) -> UInt64 {
-        let item = HistoryItem(group: group, body: body, proof: proof)
+    mutating func accept(from sender: String, seq: UInt64, _ arrival: Arrival) -> UInt64 {
         let c = durable.conversations[sender] ?? Conversation()
         let last = c.lastReceivedSeq
         // Seqs start at 1. A 0 is no message of the sequence: taking it would make the pair's
@@ -100,11 +99,12 @@ extension PeerMachine {
             event(.refused("refused \(sender)#0: sequence numbers start at 1"))
             return c.contiguousReceived
         }
+        let item: HistoryItem? = if case let .message(m) = arrival { m } else { nil }
         if seq <= last {
-            if !c.holdsReal(seq, outgoing: false) && !(item.group == Self.skipMarker && c.holds(seq, outgoing: false)) {
-                store(from: sender, seq: seq, item)  // fills a hole left by a restore, or a skipped seq
-            } else if let held = c.record(seq, outgoing: false), !held.discarded, item.group != Self.skipMarker,
-                      held.body != item.body || held.group != item.group {
+            let held = c.record(seq, outgoing: false)
+            if held == nil || (held!.isSkip && item != nil) {
+                store(from: sender, seq: seq, arrival)  // fills a hole left by a restore, or a skipped seq
+            } else if let held, held.isShown, let item, held.body != item.body || held.group != item.group {
                 // Same seq, another message: the sender lost its history (a wipe) and numbered
                 // a new message again. Show it what we hold from there; it renumbers its own.
                 event(.note("\(sender) used #\(seq) again for another message: giving back what we hold"))
@@ -112,13 +112,12 @@ extension PeerMachine {
             } else if !config.dedupe {
                 // Fault injection (`PeerConfig.dedupe` off): keep the copy, as a broken
                 // receiver would. It goes in as the next record, the only place one fits.
-                store(from: sender, seq: last + 1, item)
-            } else if let held = c.record(seq, outgoing: false), held.proof.isEmpty, !item.proof.isEmpty,
-                      held.body == item.body, held.group == item.group {
+                store(from: sender, seq: last + 1, arrival)
+            } else if let held, let item, held.proof.isEmpty, !item.proof.isEmpty, held.body == item.body, held.group == item.group {
                 // The same message, now with its sender's proof (ours came from a backup or
                 // the mailbox): keep the proof, so we can give the message back after a wipe.
                 persist(.overwrite(ChatRecord(peer: sender, outgoing: false, seq: seq, body: held.body, group: held.group,
-                                              discarded: held.discarded, proof: item.proof)))
+                                              kind: held.kind, proof: item.proof)))
                 event(.duplicate(from: sender, seq: seq))
             } else {
                 event(.duplicate(from: sender, seq: seq))
@@ -126,7 +125,7 @@ extension PeerMachine {
             return durable.conversations[sender]?.contiguousReceived ?? 0
         }
         if seq > last + 1 {
-            switch session?.heldBack.hold(item, from: sender, seq: seq, next: last + 1) {
+            switch session?.heldBack.hold(arrival, from: sender, seq: seq, next: last + 1) {
             case .beyondWindow?:
                 event(.refused("refused \(sender)#\(seq): beyond the hold-back window (expecting #\(last + 1))"))
             case .full?:
@@ -136,7 +135,7 @@ extension PeerMachine {
             }
             return c.contiguousReceived
         }
-        store(from: sender, seq: seq, item)
+        store(from: sender, seq: seq, arrival)
         var next = seq + 1
         while let held = session?.heldBack.take(from: sender, seq: next) {
             store(from: sender, seq: next, held)
@@ -167,7 +166,7 @@ extension PeerMachine {
             run = []
             bytes = 0
         }
-        for r in c.received where r.seq >= seq && !r.discarded {
+        for r in c.received where r.seq >= seq && r.isShown {
             if let prev = run.last, prev.seq + 1 != r.seq || run.count == Self.historyItems || bytes + r.body.count > Self.historyBytes { give() }
             run.append(r)
             bytes += r.body.count
@@ -179,21 +178,18 @@ extension PeerMachine {
     static let historyItems = 256
     static let historyBytes = 4 << 20
 
-    /// How a SKIP travels through `accept` and the hold-back buffer: a group name no group has.
-    static let skipMarker = ""
-
     /// Stores the next message of a sender. A group message for a group we are not in (we
     /// left, or it was destroyed, while it travelled), or from a sender we do not see in
     /// that group, is kept as discarded: never shown, but the sequence stays whole so what
     /// follows is not held back forever. So is a SKIP, a message the sender lost for good.
-    private mutating func store(from sender: String, seq: UInt64, _ item: HistoryItem) {
-        if item.group == Self.skipMarker {
-            persist(.store(ChatRecord(peer: sender, outgoing: false, seq: seq, body: [], discarded: true)))
+    private mutating func store(from sender: String, seq: UInt64, _ arrival: Arrival) {
+        guard case let .message(item) = arrival else {
+            persist(.store(.skipped(peer: sender, outgoing: false, seq: seq)))
             return event(.note("\(sender) lost its message #\(seq) for good: skipped"))
         }
         let discarded = item.group.map { durable.groups[$0]?.members[sender] == nil } ?? false
-        let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group, discarded: discarded,
-                                proof: item.proof)
+        let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group,
+                                kind: discarded ? .discarded : .message, proof: item.proof)
         persist(.store(record))
         if discarded {
             let why = durable.groups[item.group!] == nil ? "not a member" : "\(sender) is not a member"
@@ -201,14 +197,13 @@ extension PeerMachine {
         } else {
             event(.delivered(from: sender, seq: seq, text: record.text, group: item.group))
         }
-        backUp(record)
     }
 
     /// Mail from the registry: store in order per sender, then tell the registry what it may drop.
     mutating func acceptMail(_ items: [MailItem]) {
         var highest: [String: UInt64] = [:]
         for item in items.sorted(by: { ($0.from, $0.seq) < ($1.from, $1.seq) }) {
-            highest[item.from] = accept(from: item.from, seq: item.seq, body: item.body, group: item.group, proof: item.proof)
+            highest[item.from] = accept(from: item.from, seq: item.seq, .message(HistoryItem(group: item.group, body: item.body, proof: item.proof)))
         }
         for (from, upTo) in highest.sorted(by: { $0.key < $1.key }) {
             toRegistry(.mailboxAck(from: from, upTo: upTo))
@@ -252,25 +247,19 @@ extension PeerMachine {
         let top = c.nextSentSeq - 1
         if top > theirAck {
             for seq in (theirAck + 1)...top where !c.holds(seq, outgoing: true) && !c.reserved.contains(seq) {
-                persist(.store(ChatRecord(peer: friend, outgoing: true, seq: seq, body: [], discarded: true)))
+                persist(.store(.skipped(peer: friend, outgoing: true, seq: seq)))
                 skipped.append(seq)
             }
         }
         if !skipped.isEmpty { event(.note("our messages #\(skipped.map(String.init).joined(separator: ", #")) to \(friend) are lost: skipped")) }
         // Never below what it holds from us: a seq it has must not be reused.
         var next = max(c.nextSentSeq, theirAck + 1)
-        var records: [ChatRecord] = []
         for item in durable.queued[friend] ?? [] {
-            let record = ChatRecord(peer: friend, outgoing: true, seq: next, body: item.body, group: item.group)
-            persist(.store(record))
-            records.append(record)
+            persist(.store(ChatRecord(peer: friend, outgoing: true, seq: next, body: item.body, group: item.group)))
             next += 1
         }
         if durable.queued[friend] != nil { persist(.dequeue(peer: friend)) }
         persist(.markSynced(friend))
-        for r in records {
-            backUp(r)
-        }
         flush(friend)
     }
 }

@@ -48,10 +48,7 @@ extension PeerMachine {
                 if let record = stage(to: member, HistoryItem(group: group, body: body)) { records.append(record) }
             }
             complete(id, nil)  // stored for every member: `send-group` has succeeded
-            for r in records {
-                transmit(r)
-                backUp(r)
-            }
+            for r in records { transmit(r) }
         }
     }
 

@@ -15,7 +15,7 @@ extension PeerMachine {
         switch message {
         case let .skip(seq):
             if friend { heard(sender, reason: "message") }
-            let upTo = accept(from: sender, seq: seq, body: [], group: Self.skipMarker)
+            let upTo = accept(from: sender, seq: seq, .skip)
             toPeer(sender, .chatAck(upTo: upTo))
         case .history, .hello:
             fromFriend(sender, message)  // fellow group members compare notes after a restore too
@@ -24,11 +24,11 @@ extension PeerMachine {
             fromFriend(sender, message)
         case let .chat(seq, body, proof):
             if friend { heard(sender, reason: "message") }
-            let upTo = accept(from: sender, seq: seq, body: body, proof: proof)
+            let upTo = accept(from: sender, seq: seq, .message(HistoryItem(group: nil, body: body, proof: proof)))
             toPeer(sender, .chatAck(upTo: upTo))
         case let .groupChat(seq, group, body, proof):
             if friend { heard(sender, reason: "message") }
-            let upTo = accept(from: sender, seq: seq, body: body, group: group, proof: proof)
+            let upTo = accept(from: sender, seq: seq, .message(HistoryItem(group: group, body: body, proof: proof)))
             toPeer(sender, .chatAck(upTo: upTo))
         case let .chatAck(upTo):
             if friend { heard(sender, reason: "ack") }
@@ -82,7 +82,7 @@ extension PeerMachine {
                     // (never shown) so that it is not used again; otherwise nothing changes.
                     unproven.append(seq)
                     if durable.unsynced.contains(sender), !c.holds(seq, outgoing: true) {
-                        persist(.store(ChatRecord(peer: sender, outgoing: true, seq: seq, body: [], discarded: true)))
+                        persist(.store(.skipped(peer: sender, outgoing: true, seq: seq)))
                     }
                     continue
                 }
@@ -94,7 +94,7 @@ extension PeerMachine {
                     persist(.overwrite(theirs))
                     displaced.append(mine)
                 } else {
-                    persist(.store(theirs))
+                    persist(.restore(theirs))
                 }
                 given.append(seq)
             }
@@ -103,7 +103,6 @@ extension PeerMachine {
                 let moved = ChatRecord(peer: sender, outgoing: true, seq: seq, body: mine.body, group: mine.group)
                 event(.note("our message #\(mine.seq) to \(sender) is now #\(seq)"))
                 persist(.store(moved))
-                backUp(moved)
             }
             if !displaced.isEmpty {
                 acknowledged(sender, upTo: displaced.map(\.seq).min()! - 1)

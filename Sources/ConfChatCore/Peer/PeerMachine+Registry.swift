@@ -169,7 +169,8 @@ extension PeerMachine {
         let sorted = backup.sorted { ($0.peer, $0.outgoing ? 1 : 0, $0.seq) < ($1.peer, $1.outgoing ? 1 : 0, $1.seq) }
         for b in sorted {
             let discarded = !b.outgoing && b.group.map { durable.groups[$0] == nil } ?? false
-            persist(.store(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body, group: b.group, discarded: discarded,
+            persist(.restore(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body, group: b.group,
+                                      kind: discarded ? .discarded : .message,
                                       proof: b.outgoing ? [] : b.proof)))
         }
     }

@@ -15,7 +15,7 @@ public struct PeerMachine {
     var pending: [UInt32: PendingRequest] = [:]
     var nextRequest: UInt32 = 1
     var nextEpoch: UInt64
-    let hasher: any PasswordHasher
+    var hasher: any PasswordHasher
     let prover: any MessageProver
     /// Effects of the input being handled; returned and cleared by `handle`.
     var out: [PeerEffect] = []
@@ -59,6 +59,20 @@ public struct PeerMachine {
 
     public var isLoggedIn: Bool { session != nil }
 
+    /// The password of the session, or else of a login or registration under way (the
+    /// latest): what the shell derives the backup key from, to encrypt backup entries and to
+    /// decrypt the backup a LOGIN-REPLY brings. nil when there is neither.
+    public var password: String? {
+        if let session { return session.password }
+        for req in pending.keys.sorted(by: >) {
+            switch pending[req]?.kind {
+            case let .login(password, _)?, let .register(password)?: return password
+            default: continue
+            }
+        }
+        return nil
+    }
+
     /// Whether the registry answers: nil while logged out (nothing is asked of it then) and
     /// while the LOGIN of a local login is in flight (not known yet); false once a LOGIN or a
     /// PING went unanswered, until the registry answers again.
@@ -75,9 +89,14 @@ public struct PeerMachine {
     // MARK: - Helpers shared by the extensions
 
     mutating func emit(_ e: PeerEffect) { out.append(e) }
+    /// Applies a write to the machine's state and asks the driver to commit it. A message
+    /// newly stored (`.store`) goes to the registry's backup from here, the one place: the
+    /// BACKUP follows the write in the effects, and the driver commits every write of a batch
+    /// before it sends anything, so the backup never holds what the disk does not.
     mutating func persist(_ m: PeerMutation) {
         durable.apply(m)
         out.append(.persist(m))
+        if case let .store(r) = m, !r.isSkip, durable.conversations[r.peer]?.record(r.seq, outgoing: r.outgoing) == r { backUp(r) }
     }
     mutating func event(_ e: PeerEvent) { out.append(.event(e)) }
     mutating func complete(_ id: CommandID?, _ failure: CommandFailure?) {
@@ -86,8 +105,9 @@ public struct PeerMachine {
     mutating func toRegistry(_ m: WireMessage) { out.append(.send(.registry, m)) }
 
     /// Sends the registry a stored message for the user's backup. The entry is made from the
-    /// record as stored, the one way for every caller: the backup holds what the disk holds
-    /// (a received message with its sender's proof; a sent one without, it is our own).
+    /// record as stored: the backup holds what the disk holds (a received message with its
+    /// sender's proof; a sent one without, it is our own). Called for each message as it is
+    /// stored (`persist`), and at login for those stored while the registry did not answer.
     mutating func backUp(_ r: ChatRecord) {
         toRegistry(.backup(BackupEntry(peer: r.peer, outgoing: r.outgoing, seq: r.seq, body: r.body, group: r.group,
                                        proof: r.outgoing ? [] : r.proof)))

@@ -7,7 +7,13 @@ public enum PeerMutation: Hashable, Sendable {
     case removeFriend(String)
     case addRequest(String)
     case removeRequest(String)
+    /// A message (or placeholder) newly stored. The peer backs up every message it stores
+    /// this way: `PeerMachine.persist` sends the entry right after the write, which the
+    /// driver commits before any send (placeholders are never backed up).
     case store(ChatRecord)
+    /// A record that came back after a wipe, from the registry's backup or a friend's
+    /// HISTORY: stored as `.store` stores it, but not sent to the backup again.
+    case restore(ChatRecord)
     case markAcked(peer: String, upTo: UInt64)
     /// The other side reported holding less than it once confirmed (its data was wiped):
     /// what it lost counts as unconfirmed again and is sent again.

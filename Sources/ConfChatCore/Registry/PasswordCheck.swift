@@ -25,7 +25,7 @@ public struct PasswordCheck: Hashable, Sendable {
     }
 
     /// Carries the check out: the slow part, for whichever thread the shell runs it on.
-    public func run(_ hasher: any PasswordHasher) -> Outcome {
+    public func run(_ hasher: inout some PasswordHasher) -> Outcome {
         switch task {
         case let .hash(password): .hashed(hasher.hash(password))
         case let .verify(password, hash): .verified(hasher.verify(password, against: hash))

@@ -8,13 +8,8 @@
 /// registry a bounded queue and the flooder a growing wait (`LoginThrottle`), not everyone
 /// else their PONGs.
 extension RegistryMachine {
-    mutating func account(_ client: String, _ message: WireMessage) {
-        let req: UInt32, name: String, password: String, endpoint: String, key: [UInt8], isLogin: Bool
-        switch message {
-        case let .register(r, n, p, e, k): (req, name, password, endpoint, key, isLogin) = (r, n, p, e, k, false)
-        case let .login(r, n, p, e, _, k): (req, name, password, endpoint, key, isLogin) = (r, n, p, e, k, true)
-        default: preconditionFailure("not REGISTER or LOGIN")
-        }
+    mutating func account(_ client: String, _ request: AccountRequest) {
+        let (req, name, endpoint, key, isLogin) = (request.req, request.name, request.endpoint, request.key, request.isLogin)
         let asker = Address.peer(name: client, endpoint: endpoint)
         func refuse(_ why: String) { out.append(.send(asker, .reply(req: req, error: why))) }
         guard PeerName.isValidUser(name) else { return refuse("'\(name)' is not a valid user name") }
@@ -36,7 +31,8 @@ extension RegistryMachine {
         }
         let id = nextCheck
         nextCheck += 1
-        checks[id] = PendingCheck(client: client, message: message)
+        checks[id] = PendingCheck(client: client, request: request)
+        let password = request.password
         let task: PasswordCheck.Task = if let existing { .verify(password: password, hash: existing.hash) } else { .hash(password: password) }
         out.append(.checkPassword(PasswordCheck(id: id, task: task)))
     }
@@ -44,8 +40,9 @@ extension RegistryMachine {
     /// A password check came back: carry its request out against the state as it is now (the
     /// name may have been taken, the account changed, while the hash ran).
     mutating func finish(_ check: PendingCheck, _ outcome: PasswordCheck.Outcome) {
-        switch (check.message, outcome) {
-        case let (.register(req, name, _, endpoint, key), .hashed(hash)):
+        let (req, name, endpoint, key) = (check.request.req, check.request.name, check.request.endpoint, check.request.key)
+        switch (check.request.kind, outcome) {
+        case let (.register, .hashed(hash)):
             let asker = Address.peer(name: check.client, endpoint: endpoint)
             guard durable.accounts[name] == nil else {
                 return out.append(.send(asker, .reply(req: req, error: "the name '\(name)' is taken")))
@@ -55,7 +52,7 @@ extension RegistryMachine {
             }
             persist(.addAccount(name: name, hash: hash, endpoint: endpoint, key: key))
             out.append(.send(asker, .reply(req: req, error: nil)))
-        case let (.login(req, name, _, endpoint, wantBackup, key), .verified(ok)):
+        case let (.login(wantBackup), .verified(ok)):
             let asker = Address.peer(name: check.client, endpoint: endpoint)
             guard let account = durable.accounts[name] else {
                 return out.append(.send(asker, .reply(req: req, error: "unknown user '\(name)'")))
@@ -71,6 +68,8 @@ extension RegistryMachine {
             throttle.succeeded(client: check.client, account: name)
             logIn(name, account, endpoint: endpoint, key: key, wantBackup: wantBackup, req: req, asker: asker)
         default:
+            // The shell answers each check with the outcome of its task (`PasswordCheck.run`):
+            // a hash for REGISTER, a verdict for LOGIN. Anything else is a bug in the shell.
             preconditionFailure("a password check's outcome does not match its request")
         }
     }

@@ -20,7 +20,7 @@ public struct RegistryMachine {
     struct PendingCheck {
         /// Who sent it, as the transport tells: the answer goes back to it.
         var client: String
-        var message: WireMessage
+        var request: AccountRequest
     }
 
     /// Passwords are hashed by the shell (`PasswordCheck`), never by the machine, so the
@@ -73,7 +73,7 @@ public struct RegistryMachine {
     private mutating func dispatch(_ x: String, _ message: WireMessage) {
         switch message {
         case .register, .login:
-            account(x, message)
+            if let request = AccountRequest(message) { account(x, request) }
 
         case .logout:
             online[x] = nil

@@ -44,6 +44,20 @@ struct ByteReader {
         return str
     }
 
+    /// A group name where a group is named (not optional): never empty, since an empty short
+    /// string is how an optional group says "none" (protocol.md 3).
+    mutating func groupName(_ field: String = "group") throws(WireError) -> String {
+        let name = try shortString(field)
+        guard !name.isEmpty else { throw .emptyGroup(field: field) }
+        return name
+    }
+
+    /// An optional group: empty for none.
+    mutating func optionalGroup() throws(WireError) -> String? {
+        let name = try shortString("group")
+        return name.isEmpty ? nil : name
+    }
+
     mutating func shortBytes() throws(WireError) -> [UInt8] {
         let n = Int(try u8())
         return Array(try take(n))

@@ -165,29 +165,29 @@ public enum WireCodec {
         case .ping:
             message = .ping
         case .createGroup:
-            message = .createGroup(req: try r.u32(), group: try r.shortString("group"))
+            message = .createGroup(req: try r.u32(), group: try r.groupName())
         case .invite:
-            message = .invite(req: try r.u32(), group: try r.shortString("group"), member: try r.shortString("member"))
+            message = .invite(req: try r.u32(), group: try r.groupName(), member: try r.shortString("member"))
         case .joinGroup:
-            message = .joinGroup(req: try r.u32(), group: try r.shortString("group"))
+            message = .joinGroup(req: try r.u32(), group: try r.groupName())
         case .leaveGroup:
-            message = .leaveGroup(req: try r.u32(), group: try r.shortString("group"))
+            message = .leaveGroup(req: try r.u32(), group: try r.groupName())
         case .destroyGroup:
-            message = .destroyGroup(req: try r.u32(), group: try r.shortString("group"))
+            message = .destroyGroup(req: try r.u32(), group: try r.groupName())
         case .groupDeposit:
             message = .groupDeposit(
-                to: try r.shortString("to"), seq: try r.u64(), group: try r.shortString("group"),
+                to: try r.shortString("to"), seq: try r.u64(), group: try r.groupName(),
                 body: try r.longBytes("body", limit: maxStoredBodySize), proof: try r.shortBytes())
         case .groupInvite:
-            message = .groupInvite(group: try r.shortString("group"), owner: try r.shortString("owner"))
+            message = .groupInvite(group: try r.groupName(), owner: try r.shortString("owner"))
         case .groupUpdate:
             message = .groupUpdate(try readGroup(&r))
         case .groupRemoved:
-            message = .groupRemoved(group: try r.shortString("group"), reason: try r.longString("reason", limit: 4096))
+            message = .groupRemoved(group: try r.groupName(), reason: try r.longString("reason", limit: 4096))
         case .skip:
             message = .skip(seq: try r.u64())
         case .groupChat:
-            message = .groupChat(seq: try r.u64(), group: try r.shortString("group"), body: try r.longBytes("body", limit: maxBodySize),
+            message = .groupChat(seq: try r.u64(), group: try r.groupName(), body: try r.longBytes("body", limit: maxBodySize),
                                  proof: try r.shortBytes())
         case .reply:
             let req = try r.u32()
@@ -205,7 +205,7 @@ public enum WireCodec {
             }
             for _ in 0..<(try r.count(minElementSize: 4)) { snapshot.groups.append(try readGroup(&r)) }
             for _ in 0..<(try r.count(minElementSize: 2)) {
-                snapshot.invitations.append(GroupInvitation(group: try r.shortString("group"), owner: try r.shortString("owner")))
+                snapshot.invitations.append(GroupInvitation(group: try r.groupName(), owner: try r.shortString("owner")))
             }
             for _ in 0..<(try r.count(minElementSize: 10)) {
                 snapshot.mailMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64()))
@@ -240,8 +240,8 @@ public enum WireCodec {
             let first = try r.u64()
             var items: [HistoryItem] = []
             for _ in 0..<(try r.count(minElementSize: 6)) {
-                let group = try r.shortString("group")
-                items.append(HistoryItem(group: group.isEmpty ? nil : group, body: try r.longBytes("body", limit: maxBodySize),
+                let group = try r.optionalGroup()
+                items.append(HistoryItem(group: group, body: try r.longBytes("body", limit: maxBodySize),
                                          proof: try r.shortBytes()))
             }
             message = .history(first: first, items: items)
@@ -266,9 +266,9 @@ public enum WireCodec {
     }
 
     private static func readMail(_ r: inout ByteReader) throws(WireError) -> MailItem {
-        let from = try r.shortString("from"), seq = try r.u64(), group = try r.shortString("group")
+        let from = try r.shortString("from"), seq = try r.u64(), group = try r.optionalGroup()
         let body = try r.longBytes("body", limit: maxStoredBodySize)
-        return MailItem(from: from, seq: seq, body: body, group: group.isEmpty ? nil : group, proof: try r.shortBytes())
+        return MailItem(from: from, seq: seq, body: body, group: group, proof: try r.shortBytes())
     }
 
     private static func writeBackup(_ b: BackupEntry, _ w: inout ByteWriter) throws(WireEncodingError) {
@@ -278,9 +278,9 @@ public enum WireCodec {
 
     private static func readBackup(_ r: inout ByteReader) throws(WireError) -> BackupEntry {
         let peer = try r.shortString("peer"), outgoing = try r.bool("outgoing"), seq = try r.u64()
-        let group = try r.shortString("group")
+        let group = try r.optionalGroup()
         let body = try r.longBytes("body", limit: maxStoredBodySize)
-        return BackupEntry(peer: peer, outgoing: outgoing, seq: seq, body: body, group: group.isEmpty ? nil : group, proof: try r.shortBytes())
+        return BackupEntry(peer: peer, outgoing: outgoing, seq: seq, body: body, group: group, proof: try r.shortBytes())
     }
 
     private static func writeGroup(_ g: GroupInfo, _ w: inout ByteWriter) throws(WireEncodingError) {
@@ -290,7 +290,7 @@ public enum WireCodec {
     }
 
     private static func readGroup(_ r: inout ByteReader) throws(WireError) -> GroupInfo {
-        let name = try r.shortString("group"), owner = try r.shortString("owner")
+        let name = try r.groupName(), owner = try r.shortString("owner")
         var members: [FriendInfo] = []
         for _ in 0..<(try r.count(minElementSize: 3)) { members.append(try readFriend(&r)) }
         return GroupInfo(name: name, owner: owner, members: members)

@@ -9,6 +9,9 @@ public enum WireError: Error, Hashable, Sendable, CustomStringConvertible {
     case tooLarge(field: String, size: Int, limit: Int)
     case trailingBytes(Int)
     case invalidValue(field: String, value: Int)
+    /// A group name that is empty. A group name never is: where a group is optional, empty
+    /// means "no group", so an empty name where a group is named says nothing.
+    case emptyGroup(field: String)
 
     public var description: String {
         switch self {
@@ -20,6 +23,7 @@ public enum WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .tooLarge(field, size, limit): "field '\(field)' is \(size) bytes, over the limit of \(limit)"
         case let .trailingBytes(n): "\(n) unexpected byte(s) after the message"
         case let .invalidValue(field, value): "field '\(field)' has invalid value \(value)"
+        case let .emptyGroup(field): "field '\(field)' is empty: a group name is never empty"
         }
     }
 }

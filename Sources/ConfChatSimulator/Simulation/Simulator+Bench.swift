@@ -26,7 +26,7 @@ extension Simulator {
 
     /// Runs a command that completes at once (a `send`, a `send-group`) without letting the
     /// network settle; grouped, not even its own writes are committed. Its messages, and its
-    /// answer, wait until the next `settle(grouped:)`: then `outcome(of:at:)` tells.
+    /// answer, wait until the next `settle(grouped:)`: then `outcome(of:)` tells.
     package func issue(_ p: SimPeer, _ command: PeerCommand, grouped: Bool) throws -> CommandID {
         let id = nextCommand
         nextCommand += 1
@@ -34,17 +34,15 @@ extension Simulator {
             completions[id] = CommandFailure("\(p.name) is crashed")
             return id
         }
-        p.crypto.starting(command)
         if grouped { handleInBatch(p, .command(id, command)) } else { try deliver(p, .command(id, command)) }
         return id
     }
 
     /// How an issued command ended (nil: it succeeded), once the network settled.
-    package func outcome(of id: CommandID, at p: SimPeer) -> CommandFailure? {
+    package func outcome(of id: CommandID) -> CommandFailure? {
         guard let result = completions.removeValue(forKey: id) else {
             return CommandFailure("did not complete when the network settled")
         }
-        p.crypto.finished(succeeded: result == nil)
         return result
     }
 }

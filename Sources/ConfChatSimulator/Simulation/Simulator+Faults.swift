@@ -9,7 +9,7 @@ extension Simulator {
     func crash(_ name: String, announce: Bool) throws {
         let p = try peer(name)
         guard p.isUp else { throw SimulationError.invalidState("\(name) is already crashed") }
-        if announce { emit(.fault("\(name) crashes")) }
+        if announce { emit(.fault(.crash(node: name))) }
         p.machine = nil
         p.incarnation += 1
         try network.detach(name)
@@ -20,7 +20,7 @@ extension Simulator {
         let p = try peer(name)
         guard !p.isUp else { throw SimulationError.invalidState("\(name) is running; crash it first") }
         try boot(p)
-        emit(.fault("\(name) restarts from its data directory"))
+        emit(.fault(.restart(node: name)))
     }
 
     /// Deletes a peer's data directory, as if it moved to a new machine. The peer must be
@@ -28,7 +28,7 @@ extension Simulator {
     public func wipe(_ name: String) throws {
         let p = try peer(name)
         if let m = p.machine, m.isLoggedIn { throw SimulationError.invalidState("\(name) is logged in; log out or crash first") }
-        emit(.fault("\(name)'s data directory is wiped"))
+        emit(.fault(.wipe(node: name)))
         let wasUp = p.isUp
         if wasUp {
             p.machine = nil
@@ -48,12 +48,12 @@ extension Simulator {
     }
 
     public func partition(_ groups: [[String]]) {
-        emit(.fault("partition " + groups.map { $0.joined(separator: " ") }.joined(separator: " | ")))
+        emit(.fault(.partition(groups)))
         network.partition(groups)
     }
 
     public func heal() {
-        emit(.fault("heal"))
+        emit(.fault(.heal))
         network.heal()
     }
 
@@ -61,7 +61,7 @@ extension Simulator {
 
     func crashRegistry(announce: Bool) throws {
         guard registry != nil else { throw SimulationError.invalidState("the registry is already down") }
-        if announce { emit(.fault("registry crashes")) }
+        if announce { emit(.fault(.crash(node: PeerName.registry))) }
         registry = nil
         try network.detach(PeerName.registry)
     }
@@ -69,6 +69,6 @@ extension Simulator {
     public func restartRegistry() throws {
         guard registry == nil else { throw SimulationError.invalidState("the registry is running") }
         try startRegistry()
-        emit(.fault("registry restarts from its data directory"))
+        emit(.fault(.restart(node: PeerName.registry)))
     }
 }

@@ -26,21 +26,21 @@ extension Simulator {
 
     /// One-to-one messages `name` holds from `other`, in order.
     public func received(_ name: String, from other: String) throws -> [String] {
-        try durableState(name).conversations[other]?.received.filter { $0.group == nil && !$0.discarded }.map(\.text) ?? []
+        try durableState(name).conversations[other]?.received.filter { $0.group == nil && $0.isShown }.map(\.text) ?? []
     }
 
     /// One-to-one messages `name` holds as sent to `other`, in order.
     /// Messages still queued after a restore (accepted, waiting for their seq) come last.
     public func sent(_ name: String, to other: String) throws -> [String] {
         let state = try durableState(name)
-        let stored = state.conversations[other]?.sent.filter { $0.group == nil && !$0.discarded }.map(\.text) ?? []
+        let stored = state.conversations[other]?.sent.filter { $0.group == nil && $0.isShown }.map(\.text) ?? []
         let queued = state.queued[other]?.filter { $0.group == nil }.map { String(decoding: $0.body, as: UTF8.self) } ?? []
         return stored + queued
     }
 
     /// Messages `name` holds from `other` in `group`, in order (discarded ones are not shown).
     public func received(_ name: String, from other: String, group: String) throws -> [String] {
-        try durableState(name).conversations[other]?.received.filter { $0.group == group && !$0.discarded }.map(\.text) ?? []
+        try durableState(name).conversations[other]?.received.filter { $0.group == group && $0.isShown }.map(\.text) ?? []
     }
 
     /// `name`'s view of the members of `group`: empty if it knows no such group.

@@ -41,7 +41,11 @@ public final class Simulator {
     public var faultPlan: FaultPlan?
     /// Sees every event of every peer as it happens (the attached prompt listens here).
     public var eventObserver: ((String, PeerEvent) -> Void)?
-    package let hasher: Argon2Hasher
+    /// The registry's password hasher (its checks run here, in order).
+    package var registryHasher: Argon2Hasher
+    /// Where each peer machine's hasher gets its seed, one a start: the run's seed, so runs
+    /// are reproducible, and no peer's salts depend on what another hashed.
+    var hasherSeeds: SplitMix64
     let sealer: MessageSealer
     /// Where every node's key pair comes from: the run's seed, so runs are reproducible.
     var keySource: SplitMix64
@@ -52,7 +56,8 @@ public final class Simulator {
     public init(options: SimOptions, trace: (any TraceSink)? = nil) throws {
         self.options = options
         self.trace = trace
-        self.hasher = Argon2Hasher(cost: options.hashCost, seed: options.seed)
+        self.registryHasher = Argon2Hasher(cost: options.hashCost, seed: options.seed)
+        self.hasherSeeds = SplitMix64(seed: options.seed &+ 0x5A17)
         var config = PeerConfig(presenceTimeout: options.presenceTimeout)
         config.dedupe = options.dedupe
         self.config = config
@@ -102,6 +107,7 @@ public final class Simulator {
         for name in names where peers[name] == nil {
             guard PeerName.isValidUser(name) else { throw SimulationError.invalidName(name) }
             let crypto = PeerCryptoLayer(user: name, keys: NodeKeys.derive(from: &keySource), sealer: sealer)
+            crypto.password = { [unowned self] in self.peers[name]?.machine?.password }
             let store = try makePeerStore(name)
             // Keys are looked up in place: copying `durable` out would retain all its storage.
             let sealing = SealingTransport(crypto: crypto, next: links) { [unowned self] in self.peers[name]?.machine?.durable.keys[$0] }
@@ -130,7 +136,8 @@ public final class Simulator {
     func startMachine(_ peer: SimPeer) throws {
         guard let endpoint = peer.endpoint else { throw SimulationError.invalidState("\(peer.name) has no endpoint yet") }
         peer.machine = PeerMachine(name: peer.name, endpoint: endpoint, config: config, durable: try peer.store.load(),
-                                   hasher: hasher, prover: sealer, publicKey: peer.crypto.keys.publicKey)
+                                   hasher: Argon2Hasher(cost: options.hashCost, seed: hasherSeeds.next()), prover: sealer,
+                                   publicKey: peer.crypto.keys.publicKey)
     }
 
     public var peerNames: [String] { peers.keys.sorted() }
@@ -150,7 +157,6 @@ public final class Simulator {
         guard p.isUp else { return CommandFailure("\(name) is crashed") }
         let id = nextCommand
         nextCommand += 1
-        p.crypto.starting(command)
         try deliver(p, .command(id, command))
         try settle()
         let deadline = now + config.requestTimeout + 1000
@@ -158,7 +164,6 @@ public final class Simulator {
             try advance(by: 100)
         }
         let result = completions.removeValue(forKey: id) ?? CommandFailure("no answer within \(config.requestTimeout + 1000)ms")
-        p.crypto.finished(succeeded: result == nil)
         return result
     }
 
@@ -170,7 +175,7 @@ public final class Simulator {
         guard p.isUp else { return }
         if let limit = takeFault(for: p.name) { p.driver.armCrash(afterSteps: limit) }
         guard let crash = try p.driver.run(input, now: now) else { return }
-        emit(.fault("\(p.name) crashes after step \(crash.step) of \(crash.steps) handling \(describe(input))"))
+        emit(.fault(.crashPartWay(node: p.name, step: crash.step, steps: crash.steps, handling: describe(input))))
         try self.crash(p.name, announce: false)
     }
 
@@ -301,7 +306,7 @@ public final class Simulator {
         let crash = try registryDriver.run(input, now: now)
         let checks = takeChecks()
         if let crash {
-            emit(.fault("registry crashes after step \(crash.step) of \(crash.steps) handling \(what())"))
+            emit(.fault(.crashPartWay(node: PeerName.registry, step: crash.step, steps: crash.steps, handling: what())))
             return try crashRegistry(announce: false)
         }
         try runChecks(checks)
@@ -310,7 +315,7 @@ public final class Simulator {
     /// Runs password checks the registry asked for, each outcome an input of its own.
     func runChecks(_ checks: [PasswordCheck]) throws {
         for c in checks {
-            try atRegistry(.passwordChecked(c.id, c.run(hasher)), handling: "a password check")
+            try atRegistry(.passwordChecked(c.id, c.run(&registryHasher)), handling: "a password check")
         }
     }
 

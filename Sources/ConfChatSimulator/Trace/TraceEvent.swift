@@ -11,7 +11,8 @@ public struct TraceEvent: Sendable, Hashable {
         case reject(at: String, from: String, reason: String)
         case deliver(peer: String, from: String, seq: UInt64, text: String, group: String? = nil)
         case presence(peer: String, friend: String, online: Bool, reason: String)
-        case fault(String)
+        /// A fault or lifecycle event: a crash, a restart, a wipe, a partition, a heal.
+        case fault(FaultEvent)
         case note(node: String, text: String)
         case statement(location: String, source: String)
         case outcome(location: String, ok: Bool, detail: String)

@@ -25,8 +25,8 @@ public enum TraceFormatter {
         case let .presence(peer, friend, online, reason):
             let state = online ? "online" : "offline"
             return "\(t)  \(pad(peer, 9)) sees \(pad(friend, 7))  \(paint(pad(state, 22), online ? "32" : "33", color))(\(reason))"
-        case let .fault(text):
-            return "\(t)  \(paint("** \(text)", "35;1", color))"
+        case let .fault(fault):
+            return "\(t)  \(paint("** \(fault)", "35;1", color))"
         case let .note(node, text):
             return "\(t)  \(pad(node, 9))    \(paint(text, "2", color))"
         case let .statement(location, source):
@@ -48,7 +48,7 @@ public enum TraceFormatter {
             if let group { s("group", group) }
         case let .presence(peer, friend, online, reason):
             s("event", "presence"); s("peer", peer); s("friend", friend); fields.append(("online", String(online))); s("reason", reason)
-        case let .fault(text): s("event", "fault"); s("text", text)
+        case let .fault(fault): s("event", "fault"); s("text", fault.description)
         case let .note(node, text): s("event", "note"); s("node", node); s("text", text)
         case let .statement(location, source): s("event", "statement"); s("location", location); s("source", source)
         case let .outcome(location, ok, detail): s("event", "outcome"); s("location", location); fields.append(("ok", String(ok))); s("detail", detail)

@@ -113,7 +113,7 @@ public final class BenchRunner {
             try sim.settle(grouped: grouped)
             for (commandID, id) in issued {
                 let s = sends[id]
-                if let failure = sim.outcome(of: commandID, at: peers[Int(s.from)]) {
+                if let failure = sim.outcome(of: commandID) {
                     throw BenchError.refused("\(graph.names[Int(s.from)]) send #\(id): \(failure)")
                 }
             }

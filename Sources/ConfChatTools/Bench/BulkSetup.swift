@@ -29,7 +29,7 @@ enum BulkSetup {
         var hashes: [String] = []
         hashes.reserveCapacity(names.count)
         for (i, name) in names.enumerated() {
-            hashes.append(sim.hasher.hash(BenchSetup.password(name)))
+            hashes.append(sim.registryHasher.hash(BenchSetup.password(name)))
             if i % 256 == 0 { progress?(Double(names.count + i) / total) }
         }
 

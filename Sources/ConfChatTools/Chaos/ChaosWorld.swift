@@ -125,7 +125,7 @@ final class ChaosWorld {
         let state = try sim.durableState(sender)
         for i in accepted.indices where accepted[i].from == sender {
             let m = accepted[i]
-            if let r = state.conversations[m.to]?.sent.last(where: { $0.group == m.group && !$0.discarded && $0.text == m.text }) {
+            if let r = state.conversations[m.to]?.sent.last(where: { $0.group == m.group && $0.isShown && $0.text == m.text }) {
                 accepted[i].seq = r.seq
             }
         }

@@ -207,8 +207,8 @@ public struct SequenceDiagram: Sendable, Equatable {
                 if shown.contains(peer) { add(.mark(node: peer, .presence(friend: friend, online: online, reason: reason))) }
             case let .note(node, text):
                 if shown.contains(node) { add(.mark(node: node, .note(text))) }
-            case let .fault(text):
-                switch classify(fault: text, nodes: all) {
+            case let .fault(fault):
+                switch place(fault, nodes: all) {
                 case let .node(name, mark): if shown.contains(name) { add(.mark(node: name, mark)) }
                 case let .band(band): add(.band(band))
                 }
@@ -256,19 +256,21 @@ public struct SequenceDiagram: Sendable, Equatable {
 
     enum FaultPlace { case node(String, Mark), band(Band) }
 
-    /// Sorts the simulator's fault lines (`alice crashes`, `partition a | b`, `heal`,
-    /// `bob's data directory is wiped`...) onto a lifeline or across all of them.
-    static func classify(fault text: String, nodes: [String]) -> FaultPlace {
-        if text.hasPrefix("partition") { return .band(.partition(text)) }
-        if text == "heal" || text.hasPrefix("heal ") { return .band(.heal(text)) }
-        let first = text.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
-        let name = first.hasSuffix("'s") ? String(first.dropLast(2)) : first
-        guard nodes.contains(name) else { return .band(.fault(text)) }
-        let rest = text.dropFirst(first.count)
-        if rest.hasPrefix(" crashes") { return .node(name, .crash(text)) }
-        if rest.hasPrefix(" restarts") { return .node(name, .restart(text)) }
-        if text.contains("wiped") { return .node(name, .wipe(text)) }
-        return .node(name, .fault(text))
+    /// Puts a fault on the lifeline of the node it happened to (a crash, part way or not, a
+    /// restart, a wipe), or across all of them (a partition, a heal, a node not drawn).
+    static func place(_ fault: FaultEvent, nodes: [String]) -> FaultPlace {
+        let text = fault.description
+        switch fault {
+        case .partition: return .band(.partition(text))
+        case .heal: return .band(.heal(text))
+        case let .crash(node), let .crashPartWay(node, _, _, _), let .restart(node), let .wipe(node):
+            guard nodes.contains(node) else { return .band(.fault(text)) }
+            switch fault {
+            case .restart: return .node(node, .restart(text))
+            case .wipe: return .node(node, .wipe(text))
+            default: return .node(node, .crash(text))
+            }
+        }
     }
 
     /// Each maximal run of keepalive arrows (nothing else between them) becomes one arrow a

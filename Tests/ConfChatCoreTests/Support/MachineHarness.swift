@@ -52,7 +52,7 @@ final class MachineHarness {
     }
 
     let config: PeerConfig
-    let hasher = FakeHasher()
+    var hasher = FakeHasher()
     private(set) var now = SimInstant.zero
 
     /// Runs the registry's machine (nil while it is down) over `registryStore`.
@@ -272,7 +272,7 @@ final class MachineHarness {
         }
         let checks = pendingChecks
         pendingChecks = []
-        for c in checks { atRegistry(.passwordChecked(c.id, c.run(hasher))) }
+        for c in checks { atRegistry(.passwordChecked(c.id, c.run(&hasher))) }
     }
 
     private func perform(_ effect: RegistryEffect) {

@@ -6,10 +6,11 @@ extension RegistryMachine {
     mutating func handleChecked(from sender: String, _ message: WireMessage, now: SimInstant = .zero) -> [RegistryEffect] {
         var effects: [RegistryEffect] = []
         var pending = handle(from: sender, message, now: now)
+        var hasher = FakeHasher()
         while !pending.isEmpty {
             let effect = pending.removeFirst()
             if case let .checkPassword(check) = effect {
-                pending += passwordChecked(check.id, check.run(FakeHasher()), now: now)
+                pending += passwordChecked(check.id, check.run(&hasher), now: now)
             } else {
                 effects.append(effect)
             }

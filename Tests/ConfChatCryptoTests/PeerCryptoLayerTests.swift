@@ -1,0 +1,36 @@
+import ConfChatCore
+import ConfChatCrypto
+import Testing
+
+/// The backup key follows the password the peer's machine holds (`PeerCryptoLayer.password`),
+/// not the commands someone ran: no password, no key; a login under way, its key.
+@Suite struct PeerCryptoLayerTests {
+    func layer() -> PeerCryptoLayer {
+        var rng = SplitMix64(seed: 3)
+        return PeerCryptoLayer(user: "alice", keys: NodeKeys.derive(from: &rng), sealer: MessageSealer(seed: 5, cost: .fast))
+    }
+
+    @Test("a backup entry waits for a password; with one it leaves encrypted, and the backup that comes back opens")
+    func backupKeyFollowsThePassword() throws {
+        let crypto = layer()
+        var password: String?
+        crypto.password = { password }
+        let entry = BackupEntry(peer: "bob", outgoing: true, seq: 1, body: Array("hi".utf8))
+        #expect(crypto.outbound(.backup(entry), keyOf: { _ in nil }) == .withheld(.noBackupKey))
+
+        password = "pw-a"
+        guard case let .ready(.backup(sealed)) = crypto.outbound(.backup(entry), keyOf: { _ in nil }) else {
+            Issue.record("not sent")
+            return
+        }
+        #expect(sealed.body != entry.body)
+        let reply = WireMessage.loginReply(req: 1, snapshot: LoginSnapshot(backup: [sealed]))
+        #expect(crypto.inputs(from: PeerName.registry, reply)
+            == [.received(from: PeerName.registry, .loginReply(req: 1, snapshot: LoginSnapshot(backup: [entry])))])
+
+        // Under another password the entry does not open: it is dropped, not shown as garbage.
+        password = "another"
+        #expect(crypto.inputs(from: PeerName.registry, reply)
+            == [.received(from: PeerName.registry, .loginReply(req: 1, snapshot: LoginSnapshot(backup: [])))])
+    }
+}

@@ -3,6 +3,12 @@ import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // Release builds specialize generic code across this package's modules (the node driver
+    // is generic over its machine): unspecialized, every input looked up type metadata and
+    // copied the machine through value witnesses (docs/performance.md, "Where the time goes").
+    // Release builds leave out the run-time exclusivity checks (debug builds and tests keep
+    // them): they were 6 % of the instructions a message.
+    .unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(

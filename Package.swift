@@ -3,6 +3,12 @@ import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // Release builds specialize generic code across this package's modules (the node driver
+    // is generic over its machine): unspecialized, every input looked up type metadata and
+    // copied the machine through value witnesses (docs/performance.md, "Where the time goes").
+    // Release builds leave out the run-time exclusivity checks (debug builds and tests keep
+    // them): they were 6 % of the instructions a message.
+    .unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -71,11 +77,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Chaos, bench, reports, run planner and worker pool: built on the simulator; the bench times raw ZeroMQ too.
+        // Several hosts on one machine: Linux network namespaces joined by a bridge, cut apart by
+        // blackhole routes (the `ip` tool of iproute2, root or CAP_NET_ADMIN + CAP_SYS_ADMIN). Foundation only.
+        .target(name: "ConfChatHosts", swiftSettings: swiftSettings),
+        // Chaos, bench, reports, run planner and worker pool: built on the simulator; the bench times raw ZeroMQ too;
+        // run --processes drives the standalone hosts through their control channel (ConfChatStandalone's client).
         .target(
             name: "ConfChatTools",
             dependencies: [
-                "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStorage", "ConfChatZMQ", "CZMQ",
+                "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStorage", "ConfChatStandalone", "ConfChatZMQ", "CZMQ",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings
@@ -93,7 +103,7 @@ let package = Package(
             name: "confchat",
             dependencies: [
                 "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStandalone", "ConfChatTools",
-                "ConfChatConsole", "ConfChatCrypto",
+                "ConfChatConsole", "ConfChatCrypto", "ConfChatHosts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -110,6 +120,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ConfChatStandaloneTests", dependencies: ["ConfChatStandalone"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatHostsTests", dependencies: ["ConfChatHosts"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfChatToolsTests",
             dependencies: ["ConfChatTools", "ConfChatSimulator", "ConfChatScenario", "ConfChatCore"],

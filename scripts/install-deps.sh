@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system packages conf-chat needs, only those that are missing (Debian/Ubuntu).
+# Installs the system packages conf-chat needs, only those that are missing (Debian/Ubuntu);
+# iproute2 is the `ip` tool that runs over several hosts on one machine (network namespaces) use.
 # With --test, also what the test suite drives: tmux (the prompt on a real terminal) and
 # xmllint (the JUnit report against its schema).
 set -euo pipefail
-packages=(libzmq3-dev libsodium-dev libsqlite3-dev libedit-dev pkg-config)
+packages=(libzmq3-dev libsodium-dev libsqlite3-dev libedit-dev pkg-config iproute2)
 [ "${1:-}" = "--test" ] && packages+=(tmux libxml2-utils)
 need=()
 for pkg in "${packages[@]}"; do

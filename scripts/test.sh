@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite: unit, codec, parser, state machine and end-to-end tests on every transport,
-# then the multi-process tests (a registry and peers as separate processes over tcp) and the
-# prompt on a terminal (tmux).
+# then the multi-process tests (a registry and peers as separate processes over tcp), scenarios
+# on processes (run --processes) and the prompt on a terminal (tmux).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -12,6 +12,11 @@ swift test --skip-build
 python3 -c 'import zmq' 2>/dev/null || python3 -m pip install --quiet pyzmq
 python3 -c 'import nacl' 2>/dev/null || python3 -m pip install --quiet pynacl
 python3 Tests/process/test_multiprocess.py
+# The control channel (off by default, token), and runs on processes that leave none behind.
+python3 Tests/process/test_control_channel.py
+# The same scenarios on real processes: registry and peers as processes of their own (tcp, CURVE).
+.build/debug/confchat run --processes --time-scale 5 scenarios/basics.scenario scenarios/presence.scenario \
+    scenarios/refusals.scenario
 # Clients written from the docs alone, misbehaving towards the registry ...
 python3 Tests/process/test_registry_abuse.py
 # ... and as a friend would (ccp.py).

@@ -41,7 +41,8 @@ public final class AttachedNetwork: PromptNetwork {
         runner = try ScenarioRunner(scenario: scenario, options: options)
     }
 
-    public var simulator: Simulator { runner.simulator }
+    /// A runner made by `ScenarioRunner(scenario:options:)` always runs on a simulator.
+    public var simulator: Simulator { runner.simulator! }
 
     public var peerNames: [String] { simulator.peerNames }
 

@@ -56,13 +56,17 @@ public final class MessageSealer {
         return key
     }
 
-    /// nonce || secretbox(body).
+    /// nonce || secretbox(body), written into one array: every backup entry goes through
+    /// here, and a nonce, a box and their concatenation were three allocations and a copy.
     public func encrypt(_ body: [UInt8], key: [UInt8]) -> [UInt8] {
-        var nonce = [UInt8](repeating: 0, count: Int(crypto_secretbox_NONCEBYTES))
-        for i in nonce.indices { nonce[i] = UInt8(truncatingIfNeeded: rng.next()) }
-        var box = [UInt8](repeating: 0, count: body.count + Int(crypto_secretbox_MACBYTES))
-        _ = crypto_secretbox_easy(&box, body, UInt64(body.count), nonce, key)
-        return nonce + box
+        let n = Int(crypto_secretbox_NONCEBYTES)
+        let size = n + Int(crypto_secretbox_MACBYTES) + body.count
+        return [UInt8](unsafeUninitializedCapacity: size) { out, count in
+            for i in 0..<n { out[i] = UInt8(truncatingIfNeeded: rng.next()) }
+            let base = out.baseAddress!
+            _ = crypto_secretbox_easy(base + n, body, UInt64(body.count), base, key)
+            count = size
+        }
     }
 
     public func decrypt(_ data: [UInt8], key: [UInt8]) -> [UInt8]? {

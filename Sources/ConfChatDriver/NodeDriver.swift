@@ -59,16 +59,23 @@ public final class NodeDriver<Machine: DrivenMachine> {
     /// Makes the next `commit` carry out only its first `afterSteps` steps and report a crash.
     public func armCrash(afterSteps: Int) { crashAfter = afterSteps }
 
+    /// Whether the machine runs (false while the node is down). Asked for every message, so
+    /// it looks at the optional in place: `machine != nil` would copy the whole machine.
+    public var isUp: Bool {
+        if case .none = machine { return false }
+        return true
+    }
+
     /// Whether inputs were handled since the last commit.
     public var hasPending: Bool { !writes.isEmpty || !held.isEmpty }
 
     /// Runs the machine on one input and keeps its effects for the next `commit`. A node that
     /// is down ignores its input.
     public func handle(_ input: Machine.Input, now: SimInstant) {
-        guard var m = machine else { return }
-        // Moved out while it works: with a second reference left here, the first write to
-        // each of its dictionaries and arrays would copy it whole (copy-on-write).
-        machine = nil
+        // Moved out while it works (`take`, not a copy): with a second reference left here,
+        // the first write to each of its dictionaries and arrays would copy it whole
+        // (copy-on-write), and a copy retains and releases every field of the machine.
+        guard var m = machine.take() else { return }
         let effects = m.handle(input, now: now)
         machine = m
         for effect in effects {

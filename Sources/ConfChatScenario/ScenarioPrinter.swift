@@ -20,10 +20,7 @@ public enum ScenarioPrinter {
     /// An action as a line (without `!`).
     public static func line(_ action: Action) -> String {
         switch action {
-        case let .peer(name, peerAction):
-            let (verb, values) = Verb.describing(peerAction)
-            let arguments = zip(verb.arguments, values).map { $0.printed($1) }
-            return ([name, verb.name] + arguments).joined(separator: " ")
+        case let .peer(name, peerAction): return name + " " + line(peerAction)
         case let .wait(duration): return "wait \(duration)"
         case let .partition(groups): return "partition " + groups.map { $0.joined(separator: " ") }.joined(separator: " | ")
         case .heal: return "heal"
@@ -31,6 +28,13 @@ public enum ScenarioPrinter {
         case .registryRestart: return "registry restart"
         case let .network(setting): return setting.description
         }
+    }
+
+    /// A peer's action as the words after the peer's name: for a user verb, the very line a
+    /// user types at that peer's prompt (the runner of `run --processes` sends it so).
+    public static func line(_ action: PeerAction) -> String {
+        let (verb, values) = Verb.describing(action)
+        return ([verb.name] + zip(verb.arguments, values).map { $0.printed($1) }).joined(separator: " ")
     }
 
     /// An expectation as the words after `expect`.

@@ -73,21 +73,30 @@ final class NodeSockets {
 
     /// Waits until the inbox or `fd` has input, or `timeoutMs` passes (-1: forever).
     func wait(fd: Int32?, timeoutMs: Int) throws -> (inbox: Bool, fd: Bool) {
+        let ready = try wait(fds: fd.map { [$0] } ?? [], control: nil, timeoutMs: timeoutMs)
+        return (ready.inbox, ready.fds.first ?? false)
+    }
+
+    /// Waits until the inbox, one of `fds` or the control channel's socket has input, or
+    /// `timeoutMs` passes (-1: forever).
+    func wait(fds: [Int32], control: ZMQSocket?, timeoutMs: Int) throws -> (inbox: Bool, fds: [Bool], control: Bool) {
         var items = [zmq_pollitem_t(socket: inbox.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
                      zmq_pollitem_t(socket: handshakes.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)]
-        if let fd { items.append(zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLIN), revents: 0)) }
+        for fd in fds { items.append(zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLIN), revents: 0)) }
+        if let control { items.append(zmq_pollitem_t(socket: control.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)) }
         let rc = zmq_poll(&items, Int32(items.count), timeoutMs)
         if rc < 0 {
             let e = ZMQError("zmq_poll")
-            if e.errno == EINTR { return (false, false) }
+            if e.errno == EINTR { return (false, fds.map { _ in false }, false) }
             throw e
         }
         // A pipe whose writer has closed polls as POLLHUP, which zmq_poll reports as
         // ZMQ_POLLERR, not ZMQ_POLLIN: it counts as readable, so the caller's read sees the
         // end of input (otherwise the poll returns at once, for ever, and the loop spins).
         if items[1].revents & Int16(ZMQ_POLLIN) != 0 { try handshakes.drain() }
-        let fdReady = items.count > 2 && items[2].revents & Int16(ZMQ_POLLIN | ZMQ_POLLERR) != 0
-        return (items[0].revents & Int16(ZMQ_POLLIN) != 0, fdReady)
+        let fdReady = fds.indices.map { items[2 + $0].revents & Int16(ZMQ_POLLIN | ZMQ_POLLERR) != 0 }
+        let controlReady = control != nil && items[items.count - 1].revents & Int16(ZMQ_POLLIN) != 0
+        return (items[0].revents & Int16(ZMQ_POLLIN) != 0, fdReady, controlReady)
     }
 
     func close() {

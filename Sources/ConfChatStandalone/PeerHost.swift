@@ -47,7 +47,8 @@ public final class PeerHost {
     ///   - clock: monotonic milliseconds; the host measures time from its first reading.
     ///   - seed: seeds salts and nonces (the command line passes fresh randomness).
     public init(name: String, dataDirectory: String, bind: String, registry: String, registryKey: [UInt8],
-                clock: @escaping () -> Int64, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive) throws {
+                clock: @escaping () -> Int64, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive,
+                config: PeerConfig = PeerConfig()) throws {
         guard PeerName.isValidUser(name) else { throw StartupError("'\(name)' is not a valid peer name") }
         self.name = name
         self.clock = clock
@@ -60,7 +61,7 @@ public final class PeerHost {
         let sealer = MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost)
         crypto = PeerCryptoLayer(user: name, keys: keys, sealer: sealer)
         sockets = try NodeSockets(context: try ZMQContext.shared(), name: name, bind: bind, keys: keys)
-        let machine = PeerMachine(name: name, endpoint: sockets.endpoint, config: PeerConfig(), durable: try store.load(),
+        let machine = PeerMachine(name: name, endpoint: sockets.endpoint, config: config, durable: try store.load(),
                                   hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer, publicKey: keys.publicKey)
         let links = SocketTransport(sockets)
         driver = NodeDriver(
@@ -143,17 +144,30 @@ public final class PeerHost {
         }
     }
 
-    /// Handles input and timers until `fd` is readable, `stopWhen` holds, or time runs out.
-    private func pump(until fd: Int32?, timeoutMs: Int, stopWhen: () -> Bool) throws -> Bool {
+    /// Runs the peer driven by its control channel (`--control`): answers each request with
+    /// `handle` while handling input and timers, until `lifeline` (the runner's pipe) ends.
+    public func serve(control: ControlChannel, lifeline: Int32, handle: (String) -> ControlChannel.Reply) throws {
+        while true {
+            while try control.answerWaiting(handle) {}
+            if try pump(until: lifeline, control: control.socket, timeoutMs: -1, stopWhen: { false }), ControlChannel.lifelineEnded(lifeline) {
+                return
+            }
+        }
+    }
+
+    /// Handles input and timers until `fd` is readable (true), `stopWhen` holds, the control
+    /// channel has a request, or time runs out.
+    private func pump(until fd: Int32?, control: ZMQSocket? = nil, timeoutMs: Int, stopWhen: () -> Bool) throws -> Bool {
         let deadline = timeoutMs < 0 ? Int64.max : clock() + Int64(timeoutMs)
         while true {
             while let t = timers.popDue(now) { try driver.run(.timer(t), now: now) }
             if stopWhen() { return false }
             let left = deadline == Int64.max ? 60_000 : deadline - clock()
             if left <= 0 { return false }
-            let ready = try sockets.wait(fd: fd, timeoutMs: Int(timers.wait(from: now, cap: left)))
+            let ready = try sockets.wait(fds: fd.map { [$0] } ?? [], control: control, timeoutMs: Int(timers.wait(from: now, cap: left)))
             if ready.inbox { try drainInbox() }
-            if ready.fd { return true }
+            if ready.fds.first == true { return true }
+            if ready.control { return false }
             if stopRequest(false) != nil { return false }  // the caller looks
         }
     }

@@ -79,10 +79,19 @@ public final class RegistryHost {
     /// Serves until `stop` says so. Hostile input is logged and dropped; it never ends the loop.
     /// What one wake-up brings (password outcomes, up to a thousand messages) is one batch:
     /// one transaction, then the answers (a group commit).
-    public func serve(until stop: () -> Bool = { false }) throws {
+    ///
+    /// With a control channel (`--control`), answers its requests with `handle` too, and
+    /// returns when `lifeline` (the runner's pipe) ends.
+    public func serve(until stop: () -> Bool = { false },
+                      control: (channel: ControlChannel, lifeline: Int32, handle: (String) -> ControlChannel.Reply)? = nil) throws {
         while !stop() {
-            let ready = try sockets.wait(fd: worker.fd, timeoutMs: 500)
-            if ready.fd {
+            let ready = try sockets.wait(fds: [worker.fd] + (control.map { [$0.lifeline] } ?? []),
+                                         control: control?.channel.socket, timeoutMs: 500)
+            if let control {
+                if ready.control { while try control.channel.answerWaiting(control.handle) {} }
+                if ready.fds[1], ControlChannel.lifelineEnded(control.lifeline) { return }
+            }
+            if ready.fds[0] {
                 for (id, outcome) in worker.outcomes() { driver.handle(.passwordChecked(id, outcome), now: now) }
             }
             if ready.inbox { try drainInbox() }

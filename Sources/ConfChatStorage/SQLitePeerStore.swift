@@ -4,15 +4,15 @@ import GRDB
 
 /// A peer's data directory: `peer.sqlite`, plain tables a user can read with `sqlite3`.
 ///
-/// WAL mode with `synchronous = NORMAL`: a committed transaction survives a crash of the
-/// process (the simulator's `crash`, `kill -9`), which is the durability the spec asks for.
+/// WAL mode; a committed transaction survives a crash of the process (`kill -9`), or in the
+/// simulator a simulated crash (`SQLiteDurability`).
 public final class SQLitePeerStore: PeerStore {
     private let db: DatabaseQueue
     private let directory: String
 
-    public init(directory: String) throws {
+    public init(directory: String, durability: SQLiteDurability = .process) throws {
         self.directory = directory
-        db = try SQLiteFile.open(directory: directory, name: "peer.sqlite")
+        db = try SQLiteFile.open(directory: directory, name: "peer.sqlite", durability: durability)
         try db.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS account (

@@ -7,8 +7,8 @@ import GRDB
 public final class SQLiteRegistryStore: RegistryStore {
     private let db: DatabaseQueue
 
-    public init(directory: String) throws {
-        db = try SQLiteFile.open(directory: directory, name: "registry.sqlite")
+    public init(directory: String, durability: SQLiteDurability = .process) throws {
+        db = try SQLiteFile.open(directory: directory, name: "registry.sqlite", durability: durability)
         try db.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS accounts (

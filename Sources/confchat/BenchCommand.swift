@@ -20,6 +20,8 @@ struct BenchCommand: ParsableCommand {
               confchat bench --store disk --json
               confchat bench --peers 200 --messages 20000 --batch 1     light load: latency
               confchat bench --scenario-statements 10000 > big.scenario
+              confchat bench --run-scenario 10000 --json                 time it as confchat run does
+              confchat bench --seed-way --json                           also the seed's way, same run
             See docs/performance.md.
             """)
 
@@ -59,6 +61,14 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("no-raw"), help: "Skip the raw libzmq comparison.")
     var noRaw = false
 
+    @Flag(name: .customLong("seed-way"),
+          help: "Also time the seed's way (a fresh REQ socket a message, tcp loopback) in the same run: vs_seed.")
+    var seedWay = false
+
+    @Option(name: .customLong("run-scenario"),
+            help: "Generate a scenario of about this many statements and time it as confchat run runs it (data on disk).")
+    var runScenario: Int?
+
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -69,6 +79,12 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if let n = scenarioStatements {
             print(ScenarioGenerator(statements: n, seed: seed).text, terminator: "")
+            return
+        }
+        if let n = runScenario {
+            let result = try ScenarioBench(statements: n, seed: seed).run()
+            Console.out(json ? result.json : result.table)
+            if !result.failures.isEmpty { throw ExitCode(1) }
             return
         }
         var options = BenchOptions()
@@ -84,6 +100,7 @@ struct BenchCommand: ParsableCommand {
         options.setup = setup
         options.commitEachInput = commitEach
         options.compareRaw = !noRaw
+        options.seedWay = seedWay
         let bar = ProgressBar()
         do {
             let runner = try BenchRunner(options: options)

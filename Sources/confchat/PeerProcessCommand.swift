@@ -44,6 +44,16 @@ struct PeerProcessCommand: ParsableCommand {
     @Flag(name: .customLong("fast-hash"), help: "Hash passwords at the simulation cost instead of OWASP's interactive cost (tests only).")
     var fastHash = false
 
+    @OptionGroup var driven: DrivenHostOptions
+
+    @Option(name: .customLong("presence-timeout"), help: ArgumentHelp("How long a friend may stay silent before it counts as offline, in milliseconds.", valueName: "ms"))
+    var presenceTimeout: Int64 = 5000
+
+    func validate() throws {
+        try driven.check()
+        if presenceTimeout < 150 { throw ValidationError("--presence-timeout must be at least 150 ms (got \(presenceTimeout))") }
+    }
+
     func run() throws {
         let key: [UInt8]
         let host: PeerHost
@@ -54,8 +64,8 @@ struct PeerProcessCommand: ParsableCommand {
             key = try StartupCheck.registryKey(at: registryKeyFile).get()
             host = try PeerHost(
                 name: name, dataDirectory: data ?? "confchat-data/peers/\(name)", bind: bind, registry: registry,
-                registryKey: key, clock: SimulatorConsole.monotonicMilliseconds, seed: UInt64.random(in: .min ... .max),
-                hashCost: fastHash ? .fast : .interactive)
+                registryKey: key, clock: driven.clock, seed: UInt64.random(in: .min ... .max),
+                hashCost: fastHash ? .fast : .interactive, config: PeerConfig(presenceTimeout: presenceTimeout))
         } catch {
             Console.error("error: \(StartupError.describe(error))")
             throw ExitCode(1)
@@ -65,6 +75,15 @@ struct PeerProcessCommand: ParsableCommand {
         host.stopRequest = PromptInterrupt.stopRequest
         // Refused input may come from a hostile client: it goes to the log (protocol.md 8).
         host.onEvent = { if case let .refused(why) = $0 { Console.error("\(name): \(why)") } }
+        if driven.control {
+            // Driven by a runner: no prompt; the control channel until the runner's pipe ends.
+            let prompt = PeerPrompt(console: host)
+            let channel = try driven.open(in: host.dataDirectory, log: { Console.error("\(name): \($0)") })
+            Console.out("\(name) listening on \(host.endpoint)")
+            try host.serve(control: channel, lifeline: STDIN_FILENO, handle: prompt.controlReply)
+            channel.close()
+            return
+        }
         let loop = PromptLoop(prompt: PeerPrompt(console: host))
         loop.historyFile = (host.dataDirectory as NSString).appendingPathComponent("history")
         loop.banner = ["\(name) at \(host.endpoint) (registry \(registry)); type help"]

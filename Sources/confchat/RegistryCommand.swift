@@ -30,12 +30,16 @@ struct RegistryCommand: ParsableCommand {
     @Flag(name: .customLong("fast-hash"), help: "Hash passwords at the simulation cost instead of OWASP's interactive cost (tests only).")
     var fastHash = false
 
+    @OptionGroup var driven: DrivenHostOptions
+
+    func validate() throws { try driven.check() }
+
     func run() throws {
         let host: RegistryHost
         do {
             if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
             host = try RegistryHost(dataDirectory: data, bind: bind, seed: UInt64.random(in: .min ... .max),
-                                    clock: SimulatorConsole.monotonicMilliseconds, hashCost: fastHash ? .fast : .interactive)
+                                    clock: driven.clock, hashCost: fastHash ? .fast : .interactive)
         } catch {
             Console.error("error: \(StartupError.describe(error))")
             throw ExitCode(1)
@@ -49,7 +53,14 @@ struct RegistryCommand: ParsableCommand {
         Console.out("registry listening on \(host.endpoint)")
         Console.out("public key \(pub) (written to \(pubPath))")
         Console.error(Self.logLine("INFO", "serving on \(host.endpoint), data in \(data)"))
-        do { try host.serve() } catch {
+        var control: (channel: ControlChannel, lifeline: Int32, handle: (String) -> ControlChannel.Reply)?
+        if driven.control {
+            let channel = try driven.open(in: data, log: { Console.error(Self.logLine("WARN", $0)) })
+            let endpoint = host.endpoint
+            control = (channel, STDIN_FILENO, { $0 == "ping" ? .init(.ok, "registry \(endpoint)") : .init(.error, "the registry's control channel knows only `ping`") })
+        }
+        defer { control?.channel.close() }
+        do { try host.serve(control: control) } catch {
             Console.error(Self.logLine("ERROR", "stopped: \(error)"))
             throw ExitCode(1)
         }

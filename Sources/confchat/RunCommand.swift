@@ -110,6 +110,13 @@ struct RunCommand: ParsableCommand {
             completion: .file(extensions: ["xml"]))
     var junit: String?
 
+    @Flag(help: "Run the registry and every peer as processes of their own (confchat registry, confchat peer: tcp, CURVE, real clock), driven through their control channels.")
+    var processes = false
+
+    @Option(name: .customLong("time-scale"),
+            help: ArgumentHelp("With --processes: run heartbeats, presence time-outs, retries, `wait` and `expect` budgets this many times faster than real time.", valueName: "k"))
+    var timeScale: Int64 = 1
+
     @Option(name: [.customShort("j"), .long], parsing: .unconditional,
             help: "Run this many scenarios at a time, each on its own thread and simulator (0: one a CPU core). Output is the same as with 1.")
     var jobs: Int = 1
@@ -125,6 +132,15 @@ struct RunCommand: ParsableCommand {
         }
         if diagramFilter != nil, diagramNames?.isEmpty ?? true { throw ValidationError("--diagram-filter needs at least one name") }
         if filters.contains(where: \.isEmpty) { throw ValidationError("-k needs a text to look for in scenario paths") }
+        if !(1...1000).contains(timeScale) { throw ValidationError("--time-scale must be 1 to 1000 (got \(timeScale))") }
+        if timeScale != 1, !processes { throw ValidationError("--time-scale needs --processes (the simulator's clock is simulated)") }
+        if processes {
+            if jobs != 1 { throw ValidationError("--processes runs one scenario at a time (--jobs 1)") }
+            if trace || traceFormat != nil || diagram != nil {
+                throw ValidationError("--processes has no trace or diagram yet: each process logs to processes/logs/ in the run's folder (--data)")
+            }
+            if transport != nil { throw ValidationError("--processes runs over tcp with CURVE; --transport is for the simulator") }
+        }
     }
 
     static func diagramKind(_ path: String) -> String? {
@@ -150,6 +166,8 @@ struct RunCommand: ParsableCommand {
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, total: scenarios.count)
         let diagramPaths = diagram.map { ReportPaths.perScenario($0, scenarios: scenarios.map(\.path)) }
         let human = humanOut
+        // On processes the scenario's clock is real time (times --time-scale), not simulated.
+        let clock = processes ? "scenario time" : "simulated"
         var cases: [JUnitReport.Case] = []
         var failedOutcomes: [ScenarioOutcome] = []
         var passed = 0
@@ -171,10 +189,10 @@ struct RunCommand: ParsableCommand {
             let wall = result.seconds.map { ", \(Self.wallTime($0))" } ?? ""
             if outcome.passed {
                 passed += 1
-                human("\(Console.paint("PASS", "32")) \(outcome.path)  (\(outcome.statementsRun) statements, \(outcome.simulatedTime) simulated\(wall))")
+                human("\(Console.paint("PASS", "32")) \(outcome.path)  (\(outcome.statementsRun) statements, \(outcome.simulatedTime) \(clock)\(wall))")
             } else {
                 failedOutcomes.append(outcome)
-                human("\(Console.paint("FAIL", "31;1")) \(outcome.path)  (\(outcome.simulatedTime) simulated\(wall))")
+                human("\(Console.paint("FAIL", "31;1")) \(outcome.path)  (\(outcome.simulatedTime) \(clock)\(wall))")
                 for f in outcome.failures { human("  " + f.description.replacingOccurrences(of: "\n", with: "\n  ")) }
             }
             cases.append(JUnitReport.Case(outcome: outcome, seconds: result.seconds, systemOut: result.systemOut))
@@ -258,7 +276,15 @@ extension RunCommand {
     func plan(_ scenarios: [Scenario]) -> RunPlan {
         RunPlan(scenarios: scenarios, transport: transport, seed: seed, keepGoing: keepGoing, data: data,
                 trace: trace, traceFormat: traceFormat, diagramKind: diagram.flatMap(Self.diagramKind),
-                diagramOptions: SequenceDiagram.Options(only: diagramNames, showKeepalives: diagramAll), junit: junit != nil)
+                diagramOptions: SequenceDiagram.Options(only: diagramNames, showKeepalives: diagramAll), junit: junit != nil,
+                processes: processes ? RunPlan.Processes(binary: Self.executable, timeScale: timeScale) : nil)
+    }
+}
+
+extension RunCommand {
+    /// This very executable, which `--processes` launches as `confchat registry` and `confchat peer`.
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 }
 

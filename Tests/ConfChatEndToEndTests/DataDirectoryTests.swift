@@ -88,6 +88,39 @@ import Testing
         #expect(try leaks(in: dir) == [])
     }
 
+    /// The simulator holds each database alone while it runs (`SQLiteDurability.simulated`,
+    /// an exclusive lock): once the run is over, any other program must open them.
+    @Test("after a run, sqlite3 opens every database and reads its messages")
+    func databasesOpenAfterTheRun() throws {
+        let sqlite3 = "/usr/bin/sqlite3"
+        guard FileManager.default.isExecutableFile(atPath: sqlite3) else { return }
+        let dir = try E2ESupport.temporaryFolder()
+        defer { E2ESupport.remove(dir) }
+        let source = E2ESupport.twoFriends + """
+            alice send bob "one"
+            bob send alice "two"
+            expect bob received alice "one"
+
+            """
+        guard let outcome = try E2ESupport.run(source: source, options: .init(dataDirectory: dir)) else { return }
+        #expect(outcome.passed, "\(E2ESupport.report(outcome))")
+        func query(_ file: String, _ sql: String) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: sqlite3)
+            process.arguments = [file, sql]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = out
+            try process.run()
+            process.waitUntilExit()
+            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        for name in ["alice", "bob"] {
+            #expect(try query(dir + "/peers/\(name)/peer.sqlite", "SELECT count(*) FROM messages") == "2\n", "\(name)'s messages")
+        }
+        #expect(try query(dir + "/registry/registry.sqlite", "SELECT count(*) FROM backups") == "4\n")
+    }
+
     @Test("a peer restarted from disk has what it had before its crash")
     func restartReadsTheDisk() throws {
         let dir = try E2ESupport.temporaryFolder()

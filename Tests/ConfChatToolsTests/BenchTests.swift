@@ -153,6 +153,7 @@ import Testing
         var required: Set<String> = [
             "messages_per_second", "raw_messages_per_second", "ratio", "p50_us", "p99_us", "p999_us",
             "setup_seconds", "peak_rss_bytes", "peers", "messages", "store", "transport",
+            "overhead_per_peer_bytes", "raw_setup_connections", "seed_way_messages_per_second", "vs_seed",
         ]
         if groupSize != nil { required.insert("group_size") }
         #expect(required.subtracting(keys).isEmpty, "missing: \(required.subtracting(keys).sorted())")
@@ -163,7 +164,33 @@ import Testing
         #expect(!result.table.isEmpty)
     }
 
+    @Test("libzmq's own memory is taken with the connections a set-up network holds, not the group links it opens later")
+    func rawMemoryConnections() throws {
+        let result = try BenchRunner(options: options(messages: 50) { $0.groupSize = 4 }).run()
+        // Each of the 20 peers to its 3 friends, to the registry, and the registry to it.
+        #expect(result.rawSetupConnections == 20 * 3 + 2 * 20)
+        #expect(result.rawConnections ?? 0 > result.rawSetupConnections ?? 0, "members who are not friends are linked afterwards")
+    }
+
+    @Test("the seed's way is timed in the same run when asked")
+    func seedWay() throws {
+        let result = try BenchRunner(options: options(messages: 100) { $0.seedWay = true; $0.compareRaw = false }).run()
+        #expect(result.seedWayMessagesPerSecond ?? 0 > 0)
+        #expect(result.vsSeed ?? 0 > 0)
+    }
+
     // MARK: - Generated scenarios
+
+    @Test("the generated scenario, timed as confchat run runs it, passes and reports its figures")
+    func scenarioBench() throws {
+        let result = try ScenarioBench(statements: 300, seed: 3).run()
+        #expect(result.failures.isEmpty, "\(result.failures.joined(separator: "\n"))")
+        #expect(result.statements == 300)
+        let object = try JSONSerialization.jsonObject(with: Data(result.json.utf8)) as? [String: Any]
+        #expect(object?["scenario_statements"] as? Int == 300)
+        #expect(object?["scenario_passed"] as? Bool == true)
+        #expect(object?["scenario_seconds"] as? Double != nil)
+    }
 
     @Test("a generated scenario has the statements asked for, and passes")
     func generatedScenario() throws {

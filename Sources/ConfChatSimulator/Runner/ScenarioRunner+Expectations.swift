@@ -4,33 +4,33 @@ import ConfChatScenario
 /// Evaluates expectations against what each peer holds, and says what was found instead.
 extension ScenarioRunner {
     func evaluate(_ e: Expectation) throws -> (Bool, String) {
+        let view = try world.view(e.peer)
         switch e {
         case let .received(p, from, text):
-            let got = try sim.received(p, from: from)
+            let got = view.received[from] ?? []
             return (got.contains(text), "\(p) holds from \(from): \(texts(got))")
         case let .conversation(p, with, expected):
-            let got = try sim.received(p, from: with)
+            let got = view.received[with] ?? []
             return (got == expected, "\(p) holds from \(with): \(texts(got))")
         case let .sent(p, to, expected):
-            let got = try sim.sent(p, to: to)
+            let got = view.sent[to] ?? []
             return (got == expected, "\(p) holds as sent to \(to): \(texts(got))")
         case let .sees(p, friend, online):
-            guard let view = try sim.sees(p, friend) else { return (false, "\(friend) is not a friend of \(p)") }
-            return (view == online, "\(p) sees \(friend) \(view ? "online" : "offline")")
+            guard let seen = view.friends[friend] else { return (false, "\(friend) is not a friend of \(p)") }
+            return (seen == online, "\(p) sees \(friend) \(seen ? "online" : "offline")")
         case let .friends(p, names):
-            let got = try sim.durableState(p).friends.keys.sorted()
+            let got = view.friends.keys.sorted()
             return (Set(got) == Set(names), "\(p)'s friends: \(list(got))")
         case let .requests(p, names):
-            let got = try sim.durableState(p).requests.sorted()
+            let got = view.requests
             return (Set(got) == Set(names), "\(p)'s pending requests: \(list(got))")
         case let .session(p, loggedIn):
-            let got = try sim.isLoggedIn(p)
-            return (got == loggedIn, "\(p) is \(got ? "logged in" : "logged out")")
+            return (view.loggedIn == loggedIn, "\(p) is \(view.loggedIn ? "logged in" : "logged out")")
         case let .group(p, g, from, expected):
-            let got = try sim.received(p, from: from, group: g)
+            let got = view.groupMessages[g]?[from] ?? []
             return (got == expected, "\(p) holds from \(from) in \(g): \(texts(got))")
         case let .members(p, g, names):
-            let got = try sim.members(p, group: g)
+            let got = view.members[g] ?? []
             return (Set(got) == Set(names), "\(p) sees as members of \(g): \(list(got))")
         }
     }

@@ -2,11 +2,12 @@ import ConfChatCore
 import ConfChatScenario
 import Foundation
 
-/// Runs a parsed scenario against a fresh simulator, statement by statement.
+/// Runs a parsed scenario statement by statement, against a fresh simulator or another
+/// `ScenarioWorld` (real processes).
 ///
 /// After every action the network settles; an `expect` that does not hold yet is retried
-/// as simulated time advances in 100 ms steps, up to its budget (scenario-language.md,
-/// "How a run proceeds").
+/// as time advances in 100 ms steps, up to its budget (scenario-language.md, "How a run
+/// proceeds").
 public final class ScenarioRunner {
     public struct Options {
         /// Overrides the scenario's `transport` directive (the command line's `--transport`).
@@ -36,21 +37,43 @@ public final class ScenarioRunner {
     }
 
     /// Simulated time between two checks of an expectation that does not hold yet.
-    static let pollStep: Int64 = 100
+    public static let pollStep: Int64 = 100
 
     let scenario: Scenario
     let options: Options
-    let sim: Simulator
+    let world: any ScenarioWorld
+    /// The simulator, when the world is one (nil on processes).
+    public let simulator: Simulator?
     package var budget: Int64 = 5000
     var failures: [ScenarioOutcome.Failure] = []
 
-    public init(scenario: Scenario, options: Options) throws {
+    public convenience init(scenario: Scenario, options: Options) throws {
+        let settings = Self.settings(scenario)
+        let simOptions = SimOptions(
+            transport: options.transport ?? settings.transport, seed: options.seed ?? settings.seed,
+            presenceTimeout: settings.presenceTimeout, storage: options.dataDirectory.map { .disk($0) } ?? .memory)
+        let sim = try Simulator(options: simOptions, trace: options.trace)
+        self.init(scenario: scenario, world: sim, simulator: sim, options: options)
+    }
+
+    /// A runner on another world (real processes); `options.transport` and `seed` are the
+    /// world's business there.
+    public convenience init(scenario: Scenario, world: any ScenarioWorld, options: Options) {
+        self.init(scenario: scenario, world: world, simulator: world as? Simulator, options: options)
+    }
+
+    private init(scenario: Scenario, world: any ScenarioWorld, simulator: Simulator?, options: Options) {
         self.scenario = scenario
         self.options = options
+        self.world = world
+        self.simulator = simulator
+    }
+
+    /// The directives, which set up the whole run wherever they stand in the file.
+    public static func settings(_ scenario: Scenario) -> (transport: TransportKind, seed: UInt64, presenceTimeout: Int64) {
         var transport = TransportKind.inproc
         var seed: UInt64 = 1
         var presence: Int64 = 5000
-        // Directives set up the whole run, wherever they stand in the file.
         for s in scenario.statements {
             switch s.kind {
             case let .transport(t): transport = t
@@ -59,13 +82,8 @@ public final class ScenarioRunner {
             default: break
             }
         }
-        let simOptions = SimOptions(
-            transport: options.transport ?? transport, seed: options.seed ?? seed, presenceTimeout: presence,
-            storage: options.dataDirectory.map { .disk($0) } ?? .memory)
-        sim = try Simulator(options: simOptions, trace: options.trace)
+        return (transport, seed, presence)
     }
-
-    public var simulator: Simulator { sim }
 
     /// Runs every statement; stops at the first failure unless `keepGoing`.
     public func run() -> ScenarioOutcome {
@@ -75,8 +93,8 @@ public final class ScenarioRunner {
             runOne(statement)
             if !failures.isEmpty && !options.keepGoing { break }
         }
-        if !options.keepRunning { sim.shutDown() }
-        return ScenarioOutcome(path: scenario.path, failures: failures, statementsRun: count, simulatedTime: sim.now)
+        if !options.keepRunning { world.shutDown() }
+        return ScenarioOutcome(path: scenario.path, failures: failures, statementsRun: count, simulatedTime: world.now)
     }
 
     /// Runs one more statement on this runner's simulator, exactly as `run()` runs each line
@@ -90,30 +108,30 @@ public final class ScenarioRunner {
 
     private func runOne(_ statement: Statement) {
         options.onStatement?(statement)
-        sim.emit(.statement(location: "\(statement.location.file):\(statement.location.line)", source: statement.source))
+        world.emit(.statement(location: "\(statement.location.file):\(statement.location.line)", source: statement.source))
         do {
             try execute(statement)
         } catch {
-            fail(statement, "simulator error: \(error)")
+            fail(statement, "\(simulator == nil ? "error" : "simulator error"): \(error)")
         }
     }
 
     func fail(_ s: Statement, _ detail: String) {
         failures.append(.init(location: s.location, source: s.source, detail: detail))
-        sim.emit(.outcome(location: "\(s.location.file):\(s.location.line)", ok: false, detail: detail))
+        world.emit(.outcome(location: "\(s.location.file):\(s.location.line)", ok: false, detail: detail))
     }
 
     private func execute(_ s: Statement) throws {
         switch s.kind {
-        case let .peers(names): try sim.declare(names)
+        case let .peers(names): try world.declare(names)
         case .transport, .seed, .presenceTimeout: break
         case let .timeout(d): budget = d.milliseconds
         case let .action(action, expectRefusal):
-            let refusal = try sim.perform(action)
+            let refusal = try world.perform(action)
             switch (refusal, expectRefusal) {
             case (nil, false): break
             case let (failure?, true):
-                sim.emit(.outcome(location: "\(s.location.file):\(s.location.line)", ok: true, detail: "refused as expected: \(failure)"))
+                world.emit(.outcome(location: "\(s.location.file):\(s.location.line)", ok: true, detail: "refused as expected: \(failure)"))
             case let (failure?, false): fail(s, "refused: \(failure)")
             case (nil, true): fail(s, "expected a refusal, but the action succeeded")
             }
@@ -122,17 +140,17 @@ public final class ScenarioRunner {
         }
     }
 
-    /// Checks an expectation, advancing simulated time in steps until it holds or the budget is spent.
+    /// Checks an expectation, letting time pass in steps until it holds or the budget is spent.
     private func check(_ e: Expectation, budget: Int64, statement: Statement) throws {
-        try sim.settle()
-        let deadline = sim.now + budget
+        try world.settle()
+        let deadline = world.now + budget
         while true {
             let (holds, actual) = try evaluate(e)
             if holds { return }
-            if sim.now >= deadline {
+            if world.now >= deadline {
                 return fail(statement, actual + " (after waiting \(ScenarioDuration(milliseconds: budget)))")
             }
-            try sim.advance(by: Self.nextPoll(now: sim.now, deadline: deadline, nextTimer: sim.nextTimerDue) - sim.now)
+            try world.awaitNextCheck(deadline: deadline)
         }
     }
 

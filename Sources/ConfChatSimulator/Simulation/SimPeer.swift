@@ -34,5 +34,5 @@ package final class SimPeer {
         set { driver.machine = newValue }
     }
 
-    package var isUp: Bool { driver.machine != nil }
+    package var isUp: Bool { driver.isUp }
 }

@@ -32,10 +32,15 @@ extension Simulator {
     /// One-to-one messages `name` holds as sent to `other`, in order.
     /// Messages still queued after a restore (accepted, waiting for their seq) come last.
     public func sent(_ name: String, to other: String) throws -> [String] {
-        let state = try durableState(name)
-        let stored = state.conversations[other]?.sent.filter { $0.group == nil && $0.isShown }.map(\.text) ?? []
-        let queued = state.queued[other]?.filter { $0.group == nil }.map { String(decoding: $0.body, as: UTF8.self) } ?? []
-        return stored + queued
+        try durableState(name).sentTexts(to: other)
+    }
+
+    /// What expectations read of `name` (a crashed peer: from its data directory, seeing
+    /// every friend offline).
+    public func view(_ name: String) throws -> PeerView {
+        let p = try peer(name)
+        if let m = p.machine { return PeerView(m) }
+        return PeerView(try p.store.load(), loggedIn: false, sees: { _ in false })
     }
 
     /// Messages `name` holds from `other` in `group`, in order (discarded ones are not shown).

@@ -79,7 +79,7 @@ public final class Simulator {
 
     static func makeRegistryStore(_ storage: SimOptions.Storage) throws -> any RegistryStore {
         switch storage {
-        case let .disk(dir): try SQLiteRegistryStore(directory: dir + "/registry")
+        case let .disk(dir): try SQLiteRegistryStore(directory: dir + "/registry", durability: .simulated)
         case .memory: MemoryRegistryStore()
         }
     }
@@ -90,13 +90,13 @@ public final class Simulator {
     }
 
     func makePeerStore(_ name: String) throws -> any PeerStore {
-        if let dir = peerDirectory(name) { return try SQLitePeerStore(directory: dir) }
+        if let dir = peerDirectory(name) { return try SQLitePeerStore(directory: dir, durability: .simulated) }
         return MemoryPeerStore()
     }
 
     /// Records a trace event. The event is built only when a trace is listening: formatting
     /// a message's fields costs more than sending it.
-    func emit(_ kind: @autoclosure () -> TraceEvent.Kind) {
+    public func emit(_ kind: @autoclosure () -> TraceEvent.Kind) {
         guard let trace else { return }
         trace.record(TraceEvent(time: now, kind: kind()))
     }
@@ -328,14 +328,15 @@ public final class Simulator {
 
     /// Runs one input of the registry machine, a batch of one. A password check runs at
     /// once, after the effects before it, and its outcome is the next input: the same order
-    /// every run (the standalone registry runs checks on a worker thread).
-    private func atRegistry(_ input: RegistryInput, handling what: String) throws {
-        guard registry != nil else { return }
+    /// every run (the standalone registry runs checks on a worker thread). `what` names the
+    /// input for a fault's trace line, and is built only then.
+    private func atRegistry(_ input: RegistryInput, handling what: @autoclosure () -> String) throws {
+        guard registryDriver.isUp else { return }
         if let limit = takeFault(for: PeerName.registry) { registryDriver.armCrash(afterSteps: limit) }
         let crash = try registryDriver.run(input, now: now)
         let checks = takeChecks()
         if let crash {
-            emit(.fault(.crashPartWay(node: PeerName.registry, step: crash.step, steps: crash.steps, handling: what)))
+            emit(.fault(.crashPartWay(node: PeerName.registry, step: crash.step, steps: crash.steps, handling: what())))
             return try crashRegistry(announce: false)
         }
         try runChecks(checks)
@@ -363,7 +364,7 @@ public final class Simulator {
         }
     }
 
-    public var registryIsUp: Bool { registry != nil }
+    public var registryIsUp: Bool { registryDriver.isUp }
 }
 
 /// Misuse of the simulator that a scenario can cause (the checker catches most of it first).

@@ -38,6 +38,8 @@ public struct BenchOptions: Sendable {
     public var commitEachInput = false
     /// Also push the same load through raw libzmq and report the ratio.
     public var compareRaw = true
+    /// Also time the seed's way of sending (`SeedWayBench`) and report the engine against it.
+    public var seedWay = false
 
     public init() {}
 

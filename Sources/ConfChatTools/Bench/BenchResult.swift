@@ -16,6 +16,10 @@ public struct BenchResult: Sendable {
     /// Resident memory the raw sockets and connections took.
     public var rawSetupResidentBytes: Int?
     public var rawConnections: Int?
+    /// Connections the raw sockets held when their memory was taken (those of a set-up network).
+    public var rawSetupConnections: Int?
+    /// The seed's way of sending (`SeedWayBench`), in the same run: messages a second.
+    public var seedWayMessagesPerSecond: Double?
     public var peakResidentBytes = 0
     /// Resident memory the simulated network took once set up (after minus before).
     public var setupResidentBytes = 0
@@ -27,6 +31,8 @@ public struct BenchResult: Sendable {
 
     public var messagesPerSecond: Double { messageSeconds > 0 ? Double(deliveries) / messageSeconds : 0 }
     public var ratio: Double? { rawMessagesPerSecond.map { $0 > 0 ? messagesPerSecond / $0 : 0 } }
+    /// The engine against the seed's way, in the same run.
+    public var vsSeed: Double? { seedWayMessagesPerSecond.map { $0 > 0 ? messagesPerSecond / $0 : 0 } }
     public var residentPerPeer: Int { setupResidentBytes / options.peers }
     /// Memory a peer takes beyond what libzmq's own sockets and connections take.
     public var overheadPerPeer: Int? { rawSetupResidentBytes.map { (setupResidentBytes - $0) / options.peers } }
@@ -50,6 +56,9 @@ public struct BenchResult: Sendable {
             ("rss_per_peer_bytes", String(residentPerPeer)),
             ("raw_setup_rss_bytes", rawSetupResidentBytes.map(String.init) ?? "null"),
             ("overhead_per_peer_bytes", overheadPerPeer.map(String.init) ?? "null"),
+            ("raw_setup_connections", rawSetupConnections.map(String.init) ?? "null"),
+            ("seed_way_messages_per_second", seedWayMessagesPerSecond.map { number($0) } ?? "null"),
+            ("vs_seed", vsSeed.map { number($0, digits: 2) } ?? "null"),
             ("peers", String(options.peers)),
             ("friends", String(options.friends)),
             ("messages", String(options.messages)),
@@ -87,6 +96,9 @@ public struct BenchResult: Sendable {
         rows.append(("RSS of the network", "\(mib(setupResidentBytes)) MiB, \(kib(residentPerPeer)) KiB a peer"))
         if let rawBytes = rawSetupResidentBytes, let over = overheadPerPeer {
             rows.append(("  of which libzmq", "\(mib(rawBytes)) MiB; beyond it \(kib(over)) KiB a peer"))
+        }
+        if let seed = seedWayMessagesPerSecond, let vs = vsSeed {
+            rows.append(("the seed's way", "\(grouped(seed)) msg/s  (engine \(fixed(vs, 1))x)"))
         }
         if let t = transactions { rows.append(("SQLite transactions", "\(t)")) }
         rows.append(("verified", verification))

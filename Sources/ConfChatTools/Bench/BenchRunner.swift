@@ -43,6 +43,10 @@ public final class BenchRunner {
             result.rawP99Micros = Double(r.latency.valueAtPercentile(99)) / 1000
             result.rawSetupResidentBytes = r.setupResidentBytes
             result.rawConnections = r.connections
+            result.rawSetupConnections = r.setupConnections
+        }
+        if options.seedWay {
+            result.seedWayMessagesPerSecond = try SeedWayBench(messages: 3000, bodySize: options.bodySize).run()
         }
 
         let directory = options.store == .disk

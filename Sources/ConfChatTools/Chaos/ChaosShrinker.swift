@@ -93,9 +93,9 @@ extension Chaos {
                                    transport: TransportKind? = nil) throws -> ScenarioOutcome {
         let scenario = try ScenarioLoader.parse(source: text, path: path)
         let runner = try ScenarioRunner(scenario: scenario, options: .init(transport: transport))
-        runner.simulator.dedupe = dedupe
-        runner.simulator.holdBack = holdBack
-        runner.simulator.settleLimit = 20_000  // as in chaos runs: a livelock fails, it does not hang
+        runner.simulator?.dedupe = dedupe
+        runner.simulator?.holdBack = holdBack
+        runner.simulator?.settleLimit = 20_000  // as in chaos runs: a livelock fails, it does not hang
         return runner.run()
     }
 

@@ -7,6 +7,16 @@ import Foundation
 /// thread can take, and how to run one scenario with them (`execute`): its simulator, its
 /// trace in the format asked for, its diagram and its JUnit output.
 package struct RunPlan: Sendable {
+    /// How `--processes` runs: the `confchat` executable to launch and `--time-scale`.
+    package struct Processes: Sendable {
+        package var binary: String
+        package var timeScale: Int64
+        package init(binary: String, timeScale: Int64) {
+            self.binary = binary
+            self.timeScale = timeScale
+        }
+    }
+
     /// What `--trace-format` can be. `mermaid` prints a diagram a scenario when it ends.
     package enum TraceFormat: String, CaseIterable, Sendable {
         case text, json, mermaid
@@ -23,6 +33,8 @@ package struct RunPlan: Sendable {
     package var diagramKind: String?
     package var diagramOptions: SequenceDiagram.Options
     package var junit: Bool
+    /// `--processes`: run each scenario on real processes instead of the simulator.
+    package var processes: Processes?
     /// `--data`: the folder of each scenario (DIR itself for one; DIR/STEM, DIR/STEM-2... for several).
     var dataFolders: [String: String] = [:]
 
@@ -32,8 +44,9 @@ package struct RunPlan: Sendable {
     ///   - diagramKind: `svg`, `html` or `htm` for `--diagram`, nil for none.
     package init(scenarios: [Scenario], transport: TransportKind?, seed: UInt64?, keepGoing: Bool, data: String?,
                  trace: Bool, traceFormat: TraceFormat?, diagramKind: String?, diagramOptions: SequenceDiagram.Options,
-                 junit: Bool) {
+                 junit: Bool, processes: Processes? = nil) {
         self.scenarios = scenarios
+        self.processes = processes
         if let data {
             let folders = ReportPaths.perScenarioFolders(data, scenarios: scenarios.map(\.path))
             dataFolders = Dictionary(zip(scenarios.map(\.path), folders), uniquingKeysWith: { a, _ in a })
@@ -63,8 +76,8 @@ package struct RunPlan: Sendable {
             defer { if data == nil { try? FileManager.default.removeItem(atPath: dir) } }
             var options = ScenarioRunner.Options(transport: transport, seed: seed, dataDirectory: dir, keepGoing: keepGoing, trace: sink)
             options.onStatement = progress.map { line in { line.statement($0) } }
-            let runner = try ScenarioRunner(scenario: scenario, options: options)
-            if let progress { runner.simulator.watch = { now, _ in progress.tick(now) } }
+            let runner = try makeRunner(scenario, options: options, folder: dir)
+            if let progress { runner.simulator?.watch = { now, _ in progress.tick(now) } }
             let start = Date()
             result.outcome = runner.run()
             result.seconds = Date().timeIntervalSince(start)
@@ -93,6 +106,18 @@ package struct RunPlan: Sendable {
             result.diagram = kind == "svg" ? svg.document() : svg.htmlPage()
         }
         return result
+    }
+
+    /// A runner on the simulator, or on processes (their data directories and logs in
+    /// FOLDER/processes, replaced at each run).
+    private func makeRunner(_ scenario: Scenario, options: ScenarioRunner.Options, folder: String) throws -> ScenarioRunner {
+        guard let processes else { return try ScenarioRunner(scenario: scenario, options: options) }
+        let dir = (folder as NSString).appendingPathComponent("processes")
+        try? FileManager.default.removeItem(atPath: dir)
+        let world = try ProcessWorld(options: .init(
+            binary: processes.binary, folder: dir, timeScale: processes.timeScale,
+            presenceTimeout: ScenarioRunner.settings(scenario).presenceTimeout))
+        return ScenarioRunner(scenario: scenario, world: world, options: options)
     }
 
     /// A fresh folder for one scenario's data: under `--data` (one subfolder a scenario when

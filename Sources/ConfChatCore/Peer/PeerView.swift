@@ -1,0 +1,52 @@
+/// What a scenario's expectations read of one peer, as the peer itself holds it: its
+/// session, friends and how it sees them, pending requests, conversations and groups.
+///
+/// One value for every world a scenario runs in: the simulator builds it from the machine
+/// (or, for a crashed peer, from its data directory), a standalone peer sends it over its
+/// control channel as JSON (docs/protocol.md, "Control channel"), so an expectation is
+/// evaluated by the same code either way.
+public struct PeerView: Codable, Hashable, Sendable {
+    public var loggedIn: Bool
+    /// Each friend and whether this peer sees it online.
+    public var friends: [String: Bool]
+    public var requests: [String]
+    /// One-to-one messages held from each friend, in order.
+    public var received: [String: [String]]
+    /// One-to-one messages held as sent to each friend, in order (queued ones last).
+    public var sent: [String: [String]]
+    /// Group messages held: group -> sender -> texts, in order.
+    public var groupMessages: [String: [String: [String]]]
+    /// The members of each group this peer knows.
+    public var members: [String: [String]]
+
+    /// - Parameter sees: how the peer sees a friend (nil: not a friend); a stopped peer sees
+    ///   every friend offline.
+    public init(_ state: PeerDurableState, loggedIn: Bool, sees: (String) -> Bool?) {
+        self.loggedIn = loggedIn
+        friends = Dictionary(uniqueKeysWithValues: state.friends.keys.map { ($0, sees($0) ?? false) })
+        requests = state.requests.sorted()
+        received = state.conversations.mapValues { $0.received.filter { $0.group == nil && $0.isShown }.map(\.text) }
+        sent = Dictionary(uniqueKeysWithValues: Set(state.conversations.keys).union(state.queued.keys).map { ($0, state.sentTexts(to: $0)) })
+        var grouped: [String: [String: [String]]] = [:]
+        for (from, c) in state.conversations {
+            for r in c.received where r.isShown { if let g = r.group { grouped[g, default: [:]][from, default: []].append(r.text) } }
+        }
+        groupMessages = grouped
+        members = state.groups.mapValues { $0.members.keys.sorted() }
+    }
+
+    /// A running peer's view.
+    public init(_ machine: PeerMachine) {
+        self.init(machine.durable, loggedIn: machine.isLoggedIn, sees: machine.sees)
+    }
+}
+
+extension PeerDurableState {
+    /// One-to-one messages held as sent to `other`, in order. Messages still queued after a
+    /// restore (accepted, waiting for their seq) come last.
+    public func sentTexts(to other: String) -> [String] {
+        let stored = conversations[other]?.sent.filter { $0.group == nil && $0.isShown }.map(\.text) ?? []
+        let waiting = queued[other]?.filter { $0.group == nil }.map { String(decoding: $0.body, as: UTF8.self) } ?? []
+        return stored + waiting
+    }
+}

@@ -1,0 +1,229 @@
+import ConfChatCore
+import ConfChatScenario
+import ConfChatSimulator
+import ConfChatStorage
+import Foundation
+
+/// A scenario's world made of real processes (`confchat run --processes`): the registry and
+/// every peer are standalone `confchat` processes (tcp, CURVE, the real clock `timeScale`
+/// times faster), each with its own data directory under `folder`, driven through their
+/// control channels. The scenario runner drives it exactly as it drives the simulator.
+///
+/// Statements that act on the network between the processes (`partition`, `heal`) need a
+/// proxy of the runner's that does not exist yet: `unsupported` finds them before a run.
+public final class ProcessWorld: ScenarioWorld {
+    public struct Options: Sendable {
+        /// The `confchat` executable to launch.
+        public var binary: String
+        /// The run's folder: `registry/`, `peers/NAME/` and `logs/` go there.
+        public var folder: String
+        public var timeScale: Int64
+        public var presenceTimeout: Int64
+
+        public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64) {
+            self.binary = binary
+            self.folder = folder
+            self.timeScale = timeScale
+            self.presenceTimeout = presenceTimeout
+        }
+    }
+
+    /// Real milliseconds a command over the control channel may take: a command waits for
+    /// the registry for at most its own (scaled) time-out, so this is generous.
+    static let requestTimeoutMs = 30_000
+    /// Real milliseconds without a change in any peer's view after which an action counts
+    /// as settled: the processes have handled what it set off.
+    static let quietMs = 100
+
+    private let options: Options
+    /// When the run started, on the monotonic clock (seconds).
+    private let start = ProcessInfo.processInfo.systemUptime
+    private var registry: NodeProcess?
+    private var registryEndpoint = "tcp://127.0.0.1:*"
+    private var peers: [String: NodeProcess] = [:]
+    private var declared: [String] = []
+    /// Whether an action set something off since the last `settle` (a crash or a `wait`
+    /// does not: settling after them would only let scenario time pass).
+    private var unsettled = false
+
+    public init(options: Options) throws {
+        self.options = options
+        for sub in ["registry", "peers", "logs"] {
+            try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
+        }
+        try startRegistry()
+    }
+
+    deinit { shutDown() }
+
+    /// The statements a process world cannot carry out yet, as `FILE:LINE:COL` errors.
+    public static func unsupported(_ scenario: Scenario) -> [String] {
+        scenario.statements.compactMap { s in
+            guard case let .action(action, _) = s.kind else { return nil }
+            switch action {
+            case .partition, .heal:
+                return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: partitions between processes need the runner's proxy, which --processes does not have yet"
+            default: return nil
+            }
+        }
+    }
+
+    public var now: SimInstant {
+        SimInstant(milliseconds: Int64((ProcessInfo.processInfo.systemUptime - start) * 1000) * options.timeScale)
+    }
+
+    public func declare(_ names: [String]) throws {
+        for name in names where peers[name] == nil && !declared.contains(name) {
+            declared.append(name)
+            try startPeer(name)
+        }
+    }
+
+    public func perform(_ action: Action) throws -> CommandFailure? {
+        switch action {
+        case let .peer(name, .command(command)):
+            guard let p = peers[name] else { return try refusal(unknownOrCrashed: name) }
+            // The prompt's own line for the verb (docs/protocol.md 11), printed from the verb table.
+            let reply = try p.request(ScenarioPrinter.line(.command(command)), timeoutMs: Self.requestTimeoutMs)
+            unsettled = true
+            try settle()
+            switch reply.status {
+            case .ok: return nil
+            case .refused: return CommandFailure(reply.text.replacingOccurrences(of: "error: ", with: ""))
+            case .error, .denied: throw ProcessWorldError("\(name)'s control channel: \(reply.text)")
+            }
+        case let .peer(name, .crash):
+            guard let p = peers.removeValue(forKey: name) else { return try refusal(unknownOrCrashed: name) }
+            p.stop()
+            return nil
+        case let .peer(name, .restart):
+            guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
+            if peers[name] != nil { return CommandFailure("\(name) is running; crash it first") }
+            try startPeer(name)
+        case let .peer(name, .wipe):
+            guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
+            let running = peers[name]
+            if running != nil, try view(name).loggedIn { return CommandFailure("\(name) is logged in; log out or crash first") }
+            running?.stop()
+            peers[name] = nil
+            try? FileManager.default.removeItem(atPath: peerDirectory(name))
+            if running != nil { try startPeer(name) }
+        case let .wait(d):
+            sleep(milliseconds: d.milliseconds)
+            return nil
+        case .registryCrash:
+            guard let r = registry else { return CommandFailure("the registry is already down") }
+            r.stop()
+            registry = nil
+            return nil
+        case .registryRestart:
+            if registry != nil { return CommandFailure("the registry is running") }
+            try startRegistry()
+        case .partition, .heal:
+            throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
+        case .network:
+            throw ProcessWorldError("network conditions need the simulator: its transport decides each message's fate")
+        }
+        unsettled = true
+        try settle()
+        return nil
+    }
+
+    private func refusal(unknownOrCrashed name: String) throws -> CommandFailure {
+        guard declared.contains(name) else { throw ProcessWorldError("no peer named \(name) (declare it with `peers`)") }
+        return CommandFailure("\(name) is crashed")
+    }
+
+    public func view(_ name: String) throws -> PeerView {
+        guard declared.contains(name) else { throw ProcessWorldError("no peer named \(name) (declare it with `peers`)") }
+        guard let p = peers[name] else {
+            // Crashed: what its data directory holds, every friend offline.
+            let dir = peerDirectory(name)
+            guard FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("peer.sqlite")) else {
+                return PeerView(PeerDurableState(), loggedIn: false, sees: { _ in false })
+            }
+            return PeerView(try SQLitePeerStore(directory: dir).load(), loggedIn: false, sees: { _ in false })
+        }
+        let reply = try p.request("view", timeoutMs: Self.requestTimeoutMs)
+        guard reply.status == .ok else { throw ProcessWorldError("\(name)'s control channel: \(reply.text)") }
+        return try JSONDecoder().decode(PeerView.self, from: Data(reply.text.utf8))
+    }
+
+    /// After an action that set something off: waits until no running peer's view has
+    /// changed for `quietMs` real milliseconds (at most a scaled 5 s), so what the action set
+    /// off has run its course, as far as the peers show.
+    public func settle() throws {
+        guard unsettled else { return }
+        unsettled = false
+        let cap = Date().addingTimeInterval(5.0 / Double(options.timeScale) + 1)
+        var last = try views()
+        var quietSince = Date()
+        while Date() < cap {
+            usleep(20_000)
+            let current = try views()
+            if current != last {
+                last = current
+                quietSince = Date()
+            } else if Date().timeIntervalSince(quietSince) * 1000 >= Double(Self.quietMs) {
+                return
+            }
+        }
+    }
+
+    private func views() throws -> [String: PeerView] {
+        var all: [String: PeerView] = [:]
+        for name in peers.keys { all[name] = try view(name) }
+        return all
+    }
+
+    public func awaitNextCheck(deadline: SimInstant) throws {
+        sleep(milliseconds: min(ScenarioRunner.pollStep, max(0, deadline - now)))
+    }
+
+    /// The processes' traces are their logs (`logs/` in the run's folder).
+    public func emit(_ kind: @autoclosure () -> TraceEvent.Kind) {}
+
+    public func shutDown() {
+        for p in peers.values { p.stop() }
+        peers = [:]
+        registry?.stop()
+        registry = nil
+    }
+
+    // MARK: - Launching
+
+    private func path(_ parts: String...) -> String {
+        parts.reduce(options.folder) { ($0 as NSString).appendingPathComponent($1) }
+    }
+
+    private func peerDirectory(_ name: String) -> String { path("peers", name) }
+
+    private var common: [String] { ["--control", "--fast-hash", "--time-scale", String(options.timeScale)] }
+
+    private func startRegistry() throws {
+        let r = try NodeProcess(
+            name: "the registry", binary: options.binary,
+            arguments: ["registry", "--bind", registryEndpoint, "--data", path("registry")] + common,
+            dataDirectory: path("registry"), log: path("logs", "registry.log"))
+        // The first start picks a free port; restarts bind the same one, where the peers look.
+        let reply = try r.request("ping", timeoutMs: Self.requestTimeoutMs)
+        guard reply.status == .ok, let endpoint = reply.text.split(separator: " ").last else {
+            throw ProcessWorldError("the registry's control channel answered ping with: \(reply.text)")
+        }
+        registryEndpoint = String(endpoint)
+        registry = r
+    }
+
+    private func startPeer(_ name: String) throws {
+        peers[name] = try NodeProcess(
+            name: name, binary: options.binary,
+            arguments: ["peer", name, "--registry", registryEndpoint, "--registry-key-file", path("registry", "registry.pub"),
+                        "--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + common,
+            dataDirectory: peerDirectory(name), log: path("logs", "\(name).log"))
+    }
+
+    private func sleep(milliseconds scenarioMs: Int64) {
+        let real = scenarioMs * 1000 / options.timeScale
+        if real > 0 { usleep(useconds_t(min(real, Int64(UInt32.max)))) }
+    }
+}

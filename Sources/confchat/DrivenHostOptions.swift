@@ -1,0 +1,30 @@
+import ArgumentParser
+import ConfChatConsole
+import ConfChatStandalone
+import Foundation
+
+/// The options of a host driven by a test runner (`confchat run --processes`), shared by
+/// `confchat registry` and `confchat peer`.
+struct DrivenHostOptions: ParsableArguments {
+    @Flag(help: "Open the control channel (docs/protocol.md, \"Control channel\") and take no prompt; the process ends when its stdin does. For test runners.")
+    var control = false
+
+    @Option(name: .customLong("time-scale"), help: ArgumentHelp("Run timers this many times faster than real time: heartbeats, presence time-outs, retries, command time-outs (tests).", valueName: "k"))
+    var timeScale: Int64 = 1
+
+    func check() throws {
+        if !(1...1000).contains(timeScale) { throw ValidationError("--time-scale must be 1 to 1000 (got \(timeScale))") }
+    }
+
+    /// The host's clock: monotonic milliseconds, `timeScale` times faster.
+    var clock: () -> Int64 {
+        let k = timeScale
+        return { SimulatorConsole.monotonicMilliseconds() * k }
+    }
+
+    func open(in dataDirectory: String, log: @escaping (String) -> Void) throws -> ControlChannel {
+        let channel = try ControlChannel(dataDirectory: dataDirectory)
+        channel.log = log
+        return channel
+    }
+}

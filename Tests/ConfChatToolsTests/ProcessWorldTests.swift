@@ -1,0 +1,15 @@
+import ConfChatScenario
+import ConfChatTools
+import Testing
+
+/// What `confchat run --processes` refuses to run, before it starts a process.
+@Suite struct ProcessWorldTests {
+    @Test("partition and heal are refused before a run, at their line and column")
+    func partitionRefused() throws {
+        let scenario = try ScenarioLoader.parse(source: "peers alice bob\nalice register a\n  partition alice | bob\nheal\n", path: "p.scenario")
+        let problems = ProcessWorld.unsupported(scenario)
+        #expect(problems.count == 2)
+        #expect(problems.first?.hasPrefix("p.scenario:3:3: 'partition alice | bob' needs the simulator") == true)
+        #expect(problems.last?.hasPrefix("p.scenario:4:1: 'heal' needs the simulator") == true)
+    }
+}

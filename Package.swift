@@ -30,11 +30,7 @@ let package = Package(
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // Pure protocol core: wire codec and the registry / peer state machines. No I/O.
-        .target(
-            name: "ConfChatCore",
-            dependencies: [.product(name: "DequeModule", package: "swift-collections")],
-            swiftSettings: swiftSettings
-        ),
+        .target(name: "ConfChatCore", swiftSettings: swiftSettings),
         // The node driver: runs a machine's inputs, commits its writes, carries out its
         // effects over a transport. Depends on the core only, so the core's tests use it too.
         .target(name: "ConfChatDriver", dependencies: ["ConfChatCore"], swiftSettings: swiftSettings),

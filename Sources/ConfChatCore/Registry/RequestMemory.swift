@@ -1,5 +1,3 @@
-import DequeModule
-
 /// The requests the registry carried out lately, so that a repeat (a peer sending a request
 /// again because the request or its answer was lost) is answered again, never carried out
 /// twice: a repeated REGISTER does not find its own account "taken", a repeated FRIEND-ANSWER
@@ -32,8 +30,9 @@ struct RequestMemory {
 
     private var entries: [Key: Entry] = [:]
     /// Keys in the order remembered: the oldest expire (or make room) first.
-    private var order: Deque<(key: Key, serial: UInt64)> = []
-    private var perClient: [String: Deque<(req: UInt32, serial: UInt64)>] = [:]
+    private var order = FIFOQueue<(key: Key, serial: UInt64)>()
+    /// Each client's remembered requests, oldest first (at most `rememberedRequestsPerClient`).
+    private var perClient: [String: [(req: UInt32, serial: UInt64)]] = [:]
     private var serial: UInt64 = 0
 
     var count: Int { entries.count }

@@ -26,7 +26,7 @@ extension PeerMachine {
         return .deposit(to: r.peer, seq: r.seq, body: r.body, proof: proof(of: r))
     }
 
-    /// Hands a message to the registry's mailbox, its backup entry just before it. The mailbox
+    /// Hands a stored message to the registry's mailbox again, its backup entry just before it. The mailbox
     /// copy is sealed to the recipient's key of the moment, which the recipient's wipe loses
     /// (6.6): the message is then safe only if the sender, or its backup, still holds it. The
     /// entry sent when the message was stored may not have reached the registry, so it goes
@@ -48,7 +48,7 @@ extension PeerMachine {
         if durable.friends[record.peer] == nil || session?.presence[record.peer]?.online == true {
             toPeer(record.peer, direct(record))
         } else {
-            mail(record)
+            toRegistry(deposit(record))  // its backup entry went out as it was stored, just now
         }
     }
 

@@ -26,32 +26,37 @@ public struct ChaosViolation: Hashable, Sendable, CustomStringConvertible {
     /// Every kind of problem found on this pair, the first being the one reported.
     public var problems: [Problem]
     public var problem: Problem { problems[0] }
-    /// Whose view is wrong.
-    public var peer: String
-    /// The other side (the sender for `delivery`, the recipient for `sent-history`, the
-    /// friend for `presence`); empty for `friends` and `simulator`.
-    public var other: String
+    /// Who is involved, the unit a shrink keeps along with the problem.
+    public enum Subject: Hashable, Sendable {
+        /// Whose view is wrong, and the other side: the sender for `delivery`, the recipient
+        /// for `sent-history`, the friend for `presence`.
+        case pair(peer: String, other: String)
+        /// One peer's view as a whole (`friends`).
+        case peer(String)
+        /// No peer: the simulator itself failed.
+        case simulator
+    }
+
+    public var subject: Subject
     /// Every problem found on this pair, in words.
     public var details: [String]
     /// The expectation that fails while this violation stands; nil for a simulator error,
     /// which a reproduction shows by failing with the same error instead.
     public var expectation: Expectation?
 
-    /// Identifies the violation across a shrink: same guarantee, same pair, same problem.
-    public var signature: String { "\(property.rawValue) \(problem.rawValue) \(peer) \(other)" }
-
     /// Whether this violation still shows `target`'s problem on the same pair.
     public func matches(_ target: ChaosViolation) -> Bool {
-        property == target.property && peer == target.peer && other == target.other && problems.contains(target.problem)
+        property == target.property && subject == target.subject && problems.contains(target.problem)
     }
 
     public var description: String {
-        let pair = switch property {
-        case .delivery: "\(peer) from \(other)"
-        case .sentHistory: "\(peer) sent to \(other)"
-        case .presence: "\(peer) sees \(other)"
-        case .friends, .simulator: peer
+        let who: String? = switch (property, subject) {
+        case let (.delivery, .pair(peer, other)): "\(peer) from \(other)"
+        case let (.sentHistory, .pair(peer, other)): "\(peer) sent to \(other)"
+        case let (_, .pair(peer, other)): "\(peer) sees \(other)"
+        case let (_, .peer(peer)): peer
+        case (_, .simulator): nil
         }
-        return "\(property.rawValue) (\(problem.rawValue)): \(pair): " + details.joined(separator: "; ")
+        return "\(property.rawValue) (\(problem.rawValue)): " + (who.map { "\($0): " } ?? "") + details.joined(separator: "; ")
     }
 }

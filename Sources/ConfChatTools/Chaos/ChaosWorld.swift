@@ -201,7 +201,7 @@ final class ChaosWorld {
     func check() throws -> [ChaosViolation] {
         if let failure {
             let statement = failure.index < statements.count ? "\(statements[failure.index])" : "the final wait"
-            return [ChaosViolation(property: .simulator, problems: [.error], peer: "", other: "",
+            return [ChaosViolation(property: .simulator, problems: [.error], subject: .simulator,
                                    details: ["\(statement): \(failure.error)"], expectation: nil)]
         }
         var out: [ChaosViolation] = []
@@ -240,7 +240,7 @@ final class ChaosWorld {
             let have = friends(a)
             if have != want {
                 out.append(ChaosViolation(
-                    property: .friends, problems: [.friends], peer: a, other: "",
+                    property: .friends, problems: [.friends], subject: .peer(a),
                     details: ["holds \(list(have)), the registry says \(list(want))"],
                     expectation: .friends(peer: a, names: want)))
             }
@@ -249,7 +249,7 @@ final class ChaosWorld {
             for b in friends(a) where isLoggedIn(b) {
                 guard try sim.sees(a, b) != true else { continue }
                 out.append(ChaosViolation(
-                    property: .presence, problems: [.offline], peer: a, other: b,
+                    property: .presence, problems: [.offline], subject: .pair(peer: a, other: b),
                     details: ["both logged in, the network whole, yet \(a) sees \(b) offline"],
                     expectation: .sees(peer: a, friend: b, online: true)))
             }
@@ -290,7 +290,7 @@ final class ChaosWorld {
         let held = Set(got)
         let want = order.filter { !lost.contains($0) || held.contains($0) }
         details.append("holds " + (got.isEmpty ? "none" : got.map(ScenarioText.quote).joined(separator: " ")))
-        return ChaosViolation(property: property, problems: problems, peer: peer, other: other, details: details,
+        return ChaosViolation(property: property, problems: problems, subject: .pair(peer: peer, other: other), details: details,
                               expectation: expect(want))
     }
 

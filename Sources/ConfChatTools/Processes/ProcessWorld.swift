@@ -11,6 +11,8 @@ import Foundation
 ///
 /// Statements that act on the network between the processes (`partition`, `heal`) need a
 /// proxy of the runner's that does not exist yet: `unsupported` finds them before a run.
+/// With `hosts` (`--hosts N`) the processes run in namespaced hosts instead, and `partition`
+/// and `heal` cut and heal hosts in the kernel (`ProcessHosts`).
 public final class ProcessWorld: ScenarioWorld {
     public struct Options: Sendable {
         /// The `confchat` executable to launch.
@@ -19,12 +21,15 @@ public final class ProcessWorld: ScenarioWorld {
         public var folder: String
         public var timeScale: Int64
         public var presenceTimeout: Int64
+        /// `--hosts N`: the hosts the nodes run on; the world tears them down when it shuts down.
+        public var hosts: ProcessHosts?
 
-        public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64) {
+        public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64, hosts: ProcessHosts? = nil) {
             self.binary = binary
             self.folder = folder
             self.timeScale = timeScale
             self.presenceTimeout = presenceTimeout
+            self.hosts = hosts
         }
     }
 
@@ -39,7 +44,7 @@ public final class ProcessWorld: ScenarioWorld {
     /// When the run started, on the monotonic clock (seconds).
     private let start = ProcessInfo.processInfo.systemUptime
     private var registry: NodeProcess?
-    private var registryEndpoint = "tcp://127.0.0.1:*"
+    private var registryEndpoint: String
     private var peers: [String: NodeProcess] = [:]
     private var declared: [String] = []
     /// Whether an action set something off since the last `settle` (a crash or a `wait`
@@ -48,6 +53,7 @@ public final class ProcessWorld: ScenarioWorld {
 
     public init(options: Options) throws {
         self.options = options
+        registryEndpoint = options.hosts?.bindEndpoint(PeerName.registry) ?? "tcp://127.0.0.1:*"
         for sub in ["registry", "peers", "logs"] {
             try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
         }
@@ -57,8 +63,16 @@ public final class ProcessWorld: ScenarioWorld {
     deinit { shutDown() }
 
     /// The statements a process world cannot carry out yet, as `FILE:LINE:COL` errors.
-    public static func unsupported(_ scenario: Scenario) -> [String] {
-        scenario.statements.compactMap { s in
+    /// `hostCount` is `--hosts N` (nil for `--processes`), where partitions are made in the
+    /// kernel (`HostPlan`).
+    public static func unsupported(_ scenario: Scenario, hostCount: Int? = nil) -> [String] {
+        if hostCount != nil {
+            return scenario.statements.compactMap { s in
+                guard case .action(.network, _) = s.kind else { return nil }
+                return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: network conditions between hosts need the runner's proxy, which --hosts does not have yet"
+            }
+        }
+        return scenario.statements.compactMap { s in
             guard case let .action(action, _) = s.kind else { return nil }
             switch action {
             case .partition, .heal:
@@ -119,8 +133,18 @@ public final class ProcessWorld: ScenarioWorld {
         case .registryRestart:
             if registry != nil { return CommandFailure("the registry is running") }
             try startRegistry()
-        case .partition, .heal:
-            throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
+        case let .partition(groups):
+            guard let hosts = options.hosts else {
+                throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
+            }
+            try hosts.partition(groups)
+            return nil
+        case .heal:
+            guard let hosts = options.hosts else {
+                throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
+            }
+            try hosts.heal()
+            return nil
         case .network:
             throw ProcessWorldError("network conditions need the simulator: its transport decides each message's fate")
         }
@@ -188,6 +212,7 @@ public final class ProcessWorld: ScenarioWorld {
         peers = [:]
         registry?.stop()
         registry = nil
+        options.hosts?.tearDown()
     }
 
     // MARK: - Launching
@@ -198,13 +223,22 @@ public final class ProcessWorld: ScenarioWorld {
 
     private func peerDirectory(_ name: String) -> String { path("peers", name) }
 
-    private var common: [String] { ["--control", "--fast-hash", "--time-scale", String(options.timeScale)] }
+    private var common: [String] {
+        ["--control", "--fast-hash", "--time-scale", String(options.timeScale)] + (options.hosts == nil ? [] : ["--control-ipc"])
+    }
+
+    /// Launches a node: here, or in its host with `--hosts`.
+    private func launch(_ node: String, name: String, arguments: [String], dataDirectory: String) throws -> NodeProcess {
+        let (binary, arguments) = options.hosts?.launch(node, binary: options.binary, arguments: arguments) ?? (options.binary, arguments)
+        return try NodeProcess(name: name, binary: binary, arguments: arguments, dataDirectory: dataDirectory,
+                               log: path("logs", "\(node).log"))
+    }
 
     private func startRegistry() throws {
-        let r = try NodeProcess(
-            name: "the registry", binary: options.binary,
+        let r = try launch(
+            PeerName.registry, name: "the registry",
             arguments: ["registry", "--bind", registryEndpoint, "--data", path("registry")] + common,
-            dataDirectory: path("registry"), log: path("logs", "registry.log"))
+            dataDirectory: path("registry"))
         // The first start picks a free port; restarts bind the same one, where the peers look.
         let reply = try r.request("ping", timeoutMs: Self.requestTimeoutMs)
         guard reply.status == .ok, let endpoint = reply.text.split(separator: " ").last else {
@@ -215,11 +249,12 @@ public final class ProcessWorld: ScenarioWorld {
     }
 
     private func startPeer(_ name: String) throws {
-        peers[name] = try NodeProcess(
-            name: name, binary: options.binary,
+        let bind = options.hosts.map { ["--bind", $0.bindEndpoint(name)] } ?? []
+        peers[name] = try launch(
+            name, name: name,
             arguments: ["peer", name, "--registry", registryEndpoint, "--registry-key-file", path("registry", "registry.pub"),
-                        "--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + common,
-            dataDirectory: peerDirectory(name), log: path("logs", "\(name).log"))
+                        "--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + bind + common,
+            dataDirectory: peerDirectory(name))
     }
 
     private func sleep(milliseconds scenarioMs: Int64) {

@@ -257,8 +257,13 @@ public final class ProcessWorld: ScenarioWorld {
             dataDirectory: peerDirectory(name))
     }
 
+    /// Sleeps for `scenarioMs` of scenario time, to the end: a signal (a child's SIGCHLD, the
+    /// SIGTERM `--hosts` handles by tearing down) cuts `usleep` short, which must not make a
+    /// `wait` shorter than written.
     private func sleep(milliseconds scenarioMs: Int64) {
-        let real = scenarioMs * 1000 / options.timeScale
-        if real > 0 { usleep(useconds_t(min(real, Int64(UInt32.max)))) }
+        let end = ProcessInfo.processInfo.systemUptime + Double(scenarioMs) / 1000 / Double(options.timeScale)
+        while case let left = end - ProcessInfo.processInfo.systemUptime, left > 0 {
+            usleep(useconds_t(min(left * 1_000_000, 1_000_000_000)))
+        }
     }
 }

@@ -23,7 +23,7 @@ public final class HostNetwork: @unchecked Sendable {
     /// The first three octets of the hosts' subnet, e.g. "10.77.0".
     public let subnet: String
     let names: HostNames
-    private let ip: IPCommand
+    let ip: IPCommand
     private let lock = NSLock()
     /// Held for the whole of `tearDown`, so that a second caller (the exit hook while a signal
     /// handler tears down) returns only once the namespaces are gone.

@@ -38,6 +38,14 @@ public final class ProcessHosts: Sendable {
 
     func heal() throws { try network.healAll() }
 
+    /// Kills a node as its host's crash would: SIGKILL, then its connections' sockets, which
+    /// its host's kernel would otherwise keep retransmitting (`HostNetwork+Crash`).
+    func crash(_ node: String, _ process: NodeProcess) {
+        let connections = HostNetwork.connections(ofProcess: process.pid)
+        process.stop()
+        network.destroy(connections, inHost: host(node))
+    }
+
     /// Removes the namespaces (and whatever still runs in them).
     public func tearDown() { network.tearDown() }
 

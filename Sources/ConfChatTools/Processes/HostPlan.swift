@@ -16,8 +16,8 @@ import ConfChatScenario
 /// peers go round-robin from host 2.
 ///
 /// Example, 3 hosts, `peers alice bob carol` and `partition alice | bob carol registry`:
-/// host 1 registry bob carol (one class), host 2 alice, and the third host goes to the
-/// larger class: host 1 registry carol, host 2 alice, host 3 bob.
+/// two classes, {registry bob carol} and {alice}; the third host goes to the larger one, so
+/// host 1 registry carol, host 2 bob, host 3 alice.
 public struct HostPlan: Sendable, Equatable {
     /// The hosts the plan uses: those asked for, or more when the partitions need more.
     public let hostCount: Int

@@ -163,7 +163,7 @@ public final class HostBench {
         while !FileManager.default.fileExists(atPath: path) {
             if Date() > until { throw ProcessWorldError("waited \(Int(seconds)) s for \(what) (\(path))") }
             if let dead = watching.first(where: { !$0.isRunning }) {
-                throw ProcessWorldError("a bench process ended early (status \(dead.terminationStatus)); logs in \(options.folder)")
+                throw ProcessWorldError("a bench process ended before \(what) (status \(dead.terminationStatus))")
             }
             Thread.sleep(forTimeInterval: 0.2)
         }

@@ -83,14 +83,13 @@ final class RingPeer {
             registryKey: plan.registryKey, clock: { Int64(BenchClock.nanoseconds() / 1_000_000) },
             seed: UInt64(plan.index) &* 0x9E37_79B9_7F4A_7C15 | 1, hashCost: .fast)
         host.onEvent = { [unowned self] event in self.note(event) }
-        try command(.register(password: "pw-\(name)"))
-        try command(.login(password: "pw-\(name)"))
-        let deadline = BenchClock.nanoseconds() + 120_000_000_000
-        // The next peer may not have registered yet: ask again until it has.
-        while let failure = try host.run(.addFriend(next)) {
-            guard BenchClock.nanoseconds() < deadline else { throw ProcessWorldError("\(name) add-friend \(next): \(failure)") }
-            try pump(200)
-        }
+        // A thousand peers start at once: the registry may not answer a request in time, and
+        // the next peer may not have registered yet. Ask again until it works (a register
+        // that went through after all makes the name taken: done too).
+        let deadline = BenchClock.nanoseconds() + 300_000_000_000
+        try retry(.register(password: "pw-\(name)"), until: deadline) { $0.contains("taken") }
+        try retry(.login(password: "pw-\(name)"), until: deadline) { $0.contains("already logged in") }
+        try retry(.addFriend(next), until: deadline) { $0.contains("already") || $0.contains("friends") }
         while try !(host.state().friends[next] != nil && host.state().friends[previous] != nil) {
             guard BenchClock.nanoseconds() < deadline else { throw ProcessWorldError("\(name) did not become friends with \(previous) and \(next) within 120 s") }
             try pump(50)
@@ -113,6 +112,14 @@ final class RingPeer {
         finished()
         // Stay until the whole ring is done: the next peer may still need our acknowledgements.
         while !stop() { try pump(50) }
+    }
+
+    /// Runs `command` until it succeeds or fails in a way `done` accepts, up to `deadline`.
+    private func retry(_ command: PeerCommand, until deadline: UInt64, done: (String) -> Bool) throws {
+        while let failure = try host.run(command), !done(failure.message) {
+            guard BenchClock.nanoseconds() < deadline else { throw ProcessWorldError("\(name): \(command): \(failure)") }
+            try pump(200 + Int(plan.index % 100))
+        }
     }
 
     private func command(_ command: PeerCommand) throws {

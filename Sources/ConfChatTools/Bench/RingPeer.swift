@@ -114,28 +114,33 @@ final class RingPeer {
         while !stop() { try pump(50) }
     }
 
-    /// Runs `command` until it succeeds or fails in a way `done` accepts, up to `deadline`.
+    /// Runs `command` until it succeeds or fails in a way `done` accepts, up to `deadline`,
+    /// waiting twice as long after each failure (0.2 s to 5 s, spread by the peer's index) so
+    /// that a busy registry is not hammered by a thousand peers at once.
     private func retry(_ command: PeerCommand, until deadline: UInt64, done: (String) -> Bool) throws {
+        var pause = 200
         while let failure = try host.run(command), !done(failure.message) {
             guard BenchClock.nanoseconds() < deadline else { throw ProcessWorldError("\(name): \(command): \(failure)") }
-            try pump(200 + Int(plan.index % 100))
+            try pump(pause + plan.index % 200)
+            pause = min(pause * 2, 5000)
         }
     }
 
     private func command(_ command: PeerCommand) throws {
         if let failure = try host.run(command) { throw ProcessWorldError("\(name): \(command): \(failure)") }
-        while let from = pendingAccepts.first {
-            pendingAccepts.removeFirst()
-            if let failure = try host.run(.accept(from)) { throw ProcessWorldError("\(name) accept \(from): \(failure)") }
-        }
+        try acceptWaiting()
     }
 
     private func pump(_ ms: Int) throws {
         _ = try host.pump(until: idle.fileHandleForReading.fileDescriptor, timeoutMs: ms)
-        while let from = pendingAccepts.first {
-            pendingAccepts.removeFirst()
-            if let failure = try host.run(.accept(from)) { throw ProcessWorldError("\(name) accept \(from): \(failure)") }
-        }
+        try acceptWaiting()
+    }
+
+    /// Accepts the previous peer's request, once it has come (asking again while the registry is busy).
+    private func acceptWaiting() throws {
+        guard let from = pendingAccepts.first else { return }
+        pendingAccepts.removeFirst()
+        try retry(.accept(from), until: BenchClock.nanoseconds() + 300_000_000_000) { $0.contains("already") }
     }
 
     private func note(_ event: PeerEvent) {

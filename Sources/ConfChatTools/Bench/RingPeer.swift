@@ -91,7 +91,7 @@ final class RingPeer {
         try retry(.login(password: "pw-\(name)"), until: deadline) { $0.contains("already logged in") }
         try retry(.addFriend(next), until: deadline) { $0.contains("already") || $0.contains("friends") }
         while try !(host.state().friends[next] != nil && host.state().friends[previous] != nil) {
-            guard BenchClock.nanoseconds() < deadline else { throw ProcessWorldError("\(name) did not become friends with \(previous) and \(next) within 120 s") }
+            guard BenchClock.nanoseconds() < deadline else { throw ProcessWorldError("\(name) did not become friends with \(previous) and \(next) within the 300 s a set-up may take") }
             try pump(50)
         }
     }

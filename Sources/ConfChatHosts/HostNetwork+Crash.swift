@@ -22,11 +22,18 @@ extension HostNetwork {
     public static func connections(ofProcess pid: Int32) -> [Connection] {
         let fdDir = "/proc/\(pid)/fd"
         let inodes = Set(((try? FileManager.default.contentsOfDirectory(atPath: fdDir)) ?? []).compactMap { fd -> String? in
-            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDir)/\(fd)"),
-                  target.hasPrefix("socket:[") else { return nil }
+            // readlink itself: Foundation's destinationOfSymbolicLink does not return `socket:[N]`.
+            var buffer = [CChar](repeating: 0, count: 64)
+            let n = readlink("\(fdDir)/\(fd)", &buffer, buffer.count - 1)
+            guard n > 0 else { return nil }
+            let target = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard target.hasPrefix("socket:[") else { return nil }
             return String(target.dropFirst("socket:[".count).dropLast())
         })
-        guard let table = try? String(contentsOfFile: "/proc/\(pid)/net/tcp", encoding: .utf8) else { return [] }
+        // Read to the end: a /proc file says it has size 0.
+        guard let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/net/tcp") else { return [] }
+        defer { try? handle.close() }
+        let table = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
         return table.split(separator: "\n").dropFirst().compactMap { line in
             let f = line.split(separator: " ")
             guard f.count > 9, inodes.contains(String(f[9])) else { return nil }

@@ -1,4 +1,5 @@
 @testable import ConfChatHosts
+import Foundation
 import Testing
 
 /// Reading a killed process's connections from /proc/PID/net/tcp (`HostNetwork+Crash`): the
@@ -19,7 +20,7 @@ struct ConnectionParseTests {
         // A connection of this very process, over loopback: found by its socket inodes.
         let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0), client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(server); close(client) }
-        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: UInt32(0x0100007F).bigEndian), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: UInt32(0x7F00_0001).bigEndian), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         try withUnsafeMutablePointer(to: &address) { p in
             try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
@@ -28,6 +29,7 @@ struct ConnectionParseTests {
             }
         }
         let port = Int(UInt16(bigEndian: address.sin_port))
-        #expect(HostNetwork.connections(ofProcess: getpid()).contains { $0.remoteAddress == "127.0.0.1" && $0.remotePort == port })
+        let found = HostNetwork.connections(ofProcess: getpid())
+        #expect(found.contains { $0.remoteAddress == "127.0.0.1" && $0.remotePort == port }, "\(found) \(port)")
     }
 }

@@ -22,7 +22,7 @@ extension HostNetwork {
     public static func connections(ofProcess pid: Int32) -> [Connection] {
         let fdDir = "/proc/\(pid)/fd"
         let inodes = Set(((try? FileManager.default.contentsOfDirectory(atPath: fdDir)) ?? []).compactMap { fd -> String? in
-            // readlink itself: Foundation's destinationOfSymbolicLink does not return `socket:[N]`.
+            // readlink(2) itself: the link's target, `socket:[N]`, is no path.
             var buffer = [CChar](repeating: 0, count: 64)
             let n = readlink("\(fdDir)/\(fd)", &buffer, buffer.count - 1)
             guard n > 0 else { return nil }

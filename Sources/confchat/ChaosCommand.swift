@@ -47,7 +47,7 @@ struct ChaosCommand: ParsableCommand {
     @Option(help: "ZeroMQ transport: inproc, ipc or tcp.")
     var transport: TransportKind = .inproc
 
-    @Option(help: ArgumentHelp("A fault to leave out: crash, wipe, partition, registry or logout (repeatable).",
+    @Option(help: ArgumentHelp("A fault to leave out: crash, wipe, partition, registry, logout or mid-input (repeatable).",
                                valueName: "fault"))
     var without: [ChaosFault] = []
 
@@ -71,6 +71,9 @@ struct ChaosCommand: ParsableCommand {
 
     @Flag(name: .customLong("break-hold-back"), help: .hidden)
     var breakHoldBack = false
+
+    @Flag(name: .customLong("break-write-first"), help: .hidden)
+    var breakWriteFirst = false
 
     @Option(help: .hidden)
     var replay: String?
@@ -96,6 +99,7 @@ struct ChaosCommand: ParsableCommand {
                                    faults: Set(ChaosFault.allCases).subtracting(without))
         options.network = network
         options.holdBack = !breakHoldBack
+        options.writesFirst = !breakWriteFirst
         let seedList = (0..<UInt64(seeds)).compactMap { i -> UInt64? in
             let (seed, overflow) = firstSeed.addingReportingOverflow(i)
             return overflow ? nil : seed
@@ -198,7 +202,8 @@ struct ChaosCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let outcome: ScenarioOutcome
-        do { outcome = try Chaos.runScenario(text: text, path: path, dedupe: !breakDedupe, holdBack: !breakHoldBack, transport: transport) } catch let e as ScenarioErrors {
+        do { outcome = try Chaos.runScenario(text: text, path: path, dedupe: !breakDedupe, holdBack: !breakHoldBack,
+                                                writesFirst: !breakWriteFirst, transport: transport) } catch let e as ScenarioErrors {
             e.diagnostics.forEach { Console.error($0.rendered()) }
             throw ExitCode(2)
         }

@@ -63,6 +63,7 @@ public final class Simulator {
         self.hasherSeeds = SplitMix64(seed: options.seed &+ 0x5A17)
         var config = PeerConfig(presenceTimeout: options.presenceTimeout)
         config.dedupe = options.dedupe
+        config.requestTimeout = min(options.requestBudget, Self.maxRequestBudget)
         self.config = config
         self.sealer = MessageSealer(seed: options.seed &+ 0x5EA1, cost: options.hashCost)
         self.keySource = SplitMix64(seed: options.seed &+ 0xC0DE)

@@ -12,8 +12,9 @@ struct ChaosCommand: ParsableCommand {
         abstract: "Run seeded random fault schedules and check the guarantees after each.",
         discussion: """
             Each seed builds a fresh simulated network: peers registered, logged in and \
-            befriended at random, then random sends mixed with logins, logouts, crashes, \
-            restarts, wipes, partitions and registry outages. At the end everything is \
+            befriended at random, then random sends mixed with logins, logouts, crashes \
+            (between inputs and part way through one), restarts, wipes, partitions and \
+            registry outages. At the end everything is \
             brought back and given time to converge, and every accepted message must be \
             held by its recipient exactly once, in the order sent; logged-in friends must \
             see each other online; friend lists must match the registry's.

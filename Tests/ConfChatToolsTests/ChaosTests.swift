@@ -10,6 +10,15 @@ import Testing
     /// Every fault but wipes (for the tests that want runs without lost data).
     static let noWipes = Set(ChaosFault.allCases).subtracting([.wipe])
 
+    /// The first seed of `seeds` that finds a violation, with the first violation it found.
+    static func firstViolation(_ options: ChaosOptions, seeds: ClosedRange<UInt64>) throws -> (ChaosReport, ChaosViolation)? {
+        for seed in seeds {
+            let report = try Chaos.run(seed: seed, options: options)
+            if let v = report.violations.first { return (report, v) }
+        }
+        return nil
+    }
+
     @Test("the same seed gives the same steps and the same outcome")
     func deterministic() throws {
         let options = ChaosOptions()
@@ -107,15 +116,8 @@ import Testing
             #expect(try Chaos.run(seed: seed, options: options).passed, "seed \(seed) without --network")
         }
         options.network = true
-        var found: (ChaosReport, ChaosViolation)?
-        for seed: UInt64 in 1...60 {
-            let report = try Chaos.run(seed: seed, options: options)
-            if let v = report.violations.first {
-                found = (report, v)
-                break
-            }
-        }
-        let (report, violation) = try #require(found, "no seed in 1...60 found the broken hold-back with --network")
+        let (report, violation) = try #require(try Self.firstViolation(options, seeds: 1...60),
+                                               "no seed in 1...60 found the broken hold-back with --network")
         let repro = try #require(try Chaos.reproduce(report, options: options, target: violation))
         #expect(repro.confirmed)
         #expect(repro.shrunkCount < repro.originalCount)
@@ -141,15 +143,8 @@ import Testing
         // Fault points alone (no other crash): a node that acknowledged before it wrote and
         // crashed in between has lost what its friend holds as confirmed.
         options.faults = [.midInput]
-        var found: (ChaosReport, ChaosViolation)?
-        for seed: UInt64 in 1...40 {
-            let report = try Chaos.run(seed: seed, options: options)
-            if let v = report.violations.first {
-                found = (report, v)
-                break
-            }
-        }
-        let (report, violation) = try #require(found, "no seed in 1...40 found the broken write order with fault points")
+        let (report, violation) = try #require(try Self.firstViolation(options, seeds: 1...40),
+                                               "no seed in 1...40 found the broken write order with fault points")
         #expect(violation.problem == .missing)
         let repro = try #require(try Chaos.reproduce(report, options: options, target: violation))
         #expect(repro.confirmed)

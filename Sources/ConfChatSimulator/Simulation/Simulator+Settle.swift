@@ -33,7 +33,7 @@ extension Simulator {
     /// caused (the bench's way with a disk store). Either way messages are handled in the
     /// order they arrive. Grouped settling carries out no armed crash and needs a perfect network.
     package func settle(grouped: Bool) throws {
-        precondition(!grouped || faultPlan == nil, "group commit does not carry out fault plans")
+        precondition(!grouped || faultPlans.isEmpty, "group commit does not carry out fault plans")
         precondition(!grouped || network.conditions.isPerfect, "group commit needs a perfect network")
         var handled = 0
         let horizon = now + Self.settleHorizon

@@ -6,8 +6,9 @@ public enum SQLiteDurability: Sendable {
     /// process (`kill -9`), which is the durability the spec asks for; the standalone
     /// `confchat peer` and `confchat registry`.
     case process
-    /// The simulator's nodes: a simulated crash loses a node's memory, never what the
-    /// operating system already holds, so a commit need not be synced (`synchronous = OFF`);
+    /// The simulator's nodes, written at checkpoints of the run's log (`RunLog`): a simulated
+    /// crash loses a node's memory, never what the operating system already holds, so a
+    /// commit need not be synced (`synchronous = OFF`);
     /// and only the simulator's one connection uses the file while it runs, so it takes the
     /// lock once (`locking_mode = EXCLUSIVE`) instead of for every transaction. Only a crash
     /// of the whole machine could lose commits, and then the whole simulated run is gone too.

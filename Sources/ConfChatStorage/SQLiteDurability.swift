@@ -15,11 +15,13 @@ public enum SQLiteDurability: Sendable {
     case simulated
 
     /// The statements that set it on a fresh connection (before WAL mode, which the
-    /// exclusive locking mode must precede to keep the WAL index in memory).
+    /// exclusive locking mode must precede to keep the WAL index in memory; so must
+    /// `synchronous = OFF`, or turning a new database to WAL mode syncs it: an `fdatasync`
+    /// for every peer a simulated run declares).
     var pragmas: String {
         switch self {
         case .process: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL"
-        case .simulated: "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF"
+        case .simulated: "PRAGMA locking_mode = EXCLUSIVE; PRAGMA synchronous = OFF; PRAGMA journal_mode = WAL"
         }
     }
 }

@@ -11,6 +11,7 @@ public struct BenchResult: Sendable {
     /// Disk store: bringing every database up to date from the run's log after the message
     /// phase (the last checkpoint; those during the phase are in `messageSeconds`).
     public var checkpointSeconds: Double?
+    public var checkpointCPUSeconds: Double?
     public var p50Micros = 0.0
     public var p99Micros = 0.0
     public var p999Micros = 0.0
@@ -80,6 +81,12 @@ public struct BenchResult: Sendable {
         if let g = options.groupSize { fields.append(("group_size", String(g))) }
         if let t = transactions { fields.append(("transactions", String(t))) }
         if let c = checkpointSeconds { fields.append(("checkpoint_seconds", number(c, digits: 3))) }
+        if let c = checkpointCPUSeconds {
+            // The disk store's whole cost: the message phase and the last checkpoint, in CPU time.
+            fields.append(("checkpoint_cpu_seconds", number(c, digits: 3)))
+            fields.append(("messages_per_cpu_second_with_checkpoint",
+                           number(messageCPUSeconds + c > 0 ? Double(deliveries) / (messageCPUSeconds + c) : 0)))
+        }
         fields.append(("verified", quoted(verification)))
         return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
     }

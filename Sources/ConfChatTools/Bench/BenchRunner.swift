@@ -78,8 +78,10 @@ public final class BenchRunner {
             // What the message phase left in the run's log, into every peer's database: the
             // rest of the disk store's work, which the rate above does not include.
             let start = BenchClock.nanoseconds()
+            let cpu = BenchClock.cpuSeconds()
             try runLog.checkpoint()
             result.checkpointSeconds = BenchClock.seconds(since: start)
+            result.checkpointCPUSeconds = BenchClock.cpuSeconds() - cpu
         }
         result.peakResidentBytes = ProcessMemory.peakResidentBytes()
         result.transactions = grouped ? sim.transactions - transactionsBefore : nil

@@ -129,6 +129,26 @@ public final class NodeDriver<Machine: DrivenMachine> {
         return limit.map { _ in Crash(step: step, steps: steps) }
     }
 
+    /// The first half of a group commit across nodes that share a store's log (the
+    /// simulator's rounds): hands what the handled inputs wrote to the store as one
+    /// transaction, not yet flushed. The caller flushes once for every node it staged, then
+    /// `release`s each: so a round of the whole network is one write, and still nothing
+    /// leaves a node before the write it follows is durable. No armed crash is carried out.
+    public func stage() throws {
+        guard !writes.isEmpty else { return }
+        try store.apply(writes)
+        transactions += 1
+        writes.removeAll(keepingCapacity: true)
+    }
+
+    /// The second half of a group commit (`stage`): carries out the kept effects in order,
+    /// once the staged writes are flushed.
+    public func release() throws {
+        let effects = held
+        held.removeAll(keepingCapacity: true)
+        for effect in effects { try carryOut(effect) }
+    }
+
     /// `handle` and `commit`: a batch of one input.
     @discardableResult
     public func run(_ input: Machine.Input, now: SimInstant) throws -> Crash? {
@@ -136,8 +156,10 @@ public final class NodeDriver<Machine: DrivenMachine> {
         return try commit()
     }
 
+    /// One transaction, flushed: a store that logs makes it durable here.
     private func write(_ batch: [Machine.Mutation]) throws {
         try store.apply(batch)
+        try store.flush()
         transactions += 1
     }
 

@@ -8,6 +8,12 @@ public struct SimOptions: Sendable {
         /// SQLite databases under this directory: `registry/` and `peers/NAME/`.
         case disk(String)
         case memory
+
+        /// The folder of the databases, nil in memory.
+        var directory: String? {
+            if case let .disk(dir) = self { return dir }
+            return nil
+        }
     }
 
     public var transport: TransportKind

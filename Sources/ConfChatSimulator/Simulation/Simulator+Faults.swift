@@ -38,6 +38,9 @@ extension Simulator {
             p.incarnation += 1
             try network.detach(name)
         }
+        // What the log holds for the old database goes into it before it is deleted, so
+        // that no later checkpoint writes it anywhere.
+        try runLog?.checkpoint()
         if let dir = p.directory { try? FileManager.default.removeItem(atPath: dir) }
         p.store = try makePeerStore(name)
         if wasUp { try boot(p) }

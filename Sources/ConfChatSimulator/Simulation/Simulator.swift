@@ -26,6 +26,9 @@ public final class Simulator {
     package var registryStore: any RegistryStore {
         didSet { registryDriver.store = registryStore.driven }
     }
+    /// On disk, the one log every node's commits go to before they reach its own database
+    /// (`RunLog`); nil in memory.
+    package let runLog: RunLog?
     /// Password checks the registry asked for while handling its current input.
     private var pendingChecks: [PasswordCheck] = []
     /// Where every driver sends.
@@ -70,22 +73,29 @@ public final class Simulator {
         self.registryKeys = NodeKeys.derive(from: &keySource)
         network = SimNetwork(context: try ZMQContext.shared(), transport: try SimTransport(kind: options.transport),
                              seed: options.seed &+ 0x4E37)
-        registryStore = try Self.makeRegistryStore(options.storage)
+        runLog = try options.storage.directory.map { try RunLog(folder: $0) }
+        registryStore = try Self.makeRegistryStore(options.storage, log: runLog)
         registryDriver = NodeDriver(name: PeerName.registry, machine: nil, store: registryStore.driven, transport: links,
                                     perform: { [unowned self] in self.performAtRegistry($0) })
         try startRegistry()
     }
 
-    deinit { network.shutDown() }
+    deinit { shutDown() }
 
-    /// Closes every socket and leaves the data directory as it is.
-    public func shutDown() { network.shutDown() }
-
-    static func makeRegistryStore(_ storage: SimOptions.Storage) throws -> any RegistryStore {
-        switch storage {
-        case let .disk(dir): try SQLiteRegistryStore(directory: dir + "/registry", durability: .simulated)
-        case .memory: MemoryRegistryStore()
+    /// Closes every socket and brings every database up to date from the run's log, so that
+    /// each data directory holds all the run wrote (and opens in `sqlite3`). A database that
+    /// cannot be written is reported on standard error: the run is over, there is no one
+    /// else to tell.
+    public func shutDown() {
+        network.shutDown()
+        do { try runLog?.checkpoint() } catch {
+            FileHandle.standardError.write(Data("confchat: the data directories may miss the run's last writes: \(error)\n".utf8))
         }
+    }
+
+    static func makeRegistryStore(_ storage: SimOptions.Storage, log: RunLog?) throws -> any RegistryStore {
+        guard let dir = storage.directory, let log else { return MemoryRegistryStore() }
+        return LoggedStore(try SQLiteRegistryStore(directory: dir + "/registry", durability: .simulated), log: log)
     }
 
     func peerDirectory(_ name: String) -> String? {
@@ -94,8 +104,8 @@ public final class Simulator {
     }
 
     func makePeerStore(_ name: String) throws -> any PeerStore {
-        if let dir = peerDirectory(name) { return try SQLitePeerStore(directory: dir, durability: .simulated) }
-        return MemoryPeerStore()
+        guard let dir = peerDirectory(name), let runLog else { return MemoryPeerStore() }
+        return LoggedStore(try SQLitePeerStore(directory: dir, durability: .simulated), log: runLog)
     }
 
     /// Records a trace event. The event is built only when a trace is listening: formatting

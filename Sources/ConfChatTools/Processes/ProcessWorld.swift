@@ -66,19 +66,21 @@ public final class ProcessWorld: ScenarioWorld {
     /// `hostCount` is `--hosts N` (nil for `--processes`), where partitions are made in the
     /// kernel (`HostPlan`).
     public static func unsupported(_ scenario: Scenario, hostCount: Int? = nil) -> [String] {
-        if hostCount != nil {
-            return scenario.statements.compactMap { s in
-                guard case .action(.network, _) = s.kind else { return nil }
-                return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: network conditions between hosts need the runner's proxy, which --hosts does not have yet"
-            }
-        }
-        return scenario.statements.compactMap { s in
+        scenario.statements.compactMap { s in
             guard case let .action(action, _) = s.kind else { return nil }
+            let why: String
             switch action {
             case .partition, .heal:
-                return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: partitions between processes need the runner's proxy, which --processes does not have yet"
+                guard hostCount == nil else { return nil }  // made in the kernel
+                why = "partitions between processes need the runner's proxy, which --processes does not have yet"
+            case .network:
+                guard hostCount != nil else { return nil }
+                why = "network conditions between hosts need the runner's proxy, which --hosts does not have yet"
+            case .crashMidInput:
+                why = "only its node driver stops a node part way through an input"
             default: return nil
             }
+            return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: \(why)"
         }
     }
 
@@ -147,6 +149,8 @@ public final class ProcessWorld: ScenarioWorld {
             return nil
         case .network:
             throw ProcessWorldError("network conditions need the simulator: its transport decides each message's fate")
+        case .crashMidInput:
+            throw ProcessWorldError("a crash part way through an input needs the simulator: only its node driver stops a node there")
         }
         unsettled = true
         try settle()

@@ -19,8 +19,12 @@ final class NodeSockets {
     let handshakes: HandshakeMonitor
     private var connections: [String: [UInt8]] = [:]
     private var generation: UInt64 = 0
+    /// The local address outgoing connections are made from (`--connect-from`), nil for
+    /// the system's choice. A runner's proxy tells the nodes apart by it.
+    private let source: String?
 
-    init(context: ZMQContext, name: String, bind: String, keys: NodeKeys) throws {
+    init(context: ZMQContext, name: String, bind: String, keys: NodeKeys, source: String? = nil) throws {
+        self.source = source
         try ZAPHandler.start(context: context)
         inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
         try inbox.curveServer(secretKey: keys.secretKey)
@@ -59,9 +63,16 @@ final class NodeSockets {
         let id = Array("c\(generation)".utf8)
         try outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
         try outbox.set(ZMQ_CURVE_SERVERKEY, bytes: serverKey)
-        try outbox.connect(endpoint)
+        try outbox.connect(source.map { Self.endpoint(endpoint, from: $0) } ?? endpoint)
         connections[key] = id
         return id
+    }
+
+    /// libzmq's form for a tcp connection from a given local address, any port:
+    /// `tcp://SOURCE:0;HOST:PORT`.
+    static func endpoint(_ endpoint: String, from source: String) -> String {
+        guard endpoint.hasPrefix("tcp://") else { return endpoint }
+        return "tcp://\(source):0;" + endpoint.dropFirst("tcp://".count)
     }
 
     /// One waiting message from the inbox: the sender's routing id, the frames after it,

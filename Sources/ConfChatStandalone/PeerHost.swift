@@ -46,9 +46,12 @@ public final class PeerHost {
     /// - Parameters:
     ///   - clock: monotonic milliseconds; the host measures time from its first reading.
     ///   - seed: seeds salts and nonces (the command line passes fresh randomness).
+    ///   - advertise: the endpoint friends and the registry are told to reach this peer at,
+    ///     when it is not the one bound (a proxy's, a NAT's); nil: the bound one.
+    ///   - connectFrom: the local address outgoing connections are made from; nil: any.
     public init(name: String, dataDirectory: String, bind: String, registry: String, registryKey: [UInt8],
                 clock: @escaping () -> Int64, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive,
-                config: PeerConfig = PeerConfig()) throws {
+                config: PeerConfig = PeerConfig(), advertise: String? = nil, connectFrom: String? = nil) throws {
         guard PeerName.isValidUser(name) else { throw StartupError("'\(name)' is not a valid peer name") }
         self.name = name
         self.clock = clock
@@ -60,8 +63,8 @@ public final class PeerHost {
         let keys = try NodeKeys.loadOrCreate(in: dataDirectory)
         let sealer = MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost)
         crypto = PeerCryptoLayer(user: name, keys: keys, sealer: sealer)
-        sockets = try NodeSockets(context: try ZMQContext.shared(), name: name, bind: bind, keys: keys)
-        let machine = PeerMachine(name: name, endpoint: sockets.endpoint, config: config, durable: try store.load(),
+        sockets = try NodeSockets(context: try ZMQContext.shared(), name: name, bind: bind, keys: keys, source: connectFrom)
+        let machine = PeerMachine(name: name, endpoint: advertise ?? sockets.endpoint, config: config, durable: try store.load(),
                                   hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer, publicKey: keys.publicKey)
         let links = SocketTransport(sockets)
         driver = NodeDriver(

@@ -171,6 +171,7 @@ struct RunCommand: ParsableCommand {
         var cases: [JUnitReport.Case] = []
         var failedOutcomes: [ScenarioOutcome] = []
         var passed = 0
+        var skipped = 0
         var unwritable = false
 
         // Prints one finished scenario, in input order: its buffered trace, its diagram file,
@@ -181,6 +182,11 @@ struct RunCommand: ParsableCommand {
             if let error = result.error {
                 Console.error("Error: \(error)")
                 throw ExitCode(1)
+            }
+            if let reason = result.skipped {
+                skipped += 1
+                human("\(Console.paint("SKIP", "33")) \(scenarios[index].path)  (simulator-only: \(reason))")
+                return
             }
             guard let outcome = result.outcome else { return }
             if let path = diagramPaths?[index], let text = result.diagram {
@@ -245,7 +251,7 @@ struct RunCommand: ParsableCommand {
             let first = outcome.failures.first.map { " (\($0.location.file):\($0.location.line): \(ScenarioText.excerpt($0.source, limit: 80)))" } ?? ""
             human("\(Console.paint("FAILED", "31;1")) \(outcome.path)\(first)")
         }
-        human("\(passed) passed, \(failedOutcomes.count) failed")
+        human("\(passed) passed, \(failedOutcomes.count) failed" + (skipped > 0 ? ", \(skipped) skipped (simulator-only)" : ""))
         if unwritable { throw ExitCode(2) }
         if !failedOutcomes.isEmpty { throw ExitCode(1) }
     }

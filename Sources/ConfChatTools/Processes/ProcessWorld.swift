@@ -9,8 +9,8 @@ import Foundation
 /// times faster), each with its own data directory under `folder`, driven through their
 /// control channels. The scenario runner drives it exactly as it drives the simulator.
 ///
-/// Statements that act on the network between the processes (`partition`, `heal`) need a
-/// proxy of the runner's that does not exist yet: `unsupported` finds them before a run.
+/// Every connection between two nodes goes through the runner's `NetworkProxy`, which
+/// carries out `partition`, `heal` and `network` (`ProxiedNodes` says who lives where).
 public final class ProcessWorld: ScenarioWorld {
     public struct Options: Sendable {
         /// The `confchat` executable to launch.
@@ -19,12 +19,15 @@ public final class ProcessWorld: ScenarioWorld {
         public var folder: String
         public var timeScale: Int64
         public var presenceTimeout: Int64
+        /// The scenario's seed: the proxy draws each message's fate from it.
+        public var seed: UInt64
 
-        public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64) {
+        public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64, seed: UInt64 = 1) {
             self.binary = binary
             self.folder = folder
             self.timeScale = timeScale
             self.presenceTimeout = presenceTimeout
+            self.seed = seed
         }
     }
 
@@ -39,7 +42,7 @@ public final class ProcessWorld: ScenarioWorld {
     /// When the run started, on the monotonic clock (seconds).
     private let start = ProcessInfo.processInfo.systemUptime
     private var registry: NodeProcess?
-    private var registryEndpoint = "tcp://127.0.0.1:*"
+    private let network: ProxiedNodes
     private var peers: [String: NodeProcess] = [:]
     private var declared: [String] = []
     /// Whether an action set something off since the last `settle` (a crash or a `wait`
@@ -48,25 +51,19 @@ public final class ProcessWorld: ScenarioWorld {
 
     public init(options: Options) throws {
         self.options = options
+        network = ProxiedNodes(proxy: try NetworkProxy(seed: options.seed, timeScale: options.timeScale))
         for sub in ["registry", "peers", "logs"] {
             try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
+        }
+        // What the proxy refused or closed, and why.
+        FileManager.default.createFile(atPath: path("logs", "proxy.log"), contents: nil)
+        if let handle = FileHandle(forWritingAtPath: path("logs", "proxy.log")) {
+            network.proxy.log = { handle.write(Data(($0 + "\n").utf8)) }
         }
         try startRegistry()
     }
 
     deinit { shutDown() }
-
-    /// The statements a process world cannot carry out yet, as `FILE:LINE:COL` errors.
-    public static func unsupported(_ scenario: Scenario) -> [String] {
-        scenario.statements.compactMap { s in
-            guard case let .action(action, _) = s.kind else { return nil }
-            switch action {
-            case .partition, .heal:
-                return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: partitions between processes need the runner's proxy, which --processes does not have yet"
-            default: return nil
-            }
-        }
-    }
 
     public var now: SimInstant {
         SimInstant(milliseconds: Int64((ProcessInfo.processInfo.systemUptime - start) * 1000) * options.timeScale)
@@ -119,10 +116,15 @@ public final class ProcessWorld: ScenarioWorld {
         case .registryRestart:
             if registry != nil { return CommandFailure("the registry is running") }
             try startRegistry()
-        case .partition, .heal:
-            throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
-        case .network:
-            throw ProcessWorldError("network conditions need the simulator: its transport decides each message's fate")
+        case let .partition(groups):
+            network.proxy.partition(groups)
+            return nil
+        case .heal:
+            network.proxy.heal()
+            return nil
+        case let .network(setting):
+            network.proxy.apply(setting)
+            return nil
         }
         unsettled = true
         try settle()
@@ -188,6 +190,7 @@ public final class ProcessWorld: ScenarioWorld {
         peers = [:]
         registry?.stop()
         registry = nil
+        network.proxy.stop()
     }
 
     // MARK: - Launching
@@ -201,25 +204,36 @@ public final class ProcessWorld: ScenarioWorld {
     private var common: [String] { ["--control", "--fast-hash", "--time-scale", String(options.timeScale)] }
 
     private func startRegistry() throws {
+        let place = try network.place(PeerName.registry)
         let r = try NodeProcess(
             name: "the registry", binary: options.binary,
-            arguments: ["registry", "--bind", registryEndpoint, "--data", path("registry")] + common,
+            arguments: ["registry", "--bind", "tcp://\(place.address):*", "--connect-from", place.address,
+                        "--data", path("registry")] + common,
             dataDirectory: path("registry"), log: path("logs", "registry.log"))
-        // The first start picks a free port; restarts bind the same one, where the peers look.
-        let reply = try r.request("ping", timeoutMs: Self.requestTimeoutMs)
-        guard reply.status == .ok, let endpoint = reply.text.split(separator: " ").last else {
-            throw ProcessWorldError("the registry's control channel answered ping with: \(reply.text)")
-        }
-        registryEndpoint = String(endpoint)
+        try network.started(PeerName.registry, boundAt: try Self.boundEndpoint(of: r))
         registry = r
     }
 
     private func startPeer(_ name: String) throws {
-        peers[name] = try NodeProcess(
+        let place = try network.place(name)
+        let registryEndpoint = try network.place(PeerName.registry).advertised
+        let p = try NodeProcess(
             name: name, binary: options.binary,
             arguments: ["peer", name, "--registry", registryEndpoint, "--registry-key-file", path("registry", "registry.pub"),
+                        "--bind", "tcp://\(place.address):*", "--advertise", place.advertised, "--connect-from", place.address,
                         "--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + common,
             dataDirectory: peerDirectory(name), log: path("logs", "\(name).log"))
+        try network.started(name, boundAt: try Self.boundEndpoint(of: p))
+        peers[name] = p
+    }
+
+    /// The endpoint a node bound, from its answer to `ping` (`NAME ENDPOINT`).
+    private static func boundEndpoint(of node: NodeProcess) throws -> String {
+        let reply = try node.request("ping", timeoutMs: requestTimeoutMs)
+        guard reply.status == .ok, let endpoint = reply.text.split(separator: " ").last, endpoint.hasPrefix("tcp://") else {
+            throw ProcessWorldError("\(node.name)'s control channel answered ping with: \(reply.text)")
+        }
+        return String(endpoint)
     }
 
     private func sleep(milliseconds scenarioMs: Int64) {

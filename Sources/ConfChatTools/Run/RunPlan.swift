@@ -67,6 +67,10 @@ package struct RunPlan: Sendable {
     /// the trace, if wanted, comes back as lines.
     package func execute(_ scenario: Scenario, live: TracePrinter?, progress: (any RunProgress)? = nil) -> ScenarioResult {
         var result = ScenarioResult()
+        if processes != nil, let reason = SimulatorOnlyMarker.reason(inFileAt: scenario.path) {
+            result.skipped = reason
+            return result
+        }
         let needEvents = diagramKind != nil || (tracing && (live == nil || junit))
         let recorder = needEvents ? TraceRecorder() : nil
         let sinks: [any TraceSink] = [live as (any TraceSink)?, recorder].compactMap { $0 }
@@ -116,7 +120,8 @@ package struct RunPlan: Sendable {
         try? FileManager.default.removeItem(atPath: dir)
         let world = try ProcessWorld(options: .init(
             binary: processes.binary, folder: dir, timeScale: processes.timeScale,
-            presenceTimeout: ScenarioRunner.settings(scenario).presenceTimeout))
+            presenceTimeout: ScenarioRunner.settings(scenario).presenceTimeout,
+            seed: seed ?? ScenarioRunner.settings(scenario).seed))
         return ScenarioRunner(scenario: scenario, world: world, options: options)
     }
 

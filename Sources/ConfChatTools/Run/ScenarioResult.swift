@@ -13,4 +13,6 @@ package struct ScenarioResult: Sendable {
     /// The trace for the JUnit report's system-out.
     package var systemOut: String?
     package var seconds: Double?
+    /// Why the scenario did not run: on processes, its `# simulator-only:` reason.
+    package var skipped: String?
 }

@@ -22,8 +22,20 @@ final class NodeSockets {
     /// The local address outgoing connections are made from (`--connect-from`), nil for
     /// the system's choice. A runner's proxy tells the nodes apart by it.
     private let source: String?
+    /// A peer's line to its registry, and the registry's endpoint: a DEALER of its own with
+    /// `ZMQ_IMMEDIATE`, so a request is queued only while the connection is up. A request
+    /// sent while the registry is down fails at once, as in the simulator, instead of
+    /// waiting in libzmq's queue to be carried out when the registry returns, long after
+    /// its command reported no answer; a connection that drops takes its queue with it.
+    /// (libzmq reconnects by itself. The outbox cannot do this: `ZMQ_IMMEDIATE` is one
+    /// setting for a whole socket, and with it a ROUTER ignores `ZMQ_CONNECT_ROUTING_ID`.)
+    private let registryLine: (socket: ZMQSocket, endpoint: String)?
 
-    init(context: ZMQContext, name: String, bind: String, keys: NodeKeys, source: String? = nil) throws {
+    /// - Parameters:
+    ///   - registry: a peer's registry, reached over a line of its own (`registryLine`).
+    ///   - source: the local address to connect from.
+    init(context: ZMQContext, name: String, bind: String, keys: NodeKeys,
+         registry: (endpoint: String, key: [UInt8])? = nil, source: String? = nil) throws {
         self.source = source
         try ZAPHandler.start(context: context)
         inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
@@ -41,7 +53,17 @@ final class NodeSockets {
         try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
         try outbox.set(ZMQ_SNDHWM, int: 10_000)
         try outbox.curveClient(publicKey: keys.publicKey, secretKey: keys.secretKey)
-        handshakes = try HandshakeMonitor(context: context, watching: outbox)
+        if let registry {
+            let line = try ZMQSocket(context: context, type: ZMQ_DEALER)
+            try line.set(ZMQ_IMMEDIATE, int: 1)
+            try line.curveClient(publicKey: keys.publicKey, secretKey: keys.secretKey)
+            try line.set(ZMQ_CURVE_SERVERKEY, bytes: registry.key)
+            try line.connect(source.map { Self.endpoint(registry.endpoint, from: $0) } ?? registry.endpoint)
+            registryLine = (line, registry.endpoint)
+        } else {
+            registryLine = nil
+        }
+        handshakes = try HandshakeMonitor(context: context, watching: [outbox] + (registryLine.map { [$0.socket] } ?? []))
     }
 
     /// Sends without blocking. A full queue (the peer is unreachable for long) drops the
@@ -49,6 +71,11 @@ final class NodeSockets {
     func send(to endpoint: String, serverKey: [UInt8], _ payload: [UInt8]) -> ZMQError? {
         let key = "\(endpoint) \(NodeKeys.z85(serverKey))"
         do {
+            if let line = registryLine, line.endpoint == endpoint {
+                // EAGAIN: not connected (the registry is down, or not there yet).
+                try line.socket.send([payload])
+                return nil
+            }
             try outbox.send([try connection(key, endpoint, serverKey), payload])
             return nil
         } catch {
@@ -91,8 +118,9 @@ final class NodeSockets {
     /// Waits until the inbox, one of `fds` or the control channel's socket has input, or
     /// `timeoutMs` passes (-1: forever).
     func wait(fds: [Int32], control: ZMQSocket?, timeoutMs: Int) throws -> (inbox: Bool, fds: [Bool], control: Bool) {
-        var items = [zmq_pollitem_t(socket: inbox.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
-                     zmq_pollitem_t(socket: handshakes.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)]
+        let monitors = handshakes.rawHandles
+        var items = [zmq_pollitem_t(socket: inbox.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)]
+        for m in monitors { items.append(zmq_pollitem_t(socket: m, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)) }
         for fd in fds { items.append(zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLIN), revents: 0)) }
         if let control { items.append(zmq_pollitem_t(socket: control.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)) }
         let rc = zmq_poll(&items, Int32(items.count), timeoutMs)
@@ -104,8 +132,8 @@ final class NodeSockets {
         // A pipe whose writer has closed polls as POLLHUP, which zmq_poll reports as
         // ZMQ_POLLERR, not ZMQ_POLLIN: it counts as readable, so the caller's read sees the
         // end of input (otherwise the poll returns at once, for ever, and the loop spins).
-        if items[1].revents & Int16(ZMQ_POLLIN) != 0 { try handshakes.drain() }
-        let fdReady = fds.indices.map { items[2 + $0].revents & Int16(ZMQ_POLLIN | ZMQ_POLLERR) != 0 }
+        if items[1...monitors.count].contains(where: { $0.revents & Int16(ZMQ_POLLIN) != 0 }) { try handshakes.drain() }
+        let fdReady = fds.indices.map { items[1 + monitors.count + $0].revents & Int16(ZMQ_POLLIN | ZMQ_POLLERR) != 0 }
         let controlReady = control != nil && items[items.count - 1].revents & Int16(ZMQ_POLLIN) != 0
         return (items[0].revents & Int16(ZMQ_POLLIN) != 0, fdReady, controlReady)
     }
@@ -113,6 +141,7 @@ final class NodeSockets {
     func close() {
         inbox.close()
         outbox.close()
+        registryLine?.socket.close()
         handshakes.close()
     }
 }

@@ -63,7 +63,8 @@ public final class PeerHost {
         let keys = try NodeKeys.loadOrCreate(in: dataDirectory)
         let sealer = MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost)
         crypto = PeerCryptoLayer(user: name, keys: keys, sealer: sealer)
-        sockets = try NodeSockets(context: try ZMQContext.shared(), name: name, bind: bind, keys: keys, source: connectFrom)
+        sockets = try NodeSockets(context: try ZMQContext.shared(), name: name, bind: bind, keys: keys,
+                                  registry: (registry, registryKey), source: connectFrom)
         let machine = PeerMachine(name: name, endpoint: advertise ?? sockets.endpoint, config: config, durable: try store.load(),
                                   hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer, publicKey: keys.publicKey)
         let links = SocketTransport(sockets)

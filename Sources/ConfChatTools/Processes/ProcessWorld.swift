@@ -204,10 +204,10 @@ public final class ProcessWorld: ScenarioWorld {
     private var common: [String] { ["--control", "--fast-hash", "--time-scale", String(options.timeScale)] }
 
     private func startRegistry() throws {
-        let place = try network.place(PeerName.registry)
+        let address = try network.address(PeerName.registry)
         let r = try NodeProcess(
             name: "the registry", binary: options.binary,
-            arguments: ["registry", "--bind", "tcp://\(place.address):*", "--connect-from", place.address,
+            arguments: ["registry", "--bind", "tcp://\(address):*", "--connect-from", address,
                         "--data", path("registry")] + common,
             dataDirectory: path("registry"), log: path("logs", "registry.log"))
         try network.started(PeerName.registry, boundAt: try Self.boundEndpoint(of: r))
@@ -215,12 +215,12 @@ public final class ProcessWorld: ScenarioWorld {
     }
 
     private func startPeer(_ name: String) throws {
-        let place = try network.place(name)
-        let registryEndpoint = try network.place(PeerName.registry).advertised
+        let address = try network.address(name)
         let p = try NodeProcess(
             name: name, binary: options.binary,
-            arguments: ["peer", name, "--registry", registryEndpoint, "--registry-key-file", path("registry", "registry.pub"),
-                        "--bind", "tcp://\(place.address):*", "--advertise", place.advertised, "--connect-from", place.address,
+            arguments: ["peer", name, "--registry", try network.listener(PeerName.registry, fresh: false),
+                        "--registry-key-file", path("registry", "registry.pub"), "--bind", "tcp://\(address):*",
+                        "--advertise", try network.listener(name, fresh: true), "--connect-from", address,
                         "--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + common,
             dataDirectory: peerDirectory(name), log: path("logs", "\(name).log"))
         try network.started(name, boundAt: try Self.boundEndpoint(of: p))

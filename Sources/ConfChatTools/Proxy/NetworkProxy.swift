@@ -90,6 +90,16 @@ package final class NetworkProxy: @unchecked Sendable {
         return "tcp://\(host):\(UInt16(bigEndian: address.sin_port))"
     }
 
+    /// Closes the listeners for `destination` (its connections open stay open).
+    package func stopListening(for destination: String) {
+        change { proxy in
+            for (fd, name) in proxy.listeners where name == destination {
+                Glibc.close(fd)
+                proxy.listeners[fd] = nil
+            }
+        }
+    }
+
     /// Where connections for `destination` go from now on: `tcp://IP:PORT`.
     package func forward(_ destination: String, to endpoint: String) throws {
         let target = try Self.address(endpoint: endpoint)
@@ -144,20 +154,22 @@ package final class NetworkProxy: @unchecked Sendable {
     private var now: Double { ProcessInfo.processInfo.systemUptime }
 
     private func run() {
-        while true {
-            let (pending, stop) = lock.withLock { () -> ([(NetworkProxy) -> Void], Bool) in
-                defer { changes = [] }
-                return (changes, stopping)
-            }
-            pending.forEach { $0(self) }
-            if stop { break }
-            poll()
-        }
+        while !applyChanges() { poll() }
         for link in links { link.close() }
         links = []
         for fd in listeners.keys { Glibc.close(fd) }
         listeners = [:]
         finished.signal()
+    }
+
+    /// Carries out the changes asked for; true once `stop` is asked.
+    private func applyChanges() -> Bool {
+        let (pending, stop) = lock.withLock { () -> ([(NetworkProxy) -> Void], Bool) in
+            defer { changes = [] }
+            return (changes, stopping)
+        }
+        pending.forEach { $0(self) }
+        return stop
     }
 
     /// One round: waits for a socket or the next message's time, then moves what it can.
@@ -184,6 +196,8 @@ package final class NetworkProxy: @unchecked Sendable {
         if items[0].revents != 0 {
             var sink = [UInt8](repeating: 0, count: 64)
             while read(wakeRead, &sink, sink.count) > 0 {}
+            // Before accepting: a connection made after `heal` returned is not refused.
+            if applyChanges() { return }
         }
         // The links polled (accepting adds more, serving may drop some).
         let polled = links

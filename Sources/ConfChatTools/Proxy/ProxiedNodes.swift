@@ -5,18 +5,29 @@
 /// the proxy, which knows the pair by the connection's two ends.
 final class ProxiedNodes {
     let proxy: NetworkProxy
-    private var places: [String: (address: String, advertised: String)] = [:]
+    private var addresses: [String: String] = [:]
+    private var listeners: [String: String] = [:]
 
     init(proxy: NetworkProxy) { self.proxy = proxy }
 
-    /// The node's address and advertised endpoint, the same for every incarnation of it.
-    func place(_ node: String) throws -> (address: String, advertised: String) {
-        if let known = places[node] { return known }
-        let address = Self.address(places.count)
+    /// The node's address, the same for every incarnation of it.
+    func address(_ node: String) throws -> String {
+        if let known = addresses[node] { return known }
+        let address = Self.address(addresses.count)
         try proxy.identify(source: address, as: node)
-        let place = (address, try proxy.listen(for: node, host: address))
-        places[node] = place
-        return place
+        addresses[node] = address
+        return address
+    }
+
+    /// The endpoint the node is reached at. `fresh`: a new one, the old one closed, as a
+    /// standalone peer that restarts binds a new port (`--bind tcp://HOST:*`); the registry
+    /// keeps its own, since every peer was given it.
+    func listener(_ node: String, fresh: Bool) throws -> String {
+        if let known = listeners[node], !fresh { return known }
+        if listeners[node] != nil { proxy.stopListening(for: node) }
+        let endpoint = try proxy.listen(for: node, host: try address(node))
+        listeners[node] = endpoint
+        return endpoint
     }
 
     /// The node (re)started bound at `endpoint`: the proxy forwards its connections there.

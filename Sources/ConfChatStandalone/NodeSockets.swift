@@ -32,10 +32,12 @@ final class NodeSockets {
     private let registryLine: (socket: ZMQSocket, endpoint: String)?
 
     /// - Parameters:
-    ///   - registry: a peer's registry, reached over a line of its own (`registryLine`).
+    ///   - registry: a peer's registry, reached over a line of its own (`registryLine`),
+    ///     which libzmq tries to connect again every `reconnectMs` while it is down (what
+    ///     the peer sends before it is back is lost, so this is kept short).
     ///   - source: the local address to connect from.
     init(context: ZMQContext, name: String, bind: String, keys: NodeKeys,
-         registry: (endpoint: String, key: [UInt8])? = nil, source: String? = nil) throws {
+         registry: (endpoint: String, key: [UInt8], reconnectMs: Int32)? = nil, source: String? = nil) throws {
         self.source = source
         try ZAPHandler.start(context: context)
         inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
@@ -56,6 +58,7 @@ final class NodeSockets {
         if let registry {
             let line = try ZMQSocket(context: context, type: ZMQ_DEALER)
             try line.set(ZMQ_IMMEDIATE, int: 1)
+            try line.set(ZMQ_RECONNECT_IVL, int: registry.reconnectMs)
             try line.curveClient(publicKey: keys.publicKey, secretKey: keys.secretKey)
             try line.set(ZMQ_CURVE_SERVERKEY, bytes: registry.key)
             try line.connect(source.map { Self.endpoint(registry.endpoint, from: $0) } ?? registry.endpoint)

@@ -49,9 +49,12 @@ public final class PeerHost {
     ///   - advertise: the endpoint friends and the registry are told to reach this peer at,
     ///     when it is not the one bound (a proxy's, a NAT's); nil: the bound one.
     ///   - connectFrom: the local address outgoing connections are made from; nil: any.
+    ///   - registryReconnectMs: how often to try the registry again while it is down (real
+    ///     milliseconds; what a request meets before then is lost, as in the simulator).
     public init(name: String, dataDirectory: String, bind: String, registry: String, registryKey: [UInt8],
                 clock: @escaping () -> Int64, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive,
-                config: PeerConfig = PeerConfig(), advertise: String? = nil, connectFrom: String? = nil) throws {
+                config: PeerConfig = PeerConfig(), advertise: String? = nil, connectFrom: String? = nil,
+                registryReconnectMs: Int32 = 100) throws {
         guard PeerName.isValidUser(name) else { throw StartupError("'\(name)' is not a valid peer name") }
         self.name = name
         self.clock = clock
@@ -64,7 +67,7 @@ public final class PeerHost {
         let sealer = MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost)
         crypto = PeerCryptoLayer(user: name, keys: keys, sealer: sealer)
         sockets = try NodeSockets(context: try ZMQContext.shared(), name: name, bind: bind, keys: keys,
-                                  registry: (registry, registryKey), source: connectFrom)
+                                  registry: (registry, registryKey, registryReconnectMs), source: connectFrom)
         let machine = PeerMachine(name: name, endpoint: advertise ?? sockets.endpoint, config: config, durable: try store.load(),
                                   hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer, publicKey: keys.publicKey)
         let links = SocketTransport(sockets)

@@ -70,7 +70,9 @@ struct PeerProcessCommand: ParsableCommand {
                 name: name, dataDirectory: data ?? "confchat-data/peers/\(name)", bind: bind, registry: registry,
                 registryKey: key, clock: driven.clock, seed: UInt64.random(in: .min ... .max),
                 hashCost: fastHash ? .fast : .interactive, config: PeerConfig(presenceTimeout: presenceTimeout),
-                advertise: advertise, connectFrom: driven.connectFrom)
+                advertise: advertise, connectFrom: driven.connectFrom,
+                // A timer like the others: --time-scale K tries K times as often.
+                registryReconnectMs: Int32(max(10, 100 / driven.timeScale)))
         } catch {
             Console.error("error: \(StartupError.describe(error))")
             throw ExitCode(1)

@@ -92,6 +92,7 @@ public final class ProcessWorld: ScenarioWorld {
         case let .peer(name, .crash):
             guard let p = peers.removeValue(forKey: name) else { return try refusal(unknownOrCrashed: name) }
             p.stop()
+            network.stopped(name)
             return nil
         case let .peer(name, .restart):
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
@@ -111,6 +112,7 @@ public final class ProcessWorld: ScenarioWorld {
         case .registryCrash:
             guard let r = registry else { return CommandFailure("the registry is already down") }
             r.stop()
+            network.stopped(PeerName.registry)
             registry = nil
             return nil
         case .registryRestart:
@@ -211,6 +213,7 @@ public final class ProcessWorld: ScenarioWorld {
                         "--data", path("registry")] + common,
             dataDirectory: path("registry"), log: path("logs", "registry.log"))
         try network.started(PeerName.registry, boundAt: try Self.boundEndpoint(of: r))
+        _ = try network.listener(PeerName.registry, fresh: false)
         registry = r
     }
 

@@ -67,14 +67,14 @@ package final class NetworkProxy: @unchecked Sendable {
 
     // MARK: - What the runner changes
 
-    /// Opens the listener for `destination` on `host` (a port of the system's choosing);
-    /// returns its endpoint, `tcp://HOST:PORT`, the one the node advertises.
-    package func listen(for destination: String, host: String) throws -> String {
+    /// Opens the listener for `destination` on `host` at `port` (0: one of the system's
+    /// choosing); returns its endpoint, `tcp://HOST:PORT`, the one the node advertises.
+    package func listen(for destination: String, host: String, port: UInt16 = 0) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ProcessWorldError("the proxy's listener for \(destination): \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = try Self.address(host, port: 0)
+        var address = try Self.address(host, port: port)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -90,7 +90,8 @@ package final class NetworkProxy: @unchecked Sendable {
         return "tcp://\(host):\(UInt16(bigEndian: address.sin_port))"
     }
 
-    /// Closes the listeners for `destination` (its connections open stay open).
+    /// Closes the listeners for `destination`: connecting there is refused, as it is to a
+    /// node that is down (its connections open stay open).
     package func stopListening(for destination: String) {
         change { proxy in
             for (fd, name) in proxy.listeners where name == destination {

@@ -22,19 +22,18 @@ final class NodeSockets {
     /// The local address outgoing connections are made from (`--connect-from`), nil for
     /// the system's choice. A runner's proxy tells the nodes apart by it.
     private let source: String?
-    /// A peer's line to its registry, and the registry's endpoint: a DEALER of its own with
-    /// `ZMQ_IMMEDIATE`, so a request is queued only while the connection is up. A request
-    /// sent while the registry is down fails at once, as in the simulator, instead of
-    /// waiting in libzmq's queue to be carried out when the registry returns, long after
-    /// its command reported no answer; a connection that drops takes its queue with it.
-    /// (libzmq reconnects by itself. The outbox cannot do this: `ZMQ_IMMEDIATE` is one
-    /// setting for a whole socket, and with it a ROUTER ignores `ZMQ_CONNECT_ROUTING_ID`.)
-    private let registryLine: (socket: ZMQSocket, endpoint: String)?
+    /// A peer's line to its registry, and the registry's endpoint: a DEALER of its own, so
+    /// that what waits for the registry can be thrown away without touching the friends'
+    /// connections (`dropRegistryQueue`, the lazy pirate's reconnect). Without it a request
+    /// sent while the registry is down waits in libzmq's queue and is carried out when the
+    /// registry returns, long after its command reported no answer. (`ZMQ_IMMEDIATE`, which
+    /// queues nothing while a connection is down, would also lose what a peer sends in its
+    /// first moments, before the handshake is done.)
+    private let registryLine: (socket: ZMQSocket, endpoint: String, connect: String)?
 
     /// - Parameters:
     ///   - registry: a peer's registry, reached over a line of its own (`registryLine`),
-    ///     which libzmq tries to connect again every `reconnectMs` while it is down (what
-    ///     the peer sends before it is back is lost, so this is kept short).
+    ///     which libzmq tries to connect again every `reconnectMs` while it is down.
     ///   - source: the local address to connect from.
     init(context: ZMQContext, name: String, bind: String, keys: NodeKeys,
          registry: (endpoint: String, key: [UInt8], reconnectMs: Int32)? = nil, source: String? = nil) throws {
@@ -57,12 +56,12 @@ final class NodeSockets {
         try outbox.curveClient(publicKey: keys.publicKey, secretKey: keys.secretKey)
         if let registry {
             let line = try ZMQSocket(context: context, type: ZMQ_DEALER)
-            try line.set(ZMQ_IMMEDIATE, int: 1)
             try line.set(ZMQ_RECONNECT_IVL, int: registry.reconnectMs)
             try line.curveClient(publicKey: keys.publicKey, secretKey: keys.secretKey)
             try line.set(ZMQ_CURVE_SERVERKEY, bytes: registry.key)
-            try line.connect(source.map { Self.endpoint(registry.endpoint, from: $0) } ?? registry.endpoint)
-            registryLine = (line, registry.endpoint)
+            let connect = source.map { Self.endpoint(registry.endpoint, from: $0) } ?? registry.endpoint
+            try line.connect(connect)
+            registryLine = (line, registry.endpoint, connect)
         } else {
             registryLine = nil
         }
@@ -75,7 +74,7 @@ final class NodeSockets {
         let key = "\(endpoint) \(NodeKeys.z85(serverKey))"
         do {
             if let line = registryLine, line.endpoint == endpoint {
-                // EAGAIN: not connected (the registry is down, or not there yet).
+                // EAGAIN: the queue is full (the registry is down for long).
                 try line.socket.send([payload])
                 return nil
             }
@@ -96,6 +95,15 @@ final class NodeSockets {
         try outbox.connect(source.map { Self.endpoint(endpoint, from: $0) } ?? endpoint)
         connections[key] = id
         return id
+    }
+
+    /// Throws away what waits for the registry, and connects again: after a request met no
+    /// answer, nothing of it (nor of anything sent with it) may reach the registry later.
+    /// Disconnecting ends the connection and its queue (linger 0); the new one starts empty.
+    func dropRegistryQueue() {
+        guard let line = registryLine else { return }
+        _ = line.connect.withCString { zmq_disconnect(line.socket.rawHandle, $0) }
+        try? line.socket.connect(line.connect)
     }
 
     /// libzmq's form for a tcp connection from a given local address, any port:

@@ -50,7 +50,7 @@ public final class PeerHost {
     ///     when it is not the one bound (a proxy's, a NAT's); nil: the bound one.
     ///   - connectFrom: the local address outgoing connections are made from; nil: any.
     ///   - registryReconnectMs: how often to try the registry again while it is down (real
-    ///     milliseconds; what a request meets before then is lost, as in the simulator).
+    ///     milliseconds).
     public init(name: String, dataDirectory: String, bind: String, registry: String, registryKey: [UInt8],
                 clock: @escaping () -> Int64, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive,
                 config: PeerConfig = PeerConfig(), advertise: String? = nil, connectFrom: String? = nil,
@@ -115,6 +115,8 @@ public final class PeerHost {
         }
         var result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
         if let failure = result, failure.registryUnanswered {
+            // Nothing of the unanswered request may be carried out when the registry returns.
+            sockets.dropRegistryQueue()
             // Say why, as far as this side can tell.
             result = CommandFailure(failure.message + (sockets.handshakes.failing.contains(registryEndpoint)
                 ? ": the CURVE handshake with \(registryEndpoint) fails, so the registry there is not the one whose key was given (--registry-key-file)"

@@ -65,6 +65,14 @@ public final class ProcessWorld: ScenarioWorld {
 
     deinit { shutDown() }
 
+    /// The statements a process world cannot carry out, as `FILE:LINE:COL` errors.
+    public static func unsupported(_ scenario: Scenario) -> [String] {
+        scenario.statements.compactMap { s in
+            guard case let .action(.crashMidInput, _) = s.kind else { return nil }
+            return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: only its node driver stops a node part way through an input"
+        }
+    }
+
     public var now: SimInstant {
         SimInstant(milliseconds: Int64((ProcessInfo.processInfo.systemUptime - start) * 1000) * options.timeScale)
     }
@@ -127,6 +135,8 @@ public final class ProcessWorld: ScenarioWorld {
         case let .network(setting):
             network.proxy.apply(setting)
             return nil
+        case .crashMidInput:
+            throw ProcessWorldError("a crash part way through an input needs the simulator: only its node driver stops a node there")
         }
         unsettled = true
         try settle()

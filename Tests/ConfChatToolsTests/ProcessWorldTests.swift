@@ -1,0 +1,15 @@
+import ConfChatScenario
+import ConfChatTools
+import Testing
+
+/// What `confchat run --processes` refuses to run, before it starts a process.
+@Suite struct ProcessWorldTests {
+    @Test("a crash part way through an input is refused before a run, at its line and column; partitions are not")
+    func crashMidInputRefused() throws {
+        let scenario = try ScenarioLoader.parse(
+            source: "peers alice bob\nalice register a\npartition alice | bob\nheal\n  alice crash mid-input after step 1\n", path: "p.scenario")
+        let problems = ProcessWorld.unsupported(scenario)
+        #expect(problems.count == 1)
+        #expect(problems.first?.hasPrefix("p.scenario:5:3: 'alice crash mid-input after step 1' needs the simulator") == true)
+    }
+}

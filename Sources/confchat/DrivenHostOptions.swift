@@ -15,9 +15,16 @@ struct DrivenHostOptions: ParsableArguments {
     @Option(name: .customLong("time-scale"), help: ArgumentHelp("Run timers this many times faster than real time: heartbeats, presence time-outs, retries, command time-outs (tests).", valueName: "k"))
     var timeScale: Int64 = 1
 
+    @Option(name: .customLong("connect-from"), help: ArgumentHelp("Make outgoing tcp connections from this local IPv4 address (a runner's proxy tells the nodes apart by it).", valueName: "ip"))
+    var connectFrom: String?
+
     func check() throws {
         if !(1...1000).contains(timeScale) { throw ValidationError("--time-scale must be 1 to 1000 (got \(timeScale))") }
         if controlIPC, !control { throw ValidationError("--control-ipc needs --control") }
+        if let connectFrom {
+            var address = in_addr()
+            if inet_pton(AF_INET, connectFrom, &address) != 1 { throw ValidationError("--connect-from needs an IPv4 address such as 127.0.0.7 (got '\(connectFrom)')") }
+        }
     }
 
     /// The host's clock: monotonic milliseconds, `timeScale` times faster.

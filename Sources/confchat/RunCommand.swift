@@ -198,6 +198,7 @@ struct RunCommand: ParsableCommand {
         var cases: [JUnitReport.Case] = []
         var failedOutcomes: [ScenarioOutcome] = []
         var passed = 0
+        var skipped = 0
         var unwritable = false
 
         // Prints one finished scenario, in input order: its buffered trace, its diagram file,
@@ -208,6 +209,11 @@ struct RunCommand: ParsableCommand {
             if let error = result.error {
                 Console.error("Error: \(error)")
                 throw ExitCode(1)
+            }
+            if let reason = result.skipped {
+                skipped += 1
+                human("\(Console.paint("SKIP", "33")) \(scenarios[index].path)  (simulator-only: \(reason))")
+                return
             }
             if let plan = result.hostPlan { human("hosts: \(plan)") }
             guard let outcome = result.outcome else { return }
@@ -273,7 +279,7 @@ struct RunCommand: ParsableCommand {
             let first = outcome.failures.first.map { " (\($0.location.file):\($0.location.line): \(ScenarioText.excerpt($0.source, limit: 80)))" } ?? ""
             human("\(Console.paint("FAILED", "31;1")) \(outcome.path)\(first)")
         }
-        human("\(passed) passed, \(failedOutcomes.count) failed")
+        human("\(passed) passed, \(failedOutcomes.count) failed" + (skipped > 0 ? ", \(skipped) skipped (simulator-only)" : ""))
         if unwritable { throw ExitCode(2) }
         if !failedOutcomes.isEmpty { throw ExitCode(1) }
     }

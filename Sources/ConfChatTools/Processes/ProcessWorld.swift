@@ -9,10 +9,11 @@ import Foundation
 /// times faster), each with its own data directory under `folder`, driven through their
 /// control channels. The scenario runner drives it exactly as it drives the simulator.
 ///
-/// Statements that act on the network between the processes (`partition`, `heal`) need a
-/// proxy of the runner's that does not exist yet: `unsupported` finds them before a run.
-/// With `hosts` (`--hosts N`) the processes run in namespaced hosts instead, and `partition`
-/// and `heal` cut and heal hosts in the kernel (`ProcessHosts`).
+/// With `--processes` every connection between two nodes goes through the runner's
+/// `NetworkProxy`, which carries out `partition`, `heal` and `network` (`ProxiedNodes` says
+/// who lives where). With `hosts` (`--hosts N`) the processes run in namespaced hosts
+/// instead, talk directly, and `partition` and `heal` cut and heal hosts in the kernel
+/// (`ProcessHosts`); `network` statements are refused there before a run.
 public final class ProcessWorld: ScenarioWorld {
     public struct Options: Sendable {
         /// The `confchat` executable to launch.
@@ -23,13 +24,17 @@ public final class ProcessWorld: ScenarioWorld {
         public var presenceTimeout: Int64
         /// `--hosts N`: the hosts the nodes run on; the world tears them down when it shuts down.
         public var hosts: ProcessHosts?
+        /// The scenario's seed: the proxy draws each message's fate from it.
+        public var seed: UInt64
 
-        public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64, hosts: ProcessHosts? = nil) {
+        public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64,
+                    hosts: ProcessHosts? = nil, seed: UInt64 = 1) {
             self.binary = binary
             self.folder = folder
             self.timeScale = timeScale
             self.presenceTimeout = presenceTimeout
             self.hosts = hosts
+            self.seed = seed
         }
     }
 
@@ -44,7 +49,10 @@ public final class ProcessWorld: ScenarioWorld {
     /// When the run started, on the monotonic clock (seconds).
     private let start = ProcessInfo.processInfo.systemUptime
     private var registry: NodeProcess?
+    /// `--hosts`: where the registry binds (its first start picks the port, restarts keep it).
     private var registryEndpoint: String
+    /// `--processes`: the runner's proxy between the nodes (nil on hosts).
+    private let network: ProxiedNodes?
     private var peers: [String: NodeProcess] = [:]
     private var declared: [String] = []
     /// Whether an action set something off since the last `settle` (a crash or a `wait`
@@ -54,33 +62,37 @@ public final class ProcessWorld: ScenarioWorld {
     public init(options: Options) throws {
         self.options = options
         registryEndpoint = options.hosts?.bindEndpoint(PeerName.registry) ?? "tcp://127.0.0.1:*"
+        network = options.hosts == nil
+            ? ProxiedNodes(proxy: try NetworkProxy(seed: options.seed, timeScale: options.timeScale)) : nil
         for sub in ["registry", "peers", "logs"] {
             try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
+        }
+        // What the proxy refused or closed, and why.
+        FileManager.default.createFile(atPath: path("logs", "proxy.log"), contents: nil)
+        if let handle = FileHandle(forWritingAtPath: path("logs", "proxy.log")) {
+            network?.proxy.log = { handle.write(Data(($0 + "\n").utf8)) }
         }
         try startRegistry()
     }
 
     deinit { shutDown() }
 
-    /// The statements a process world cannot carry out yet, as `FILE:LINE:COL` errors.
+    /// The statements a process world cannot carry out, as `FILE:LINE:COL` errors.
     /// `hostCount` is `--hosts N` (nil for `--processes`), where partitions are made in the
-    /// kernel (`HostPlan`).
+    /// kernel (`HostPlan`) and the runner's proxy is not used.
     public static func unsupported(_ scenario: Scenario, hostCount: Int? = nil) -> [String] {
         scenario.statements.compactMap { s in
             guard case let .action(action, _) = s.kind else { return nil }
             let why: String
             switch action {
-            case .partition, .heal:
-                guard hostCount == nil else { return nil }  // made in the kernel
-                why = "partitions between processes need the runner's proxy, which --processes does not have yet"
             case .network:
                 guard hostCount != nil else { return nil }
-                why = "network conditions between hosts need the runner's proxy, which --hosts does not have yet"
+                why = "network conditions go through the runner's proxy, which --hosts does not use (use --processes)"
             case .crashMidInput:
                 why = "only its node driver stops a node part way through an input"
             default: return nil
             }
-            return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: \(why)"
+            return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator or --processes: \(why)"
         }
     }
 
@@ -136,19 +148,17 @@ public final class ProcessWorld: ScenarioWorld {
             if registry != nil { return CommandFailure("the registry is running") }
             try startRegistry()
         case let .partition(groups):
-            guard let hosts = options.hosts else {
-                throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
-            }
-            try hosts.partition(groups)
+            if let hosts = options.hosts { try hosts.partition(groups) } else { network?.proxy.partition(groups) }
             return nil
         case .heal:
-            guard let hosts = options.hosts else {
-                throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
-            }
-            try hosts.heal()
+            if let hosts = options.hosts { try hosts.heal() } else { network?.proxy.heal() }
             return nil
-        case .network:
-            throw ProcessWorldError("network conditions need the simulator: its transport decides each message's fate")
+        case let .network(setting):
+            guard let network else {
+                throw ProcessWorldError("network conditions on hosts need the runner's proxy, which --hosts does not use")
+            }
+            network.proxy.apply(setting)
+            return nil
         case .crashMidInput:
             throw ProcessWorldError("a crash part way through an input needs the simulator: only its node driver stops a node there")
         }
@@ -160,6 +170,7 @@ public final class ProcessWorld: ScenarioWorld {
     /// SIGKILL; on hosts, with what the host's kernel still held for the node.
     private func crash(_ node: String, _ process: NodeProcess) {
         if let hosts = options.hosts { hosts.crash(node, process) } else { process.stop() }
+        network?.stopped(node)
     }
 
     private func refusal(unknownOrCrashed name: String) throws -> CommandFailure {
@@ -222,6 +233,7 @@ public final class ProcessWorld: ScenarioWorld {
         registry?.stop()
         registry = nil
         options.hosts?.tearDown()
+        network?.proxy.stop()
     }
 
     // MARK: - Launching
@@ -244,26 +256,56 @@ public final class ProcessWorld: ScenarioWorld {
     }
 
     private func startRegistry() throws {
+        if let network {
+            let address = try network.address(PeerName.registry)
+            let r = try launch(
+                PeerName.registry, name: "the registry",
+                arguments: ["registry", "--bind", "tcp://\(address):*", "--connect-from", address,
+                            "--data", path("registry")] + common,
+                dataDirectory: path("registry"))
+            try network.started(PeerName.registry, boundAt: try Self.boundEndpoint(of: r))
+            _ = try network.listener(PeerName.registry, fresh: false)
+            registry = r
+            return
+        }
         let r = try launch(
             PeerName.registry, name: "the registry",
             arguments: ["registry", "--bind", registryEndpoint, "--data", path("registry")] + common,
             dataDirectory: path("registry"))
         // The first start picks a free port; restarts bind the same one, where the peers look.
-        let reply = try r.request("ping", timeoutMs: Self.requestTimeoutMs)
-        guard reply.status == .ok, let endpoint = reply.text.split(separator: " ").last else {
-            throw ProcessWorldError("the registry's control channel answered ping with: \(reply.text)")
-        }
-        registryEndpoint = String(endpoint)
+        registryEndpoint = try Self.boundEndpoint(of: r)
         registry = r
     }
 
     private func startPeer(_ name: String) throws {
+        let registryKey = ["--registry-key-file", path("registry", "registry.pub")]
+        let rest = ["--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + common
+        if let network {
+            let address = try network.address(name)
+            let p = try launch(
+                name, name: name,
+                arguments: ["peer", name, "--registry", try network.listener(PeerName.registry, fresh: false)] + registryKey
+                    + ["--bind", "tcp://\(address):*", "--advertise", try network.listener(name, fresh: true),
+                       "--connect-from", address] + rest,
+                dataDirectory: peerDirectory(name))
+            try network.started(name, boundAt: try Self.boundEndpoint(of: p))
+            peers[name] = p
+            return
+        }
         let bind = options.hosts.map { ["--bind", $0.bindEndpoint(name)] } ?? []
         peers[name] = try launch(
             name, name: name,
-            arguments: ["peer", name, "--registry", registryEndpoint, "--registry-key-file", path("registry", "registry.pub"),
-                        "--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + bind + common,
+            arguments: ["peer", name, "--registry", registryEndpoint] + registryKey + bind + rest,
             dataDirectory: peerDirectory(name))
+    }
+
+    /// The endpoint a node bound, from its answer to `ping` (`NAME ENDPOINT`).
+    private static func boundEndpoint(of node: NodeProcess) throws -> String {
+        let reply = try node.request("ping", timeoutMs: requestTimeoutMs)
+        guard reply.status == .ok, let endpoint = reply.text.split(separator: " ").last, endpoint.hasPrefix("tcp://") else {
+            throw ProcessWorldError("\(node.name)'s control channel answered ping with: \(reply.text)")
+        }
+        return String(endpoint)
     }
 
     /// Sleeps for `scenarioMs` of scenario time, to the end: a signal (a child's SIGCHLD, the

@@ -70,6 +70,10 @@ package struct RunPlan: Sendable {
     /// the trace, if wanted, comes back as lines.
     package func execute(_ scenario: Scenario, live: TracePrinter?, progress: (any RunProgress)? = nil) -> ScenarioResult {
         var result = ScenarioResult()
+        if processes != nil, let reason = SimulatorOnlyMarker.reason(inFileAt: scenario.path) {
+            result.skipped = reason
+            return result
+        }
         let needEvents = diagramKind != nil || (tracing && (live == nil || junit))
         let recorder = needEvents ? TraceRecorder() : nil
         let sinks: [any TraceSink] = [live as (any TraceSink)?, recorder].compactMap { $0 }
@@ -125,7 +129,8 @@ package struct RunPlan: Sendable {
         do {
             world = try ProcessWorld(options: .init(
                 binary: processes.binary, folder: dir, timeScale: processes.timeScale,
-                presenceTimeout: ScenarioRunner.settings(scenario).presenceTimeout, hosts: hosts))
+                presenceTimeout: ScenarioRunner.settings(scenario).presenceTimeout, hosts: hosts,
+                seed: seed ?? ScenarioRunner.settings(scenario).seed))
         } catch {
             hosts?.tearDown()
             throw error

@@ -15,4 +15,6 @@ package struct ScenarioResult: Sendable {
     package var seconds: Double?
     /// With `--hosts`: which node ran on which host (`ProcessHosts.description`).
     package var hostPlan: String?
+    /// Why the scenario did not run: on processes, its `# simulator-only:` reason.
+    package var skipped: String?
 }

@@ -75,6 +75,15 @@ public final class ZMQSocket {
         }
     }
 
+    /// Sends a two-frame message (a routing id and a body) without blocking, as `send(_:)`
+    /// does, without building an array of frames first.
+    public func send(_ first: [UInt8], _ second: [UInt8]) throws(ZMQError) {
+        var rc = first.withUnsafeBytes { zmq_send(h, $0.baseAddress, $0.count, ZMQ_DONTWAIT | ZMQ_SNDMORE) }
+        guard rc >= 0 else { throw ZMQError("zmq_send") }
+        rc = second.withUnsafeBytes { zmq_send(h, $0.baseAddress, $0.count, ZMQ_DONTWAIT) }
+        guard rc >= 0 else { throw ZMQError("zmq_send") }
+    }
+
     /// Receives one multipart message, or nil if none is waiting (`wait: false`).
     public func receive(wait: Bool = false) throws(ZMQError) -> [[UInt8]]? {
         var frames: [[UInt8]] = []

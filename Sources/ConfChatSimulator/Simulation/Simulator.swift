@@ -112,11 +112,14 @@ public final class Simulator {
         for name in names where peers[name] == nil {
             guard PeerName.isValidUser(name) else { throw SimulationError.invalidName(name) }
             let crypto = PeerCryptoLayer(user: name, keys: NodeKeys.derive(from: &keySource), sealer: sealer)
-            crypto.password = { [unowned self] in self.peers[name]?.machine?.password }
             let store = try makePeerStore(name)
-            // Keys are looked up in place: copying `durable` out would retain all its storage.
             let node = network.register(name)
-            let sealing = SealingTransport(crypto: crypto, next: SimLinks(self, node: node)) { [unowned self] in self.peers[name]?.machine?.durable.keys[$0] }
+            // The crypto layer asks the machine for a key and the password at every message
+            // it seals: it reads them in the driver's stored machine, in place. Through
+            // `peers[name]?.machine` it hashed the name and copied the whole machine (a
+            // retain and a release of every field) each time. Weak: the driver owns the layer.
+            weak var machineOwner: NodeDriver<PeerMachine>?
+            let sealing = SealingTransport(crypto: crypto, next: SimLinks(self, node: node)) { machineOwner?.machine?.durable.keys[$0] }
             let driver = NodeDriver<PeerMachine>(
                 name: name, machine: nil, store: store.driven, transport: sealing,
                 perform: { [unowned self] in self.perform($0, at: name) },
@@ -124,6 +127,8 @@ public final class Simulator {
                     // Drops are traced by `transmit`; what the crypto layer withheld is noted here.
                     if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
                 })
+            machineOwner = driver
+            crypto.password = { [unowned driver] in driver.machine?.password }
             let peer = SimPeer(name: name, directory: peerDirectory(name), store: store, crypto: crypto, driver: driver)
             crypto.log = { [weak self] text in self?.emit(.note(node: name, text: text)) }
             peers[name] = peer

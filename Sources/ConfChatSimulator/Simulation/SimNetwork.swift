@@ -152,7 +152,7 @@ package final class SimNetwork {
     }
 
     /// The number a routing id carries, nil if it is no routing id of ours.
-    static func node(fromRoutingID frame: [UInt8]) -> NodeID? {
+    static func node(fromRoutingID frame: UnsafeRawBufferPointer) -> NodeID? {
         guard frame.count == 9, frame[0] == 0xFF else { return nil }
         var value: UInt64 = 0
         for i in (1...8).reversed() { value = value << 8 | UInt64(frame[i]) }
@@ -273,8 +273,9 @@ package final class SimNetwork {
 
     /// Reads one message from a node's inbox into its stash, waiting (for tcp and ipc) if none is there yet.
     private func receiveOne(_ node: Node, waitingFor from: NodeID, to: NodeID) throws {
-        if let (frames, userId) = try node.inbox.receiveAuthenticated() {
-            guard frames.count == 2, let sender = Self.node(fromRoutingID: frames[0]) else { return }
+        if let message = try node.inbox.receiveRouted(Self.node(fromRoutingID:)) {
+            guard message.frames == 2, let sender = message.sender else { return }
+            let userId = message.userId
             let index = node.received[sender, default: 0]
             node.received[sender] = index + 1
             // Over CURVE, a routing id is only a claim: the key decides who sent it.
@@ -285,7 +286,7 @@ package final class SimNetwork {
                 node.stash[Stashed(from: sender, index: index)] = []
                 return
             }
-            node.stash[Stashed(from: sender, index: index)] = frames[1]
+            node.stash[Stashed(from: sender, index: index)] = message.body
         } else if try !node.inbox.waitReadable(timeoutMs: 10_000) {
             throw Failure.stalled(from: names[from], to: names[to])
         }

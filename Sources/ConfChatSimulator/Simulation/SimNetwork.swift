@@ -206,8 +206,9 @@ package final class SimNetwork {
     // MARK: - Sending and receiving
 
     enum SendResult: Equatable {
-        /// On the wire, arriving at these instants (two for a duplicate).
-        case sent([SimInstant])
+        /// On the wire, arriving at `first`, and again at each of `more` (a duplicate). On a
+        /// perfect network `more` is empty and no array is built for a message.
+        case sent(SimInstant, more: [SimInstant])
         /// Lost by the network's conditions: it never reached libzmq.
         case lost
         case dropped(String)
@@ -224,30 +225,38 @@ package final class SimNetwork {
             guard let owner = atEndpoint[endpoint], nodes[owner] != nil else { return .dropped("\(to) is down") }
             return .dropped("\(endpoint) is now \(names[owner]), not \(to)")
         }
-        let delays: [Int64]
         if conditions.isPerfect {
-            delays = [0]
-        } else {
-            switch conditions.fate(from: fromName, to: to) {
-            case .lost: return .lost
-            case let .arrives(d): delays = d
-            }
+            if let failure = put(payload, from: from, sender, to: toID, receiver, at: now) { return .dropped(failure) }
+            return .sent(now, more: [])
         }
-        var arrivals: [SimInstant] = []
-        for delay in delays {
-            do {
-                let id = try connection(sender, toID, receiver)
-                try sender.outbox.send(id, payload)
-            } catch {
-                return arrivals.isEmpty ? .dropped("\(error)") : .sent(arrivals)
+        switch conditions.fate(from: fromName, to: to) {
+        case .lost: return .lost
+        case let .arrives(delays):
+            var arrivals: [SimInstant] = []
+            for delay in delays {
+                if let failure = put(payload, from: from, sender, to: toID, receiver, at: now + delay) {
+                    return arrivals.isEmpty ? .dropped(failure) : .sent(arrivals[0], more: Array(arrivals.dropFirst()))
+                }
+                arrivals.append(now + delay)
             }
-            sendOrder += 1
-            let index = receiver.sent[from, default: 0]
-            receiver.sent[from] = index + 1
-            inFlight.insert(InFlight(at: now + delay, order: sendOrder, from: from, to: toID, index: index))
-            arrivals.append(now + delay)
+            return .sent(arrivals[0], more: Array(arrivals.dropFirst()))
         }
-        return .sent(arrivals)
+    }
+
+    /// Sends one copy of a message and notes it in flight, arriving `at`. Returns why it
+    /// could not be sent, nil when it was.
+    private func put(_ payload: [UInt8], from: NodeID, _ sender: Node, to: NodeID, _ receiver: Node, at: SimInstant) -> String? {
+        do {
+            let id = try connection(sender, to, receiver)
+            try sender.outbox.send(id, payload)
+        } catch {
+            return "\(error)"
+        }
+        sendOrder += 1
+        let index = receiver.sent[from, default: 0]
+        receiver.sent[from] = index + 1
+        inFlight.insert(InFlight(at: at, order: sendOrder, from: from, to: to, index: index))
+        return nil
     }
 
     private func connection(_ node: Node, _ to: NodeID, _ receiver: Node) throws(ZMQError) -> [UInt8] {

@@ -249,13 +249,15 @@ public final class Simulator {
             return .dropped(reason: "\(error)")
         }
         switch network.send(from: node, to: address.name, endpoint: endpoint, payload: payload, now: now) {
-        case let .sent(arrivals):
+        case let .sent(first, more):
             // A message that arrives at once (always, on a perfect network) is traced as it
             // always was; a delayed or duplicated one says when each copy arrives.
-            let atOnce = arrivals == [now]
-            for (i, at) in arrivals.enumerated() {
+            let atOnce = first == now && more.isEmpty
+            emit(.send(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message),
+                       transit: atOnce ? nil : TraceEvent.Transit(arrival: first, duplicate: false)))
+            for at in more {
                 emit(.send(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message),
-                           transit: atOnce ? nil : TraceEvent.Transit(arrival: at, duplicate: i > 0)))
+                           transit: TraceEvent.Transit(arrival: at, duplicate: true)))
             }
             return .sent
         case .lost:

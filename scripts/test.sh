@@ -17,6 +17,10 @@ python3 Tests/process/test_control_channel.py
 # The same scenarios on real processes: registry and peers as processes of their own (tcp, CURVE).
 .build/debug/confchat run --processes --time-scale 5 scenarios/basics.scenario scenarios/presence.scenario \
     scenarios/refusals.scenario
+# The same on several hosts (network namespaces): the host cut-off test, the ipc control
+# channel, the refusal without privileges, no namespace left behind; what needs root is
+# skipped, with the reason printed, where the machine does not allow it.
+python3 Tests/process/test_hosts.py
 # Clients written from the docs alone, misbehaving towards the registry ...
 python3 Tests/process/test_registry_abuse.py
 # ... and as a friend would (ccp.py).

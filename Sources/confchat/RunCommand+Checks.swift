@@ -49,7 +49,7 @@ extension RunCommand {
             let known = declared.sorted().joined(separator: ", ")
             problems.append("--diagram-filter: '\(name)' is not a peer of any scenario that runs (peers: \(known.isEmpty ? "none" : known))")
         }
-        if processes { problems += scenarios.flatMap(ProcessWorld.unsupported) }
+        if onProcesses { problems += scenarios.flatMap { ProcessWorld.unsupported($0, hostCount: hosts) } }
         let limit = FileDescriptorBudget.raiseLimit().soft
         let workers = max(1, min(jobs == 0 ? ProcessInfo.processInfo.activeProcessorCount : jobs, scenarios.count))
         let needs = scenarios.map { ($0, FileDescriptorBudget.needed(for: $0, transport: transport)) }

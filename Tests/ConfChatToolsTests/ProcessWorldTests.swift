@@ -12,4 +12,13 @@ import Testing
         #expect(problems.first?.hasPrefix("p.scenario:3:3: 'partition alice | bob' needs the simulator") == true)
         #expect(problems.last?.hasPrefix("p.scenario:4:1: 'heal' needs the simulator") == true)
     }
+
+    @Test("with --hosts, partitions are made in the kernel, and network conditions are refused at their line and column")
+    func hostsRefuseNetworkOnly() throws {
+        let scenario = try ScenarioLoader.parse(
+            source: "peers alice bob\npartition alice | bob\nheal\n network loss 5%\n", path: "h.scenario")
+        let problems = ProcessWorld.unsupported(scenario, hostCount: 3)
+        #expect(problems.count == 1)
+        #expect(problems.first?.hasPrefix("h.scenario:4:2: 'network loss 5%' needs the simulator") == true)
+    }
 }

@@ -11,6 +11,8 @@ import Foundation
 ///
 /// Statements that act on the network between the processes (`partition`, `heal`) need a
 /// proxy of the runner's that does not exist yet: `unsupported` finds them before a run.
+/// With `hosts` (`--hosts N`) the processes run in namespaced hosts instead, and `partition`
+/// and `heal` cut and heal hosts in the kernel (`ProcessHosts`).
 public final class ProcessWorld: ScenarioWorld {
     public struct Options: Sendable {
         /// The `confchat` executable to launch.
@@ -19,12 +21,15 @@ public final class ProcessWorld: ScenarioWorld {
         public var folder: String
         public var timeScale: Int64
         public var presenceTimeout: Int64
+        /// `--hosts N`: the hosts the nodes run on; the world tears them down when it shuts down.
+        public var hosts: ProcessHosts?
 
-        public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64) {
+        public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64, hosts: ProcessHosts? = nil) {
             self.binary = binary
             self.folder = folder
             self.timeScale = timeScale
             self.presenceTimeout = presenceTimeout
+            self.hosts = hosts
         }
     }
 
@@ -39,7 +44,7 @@ public final class ProcessWorld: ScenarioWorld {
     /// When the run started, on the monotonic clock (seconds).
     private let start = ProcessInfo.processInfo.systemUptime
     private var registry: NodeProcess?
-    private var registryEndpoint = "tcp://127.0.0.1:*"
+    private var registryEndpoint: String
     private var peers: [String: NodeProcess] = [:]
     private var declared: [String] = []
     /// Whether an action set something off since the last `settle` (a crash or a `wait`
@@ -48,6 +53,7 @@ public final class ProcessWorld: ScenarioWorld {
 
     public init(options: Options) throws {
         self.options = options
+        registryEndpoint = options.hosts?.bindEndpoint(PeerName.registry) ?? "tcp://127.0.0.1:*"
         for sub in ["registry", "peers", "logs"] {
             try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
         }
@@ -57,16 +63,24 @@ public final class ProcessWorld: ScenarioWorld {
     deinit { shutDown() }
 
     /// The statements a process world cannot carry out yet, as `FILE:LINE:COL` errors.
-    public static func unsupported(_ scenario: Scenario) -> [String] {
+    /// `hostCount` is `--hosts N` (nil for `--processes`), where partitions are made in the
+    /// kernel (`HostPlan`).
+    public static func unsupported(_ scenario: Scenario, hostCount: Int? = nil) -> [String] {
         scenario.statements.compactMap { s in
             guard case let .action(action, _) = s.kind else { return nil }
+            let why: String
             switch action {
             case .partition, .heal:
-                return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: partitions between processes need the runner's proxy, which --processes does not have yet"
+                guard hostCount == nil else { return nil }  // made in the kernel
+                why = "partitions between processes need the runner's proxy, which --processes does not have yet"
+            case .network:
+                guard hostCount != nil else { return nil }
+                why = "network conditions between hosts need the runner's proxy, which --hosts does not have yet"
             case .crashMidInput:
-                return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: only its node driver stops a node part way through an input"
+                why = "only its node driver stops a node part way through an input"
             default: return nil
             }
+            return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: \(why)"
         }
     }
 
@@ -96,7 +110,7 @@ public final class ProcessWorld: ScenarioWorld {
             }
         case let .peer(name, .crash):
             guard let p = peers.removeValue(forKey: name) else { return try refusal(unknownOrCrashed: name) }
-            p.stop()
+            crash(name, p)
             return nil
         case let .peer(name, .restart):
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
@@ -106,7 +120,7 @@ public final class ProcessWorld: ScenarioWorld {
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
             let running = peers[name]
             if running != nil, try view(name).loggedIn { return CommandFailure("\(name) is logged in; log out or crash first") }
-            running?.stop()
+            if let running { crash(name, running) }
             peers[name] = nil
             try? FileManager.default.removeItem(atPath: peerDirectory(name))
             if running != nil { try startPeer(name) }
@@ -115,14 +129,24 @@ public final class ProcessWorld: ScenarioWorld {
             return nil
         case .registryCrash:
             guard let r = registry else { return CommandFailure("the registry is already down") }
-            r.stop()
+            crash(PeerName.registry, r)
             registry = nil
             return nil
         case .registryRestart:
             if registry != nil { return CommandFailure("the registry is running") }
             try startRegistry()
-        case .partition, .heal:
-            throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
+        case let .partition(groups):
+            guard let hosts = options.hosts else {
+                throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
+            }
+            try hosts.partition(groups)
+            return nil
+        case .heal:
+            guard let hosts = options.hosts else {
+                throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
+            }
+            try hosts.heal()
+            return nil
         case .network:
             throw ProcessWorldError("network conditions need the simulator: its transport decides each message's fate")
         case .crashMidInput:
@@ -131,6 +155,11 @@ public final class ProcessWorld: ScenarioWorld {
         unsettled = true
         try settle()
         return nil
+    }
+
+    /// SIGKILL; on hosts, with what the host's kernel still held for the node.
+    private func crash(_ node: String, _ process: NodeProcess) {
+        if let hosts = options.hosts { hosts.crash(node, process) } else { process.stop() }
     }
 
     private func refusal(unknownOrCrashed name: String) throws -> CommandFailure {
@@ -192,6 +221,7 @@ public final class ProcessWorld: ScenarioWorld {
         peers = [:]
         registry?.stop()
         registry = nil
+        options.hosts?.tearDown()
     }
 
     // MARK: - Launching
@@ -202,13 +232,22 @@ public final class ProcessWorld: ScenarioWorld {
 
     private func peerDirectory(_ name: String) -> String { path("peers", name) }
 
-    private var common: [String] { ["--control", "--fast-hash", "--time-scale", String(options.timeScale)] }
+    private var common: [String] {
+        ["--control", "--fast-hash", "--time-scale", String(options.timeScale)] + (options.hosts == nil ? [] : ["--control-ipc"])
+    }
+
+    /// Launches a node: here, or in its host with `--hosts`.
+    private func launch(_ node: String, name: String, arguments: [String], dataDirectory: String) throws -> NodeProcess {
+        let (binary, arguments) = options.hosts?.launch(node, binary: options.binary, arguments: arguments) ?? (options.binary, arguments)
+        return try NodeProcess(name: name, binary: binary, arguments: arguments, dataDirectory: dataDirectory,
+                               log: path("logs", "\(node).log"))
+    }
 
     private func startRegistry() throws {
-        let r = try NodeProcess(
-            name: "the registry", binary: options.binary,
+        let r = try launch(
+            PeerName.registry, name: "the registry",
             arguments: ["registry", "--bind", registryEndpoint, "--data", path("registry")] + common,
-            dataDirectory: path("registry"), log: path("logs", "registry.log"))
+            dataDirectory: path("registry"))
         // The first start picks a free port; restarts bind the same one, where the peers look.
         let reply = try r.request("ping", timeoutMs: Self.requestTimeoutMs)
         guard reply.status == .ok, let endpoint = reply.text.split(separator: " ").last else {
@@ -219,15 +258,21 @@ public final class ProcessWorld: ScenarioWorld {
     }
 
     private func startPeer(_ name: String) throws {
-        peers[name] = try NodeProcess(
-            name: name, binary: options.binary,
+        let bind = options.hosts.map { ["--bind", $0.bindEndpoint(name)] } ?? []
+        peers[name] = try launch(
+            name, name: name,
             arguments: ["peer", name, "--registry", registryEndpoint, "--registry-key-file", path("registry", "registry.pub"),
-                        "--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + common,
-            dataDirectory: peerDirectory(name), log: path("logs", "\(name).log"))
+                        "--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + bind + common,
+            dataDirectory: peerDirectory(name))
     }
 
+    /// Sleeps for `scenarioMs` of scenario time, to the end: a signal (a child's SIGCHLD, the
+    /// SIGTERM `--hosts` handles by tearing down) cuts `usleep` short, which must not make a
+    /// `wait` shorter than written.
     private func sleep(milliseconds scenarioMs: Int64) {
-        let real = scenarioMs * 1000 / options.timeScale
-        if real > 0 { usleep(useconds_t(min(real, Int64(UInt32.max)))) }
+        let end = ProcessInfo.processInfo.systemUptime + Double(scenarioMs) / 1000 / Double(options.timeScale)
+        while case let left = end - ProcessInfo.processInfo.systemUptime, left > 0 {
+            usleep(useconds_t(min(left * 1_000_000, 1_000_000_000)))
+        }
     }
 }

@@ -13,4 +13,6 @@ package struct ScenarioResult: Sendable {
     /// The trace for the JUnit report's system-out.
     package var systemOut: String?
     package var seconds: Double?
+    /// With `--hosts`: which node ran on which host (`ProcessHosts.description`).
+    package var hostPlan: String?
 }

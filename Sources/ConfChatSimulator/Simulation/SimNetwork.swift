@@ -8,7 +8,7 @@ import HeapModule
 /// The simulator's transport: real ZeroMQ sockets, with the simulator deciding what crosses.
 ///
 /// Each node has an `inbox` ROUTER bound to its endpoint and an `outbox` ROUTER (routing id =
-/// its name) that connects to the endpoints it sends to. Every message sent is also noted in
+/// its number) that connects to the endpoints it sends to. Every message sent is also noted in
 /// a queue, with the simulated instant it arrives (at once on a perfect network; later under
 /// `NetworkConditions`); settling takes the queue's earliest arrival (ties in send order) and
 /// reads that message from the receiver's inbox, stashing anything else that arrived first.
@@ -17,12 +17,18 @@ import HeapModule
 /// lost and duplicated messages are all decided here, before libzmq, so they hold on every
 /// transport: a lost message never reaches libzmq, a duplicate goes through it twice.
 package final class SimNetwork {
+    /// A node's number: given when its name is first seen, kept across crashes and restarts.
+    /// Names stay at the edges (the trace, the machines, the endpoints); inside, nodes, their
+    /// connections, counters and stashes are found by number, in arrays and integer-keyed
+    /// tables: a message used to cost a dozen `String` hashes here.
+    typealias NodeID = Int
+
     struct InFlight: Comparable {
         var at: SimInstant
         /// Send order over the whole network: breaks ties between equal arrivals.
         var order: UInt64
-        var from: String
-        var to: String
+        var from: NodeID
+        var to: NodeID
         /// Its place among the messages `from` put on the wire to `to`'s inbox: libzmq keeps
         /// that order, so this finds the message among those read from the socket.
         var index: UInt64
@@ -31,24 +37,33 @@ package final class SimNetwork {
         static func == (a: InFlight, b: InFlight) -> Bool { a.at == b.at && a.order == b.order }
     }
 
+    /// A frame read from an inbox before its turn: who sent it, and its place (`InFlight.index`).
+    private struct Stashed: Hashable {
+        var from: NodeID
+        var index: UInt64
+    }
+
     private final class Node {
         let inbox: ZMQSocket
         let outbox: ZMQSocket
         let endpoint: String
         let keys: NodeKeys
-        /// endpoint -> the routing id of our connection to it.
-        var connections: [String: [UInt8]] = [:]
-        /// Frames read from the inbox and not handled yet, by sender and place (`InFlight.index`).
-        var stash: [String: [UInt64: [UInt8]]] = [:]
+        /// Its public key in hex, as the ZAP handler reports a CURVE connection's `User-Id`.
+        let keyHex: String
+        /// Receiver -> the routing id of our connection to its inbox.
+        var connections: [NodeID: [UInt8]] = [:]
+        /// Frames read from the inbox and not handled yet.
+        var stash: [Stashed: [UInt8]] = [:]
         /// Frames put on the wire to this inbox, and read from it, by sender.
-        var sent: [String: UInt64] = [:]
-        var received: [String: UInt64] = [:]
+        var sent: [NodeID: UInt64] = [:]
+        var received: [NodeID: UInt64] = [:]
 
         init(inbox: ZMQSocket, outbox: ZMQSocket, endpoint: String, keys: NodeKeys) {
             self.inbox = inbox
             self.outbox = outbox
             self.endpoint = endpoint
             self.keys = keys
+            keyHex = NodeKeys.hex(keys.publicKey)
         }
     }
 
@@ -65,8 +80,12 @@ package final class SimNetwork {
 
     let transport: SimTransport
     private let context: ZMQContext
-    private var nodes: [String: Node] = [:]
-    private var atEndpoint: [String: String] = [:]
+    /// Every name seen, by number, and back.
+    private var ids: [String: NodeID] = [:]
+    private var names: [String] = []
+    /// The running nodes, by number (nil while down).
+    private var nodes: [Node?] = []
+    private var atEndpoint: [String: NodeID] = [:]
     private var inFlight = Heap<InFlight>()
     private var sendOrder: UInt64 = 0
     /// Latency, loss and duplication (`network ...` statements); perfect until one is given.
@@ -75,8 +94,8 @@ package final class SimNetwork {
     private var connectGeneration: UInt64 = 0
     /// Messages refused by the transport's own checks, for the trace.
     var rejected: [String] = []
-    /// How many times each node has bound an endpoint.
-    private var lives: [String: Int] = [:]
+    /// How many times each node has bound an endpoint, by number.
+    private var lives: [Int] = []
 
     init(context: ZMQContext, transport: SimTransport, seed: UInt64) {
         self.context = context
@@ -84,50 +103,80 @@ package final class SimNetwork {
         conditions = NetworkConditions(seed: seed)
     }
 
+    /// The node's number, given now if its name is new.
+    func register(_ name: String) -> NodeID {
+        if let id = ids[name] { return id }
+        let id = names.count
+        ids[name] = id
+        names.append(name)
+        nodes.append(nil)
+        lives.append(0)
+        return id
+    }
+
+    func name(of id: NodeID) -> String { names[id] }
+
     /// Opens a node's sockets and returns the endpoint it is reachable at.
     /// Over tcp every connection is CURVE, as between standalone processes: encrypted, and
     /// each message checked against the key its sender's connection authenticated with.
     var curve: Bool { transport.kind == .tcp }
 
     func attach(_ name: String, previous: String?, keys: NodeKeys) throws -> String {
+        let id = register(name)
         if curve { try ZAPHandler.start(context: context) }
         let inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
         if curve { try inbox.curveServer(secretKey: keys.secretKey) }
-        try inbox.set(ZMQ_ROUTER_HANDOVER, int: 1)  // a restarted sender's new connection takes over its name
+        try inbox.set(ZMQ_ROUTER_HANDOVER, int: 1)  // a restarted sender's new connection takes over its routing id
         try inbox.set(ZMQ_RCVHWM, int: 0)
         var endpoint: String?
         var lastError: ZMQError?
-        lives[name, default: 0] += 1
-        for candidate in transport.bindCandidates(for: name, previous: previous, life: lives[name]!) {
+        lives[id] += 1
+        for candidate in transport.bindCandidates(for: name, previous: previous, life: lives[id]) {
             do { endpoint = try inbox.bind(candidate); break } catch { lastError = error }
         }
         guard let endpoint else { throw Failure.bind(name, lastError!) }
         let outbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
-        try outbox.set(ZMQ_ROUTING_ID, bytes: Array(name.utf8))
+        try outbox.set(ZMQ_ROUTING_ID, bytes: Self.routingID(id))
         try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
         try outbox.set(ZMQ_SNDHWM, int: 0)
         if curve { try outbox.curveClient(publicKey: keys.publicKey, secretKey: keys.secretKey) }
-        nodes[name] = Node(inbox: inbox, outbox: outbox, endpoint: endpoint, keys: keys)
-        atEndpoint[endpoint] = name
+        nodes[id] = Node(inbox: inbox, outbox: outbox, endpoint: endpoint, keys: keys)
+        atEndpoint[endpoint] = id
         return endpoint
+    }
+
+    /// A node's outbox routing id: its number, 8 bytes little-endian after a 0xFF (libzmq
+    /// keeps ids that start with a zero byte for its own).
+    static func routingID(_ id: NodeID) -> [UInt8] {
+        [0xFF] + withUnsafeBytes(of: UInt64(id).littleEndian, Array.init)
+    }
+
+    /// The number a routing id carries, nil if it is no routing id of ours.
+    static func node(fromRoutingID frame: UnsafeRawBufferPointer) -> NodeID? {
+        guard frame.count == 9, frame[0] == 0xFF else { return nil }
+        var value: UInt64 = 0
+        for i in (1...8).reversed() { value = value << 8 | UInt64(frame[i]) }
+        return value < UInt64(Int.max) ? Int(value) : nil
     }
 
     /// Closes a node's sockets at once (linger 0): a crash. Others forget their connections to
     /// it, so their next message opens a fresh one to whatever binds there next.
     func detach(_ name: String) throws {
+        guard let id = ids[name] else { return }
         // What the node already sent is on the wire and still arrives: move it into the
         // receivers' stashes before closing, since linger 0 may discard unread frames.
-        try pullInFlight(from: name)
-        guard let node = nodes.removeValue(forKey: name) else { return }
+        try pullInFlight(from: id)
+        guard let node = nodes[id] else { return }
+        nodes[id] = nil
         atEndpoint[node.endpoint] = nil
         // Unbind first: closing hands the socket to libzmq's reaper thread, which frees an
         // inproc name only later, so binding it again at once (`restart`) could fail.
         _ = node.endpoint.withCString { zmq_unbind(node.inbox.rawHandle, $0) }
         node.inbox.close()
         node.outbox.close()
-        inFlight = Heap(inFlight.unordered.filter { $0.to != name })
-        for other in nodes.values {
-            if other.connections.removeValue(forKey: node.endpoint) != nil {
+        inFlight = Heap(inFlight.unordered.filter { $0.to != id })
+        for case let other? in nodes {
+            if other.connections.removeValue(forKey: id) != nil {
                 try? disconnect(other.outbox, node.endpoint)
             }
         }
@@ -151,83 +200,98 @@ package final class SimNetwork {
     // MARK: - Sending and receiving
 
     enum SendResult: Equatable {
-        /// On the wire, arriving at these instants (two for a duplicate).
-        case sent([SimInstant])
+        /// On the wire, arriving at `first`, and again at each of `more` (a duplicate). On a
+        /// perfect network `more` is empty and no array is built for a message.
+        case sent(SimInstant, more: [SimInstant])
         /// Lost by the network's conditions: it never reached libzmq.
         case lost
         case dropped(String)
     }
 
-    func send(from: String, to: String, endpoint: String, payload: [UInt8], now: SimInstant) -> SendResult {
-        guard let sender = nodes[from] else { return .dropped("\(from) is down") }
-        if blocked(from, to) { return .dropped("partition") }
-        guard let owner = atEndpoint[endpoint], let receiver = nodes[owner] else { return .dropped("\(to) is down") }
-        guard owner == to else { return .dropped("\(endpoint) is now \(owner), not \(to)") }
-        let delays: [Int64]
+    /// Puts a message from node `from` on the wire to `to` at `endpoint` (where its sender
+    /// believes `to` is).
+    func send(from: NodeID, to: String, endpoint: String, payload: [UInt8], now: SimInstant) -> SendResult {
+        let fromName = names[from]
+        guard let sender = nodes[from] else { return .dropped("\(fromName) is down") }
+        if blocked(fromName, to) { return .dropped("partition") }
+        // One look-up by name; the endpoint is checked against the receiver's own.
+        guard let toID = ids[to], let receiver = nodes[toID], receiver.endpoint == endpoint else {
+            guard let owner = atEndpoint[endpoint], nodes[owner] != nil else { return .dropped("\(to) is down") }
+            return .dropped("\(endpoint) is now \(names[owner]), not \(to)")
+        }
         if conditions.isPerfect {
-            delays = [0]
-        } else {
-            switch conditions.fate(from: from, to: to) {
-            case .lost: return .lost
-            case let .arrives(d): delays = d
-            }
+            if let failure = put(payload, from: from, sender, to: toID, receiver, at: now) { return .dropped(failure) }
+            return .sent(now, more: [])
         }
-        var arrivals: [SimInstant] = []
-        for delay in delays {
-            do {
-                let id = try connection(sender, endpoint, serverKey: receiver.keys.publicKey)
-                try sender.outbox.send([id, payload])
-            } catch {
-                return arrivals.isEmpty ? .dropped("\(error)") : .sent(arrivals)
+        switch conditions.fate(from: fromName, to: to) {
+        case .lost: return .lost
+        case let .arrives(delays):
+            var arrivals: [SimInstant] = []
+            for delay in delays {
+                if let failure = put(payload, from: from, sender, to: toID, receiver, at: now + delay) {
+                    return arrivals.isEmpty ? .dropped(failure) : .sent(arrivals[0], more: Array(arrivals.dropFirst()))
+                }
+                arrivals.append(now + delay)
             }
-            sendOrder += 1
-            let index = receiver.sent[from, default: 0]
-            receiver.sent[from] = index + 1
-            inFlight.insert(InFlight(at: now + delay, order: sendOrder, from: from, to: to, index: index))
-            arrivals.append(now + delay)
+            return .sent(arrivals[0], more: Array(arrivals.dropFirst()))
         }
-        return .sent(arrivals)
     }
 
-    private func connection(_ node: Node, _ endpoint: String, serverKey: [UInt8]) throws(ZMQError) -> [UInt8] {
-        if let id = node.connections[endpoint] { return id }
+    /// Sends one copy of a message and notes it in flight, arriving `at`. Returns why it
+    /// could not be sent, nil when it was.
+    private func put(_ payload: [UInt8], from: NodeID, _ sender: Node, to: NodeID, _ receiver: Node, at: SimInstant) -> String? {
+        do {
+            let id = try connection(sender, to, receiver)
+            try sender.outbox.send(id, payload)
+        } catch {
+            return "\(error)"
+        }
+        sendOrder += 1
+        let index = receiver.sent[from, default: 0]
+        receiver.sent[from] = index + 1
+        inFlight.insert(InFlight(at: at, order: sendOrder, from: from, to: to, index: index))
+        return nil
+    }
+
+    private func connection(_ node: Node, _ to: NodeID, _ receiver: Node) throws(ZMQError) -> [UInt8] {
+        if let id = node.connections[to] { return id }
         // A fresh routing id per connection: libzmq asserts if a connect reuses a live one.
         connectGeneration += 1
         let id = Array("c\(connectGeneration)".utf8)
         try node.outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
-        if curve { try node.outbox.set(ZMQ_CURVE_SERVERKEY, bytes: serverKey) }
-        try node.outbox.connect(endpoint)
-        node.connections[endpoint] = id
+        if curve { try node.outbox.set(ZMQ_CURVE_SERVERKEY, bytes: receiver.keys.publicKey) }
+        try node.outbox.connect(receiver.endpoint)
+        node.connections[to] = id
         return id
     }
 
-    private func pullInFlight(from name: String) throws {
-        for to in nodes.keys.sorted() {
-            let node = nodes[to]!
-            while node.received[name, default: 0] < node.sent[name, default: 0] {
-                try receiveOne(node, waitingFor: name, to: to)
+    private func pullInFlight(from sender: NodeID) throws {
+        for to in nodes.indices.sorted(by: { names[$0] < names[$1] }) {
+            guard let node = nodes[to] else { continue }
+            while node.received[sender, default: 0] < node.sent[sender, default: 0] {
+                try receiveOne(node, waitingFor: sender, to: to)
             }
         }
     }
 
     /// Reads one message from a node's inbox into its stash, waiting (for tcp and ipc) if none is there yet.
-    private func receiveOne(_ node: Node, waitingFor from: String, to: String) throws {
-        if let (frames, userId) = try node.inbox.receiveAuthenticated() {
-            guard frames.count == 2 else { return }
-            let sender = String(decoding: frames[0], as: UTF8.self)
+    private func receiveOne(_ node: Node, waitingFor from: NodeID, to: NodeID) throws {
+        if let message = try node.inbox.receiveRouted(Self.node(fromRoutingID:)) {
+            guard message.frames == 2, let sender = message.sender else { return }
+            let userId = message.userId
             let index = node.received[sender, default: 0]
             node.received[sender] = index + 1
             // Over CURVE, a routing id is only a claim: the key decides who sent it.
-            if curve, userId != nodes[sender].map({ NodeKeys.hex($0.keys.publicKey) }) {
+            if curve, userId != (sender < nodes.count ? nodes[sender]?.keyHex : nil) {
                 // Still counts as the claimed sender's message, so the send order stays whole;
                 // an empty payload never decodes, and the simulator reports it as rejected.
-                rejected.append("a message claiming to be from \(sender) came with another key")
-                node.stash[sender, default: [:]][index] = []
+                rejected.append("a message claiming to be from \(sender < names.count ? names[sender] : "node \(sender)") came with another key")
+                node.stash[Stashed(from: sender, index: index)] = []
                 return
             }
-            node.stash[sender, default: [:]][index] = frames[1]
+            node.stash[Stashed(from: sender, index: index)] = message.body
         } else if try !node.inbox.waitReadable(timeoutMs: 10_000) {
-            throw Failure.stalled(from: from, to: to)
+            throw Failure.stalled(from: names[from], to: names[to])
         }
     }
 
@@ -235,11 +299,12 @@ package final class SimNetwork {
     var nextArrival: SimInstant? { inFlight.min?.at }
 
     /// The next message to arrive (ties in send order), read from its receiver's socket.
-    func next() throws -> (from: String, to: String, payload: [UInt8])? {
+    func next() throws -> (from: NodeID, to: NodeID, payload: [UInt8])? {
         while let head = inFlight.popMin() {
             guard let node = nodes[head.to] else { continue }
+            let key = Stashed(from: head.from, index: head.index)
             while true {
-                if let payload = node.stash[head.from]?.removeValue(forKey: head.index) { return (head.from, head.to, payload) }
+                if let payload = node.stash.removeValue(forKey: key) { return (head.from, head.to, payload) }
                 try receiveOne(node, waitingFor: head.from, to: head.to)
             }
         }
@@ -250,12 +315,12 @@ package final class SimNetwork {
         inFlight = Heap()
         // Every node goes, so none needs to forget its connections to the others first
         // (`detach` does that for one node, at a cost in proportion to the network).
-        for node in nodes.values {
+        for case let node? in nodes {
             _ = node.endpoint.withCString { zmq_unbind(node.inbox.rawHandle, $0) }
             node.inbox.close()
             node.outbox.close()
         }
-        nodes = [:]
+        nodes = nodes.map { _ in nil }
         atEndpoint = [:]
         transport.cleanUp()
     }

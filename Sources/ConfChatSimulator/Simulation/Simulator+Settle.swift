@@ -45,7 +45,8 @@ extension Simulator {
                     continue
                 }
                 now = max(now, arrival)
-                guard let (from, to, payload) = try network.next() else { break }
+                guard let (fromNode, toNode, payload) = try network.next() else { break }
+                let from = network.name(of: fromNode)
                 // Messages that keep causing messages at one instant (a livelock, say with a
                 // fault-injection knob on) end the run with an error instead of spinning for ever.
                 handled += 1
@@ -55,17 +56,17 @@ extension Simulator {
                 let message: WireMessage
                 do { message = try WireCodec.decode(payload) } catch {
                     let reason = payload.isEmpty && !network.rejected.isEmpty ? network.rejected.removeFirst() : "\(error)"
-                    emit(.reject(at: to, from: from, reason: reason))
+                    emit(.reject(at: network.name(of: toNode), from: from, reason: reason))
                     continue
                 }
-                if to == PeerName.registry {
+                if toNode == registryNode {
                     if grouped {
                         registryDriver.handle(.received(from: from, message), now: now)
                         batch.registry = true
                     } else {
                         try registryHandle(from: from, message)
                     }
-                } else if let p = peers[to] {
+                } else if toNode < peerAt.count, let p = peerAt[toNode] {
                     for input in p.crypto.inputs(from: from, message) {
                         if grouped { handleInBatch(p, input) } else { try deliver(p, input) }
                     }

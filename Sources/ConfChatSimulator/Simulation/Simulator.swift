@@ -21,6 +21,10 @@ public final class Simulator {
 
     package let network: SimNetwork
     package var peers: [String: SimPeer] = [:]
+    /// The same peers by their number in `network` (nil for the registry's).
+    var peerAt: [SimPeer?] = []
+    /// The registry's number in `network`.
+    let registryNode: SimNetwork.NodeID
     /// Runs the registry's machine (nil while the registry is down) over `registryStore`.
     private(set) var registryDriver: NodeDriver<RegistryMachine>!
     package var registryStore: any RegistryStore {
@@ -31,8 +35,6 @@ public final class Simulator {
     package let runLog: RunLog?
     /// Password checks the registry asked for while handling its current input.
     private var pendingChecks: [PasswordCheck] = []
-    /// Where every driver sends.
-    private(set) lazy var links = SimLinks(self)
     /// The nodes with handled inputs waiting for one group commit (`settle(grouped:)`).
     var batch = GroupBatch()
     var registryEndpoint: String?
@@ -73,9 +75,11 @@ public final class Simulator {
         self.registryKeys = NodeKeys.derive(from: &keySource)
         network = SimNetwork(context: try ZMQContext.shared(), transport: try SimTransport(kind: options.transport),
                              seed: options.seed &+ 0x4E37)
+        registryNode = network.register(PeerName.registry)
         runLog = try options.storage.directory.map { try RunLog(folder: $0) }
         registryStore = try Self.makeRegistryStore(options.storage, log: runLog)
-        registryDriver = NodeDriver(name: PeerName.registry, machine: nil, store: registryStore.driven, transport: links,
+        registryDriver = NodeDriver(name: PeerName.registry, machine: nil, store: registryStore.driven,
+                                    transport: SimLinks(self, node: registryNode),
                                     perform: { [unowned self] in self.performAtRegistry($0) })
         try startRegistry()
     }
@@ -122,10 +126,14 @@ public final class Simulator {
         for name in names where peers[name] == nil {
             guard PeerName.isValidUser(name) else { throw SimulationError.invalidName(name) }
             let crypto = PeerCryptoLayer(user: name, keys: NodeKeys.derive(from: &keySource), sealer: sealer)
-            crypto.password = { [unowned self] in self.peers[name]?.machine?.password }
             let store = try makePeerStore(name)
-            // Keys are looked up in place: copying `durable` out would retain all its storage.
-            let sealing = SealingTransport(crypto: crypto, next: links) { [unowned self] in self.peers[name]?.machine?.durable.keys[$0] }
+            let node = network.register(name)
+            // The crypto layer asks the machine for a key and the password at every message
+            // it seals: it reads them in the driver's stored machine, in place. Through
+            // `peers[name]?.machine` it hashed the name and copied the whole machine (a
+            // retain and a release of every field) each time. Weak: the driver owns the layer.
+            weak var machineOwner: NodeDriver<PeerMachine>?
+            let sealing = SealingTransport(crypto: crypto, next: SimLinks(self, node: node)) { machineOwner?.machine?.durable.keys[$0] }
             let driver = NodeDriver<PeerMachine>(
                 name: name, machine: nil, store: store.driven, transport: sealing,
                 perform: { [unowned self] in self.perform($0, at: name) },
@@ -133,10 +141,14 @@ public final class Simulator {
                     // Drops are traced by `transmit`; what the crypto layer withheld is noted here.
                     if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
                 })
+            machineOwner = driver
+            crypto.password = { [unowned driver] in driver.machine?.password }
             driver.writesFirst = driversWriteFirst
             let peer = SimPeer(name: name, directory: peerDirectory(name), store: store, crypto: crypto, driver: driver)
             crypto.log = { [weak self] text in self?.emit(.note(node: name, text: text)) }
             peers[name] = peer
+            if peerAt.count <= node { peerAt += Array(repeating: nil, count: node + 1 - peerAt.count) }
+            peerAt[node] = peer
             try boot(peer)
         }
     }
@@ -239,8 +251,8 @@ public final class Simulator {
         }
     }
 
-    /// Sends a message over the network and traces what became of it.
-    func transmit(from: String, to address: Address, _ message: WireMessage) -> SendOutcome {
+    /// Sends a message from node `node` (named `from`) over the network and traces what became of it.
+    func transmit(from: String, node: SimNetwork.NodeID, to address: Address, _ message: WireMessage) -> SendOutcome {
         let endpoint: String?
         switch address {
         case .registry: endpoint = registryEndpoint
@@ -256,14 +268,16 @@ public final class Simulator {
             emit(.drop(from: from, to: address.name, kind: kind, reason: "\(error)"))
             return .dropped(reason: "\(error)")
         }
-        switch network.send(from: from, to: address.name, endpoint: endpoint, payload: payload, now: now) {
-        case let .sent(arrivals):
+        switch network.send(from: node, to: address.name, endpoint: endpoint, payload: payload, now: now) {
+        case let .sent(first, more):
             // A message that arrives at once (always, on a perfect network) is traced as it
             // always was; a delayed or duplicated one says when each copy arrives.
-            let atOnce = arrivals == [now]
-            for (i, at) in arrivals.enumerated() {
+            let atOnce = first == now && more.isEmpty
+            emit(.send(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message),
+                       transit: atOnce ? nil : TraceEvent.Transit(arrival: first, duplicate: false)))
+            for at in more {
                 emit(.send(from: from, to: address.name, kind: kind, fields: TraceFormatter.fields(message),
-                           transit: atOnce ? nil : TraceEvent.Transit(arrival: at, duplicate: i > 0)))
+                           transit: TraceEvent.Transit(arrival: at, duplicate: true)))
             }
             return .sent
         case .lost:

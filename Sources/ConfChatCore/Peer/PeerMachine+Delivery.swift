@@ -26,6 +26,16 @@ extension PeerMachine {
         return .deposit(to: r.peer, seq: r.seq, body: r.body, proof: proof(of: r))
     }
 
+    /// Hands a stored message to the registry's mailbox again, its backup entry just before it. The mailbox
+    /// copy is sealed to the recipient's key of the moment, which the recipient's wipe loses
+    /// (6.6): the message is then safe only if the sender, or its backup, still holds it. The
+    /// entry sent when the message was stored may not have reached the registry, so it goes
+    /// again with every deposit; the registry keeps each entry once.
+    mutating func mail(_ r: ChatRecord) {
+        backUp(r)
+        toRegistry(deposit(r))
+    }
+
     /// Our proof of a message we sent (empty outside a session, where no key is known).
     func proof(of r: ChatRecord) -> [UInt8] {
         session.flatMap { prover.proof(key: $0.proofKey, to: r.peer, seq: r.seq, group: r.group, body: r.body) } ?? []
@@ -38,7 +48,7 @@ extension PeerMachine {
         if durable.friends[record.peer] == nil || session?.presence[record.peer]?.online == true {
             toPeer(record.peer, direct(record))
         } else {
-            toRegistry(deposit(record))
+            toRegistry(deposit(record))  // its backup entry went out as it was stored, just now
         }
     }
 
@@ -62,7 +72,7 @@ extension PeerMachine {
         let done = session?.deposited[contact] ?? []
         // A skip travels only directly: it means nothing to a recipient who is not in step with us.
         for r in c.unacked where !done.contains(r.seq) && !r.isSkip {
-            toRegistry(deposit(r))
+            mail(r)
         }
     }
 

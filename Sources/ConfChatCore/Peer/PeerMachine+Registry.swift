@@ -194,8 +194,12 @@ extension PeerMachine {
 
     /// Records a user's public key as the registry vouches for it: the shell checks senders
     /// against these keys and seals mail to them.
+    /// A changed key means the user's data was wiped: what we deposited for it was sealed to
+    /// the old key, which it has lost (it has the registry delete such mail), so our retries
+    /// deposit it again, sealed to the new one.
     mutating func learnKey(_ info: FriendInfo) {
         guard !info.key.isEmpty, info.name != name, durable.keys[info.name] != info.key else { return }
+        if durable.keys[info.name] != nil { session?.deposited[info.name] = nil }
         persist(.setKey(name: info.name, key: info.key))
     }
 

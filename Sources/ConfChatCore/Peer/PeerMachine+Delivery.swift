@@ -33,6 +33,13 @@ extension PeerMachine {
     /// again with every deposit; the registry keeps each entry once.
     mutating func mail(_ r: ChatRecord) {
         backUp(r)
+        toMailbox(r)
+    }
+
+    /// Deposits a stored message, noting the recipient's key it is sealed to (`DepositLedger`).
+    private mutating func toMailbox(_ r: ChatRecord) {
+        let key = durable.keys[r.peer] ?? []
+        session?.deposits.deposit(to: r.peer, seq: r.seq, key: key)
         toRegistry(deposit(r))
     }
 
@@ -48,7 +55,7 @@ extension PeerMachine {
         if durable.friends[record.peer] == nil || session?.presence[record.peer]?.online == true {
             toPeer(record.peer, direct(record))
         } else {
-            toRegistry(deposit(record))  // its backup entry went out as it was stored, just now
+            toMailbox(record)  // its backup entry went out as it was stored, just now
         }
     }
 
@@ -69,10 +76,28 @@ extension PeerMachine {
     mutating func depositUnacked(_ contact: String) {
         guard let c = durable.conversations[contact] else { return }
         if let until = session?.mailboxFull[contact], until > now { return }
-        let done = session?.deposited[contact] ?? []
+        guard let ledger = session?.deposits else { return }
+        let key = durable.keys[contact] ?? []
         // A skip travels only directly: it means nothing to a recipient who is not in step with us.
-        for r in c.unacked where !done.contains(r.seq) && !r.isSkip {
+        for r in c.unacked where !ledger.holds(to: contact, seq: r.seq, key: key) && !r.isSkip {
             mail(r)
+        }
+    }
+
+    /// `to` could not open our mail `seq` (sealed to a key its wipe lost) and the registry
+    /// deleted it. We deposit it again at the next retry, sealed to the key we know then; or,
+    /// if we no longer hold it either (our own wipe, its backup entry lost, and only the seq
+    /// kept as still in the mailbox), it is lost for good: a SKIP, or what we send after it
+    /// would wait behind it for ever.
+    mutating func mailReturned(to: String, seq: UInt64) {
+        session?.deposits.returned(to: to, seq: seq)
+        let c = durable.conversations[to] ?? Conversation()
+        if let r = c.record(seq, outgoing: true) {
+            if !r.isSkip { event(.note("\(to) could not open our mail #\(seq) (sealed to a key it lost): depositing it again")) }
+        } else if c.reserved.contains(seq) {
+            persist(.store(.skipped(peer: to, outgoing: true, seq: seq)))
+            event(.note("\(to) could not open our mail #\(seq), which we no longer hold: skipped"))
+            if !durable.unsynced.contains(to) { flush(to) }
         }
     }
 
@@ -90,7 +115,7 @@ extension PeerMachine {
             // unconfirmed again, and goes out again (directly or through the mailbox).
             event(.note("\(friend) holds only up to #\(upTo) of ours (was #\(c.acked)): sending the rest again"))
             persist(.resetAcked(peer: friend, to: upTo))
-            if let kept = session?.deposited[friend]?.filter({ $0 <= upTo }) { session?.deposited[friend] = kept }
+            session?.deposits.forget(to: friend, above: upTo)
             return
         }
         guard upTo > c.acked else { return }

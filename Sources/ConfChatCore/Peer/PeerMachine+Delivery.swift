@@ -95,10 +95,30 @@ extension PeerMachine {
         if let r = c.record(seq, outgoing: true) {
             if !r.isSkip { event(.note("\(to) could not open our mail #\(seq) (sealed to a key it lost): depositing it again")) }
         } else if c.reserved.contains(seq) {
-            persist(.store(.skipped(peer: to, outgoing: true, seq: seq)))
-            event(.note("\(to) could not open our mail #\(seq), which we no longer hold: skipped"))
-            if !durable.unsynced.contains(to) { flush(to) }
+            skipReserved(to: to, [seq])
         }
+    }
+
+    /// After a LOGIN-REPLY: our reserved seqs (kept as still in the registry's mailbox, 6.6)
+    /// that we do not hold and its mail marks no longer list. The recipient took them (and
+    /// a SKIP is a duplicate to it), or dropped them unopened while the MAIL-RETURNED could
+    /// not reach us (we were offline, or the registry had restarted): lost for good.
+    mutating func skipReservedGone(_ marks: [BackupMark]) {
+        var still: [String: Set<UInt64>] = [:]
+        for m in marks where m.outgoing { still[m.peer, default: []].insert(m.seq) }
+        for (peer, c) in durable.conversations.sorted(by: { $0.key < $1.key }) {
+            let gone = c.reserved.sorted().filter { c.record($0, outgoing: true) == nil && still[peer]?.contains($0) != true }
+            if !gone.isEmpty { skipReserved(to: peer, gone) }
+        }
+    }
+
+    /// Our messages `seqs` to `peer`, which we no longer hold (our wipe, their backup entries
+    /// lost) and the mailbox no longer holds either: a SKIP each, or what we sent after them
+    /// would wait behind them for ever.
+    private mutating func skipReserved(to peer: String, _ seqs: [UInt64]) {
+        for seq in seqs { persist(.store(.skipped(peer: peer, outgoing: true, seq: seq))) }
+        event(.note("our messages #\(seqs.map(String.init).joined(separator: ", #")) to \(peer) are no longer in the mailbox and we do not hold them: skipped"))
+        if !durable.unsynced.contains(peer) { flush(peer) }
     }
 
     /// The friend confirmed everything up to `upTo`.
@@ -294,6 +314,10 @@ extension PeerMachine {
             }
         }
         if !skipped.isEmpty { event(.note("our messages #\(skipped.map(String.init).joined(separator: ", #")) to \(friend) are lost: skipped")) }
+        // It holds more of ours than we do: the HISTORY that gave them back was lost on the
+        // way (its HELLO got through). Its seqs are never used again, by the queue below or
+        // by any later message; the HELLO `acknowledged` sent asks for them once more.
+        if theirAck > top { persist(.reserve(peer: friend, seq: theirAck)) }
         // Never below what it holds from us: a seq it has must not be reused.
         var next = max(c.nextSentSeq, theirAck + 1)
         for item in durable.queued[friend] ?? [] {

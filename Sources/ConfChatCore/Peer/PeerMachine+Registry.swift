@@ -36,6 +36,7 @@ extension PeerMachine {
                 // What the registry no longer holds of ours (a MAIL-RETURNED we missed, say)
                 // is deposited again.
                 session?.deposits.keep(only: snapshot.mailMarks)
+                skipReservedGone(snapshot.mailMarks)
                 acceptMail(snapshot.mailbox)
                 fetchMail(after: snapshot.mailbox.last, waiting: snapshot.mailWaiting)
                 catchUpBackup(snapshot.backupMarks)

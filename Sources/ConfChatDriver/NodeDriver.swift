@@ -35,6 +35,13 @@ public final class NodeDriver<Machine: DrivenMachine> {
         case other(Machine.Effect)
     }
 
+    /// Whether a commit writes before it carries out anything else (default true). False is
+    /// a fault-injection switch for testing the checks, never for real use: the transaction
+    /// then comes last, so a node acknowledges what is not on disk yet. Crashes between
+    /// inputs cannot tell the difference; only a crash part way through one (a fault point)
+    /// shows it (`confchat chaos --break-write-first`).
+    public var writesFirst = true
+
     private var crashAfter: Int?
     /// Transactions committed so far.
     public private(set) var transactions = 0
@@ -69,6 +76,10 @@ public final class NodeDriver<Machine: DrivenMachine> {
     /// Whether inputs were handled since the last commit.
     public var hasPending: Bool { !writes.isEmpty || !held.isEmpty }
 
+    /// Whether the inputs handled since the last commit wrote anything: a fault point waits
+    /// for such an input, since one that writes nothing has nothing to lose part way.
+    public var hasWrites: Bool { !writes.isEmpty }
+
     /// Runs the machine on one input and keeps its effects for the next `commit`. A node that
     /// is down ignores its input.
     public func handle(_ input: Machine.Input, now: SimInstant) {
@@ -100,10 +111,9 @@ public final class NodeDriver<Machine: DrivenMachine> {
         held.removeAll(keepingCapacity: true)
         let steps = (batch.isEmpty ? 0 : 1) + effects.count
         var step = 0
-        if !batch.isEmpty {
+        if writesFirst, !batch.isEmpty {
             if step == limit { return Crash(step: step, steps: steps) }
-            try store.apply(batch)
-            transactions += 1
+            try write(batch)
             step += 1
         }
         for effect in effects {
@@ -111,7 +121,32 @@ public final class NodeDriver<Machine: DrivenMachine> {
             try carryOut(effect)
             step += 1
         }
+        if !writesFirst, !batch.isEmpty {
+            if step == limit { return Crash(step: step, steps: steps) }
+            try write(batch)
+            step += 1
+        }
         return limit.map { _ in Crash(step: step, steps: steps) }
+    }
+
+    /// The first half of a group commit across nodes that share a store's log (the
+    /// simulator's rounds): hands what the handled inputs wrote to the store as one
+    /// transaction, not yet flushed. The caller flushes once for every node it staged, then
+    /// `release`s each: so a round of the whole network is one write, and still nothing
+    /// leaves a node before the write it follows is durable. No armed crash is carried out.
+    public func stage() throws {
+        guard !writes.isEmpty else { return }
+        try store.apply(writes)
+        transactions += 1
+        writes.removeAll(keepingCapacity: true)
+    }
+
+    /// The second half of a group commit (`stage`): carries out the kept effects in order,
+    /// once the staged writes are flushed.
+    public func release() throws {
+        let effects = held
+        held.removeAll(keepingCapacity: true)
+        for effect in effects { try carryOut(effect) }
     }
 
     /// `handle` and `commit`: a batch of one input.
@@ -119,6 +154,13 @@ public final class NodeDriver<Machine: DrivenMachine> {
     public func run(_ input: Machine.Input, now: SimInstant) throws -> Crash? {
         handle(input, now: now)
         return try commit()
+    }
+
+    /// One transaction, flushed: a store that logs makes it durable here.
+    private func write(_ batch: [Machine.Mutation]) throws {
+        try store.apply(batch)
+        try store.flush()
+        transactions += 1
     }
 
     private func carryOut(_ effect: Held) throws {

@@ -11,6 +11,12 @@ public enum ScenarioLimits {
     /// seconds to simulate; far longer spans only ever come from a typo.
     public static let maxDuration = ScenarioDuration.hours(24)
 
+    /// The largest step a fault point may name (`alice crash mid-input after step N`). An
+    /// input is carried out in a handful of steps (its commit, then one a send, timer or
+    /// reply), a registry's answer to a login in a few hundred at most; a step past the last
+    /// one crashes the node right after the input, so larger numbers only ever come from a typo.
+    public static let maxFaultStep = 10_000
+
     /// How deeply files may include each other: the top-level file counts as 1.
     public static let maxIncludeDepth = 32
 

@@ -27,6 +27,8 @@ public enum ScenarioPrinter {
         case .registryCrash: return "registry crash"
         case .registryRestart: return "registry restart"
         case let .network(setting): return setting.description
+        case let .crashMidInput(node, step):
+            return ([node, "crash"] + StatementParser.midInputWords + [String(step)]).joined(separator: " ")
         }
     }
 

@@ -164,7 +164,10 @@ struct StatementParser {
         case "registry":
             let token = try word(after: keyword, expecting: "'crash' or 'restart'")
             switch token.text {
-            case "crash": action = .registryCrash
+            case "crash" where startsMidInput(): return try midInputCrash(keyword)
+            case "crash":
+                action = .registryCrash
+                try endOfCrash(keyword)
             case "restart": action = .registryRestart
             default:
                 throw LineError(column: token.column,
@@ -237,6 +240,10 @@ struct StatementParser {
                             message: "\(shown) (expected one of: \(Vocabulary.list(Verb.names))\(hint))")
         }
         index += 1
+        if verb.name == "crash" {
+            if startsMidInput() { return try midInputCrash(peer) }
+            try endOfCrash(peer)
+        }
         // Each argument is read by its kind; an error about a missing one names the word
         // before it (`expected a peer name after 'team'` in `invite team`).
         var values: [String] = []

@@ -6,19 +6,22 @@ public enum SQLiteDurability: Sendable {
     /// process (`kill -9`), which is the durability the spec asks for; the standalone
     /// `confchat peer` and `confchat registry`.
     case process
-    /// The simulator's nodes: a simulated crash loses a node's memory, never what the
-    /// operating system already holds, so a commit need not be synced (`synchronous = OFF`);
+    /// The simulator's nodes, written at checkpoints of the run's log (`RunLog`): a simulated
+    /// crash loses a node's memory, never what the operating system already holds, so a
+    /// commit need not be synced (`synchronous = OFF`);
     /// and only the simulator's one connection uses the file while it runs, so it takes the
     /// lock once (`locking_mode = EXCLUSIVE`) instead of for every transaction. Only a crash
     /// of the whole machine could lose commits, and then the whole simulated run is gone too.
     case simulated
 
     /// The statements that set it on a fresh connection (before WAL mode, which the
-    /// exclusive locking mode must precede to keep the WAL index in memory).
+    /// exclusive locking mode must precede to keep the WAL index in memory; so must
+    /// `synchronous = OFF`, or turning a new database to WAL mode syncs it: an `fdatasync`
+    /// for every peer a simulated run declares).
     var pragmas: String {
         switch self {
         case .process: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL"
-        case .simulated: "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF"
+        case .simulated: "PRAGMA locking_mode = EXCLUSIVE; PRAGMA synchronous = OFF; PRAGMA journal_mode = WAL"
         }
     }
 }

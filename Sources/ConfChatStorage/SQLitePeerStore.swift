@@ -72,52 +72,58 @@ public final class SQLitePeerStore: PeerStore {
             """)
     }
 
+    /// Reads the whole state back (a restart). Rows are read through cursors (one row
+    /// reused, not an array of copies) and columns by position, not by name: a restart of
+    /// a peer with a long history reads every message, and by name each column was a
+    /// case-insensitive search of the row's names.
     public func load() throws -> PeerDurableState {
         try db.read { db in
             var s = PeerDurableState()
             s.credentials = try String.fetchOne(db, sql: "SELECT password_hash FROM account WHERE id = 1")
-            for row in try Row.fetchAll(db, sql: "SELECT name, endpoint FROM friends") {
-                s.friends[row["name"]] = row["endpoint"]
-            }
+            var rows = try Row.fetchCursor(db, sql: "SELECT name, endpoint FROM friends")
+            while let row = try rows.next() { s.friends[row[0]] = row[1] as String }
             s.requests = Set(try String.fetchAll(db, sql: "SELECT from_user FROM friend_requests"))
-            for row in try Row.fetchAll(db, sql: "SELECT peer, direction, seq, text, grp, kind, proof FROM messages ORDER BY peer, direction, seq") {
-                let text: String = row["text"]
-                let seq: Int64 = row["seq"]
-                let proof: Data? = row["proof"]
-                let kind: String = row["kind"]
+            rows = try Row.fetchCursor(db, sql: "SELECT peer, direction, seq, text, grp, kind, proof FROM messages ORDER BY peer, direction, seq")
+            while let row = try rows.next() {
+                let text: String = row[3]
+                let seq: Int64 = row[2]
+                let proof: Data? = row[6]
+                let kind: String = row[5]
                 guard let kind = ChatRecord.Kind(rawValue: kind) else {
                     throw DataDirectoryError.corrupt(directory, reason: "a message of kind '\(kind)'")
                 }
-                s.apply(.store(ChatRecord(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq), body: Array(text.utf8),
-                                          group: row["grp"], kind: kind, proof: proof.map { Array($0) } ?? [])))
+                let direction: String = row[1]
+                s.apply(.store(ChatRecord(peer: row[0], outgoing: direction == "out", seq: UInt64(seq), body: Array(text.utf8),
+                                          group: row[4], kind: kind, proof: proof.map { Array($0) } ?? [])))
             }
             var groups: [String: GroupInfo] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT name, owner FROM groups") {
-                groups[row["name"]] = GroupInfo(name: row["name"], owner: row["owner"], members: [])
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT grp, name, endpoint FROM group_members ORDER BY grp, name") {
-                groups[row["grp"]]?.members.append(FriendInfo(name: row["name"], endpoint: row["endpoint"], online: false))
-            }
+            rows = try Row.fetchCursor(db, sql: "SELECT name, owner FROM groups")
+            while let row = try rows.next() { groups[row[0]] = GroupInfo(name: row[0], owner: row[1], members: []) }
+            rows = try Row.fetchCursor(db, sql: "SELECT grp, name, endpoint FROM group_members ORDER BY grp, name")
+            while let row = try rows.next() { groups[row[0] as String]?.members.append(FriendInfo(name: row[1], endpoint: row[2], online: false)) }
             for g in groups.values { s.apply(.setGroup(g)) }
             s.apply(.markUnsynced(try String.fetchAll(db, sql: "SELECT peer FROM unsynced")))
-            for row in try Row.fetchAll(db, sql: "SELECT peer, grp, text FROM queued ORDER BY id") {
-                let text: String = row["text"]
-                s.apply(.queue(peer: row["peer"], HistoryItem(group: row["grp"], body: Array(text.utf8))))
+            rows = try Row.fetchCursor(db, sql: "SELECT peer, grp, text FROM queued ORDER BY id")
+            while let row = try rows.next() {
+                let text: String = row[2]
+                s.apply(.queue(peer: row[0], HistoryItem(group: row[1], body: Array(text.utf8))))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT name, public_key FROM public_keys") {
-                let key: Data = row["public_key"]
-                s.apply(.setKey(name: row["name"], key: Array(key)))
+            rows = try Row.fetchCursor(db, sql: "SELECT name, public_key FROM public_keys")
+            while let row = try rows.next() {
+                let key: Data = row[1]
+                s.apply(.setKey(name: row[0], key: Array(key)))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT grp, owner FROM group_invitations") {
-                s.apply(.addInvitation(GroupInvitation(group: row["grp"], owner: row["owner"])))
+            rows = try Row.fetchCursor(db, sql: "SELECT grp, owner FROM group_invitations")
+            while let row = try rows.next() { s.apply(.addInvitation(GroupInvitation(group: row[0], owner: row[1]))) }
+            rows = try Row.fetchCursor(db, sql: "SELECT peer, acked FROM acks")
+            while let row = try rows.next() {
+                let acked: Int64 = row[1]
+                s.apply(.markAcked(peer: row[0], upTo: UInt64(acked)))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT peer, acked FROM acks") {
-                let acked: Int64 = row["acked"]
-                s.apply(.markAcked(peer: row["peer"], upTo: UInt64(acked)))
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT peer, seq FROM reserved") {
-                let seq: Int64 = row["seq"]
-                s.apply(.reserve(peer: row["peer"], seq: UInt64(seq)))
+            rows = try Row.fetchCursor(db, sql: "SELECT peer, seq FROM reserved")
+            while let row = try rows.next() {
+                let seq: Int64 = row[1]
+                s.apply(.reserve(peer: row[0], seq: UInt64(seq)))
             }
             return s
         }

@@ -55,7 +55,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Set-up: commands (as users do) or bulk (state written straight to the stores, then log in).")
     var setup: BenchOptions.Setup = .commands
 
-    @Flag(name: .customLong("commit-each"), help: "Disk store: one transaction for each handled input, as the simulator does.")
+    @Flag(name: .customLong("commit-each"), help: "Disk store: commit each handled input on its own, as scenarios do, not a round at a time.")
     var commitEach = false
 
     @Flag(name: .customLong("no-raw"), help: "Skip the raw libzmq comparison.")

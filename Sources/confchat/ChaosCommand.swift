@@ -12,8 +12,9 @@ struct ChaosCommand: ParsableCommand {
         abstract: "Run seeded random fault schedules and check the guarantees after each.",
         discussion: """
             Each seed builds a fresh simulated network: peers registered, logged in and \
-            befriended at random, then random sends mixed with logins, logouts, crashes, \
-            restarts, wipes, partitions and registry outages. At the end everything is \
+            befriended at random, then random sends mixed with logins, logouts, crashes \
+            (between inputs and part way through one), restarts, wipes, partitions and \
+            registry outages. At the end everything is \
             brought back and given time to converge, and every accepted message must be \
             held by its recipient exactly once, in the order sent; logged-in friends must \
             see each other online; friend lists must match the registry's.
@@ -47,7 +48,7 @@ struct ChaosCommand: ParsableCommand {
     @Option(help: "ZeroMQ transport: inproc, ipc or tcp.")
     var transport: TransportKind = .inproc
 
-    @Option(help: ArgumentHelp("A fault to leave out: crash, wipe, partition, registry or logout (repeatable).",
+    @Option(help: ArgumentHelp("A fault to leave out: crash, wipe, partition, registry, logout or mid-input (repeatable).",
                                valueName: "fault"))
     var without: [ChaosFault] = []
 
@@ -71,6 +72,9 @@ struct ChaosCommand: ParsableCommand {
 
     @Flag(name: .customLong("break-hold-back"), help: .hidden)
     var breakHoldBack = false
+
+    @Flag(name: .customLong("break-write-first"), help: .hidden)
+    var breakWriteFirst = false
 
     @Option(help: .hidden)
     var replay: String?
@@ -96,6 +100,7 @@ struct ChaosCommand: ParsableCommand {
                                    faults: Set(ChaosFault.allCases).subtracting(without))
         options.network = network
         options.holdBack = !breakHoldBack
+        options.writesFirst = !breakWriteFirst
         let seedList = (0..<UInt64(seeds)).compactMap { i -> UInt64? in
             let (seed, overflow) = firstSeed.addingReportingOverflow(i)
             return overflow ? nil : seed
@@ -198,7 +203,8 @@ struct ChaosCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let outcome: ScenarioOutcome
-        do { outcome = try Chaos.runScenario(text: text, path: path, dedupe: !breakDedupe, holdBack: !breakHoldBack, transport: transport) } catch let e as ScenarioErrors {
+        do { outcome = try Chaos.runScenario(text: text, path: path, dedupe: !breakDedupe, holdBack: !breakHoldBack,
+                                                writesFirst: !breakWriteFirst, transport: transport) } catch let e as ScenarioErrors {
             e.diagnostics.forEach { Console.error($0.rendered()) }
             throw ExitCode(2)
         }

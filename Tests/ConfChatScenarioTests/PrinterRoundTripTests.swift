@@ -43,12 +43,13 @@ struct PrinterRoundTripTests {
         }
 
         mutating func action() -> Action {
-            switch int(6) {
+            switch int(7) {
             case 0: return .wait(duration())
             case 1:
                 let n = PrinterRoundTripTests.names.shuffled(using: &rng)
                 return .partition([[n[0], "registry"], [n[1], n[2]]])
             case 2: return pick([.heal, .registryCrash, .registryRestart])
+            case 3: return .crashMidInput(node: pick([name(), "registry"]), afterStep: pick([0, int(6), ScenarioLimits.maxFaultStep]))
             default: return peerAction()
             }
         }

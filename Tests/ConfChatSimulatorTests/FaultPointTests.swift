@@ -39,7 +39,7 @@ import Testing
         let dir = tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let sim = try friends(dir)
-        sim.faultPlan = FaultPlan(node: "bob", afterSteps: step)
+        try sim.arm(FaultPlan(node: "bob", afterSteps: step))
         #expect(try sim.command("alice", .send(to: "bob", text: "one")) == nil)
         #expect(try sim.command("alice", .send(to: "bob", text: "two")) == nil)
         try recover(sim, "bob", "b")
@@ -52,7 +52,7 @@ import Testing
         let dir = tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let sim = try friends(dir)
-        sim.faultPlan = FaultPlan(node: "alice", afterSteps: step)
+        try sim.arm(FaultPlan(node: "alice", afterSteps: step))
         let accepted = try sim.command("alice", .send(to: "bob", text: "one")) == nil
         try recover(sim, "alice", "a")
         let stored = try sim.sent("alice", to: "bob")
@@ -68,7 +68,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let sim = try friends(dir)
         #expect(try sim.command("bob", .logout) == nil)
-        sim.faultPlan = FaultPlan(node: "registry", afterSteps: step)
+        try sim.arm(FaultPlan(node: "registry", afterSteps: step))
         #expect(try sim.command("alice", .send(to: "bob", text: "one")) == nil)
         if !sim.registryIsUp { try sim.restartRegistry() }
         try sim.advance(by: 5_000)  // alice retries whatever the registry did not acknowledge

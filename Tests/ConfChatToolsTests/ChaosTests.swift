@@ -10,6 +10,15 @@ import Testing
     /// Every fault but wipes (for the tests that want runs without lost data).
     static let noWipes = Set(ChaosFault.allCases).subtracting([.wipe])
 
+    /// The first seed of `seeds` that finds a violation, with the first violation it found.
+    static func firstViolation(_ options: ChaosOptions, seeds: ClosedRange<UInt64>) throws -> (ChaosReport, ChaosViolation)? {
+        for seed in seeds {
+            let report = try Chaos.run(seed: seed, options: options)
+            if let v = report.violations.first { return (report, v) }
+        }
+        return nil
+    }
+
     @Test("the same seed gives the same steps and the same outcome")
     func deterministic() throws {
         let options = ChaosOptions()
@@ -107,15 +116,8 @@ import Testing
             #expect(try Chaos.run(seed: seed, options: options).passed, "seed \(seed) without --network")
         }
         options.network = true
-        var found: (ChaosReport, ChaosViolation)?
-        for seed: UInt64 in 1...60 {
-            let report = try Chaos.run(seed: seed, options: options)
-            if let v = report.violations.first {
-                found = (report, v)
-                break
-            }
-        }
-        let (report, violation) = try #require(found, "no seed in 1...60 found the broken hold-back with --network")
+        let (report, violation) = try #require(try Self.firstViolation(options, seeds: 1...60),
+                                               "no seed in 1...60 found the broken hold-back with --network")
         let repro = try #require(try Chaos.reproduce(report, options: options, target: violation))
         #expect(repro.confirmed)
         #expect(repro.shrunkCount < repro.originalCount)
@@ -126,6 +128,55 @@ import Testing
         #expect(!broken.passed)
         let fixed = try Chaos.runScenario(text: repro.text, path: "repro.scenario", holdBack: true)
         #expect(fixed.passed, "\(fixed.failures.map(\.description))")
+    }
+
+    @Test("with writes after the sends, only fault points find it, and the reproduction keeps its fault point")
+    func brokenWriteFirstIsCaughtOnlyByFaultPoints() throws {
+        // Every fault but fault points: a crash between two inputs finds everything of the
+        // first on disk, whatever order the driver carried it out in.
+        var options = ChaosOptions(faults: Set(ChaosFault.allCases).subtracting([.midInput]))
+        options.writesFirst = false
+        for seed: UInt64 in 1...20 {
+            let report = try Chaos.run(seed: seed, options: options)
+            #expect(report.passed, "seed \(seed) without fault points: \(report.violations.map(\.description))")
+        }
+        // Fault points alone (no other crash): a node that acknowledged before it wrote and
+        // crashed in between has lost what its friend holds as confirmed.
+        options.faults = [.midInput]
+        let (report, violation) = try #require(try Self.firstViolation(options, seeds: 1...40),
+                                               "no seed in 1...40 found the broken write order with fault points")
+        #expect(violation.problem == .missing)
+        let repro = try #require(try Chaos.reproduce(report, options: options, target: violation))
+        #expect(repro.confirmed)
+        #expect(repro.shrunkCount < repro.originalCount)
+        #expect(repro.text.split(separator: "\n").contains { $0.contains(" crash mid-input after step ") },
+                "the fault point that shows it stays in the file")
+        #expect(repro.text.contains("--break-write-first"))
+        let broken = try Chaos.runScenario(text: repro.text, path: "repro.scenario", writesFirst: false)
+        #expect(!broken.passed)
+        // A correct build runs the very same schedule without a violation (it may refuse
+        // other lines of the file: it confirms a send only after writing it).
+        var correct = options
+        correct.writesFirst = true
+        let again = try Chaos.run(seed: report.seed, options: correct, statements: Array(report.statements.prefix(report.prefixCount)))
+        #expect(again.passed, "\(again.violations.map(\.description))")
+    }
+
+    @Test("schedules arm fault points, and a run written out parses back to the same statements")
+    func faultPointsInSchedules() throws {
+        let options = ChaosOptions()
+        var armed = 0
+        for seed: UInt64 in 1...5 {
+            let report = try Chaos.run(seed: seed, options: options)
+            armed += report.statements.filter { if case .action(.crashMidInput) = $0 { true } else { false } }.count
+            let scenario = try ScenarioLoader.parse(source: report.scenario(options: options), path: "seed.scenario")
+            let parsed = scenario.statements.compactMap { s -> Action? in
+                if case let .action(a, _) = s.kind { a } else { nil }
+            }
+            let ran = report.statements.compactMap { s -> Action? in if case let .action(a) = s { a } else { nil } }
+            #expect(parsed == ran)
+        }
+        #expect(armed > 0, "no fault point in 5 seeds")
     }
 
     @Test("the wipe rule: a message whose only copy was wiped is excused, not required")

@@ -314,9 +314,11 @@ extension PeerMachine {
             }
         }
         if !skipped.isEmpty { event(.note("our messages #\(skipped.map(String.init).joined(separator: ", #")) to \(friend) are lost: skipped")) }
-        // It holds more of ours than we do: the HISTORY that gave them back was lost on the
-        // way (its HELLO got through). Its seqs are never used again, by the queue below or
-        // by any later message; the HELLO `acknowledged` sent asks for them once more.
+        // It holds more of ours than we do, and the HISTORY that gives them back may be lost
+        // (it is sent once): reserve its highest, so that no new message, now or after a
+        // crash, takes a seq it holds. Such a message would count as confirmed by its ack
+        // and never go out (chaos seed 239 with a fault point: the send written, then the
+        // crash before it left), or count as a copy of what it holds (--network seed 900023).
         if theirAck > top { persist(.reserve(peer: friend, seq: theirAck)) }
         // Never below what it holds from us: a seq it has must not be reused.
         var next = max(c.nextSentSeq, theirAck + 1)

@@ -7,7 +7,7 @@
 public struct PeerMachine {
     public let name: String
     public let endpoint: String
-    public let config: PeerConfig
+    public private(set) var config: PeerConfig
     /// This peer's public key, announced to the registry (empty where keys are not in use).
     public let publicKey: [UInt8]
     public private(set) var durable: PeerDurableState
@@ -127,6 +127,13 @@ public struct PeerMachine {
         toRegistry(m)
         emit(.schedule(.requestRetry(req: req), at: now + config.requestRetryInterval))
         emit(.schedule(.requestTimeout(req: req), at: now + config.requestTimeout))
+    }
+
+    /// Sets how long registry requests sent from now on are retried before they fail
+    /// (`PeerConfig.requestTimeout`): a simulated peer's budget is its scenario's `timeout`,
+    /// which a statement may change while the peer runs.
+    public mutating func setRequestTimeout(_ milliseconds: Int64) {
+        config.requestTimeout = milliseconds
     }
 
     /// Sends an unanswered request again, while its timeout has not run out.

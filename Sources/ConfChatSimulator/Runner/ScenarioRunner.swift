@@ -125,7 +125,10 @@ public final class ScenarioRunner {
         switch s.kind {
         case let .peers(names): try world.declare(names)
         case .transport, .seed, .presenceTimeout: break
-        case let .timeout(d): budget = d.milliseconds
+        case let .timeout(d):
+            // The budget of expectations, and of the simulated peers' registry requests.
+            budget = d.milliseconds
+            simulator?.requestBudget = d.milliseconds
         case let .action(action, expectRefusal):
             let refusal = try world.perform(action)
             switch (refusal, expectRefusal) {

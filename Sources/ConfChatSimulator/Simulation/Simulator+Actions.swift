@@ -23,6 +23,7 @@ extension Simulator {
         case .registryCrash: return try guarded { try crashRegistry() }
         case .registryRestart: return try guarded { try restartRegistry() }
         case let .network(setting): return try guarded { network(setting) }
+        case let .crashMidInput(node, step): return try guarded { try arm(FaultPlan(node: node, afterSteps: step)) }
         }
     }
 }

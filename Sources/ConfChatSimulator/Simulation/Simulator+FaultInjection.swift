@@ -11,6 +11,18 @@ extension Simulator {
         set { config.dedupe = newValue }
     }
 
+    /// Whether every node's driver writes an input's changes before it carries out the rest
+    /// (`NodeDriver.writesFirst`); false acknowledges before writing, which only a crash part
+    /// way through an input shows. Set it, like `dedupe`, before the first `declare`.
+    public var writesFirst: Bool {
+        get { driversWriteFirst }
+        set {
+            driversWriteFirst = newValue
+            registryDriver.writesFirst = newValue
+            for p in peers.values { p.driver.writesFirst = newValue }
+        }
+    }
+
     /// Whether peers booted from now on hold back messages that arrive ahead of a gap
     /// (`PeerConfig.holdBack`); set it, like `dedupe`, before the first `declare`.
     public var holdBack: Bool {

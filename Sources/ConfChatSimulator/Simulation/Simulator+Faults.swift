@@ -11,6 +11,7 @@ extension Simulator {
         let p = try peer(name)
         guard p.isUp else { throw SimulationError.invalidState("\(name) is already crashed") }
         if announce { emit(.fault(.crash(node: name))) }
+        disarm(name)
         p.machine = nil
         p.incarnation += 1
         try network.detach(name)
@@ -32,23 +33,44 @@ extension Simulator {
         let p = try peer(name)
         if let m = p.machine, m.isLoggedIn { throw SimulationError.invalidState("\(name) is logged in; log out or crash first") }
         emit(.fault(.wipe(node: name)))
+        disarm(name)
         let wasUp = p.isUp
         if wasUp {
             p.machine = nil
             p.incarnation += 1
             try network.detach(name)
         }
+        // What the log holds for the old database goes into it before it is deleted, so
+        // that no later checkpoint writes it anywhere.
+        try runLog?.checkpoint()
         if let dir = p.directory { try? FileManager.default.removeItem(atPath: dir) }
         p.store = try makePeerStore(name)
         p.rekey()
         if wasUp { try boot(p) }
     }
 
-    /// Consumes the armed fault plan if it is for `node`: the number of steps to carry out.
+    /// Arms a fault point (`alice crash mid-input after step 2`): `plan.node`, a peer or the
+    /// registry, crashes part way through the next input it handles that writes. The node
+    /// must be up; a plan armed earlier for it is replaced. A crash, a wipe or a registry
+    /// crash before the input comes calls the plan off: it was for the node's run that ended.
+    public func arm(_ plan: FaultPlan) throws {
+        let up = plan.node == PeerName.registry ? registryIsUp : try peer(plan.node).isUp
+        guard up else {
+            throw SimulationError.invalidState(plan.node == PeerName.registry ? "the registry is down" : "\(plan.node) is crashed")
+        }
+        emit(.fault(.armed(node: plan.node, afterStep: plan.afterSteps)))
+        faultPlans[plan.node] = plan
+    }
+
+    /// Consumes the fault plan armed for `node`, if any: the number of steps to carry out.
     func takeFault(for node: String) -> Int? {
-        guard let plan = faultPlan, plan.node == node else { return nil }
-        faultPlan = nil
-        return plan.afterSteps
+        faultPlans.removeValue(forKey: node)?.afterSteps
+    }
+
+    /// Calls off the plan armed for a node that stops by other means, and says so.
+    private func disarm(_ node: String) {
+        guard faultPlans.removeValue(forKey: node) != nil else { return }
+        emit(.fault(.disarmed(node: node)))
     }
 
     public func partition(_ groups: [[String]]) {
@@ -72,6 +94,7 @@ extension Simulator {
     func crashRegistry(announce: Bool) throws {
         guard registry != nil else { throw SimulationError.invalidState("the registry is already down") }
         if announce { emit(.fault(.crash(node: PeerName.registry))) }
+        disarm(PeerName.registry)
         registry = nil
         try network.detach(PeerName.registry)
     }

@@ -1,5 +1,6 @@
 import ConfChatCore
 import ConfChatDriver
+import ConfChatStorage
 
 /// The nodes that handled inputs since the last group commit, in the order they first did.
 struct GroupBatch {
@@ -33,7 +34,7 @@ extension Simulator {
     /// caused (the bench's way with a disk store). Either way messages are handled in the
     /// order they arrive. Grouped settling carries out no armed crash and needs a perfect network.
     package func settle(grouped: Bool) throws {
-        precondition(!grouped || faultPlan == nil, "group commit does not carry out fault plans")
+        precondition(!grouped || faultPlans.isEmpty, "group commit does not carry out fault plans")
         precondition(!grouped || network.conditions.isPerfect, "group commit needs a perfect network")
         var handled = 0
         let horizon = now + Self.settleHorizon
@@ -84,14 +85,19 @@ extension Simulator {
         batch.add(p)
     }
 
-    /// One group commit: each node that handled inputs commits them in one transaction, then
-    /// carries out what they caused. Returns whether there was anything to commit.
+    /// One group commit: each node that handled inputs stages them as one transaction, the
+    /// stores are flushed once (on disk: one write of the run's log for the whole round),
+    /// and only then does each node carry out what its inputs caused, in the same order as
+    /// before. Returns whether there was anything to commit.
     @discardableResult
     func commitBatch() throws -> Bool {
         let (touched, registryTouched) = batch.take()
-        for p in touched { try p.driver.commit() }
+        for p in touched { try p.driver.stage() }
+        if registryTouched { try registryDriver.stage() }
+        try runLog?.flush()  // memory stores are up to date as soon as they apply
+        for p in touched { try p.driver.release() }
         if registryTouched {
-            try registryDriver.commit()
+            try registryDriver.release()
             try runChecks(takeChecks())
         }
         return !touched.isEmpty || registryTouched

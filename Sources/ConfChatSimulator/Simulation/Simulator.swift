@@ -26,6 +26,9 @@ public final class Simulator {
     package var registryStore: any RegistryStore {
         didSet { registryDriver.store = registryStore.driven }
     }
+    /// On disk, the one log every node's commits go to before they reach its own database
+    /// (`RunLog`); nil in memory.
+    package let runLog: RunLog?
     /// Password checks the registry asked for while handling its current input.
     private var pendingChecks: [PasswordCheck] = []
     /// Where every driver sends.
@@ -37,8 +40,9 @@ public final class Simulator {
     var timerOrder: UInt64 = 0
     var nextCommand: CommandID = 1
     var completions: [CommandID: CommandFailure?] = [:]
-    /// A crash armed for the middle of a node's next input (see `FaultPlan`).
-    public var faultPlan: FaultPlan?
+    /// Crashes armed for the middle of a node's next input that writes, one a node, by
+    /// node (see `FaultPlan`, `arm`).
+    public internal(set) var faultPlans: [String: FaultPlan] = [:]
     /// Sees every event of every peer as it happens (the attached prompt listens here).
     public var eventObserver: ((String, PeerEvent) -> Void)?
     /// The registry's password hasher (its checks run here, in order).
@@ -52,6 +56,8 @@ public final class Simulator {
     let registryKeys: NodeKeys
     /// The peers' timing and switches; `dedupe` may change before peers boot (Simulator+FaultInjection).
     var config: PeerConfig
+    /// `NodeDriver.writesFirst` for the drivers of peers declared from now on (Simulator+FaultInjection).
+    var driversWriteFirst = true
 
     public init(options: SimOptions, trace: (any TraceSink)? = nil) throws {
         self.options = options
@@ -60,28 +66,36 @@ public final class Simulator {
         self.hasherSeeds = SplitMix64(seed: options.seed &+ 0x5A17)
         var config = PeerConfig(presenceTimeout: options.presenceTimeout)
         config.dedupe = options.dedupe
+        config.requestTimeout = min(options.requestBudget, Self.maxRequestBudget)
         self.config = config
         self.sealer = MessageSealer(seed: options.seed &+ 0x5EA1, cost: options.hashCost)
         self.keySource = SplitMix64(seed: options.seed &+ 0xC0DE)
         self.registryKeys = NodeKeys.derive(from: &keySource)
         network = SimNetwork(context: try ZMQContext.shared(), transport: try SimTransport(kind: options.transport),
                              seed: options.seed &+ 0x4E37)
-        registryStore = try Self.makeRegistryStore(options.storage)
+        runLog = try options.storage.directory.map { try RunLog(folder: $0) }
+        registryStore = try Self.makeRegistryStore(options.storage, log: runLog)
         registryDriver = NodeDriver(name: PeerName.registry, machine: nil, store: registryStore.driven, transport: links,
                                     perform: { [unowned self] in self.performAtRegistry($0) })
         try startRegistry()
     }
 
-    deinit { network.shutDown() }
+    deinit { shutDown() }
 
-    /// Closes every socket and leaves the data directory as it is.
-    public func shutDown() { network.shutDown() }
-
-    static func makeRegistryStore(_ storage: SimOptions.Storage) throws -> any RegistryStore {
-        switch storage {
-        case let .disk(dir): try SQLiteRegistryStore(directory: dir + "/registry", durability: .simulated)
-        case .memory: MemoryRegistryStore()
+    /// Closes every socket and brings every database up to date from the run's log, so that
+    /// each data directory holds all the run wrote (and opens in `sqlite3`). A database that
+    /// cannot be written is reported on standard error: the run is over, there is no one
+    /// else to tell.
+    public func shutDown() {
+        network.shutDown()
+        do { try runLog?.checkpoint() } catch {
+            FileHandle.standardError.write(Data("confchat: the data directories may miss the run's last writes: \(error)\n".utf8))
         }
+    }
+
+    static func makeRegistryStore(_ storage: SimOptions.Storage, log: RunLog?) throws -> any RegistryStore {
+        guard let dir = storage.directory, let log else { return MemoryRegistryStore() }
+        return LoggedStore(try SQLiteRegistryStore(directory: dir + "/registry", durability: .simulated), log: log)
     }
 
     func peerDirectory(_ name: String) -> String? {
@@ -90,8 +104,8 @@ public final class Simulator {
     }
 
     func makePeerStore(_ name: String) throws -> any PeerStore {
-        if let dir = peerDirectory(name) { return try SQLitePeerStore(directory: dir, durability: .simulated) }
-        return MemoryPeerStore()
+        guard let dir = peerDirectory(name), let runLog else { return MemoryPeerStore() }
+        return LoggedStore(try SQLitePeerStore(directory: dir, durability: .simulated), log: runLog)
     }
 
     /// Records a trace event. The event is built only when a trace is listening: formatting
@@ -119,6 +133,7 @@ public final class Simulator {
                     // Drops are traced by `transmit`; what the crypto layer withheld is noted here.
                     if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
                 })
+            driver.writesFirst = driversWriteFirst
             let peer = SimPeer(name: name, directory: peerDirectory(name), store: store, crypto: crypto, driver: driver,
                                seed: options.seed &+ 0x4E3C)
             crypto.log = { [weak self] text in self?.emit(.note(node: name, text: text)) }
@@ -159,14 +174,18 @@ public final class Simulator {
         guard p.isUp else { return CommandFailure("\(name) is crashed") }
         let id = nextCommand
         nextCommand += 1
+        let incarnation = p.incarnation
         try deliver(p, .command(id, command))
         try settle()
         let deadline = now + config.requestTimeout + 1000
-        while completions[id] == nil, now < deadline {
+        // A fault point may crash the peer part way through the command or an input after
+        // it: then no answer comes, and what it did is what its data directory kept.
+        while completions[id] == nil, now < deadline, p.incarnation == incarnation {
             try advance(by: 100)
         }
-        let result = completions.removeValue(forKey: id) ?? CommandFailure("no answer within \(config.requestTimeout + 1000)ms")
-        return result
+        if let result = completions.removeValue(forKey: id) { return result }
+        guard p.incarnation == incarnation else { return CommandFailure("\(name) crashed before the command completed") }
+        return CommandFailure("no answer within \(config.requestTimeout + 1000)ms")
     }
 
     // MARK: - Driving machines
@@ -175,8 +194,9 @@ public final class Simulator {
     /// carried out, before the next input. A crash armed for the peer happens part way.
     func deliver(_ p: SimPeer, _ input: PeerMachine.Input) throws {
         guard p.isUp else { return }
-        if let limit = takeFault(for: p.name) { p.driver.armCrash(afterSteps: limit) }
-        guard let crash = try p.driver.run(input, now: now) else { return }
+        p.driver.handle(input, now: now)
+        if p.driver.hasWrites, let limit = takeFault(for: p.name) { p.driver.armCrash(afterSteps: limit) }
+        guard let crash = try p.driver.commit() else { return }
         emit(.fault(.crashPartWay(node: p.name, step: crash.step, steps: crash.steps, handling: describe(input))))
         try self.crash(p.name, announce: false)
     }
@@ -333,8 +353,9 @@ public final class Simulator {
     /// input for a fault's trace line, and is built only then.
     private func atRegistry(_ input: RegistryInput, handling what: @autoclosure () -> String) throws {
         guard registryDriver.isUp else { return }
-        if let limit = takeFault(for: PeerName.registry) { registryDriver.armCrash(afterSteps: limit) }
-        let crash = try registryDriver.run(input, now: now)
+        registryDriver.handle(input, now: now)
+        if registryDriver.hasWrites, let limit = takeFault(for: PeerName.registry) { registryDriver.armCrash(afterSteps: limit) }
+        let crash = try registryDriver.commit()
         let checks = takeChecks()
         if let crash {
             emit(.fault(.crashPartWay(node: PeerName.registry, step: crash.step, steps: crash.steps, handling: what())))

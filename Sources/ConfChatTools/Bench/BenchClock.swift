@@ -21,4 +21,12 @@ public enum BenchClock {
     public static func seconds(since start: UInt64) -> Double {
         Double(nanoseconds() &- start) / 1e9
     }
+
+    /// CPU time the process has used so far, user and system, every thread: on a machine
+    /// shared with other work, what a phase cost when wall time says only how long it waited.
+    public static func cpuSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
 }

@@ -6,7 +6,8 @@ public struct BenchOptions: Sendable {
     public enum Store: String, Sendable, CaseIterable {
         /// Peers' and registry's databases in memory (`MemoryPeerStore`).
         case memory
-        /// SQLite databases in a temporary folder, committed before every acknowledgement.
+        /// SQLite databases in a temporary folder, as a simulated run keeps them: every commit
+        /// in the run's log (`RunLog`) before any acknowledgement, checkpointed into the databases.
         case disk
     }
 
@@ -33,8 +34,8 @@ public struct BenchOptions: Sendable {
     /// Bytes of each message body.
     public var bodySize = 32
     public var setup: Setup = .commands
-    /// Disk store only: commit each handled input on its own (the simulator's own way)
-    /// instead of one transaction a store for each drained round.
+    /// Disk store only: commit each handled input on its own (the scenarios' way: a write of
+    /// the log an input) instead of one commit a node, one write of the log, for each round.
     public var commitEachInput = false
     /// Also push the same load through raw libzmq and report the ratio.
     public var compareRaw = true

@@ -6,6 +6,12 @@ public struct BenchResult: Sendable {
     public var deliveries = 0
     public var setupSeconds = 0.0
     public var messageSeconds = 0.0
+    /// CPU time of the message phase (every thread of the process).
+    public var messageCPUSeconds = 0.0
+    /// Disk store: bringing every database up to date from the run's log after the message
+    /// phase (the last checkpoint; those during the phase are in `messageSeconds`).
+    public var checkpointSeconds: Double?
+    public var checkpointCPUSeconds: Double?
     public var p50Micros = 0.0
     public var p99Micros = 0.0
     public var p999Micros = 0.0
@@ -23,7 +29,7 @@ public struct BenchResult: Sendable {
     public var peakResidentBytes = 0
     /// Resident memory the simulated network took once set up (after minus before).
     public var setupResidentBytes = 0
-    /// SQLite transactions in the message phase (disk store).
+    /// Commits in the message phase (disk store): one a node a round, each a record of the run's log.
     public var transactions: Int?
     public var verification = ""
 
@@ -51,6 +57,8 @@ public struct BenchResult: Sendable {
             ("raw_p99_us", rawP99Micros.map { number($0, digits: 2) } ?? "null"),
             ("setup_seconds", number(setupSeconds, digits: 3)),
             ("message_seconds", number(messageSeconds, digits: 3)),
+            ("message_cpu_seconds", number(messageCPUSeconds, digits: 3)),
+            ("messages_per_cpu_second", number(messageCPUSeconds > 0 ? Double(deliveries) / messageCPUSeconds : 0)),
             ("peak_rss_bytes", String(peakResidentBytes)),
             ("setup_rss_bytes", String(setupResidentBytes)),
             ("rss_per_peer_bytes", String(residentPerPeer)),
@@ -72,6 +80,13 @@ public struct BenchResult: Sendable {
         ]
         if let g = options.groupSize { fields.append(("group_size", String(g))) }
         if let t = transactions { fields.append(("transactions", String(t))) }
+        if let c = checkpointSeconds { fields.append(("checkpoint_seconds", number(c, digits: 3))) }
+        if let c = checkpointCPUSeconds {
+            // The disk store's whole cost: the message phase and the last checkpoint, in CPU time.
+            fields.append(("checkpoint_cpu_seconds", number(c, digits: 3)))
+            fields.append(("messages_per_cpu_second_with_checkpoint",
+                           number(messageCPUSeconds + c > 0 ? Double(deliveries) / (messageCPUSeconds + c) : 0)))
+        }
         fields.append(("verified", quoted(verification)))
         return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
     }
@@ -83,7 +98,7 @@ public struct BenchResult: Sendable {
                 + (options.groupSize.map { ", groups of \($0)" } ?? "")),
             ("load", "\(options.messages) sends, \(deliveries) deliveries, batches of \(options.batch), \(options.bodySize)-byte bodies, seed \(options.seed)"),
             ("set-up (\(options.setup.rawValue))", "\(fixed(setupSeconds, 2)) s"),
-            ("delivered", "\(grouped(messagesPerSecond)) msg/s  (\(fixed(messageSeconds, 2)) s)"),
+            ("delivered", "\(grouped(messagesPerSecond)) msg/s  (\(fixed(messageSeconds, 2)) s, \(fixed(messageCPUSeconds, 2)) s CPU)"),
         ]
         if let raw = rawMessagesPerSecond, let ratio {
             rows.append(("raw libzmq", "\(grouped(raw)) msg/s  (ratio \(fixed(ratio, 3)))"))
@@ -100,7 +115,8 @@ public struct BenchResult: Sendable {
         if let seed = seedWayMessagesPerSecond, let vs = vsSeed {
             rows.append(("the seed's way", "\(grouped(seed)) msg/s  (engine \(fixed(vs, 1))x)"))
         }
-        if let t = transactions { rows.append(("SQLite transactions", "\(t)")) }
+        if let t = transactions { rows.append(("commits", "\(t)")) }
+        if let c = checkpointSeconds { rows.append(("last checkpoint", "\(fixed(c, 2)) s")) }
         rows.append(("verified", verification))
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")

@@ -71,7 +71,18 @@ public final class BenchRunner {
         sim.eventObserver = log.observe
         let grouped = options.store == .disk && !options.commitEachInput
         let transactionsBefore = sim.transactions
+        let cpuStart = BenchClock.cpuSeconds()
         try messagePhase(sim, graph, workload, log, grouped, &result)
+        result.messageCPUSeconds = BenchClock.cpuSeconds() - cpuStart
+        if let runLog = sim.runLog {
+            // What the message phase left in the run's log, into every peer's database: the
+            // rest of the disk store's work, which the rate above does not include.
+            let start = BenchClock.nanoseconds()
+            let cpu = BenchClock.cpuSeconds()
+            try runLog.checkpoint()
+            result.checkpointSeconds = BenchClock.seconds(since: start)
+            result.checkpointCPUSeconds = BenchClock.cpuSeconds() - cpu
+        }
         result.peakResidentBytes = ProcessMemory.peakResidentBytes()
         result.transactions = grouped ? sim.transactions - transactionsBefore : nil
         sim.eventObserver = nil

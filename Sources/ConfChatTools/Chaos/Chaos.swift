@@ -13,6 +13,9 @@ public enum ChaosFault: String, Sendable, CaseIterable, Hashable {
     case registry
     /// Peers log out and in again.
     case logout
+    /// A peer or the registry crashes part way through handling an input: a fault point
+    /// (`alice crash mid-input after step 2`), after its commit and some of its sends.
+    case midInput = "mid-input"
 }
 
 /// How a chaos campaign runs (`confchat chaos`).
@@ -34,6 +37,9 @@ public struct ChaosOptions: Sendable {
     /// False breaks in-order delivery on purpose (`--break-hold-back`): only a network that
     /// reorders messages shows it.
     public var holdBack = true
+    /// False makes every node acknowledge before it writes, on purpose (`--break-write-first`):
+    /// only a crash part way through an input (a fault point) shows it.
+    public var writesFirst = true
 
     public init(peers: Int = 4, steps: Int = 60, transport: TransportKind = .inproc, dedupe: Bool = true,
                 convergenceLimit: Int64 = 60_000, faults: Set<ChaosFault> = Set(ChaosFault.allCases)) {
@@ -148,6 +154,11 @@ public enum Chaos {
             log?("  " + (refusal.map { "! \(s)    # \($0)" } ?? "\(s)"))
         }
         let names = world.names
+        // A fault point still armed would fire while the network converges and leave its
+        // node down; crashing the node calls it off, and the node comes back below.
+        for n in names + [PeerName.registry] where world.isArmed(n) {
+            step(.action(n == PeerName.registry ? .registryCrash : .peer(n, .crash)))
+        }
         if world.isPartitioned { step(.action(.heal)) }
         if !world.networkIsPerfect { step(.action(.network(NetworkSetting(property: .reset)))) }
         if !world.registryIsUp { step(.action(.registryRestart)) }
@@ -246,7 +257,7 @@ public enum Chaos {
 
         enum Kind: CaseIterable {
             case send, sendGroup, wait, login, logout, crash, restart, wipe, partition, heal, registryCrash, registryRestart
-            case network
+            case network, midInput
 
             var weight: Int {
                 switch self {
@@ -263,6 +274,7 @@ public enum Chaos {
                 case .registryCrash: 3
                 case .registryRestart: 8
                 case .network: 6
+                case .midInput: 5
                 }
             }
         }
@@ -289,6 +301,11 @@ public enum Chaos {
                 options.append(w.registryIsUp ? .registryCrash : .registryRestart)
             }
             if network { options.append(.network) }
+            // A fault point for a node that is up and has none armed: the peers, and the
+            // registry when its outages are on.
+            let armable = up.filter { !w.isArmed($0) }
+                + (faults.contains(.registry) && w.registryIsUp && !w.isArmed(PeerName.registry) ? [PeerName.registry] : [])
+            if faults.contains(.midInput), !armable.isEmpty { options.append(.midInput) }
 
             var roll = int(options.reduce(0) { $0 + $1.weight })
             var kind = options[0]
@@ -333,6 +350,10 @@ public enum Chaos {
                 return .action(.registryRestart)
             case .network:
                 return .action(.network(networkSetting(names)))
+            case .midInput:
+                // An input takes a handful of steps (its commit, a send or two, a reply): 0 to 5
+                // covers every point of most, and a larger one crashes right after the input.
+                return .action(.crashMidInput(node: pick(armable), afterStep: int(6)))
             }
         }
 

@@ -27,7 +27,8 @@ extension Chaos {
     /// pair, same kind of problem), and the scenario text rendered from that replay, parsed
     /// with `ScenarioLoader.parse` and run by `ScenarioRunner`, fails first on that
     /// violation's `expect` line. Removals are tried in halving chunks down to single
-    /// statements until none helps; then waits are shortened and unused peers dropped.
+    /// statements until none helps; then waits are shortened, fault points moved to earlier
+    /// steps, and unused peers dropped.
     /// `target` picks the violation to keep (default: the first the checks found).
     public static func reproduce(_ report: ChaosReport, options: ChaosOptions, target: ChaosViolation? = nil,
                                  shrink: Bool = true, maxAttempts: Int = 2000,
@@ -52,7 +53,7 @@ extension Chaos {
                           expectations: best.expectations, header: header).text
         // The file as written, header included, once more through the runner.
         let final = try runScenario(text: text, path: "chaos-seed-\(report.seed).scenario", dedupe: options.dedupe,
-                                    holdBack: options.holdBack)
+                                    holdBack: options.holdBack, writesFirst: options.writesFirst)
         let confirmed = final.failures.first.map {
             best.expectations.isEmpty ? $0.detail.hasPrefix("simulator error") : $0.location.line == best.expectLine(in: text)
         } ?? false
@@ -69,6 +70,7 @@ extension Chaos {
         if options.network { flags += " --network" }
         if !options.dedupe { flags += " --break-dedupe" }
         if !options.holdBack { flags += " --break-hold-back" }
+        if !options.writesFirst { flags += " --break-write-first" }
         var lines = [
             "Found by `confchat chaos \(flags)`.",
             "Violated: \(target)",
@@ -76,9 +78,13 @@ extension Chaos {
         lines.append(shrunk < original ? "Shrunk from \(original) to \(shrunk) statements." : "Not shrunk (\(original) statements).")
         let file = "chaos-seed-\(seed).scenario"
         let switches = (options.dedupe ? [] : ["--break-dedupe"]) + (options.holdBack ? [] : ["--break-hold-back"])
+            + (options.writesFirst ? [] : ["--break-write-first"])
         if !switches.isEmpty {
             let named = switches.joined(separator: " ")
-            lines.append("Found with the fault-injection switch \(named): a correct build passes it.")
+            // A correct build may refuse other lines of the file (with --break-write-first a
+            // send can be confirmed before a crash that a correct build confirms after), so
+            // what it is promised is the violation's absence, not a pass.
+            lines.append("Found with the fault-injection switch \(named): a correct build does not show this violation.")
             lines.append("Replay with the switch: confchat chaos --replay \(file) \(named)")
         } else {
             lines.append("Replay: confchat run \(file)   (add --trace to watch the message flow)")
@@ -88,13 +94,14 @@ extension Chaos {
         return lines
     }
 
-    /// Parses and runs a scenario text with `ScenarioRunner` (in memory), the knob applied.
+    /// Parses and runs a scenario text with `ScenarioRunner` (in memory), the knobs applied.
     public static func runScenario(text: String, path: String, dedupe: Bool = true, holdBack: Bool = true,
-                                   transport: TransportKind? = nil) throws -> ScenarioOutcome {
+                                   writesFirst: Bool = true, transport: TransportKind? = nil) throws -> ScenarioOutcome {
         let scenario = try ScenarioLoader.parse(source: text, path: path)
         let runner = try ScenarioRunner(scenario: scenario, options: .init(transport: transport))
         runner.simulator?.dedupe = dedupe
         runner.simulator?.holdBack = holdBack
+        runner.simulator?.writesFirst = writesFirst
         runner.simulator?.settleLimit = 20_000  // as in chaos runs: a livelock fails, it does not hang
         return runner.run()
     }
@@ -143,7 +150,8 @@ extension Chaos {
                       let outcome = try? Chaos.runScenario(
                           text: Chaos.render(seed: seed, options: options, statements: world.statements,
                                              refusals: world.refusals, expectations: [], header: []).text,
-                          path: "chaos.scenario", dedupe: options.dedupe, holdBack: options.holdBack),
+                          path: "chaos.scenario", dedupe: options.dedupe, holdBack: options.holdBack,
+                          writesFirst: options.writesFirst),
                       let f = outcome.failures.first, detail.hasSuffix(f.detail.replacingOccurrences(of: "simulator error: ", with: ""))
                 else { return nil }
                 return Candidate(prefix: prefix, statements: world.statements, refusals: world.refusals, violation: found,
@@ -154,7 +162,8 @@ extension Chaos {
                                       expectations: [found.expectation].compactMap { $0 } + others)
             let text = Chaos.render(seed: seed, options: options, statements: world.statements, refusals: world.refusals,
                                     expectations: candidate.expectations, header: []).text
-            guard let outcome = try? Chaos.runScenario(text: text, path: "chaos.scenario", dedupe: options.dedupe, holdBack: options.holdBack),
+            guard let outcome = try? Chaos.runScenario(text: text, path: "chaos.scenario", dedupe: options.dedupe, holdBack: options.holdBack,
+                          writesFirst: options.writesFirst),
                   let failure = outcome.failures.first,
                   failure.location.line == candidate.expectLine(in: text)
             else { return nil }
@@ -195,6 +204,21 @@ extension Chaos {
                     var next = best.prefix
                     next[i] = .action(.wait(.milliseconds(d.milliseconds / 200 * 100)))
                     if tryReplace(next) { continue }
+                }
+                i += 1
+            }
+
+            // Fault points: an earlier step each while the failure stays (0, the crash before
+            // the input's commit, is the simplest).
+            i = 0
+            while i < best.prefix.count, attempts < maxAttempts {
+                if case let .action(.crashMidInput(node, step)) = best.prefix[i], step > 0 {
+                    let lower = Array(Set([0, step / 2, step - 1])).sorted()
+                    if lower.contains(where: { s in
+                        var next = best.prefix
+                        next[i] = .action(.crashMidInput(node: node, afterStep: s))
+                        return tryReplace(next)
+                    }) { continue }
                 }
                 i += 1
             }

@@ -18,7 +18,8 @@ public enum ChaosStatement: Equatable, Sendable, CustomStringConvertible {
     var isWait: Bool { if case .action(.wait) = self { true } else { false } }
 
     /// Every peer name the line mentions (for dropping unused peers from the `peers` line):
-    /// the actor and every peer argument of its verb, or the peers of a partition.
+    /// the actor and every peer argument of its verb, the peers of a partition, of a link, or
+    /// the peer of a fault point.
     var mentions: Set<String> {
         switch self {
         case let .peers(names): return Set(names)
@@ -28,6 +29,7 @@ public enum ChaosStatement: Equatable, Sendable, CustomStringConvertible {
             return Set([p] + others)
         case let .action(.partition(groups)): return Set(groups.joined()).subtracting([PeerName.registry])
         case let .action(.network(setting)): return Set(setting.link ?? []).subtracting([PeerName.registry])
+        case let .action(.crashMidInput(node, _)): return Set([node]).subtracting([PeerName.registry])
         case .action: return []
         }
     }

@@ -40,6 +40,7 @@ final class ChaosWorld {
         sim = try Simulator(options: SimOptions(transport: options.transport, seed: seed, presenceTimeout: 5000, storage: .memory))
         sim.dedupe = options.dedupe
         sim.holdBack = options.holdBack
+        sim.writesFirst = options.writesFirst
         // A chaos step moves a few hundred messages; a livelock (possible with the dedupe
         // knob off) becomes a reported simulator error instead of a hang.
         sim.settleLimit = 20_000
@@ -96,6 +97,9 @@ final class ChaosWorld {
         case let .action(action):
             if case let .peer(p, .wipe) = action { try renumber(p) }
             let refusal = try sim.perform(action)
+            if refusal != nil, case let .peer(p, .command(command)) = action, !isUp(p) {
+                try acceptStored(command, by: p)
+            }
             if refusal == nil {
                 if case let .peer(p, .command(.register(pw))) = action { passwords[p] = pw }
                 if case let .peer(p, .command(.login(pw))) = action { passwords[p] = pw }
@@ -118,6 +122,29 @@ final class ChaosWorld {
         }
     }
 
+    /// A send whose sender crashed part way through it (a fault point) was never confirmed,
+    /// yet if its write was committed the message is on the sender's disk and goes out once
+    /// the sender is back, like any accepted one. So it is followed as accepted when (and
+    /// only when) the sender's store holds it, stored or queued after a restore.
+    private func acceptStored(_ command: PeerCommand, by p: String) throws {
+        let state = try sim.durableState(p)
+        func stored(_ to: String, _ text: String, group: String?) -> Message? {
+            if let r = state.conversations[to]?.sent.last(where: { $0.group == group && $0.text == text }) {
+                return Message(from: p, to: to, text: text, seq: r.seq, group: group)
+            }
+            let queued = state.queued[to]?.contains { $0.group == group && String(decoding: $0.body, as: UTF8.self) == text } ?? false
+            return queued ? Message(from: p, to: to, text: text, seq: 0, group: group) : nil
+        }
+        switch command {
+        case let .send(to, text):
+            if let m = stored(to, text, group: nil) { accepted.append(m) }
+        case let .group(.send(g, text)):
+            for member in (state.groups[g]?.members.keys.sorted() ?? []) where member != p {
+                if let m = stored(member, text, group: g) { accepted.append(m) }
+            }
+        default: break
+        }
+    }
 
     /// Takes the seq each of `sender`'s accepted messages has now: one queued after a restore
     /// had none when it was accepted, and one moved after a conflict has another. The
@@ -179,6 +206,8 @@ final class ChaosWorld {
     var registryIsUp: Bool { sim.registryIsUp }
     var isPartitioned: Bool { sim.network.isPartitioned }
     var networkIsPerfect: Bool { sim.network.conditions.isPerfect }
+    /// Whether a fault point is armed for the node (a peer or `registry`) and has not fired.
+    func isArmed(_ node: String) -> Bool { sim.faultPlans[node] != nil }
     func friends(_ name: String) -> [String] { (try? sim.durableState(name).sortedFriends) ?? [] }
     func isMember(_ name: String, of group: String) -> Bool { (try? sim.durableState(name).groups[group]) != nil }
 

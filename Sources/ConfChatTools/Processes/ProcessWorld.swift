@@ -63,6 +63,8 @@ public final class ProcessWorld: ScenarioWorld {
             switch action {
             case .partition, .heal:
                 return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: partitions between processes need the runner's proxy, which --processes does not have yet"
+            case .crashMidInput:
+                return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: only its node driver stops a node part way through an input"
             default: return nil
             }
         }
@@ -123,6 +125,8 @@ public final class ProcessWorld: ScenarioWorld {
             throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
         case .network:
             throw ProcessWorldError("network conditions need the simulator: its transport decides each message's fate")
+        case .crashMidInput:
+            throw ProcessWorldError("a crash part way through an input needs the simulator: only its node driver stops a node there")
         }
         unsettled = true
         try settle()

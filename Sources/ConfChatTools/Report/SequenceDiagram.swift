@@ -274,18 +274,21 @@ public struct SequenceDiagram: Sendable, Equatable {
     enum FaultPlace { case node(String, Mark), band(Band) }
 
     /// Puts a fault on the lifeline of the node it happened to (a crash, part way or not, a
-    /// restart, a wipe), or across all of them (a partition, a heal, a node not drawn).
+    /// restart, a wipe, a fault point armed or called off), or across all of them (a
+    /// partition, a heal, a node not drawn).
     static func place(_ fault: FaultEvent, nodes: [String]) -> FaultPlace {
         let text = fault.description
         switch fault {
         case .partition: return .band(.partition(text))
         case .heal: return .band(.heal(text))
         case .network: return .band(.fault(text))
-        case let .crash(node), let .crashPartWay(node, _, _, _), let .restart(node), let .wipe(node):
+        case let .crash(node), let .crashPartWay(node, _, _, _), let .restart(node), let .wipe(node),
+             let .armed(node, _), let .disarmed(node):
             guard nodes.contains(node) else { return .band(.fault(text)) }
             switch fault {
             case .restart: return .node(node, .restart(text))
             case .wipe: return .node(node, .wipe(text))
+            case .armed, .disarmed: return .node(node, .fault(text))
             default: return .node(node, .crash(text))
             }
         }

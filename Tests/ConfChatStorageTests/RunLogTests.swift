@@ -1,0 +1,126 @@
+import ConfChatCore
+@testable import ConfChatStorage
+import Foundation
+import Testing
+
+/// The run log (`RunLog`, `LoggedStore`): what a node commits reaches its own database,
+/// exactly once and in order, whether through a checkpoint of the whole log or the replay
+/// of one node's tail at its restart.
+@Suite struct RunLogTests {
+    static func temporaryFolder() -> String { NSTemporaryDirectory() + "confchat-runlog-" + UUID().uuidString.prefix(12) }
+
+    static let record = ChatRecord(peer: "bob", outgoing: false, seq: 3, body: Array("hé".utf8), group: "team", kind: .discarded,
+                                   proof: [1, 2, 3])
+
+    /// One value of every peer mutation, with every optional field both set and not.
+    static let peerMutations: [PeerMutation] = [
+        .setCredentials(hash: "$argon2id$x"), .setFriend(name: "bob", endpoint: "inproc://bob"), .removeFriend("bob"),
+        .addRequest("carol"), .removeRequest("carol"), .store(record),
+        .restore(ChatRecord(peer: "dave", outgoing: true, seq: 1, body: [])), .markAcked(peer: "bob", upTo: 7),
+        .resetAcked(peer: "bob", to: 2),
+        .setGroup(GroupInfo(name: "team", owner: "bob", members: [FriendInfo(name: "bob", endpoint: "e", online: true, key: [9]),
+                                                                   FriendInfo(name: "eve", endpoint: "f", online: false)])),
+        .setKey(name: "bob", key: Array(repeating: 7, count: 32)), .markUnsynced(["bob", "carol"]), .markUnsynced([]),
+        .markSynced("bob"), .overwrite(ChatRecord.skipped(peer: "bob", outgoing: true, seq: 4)),
+        .queue(peer: "bob", HistoryItem(group: nil, body: Array("later".utf8), proof: [5])),
+        .queue(peer: "bob", HistoryItem(group: "team", body: [])), .dequeue(peer: "bob"), .reserve(peer: "bob", seq: 9),
+        .removeGroup("team"), .addInvitation(GroupInvitation(group: "team", owner: "bob")), .removeInvitation(group: "team"),
+    ]
+
+    static let registryMutations: [RegistryMutation] = [
+        .addAccount(name: "a", hash: "h", endpoint: "e", key: [1]), .setEndpoint(name: "a", endpoint: "e2", key: []),
+        .addRequest(from: "a", to: "b"), .removeRequest(from: "a", to: "b"), .addFriendship("a", "b"), .removeFriendship("a", "b"),
+        .addMail(to: "b", MailItem(from: "a", seq: 1, body: [1, 2], group: "g", proof: [3])),
+        .addMail(to: "b", MailItem(from: "a", seq: 2, body: [])), .removeMail(to: "b", from: "a", upTo: 2),
+        .dropMail(to: "b", from: "a", seq: 1),
+        .addBackup(user: "a", BackupEntry(peer: "b", outgoing: true, seq: 5, body: [4], group: nil, proof: [])),
+        .addBackup(user: "a", BackupEntry(peer: "b", outgoing: false, seq: 6, body: [], group: "g", proof: [8])),
+        .createGroup(name: "g", owner: "a"), .addInvitation(group: "g", member: "b"), .joinGroup(group: "g", member: "b"),
+        .leaveGroup(group: "g", member: "b"), .destroyGroup("g"),
+    ]
+
+    static func roundTrip<M: LogCodable>(_ m: M) throws -> M {
+        var e = LogEncoder()
+        m.encode(into: &e)
+        var d = LogDecoder(e.bytes[...])
+        let back = try M.decode(from: &d)
+        #expect(d.isAtEnd)
+        return back
+    }
+
+    @Test("every mutation comes back from the log as the value that went in")
+    func mutationsRoundTrip() throws {
+        for m in Self.peerMutations { #expect(try Self.roundTrip(m) == m) }
+        for m in Self.registryMutations { #expect(try Self.roundTrip(m) == m) }
+    }
+
+    @Test("a record cut short is an error, not a crash")
+    func truncatedRecord() {
+        var e = LogEncoder()
+        Self.peerMutations[5].encode(into: &e)
+        for cut in 0..<e.bytes.count {
+            var d = LogDecoder(e.bytes[..<cut])
+            #expect(throws: RunLogError.self) { try PeerMutation.decode(from: &d) }
+        }
+    }
+
+    /// Commits that are not idempotent (`queue` twice gives two rows): applied twice by a
+    /// checkpoint, or left out, the database would not match the state that saw each once.
+    static func commits(_ n: Int) -> [[PeerMutation]] {
+        (1...n).map { i in
+            var batch: [PeerMutation] = [.store(ChatRecord(peer: "bob", outgoing: i % 2 == 0, seq: UInt64(i), body: Array("m\(i)".utf8))),
+                                         .queue(peer: "carol", HistoryItem(group: nil, body: Array("q\(i)".utf8)))]
+            if i % 5 == 0 { batch.append(.dequeue(peer: "carol")) }
+            if i == 1 { batch.insert(.setCredentials(hash: "$argon2id$h"), at: 0) }
+            return batch
+        }
+    }
+
+    @Test("a node's database holds each commit once, in order, across checkpoints and restarts")
+    func checkpointsAndReplays() throws {
+        let dir = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let expected: PeerDurableState
+        do {
+            // A small log, so that it is checkpointed several times along the way.
+            let log = try RunLog(folder: dir, checkpointBytes: 600)
+            let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+            let bob = LoggedStore(try SQLitePeerStore(directory: dir + "/bob", durability: .simulated), log: log)
+            var state = PeerDurableState()
+            for (i, batch) in Self.commits(40).enumerated() {
+                try alice.apply(batch)
+                try bob.apply([.addRequest("r\(i)")])
+                try log.flush()
+                for m in batch { state.apply(m) }
+                // A restart of alice now and then: her tail of the log is replayed, then read.
+                if i % 7 == 3 { #expect(try alice.load() == state, "alice restarted after commit \(i + 1)") }
+            }
+            #expect(log.checkpoints > 0, "the log was checkpointed along the way")
+            #expect(try alice.load() == state)
+            try log.checkpoint()
+            expected = state
+        }
+        // Another program (here: a fresh store) reads what the run left.
+        #expect(try SQLitePeerStore(directory: dir + "/alice").load() == expected)
+        #expect(try SQLitePeerStore(directory: dir + "/bob").load().requests.count == 40)
+    }
+
+    @Test("a restart reads what the node committed, from the log, before any checkpoint")
+    func restartReplaysTheTail() throws {
+        let dir = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try RunLog(folder: dir)
+        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        var state = PeerDurableState()
+        for batch in Self.commits(6) {
+            try alice.apply(batch)
+            try alice.flush()
+            for m in batch { state.apply(m) }
+        }
+        #expect(log.checkpoints == 0)
+        let size = try FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int
+        #expect((size ?? 0) > 0, "the commits are in the log's file")
+        #expect(try alice.base.load() == PeerDurableState(), "nothing reached the database yet")
+        #expect(try alice.load() == state)
+    }
+}

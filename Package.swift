@@ -77,11 +77,13 @@ let package = Package(
         // blackhole routes (the `ip` tool of iproute2, root or CAP_NET_ADMIN + CAP_SYS_ADMIN). Foundation only.
         .target(name: "ConfChatHosts", swiftSettings: swiftSettings),
         // Chaos, bench, reports, run planner and worker pool: built on the simulator; the bench times raw ZeroMQ too;
-        // run --processes drives the standalone hosts through their control channel (ConfChatStandalone's client).
+        // run --processes drives the standalone hosts through their control channel (ConfChatStandalone's client);
+        // run --hosts spreads them over namespaced hosts (ConfChatHosts).
         .target(
             name: "ConfChatTools",
             dependencies: [
                 "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStorage", "ConfChatStandalone", "ConfChatZMQ", "CZMQ",
+                "ConfChatHosts",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings

@@ -14,9 +14,15 @@ python3 -c 'import nacl' 2>/dev/null || python3 -m pip install --quiet pynacl
 python3 Tests/process/test_multiprocess.py
 # The control channel (off by default, token), and runs on processes that leave none behind.
 python3 Tests/process/test_control_channel.py
-# The same scenarios on real processes: registry and peers as processes of their own (tcp, CURVE).
+# The same scenarios on real processes: registry and peers as processes of their own (tcp, CURVE),
+# partitions and network conditions carried out by the runner's proxy between them.
 .build/debug/confchat run --processes --time-scale 5 scenarios/basics.scenario scenarios/presence.scenario \
-    scenarios/refusals.scenario
+    scenarios/refusals.scenario scenarios/registry-down.scenario scenarios/partition.scenario \
+    scenarios/groups/group-partition.scenario scenarios/network.scenario scenarios/network/link.scenario
+# The same on several hosts (network namespaces): the host cut-off test, the ipc control
+# channel, the refusal without privileges, no namespace left behind; what needs root is
+# skipped, with the reason printed, where the machine does not allow it.
+python3 Tests/process/test_hosts.py
 # Clients written from the docs alone, misbehaving towards the registry ...
 python3 Tests/process/test_registry_abuse.py
 # ... and as a friend would (ccp.py).

@@ -7,9 +7,9 @@ import Foundation
 extension PeerPrompt {
     /// Answers one control request:
     /// - `view`: what scenario expectations read (`PeerView`), as JSON;
-    /// - `ping`: the peer's name and endpoint;
     /// - any prompt line (`send bob "hi"`, `login PASSWORD`...): `ok` with its result lines,
     ///   or `refused` with its error lines.
+    /// (`ping`, the peer's name and bound endpoint, is answered by `confchat peer` itself.)
     public func controlReply(_ line: String) -> ControlChannel.Reply {
         let trimmed = PromptLexer.trim(line)
         switch trimmed {
@@ -22,8 +22,6 @@ extension PeerPrompt {
             } catch {
                 return .init(.error, "\(error)")
             }
-        case "ping":
-            return .init(.ok, name)
         case "quit", "exit":
             return .init(.error, "'\(trimmed)' is not a control request: close the runner's pipe (stdin) or send SIGTERM")
         default:

@@ -23,8 +23,11 @@ public final class HostNetwork: @unchecked Sendable {
     /// The first three octets of the hosts' subnet, e.g. "10.77.0".
     public let subnet: String
     let names: HostNames
-    private let ip: IPCommand
+    let ip: IPCommand
     private let lock = NSLock()
+    /// Held for the whole of `tearDown`, so that a second caller (the exit hook while a signal
+    /// handler tears down) returns only once the namespaces are gone.
+    private let tearingDown = NSLock()
     private var cuts: Set<Pair> = []
     private var down = false
 
@@ -132,6 +135,8 @@ public final class HostNetwork: @unchecked Sendable {
     /// Kills what still runs in the hosts and deletes every namespace of this run (which
     /// deletes the veth pairs and the bridge with them). Safe to call more than once.
     public func tearDown() {
+        tearingDown.lock()
+        defer { tearingDown.unlock() }
         let first = lock.withLock { defer { down = true }; return !down }
         guard first else { return }
         LiveNetworks.shared.remove(self)

@@ -33,6 +33,10 @@ public struct HostPrivileges: Sendable {
         return UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16)
     }
 
+    /// Throws the error `check()` does when something is missing: for a command that refuses
+    /// `--hosts` at once, before it starts anything.
+    public func verify() throws { _ = try check() }
+
     /// The `ip` tool when everything needed is there; otherwise an error that says what is missing and how to get it.
     func check() throws -> IPCommand {
         var missing: [String] = []

@@ -6,8 +6,11 @@ import Foundation
 /// (`confchat run --processes`) drives it: the prompt's verbs as actions, `view` for what
 /// scenario expectations read (docs/protocol.md, "Control channel").
 ///
-/// Off unless asked for. Local only: a REP socket bound to 127.0.0.1 on a free port.
-/// Authenticated: every request carries a 32-byte random token, which the node writes, with
+/// Off unless asked for. Local only: a REP socket bound to 127.0.0.1 on a free port, or
+/// (`--control-ipc`) to the ipc socket `control.ipc` in the data directory: a runner in
+/// another network namespace (`confchat run --hosts`) cannot reach a node's 127.0.0.1, which
+/// is the namespace's own loopback, but ipc sockets live in the file system, which the
+/// namespaces share. Authenticated: every request carries a 32-byte random token, which the node writes, with
 /// the endpoint, to `control` (mode 0600) in its data directory (mode 0700), so only who can
 /// read that directory can drive the node. A request with another token is refused and logged.
 public final class ControlChannel {
@@ -26,6 +29,10 @@ public final class ControlChannel {
 
     /// The file, in the data directory, that holds the endpoint and the token.
     public static let fileName = "control"
+    /// The ipc socket, in the data directory, that `--control-ipc` binds.
+    public static let socketName = "control.ipc"
+    /// The longest path an ipc endpoint may have (sun_path of a Unix socket, less its NUL).
+    static let maxSocketPath = 107
     /// The largest request accepted, in bytes; a bigger one closes its connection (ZeroMQ's
     /// ZMQ_MAXMSGSIZE). A message of the longest text the protocol allows fits.
     public static let maxRequestBytes: Int64 = 131_072
@@ -37,12 +44,13 @@ public final class ControlChannel {
     /// Refused requests (wrong token, malformed): the command line prints them.
     public var log: ((String) -> Void)?
 
-    /// Binds the channel and writes `DATA/control`.
-    public init(dataDirectory: String) throws {
+    /// Binds the channel (on 127.0.0.1, or with `ipc` on `DATA/control.ipc`) and writes `DATA/control`.
+    public init(dataDirectory: String, ipc: Bool = false) throws {
+        let bind = try ipc ? Self.ipcEndpoint(dataDirectory: dataDirectory) : "tcp://127.0.0.1:*"
         socket = try ZMQSocket(context: try ZMQContext.shared(), type: ZMQ_REP)
         try socket.set(ZMQ_LINGER, int: 0)
         try socket.set(ZMQ_MAXMSGSIZE, int64: Self.maxRequestBytes)
-        endpoint = try socket.bind("tcp://127.0.0.1:*")
+        endpoint = try socket.bind(bind)
         var rng = SystemRandomNumberGenerator()
         token = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
         file = (dataDirectory as NSString).appendingPathComponent(Self.fileName)
@@ -50,6 +58,18 @@ public final class ControlChannel {
     }
 
     deinit { close() }
+
+    /// `ipc://DATA/control.ipc`, DATA made absolute (a runner started elsewhere reads the
+    /// endpoint from `DATA/control`); an error when the path is too long for a Unix socket.
+    static func ipcEndpoint(dataDirectory: String) throws -> String {
+        var path = (dataDirectory as NSString).appendingPathComponent(socketName)
+        if !path.hasPrefix("/") { path = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path) }
+        path = (path as NSString).standardizingPath
+        guard path.utf8.count <= maxSocketPath else {
+            throw StartupError("--control-ipc: \(path) is \(path.utf8.count) bytes, more than the \(maxSocketPath) a Unix socket's path may have; use a shorter --data")
+        }
+        return "ipc://" + path
+    }
 
     /// Closes the socket and removes `DATA/control`.
     public func close() {

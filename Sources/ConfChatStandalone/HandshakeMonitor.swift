@@ -2,15 +2,16 @@ import ConfChatZMQ
 import CZMQ
 import Foundation
 
-/// Watches a standalone node's outbox for CURVE handshakes that fail, through libzmq's
-/// socket monitor.
+/// Watches a standalone node's outgoing sockets (its outbox, and a peer's line to the
+/// registry) for CURVE handshakes that fail, through libzmq's socket monitor.
 ///
 /// A peer that holds the wrong key for the registry (a `registry.pub` of another registry)
 /// connects at the tcp level, and then every handshake fails: the registry cannot open the
 /// client's HELLO, drops the connection, and libzmq retries for ever. Without this the peer
 /// could only report that the registry "did not answer"; with it, it can say why.
 final class HandshakeMonitor {
-    private let socket: ZMQSocket
+    /// One monitor socket a watched socket.
+    private var sockets: [ZMQSocket] = []
     /// Endpoints whose last handshake failed, until one succeeds.
     private(set) var failing: Set<String> = []
     /// Called the first time a handshake with an endpoint fails (again after a success).
@@ -19,22 +20,29 @@ final class HandshakeMonitor {
     nonisolated(unsafe) private static var counter = 0
     private static let counterLock = NSLock()
 
-    init(context: ZMQContext, watching target: ZMQSocket) throws {
-        let address = Self.counterLock.withLock {
-            Self.counter += 1
-            return "inproc://confchat-handshake-monitor-\(getpid())-\(Self.counter)"
+    init(context: ZMQContext, watching targets: [ZMQSocket]) throws {
+        for target in targets {
+            let address = Self.counterLock.withLock {
+                Self.counter += 1
+                return "inproc://confchat-handshake-monitor-\(getpid())-\(Self.counter)"
+            }
+            let events = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+                | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
+            guard zmq_socket_monitor(target.rawHandle, address, events) == 0 else { throw ZMQError("zmq_socket_monitor") }
+            let socket = try ZMQSocket(context: context, type: ZMQ_PAIR)
+            try socket.connect(address)
+            sockets.append(socket)
         }
-        let events = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
-            | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
-        guard zmq_socket_monitor(target.rawHandle, address, events) == 0 else { throw ZMQError("zmq_socket_monitor") }
-        socket = try ZMQSocket(context: context, type: ZMQ_PAIR)
-        try socket.connect(address)
     }
 
-    var rawHandle: UnsafeMutableRawPointer { socket.rawHandle }
+    var rawHandles: [UnsafeMutableRawPointer] { sockets.map(\.rawHandle) }
 
     /// Reads the events waiting: [event (u16 LE), value (u32)] then the endpoint.
     func drain() throws {
+        for socket in sockets { try drain(socket) }
+    }
+
+    private func drain(_ socket: ZMQSocket) throws {
         while let frames = try socket.receive(), frames.count >= 2, frames[0].count >= 2 {
             let event = Int32(frames[0][0]) | Int32(frames[0][1]) << 8
             let endpoint = String(decoding: frames[1], as: UTF8.self)
@@ -46,5 +54,5 @@ final class HandshakeMonitor {
         }
     }
 
-    func close() { socket.close() }
+    func close() { sockets.forEach { $0.close() } }
 }

@@ -19,8 +19,25 @@ final class NodeSockets {
     let handshakes: HandshakeMonitor
     private var connections: [String: [UInt8]] = [:]
     private var generation: UInt64 = 0
+    /// The local address outgoing connections are made from (`--connect-from`), nil for
+    /// the system's choice. A runner's proxy tells the nodes apart by it.
+    private let source: String?
+    /// A peer's line to its registry, and the registry's endpoint: a DEALER of its own, so
+    /// that what waits for the registry can be thrown away without touching the friends'
+    /// connections (`dropRegistryQueue`, the lazy pirate's reconnect). Without it a request
+    /// sent while the registry is down waits in libzmq's queue and is carried out when the
+    /// registry returns, long after its command reported no answer. (`ZMQ_IMMEDIATE`, which
+    /// queues nothing while a connection is down, would also lose what a peer sends in its
+    /// first moments, before the handshake is done.)
+    private let registryLine: (socket: ZMQSocket, endpoint: String, connect: String)?
 
-    init(context: ZMQContext, name: String, bind: String, keys: NodeKeys) throws {
+    /// - Parameters:
+    ///   - registry: a peer's registry, reached over a line of its own (`registryLine`),
+    ///     which libzmq tries to connect again every `reconnectMs` while it is down.
+    ///   - source: the local address to connect from.
+    init(context: ZMQContext, name: String, bind: String, keys: NodeKeys,
+         registry: (endpoint: String, key: [UInt8], reconnectMs: Int32)? = nil, source: String? = nil) throws {
+        self.source = source
         try ZAPHandler.start(context: context)
         inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
         try inbox.curveServer(secretKey: keys.secretKey)
@@ -37,7 +54,18 @@ final class NodeSockets {
         try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
         try outbox.set(ZMQ_SNDHWM, int: 10_000)
         try outbox.curveClient(publicKey: keys.publicKey, secretKey: keys.secretKey)
-        handshakes = try HandshakeMonitor(context: context, watching: outbox)
+        if let registry {
+            let line = try ZMQSocket(context: context, type: ZMQ_DEALER)
+            try line.set(ZMQ_RECONNECT_IVL, int: registry.reconnectMs)
+            try line.curveClient(publicKey: keys.publicKey, secretKey: keys.secretKey)
+            try line.set(ZMQ_CURVE_SERVERKEY, bytes: registry.key)
+            let connect = source.map { Self.endpoint(registry.endpoint, from: $0) } ?? registry.endpoint
+            try line.connect(connect)
+            registryLine = (line, registry.endpoint, connect)
+        } else {
+            registryLine = nil
+        }
+        handshakes = try HandshakeMonitor(context: context, watching: [outbox] + (registryLine.map { [$0.socket] } ?? []))
     }
 
     /// Sends without blocking. A full queue (the peer is unreachable for long) drops the
@@ -45,6 +73,11 @@ final class NodeSockets {
     func send(to endpoint: String, serverKey: [UInt8], _ payload: [UInt8]) -> ZMQError? {
         let key = "\(endpoint) \(NodeKeys.z85(serverKey))"
         do {
+            if let line = registryLine, line.endpoint == endpoint {
+                // EAGAIN: the queue is full (the registry is down for long).
+                try line.socket.send([payload])
+                return nil
+            }
             try outbox.send([try connection(key, endpoint, serverKey), payload])
             return nil
         } catch {
@@ -59,9 +92,25 @@ final class NodeSockets {
         let id = Array("c\(generation)".utf8)
         try outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
         try outbox.set(ZMQ_CURVE_SERVERKEY, bytes: serverKey)
-        try outbox.connect(endpoint)
+        try outbox.connect(source.map { Self.endpoint(endpoint, from: $0) } ?? endpoint)
         connections[key] = id
         return id
+    }
+
+    /// Throws away what waits for the registry, and connects again: after a request met no
+    /// answer, nothing of it (nor of anything sent with it) may reach the registry later.
+    /// Disconnecting ends the connection and its queue (linger 0); the new one starts empty.
+    func dropRegistryQueue() {
+        guard let line = registryLine else { return }
+        _ = line.connect.withCString { zmq_disconnect(line.socket.rawHandle, $0) }
+        try? line.socket.connect(line.connect)
+    }
+
+    /// libzmq's form for a tcp connection from a given local address, any port:
+    /// `tcp://SOURCE:0;HOST:PORT`.
+    static func endpoint(_ endpoint: String, from source: String) -> String {
+        guard endpoint.hasPrefix("tcp://") else { return endpoint }
+        return "tcp://\(source):0;" + endpoint.dropFirst("tcp://".count)
     }
 
     /// One waiting message from the inbox: the sender's routing id, the frames after it,
@@ -80,8 +129,9 @@ final class NodeSockets {
     /// Waits until the inbox, one of `fds` or the control channel's socket has input, or
     /// `timeoutMs` passes (-1: forever).
     func wait(fds: [Int32], control: ZMQSocket?, timeoutMs: Int) throws -> (inbox: Bool, fds: [Bool], control: Bool) {
-        var items = [zmq_pollitem_t(socket: inbox.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
-                     zmq_pollitem_t(socket: handshakes.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)]
+        let monitors = handshakes.rawHandles
+        var items = [zmq_pollitem_t(socket: inbox.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)]
+        for m in monitors { items.append(zmq_pollitem_t(socket: m, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)) }
         for fd in fds { items.append(zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLIN), revents: 0)) }
         if let control { items.append(zmq_pollitem_t(socket: control.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)) }
         let rc = zmq_poll(&items, Int32(items.count), timeoutMs)
@@ -93,8 +143,8 @@ final class NodeSockets {
         // A pipe whose writer has closed polls as POLLHUP, which zmq_poll reports as
         // ZMQ_POLLERR, not ZMQ_POLLIN: it counts as readable, so the caller's read sees the
         // end of input (otherwise the poll returns at once, for ever, and the loop spins).
-        if items[1].revents & Int16(ZMQ_POLLIN) != 0 { try handshakes.drain() }
-        let fdReady = fds.indices.map { items[2 + $0].revents & Int16(ZMQ_POLLIN | ZMQ_POLLERR) != 0 }
+        if items[1...monitors.count].contains(where: { $0.revents & Int16(ZMQ_POLLIN) != 0 }) { try handshakes.drain() }
+        let fdReady = fds.indices.map { items[1 + monitors.count + $0].revents & Int16(ZMQ_POLLIN | ZMQ_POLLERR) != 0 }
         let controlReady = control != nil && items[items.count - 1].revents & Int16(ZMQ_POLLIN) != 0
         return (items[0].revents & Int16(ZMQ_POLLIN) != 0, fdReady, controlReady)
     }
@@ -102,6 +152,7 @@ final class NodeSockets {
     func close() {
         inbox.close()
         outbox.close()
+        registryLine?.socket.close()
         handshakes.close()
     }
 }

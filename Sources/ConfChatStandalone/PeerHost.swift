@@ -46,9 +46,15 @@ public final class PeerHost {
     /// - Parameters:
     ///   - clock: monotonic milliseconds; the host measures time from its first reading.
     ///   - seed: seeds salts and nonces (the command line passes fresh randomness).
+    ///   - advertise: the endpoint friends and the registry are told to reach this peer at,
+    ///     when it is not the one bound (a proxy's, a NAT's); nil: the bound one.
+    ///   - connectFrom: the local address outgoing connections are made from; nil: any.
+    ///   - registryReconnectMs: how often to try the registry again while it is down (real
+    ///     milliseconds).
     public init(name: String, dataDirectory: String, bind: String, registry: String, registryKey: [UInt8],
                 clock: @escaping () -> Int64, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive,
-                config: PeerConfig = PeerConfig()) throws {
+                config: PeerConfig = PeerConfig(), advertise: String? = nil, connectFrom: String? = nil,
+                registryReconnectMs: Int32 = 100) throws {
         guard PeerName.isValidUser(name) else { throw StartupError("'\(name)' is not a valid peer name") }
         self.name = name
         self.clock = clock
@@ -60,8 +66,9 @@ public final class PeerHost {
         let keys = try NodeKeys.loadOrCreate(in: dataDirectory)
         let sealer = MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost)
         crypto = PeerCryptoLayer(user: name, keys: keys, sealer: sealer)
-        sockets = try NodeSockets(context: try ZMQContext.shared(), name: name, bind: bind, keys: keys)
-        let machine = PeerMachine(name: name, endpoint: sockets.endpoint, config: config, durable: try store.load(),
+        sockets = try NodeSockets(context: try ZMQContext.shared(), name: name, bind: bind, keys: keys,
+                                  registry: (registry, registryKey, registryReconnectMs), source: connectFrom)
+        let machine = PeerMachine(name: name, endpoint: advertise ?? sockets.endpoint, config: config, durable: try store.load(),
                                   hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer, publicKey: keys.publicKey)
         let links = SocketTransport(sockets)
         driver = NodeDriver(
@@ -108,6 +115,8 @@ public final class PeerHost {
         }
         var result = completions.removeValue(forKey: id) ?? CommandFailure("no answer in time")
         if let failure = result, failure.registryUnanswered {
+            // Nothing of the unanswered request may be carried out when the registry returns.
+            sockets.dropRegistryQueue()
             // Say why, as far as this side can tell.
             result = CommandFailure(failure.message + (sockets.handshakes.failing.contains(registryEndpoint)
                 ? ": the CURVE handshake with \(registryEndpoint) fails, so the registry there is not the one whose key was given (--registry-key-file)"

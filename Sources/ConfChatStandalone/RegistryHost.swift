@@ -45,12 +45,13 @@ public final class RegistryHost {
     private let directory: DataDirectory
 
     /// - Parameter clock: monotonic milliseconds (the login throttle measures waits with it).
+    /// - Parameter connectFrom: the local address its connections to peers are made from; nil: any.
     public init(dataDirectory: String, bind: String, seed: UInt64, clock: @escaping () -> Int64,
-                hashCost: Argon2Hasher.Cost = .interactive) throws {
+                hashCost: Argon2Hasher.Cost = .interactive, connectFrom: String? = nil) throws {
         directory = try DataDirectory(path: dataDirectory, role: .registry)
         let store = try SQLiteRegistryStore(directory: dataDirectory)
         keys = try NodeKeys.loadOrCreate(in: dataDirectory)
-        sockets = try NodeSockets(context: try ZMQContext.shared(), name: PeerName.registry, bind: bind, keys: keys)
+        sockets = try NodeSockets(context: try ZMQContext.shared(), name: PeerName.registry, bind: bind, keys: keys, source: connectFrom)
         worker = try PasswordWorker(hasher: Argon2Hasher(cost: hashCost, seed: seed))
         self.clock = clock
         start = clock()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConfChatHosts
 import ConfChatScenario
 import ConfChatTools
 import Foundation
@@ -22,6 +23,15 @@ struct BenchCommand: ParsableCommand {
               confchat bench --scenario-statements 10000 > big.scenario
               confchat bench --run-scenario 10000 --json                 time it as confchat run does
               confchat bench --seed-way --json                           also the seed's way, same run
+              sudo confchat bench --hosts 3 --peers 1000 --json          real peers over 3 namespaced hosts
+
+            With --hosts N (root, or CAP_NET_ADMIN and CAP_SYS_ADMIN), the peers are real \
+            nodes, each with its own data directory and endpoint, the peers of a host in one \
+            process (a thread each), in a ring whose neighbours are on different hosts; the \
+            registry runs on host 1. Each peer sends --messages-per-peer messages to the next, \
+            one every --interval-ms; the bench reports delivered messages a second across \
+            hosts and the latency from send to delivery (p50, p99, max), and fails unless \
+            every message arrived once and in order.
             See docs/performance.md.
             """)
 
@@ -72,11 +82,24 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
+    @Option(help: "Run real peers over this many namespaced hosts instead of the simulator (needs root).")
+    var hosts: Int?
+
+    @Option(name: .customLong("messages-per-peer"), help: "With --hosts: messages each peer sends to the next in the ring.")
+    var messagesPerPeer: Int = 20
+
+    @Option(name: .customLong("interval-ms"), help: "With --hosts: milliseconds between two sends of one peer.")
+    var intervalMs: Int = 100
+
     @Option(name: .customLong("scenario-statements"),
             help: "Print a generated scenario of about this many statements to stdout, and run nothing.")
     var scenarioStatements: Int?
 
     func run() throws {
+        if let hosts {
+            try runOverHosts(hosts)
+            return
+        }
         if let n = scenarioStatements {
             print(ScenarioGenerator(statements: n, seed: seed).text, terminator: "")
             return
@@ -142,3 +165,37 @@ final class ProgressBar {
 
 extension BenchOptions.Store: ExpressibleByArgument {}
 extension BenchOptions.Setup: ExpressibleByArgument {}
+
+extension BenchCommand {
+    /// `--hosts N`: real peers over N namespaced hosts (`HostBench`); refused at once without the privileges.
+    func runOverHosts(_ hosts: Int) throws {
+        guard (2...HostNetwork.maxHosts).contains(hosts), peers >= 2, messagesPerPeer >= 1, intervalMs >= 0 else {
+            Console.error("error: bench --hosts needs 2 to \(HostNetwork.maxHosts) hosts, at least 2 peers and 1 message a peer")
+            throw ExitCode(2)
+        }
+        do { try HostPrivileges.system.verify() } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(2)
+        }
+        HostNetwork.tearDownOnSignals()
+        _ = FileDescriptorBudget.raiseLimit()
+        let folder = NSTemporaryDirectory() + "confchat-bench-\(getpid())"
+        var options = HostBench.Options(binary: RunCommand.executable, folder: folder)
+        options.hosts = hosts
+        options.peers = peers
+        options.messagesPerPeer = messagesPerPeer
+        options.intervalMs = intervalMs
+        do {
+            let result = try HostBench(options: options).run()
+            Console.out(json ? result.json : result.table)
+            if !result.ok {
+                Console.error("bench: not every message arrived once and in order; logs in \(folder)")
+                throw ExitCode(1)
+            }
+            try? FileManager.default.removeItem(atPath: folder)
+        } catch let error as ProcessWorldError {
+            Console.error("bench: \(error); logs in \(folder)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -20,7 +20,7 @@ struct ConfChat: ParsableCommand {
               confchat peer alice --registry tcp://127.0.0.1:5555 --registry-key-file reg/registry.pub
             """,
         version: ConfChatVersion.description,
-        subcommands: [RunCommand.self, CheckCommand.self, ChaosCommand.self, RegistryCommand.self, AttachCommand.self, PeerProcessCommand.self, BenchCommand.self, HostsCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ChaosCommand.self, RegistryCommand.self, AttachCommand.self, PeerProcessCommand.self, BenchCommand.self, HostsCommand.self, BenchPeersCommand.self]
     )
 
     /// Like ArgumentParser's own `main`, except that usage errors exit with status 2, as the

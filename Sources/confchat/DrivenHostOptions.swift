@@ -9,11 +9,22 @@ struct DrivenHostOptions: ParsableArguments {
     @Flag(help: "Open the control channel (docs/protocol.md, \"Control channel\") and take no prompt; the process ends when its stdin does. For test runners.")
     var control = false
 
+    @Flag(name: .customLong("control-ipc"), help: "With --control: bind the control channel to the ipc socket control.ipc in the data directory instead of 127.0.0.1 (a runner in another network namespace reaches it through the file system).")
+    var controlIPC = false
+
     @Option(name: .customLong("time-scale"), help: ArgumentHelp("Run timers this many times faster than real time: heartbeats, presence time-outs, retries, command time-outs (tests).", valueName: "k"))
     var timeScale: Int64 = 1
 
+    @Option(name: .customLong("connect-from"), help: ArgumentHelp("Make outgoing tcp connections from this local IPv4 address (a runner's proxy tells the nodes apart by it).", valueName: "ip"))
+    var connectFrom: String?
+
     func check() throws {
         if !(1...1000).contains(timeScale) { throw ValidationError("--time-scale must be 1 to 1000 (got \(timeScale))") }
+        if controlIPC, !control { throw ValidationError("--control-ipc needs --control") }
+        if let connectFrom {
+            var address = in_addr()
+            if inet_pton(AF_INET, connectFrom, &address) != 1 { throw ValidationError("--connect-from needs an IPv4 address such as 127.0.0.7 (got '\(connectFrom)')") }
+        }
     }
 
     /// The host's clock: monotonic milliseconds, `timeScale` times faster.
@@ -23,7 +34,7 @@ struct DrivenHostOptions: ParsableArguments {
     }
 
     func open(in dataDirectory: String, log: @escaping (String) -> Void) throws -> ControlChannel {
-        let channel = try ControlChannel(dataDirectory: dataDirectory)
+        let channel = try ControlChannel(dataDirectory: dataDirectory, ipc: controlIPC)
         channel.log = log
         return channel
     }

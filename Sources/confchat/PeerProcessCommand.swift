@@ -38,6 +38,9 @@ struct PeerProcessCommand: ParsableCommand {
     @Option(help: "Endpoint to bind; friends reach this peer here (tcp://HOST:PORT, port * for any).")
     var bind = "tcp://127.0.0.1:*"
 
+    @Option(help: "Endpoint friends and the registry are told to reach this peer at, when not the bound one (a proxy's, a NAT's).")
+    var advertise: String?
+
     @Option(help: "Data directory (default: confchat-data/peers/NAME).")
     var data: String?
 
@@ -61,11 +64,15 @@ struct PeerProcessCommand: ParsableCommand {
             if let problem = PeerName.userNameProblem(name) { throw StartupError(problem) }
             if let problem = StartupCheck.endpointProblem(registry, binding: false) { throw StartupError("--registry \(problem)") }
             if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
+            if let advertise, let problem = StartupCheck.endpointProblem(advertise, binding: false) { throw StartupError("--advertise \(problem)") }
             key = try StartupCheck.registryKey(at: registryKeyFile).get()
             host = try PeerHost(
                 name: name, dataDirectory: data ?? "confchat-data/peers/\(name)", bind: bind, registry: registry,
                 registryKey: key, clock: driven.clock, seed: UInt64.random(in: .min ... .max),
-                hashCost: fastHash ? .fast : .interactive, config: PeerConfig(presenceTimeout: presenceTimeout))
+                hashCost: fastHash ? .fast : .interactive, config: PeerConfig(presenceTimeout: presenceTimeout),
+                advertise: advertise, connectFrom: driven.connectFrom,
+                // A timer like the others: --time-scale K tries K times as often.
+                registryReconnectMs: Int32(max(10, 100 / driven.timeScale)))
         } catch {
             Console.error("error: \(StartupError.describe(error))")
             throw ExitCode(1)
@@ -80,7 +87,11 @@ struct PeerProcessCommand: ParsableCommand {
             let prompt = PeerPrompt(console: host)
             let channel = try driven.open(in: host.dataDirectory, log: { Console.error("\(name): \($0)") })
             Console.out("\(name) listening on \(host.endpoint)")
-            try host.serve(control: channel, lifeline: STDIN_FILENO, handle: prompt.controlReply)
+            // `ping` answers the name and the bound endpoint (a runner's proxy forwards there).
+            let endpoint = host.endpoint
+            try host.serve(control: channel, lifeline: STDIN_FILENO) {
+                $0.trimmingCharacters(in: .whitespaces) == "ping" ? .init(.ok, "\(name) \(endpoint)") : prompt.controlReply($0)
+            }
             channel.close()
             return
         }

@@ -39,7 +39,7 @@ struct RegistryCommand: ParsableCommand {
         do {
             if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
             host = try RegistryHost(dataDirectory: data, bind: bind, seed: UInt64.random(in: .min ... .max),
-                                    clock: driven.clock, hashCost: fastHash ? .fast : .interactive)
+                                    clock: driven.clock, hashCost: fastHash ? .fast : .interactive, connectFrom: driven.connectFrom)
         } catch {
             Console.error("error: \(StartupError.describe(error))")
             throw ExitCode(1)

@@ -49,7 +49,11 @@ extension RunCommand {
             let known = declared.sorted().joined(separator: ", ")
             problems.append("--diagram-filter: '\(name)' is not a peer of any scenario that runs (peers: \(known.isEmpty ? "none" : known))")
         }
-        if processes { problems += scenarios.flatMap(ProcessWorld.unsupported) }
+        // A file marked `# simulator-only:` is skipped on processes, not refused.
+        if onProcesses {
+            problems += scenarios.filter { SimulatorOnlyMarker.reason(inFileAt: $0.path) == nil }
+                .flatMap { ProcessWorld.unsupported($0, hostCount: hosts) }
+        }
         let limit = FileDescriptorBudget.raiseLimit().soft
         let workers = max(1, min(jobs == 0 ? ProcessInfo.processInfo.activeProcessorCount : jobs, scenarios.count))
         let needs = scenarios.map { ($0, FileDescriptorBudget.needed(for: $0, transport: transport)) }

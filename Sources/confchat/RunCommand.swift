@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConfChatCore
+import ConfChatHosts
 import ConfChatScenario
 import ConfChatSimulator
 import ConfChatTools
@@ -44,6 +45,11 @@ struct RunCommand: ParsableCommand {
             what the peers need (docs/performance.md); a run that does not fit is refused \
             with what to do.
 
+            --processes runs the registry and every peer as processes of their own; --hosts N \
+            (implies --processes, needs root) spreads them over N network namespaces of this \
+            machine, each host its own address, and makes `partition` and `heal` in the \
+            kernel; each scenario's placement is printed above its PASS/FAIL line.
+
             Examples:
               confchat run scenarios/
               confchat run scenarios/ -k group -x
@@ -56,6 +62,8 @@ struct RunCommand: ParsableCommand {
                   --diagram-filter alice,registry --diagram-all
               confchat run scenarios/basics.scenario --trace-format mermaid
               confchat run scenarios/ --jobs 8 --junit build/junit.xml
+              confchat run scenarios/ --processes --time-scale 5
+              sudo confchat run scenarios/ --hosts 3 --time-scale 5
             """)
 
     typealias TraceFormat = RunPlan.TraceFormat
@@ -113,6 +121,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run the registry and every peer as processes of their own (confchat registry, confchat peer: tcp, CURVE, real clock), driven through their control channels.")
     var processes = false
 
+    @Option(help: ArgumentHelp("Run the processes (implies --processes) on this many hosts: network namespaces joined by a bridge, each its own address; `partition` and `heal` cut and heal hosts in the kernel. Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) and iproute2.",
+                               valueName: "n"))
+    var hosts: Int?
+
     @Option(name: .customLong("time-scale"),
             help: ArgumentHelp("With --processes: run heartbeats, presence time-outs, retries, `wait` and `expect` budgets this many times faster than real time.", valueName: "k"))
     var timeScale: Int64 = 1
@@ -133,15 +145,22 @@ struct RunCommand: ParsableCommand {
         if diagramFilter != nil, diagramNames?.isEmpty ?? true { throw ValidationError("--diagram-filter needs at least one name") }
         if filters.contains(where: \.isEmpty) { throw ValidationError("-k needs a text to look for in scenario paths") }
         if !(1...1000).contains(timeScale) { throw ValidationError("--time-scale must be 1 to 1000 (got \(timeScale))") }
-        if timeScale != 1, !processes { throw ValidationError("--time-scale needs --processes (the simulator's clock is simulated)") }
-        if processes {
-            if jobs != 1 { throw ValidationError("--processes runs one scenario at a time (--jobs 1)") }
+        if let hosts, !(1...HostNetwork.maxHosts).contains(hosts) {
+            throw ValidationError("--hosts must be 1 to \(HostNetwork.maxHosts) (got \(hosts))")
+        }
+        if timeScale != 1, !onProcesses { throw ValidationError("--time-scale needs --processes (the simulator's clock is simulated)") }
+        if onProcesses {
+            let mode = hosts == nil ? "--processes" : "--hosts"
+            if jobs != 1 { throw ValidationError("\(mode) runs one scenario at a time (--jobs 1)") }
             if trace || traceFormat != nil || diagram != nil {
-                throw ValidationError("--processes has no trace or diagram yet: each process logs to processes/logs/ in the run's folder (--data)")
+                throw ValidationError("\(mode) has no trace or diagram yet: each process logs to processes/logs/ in the run's folder (--data)")
             }
-            if transport != nil { throw ValidationError("--processes runs over tcp with CURVE; --transport is for the simulator") }
+            if transport != nil { throw ValidationError("\(mode) runs over tcp with CURVE; --transport is for the simulator") }
         }
     }
+
+    /// `--processes`, or `--hosts N`, which implies it.
+    var onProcesses: Bool { processes || hosts != nil }
 
     static func diagramKind(_ path: String) -> String? {
         let ext = (path as NSString).pathExtension.lowercased()
@@ -159,6 +178,14 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        if hosts != nil {
+            // Refused at once, before anything is read or started, without the privileges.
+            do { try HostPrivileges.system.verify() } catch {
+                Console.error("error: \(error)")
+                throw ExitCode(2)
+            }
+            HostNetwork.tearDownOnSignals()
+        }
         let scenarios = try loadScenarios()
         try checkBeforeRunning(scenarios)
 
@@ -167,10 +194,11 @@ struct RunCommand: ParsableCommand {
         let diagramPaths = diagram.map { ReportPaths.perScenario($0, scenarios: scenarios.map(\.path)) }
         let human = humanOut
         // On processes the scenario's clock is real time (times --time-scale), not simulated.
-        let clock = processes ? "scenario time" : "simulated"
+        let clock = onProcesses ? "scenario time" : "simulated"
         var cases: [JUnitReport.Case] = []
         var failedOutcomes: [ScenarioOutcome] = []
         var passed = 0
+        var skipped = 0
         var unwritable = false
 
         // Prints one finished scenario, in input order: its buffered trace, its diagram file,
@@ -182,6 +210,12 @@ struct RunCommand: ParsableCommand {
                 Console.error("Error: \(error)")
                 throw ExitCode(1)
             }
+            if let reason = result.skipped {
+                skipped += 1
+                human("\(Console.paint("SKIP", "33")) \(scenarios[index].path)  (simulator-only: \(reason))")
+                return
+            }
+            if let plan = result.hostPlan { human("hosts: \(plan)") }
             guard let outcome = result.outcome else { return }
             if let path = diagramPaths?[index], let text = result.diagram {
                 unwritable = !Self.write(text, to: path) || unwritable
@@ -245,7 +279,7 @@ struct RunCommand: ParsableCommand {
             let first = outcome.failures.first.map { " (\($0.location.file):\($0.location.line): \(ScenarioText.excerpt($0.source, limit: 80)))" } ?? ""
             human("\(Console.paint("FAILED", "31;1")) \(outcome.path)\(first)")
         }
-        human("\(passed) passed, \(failedOutcomes.count) failed")
+        human("\(passed) passed, \(failedOutcomes.count) failed" + (skipped > 0 ? ", \(skipped) skipped (simulator-only)" : ""))
         if unwritable { throw ExitCode(2) }
         if !failedOutcomes.isEmpty { throw ExitCode(1) }
     }
@@ -277,7 +311,7 @@ extension RunCommand {
         RunPlan(scenarios: scenarios, transport: transport, seed: seed, keepGoing: keepGoing, data: data,
                 trace: trace, traceFormat: traceFormat, diagramKind: diagram.flatMap(Self.diagramKind),
                 diagramOptions: SequenceDiagram.Options(only: diagramNames, showKeepalives: diagramAll), junit: junit != nil,
-                processes: processes ? RunPlan.Processes(binary: Self.executable, timeScale: timeScale) : nil)
+                processes: onProcesses ? RunPlan.Processes(binary: Self.executable, timeScale: timeScale, hosts: hosts) : nil)
     }
 }
 

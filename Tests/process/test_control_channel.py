@@ -157,15 +157,26 @@ def test_a_failing_run_leaves_no_process():
     assert not wait_gone(data), node_pids(data)
 
 
-def test_processes_refuses_partition_with_where_and_why():
+def test_processes_carry_out_partition_and_skip_simulator_only_files():
+    """partition and heal act between processes (the runner's proxy); a marked file is skipped, with its reason."""
     folder = tempfile.mkdtemp(prefix="confchat-part-")
     scenario = os.path.join(folder, "p.scenario")
     with open(scenario, "w") as f:
-        f.write("peers alice bob\n\npartition alice | bob\nheal\n")
-    out = subprocess.run([BINARY, "run", "--processes", scenario], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 2, out
-    assert f"{scenario}:3:1: 'partition alice | bob' needs the simulator" in out.stderr, out.stderr
-    assert f"{scenario}:4:1: 'heal' needs the simulator" in out.stderr, out.stderr
+        f.write("peers alice bob\npresence-timeout 2s\nalice register a\nbob register b\nalice login a\nbob login b\n"
+                "alice add-friend bob\nbob accept alice\nexpect alice sees bob online within 5s\n"
+                "partition alice | bob\nexpect alice sees bob offline within 10s\nalice send bob \"across\"\n"
+                "heal\nexpect bob received alice \"across\" within 10s\n")
+    marked = os.path.join(folder, "m.scenario")
+    with open(marked, "w") as f:
+        f.write("# simulator-only: needs the exact clock\npeers alice\n")
+    out = subprocess.run([BINARY, "run", "--processes", "--time-scale", "5", "--data", os.path.join(folder, "data"),
+                          scenario, marked], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out
+    assert f"PASS {scenario}" in out.stdout, out.stdout
+    assert f"SKIP {marked}  (simulator-only: needs the exact clock)" in out.stdout, out.stdout
+    assert "1 passed, 0 failed, 1 skipped (simulator-only)" in out.stdout, out.stdout
+    proxy_log = open(os.path.join(folder, "data", "p", "processes", "logs", "proxy.log")).read()
+    assert "closed alice -> bob: partition" in proxy_log or "closed bob -> alice: partition" in proxy_log, proxy_log
 
 
 if __name__ == "__main__":

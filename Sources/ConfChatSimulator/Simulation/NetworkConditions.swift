@@ -29,7 +29,7 @@ package struct NetworkConditions {
 
     /// What becomes of one message: lost, or the delays (ms) of the copies that arrive
     /// (one, or two for a duplicate).
-    enum Fate: Equatable {
+    package enum Fate: Equatable {
         case lost
         case arrives([Int64])
     }
@@ -38,12 +38,12 @@ package struct NetworkConditions {
     private var links: [Link: Settings] = [:]
     private var random: SplitMix64
 
-    init(seed: UInt64) { random = SplitMix64(seed: seed) }
+    package init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
     /// True while nothing is set: every message arrives at once, in the order sent.
     package var isPerfect: Bool { network == Settings() && links.isEmpty }
 
-    mutating func apply(_ setting: NetworkSetting) {
+    package mutating func apply(_ setting: NetworkSetting) {
         guard case .reset = setting.property else {
             let update = { (s: inout Settings) in
                 switch setting.property {
@@ -71,7 +71,7 @@ package struct NetworkConditions {
 
     /// Draws one message's fate: loss first, then its delay, then whether a copy follows
     /// (with a delay of its own). Only properties that are on draw.
-    mutating func fate(from: String, to: String) -> Fate {
+    package mutating func fate(from: String, to: String) -> Fate {
         let s = settings(from, to)
         if let loss = s.loss, draw(loss) { return .lost }
         var delays = [delay(s.latency)]

@@ -71,7 +71,7 @@ package final class SimNetwork {
     private var sendOrder: UInt64 = 0
     /// Latency, loss and duplication (`network ...` statements); perfect until one is given.
     package var conditions: NetworkConditions
-    private var side: [String: Int] = [:]
+    private var cut = Partition()
     private var connectGeneration: UInt64 = 0
     /// Messages refused by the transport's own checks, for the trace.
     var rejected: [String] = []
@@ -140,19 +140,13 @@ package final class SimNetwork {
     // MARK: - Partitions
 
     /// Nodes in different groups cannot exchange messages; nodes in no group reach everyone.
-    func partition(_ groups: [[String]]) {
-        side = [:]
-        for (i, g) in groups.enumerated() { for n in g { side[n] = i } }
-    }
+    func partition(_ groups: [[String]]) { cut = Partition(groups) }
 
-    func heal() { side = [:] }
+    func heal() { cut = Partition() }
 
-    package var isPartitioned: Bool { !side.isEmpty }
+    package var isPartitioned: Bool { !cut.isEmpty }
 
-    func blocked(_ a: String, _ b: String) -> Bool {
-        guard !side.isEmpty, let x = side[a], let y = side[b] else { return false }
-        return x != y
-    }
+    func blocked(_ a: String, _ b: String) -> Bool { cut.blocked(a, b) }
 
     // MARK: - Sending and receiving
 

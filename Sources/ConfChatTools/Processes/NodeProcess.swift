@@ -54,6 +54,7 @@ final class NodeProcess {
     deinit { stop() }
 
     var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.processIdentifier }
 
     /// Sends a command line over the control channel.
     func request(_ line: String, timeoutMs: Int) throws -> ControlChannel.Reply {

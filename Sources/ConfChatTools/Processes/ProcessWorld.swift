@@ -9,8 +9,11 @@ import Foundation
 /// times faster), each with its own data directory under `folder`, driven through their
 /// control channels. The scenario runner drives it exactly as it drives the simulator.
 ///
-/// Statements that act on the network between the processes (`partition`, `heal`) need a
-/// proxy of the runner's that does not exist yet: `unsupported` finds them before a run.
+/// With `--processes` every connection between two nodes goes through the runner's
+/// `NetworkProxy`, which carries out `partition`, `heal` and `network` (`ProxiedNodes` says
+/// who lives where). With `hosts` (`--hosts N`) the processes run in namespaced hosts
+/// instead, talk directly, and `partition` and `heal` cut and heal hosts in the kernel
+/// (`ProcessHosts`); `network` statements are refused there before a run.
 public final class ProcessWorld: ScenarioWorld {
     public struct Options: Sendable {
         /// The `confchat` executable to launch.
@@ -19,12 +22,19 @@ public final class ProcessWorld: ScenarioWorld {
         public var folder: String
         public var timeScale: Int64
         public var presenceTimeout: Int64
+        /// `--hosts N`: the hosts the nodes run on; the world tears them down when it shuts down.
+        public var hosts: ProcessHosts?
+        /// The scenario's seed: the proxy draws each message's fate from it.
+        public var seed: UInt64
 
-        public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64) {
+        public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64,
+                    hosts: ProcessHosts? = nil, seed: UInt64 = 1) {
             self.binary = binary
             self.folder = folder
             self.timeScale = timeScale
             self.presenceTimeout = presenceTimeout
+            self.hosts = hosts
+            self.seed = seed
         }
     }
 
@@ -39,7 +49,10 @@ public final class ProcessWorld: ScenarioWorld {
     /// When the run started, on the monotonic clock (seconds).
     private let start = ProcessInfo.processInfo.systemUptime
     private var registry: NodeProcess?
-    private var registryEndpoint = "tcp://127.0.0.1:*"
+    /// `--hosts`: where the registry binds (its first start picks the port, restarts keep it).
+    private var registryEndpoint: String
+    /// `--processes`: the runner's proxy between the nodes (nil on hosts).
+    private let network: ProxiedNodes?
     private var peers: [String: NodeProcess] = [:]
     private var declared: [String] = []
     /// Whether an action set something off since the last `settle` (a crash or a `wait`
@@ -48,25 +61,38 @@ public final class ProcessWorld: ScenarioWorld {
 
     public init(options: Options) throws {
         self.options = options
+        registryEndpoint = options.hosts?.bindEndpoint(PeerName.registry) ?? "tcp://127.0.0.1:*"
+        network = options.hosts == nil
+            ? ProxiedNodes(proxy: try NetworkProxy(seed: options.seed, timeScale: options.timeScale)) : nil
         for sub in ["registry", "peers", "logs"] {
             try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
+        }
+        // What the proxy refused or closed, and why.
+        FileManager.default.createFile(atPath: path("logs", "proxy.log"), contents: nil)
+        if let handle = FileHandle(forWritingAtPath: path("logs", "proxy.log")) {
+            network?.proxy.log = { handle.write(Data(($0 + "\n").utf8)) }
         }
         try startRegistry()
     }
 
     deinit { shutDown() }
 
-    /// The statements a process world cannot carry out yet, as `FILE:LINE:COL` errors.
-    public static func unsupported(_ scenario: Scenario) -> [String] {
+    /// The statements a process world cannot carry out, as `FILE:LINE:COL` errors.
+    /// `hostCount` is `--hosts N` (nil for `--processes`), where partitions are made in the
+    /// kernel (`HostPlan`) and the runner's proxy is not used.
+    public static func unsupported(_ scenario: Scenario, hostCount: Int? = nil) -> [String] {
         scenario.statements.compactMap { s in
             guard case let .action(action, _) = s.kind else { return nil }
+            let why: String
             switch action {
-            case .partition, .heal:
-                return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: partitions between processes need the runner's proxy, which --processes does not have yet"
+            case .network:
+                guard hostCount != nil else { return nil }
+                why = "network conditions go through the runner's proxy, which --hosts does not use (use --processes)"
             case .crashMidInput:
-                return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: only its node driver stops a node part way through an input"
+                why = "only its node driver stops a node part way through an input"
             default: return nil
             }
+            return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator or --processes: \(why)"
         }
     }
 
@@ -96,7 +122,7 @@ public final class ProcessWorld: ScenarioWorld {
             }
         case let .peer(name, .crash):
             guard let p = peers.removeValue(forKey: name) else { return try refusal(unknownOrCrashed: name) }
-            p.stop()
+            crash(name, p)
             return nil
         case let .peer(name, .restart):
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
@@ -106,7 +132,7 @@ public final class ProcessWorld: ScenarioWorld {
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
             let running = peers[name]
             if running != nil, try view(name).loggedIn { return CommandFailure("\(name) is logged in; log out or crash first") }
-            running?.stop()
+            if let running { crash(name, running) }
             peers[name] = nil
             try? FileManager.default.removeItem(atPath: peerDirectory(name))
             if running != nil { try startPeer(name) }
@@ -115,22 +141,36 @@ public final class ProcessWorld: ScenarioWorld {
             return nil
         case .registryCrash:
             guard let r = registry else { return CommandFailure("the registry is already down") }
-            r.stop()
+            crash(PeerName.registry, r)
             registry = nil
             return nil
         case .registryRestart:
             if registry != nil { return CommandFailure("the registry is running") }
             try startRegistry()
-        case .partition, .heal:
-            throw ProcessWorldError("partition and heal need the simulator (the runner's proxy is not there yet)")
-        case .network:
-            throw ProcessWorldError("network conditions need the simulator: its transport decides each message's fate")
+        case let .partition(groups):
+            if let hosts = options.hosts { try hosts.partition(groups) } else { network?.proxy.partition(groups) }
+            return nil
+        case .heal:
+            if let hosts = options.hosts { try hosts.heal() } else { network?.proxy.heal() }
+            return nil
+        case let .network(setting):
+            guard let network else {
+                throw ProcessWorldError("network conditions on hosts need the runner's proxy, which --hosts does not use")
+            }
+            network.proxy.apply(setting)
+            return nil
         case .crashMidInput:
             throw ProcessWorldError("a crash part way through an input needs the simulator: only its node driver stops a node there")
         }
         unsettled = true
         try settle()
         return nil
+    }
+
+    /// SIGKILL; on hosts, with what the host's kernel still held for the node.
+    private func crash(_ node: String, _ process: NodeProcess) {
+        if let hosts = options.hosts { hosts.crash(node, process) } else { process.stop() }
+        network?.stopped(node)
     }
 
     private func refusal(unknownOrCrashed name: String) throws -> CommandFailure {
@@ -192,6 +232,8 @@ public final class ProcessWorld: ScenarioWorld {
         peers = [:]
         registry?.stop()
         registry = nil
+        options.hosts?.tearDown()
+        network?.proxy.stop()
     }
 
     // MARK: - Launching
@@ -202,32 +244,77 @@ public final class ProcessWorld: ScenarioWorld {
 
     private func peerDirectory(_ name: String) -> String { path("peers", name) }
 
-    private var common: [String] { ["--control", "--fast-hash", "--time-scale", String(options.timeScale)] }
+    private var common: [String] {
+        ["--control", "--fast-hash", "--time-scale", String(options.timeScale)] + (options.hosts == nil ? [] : ["--control-ipc"])
+    }
+
+    /// Launches a node: here, or in its host with `--hosts`.
+    private func launch(_ node: String, name: String, arguments: [String], dataDirectory: String) throws -> NodeProcess {
+        let (binary, arguments) = options.hosts?.launch(node, binary: options.binary, arguments: arguments) ?? (options.binary, arguments)
+        return try NodeProcess(name: name, binary: binary, arguments: arguments, dataDirectory: dataDirectory,
+                               log: path("logs", "\(node).log"))
+    }
 
     private func startRegistry() throws {
-        let r = try NodeProcess(
-            name: "the registry", binary: options.binary,
-            arguments: ["registry", "--bind", registryEndpoint, "--data", path("registry")] + common,
-            dataDirectory: path("registry"), log: path("logs", "registry.log"))
-        // The first start picks a free port; restarts bind the same one, where the peers look.
-        let reply = try r.request("ping", timeoutMs: Self.requestTimeoutMs)
-        guard reply.status == .ok, let endpoint = reply.text.split(separator: " ").last else {
-            throw ProcessWorldError("the registry's control channel answered ping with: \(reply.text)")
+        if let network {
+            let address = try network.address(PeerName.registry)
+            let r = try launch(
+                PeerName.registry, name: "the registry",
+                arguments: ["registry", "--bind", "tcp://\(address):*", "--connect-from", address,
+                            "--data", path("registry")] + common,
+                dataDirectory: path("registry"))
+            try network.started(PeerName.registry, boundAt: try Self.boundEndpoint(of: r))
+            _ = try network.listener(PeerName.registry, fresh: false)
+            registry = r
+            return
         }
-        registryEndpoint = String(endpoint)
+        let r = try launch(
+            PeerName.registry, name: "the registry",
+            arguments: ["registry", "--bind", registryEndpoint, "--data", path("registry")] + common,
+            dataDirectory: path("registry"))
+        // The first start picks a free port; restarts bind the same one, where the peers look.
+        registryEndpoint = try Self.boundEndpoint(of: r)
         registry = r
     }
 
     private func startPeer(_ name: String) throws {
-        peers[name] = try NodeProcess(
-            name: name, binary: options.binary,
-            arguments: ["peer", name, "--registry", registryEndpoint, "--registry-key-file", path("registry", "registry.pub"),
-                        "--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + common,
-            dataDirectory: peerDirectory(name), log: path("logs", "\(name).log"))
+        let registryKey = ["--registry-key-file", path("registry", "registry.pub")]
+        let rest = ["--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + common
+        if let network {
+            let address = try network.address(name)
+            let p = try launch(
+                name, name: name,
+                arguments: ["peer", name, "--registry", try network.listener(PeerName.registry, fresh: false)] + registryKey
+                    + ["--bind", "tcp://\(address):*", "--advertise", try network.listener(name, fresh: true),
+                       "--connect-from", address] + rest,
+                dataDirectory: peerDirectory(name))
+            try network.started(name, boundAt: try Self.boundEndpoint(of: p))
+            peers[name] = p
+            return
+        }
+        let bind = options.hosts.map { ["--bind", $0.bindEndpoint(name)] } ?? []
+        peers[name] = try launch(
+            name, name: name,
+            arguments: ["peer", name, "--registry", registryEndpoint] + registryKey + bind + rest,
+            dataDirectory: peerDirectory(name))
     }
 
+    /// The endpoint a node bound, from its answer to `ping` (`NAME ENDPOINT`).
+    private static func boundEndpoint(of node: NodeProcess) throws -> String {
+        let reply = try node.request("ping", timeoutMs: requestTimeoutMs)
+        guard reply.status == .ok, let endpoint = reply.text.split(separator: " ").last, endpoint.hasPrefix("tcp://") else {
+            throw ProcessWorldError("\(node.name)'s control channel answered ping with: \(reply.text)")
+        }
+        return String(endpoint)
+    }
+
+    /// Sleeps for `scenarioMs` of scenario time, to the end: a signal (a child's SIGCHLD, the
+    /// SIGTERM `--hosts` handles by tearing down) cuts `usleep` short, which must not make a
+    /// `wait` shorter than written.
     private func sleep(milliseconds scenarioMs: Int64) {
-        let real = scenarioMs * 1000 / options.timeScale
-        if real > 0 { usleep(useconds_t(min(real, Int64(UInt32.max)))) }
+        let end = ProcessInfo.processInfo.systemUptime + Double(scenarioMs) / 1000 / Double(options.timeScale)
+        while case let left = end - ProcessInfo.processInfo.systemUptime, left > 0 {
+            usleep(useconds_t(min(left * 1_000_000, 1_000_000_000)))
+        }
     }
 }

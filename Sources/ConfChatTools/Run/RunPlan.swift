@@ -7,13 +7,16 @@ import Foundation
 /// thread can take, and how to run one scenario with them (`execute`): its simulator, its
 /// trace in the format asked for, its diagram and its JUnit output.
 package struct RunPlan: Sendable {
-    /// How `--processes` runs: the `confchat` executable to launch and `--time-scale`.
+    /// How `--processes` runs: the `confchat` executable to launch, `--time-scale`, and
+    /// `--hosts N` (nil: every process on this machine's loopback).
     package struct Processes: Sendable {
         package var binary: String
         package var timeScale: Int64
-        package init(binary: String, timeScale: Int64) {
+        package var hosts: Int?
+        package init(binary: String, timeScale: Int64, hosts: Int? = nil) {
             self.binary = binary
             self.timeScale = timeScale
+            self.hosts = hosts
         }
     }
 
@@ -67,6 +70,10 @@ package struct RunPlan: Sendable {
     /// the trace, if wanted, comes back as lines.
     package func execute(_ scenario: Scenario, live: TracePrinter?, progress: (any RunProgress)? = nil) -> ScenarioResult {
         var result = ScenarioResult()
+        if processes != nil, let reason = SimulatorOnlyMarker.reason(inFileAt: scenario.path) {
+            result.skipped = reason
+            return result
+        }
         let needEvents = diagramKind != nil || (tracing && (live == nil || junit))
         let recorder = needEvents ? TraceRecorder() : nil
         let sinks: [any TraceSink] = [live as (any TraceSink)?, recorder].compactMap { $0 }
@@ -76,7 +83,7 @@ package struct RunPlan: Sendable {
             defer { if data == nil { try? FileManager.default.removeItem(atPath: dir) } }
             var options = ScenarioRunner.Options(transport: transport, seed: seed, dataDirectory: dir, keepGoing: keepGoing, trace: sink)
             options.onStatement = progress.map { line in { line.statement($0) } }
-            let runner = try makeRunner(scenario, options: options, folder: dir)
+            let runner = try makeRunner(scenario, options: options, folder: dir, hostPlan: &result.hostPlan)
             if let progress { runner.simulator?.watch = { now, _ in progress.tick(now) } }
             let start = Date()
             result.outcome = runner.run()
@@ -109,14 +116,25 @@ package struct RunPlan: Sendable {
     }
 
     /// A runner on the simulator, or on processes (their data directories and logs in
-    /// FOLDER/processes, replaced at each run).
-    private func makeRunner(_ scenario: Scenario, options: ScenarioRunner.Options, folder: String) throws -> ScenarioRunner {
+    /// FOLDER/processes, replaced at each run), with `--hosts` on hosts of their own (which
+    /// node is where goes to `hostPlan`).
+    private func makeRunner(_ scenario: Scenario, options: ScenarioRunner.Options, folder: String,
+                            hostPlan: inout String?) throws -> ScenarioRunner {
         guard let processes else { return try ScenarioRunner(scenario: scenario, options: options) }
         let dir = (folder as NSString).appendingPathComponent("processes")
         try? FileManager.default.removeItem(atPath: dir)
-        let world = try ProcessWorld(options: .init(
-            binary: processes.binary, folder: dir, timeScale: processes.timeScale,
-            presenceTimeout: ScenarioRunner.settings(scenario).presenceTimeout))
+        let hosts = try processes.hosts.map { try ProcessHosts(plan: HostPlan(scenario: scenario, hostCount: $0)) }
+        hostPlan = hosts?.description
+        let world: ProcessWorld
+        do {
+            world = try ProcessWorld(options: .init(
+                binary: processes.binary, folder: dir, timeScale: processes.timeScale,
+                presenceTimeout: ScenarioRunner.settings(scenario).presenceTimeout, hosts: hosts,
+                seed: seed ?? ScenarioRunner.settings(scenario).seed))
+        } catch {
+            hosts?.tearDown()
+            throw error
+        }
         return ScenarioRunner(scenario: scenario, world: world, options: options)
     }
 

@@ -13,4 +13,8 @@ package struct ScenarioResult: Sendable {
     /// The trace for the JUnit report's system-out.
     package var systemOut: String?
     package var seconds: Double?
+    /// With `--hosts`: which node ran on which host (`ProcessHosts.description`).
+    package var hostPlan: String?
+    /// Why the scenario did not run: on processes, its `# simulator-only:` reason.
+    package var skipped: String?
 }

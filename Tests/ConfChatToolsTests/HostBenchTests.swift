@@ -1,0 +1,37 @@
+@testable import ConfChatTools
+import Testing
+
+/// How `confchat bench --hosts` sums up its peers' outcomes: the figures it prints and when
+/// it fails (a message missing, doubled or out of order, a peer that failed).
+@Suite struct HostBenchTests {
+    private func peer(_ name: String, sent: Int = 2, received: Int = 2, latencies: [UInt32] = [1000, 3000],
+                      first: UInt64 = 1_000_000_000, last: UInt64 = 2_000_000_000) -> RingPeer.Outcome {
+        var o = RingPeer.Outcome(name: name)
+        o.sent = sent
+        o.received = received
+        o.latenciesMicros = latencies
+        o.firstSendNs = first
+        o.lastDeliveryNs = last
+        return o
+    }
+
+    @Test("every message in once: delivered a second over first send to last delivery, latency percentiles in ms")
+    func allIn() {
+        let r = HostBench.summarize([peer("p0"), peer("p1", first: 1_500_000_000, last: 3_000_000_000)],
+                                    hosts: 2, peers: 2, sentExpected: 4, setupSeconds: 1)
+        #expect(r.ok)
+        #expect(r.delivered == 4 && r.seconds == 2.0 && r.deliveredPerSecond == 2.0)
+        #expect(r.p50Ms == 3.0 && r.maxMs == 3.0)
+        #expect(r.json.contains("\"delivered_per_second\": 2.0") && r.json.contains("\"ok\": true"))
+    }
+
+    @Test("a missing message, a doubled one, or a peer that reported nothing fails the bench")
+    func failures() {
+        #expect(!HostBench.summarize([peer("p0"), peer("p1", received: 1)], hosts: 2, peers: 2, sentExpected: 4, setupSeconds: 1).ok)
+        var doubled = peer("p1")
+        doubled.duplicates = 1
+        #expect(!HostBench.summarize([peer("p0"), doubled], hosts: 2, peers: 2, sentExpected: 4, setupSeconds: 1).ok)
+        let missing = HostBench.summarize([peer("p0")], hosts: 2, peers: 2, sentExpected: 4, setupSeconds: 1)
+        #expect(!missing.ok && missing.errors == ["1 peers reported nothing"])
+    }
+}

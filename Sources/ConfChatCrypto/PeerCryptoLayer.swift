@@ -7,7 +7,9 @@ import ConfChatCore
 /// key derived from the user's password.
 public final class PeerCryptoLayer {
     public let user: String
-    public let keys: NodeKeys
+    /// The node's key pair. It changes only when the node loses its data directory (a wipe),
+    /// where a standalone peer's key file lives: mail sealed to the old pair then no longer opens.
+    public var keys: NodeKeys
     private let sealer: MessageSealer
     public var log: ((String) -> Void)?
     /// The password the backup key comes from, as the peer's machine holds it now
@@ -25,12 +27,13 @@ public final class PeerCryptoLayer {
         self.sealer = sealer
     }
 
-    /// The backup key, nil while the machine knows no password (logged out, no login under way).
+    /// The backup key, nil while the machine knows no password (logged out, no login under way)
+    /// and no session's key is still in use. A logout's own batch is the one exception: the
+    /// machine ends its session as it deposits what its friends have not confirmed, and each
+    /// deposit's backup entry (`PeerMachine.mail`) goes out just before LOGOUT, which drops
+    /// the key (`outbound`).
     private func backupKey() -> [UInt8]? {
-        guard let password = password() else {
-            derived = nil
-            return nil
-        }
+        guard let password = password() else { return derived?.key }
         if let d = derived, d.password == password { return d.key }
         let key = sealer.backupKey(user: user, password: password)
         derived = (password, key)
@@ -73,6 +76,9 @@ public final class PeerCryptoLayer {
             guard let key = backupKey() else { return .withheld(.noBackupKey) }
             entry.body = sealer.encrypt(entry.body, key: key)
             return .ready(.backup(entry))
+        case .logout:
+            derived = nil
+            return .ready(m)
         default:
             return .ready(m)
         }

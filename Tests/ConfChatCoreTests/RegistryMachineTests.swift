@@ -89,6 +89,27 @@ struct RegistryMachineTests {
         #expect(r.durable.accounts["alice"]?.endpoint == "inproc://alice-2")
     }
 
+    /// A wiped peer logs in from the same endpoint with a new key: a fellow group member who
+    /// is not a friend learns keys only from GROUP-UPDATE, and would otherwise seal mail to the
+    /// lost key, mail that no longer opens.
+    @Test func aNewKeyAtTheSameEndpointIsToldToFellowGroupMembersAndFriends() {
+        var d = RegistryDurableState()
+        for n in ["alice", "bob", "carol"] {
+            d.apply(.addAccount(name: n, hash: "hash:pw", endpoint: "inproc://\(n)", key: Array(n.utf8)))
+        }
+        d.apply(.addFriendship("alice", "bob"))
+        d.apply(.createGroup(name: "team", owner: "carol"))
+        d.apply(.joinGroup(group: "team", member: "alice"))
+        var r = RegistryMachine(durable: d)
+        for n in ["bob", "carol"] {
+            _ = r.handleChecked(from: n, .login(req: 1, name: n, password: "pw", endpoint: "inproc://\(n)", wantBackup: false, key: Array(n.utf8)))
+        }
+        let effects = r.handleChecked(from: "alice", .login(req: 2, name: "alice", password: "pw", endpoint: "inproc://alice",
+                                                            wantBackup: true, key: [9, 9]))
+        #expect(sends(effects) == ["carol GROUP-UPDATE", "bob FRIEND-ADDED", "alice LOGIN-REPLY"])
+        #expect(r.durable.accounts["alice"]?.key == [9, 9])
+    }
+
     @Test func unexpectedKindsAreNotedAndIgnored() {
         var r = registry()
         #expect(r.handleChecked(from: "alice", .chat(seq: 1, body: [])) == [.note("unexpected CHAT from alice")])

@@ -105,7 +105,7 @@ struct WipeRepairTests {
         h.crashRegistry()
         #expect(h.run("alice", .group(.send(group: "team", text: "g14"))) == .done)  // not backed up
         h.restartRegistry()
-        #expect(h.run("alice", .logout) == .done)  // g14 to bob (#1) goes to the mailbox
+        #expect(h.run("alice", .logout) == .done)  // g14 to bob (#1) goes to the mailbox, and to the backup
         h.wipe("alice")
         #expect(h.run("alice", .login(password: "pw-alice")) == .done)
         h.heal()
@@ -113,7 +113,9 @@ struct WipeRepairTests {
         h.advance(by: 3_000)  // alice and bob compare notes: bob holds nothing of hers yet
         #expect(h.machine("alice").durable.unsynced.contains("bob") == false)
         #expect(h.run("alice", .group(.send(group: "team", text: "g28"))) == .done)
-        #expect(h.conversation("alice", with: "bob", outgoing: true) == ["#2 g28"], "#1 is in the mailbox")
+        // #1 is in the mailbox, and back in alice's sent messages: the logout's deposit of it
+        // went just after its backup entry.
+        #expect(h.conversation("alice", with: "bob", outgoing: true) == ["#1 g14", "#2 g28"])
         h.heal()
         h.advance(by: 10_000)
         #expect(h.conversation("bob", with: "alice", outgoing: false) == ["#1 g14", "#2 g28"])
@@ -181,4 +183,26 @@ struct WipeRepairTests {
         h.advance(by: 5_000)
         #expect(h.conversation("carol", with: "dave", outgoing: true) == ["#2 m30"])
     }
+
+    /// Chaos seed 900023 (6 peers, 150 steps, --network): erin held bob's g7 (#1), which bob's
+    /// backup lacked. bob, restored, said HELLO; erin's HISTORY was lost on the way, her HELLO
+    /// answer was not, so bob got in step without #1 and numbered g30 #1 again; erin took it
+    /// for a copy of g7 and g30 never arrived. A seq the other side holds is now reserved.
+    @Test func aSeqTheOtherSideHoldsIsNotUsedAgainWhenItsHistoryIsLost() {
+        let h = team(["bob", "erin"])
+        h.crashRegistry()
+        #expect(h.run("bob", .group(.send(group: "team", text: "g7"))) == .done)  // not backed up
+        h.restartRegistry()
+        h.crash("bob")
+        h.wipe("bob")
+        h.restart("bob", endpoint: "inproc://bob-2")
+        let erinsHistory: (MachineHarness.Envelope) -> Bool = { $0.from == "erin" && $0.to == "bob" && $0.message.kind == .history }
+        h.toLose = [erinsHistory, erinsHistory, erinsHistory]
+        #expect(h.run("bob", .login(password: "pw-bob")) == .done)
+        h.advance(by: 1_000)
+        #expect(h.run("bob", .group(.send(group: "team", text: "g30"))) == .done)
+        h.advance(by: 10_000)
+        #expect(h.conversation("erin", with: "bob", outgoing: false) == ["#1 g7", "#2 g30"])
+    }
 }
+

@@ -51,6 +51,7 @@ struct WireCodecGoldenTests {
          header + [0x2B, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1, 2, 0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x78, 1, 0xEE]),
         (.depositRefused(to: "b", seq: 1, reason: "full"),
          header + [0x2C, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 4, 0x66, 0x75, 0x6C, 0x6C]),
+        (.mailReturned(to: "b", seq: 2), header + [0x2D, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 2]),
         (.backup(BackupEntry(peer: "b", outgoing: true, seq: 3, body: [0x79], group: "g")),
          header + [0x09, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0x67, 0, 0, 0, 1, 0x79, 0]),
         (.groupChat(seq: 1, group: "g", body: [0x78]),

@@ -33,7 +33,7 @@ struct WireCodecRoundTripTests {
             (.friendRemoved, 0x24, "FRIEND-REMOVED"), (.depositAck, 0x25, "DEPOSIT-ACK"),
             (.mailbox, 0x26, "MAILBOX"), (.pong, 0x27, "PONG"),
             (.groupInvite, 0x28, "GROUP-INVITE"), (.groupUpdate, 0x29, "GROUP-UPDATE"), (.groupRemoved, 0x2A, "GROUP-REMOVED"),
-            (.mailPage, 0x2B, "MAIL-PAGE"), (.depositRefused, 0x2C, "DEPOSIT-REFUSED"),
+            (.mailPage, 0x2B, "MAIL-PAGE"), (.depositRefused, 0x2C, "DEPOSIT-REFUSED"), (.mailReturned, 0x2D, "MAIL-RETURNED"),
             (.hello, 0x40, "HELLO"), (.heartbeat, 0x41, "HEARTBEAT"), (.bye, 0x42, "BYE"),
             (.chat, 0x43, "CHAT"), (.chatAck, 0x44, "CHAT-ACK"), (.history, 0x45, "HISTORY"),
             (.groupChat, 0x46, "GROUP-CHAT"), (.skip, 0x47, "SKIP"),

@@ -33,4 +33,22 @@ import Testing
         #expect(crypto.inputs(from: PeerName.registry, reply)
             == [.received(from: PeerName.registry, .loginReply(req: 1, snapshot: LoginSnapshot(backup: [])))])
     }
+
+    @Test("a logout's deposits keep their backup entries: the session's key lasts until LOGOUT leaves, not after")
+    func backupKeyLastsUntilLogout() {
+        let crypto = layer()
+        var password: String? = "pw-a"
+        crypto.password = { password }
+        let entry = BackupEntry(peer: "bob", outgoing: true, seq: 2, body: Array("last words".utf8))
+        _ = crypto.outbound(.backup(entry), keyOf: { _ in nil })
+
+        // The machine has ended its session; its logout batch still holds a backup entry.
+        password = nil
+        guard case .ready(.backup) = crypto.outbound(.backup(entry), keyOf: { _ in nil }) else {
+            Issue.record("the logout's backup entry was withheld")
+            return
+        }
+        #expect(crypto.outbound(.logout(req: 0), keyOf: { _ in nil }) == .ready(.logout(req: 0)))
+        #expect(crypto.outbound(.backup(entry), keyOf: { _ in nil }) == .withheld(.noBackupKey))
+    }
 }

@@ -10,8 +10,9 @@ public struct Conversation: Hashable, Sendable {
     /// case answer `contiguousSent` without a scan.
     public private(set) var sentSkips = 0
     /// After a restore: our seqs that were in the registry's mailbox (the LOGIN-REPLY's mail
-    /// marks). We do not hold those messages, but the other side will: they are neither
-    /// skipped nor taken by a new message.
+    /// marks), and the highest the other side said it holds when we got in step (`sync`). We
+    /// do not hold those messages, but the other side will: they are neither skipped nor
+    /// taken by a new message.
     public var reserved: Set<UInt64> = []
 
     public init() {}

@@ -26,6 +26,23 @@ extension PeerMachine {
         return .deposit(to: r.peer, seq: r.seq, body: r.body, proof: proof(of: r))
     }
 
+    /// Hands a stored message to the registry's mailbox again, its backup entry just before it. The mailbox
+    /// copy is sealed to the recipient's key of the moment, which the recipient's wipe loses
+    /// (6.6): the message is then safe only if the sender, or its backup, still holds it. The
+    /// entry sent when the message was stored may not have reached the registry, so it goes
+    /// again with every deposit; the registry keeps each entry once.
+    mutating func mail(_ r: ChatRecord) {
+        backUp(r)
+        toMailbox(r)
+    }
+
+    /// Deposits a stored message, noting the recipient's key it is sealed to (`DepositLedger`).
+    private mutating func toMailbox(_ r: ChatRecord) {
+        let key = durable.keys[r.peer] ?? []
+        session?.deposits.deposit(to: r.peer, seq: r.seq, key: key)
+        toRegistry(deposit(r))
+    }
+
     /// Our proof of a message we sent (empty outside a session, where no key is known).
     func proof(of r: ChatRecord) -> [UInt8] {
         session.flatMap { prover.proof(key: $0.proofKey, to: r.peer, seq: r.seq, group: r.group, body: r.body) } ?? []
@@ -38,7 +55,7 @@ extension PeerMachine {
         if durable.friends[record.peer] == nil || session?.presence[record.peer]?.online == true {
             toPeer(record.peer, direct(record))
         } else {
-            toRegistry(deposit(record))
+            toMailbox(record)  // its backup entry went out as it was stored, just now
         }
     }
 
@@ -59,11 +76,49 @@ extension PeerMachine {
     mutating func depositUnacked(_ contact: String) {
         guard let c = durable.conversations[contact] else { return }
         if let until = session?.mailboxFull[contact], until > now { return }
-        let done = session?.deposited[contact] ?? []
+        guard let ledger = session?.deposits else { return }
+        let key = durable.keys[contact] ?? []
         // A skip travels only directly: it means nothing to a recipient who is not in step with us.
-        for r in c.unacked where !done.contains(r.seq) && !r.isSkip {
-            toRegistry(deposit(r))
+        for r in c.unacked where !ledger.holds(to: contact, seq: r.seq, key: key) && !r.isSkip {
+            mail(r)
         }
+    }
+
+    /// `to` could not open our mail `seq` (sealed to a key its wipe lost) and the registry
+    /// deleted it. We deposit it again at the next retry, sealed to the key we know then; or,
+    /// if we no longer hold it either (our own wipe, its backup entry lost, and only the seq
+    /// kept as still in the mailbox), it is lost for good: a SKIP, or what we send after it
+    /// would wait behind it for ever.
+    mutating func mailReturned(to: String, seq: UInt64) {
+        session?.deposits.returned(to: to, seq: seq)
+        let c = durable.conversations[to] ?? Conversation()
+        if let r = c.record(seq, outgoing: true) {
+            if !r.isSkip { event(.note("\(to) could not open our mail #\(seq) (sealed to a key it lost): depositing it again")) }
+        } else if c.reserved.contains(seq) {
+            skipReserved(to: to, [seq])
+        }
+    }
+
+    /// After a LOGIN-REPLY: our reserved seqs (kept as still in the registry's mailbox, 6.6)
+    /// that we do not hold and its mail marks no longer list. The recipient took them (and
+    /// a SKIP is a duplicate to it), or dropped them unopened while the MAIL-RETURNED could
+    /// not reach us (we were offline, or the registry had restarted): lost for good.
+    mutating func skipReservedGone(_ marks: [BackupMark]) {
+        var still: [String: Set<UInt64>] = [:]
+        for m in marks where m.outgoing { still[m.peer, default: []].insert(m.seq) }
+        for (peer, c) in durable.conversations.sorted(by: { $0.key < $1.key }) {
+            let gone = c.reserved.sorted().filter { c.record($0, outgoing: true) == nil && still[peer]?.contains($0) != true }
+            if !gone.isEmpty { skipReserved(to: peer, gone) }
+        }
+    }
+
+    /// Our messages `seqs` to `peer`, which we no longer hold (our wipe, their backup entries
+    /// lost) and the mailbox no longer holds either: a SKIP each, or what we sent after them
+    /// would wait behind them for ever.
+    private mutating func skipReserved(to peer: String, _ seqs: [UInt64]) {
+        for seq in seqs { persist(.store(.skipped(peer: peer, outgoing: true, seq: seq))) }
+        event(.note("our messages #\(seqs.map(String.init).joined(separator: ", #")) to \(peer) are no longer in the mailbox and we do not hold them: skipped"))
+        if !durable.unsynced.contains(peer) { flush(peer) }
     }
 
     /// The friend confirmed everything up to `upTo`.
@@ -80,7 +135,7 @@ extension PeerMachine {
             // unconfirmed again, and goes out again (directly or through the mailbox).
             event(.note("\(friend) holds only up to #\(upTo) of ours (was #\(c.acked)): sending the rest again"))
             persist(.resetAcked(peer: friend, to: upTo))
-            if let kept = session?.deposited[friend]?.filter({ $0 <= upTo }) { session?.deposited[friend] = kept }
+            session?.deposits.forget(to: friend, above: upTo)
             return
         }
         guard upTo > c.acked else { return }
@@ -263,7 +318,7 @@ extension PeerMachine {
         // (it is sent once): reserve its highest, so that no new message, now or after a
         // crash, takes a seq it holds. Such a message would count as confirmed by its ack
         // and never go out (chaos seed 239 with a fault point: the send written, then the
-        // crash before it left).
+        // crash before it left), or count as a copy of what it holds (--network seed 900023).
         if theirAck > top { persist(.reserve(peer: friend, seq: theirAck)) }
         // Never below what it holds from us: a seq it has must not be reused.
         var next = max(c.nextSentSeq, theirAck + 1)

@@ -33,6 +33,10 @@ extension PeerMachine {
             }
             if session != nil {
                 session?.announced = true
+                // What the registry no longer holds of ours (a MAIL-RETURNED we missed, say)
+                // is deposited again.
+                session?.deposits.keep(only: snapshot.mailMarks)
+                skipReservedGone(snapshot.mailMarks)
                 acceptMail(snapshot.mailbox)
                 fetchMail(after: snapshot.mailbox.last, waiting: snapshot.mailWaiting)
                 catchUpBackup(snapshot.backupMarks)
@@ -51,7 +55,10 @@ extension PeerMachine {
             unfriend(other)
 
         case let .depositAck(to, seq):
-            session?.deposited[to, default: []].insert(seq)
+            session?.deposits.acknowledged(to: to, seq: seq)
+
+        case let .mailReturned(to, seq):
+            if session != nil { mailReturned(to: to, seq: seq) }
 
         case let .mailbox(items):
             if session != nil { acceptMail(items) }
@@ -194,6 +201,9 @@ extension PeerMachine {
 
     /// Records a user's public key as the registry vouches for it: the shell checks senders
     /// against these keys and seals mail to them.
+    /// A changed key means the user's data was wiped: what we deposited for it was sealed to
+    /// the old key, which it has lost, so our retries deposit it again, sealed to the new one
+    /// (`DepositLedger` holds each deposit's key), whichever message brought the new key.
     mutating func learnKey(_ info: FriendInfo) {
         guard !info.key.isEmpty, info.name != name, durable.keys[info.name] != info.key else { return }
         persist(.setKey(name: info.name, key: info.key))

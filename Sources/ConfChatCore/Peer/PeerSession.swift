@@ -9,8 +9,9 @@ struct PeerSession {
     var presence: [String: FriendPresence] = [:]
     /// Messages that arrived ahead of a gap, waiting for the gap to fill (bounded).
     var heldBack = HoldBackBuffer()
-    /// Messages handed to the registry's mailbox and acknowledged by it, by recipient.
-    var deposited: [String: Set<UInt64>] = [:]
+    /// Messages handed to the registry's mailbox, the key each was sealed to, and which the
+    /// registry acknowledged.
+    var deposits = DepositLedger()
     /// The registry answered a LOGIN of this session, so it knows our current endpoint.
     var announced = false
     /// A login from local credentials completes before the registry answers its LOGIN: until

@@ -79,8 +79,9 @@ extension RegistryMachine {
         if account.endpoint != endpoint || account.key != key { persist(.setEndpoint(name: x, endpoint: endpoint, key: key)) }
         online[x] = endpoint
         news[x] = 0
-        if account.endpoint != endpoint {
-            // Fellow group members who are not friends learn endpoints only from here.
+        if account.endpoint != endpoint || account.key != key {
+            // Fellow group members who are not friends learn endpoints and keys only from
+            // here: a key they do not know, they seal mail to the old one, which no longer opens.
             for g in durable.groups.keys.sorted() where durable.groups[g]!.members.contains(x) {
                 let info = groupInfo(g)
                 for m in info.members.map(\.name) where m != x { push(m, .groupUpdate(info)) }

@@ -181,6 +181,9 @@ public struct RegistryMachine {
             guard durable.mailbox[x]?.contains(where: { $0.from == from && $0.seq == seq }) == true else { return }
             persist(.dropMail(to: x, from: from, seq: seq))
             out.append(.note("deleted mail \(from)#\(seq) for \(x): \(x) could not open it"))
+            // Its sender counted it as held here (DEPOSIT-ACK) and would never deposit it
+            // again: only the recipient can tell that it was sealed to a key it has lost.
+            push(from, .mailReturned(to: x, seq: seq))
 
         case let .backup(entry):
             guard durable.accounts[x] != nil, !durable.hasBackup(x, entry) else { return }

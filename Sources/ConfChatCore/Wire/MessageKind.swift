@@ -8,6 +8,7 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
     case reply = 0x20, loginReply = 0x21, friendRequestNotice = 0x22, friendAdded = 0x23
     case friendRemoved = 0x24, depositAck = 0x25, mailbox = 0x26, pong = 0x27
     case groupInvite = 0x28, groupUpdate = 0x29, groupRemoved = 0x2A, mailPage = 0x2B, depositRefused = 0x2C
+    case mailReturned = 0x2D
     case hello = 0x40, heartbeat = 0x41, bye = 0x42, chat = 0x43, chatAck = 0x44, history = 0x45, groupChat = 0x46, skip = 0x47
 
     /// The name the trace and the docs use: `HELLO`, `CHAT-ACK`, ...
@@ -44,6 +45,7 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
         case .groupRemoved: "GROUP-REMOVED"
         case .mailPage: "MAIL-PAGE"
         case .depositRefused: "DEPOSIT-REFUSED"
+        case .mailReturned: "MAIL-RETURNED"
         case .hello: "HELLO"
         case .heartbeat: "HEARTBEAT"
         case .bye: "BYE"
@@ -90,6 +92,7 @@ extension WireMessage {
         case .groupRemoved: .groupRemoved
         case .mailPage: .mailPage
         case .depositRefused: .depositRefused
+        case .mailReturned: .mailReturned
         case .hello: .hello
         case .heartbeat: .heartbeat
         case .bye: .bye

@@ -96,7 +96,7 @@ public enum WireCodec {
             try writeFriend(info, &w)
         case let .friendRemoved(name):
             try w.shortString(name)
-        case let .depositAck(to, seq):
+        case let .depositAck(to, seq), let .mailReturned(to, seq):
             try w.shortString(to); w.u64(seq)
         case let .mailbox(items):
             try w.count(items.count)
@@ -220,6 +220,8 @@ public enum WireCodec {
             message = .friendRemoved(name: try r.shortString("name"))
         case .depositAck:
             message = .depositAck(to: try r.shortString("to"), seq: try r.u64())
+        case .mailReturned:
+            message = .mailReturned(to: try r.shortString("to"), seq: try r.u64())
         case .mailbox:
             var items: [MailItem] = []
             for _ in 0..<(try r.count(minElementSize: 15)) { items.append(try readMail(&r)) }

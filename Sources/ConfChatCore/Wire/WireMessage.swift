@@ -53,6 +53,10 @@ public enum WireMessage: Hashable, Sendable {
     /// The registry did not take DEPOSIT / GROUP-DEPOSIT (`to`, `seq`), for `reason` (a full
     /// mailbox): the sender keeps the message and tries again later.
     case depositRefused(to: String, seq: UInt64, reason: String)
+    /// `to` could not open our mail `seq` (sealed to a key it no longer has: a wipe) and had
+    /// the registry delete it (MAIL-DROP): the sender no longer counts it as deposited, and
+    /// deposits it again at its next retry, sealed to the key it knows then.
+    case mailReturned(to: String, seq: UInt64)
 
     // peer <-> peer
     /// `ack`: highest seq held from the receiver; `sent`: highest seq sent to the receiver.
@@ -234,7 +238,7 @@ extension WireMessage {
     /// group): counted on both sides (PONG `news`), so that one lost on the way is noticed.
     public var isNews: Bool {
         switch self {
-        case .friendRequestNotice, .friendAdded, .friendRemoved, .groupInvite, .groupUpdate, .groupRemoved: true
+        case .friendRequestNotice, .friendAdded, .friendRemoved, .groupInvite, .groupUpdate, .groupRemoved, .mailReturned: true
         default: false
         }
     }

@@ -19,13 +19,29 @@ package final class SimPeer {
     var incarnation = 0
     /// Seals mail and encrypts backups on the way to the registry, opens them on the way back.
     package let crypto: PeerCryptoLayer
+    /// Where the peer's next key pairs come from, one a wipe: a stream of its own (the run's
+    /// seed and the peer's name), so a wipe changes no other peer's keys, and a run stays a
+    /// function of its seed.
+    private var rekeys: SplitMix64
 
-    init(name: String, directory: String?, store: any PeerStore, crypto: PeerCryptoLayer, driver: NodeDriver<PeerMachine>) {
+    init(name: String, directory: String?, store: any PeerStore, crypto: PeerCryptoLayer, driver: NodeDriver<PeerMachine>,
+         seed: UInt64) {
         self.name = name
         self.directory = directory
         self.store = store
         self.crypto = crypto
         self.driver = driver
+        self.rekeys = SplitMix64(seed: seed ^ Self.fnv1a(name))
+    }
+
+    /// A new key pair, as a standalone peer makes when its data directory (and key file) is gone.
+    func rekey() {
+        crypto.keys = NodeKeys.derive(from: &rekeys)
+    }
+
+    /// FNV-1a of the name's UTF-8 octets: a hash that is the same in every run (Swift's is not).
+    private static func fnv1a(_ text: String) -> UInt64 {
+        text.utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
     }
 
     /// The machine: nil while the peer is crashed.

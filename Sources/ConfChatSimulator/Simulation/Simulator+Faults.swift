@@ -26,7 +26,9 @@ extension Simulator {
     }
 
     /// Deletes a peer's data directory, as if it moved to a new machine. The peer must be
-    /// crashed or logged out; a logged-out peer keeps running, with empty state.
+    /// crashed or logged out; a logged-out peer keeps running, with empty state. Its key pair
+    /// goes too (a standalone peer keeps it in the data directory): it starts with a new one,
+    /// which the registry learns at the next login and tells its friends.
     public func wipe(_ name: String) throws {
         let p = try peer(name)
         if let m = p.machine, m.isLoggedIn { throw SimulationError.invalidState("\(name) is logged in; log out or crash first") }
@@ -43,6 +45,7 @@ extension Simulator {
         try runLog?.checkpoint()
         if let dir = p.directory { try? FileManager.default.removeItem(atPath: dir) }
         p.store = try makePeerStore(name)
+        p.rekey()
         if wasUp { try boot(p) }
     }
 

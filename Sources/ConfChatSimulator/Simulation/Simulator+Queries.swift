@@ -1,4 +1,5 @@
 import ConfChatCore
+import ConfChatCrypto
 
 /// What expectations read: a peer's state as the peer itself holds it. A crashed peer is
 /// read from its data directory.
@@ -7,6 +8,12 @@ extension Simulator {
         let p = try peer(name)
         if let m = p.machine { return m.durable }
         return try p.store.load()
+    }
+
+    /// Whether a mail item's body opens with `name`'s key pair as it is now: mail sealed to a
+    /// key the peer lost in a wipe is no copy of its message.
+    public func opens(_ item: MailItem, for name: String) throws -> Bool {
+        sealer.open(item.body, with: try peer(name).crypto.keys) != nil
     }
 
     /// Whether the peer is running (not crashed).

@@ -144,7 +144,8 @@ public final class Simulator {
             machineOwner = driver
             crypto.password = { [unowned driver] in driver.machine?.password }
             driver.writesFirst = driversWriteFirst
-            let peer = SimPeer(name: name, directory: peerDirectory(name), store: store, crypto: crypto, driver: driver)
+            let peer = SimPeer(name: name, directory: peerDirectory(name), store: store, crypto: crypto, driver: driver,
+                               seed: options.seed &+ 0x4E3C)
             crypto.log = { [weak self] text in self?.emit(.note(node: name, text: text)) }
             peers[name] = peer
             if peerAt.count <= node { peerAt += Array(repeating: nil, count: node + 1 - peerAt.count) }

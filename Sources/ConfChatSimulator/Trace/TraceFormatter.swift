@@ -117,7 +117,7 @@ public enum TraceFormatter {
         case let .friendRequestNotice(from): return "from=\(from)"
         case let .friendAdded(f): return "name=\(f.name) \(f.online ? "online" : "offline")"
         case let .friendRemoved(name): return "name=\(name)"
-        case let .depositAck(to, seq): return "to=\(to) seq=\(seq)"
+        case let .depositAck(to, seq), let .mailReturned(to, seq): return "to=\(to) seq=\(seq)"
         case let .mailbox(items): return items.map { "\($0.from)#\($0.seq)" + ($0.group.map { "@\($0)" } ?? "") }.joined(separator: " ")
         case let .pong(known, _): return known ? "known" : "unknown"
         case let .hello(_, ack, sent, isReply): return "ack=\(ack) sent=\(sent)" + (isReply ? " reply" : "")

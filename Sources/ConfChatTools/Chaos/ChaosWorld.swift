@@ -161,7 +161,8 @@ final class ChaosWorld {
 
     /// The wipe rule: an accepted message whose every copy is gone once `name`'s data
     /// directory is (not at the recipient, not in the sender's directory, stored or queued,
-    /// not in the registry's backup of either side, not in the recipient's mailbox) is lost
+    /// not in the registry's backup of either side, not in the recipient's mailbox sealed to
+    /// the key the recipient has now: a wipe loses the key too) is lost
     /// by the wipe itself, which no design can undo. It is no longer required to arrive; if
     /// it does anyway, it must still arrive once and in order. Group messages are judged the
     /// same way, pair by pair. Copies at the peers are recognised by text within the pair's
@@ -190,7 +191,9 @@ final class ChaosWorld {
                 || (m.seq != 0 && (
                     (registry.backups[m.from] ?? []).contains { $0.peer == m.to && $0.outgoing && $0.seq == m.seq && $0.group == m.group }
                     || (registry.backups[m.to] ?? []).contains { $0.peer == m.from && !$0.outgoing && $0.seq == m.seq && $0.group == m.group }
-                    || (registry.mailbox[m.to] ?? []).contains { $0.from == m.from && $0.seq == m.seq && $0.group == m.group }))
+                    || (registry.mailbox[m.to] ?? []).contains {
+                        $0.from == m.from && $0.seq == m.seq && $0.group == m.group && (try? sim.opens($0, for: m.to)) == true
+                    }))
             if !held { excused[m.key] = "its only copy was in \(name)'s wiped data directory" }
         }
     }

@@ -85,6 +85,10 @@ final class MachineHarness {
     private var nextCommand: CommandID = 1
     private var completions: [CommandID: CommandFailure?] = [:]
     private var cut: Set<Set<String>> = []
+    /// The public key each peer announces from its next boot on (none by default, as the
+    /// harness seals nothing): a test that gives one a new key before `wipe` plays the key
+    /// pair a real wipe loses.
+    var publicKeys: [String: [UInt8]] = [:]
 
     init(presenceTimeout: Int64 = 3_000) {
         config = PeerConfig(presenceTimeout: presenceTimeout)
@@ -122,7 +126,7 @@ final class MachineHarness {
         endpoints[name] = endpoint
         incarnation[name, default: 0] += 1
         let machine = PeerMachine(name: name, endpoint: endpoint, config: config, durable: stores[name]!.state, hasher: hasher,
-                                  prover: FakeProver())
+                                  prover: FakeProver(), publicKey: publicKeys[name] ?? [])
         if let driver = drivers[name] {
             driver.machine = machine
             driver.store = stores[name]!

@@ -83,6 +83,7 @@ enum WireSamples {
                   items: [MailItem(from: "alice", seq: 1, body: binary, proof: [UInt8](repeating: 0x5A, count: 16)),
                           MailItem(from: "carol", seq: 2, body: [], group: "team")]),
         .depositRefused(to: "bob", seq: 3, reason: "bob's mailbox is full"),
+        .mailReturned(to: "bob", seq: 3),
         .pong(known: true, news: 0),
         .pong(known: false, news: 0),
         .groupInvite(group: "team", owner: "alice"),

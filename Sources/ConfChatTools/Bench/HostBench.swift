@@ -112,7 +112,7 @@ public final class HostBench {
             try waitFor(file("ready-\(host)"), seconds: 600, what: "host \(host)'s peers to be set up", watching: groups)
         }
         let setupSeconds = BenchClock.seconds(since: started)
-        fm.createFile(atPath: file("go"), contents: nil)
+        try touch(file("go"))
         // Sending takes messages x interval; each peer gives up waiting a minute after that.
         let sending = Double(o.messagesPerPeer * o.intervalMs) / 1000
         let deadline = Date().addingTimeInterval(sending + 90)
@@ -121,7 +121,7 @@ public final class HostBench {
             if groups.allSatisfy({ !$0.isRunning }) { break }
             Thread.sleep(forTimeInterval: 0.2)
         }
-        fm.createFile(atPath: file("stop"), contents: nil)
+        try touch(file("stop"))
         for g in groups {
             let until = Date().addingTimeInterval(60)
             while g.isRunning, Date() < until { Thread.sleep(forTimeInterval: 0.2) }
@@ -152,8 +152,14 @@ public final class HostBench {
             errors: outcomes.compactMap(\.error) + (outcomes.count < peers ? ["\(peers - outcomes.count) peers reported nothing"] : []))
     }
 
+    /// The peer processes wait for these files (`go`, `stop`): one that cannot be made would
+    /// leave them waiting, so it is an error at once.
+    private func touch(_ path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw ProcessWorldError("cannot create \(path)") }
+    }
+
     private func log(_ path: String) throws -> FileHandle {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)  // checked by the open below
         guard let h = FileHandle(forWritingAtPath: path) else { throw ProcessWorldError("cannot write \(path)") }
         return h
     }

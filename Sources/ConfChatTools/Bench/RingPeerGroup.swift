@@ -62,7 +62,10 @@ public enum RingPeerGroup {
         /// Counts one peer; the last of the group writes `FILE-HOST`.
         func count(_ which: WritableKeyPath<Counts, Int>, file: String) {
             let last = lock.withLock { counts[keyPath: which] += 1; return counts[keyPath: which] == total }
-            if last { FileManager.default.createFile(atPath: path("\(file)-\(host)"), contents: nil) }
+            // The runner waits for this file and says which host's file never came.
+            if last, !FileManager.default.createFile(atPath: path("\(file)-\(host)"), contents: nil) {
+                FileHandle.standardError.write(Data("cannot create \(path("\(file)-\(host)"))\n".utf8))
+            }
         }
 
         func add(_ outcome: RingPeer.Outcome) {

@@ -25,7 +25,7 @@ final class NodeProcess {
         self.log = log
         // A control file left by a killed incarnation names a dead endpoint.
         unlink((dataDirectory as NSString).appendingPathComponent(ControlChannel.fileName))
-        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }  // checked by the open below
         guard let out = FileHandle(forWritingAtPath: log) else { throw ProcessWorldError("cannot write \(log)") }
         out.seekToEndOfFile()
         process.executableURL = URL(fileURLWithPath: binary)

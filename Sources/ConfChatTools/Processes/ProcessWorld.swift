@@ -68,7 +68,7 @@ public final class ProcessWorld: ScenarioWorld {
             try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
         }
         // What the proxy refused or closed, and why.
-        FileManager.default.createFile(atPath: path("logs", "proxy.log"), contents: nil)
+        _ = FileManager.default.createFile(atPath: path("logs", "proxy.log"), contents: nil)  // else no log
         if let handle = FileHandle(forWritingAtPath: path("logs", "proxy.log")) {
             network?.proxy.log = { handle.write(Data(($0 + "\n").utf8)) }
         }

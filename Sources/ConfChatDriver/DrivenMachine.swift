@@ -8,7 +8,10 @@ public protocol DrivenMachine {
     associatedtype Effect
     associatedtype Mutation
 
-    mutating func handle(_ input: Input, now: SimInstant) -> [Effect]
+    /// Handles one input, appending its effects to `effects` after what it already holds:
+    /// the driver's buffer, reused from batch to batch (pure still: the buffer is a value the
+    /// caller lends, no I/O).
+    mutating func handle(_ input: Input, now: SimInstant, into effects: inout [Effect])
 
     /// What kind of effect this is, for the driver.
     static func route(_ effect: Effect) -> EffectRoute<Mutation>
@@ -42,10 +45,10 @@ public enum RegistryInput: Hashable, Sendable {
 }
 
 extension RegistryMachine: DrivenMachine {
-    public mutating func handle(_ input: RegistryInput, now: SimInstant) -> [RegistryEffect] {
+    public mutating func handle(_ input: RegistryInput, now: SimInstant, into effects: inout [RegistryEffect]) {
         switch input {
-        case let .received(from, message): handle(from: from, message, now: now)
-        case let .passwordChecked(id, outcome): passwordChecked(id, outcome, now: now)
+        case let .received(from, message): handle(from: from, message, now: now, into: &effects)
+        case let .passwordChecked(id, outcome): passwordChecked(id, outcome, now: now, into: &effects)
         }
     }
 

@@ -26,14 +26,15 @@ public final class NodeDriver<Machine: DrivenMachine> {
     /// Hears of every message that was not sent, and why (the node logs or traces it).
     private let unsent: (Address, WireMessage, SendOutcome) -> Void
 
+    /// The batch's writes, in order: what the commit hands the store as one transaction.
     private var writes: [Machine.Mutation] = []
-    private var held: [Held] = []
-
-    /// An effect kept for the commit; writes are kept apart, so none is here.
-    private enum Held {
-        case send(Address, WireMessage)
-        case other(Machine.Effect)
-    }
+    /// Every effect of the batch in the order the machine made them, writes included (they
+    /// are skipped when the rest is carried out): the machine appends into this buffer
+    /// itself (`DrivenMachine.handle(_:now:into:)`). Both buffers are emptied and reused
+    /// batch after batch, so handling and committing an input makes no array.
+    private var held: [Machine.Effect] = []
+    /// How many of `held` are not writes: the steps a commit carries out after its transaction.
+    private var others = 0
 
     /// Whether a commit writes before it carries out anything else (default true). False is
     /// a fault-injection switch for testing the checks, never for real use: the transaction
@@ -74,7 +75,7 @@ public final class NodeDriver<Machine: DrivenMachine> {
     }
 
     /// Whether inputs were handled since the last commit.
-    public var hasPending: Bool { !writes.isEmpty || !held.isEmpty }
+    public var hasPending: Bool { !writes.isEmpty || others > 0 }
 
     /// Whether the inputs handled since the last commit wrote anything: a fault point waits
     /// for such an input, since one that writes nothing has nothing to lose part way.
@@ -87,14 +88,11 @@ public final class NodeDriver<Machine: DrivenMachine> {
         // the first write to each of its dictionaries and arrays would copy it whole
         // (copy-on-write), and a copy retains and releases every field of the machine.
         guard var m = machine.take() else { return }
-        let effects = m.handle(input, now: now)
-        machine = m
-        for effect in effects {
-            switch Machine.route(effect) {
-            case let .write(mutation): writes.append(mutation)
-            case let .send(address, message): held.append(.send(address, message))
-            case .other: held.append(.other(effect))
-            }
+        let start = held.endIndex
+        m.handle(input, now: now, into: &held)
+        machine = consume m  // moved back, not copied: a copy retains and releases every field
+        for effect in held[start...] {
+            if case let .write(mutation) = Machine.route(effect) { writes.append(mutation) } else { others += 1 }
         }
     }
 
@@ -105,20 +103,28 @@ public final class NodeDriver<Machine: DrivenMachine> {
     public func commit() throws -> Crash? {
         let limit = crashAfter
         crashAfter = nil
-        let batch = writes
-        let effects = held
-        writes.removeAll(keepingCapacity: true)
-        held.removeAll(keepingCapacity: true)
-        let steps = (batch.isEmpty ? 0 : 1) + effects.count
+        // Taken out of the driver before anything is carried out: what is carried out may
+        // make the node handle another input, which starts a batch of its own.
+        var batch: [Machine.Mutation] = []
+        swap(&batch, &writes)
+        var effects = takeHeld()
+        defer {
+            giveBack(&effects)
+            batch.removeAll(keepingCapacity: true)
+            if writes.isEmpty { swap(&writes, &batch) }
+        }
+        let steps = (batch.isEmpty ? 0 : 1) + effects.others
         var step = 0
         if writesFirst, !batch.isEmpty {
             if step == limit { return Crash(step: step, steps: steps) }
             try write(batch)
             step += 1
         }
-        for effect in effects {
+        for effect in effects.list {
+            let route = Machine.route(effect)
+            if case .write = route { continue }
             if step == limit { return Crash(step: step, steps: steps) }
-            try carryOut(effect)
+            try carryOut(route, effect)
             step += 1
         }
         if !writesFirst, !batch.isEmpty {
@@ -144,9 +150,28 @@ public final class NodeDriver<Machine: DrivenMachine> {
     /// The second half of a group commit (`stage`): carries out the kept effects in order,
     /// once the staged writes are flushed.
     public func release() throws {
-        let effects = held
-        held.removeAll(keepingCapacity: true)
-        for effect in effects { try carryOut(effect) }
+        var effects = takeHeld()
+        defer { giveBack(&effects) }
+        for effect in effects.list {
+            let route = Machine.route(effect)
+            if case .write = route { continue }  // staged already
+            try carryOut(route, effect)
+        }
+    }
+
+    /// The batch's effects, taken out of the driver (which is left with none).
+    private func takeHeld() -> (list: [Machine.Effect], others: Int) {
+        var list: [Machine.Effect] = []
+        swap(&list, &held)
+        defer { others = 0 }
+        return (list, others)
+    }
+
+    /// Hands back the storage of a batch's effects, emptied, for the next batch to append
+    /// into, unless a batch was started meanwhile (then it is simply dropped).
+    private func giveBack(_ effects: inout (list: [Machine.Effect], others: Int)) {
+        effects.list.removeAll(keepingCapacity: true)
+        if held.isEmpty { swap(&held, &effects.list) }
     }
 
     /// `handle` and `commit`: a batch of one input.
@@ -163,12 +188,13 @@ public final class NodeDriver<Machine: DrivenMachine> {
         transactions += 1
     }
 
-    private func carryOut(_ effect: Held) throws {
-        switch effect {
+    private func carryOut(_ route: EffectRoute<Machine.Mutation>, _ effect: Machine.Effect) throws {
+        switch route {
         case let .send(address, message):
             let outcome = transport.send(message, from: name, to: address)
             if outcome != .sent { unsent(address, message, outcome) }
-        case let .other(effect): try perform(effect)
+        case .other: try perform(effect)
+        case .write: break  // in the batch's transaction
         }
     }
 }

@@ -11,7 +11,9 @@ struct NodeDriverTests {
     /// For each input n: write n, send LOGOUT(req: n) to the registry, then note n.
     struct Counter: DrivenMachine {
         enum Effect { case write(Int), send(Int), note(Int) }
-        mutating func handle(_ n: Int, now: SimInstant) -> [Effect] { [.write(n), .send(n), .note(n)] }
+        mutating func handle(_ n: Int, now: SimInstant, into effects: inout [Effect]) {
+            effects.append(contentsOf: [.write(n), .send(n), .note(n)])
+        }
         static func route(_ e: Effect) -> EffectRoute<Int> {
             switch e {
             case let .write(n): .write(n)
@@ -64,6 +66,23 @@ struct NodeDriverTests {
         log.lines = []
         #expect(try d.run(2, now: .zero) == nil)
         #expect(log.lines == ["commit [2]", "send 2", "note 2"])
+    }
+
+    @Test("an input handled while a batch is carried out starts the next batch")
+    func inputDuringCommit() throws {
+        let log = Log()
+        var d: NodeDriver<Counter>!
+        d = NodeDriver(name: "n", machine: Counter(), store: log, transport: log,
+                       perform: { if case let .note(n) = $0 { log.lines.append("note \(n)"); if n == 1 { d.handle(5, now: .zero) } } })
+        d.handle(1, now: .zero)
+        d.handle(2, now: .zero)
+        try d.commit()
+        #expect(log.lines == ["commit [1, 2]", "send 1", "note 1", "send 2", "note 2"])
+        #expect(d.hasPending)
+        log.lines = []
+        try d.commit()
+        #expect(log.lines == ["commit [5]", "send 5", "note 5"])
+        #expect(!d.hasPending)
     }
 
     @Test("a message the transport did not take is reported with the reason")

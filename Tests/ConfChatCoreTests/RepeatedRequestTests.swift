@@ -54,6 +54,21 @@ struct RepeatedRequestTests {
         #expect(r.checksUnderWay == 1)
     }
 
+    @Test func aRequestHandledInOneBufferAfterAPasswordCheckIsStillRemembered() {
+        // The driver hands every input of a batch one buffer: the password check an earlier
+        // input asked for is not this request's, so its answer is remembered all the same.
+        var r = registry()
+        var batch: [RegistryEffect] = []
+        let login = WireMessage.login(req: 7, name: "alice", password: "pw", endpoint: "inproc://alice", wantBackup: false, key: [])
+        r.handle(from: "alice-client", login, into: &batch)
+        r.handle(from: "bob", .friendRequest(req: 2, to: "alice"), into: &batch)
+        #expect(batch.filter { if case .checkPassword = $0 { true } else { false } }.count == 1)
+        #expect(replies(batch) == ["ok"])
+        let again = r.handle(from: "bob", .friendRequest(req: 2, to: "alice"))
+        #expect(replies(again) == ["ok"])
+        #expect(!again.contains { if case .persist = $0 { true } else { false } })
+    }
+
     @Test func aRepeatAfterTheMemoryRanOutIsANewRequest() {
         var r = RegistryMachine(durable: RegistryDurableState())
         let register = WireMessage.register(req: 1, name: "carol", password: "pw", endpoint: "inproc://carol", key: [])

@@ -17,7 +17,8 @@ public struct PeerMachine {
     var nextEpoch: UInt64
     var hasher: any PasswordHasher
     let prover: any MessageProver
-    /// Effects of the input being handled; returned and cleared by `handle`.
+    /// Effects of the input being handled: while `handle` runs, the caller's buffer (swapped
+    /// in and back out, so no array is made an input); empty between inputs.
     var out: [PeerEffect] = []
     var now = SimInstant.zero
 
@@ -42,7 +43,12 @@ public struct PeerMachine {
         case unopenedMail(from: String, seq: UInt64)
     }
 
-    public mutating func handle(_ input: Input, now: SimInstant) -> [PeerEffect] {
+    /// Handles one input and appends its effects to `effects`, after what it already holds.
+    /// The driver hands the same buffer to every input of a batch, so handling an input
+    /// makes no array of its own (a fresh array an input was an allocation and a free).
+    public mutating func handle(_ input: Input, now: SimInstant, into effects: inout [PeerEffect]) {
+        swap(&out, &effects)
+        defer { swap(&out, &effects) }
         self.now = now
         switch input {
         case let .command(id, command): run(command, id: id)
@@ -51,8 +57,13 @@ public struct PeerMachine {
         case let .timer(timer): fire(timer)
         case let .unopenedMail(from, seq): dropMail(from: from, seq: seq)
         }
-        defer { out.removeAll(keepingCapacity: true) }
-        return out
+    }
+
+    /// Handles one input and returns its effects: `handle(_:now:into:)` into a new array.
+    public mutating func handle(_ input: Input, now: SimInstant) -> [PeerEffect] {
+        var effects: [PeerEffect] = []
+        handle(input, now: now, into: &effects)
+        return effects
     }
 
     // MARK: - Queries the shell and the expectations use

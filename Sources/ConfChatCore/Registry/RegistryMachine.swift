@@ -7,6 +7,8 @@ public struct RegistryMachine {
     public private(set) var durable: RegistryDurableState
     /// Logged-in users and the endpoint each announced.
     public internal(set) var online: [String: String] = [:]
+    /// Effects of the input being handled: while `handle` or `passwordChecked` runs, the
+    /// caller's buffer (swapped in and back out); empty between inputs.
     var out: [RegistryEffect] = []
     var now = SimInstant.zero
     /// REGISTER and LOGIN waiting for their password check (`PasswordCheck`), by check id.
@@ -36,14 +38,15 @@ public struct RegistryMachine {
 
     /// A message from `sender`: for REGISTER and LOGIN, the connection's identity (a key over
     /// CURVE, the routing id inside one process), otherwise the account it belongs to.
-    /// `now` drives only the login throttle.
-    public mutating func handle(from sender: String, _ message: WireMessage, now: SimInstant = .zero) -> [RegistryEffect] {
-        defer { out.removeAll(keepingCapacity: true) }
+    /// `now` drives only the login throttle. Appends its effects to `effects`, after what it
+    /// already holds: the driver hands one buffer to every input of a batch, so handling a
+    /// message makes no array of its own.
+    public mutating func handle(from sender: String, _ message: WireMessage, now: SimInstant = .zero,
+                                into effects: inout [RegistryEffect]) {
+        swap(&out, &effects)
+        defer { swap(&out, &effects) }
         self.now = now
-        guard let req = message.requestNumber, req != 0 else {
-            dispatch(sender, message)
-            return out
-        }
+        guard let req = message.requestNumber, req != 0 else { return dispatch(sender, message) }
         let key = RequestMemory.Key(client: sender, req: req)
         switch memory.lookup(key, message, now: now) {
         case .underWay:
@@ -52,11 +55,20 @@ public struct RegistryMachine {
             out.append(.note("repeated \(message.kind.name) req=\(req) from \(sender): answered again"))
             out += answers
         case .new:
+            // Only this message's effects: the buffer may hold those of earlier inputs.
+            let start = out.endIndex
             dispatch(sender, message)
-            let checking = out.contains { if case .checkPassword = $0 { true } else { false } }
-            memory.remember(key, message, answers: checking ? nil : answers(to: sender, in: out[...]), now: now)
+            let mine = out[start...]
+            let checking = mine.contains { if case .checkPassword = $0 { true } else { false } }
+            memory.remember(key, message, answers: checking ? nil : answers(to: sender, in: mine), now: now)
         }
-        return out
+    }
+
+    /// `handle(from:_:now:into:)` into a new array.
+    public mutating func handle(from sender: String, _ message: WireMessage, now: SimInstant = .zero) -> [RegistryEffect] {
+        var effects: [RegistryEffect] = []
+        handle(from: sender, message, now: now, into: &effects)
+        return effects
     }
 
     /// What a request sent its client: the messages to be repeated if the request is. A
@@ -72,16 +84,26 @@ public struct RegistryMachine {
         return kept
     }
 
-    /// The outcome of a `PasswordCheck` this machine asked for.
-    public mutating func passwordChecked(_ id: UInt64, _ outcome: PasswordCheck.Outcome, now: SimInstant = .zero) -> [RegistryEffect] {
-        defer { out.removeAll(keepingCapacity: true) }
+    /// The outcome of a `PasswordCheck` this machine asked for; its effects are appended to
+    /// `effects`, as `handle` does.
+    public mutating func passwordChecked(_ id: UInt64, _ outcome: PasswordCheck.Outcome, now: SimInstant = .zero,
+                                         into effects: inout [RegistryEffect]) {
+        swap(&out, &effects)
+        defer { swap(&out, &effects) }
         self.now = now
         if let check = checks.removeValue(forKey: id) {
+            let start = out.endIndex
             finish(check, outcome)
             let key = RequestMemory.Key(client: check.client, req: check.request.req)
-            if let answers = answers(to: check.client, in: out[...]) { memory.answered(key, answers) } else { memory.forget(key) }
+            if let answers = answers(to: check.client, in: out[start...]) { memory.answered(key, answers) } else { memory.forget(key) }
         }
-        return out
+    }
+
+    /// `passwordChecked(_:_:now:into:)` into a new array.
+    public mutating func passwordChecked(_ id: UInt64, _ outcome: PasswordCheck.Outcome, now: SimInstant = .zero) -> [RegistryEffect] {
+        var effects: [RegistryEffect] = []
+        passwordChecked(id, outcome, now: now, into: &effects)
+        return effects
     }
 
     /// Password checks asked for and not yet answered.

@@ -87,12 +87,12 @@ public final class ProcessWorld: ScenarioWorld {
             switch action {
             case .network:
                 guard hostCount != nil else { return nil }
-                why = "network conditions go through the runner's proxy, which --hosts does not use (use --processes)"
+                why = "needs the simulator or --processes: network conditions go through the runner's proxy, which --hosts does not use"
             case .crashMidInput:
-                why = "only its node driver stops a node part way through an input"
+                why = "needs the simulator: only its node driver stops a node part way through an input"
             default: return nil
             }
-            return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator or --processes: \(why)"
+            return "\(s.location): '\(ScenarioText.excerpt(s.source))' \(why)"
         }
     }
 

@@ -377,6 +377,11 @@ def test_unanswered_registry_says_why():
         status, out, err = run_cli(["peer", "dave", "--registry", free, "--registry-key-file", "reg/registry.pub",
                                     "--data", "dave", "--fast-hash"], net.dir, stdin="register pw\n")
         assert f"error: the registry did not answer within 2000ms (is a registry running at {free}?)" in out, out
+        # --time-scale runs the protocol's timers faster, not the registry: a command still waits
+        # 2 s of real time for it (10,000 ms on a clock 5 times faster).
+        status, out, err = run_cli(["peer", "dave", "--registry", free, "--registry-key-file", "reg/registry.pub",
+                                    "--data", "dave", "--fast-hash", "--time-scale", "5"], net.dir, stdin="register pw\n")
+        assert f"error: the registry did not answer within 10000ms (is a registry running at {free}?)" in out, out
     finally:
         net.close()
 

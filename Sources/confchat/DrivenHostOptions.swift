@@ -34,14 +34,18 @@ struct DrivenHostOptions: ParsableArguments {
         return { SimulatorConsole.monotonicMilliseconds() * k }
     }
 
-    /// How long a command waits for the registry, on this host's clock (`usual` at
-    /// --time-scale 1). --time-scale K runs the protocol's timers K times faster, but a
-    /// loaded machine answers no faster for it: the wait stays `usual` of real time, at most
-    /// half the time the registry remembers a request (`RegistryLimits.requestMemoryMs`, on
-    /// the registry's own scaled clock), so that a request retried within it is still known
-    /// to the registry as one. Up to --time-scale 7 that is the full 2 s.
-    func requestTimeout(_ usual: Int64) -> Int64 {
-        min(usual * timeScale, RegistryLimits.requestMemoryMs / 2)
+    /// `config` with its requests to the registry on real time, on this host's clock.
+    /// --time-scale K runs the protocol's timers K times faster, but a loaded machine answers
+    /// no faster for it: a command waits as long as at --time-scale 1 (2 s of real time), at
+    /// most half the time the registry remembers a request (`RegistryLimits.requestMemoryMs`,
+    /// on the registry's own scaled clock), so that a request retried within it is still
+    /// known to the registry as one (up to --time-scale 7 that is the full 2 s); and it sends
+    /// its request again as often as at --time-scale 1 (every 100 ms), not K times as often.
+    func registryRequestsOnRealTime(_ config: PeerConfig) -> PeerConfig {
+        var c = config
+        c.requestTimeout = min(config.requestTimeout * timeScale, RegistryLimits.requestMemoryMs / 2)
+        c.requestRetryInterval = config.requestRetryInterval * timeScale
+        return c
     }
 
     func open(in dataDirectory: String, log: @escaping (String) -> Void) throws -> ControlChannel {

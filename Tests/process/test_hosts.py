@@ -3,8 +3,8 @@
 What needs no privileges runs everywhere: the ipc control channel (still with its token), and
 the refusal of --hosts without CAP_NET_ADMIN/CAP_SYS_ADMIN (capsh drops them). What needs
 namespaces (root and iproute2) is skipped, saying why, where the machine does not allow it:
-the host cut-off scenario on three hosts, and no namespace left after a run, even one
-interrupted with SIGTERM.
+the host cut-off scenario on three hosts, network conditions between hosts (through the
+runner's proxy), and no namespace left after a run, even one interrupted with SIGTERM.
 
 Run: python3 Tests/process/test_hosts.py  (after swift build; CONFCHAT=path overrides the binary)
 """
@@ -93,6 +93,25 @@ def test_host_cutoff_on_three_hosts():
     out, err = run.communicate(timeout=600)
     assert run.returncode == 0, out + err
     assert re.search(r"host 3 \(10\.77\.\d+\.3\): alice bob", out), out
+    assert "3 passed, 0 failed" in out, out
+    assert not namespaces_of(run.pid), namespaces_of(run.pid)
+
+
+def test_network_conditions_on_three_hosts():
+    """`network` statements on hosts go through the runner's proxy, whose sockets for a node
+    are in the node's host: in cut-link, alice and bob (on hosts of their own) see each other
+    go offline only if the proxy loses what crosses between their hosts, while both still
+    reach the registry. The run leaves no namespace."""
+    reason = namespaces_skip_reason()
+    if reason:
+        print(f"  skipped: {reason}")
+        return
+    files = [f"{ROOT}/scenarios/{name}.scenario" for name in ("network", "network/cut-link", "network/link")]
+    run = subprocess.Popen([BINARY, "run", "--hosts", "3", "--time-scale", "5"] + files,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 0, out + err
+    assert re.search(r"host 2 \(10\.77\.\d+\.2\): alice; host 3 \(10\.77\.\d+\.3\): bob", out), out
     assert "3 passed, 0 failed" in out, out
     assert not namespaces_of(run.pid), namespaces_of(run.pid)
 

@@ -37,6 +37,19 @@ def namespaces_of(pid):
     return [line.split()[0] for line in listed.splitlines() if line.startswith(f"confchat-{pid}-")]
 
 
+def run_on_three_hosts(names, time_scale):
+    """Runs scenarios/NAME.scenario for each name with --hosts 3; asserts that all pass and
+    that the run left no namespace; returns its output."""
+    files = [f"{ROOT}/scenarios/{name}.scenario" for name in names]
+    run = subprocess.Popen([BINARY, "run", "--hosts", "3", "--time-scale", str(time_scale)] + files,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 0, out + err
+    assert f"{len(files)} passed, 0 failed" in out, out
+    assert not namespaces_of(run.pid), namespaces_of(run.pid)
+    return out
+
+
 def test_control_channel_on_ipc_keeps_its_token():
     """--control-ipc binds control.ipc in the data directory (the file system crosses network
     namespaces); the token is still required."""
@@ -86,15 +99,9 @@ def test_host_cutoff_on_three_hosts():
     if reason:
         print(f"  skipped: {reason}")
         return
-    files = [f"{ROOT}/scenarios/{name}.scenario" for name in ("host-cutoff", "crash-restart", "partition")]
     # --time-scale 2, not 5: a loaded machine must still answer a request within its scaled time-out.
-    run = subprocess.Popen([BINARY, "run", "--hosts", "3", "--time-scale", "2"] + files,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = run.communicate(timeout=600)
-    assert run.returncode == 0, out + err
+    out = run_on_three_hosts(("host-cutoff", "crash-restart", "partition"), time_scale=2)
     assert re.search(r"host 3 \(10\.77\.\d+\.3\): alice bob", out), out
-    assert "3 passed, 0 failed" in out, out
-    assert not namespaces_of(run.pid), namespaces_of(run.pid)
 
 
 def test_network_conditions_on_three_hosts():
@@ -106,14 +113,8 @@ def test_network_conditions_on_three_hosts():
     if reason:
         print(f"  skipped: {reason}")
         return
-    files = [f"{ROOT}/scenarios/{name}.scenario" for name in ("network", "network/cut-link", "network/link")]
-    run = subprocess.Popen([BINARY, "run", "--hosts", "3", "--time-scale", "5"] + files,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = run.communicate(timeout=600)
-    assert run.returncode == 0, out + err
+    out = run_on_three_hosts(("network", "network/cut-link", "network/link"), time_scale=5)
     assert re.search(r"host 2 \(10\.77\.\d+\.2\): alice; host 3 \(10\.77\.\d+\.3\): bob", out), out
-    assert "3 passed, 0 failed" in out, out
-    assert not namespaces_of(run.pid), namespaces_of(run.pid)
 
 
 def test_sigterm_removes_the_hosts():

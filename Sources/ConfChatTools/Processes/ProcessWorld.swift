@@ -108,7 +108,7 @@ public final class ProcessWorld: ScenarioWorld {
             }
         case let .peer(name, .crash):
             guard let p = peers.removeValue(forKey: name) else { return try refusal(unknownOrCrashed: name) }
-            crash(name, p)
+            network.crash(name, p)
             return nil
         case let .peer(name, .restart):
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
@@ -118,7 +118,7 @@ public final class ProcessWorld: ScenarioWorld {
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
             let running = peers[name]
             if running != nil, try view(name).loggedIn { return CommandFailure("\(name) is logged in; log out or crash first") }
-            if let running { crash(name, running) }
+            if let running { network.crash(name, running) }
             peers[name] = nil
             try? FileManager.default.removeItem(atPath: peerDirectory(name))
             if running != nil { try startPeer(name) }
@@ -127,7 +127,7 @@ public final class ProcessWorld: ScenarioWorld {
             return nil
         case .registryCrash:
             guard let r = registry else { return CommandFailure("the registry is already down") }
-            crash(PeerName.registry, r)
+            network.crash(PeerName.registry, r)
             registry = nil
             return nil
         case .registryRestart:
@@ -148,11 +148,6 @@ public final class ProcessWorld: ScenarioWorld {
         unsettled = true
         try settle()
         return nil
-    }
-
-    /// SIGKILL; on hosts, with what the host's kernel still held for the node.
-    private func crash(_ node: String, _ process: NodeProcess) {
-        network.crash(node, process)
     }
 
     private func refusal(unknownOrCrashed name: String) throws -> CommandFailure {

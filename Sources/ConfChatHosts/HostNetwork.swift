@@ -140,10 +140,10 @@ public final class HostNetwork: @unchecked Sendable {
             threads[index] = made
             return made
         }
-        let (fd, error) = thread.run { () -> (Int32, Int32) in
+        guard let (fd, error) = thread.run({ () -> (Int32, Int32) in
             let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             return (fd, errno)
-        }
+        }) else { throw HostNetworkError("host \(index) is torn down") }
         guard fd >= 0 else { throw HostNetworkError("no socket in host \(index): \(String(cString: strerror(error)))") }
         return fd
     }

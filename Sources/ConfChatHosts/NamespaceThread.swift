@@ -39,19 +39,23 @@ final class NamespaceThread: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// Runs `body` on the thread, in the namespace, and returns what it returned.
-    func run<T>(_ body: @escaping () -> T) -> T {
+    /// Runs `body` on the thread, in the namespace, and returns what it returned; nil, not
+    /// run, once the thread is stopped (the hosts are being torn down).
+    func run<T>(_ body: @escaping () -> T) -> T? {
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: T?
-        condition.withLock {
+        let queued = condition.withLock {
+            guard !stopping else { return false }
             jobs.append {
                 result = body()
                 done.signal()
             }
             condition.signal()
+            return true
         }
+        guard queued else { return nil }
         done.wait()
-        return result!
+        return result
     }
 
     /// Ends the thread (after the jobs asked for) and waits for it. Safe to call more than once.

@@ -133,6 +133,13 @@ struct HostNetworkTests {
         #expect(!binds(socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)))
     }
 
+    @Test func noSocketIsMadeInAHostTornDown() throws {
+        let net = try HostNetwork(hosts: 1)
+        close(try net.socket(inHost: 1))
+        net.tearDown()
+        #expect(throws: HostNetworkError("host 1 is torn down")) { try net.socket(inHost: 1) }
+    }
+
     @Test func aKilledRunsNamespacesAreRemovedOnceItsOwnerIsGone() throws {
         let ip = try #require(IPCommand.locate())
         // A pid that existed and is gone: a child that has exited and been waited for.

@@ -78,7 +78,7 @@ public final class SQLitePeerStore: PeerStore {
     /// prepared once (`SQLiteStatement`), row by row, columns by position: a restart of a
     /// peer with a long history reads every message.
     public func load() throws -> PeerDurableState {
-        try db.read { db in
+        try db.readKeepingStatements { db in
             var s = PeerDurableState()
             var q = try statements(.readCredentials, db)
             while try q.step() { s.credentials = q.string(0) }
@@ -130,7 +130,7 @@ public final class SQLitePeerStore: PeerStore {
     }
 
     private func stored() throws -> [(key: ChatRecord.Key, at: Int64?)] {
-        try db.read { db in
+        try db.readKeepingStatements { db in
             try Row.fetchAll(db, sql: "SELECT peer, direction, seq, stored_at FROM messages ORDER BY rowid").map { row in
                 let seq: Int64 = row["seq"]
                 return (ChatRecord.Key(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq)), row["stored_at"])

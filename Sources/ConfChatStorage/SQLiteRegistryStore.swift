@@ -55,7 +55,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     /// Reads the whole state back (a restart), each table through its prepared statement,
     /// columns by position (`RegistrySQL`).
     public func load() throws -> RegistryDurableState {
-        try db.read { db in
+        try db.readKeepingStatements { db in
             var s = RegistryDurableState()
             var q = try statements(.readAccounts, db)
             while try q.step() { s.apply(.addAccount(name: q.string(0), hash: q.string(1), endpoint: q.string(2), key: q.bytes(3))) }

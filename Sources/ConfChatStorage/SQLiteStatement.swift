@@ -127,37 +127,3 @@ final class SQLiteStatement {
     /// not reach Swift).
     private static var transient: sqlite3_destructor_type { unsafeBitCast(-1, to: sqlite3_destructor_type.self) }
 }
-
-/// A store's statements, each prepared the first time it runs and kept from then on: a
-/// simulated run declares hundreds or thousands of nodes, most of which use a few kinds of
-/// statement, so none is prepared before it is needed.
-struct SQLiteStatements<Kind: RawRepresentable & CaseIterable> where Kind.RawValue == Int {
-    private var prepared: [SQLiteStatement?] = Array(repeating: nil, count: Kind.allCases.count)
-    private let sql: (Kind) -> String
-
-    init(sql: @escaping (Kind) -> String) { self.sql = sql }
-
-    mutating func callAsFunction(_ kind: Kind, _ db: Database) throws -> SQLiteStatement {
-        if let s = prepared[kind.rawValue] { return s }
-        let s = try SQLiteStatement(db, sql: sql(kind))
-        prepared[kind.rawValue] = s
-        return s
-    }
-}
-
-extension DatabaseQueue {
-    /// Reads in one transaction, keeping the prepared statements. GRDB's `read` guards a read
-    /// with `PRAGMA query_only`, and setting a flag pragma expires every prepared statement of
-    /// the connection: each restart's load made every kept statement parse its SQL again
-    /// (1,281 times in the 2,000-statement scenario, 12 % of its instructions).
-    func readKeepingStatements<T>(_ body: (Database) throws -> T) throws -> T {
-        try writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.deferred) {
-                result = try body(db)
-                return .commit
-            }
-            return result!
-        }
-    }
-}

@@ -136,11 +136,21 @@ final class RingPeer {
         try acceptWaiting()
     }
 
-    /// Accepts the previous peer's request, once it has come (asking again while the registry is busy).
+    /// Accepts the previous peer's request, once it has come (asking again while the registry
+    /// is busy). An accept whose answer came too late was carried out all the same, and the
+    /// next one is told "no pending friend request": done once the two are friends (the
+    /// registry's FRIEND-ADDED arrives while the retry waits).
     private func acceptWaiting() throws {
         guard let from = pendingAccepts.first else { return }
         pendingAccepts.removeFirst()
-        try retry(.accept(from), until: BenchClock.nanoseconds() + 300_000_000_000) { $0.contains("already") }
+        try retry(.accept(from), until: BenchClock.nanoseconds() + 300_000_000_000) { failure in
+            Self.acceptDone(failure, friends: (try? host.state().friends[from]) != nil)
+        }
+    }
+
+    /// Whether an accept that failed with `failure` needs no retry: the two are friends already.
+    static func acceptDone(_ failure: String, friends: Bool) -> Bool {
+        failure.contains("already") || (friends && failure.contains("no pending friend request"))
     }
 
     private func note(_ event: PeerEvent) {

@@ -1,4 +1,5 @@
 import ConfChatHosts
+import ConfChatStandalone
 import Foundation
 
 /// `confchat bench --hosts N --peers P`: real peers over N namespaced hosts, P of them in a
@@ -84,7 +85,9 @@ public final class HostBench {
 
         let registryEndpoint = "tcp://\(network.address(ofHost: 1)):5555"
         let registry = network.process(inHost: 1, executable: o.binary, arguments: [
-            "registry", "--bind", registryEndpoint, "--data", file("registry"), "--fast-hash"])
+            "registry", "--bind", registryEndpoint, "--data", file("registry"), "--fast-hash",
+            // A host's peers all connect from its one address.
+            "--max-connections-per-address", String(max(o.peers, InboxLimits.registry.connectionsPerAddress))])
         let registryLog = try log(file("registry.log"))
         registry.standardOutput = registryLog
         registry.standardError = registryLog

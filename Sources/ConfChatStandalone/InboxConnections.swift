@@ -35,25 +35,13 @@ final class InboxConnections {
     /// Told of refusals (the first, then every thousandth).
     var onRefused: ((String) -> Void)?
 
-    nonisolated(unsafe) private static var counter = 0
-    private static let counterLock = NSLock()
-
     /// Starts watching `inbox`; call before it binds, so no connection goes uncounted.
-    init(context: ZMQContext, watching inbox: ZMQSocket, limits: InboxLimits) throws {
+    init(watching inbox: ZMQSocket, limits: InboxLimits) throws {
         self.limits = limits
-        let address = Self.counterLock.withLock {
-            Self.counter += 1
-            return "inproc://confchat-inbox-monitor-\(getpid())-\(Self.counter)"
-        }
-        guard zmq_socket_monitor(inbox.rawHandle, address, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) == 0 else {
-            throw ZMQError("zmq_socket_monitor")
-        }
-        monitor = try ZMQSocket(context: context, type: ZMQ_PAIR)
-        // No high-water mark: a dropped event would leave a connection counted for ever, or
-        // one uncounted. What waits here is a few dozen octets a connection, each of which
+        // Unbounded: a dropped event would leave a connection counted for ever, or one
+        // uncounted. What waits there is a few dozen octets a connection, each of which
         // costs libzmq far more.
-        try monitor.set(ZMQ_RCVHWM, int: 0)
-        try monitor.connect(address)
+        monitor = try inbox.monitor(events: ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED, unbounded: true)
     }
 
     var rawHandle: UnsafeMutableRawPointer { monitor.rawHandle }

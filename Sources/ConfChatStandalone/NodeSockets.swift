@@ -56,7 +56,7 @@ final class NodeSockets {
         try inbox.set(ZMQ_MAXMSGSIZE, int64: Int64(limits?.frameOctets ?? WireCodec.maxFrameSize))
         if let limits {
             try inbox.set(ZMQ_RCVHWM, int: Int32(limits.queuedMessages))
-            inboxConnections = try InboxConnections(context: context, watching: inbox, limits: limits)
+            inboxConnections = try InboxConnections(watching: inbox, limits: limits)
         } else {
             inboxConnections = nil
         }
@@ -76,7 +76,7 @@ final class NodeSockets {
         } else {
             registryLine = nil
         }
-        handshakes = try HandshakeMonitor(context: context, watching: [outbox] + (registryLine.map { [$0.socket] } ?? []))
+        handshakes = try HandshakeMonitor(watching: [outbox] + (registryLine.map { [$0.socket] } ?? []))
     }
 
     /// Sends without blocking. A full queue (the peer is unreachable for long) drops the

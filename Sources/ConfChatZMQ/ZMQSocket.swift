@@ -1,4 +1,5 @@
 import CZMQ
+import Foundation
 
 /// A libzmq socket owned by exactly one thread.
 ///
@@ -145,6 +146,25 @@ public final class ZMQSocket {
             if zmq_msg_more(&msg) == 0 { return routed }
         }
     }
+
+    /// Starts libzmq's monitor on this socket for `events` and returns the PAIR socket its
+    /// events arrive on: [event (u16) and value (u32), native order] then the endpoint.
+    /// - Parameter unbounded: no high-water mark on the PAIR, so no event is ever dropped
+    ///   (libzmq drops what meets a full queue); for a reader that must see every one.
+    public func monitor(events: Int32, unbounded: Bool = false) throws(ZMQError) -> ZMQSocket {
+        let address = Self.monitorLock.withLock {
+            Self.monitors += 1
+            return "inproc://confchat-monitor-\(getpid())-\(Self.monitors)"
+        }
+        guard zmq_socket_monitor(h, address, events) == 0 else { throw ZMQError("zmq_socket_monitor") }
+        let pair = try ZMQSocket(context: context, type: ZMQ_PAIR)
+        if unbounded { try pair.set(ZMQ_RCVHWM, int: 0) }
+        try pair.connect(address)
+        return pair
+    }
+
+    nonisolated(unsafe) private static var monitors = 0
+    private static let monitorLock = NSLock()
 
     /// Makes this socket a CURVE server with the given secret key (a key pair's 32-byte secret half).
     public func curveServer(secretKey: [UInt8]) throws(ZMQError) {

@@ -1,3 +1,4 @@
+import ConfChatCore
 import ConfChatHosts
 import ConfChatStandalone
 import Foundation
@@ -104,7 +105,10 @@ public final class HostBench {
                 "bench-peers", "--host", "\(host)", "--indices", indices.map(String.init).joined(separator: ","),
                 "--total", "\(o.peers)", "--messages", "\(o.messagesPerPeer)", "--interval-ms", "\(o.intervalMs)",
                 "--registry", registryEndpoint, "--registry-key-file", file("registry/registry.pub"),
-                "--bind-address", network.address(ofHost: host), "--folder", o.folder])
+                "--bind-address", network.address(ofHost: host), "--folder", o.folder,
+                // All groups together sign in no more peers at once than the registry checks
+                // passwords at once, so none is told "busy" and asks again and again.
+                "--sign-ins", "\(max(1, RegistryLimits.passwordChecks / o.hosts))"])
             let out = try log(file("host-\(host).log"))
             group.standardOutput = out
             group.standardError = out

@@ -104,7 +104,7 @@ final class InboxConnections {
     private func refuse(_ fd: Int32, _ connection: Connection, _ why: String) {
         // Still the connection the event named (not a descriptor libzmq closed and reused)?
         guard Self.connection(fd) == connection else { return }
-        _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
+        _ = shutdown(fd, Int32(SHUT_RDWR))
         refused += 1
         if refused == 1 || refused % 1000 == 0 {
             let who = connection.address.isEmpty ? "an ipc client" : connection.address

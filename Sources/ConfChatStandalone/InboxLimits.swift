@@ -19,14 +19,7 @@ public struct InboxLimits: Sendable, Equatable {
     /// reading that connection and tcp slows its sender, nothing is lost.
     public var queuedMessages: Int
 
-    public init(connections: Int, connectionsPerAddress: Int, frameOctets: Int, queuedMessages: Int) {
-        self.connections = connections
-        self.connectionsPerAddress = connectionsPerAddress
-        self.frameOctets = frameOctets
-        self.queuedMessages = queuedMessages
-    }
-
-    /// The registry's: room for ten thousand users online, 256 of them behind one address;
+    /// The registry's (others start from it and change what they need): room for ten thousand users online, 256 of them behind one address;
     /// only requests come in, so the largest frame is the largest request
     /// (`WireCodec.maxRequestFrameSize`) sealed by CURVE; 8 messages a connection, as a
     /// peer waits for each answer and the registry reads a thousand each time it wakes.

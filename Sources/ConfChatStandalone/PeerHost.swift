@@ -201,18 +201,17 @@ public final class PeerHost {
     /// (`MessageLedger.delivered`), so a state that runs ahead of the reports misleads nobody.
     private func drainInbox() throws {
         for _ in 0..<1000 {
-            guard let (routingId, frames, key) = try sockets.receive() else { break }
-            let claimed = PeerName.isValid(String(decoding: routingId, as: UTF8.self)) ? String(decoding: routingId, as: UTF8.self) : "an unnamed connection"
+            guard let (claimed, body, frames, key) = try sockets.receive() else { break }
             guard let from = sender(ofKey: key) else {
                 log?("rejected a message claiming to be from \(claimed.debugDescription): its key is not one we know")
                 continue
             }
-            guard frames.count == 1 else {
-                log?("rejected a message of \(frames.count) frame(s) from \(from)")
+            guard frames == 1 else {
+                log?("rejected a message of \(frames) frame(s) from \(from)")
                 continue
             }
             let message: WireMessage
-            do { message = try WireCodec.decode(frames[0]) } catch {
+            do { message = try WireCodec.decode(body) } catch {
                 log?("rejected a frame from \(from): \(error)")
                 continue
             }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import ConfChatConsole
 import ConfChatStandalone
 import Foundation
 
@@ -30,7 +29,7 @@ struct DrivenHostOptions: ParsableArguments {
     /// The host's clock: monotonic milliseconds, `timeScale` times faster.
     var clock: () -> Int64 {
         let k = timeScale
-        return { SimulatorConsole.monotonicMilliseconds() * k }
+        return { HostClock.monotonicMilliseconds() * k }
     }
 
     func open(in dataDirectory: String, log: @escaping (String) -> Void) throws -> ControlChannel {

@@ -19,6 +19,10 @@ public enum WireCodec {
     /// Largest frame a node accepts (a login snapshot with a backup can be large). Also set
     /// as `ZMQ_MAXMSGSIZE`, so libzmq drops bigger frames before they are buffered.
     public static let maxFrameSize = 16 * 1024 * 1024
+    /// Largest frame a peer sends the registry: a stored body and, around it, at most three
+    /// short strings, a proof and fixed fields (BACKUP of a group message is the largest, at
+    /// 66,385 octets). The registry's inbox takes nothing bigger (`InboxLimits.registry`).
+    public static let maxRequestFrameSize = maxStoredBodySize + 1024
 
     public static func encode(_ message: WireMessage) throws(WireEncodingError) -> [UInt8] {
         var w = ByteWriter(kind: message.kind.name)

@@ -129,11 +129,14 @@ public final class Simulator {
             let store = try makePeerStore(name)
             let node = network.register(name)
             // The crypto layer asks the machine for a key and the password at every message
-            // it seals: it reads them in the driver's stored machine, in place. Through
-            // `peers[name]?.machine` it hashed the name and copied the whole machine (a
-            // retain and a release of every field) each time. Weak: the driver owns the layer.
+            // it seals: it reads them in the driver's stored machine, in place (`peek`).
+            // Through `peers[name]?.machine`, or even `driver.machine`, it copied the whole
+            // machine (a retain and a release of every field) each time. Weak: the driver
+            // owns the layer.
             weak var machineOwner: NodeDriver<PeerMachine>?
-            let sealing = SealingTransport(crypto: crypto, next: SimLinks(self, node: node)) { machineOwner?.machine?.durable.keys[$0] }
+            let sealing = SealingTransport(crypto: crypto, next: SimLinks(self, node: node)) { name in
+                machineOwner?.peek { $0.durable.keys[name] } ?? nil
+            }
             let driver = NodeDriver<PeerMachine>(
                 name: name, machine: nil, store: store.driven, transport: sealing,
                 perform: { [unowned self] in self.perform($0, at: name) },
@@ -142,7 +145,7 @@ public final class Simulator {
                     if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
                 })
             machineOwner = driver
-            crypto.password = { [unowned driver] in driver.machine?.password }
+            crypto.password = { [unowned driver] in driver.peek { $0.password } ?? nil }
             driver.writesFirst = driversWriteFirst
             let peer = SimPeer(name: name, directory: peerDirectory(name), store: store, crypto: crypto, driver: driver,
                                seed: options.seed &+ 0x4E3C)

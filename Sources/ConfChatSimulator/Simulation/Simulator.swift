@@ -134,12 +134,15 @@ public final class Simulator {
             // machine (a retain and a release of every field) each time. Weak: the driver
             // owns the layer.
             weak var machineOwner: NodeDriver<PeerMachine>?
+            // The peer, for the effects the driver hands back: by reference, not by a name
+            // look-up an effect. Weak: the peer owns its driver.
+            weak var owner: SimPeer?
             let sealing = SealingTransport(crypto: crypto, next: SimLinks(self, node: node)) { name in
                 machineOwner?.peek { $0.durable.keys[name] } ?? nil
             }
             let driver = NodeDriver<PeerMachine>(
                 name: name, machine: nil, store: store.driven, transport: sealing,
-                perform: { [unowned self] in self.perform($0, at: name) },
+                perform: { [unowned self] in if let owner { self.perform($0, of: owner) } },
                 unsent: { [unowned self] _, _, outcome in
                     // Drops are traced by `transmit`; what the crypto layer withheld is noted here.
                     if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
@@ -150,6 +153,7 @@ public final class Simulator {
             let peer = SimPeer(name: name, directory: peerDirectory(name), store: store, crypto: crypto, driver: driver,
                                seed: options.seed &+ 0x4E3C)
             crypto.log = { [weak self] text in self?.emit(.note(node: name, text: text)) }
+            owner = peer
             peers[name] = peer
             if peerAt.count <= node { peerAt += Array(repeating: nil, count: node + 1 - peerAt.count) }
             peerAt[node] = peer
@@ -217,15 +221,14 @@ public final class Simulator {
     }
 
     /// Carries out one effect of a peer that is neither a write nor a send.
-    func perform(_ effect: PeerEffect, at name: String) {
+    func perform(_ effect: PeerEffect, of p: SimPeer) {
         switch effect {
         case .persist, .send: break  // the driver's own
         case let .schedule(timer, at):
-            guard let p = peers[name] else { return }
             timerOrder += 1
-            timers.insert(SimTimer(at: at, order: timerOrder, peer: name, incarnation: p.incarnation, timer: timer))
+            timers.insert(SimTimer(at: at, order: timerOrder, peer: p.name, incarnation: p.incarnation, timer: timer))
         case let .completed(id, failure): completions[id] = failure
-        case let .event(e): report(e, at: name)
+        case let .event(e): report(e, at: p.name)
         }
     }
 

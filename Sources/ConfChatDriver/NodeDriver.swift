@@ -109,8 +109,9 @@ public final class NodeDriver<Machine: DrivenMachine> {
         let start = held.endIndex
         m.handle(input, now: now, into: &held)
         running = consume m  // moved back, not copied: a copy retains and releases every field
-        for effect in held[start...] {
-            if case let .write(mutation) = Machine.route(effect) { writes.append(mutation) } else { others += 1 }
+        // By index, each effect read where it lies: a `for` over the slice copies each one.
+        for i in start..<held.endIndex {
+            if let mutation = Machine.mutation(of: held[i]) { writes.append(mutation) } else { others += 1 }
         }
     }
 
@@ -138,11 +139,11 @@ public final class NodeDriver<Machine: DrivenMachine> {
             try write(batch)
             step += 1
         }
-        for effect in effects.list {
-            let route = Machine.route(effect)
+        for i in effects.list.indices {
+            let route = Machine.route(effects.list[i])
             if case .write = route { continue }
             if step == limit { return Crash(step: step, steps: steps) }
-            try carryOut(route, effect)
+            try carryOut(route, effects.list[i])
             step += 1
         }
         if !writesFirst, !batch.isEmpty {
@@ -170,10 +171,10 @@ public final class NodeDriver<Machine: DrivenMachine> {
     public func release() throws {
         var effects = takeHeld()
         defer { giveBack(&effects) }
-        for effect in effects.list {
-            let route = Machine.route(effect)
+        for i in effects.list.indices {
+            let route = Machine.route(effects.list[i])
             if case .write = route { continue }  // staged already
-            try carryOut(route, effect)
+            try carryOut(route, effects.list[i])
         }
     }
 
@@ -206,7 +207,7 @@ public final class NodeDriver<Machine: DrivenMachine> {
         transactions += 1
     }
 
-    private func carryOut(_ route: EffectRoute<Machine.Mutation>, _ effect: Machine.Effect) throws {
+    private func carryOut(_ route: EffectRoute, _ effect: Machine.Effect) throws {
         switch route {
         case let .send(address, message):
             let outcome = transport.send(message, from: name, to: address)

@@ -3,7 +3,6 @@ import ConfChatCrypto
 import ConfChatScenario
 import ConfChatZMQ
 import CZMQ
-import HeapModule
 
 /// The simulator's transport: real ZeroMQ sockets, with the simulator deciding what crosses.
 ///
@@ -86,7 +85,7 @@ package final class SimNetwork {
     /// The running nodes, by number (nil while down).
     private var nodes: [Node?] = []
     private var atEndpoint: [String: NodeID] = [:]
-    private var inFlight = Heap<InFlight>()
+    private var inFlight = ArrivalQueue<InFlight>()
     private var sendOrder: UInt64 = 0
     /// Latency, loss and duplication (`network ...` statements); perfect until one is given.
     package var conditions: NetworkConditions
@@ -174,7 +173,7 @@ package final class SimNetwork {
         _ = node.endpoint.withCString { zmq_unbind(node.inbox.rawHandle, $0) }
         node.inbox.close()
         node.outbox.close()
-        inFlight = Heap(inFlight.unordered.filter { $0.to != id })
+        inFlight.removeAll { $0.to == id }
         for case let other? in nodes {
             if other.connections.removeValue(forKey: id) != nil {
                 try? disconnect(other.outbox, node.endpoint)
@@ -312,7 +311,7 @@ package final class SimNetwork {
     }
 
     func shutDown() {
-        inFlight = Heap()
+        inFlight = ArrivalQueue()
         // Every node goes, so none needs to forget its connections to the others first
         // (`detach` does that for one node, at a cost in proportion to the network).
         for case let node? in nodes {

@@ -120,8 +120,9 @@ public enum WireCodec {
     public static func decode(_ bytes: [UInt8]) throws(WireError) -> WireMessage {
         var r = ByteReader(bytes)
         guard bytes.count >= 4 else { throw .tooShort(needed: 4 - bytes.count, offset: bytes.count) }
-        let sig = [try r.u8(), try r.u8()]
-        guard sig == signature else { throw .badSignature(sig) }
+        // Byte by byte: an array of the two (and the static one's) cost an allocation a frame.
+        let s0 = try r.u8(), s1 = try r.u8()
+        guard s0 == signature[0], s1 == signature[1] else { throw .badSignature([s0, s1]) }
         let v = try r.u8()
         guard v == version else { throw .unsupportedVersion(v) }
         let rawKind = try r.u8()

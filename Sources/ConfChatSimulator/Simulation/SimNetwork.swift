@@ -246,10 +246,16 @@ package final class SimNetwork {
             return "\(error)"
         }
         sendOrder += 1
-        let index = receiver.sent[from, default: 0]
-        receiver.sent[from] = index + 1
+        let index = Self.takeNext(&receiver.sent[from, default: 0])
         inFlight.insert(InFlight(at: at, order: sendOrder, from: from, to: to, index: index))
         return nil
+    }
+
+    /// Returns a counter's value and counts one more: through the dictionary's subscript in
+    /// place, one look-up where a read and a write were two.
+    private static func takeNext(_ counter: inout UInt64) -> UInt64 {
+        defer { counter += 1 }
+        return counter
     }
 
     private func connection(_ node: Node, _ to: NodeID, _ receiver: Node) throws(ZMQError) -> [UInt8] {
@@ -278,8 +284,7 @@ package final class SimNetwork {
         if let message = try node.inbox.receiveRouted(Self.node(fromRoutingID:)) {
             guard message.frames == 2, let sender = message.sender else { return }
             let userId = message.userId
-            let index = node.received[sender, default: 0]
-            node.received[sender] = index + 1
+            let index = Self.takeNext(&node.received[sender, default: 0])
             // Over CURVE, a routing id is only a claim: the key decides who sent it.
             if curve, userId != (sender < nodes.count ? nodes[sender]?.keyHex : nil) {
                 // Still counts as the claimed sender's message, so the send order stays whole;

@@ -15,6 +15,14 @@ struct ByteWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Writes into `buffer`'s storage, emptied (the caller takes `bytes` back when done).
+    init(kind: String, reusing buffer: inout [UInt8]) {
+        self.kind = kind
+        swap(&bytes, &buffer)
+        bytes.removeAll(keepingCapacity: true)
+        bytes.reserveCapacity(256)
+    }
+
     mutating func u8(_ v: UInt8) { bytes.append(v) }
     mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
     mutating func u16(_ v: UInt16) { bytes.append(UInt8(v >> 8)); bytes.append(UInt8(v & 0xFF)) }

@@ -21,7 +21,17 @@ public enum WireCodec {
     public static let maxFrameSize = 16 * 1024 * 1024
 
     public static func encode(_ message: WireMessage) throws(WireEncodingError) -> [UInt8] {
-        var w = ByteWriter(kind: message.kind.name)
+        var bytes: [UInt8] = []
+        try encode(message, into: &bytes)
+        return bytes
+    }
+
+    /// Encodes `message` into `bytes`, in place of what they held, keeping their storage: a
+    /// caller that encodes frame after frame (the simulator) reuses one buffer, where each
+    /// frame was an allocation and a free. On an error `bytes` hold part of a frame.
+    public static func encode(_ message: WireMessage, into bytes: inout [UInt8]) throws(WireEncodingError) {
+        var w = ByteWriter(kind: message.kind.name, reusing: &bytes)
+        defer { swap(&bytes, &w.bytes) }
         w.bytes.append(contentsOf: signature)
         w.u8(version)
         w.u8(message.kind.rawValue)
@@ -114,7 +124,6 @@ public enum WireCodec {
             try w.count(items.count)
             for i in items { try w.shortString(i.group ?? ""); try w.longBytes(i.body); try w.shortBytes(i.proof) }
         }
-        return w.bytes
     }
 
     public static func decode(_ bytes: [UInt8]) throws(WireError) -> WireMessage {

@@ -42,6 +42,9 @@ public final class Simulator {
     var timerOrder: UInt64 = 0
     var nextCommand: CommandID = 1
     var completions: [CommandID: CommandFailure?] = [:]
+    /// The frame being sent (`transmit`): one buffer, reused for every message, since libzmq
+    /// copies what it sends.
+    private var frame: [UInt8] = []
     /// Crashes armed for the middle of a node's next input that writes, one a node, by
     /// node (see `FaultPlan`, `arm`).
     public internal(set) var faultPlans: [String: FaultPlan] = [:]
@@ -270,12 +273,11 @@ public final class Simulator {
             emit(.drop(from: from, to: address.name, kind: kind, reason: "\(address.name) is down"))
             return .dropped(reason: "\(address.name) is down")
         }
-        let payload: [UInt8]
-        do { payload = try WireCodec.encode(message) } catch {
+        do { try WireCodec.encode(message, into: &frame) } catch {
             emit(.drop(from: from, to: address.name, kind: kind, reason: "\(error)"))
             return .dropped(reason: "\(error)")
         }
-        switch network.send(from: node, to: address.name, endpoint: endpoint, payload: payload, now: now) {
+        switch network.send(from: node, to: address.name, endpoint: endpoint, payload: frame, now: now) {
         case let .sent(first, more):
             // A message that arrives at once (always, on a perfect network) is traced as it
             // always was; a delayed or duplicated one says when each copy arrives.

@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CZMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // setns(2) for a network namespace (libc only; Swift's Glibc module leaves it out).
+        .systemLibrary(name: "CNetNamespace"),
 
         // Pure protocol core: wire codec and the registry / peer state machines. No I/O.
         .target(name: "ConfChatCore", swiftSettings: swiftSettings),
@@ -75,7 +77,8 @@ let package = Package(
         ),
         // Several hosts on one machine: Linux network namespaces joined by a bridge, cut apart by
         // blackhole routes (the `ip` tool of iproute2, root or CAP_NET_ADMIN + CAP_SYS_ADMIN). Foundation only.
-        .target(name: "ConfChatHosts", swiftSettings: swiftSettings),
+        // The runner's proxy opens its sockets in the hosts through threads that entered their namespaces.
+        .target(name: "ConfChatHosts", dependencies: ["CNetNamespace"], swiftSettings: swiftSettings),
         // Chaos, bench, reports, run planner and worker pool: built on the simulator; the bench times raw ZeroMQ too;
         // run --processes drives the standalone hosts through their control channel (ConfChatStandalone's client);
         // run --hosts spreads them over namespaced hosts (ConfChatHosts).

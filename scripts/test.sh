@@ -19,8 +19,9 @@ python3 Tests/process/test_control_channel.py
 .build/debug/confchat run --processes --time-scale 5 scenarios/basics.scenario scenarios/presence.scenario \
     scenarios/refusals.scenario scenarios/registry-down.scenario scenarios/partition.scenario \
     scenarios/groups/group-partition.scenario scenarios/network.scenario scenarios/network/link.scenario
-# The same on several hosts (network namespaces): the host cut-off test, the ipc control
-# channel, the refusal without privileges, no namespace left behind; what needs root is
+# The same on several hosts (network namespaces): the host cut-off test, network conditions
+# between hosts, the ipc control channel, the refusal without privileges, no namespace left
+# behind; what needs root is
 # skipped, with the reason printed, where the machine does not allow it.
 python3 Tests/process/test_hosts.py
 # Clients written from the docs alone, misbehaving towards the registry ...

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// N hosts on one machine: N Linux network namespaces joined by a bridge, each host its own
 /// address on a private /24, so that processes started in different hosts talk over a real
@@ -30,6 +31,11 @@ public final class HostNetwork: @unchecked Sendable {
     private let tearingDown = NSLock()
     private var cuts: Set<Pair> = []
     private var down = false
+    /// Addresses added to hosts after their own (`addAddress`), by host.
+    private var added: [Int: [String]] = [:]
+    private var nextAdded: Int
+    /// The threads that opened sockets in hosts (`socket(inHost:)`), by host.
+    private var threads: [Int: NamespaceThread] = [:]
 
     /// A cut between two hosts, either way round.
     private struct Pair: Hashable {
@@ -49,6 +55,7 @@ public final class HostNetwork: @unchecked Sendable {
         let ip = try privileges.check()
         self.ip = ip
         self.hostCount = hosts
+        nextAdded = hosts + 1
         _ = try Self.removeStale(ip: ip)
         let existing = Set(try ip.namespaces().compactMap(HostNames.parse))
         var names = HostNames(owner: getpid(), serial: LiveNetworks.shared.nextSerial())
@@ -96,13 +103,58 @@ public final class HostNetwork: @unchecked Sendable {
         return process
     }
 
-    /// Cuts hosts I and J apart, both ways; other hosts still reach both. Cutting twice is one cut.
+    /// Gives host I one more address of the hosts' subnet (the next free one after the
+    /// hosts' own, 10.77.X.N+1 upwards) and returns it. It is cut and healed with the host:
+    /// e.g. one address a process, so that a connection's source names the process that made it.
+    public func addAddress(toHost index: Int) throws -> String {
+        try lock.withLock {
+            guard nextAdded <= 254 else {
+                throw HostNetworkError("no address left in \(subnet).0/24 for host \(index): \(hostCount) hosts and \(nextAdded - hostCount - 1) more addresses use it")
+            }
+            let address = "\(subnet).\(nextAdded)"
+            try ip.run(["-n", namespace(ofHost: index), "addr", "add", address + "/32", "dev", HostNames.hostEnd])
+            nextAdded += 1
+            added[index, default: []].append(address)
+            // Cut already from the hosts its host is cut from.
+            for pair in cuts where pair.low == index || pair.high == index {
+                let other = pair.low == index ? pair.high : pair.low
+                try ip.run(["-n", namespace(ofHost: other), "route", "replace", "blackhole", address + "/32"])
+            }
+            return address
+        }
+    }
+
+    /// Every address of host I: its own, then those added, in order.
+    public func addresses(ofHost index: Int) -> [String] {
+        lock.withLock { [address(ofHost: index)] + added[index, default: []] }
+    }
+
+    /// A new TCP socket (IPv4, non-blocking, close-on-exec) of host I's network: bound,
+    /// connected or listening there, whichever thread uses it. Made by a thread of this
+    /// process that entered the host's namespace (`NamespaceThread`), the first time it is asked.
+    public func socket(inHost index: Int) throws -> Int32 {
+        let thread = try lock.withLock {
+            guard !down else { throw HostNetworkError("host \(index) is torn down") }
+            if let known = threads[index] { return known }
+            let made = try NamespaceThread(namespace: namespace(ofHost: index))
+            threads[index] = made
+            return made
+        }
+        guard let (fd, error) = thread.run({ () -> (Int32, Int32) in
+            let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            return (fd, errno)
+        }) else { throw HostNetworkError("host \(index) is torn down") }
+        guard fd >= 0 else { throw HostNetworkError("no socket in host \(index): \(String(cString: strerror(error)))") }
+        return fd
+    }
+
+    /// Cuts hosts I and J apart, both ways (every address of each from every address of the
+    /// other); other hosts still reach both. Cutting twice is one cut.
     public func cut(_ a: Int, _ b: Int) throws {
         precondition(a != b, "a host cannot be cut from itself")
         try lock.withLock {
             guard !cuts.contains(Pair(a, b)) else { return }
-            try ip.run(["-n", namespace(ofHost: a), "route", "replace", "blackhole", address(ofHost: b) + "/32"])
-            try ip.run(["-n", namespace(ofHost: b), "route", "replace", "blackhole", address(ofHost: a) + "/32"])
+            try routes("replace", a, b)
             cuts.insert(Pair(a, b))
         }
     }
@@ -111,9 +163,17 @@ public final class HostNetwork: @unchecked Sendable {
     public func heal(_ a: Int, _ b: Int) throws {
         try lock.withLock {
             guard cuts.contains(Pair(a, b)) else { return }
-            try ip.run(["-n", namespace(ofHost: a), "route", "del", "blackhole", address(ofHost: b) + "/32"])
-            try ip.run(["-n", namespace(ofHost: b), "route", "del", "blackhole", address(ofHost: a) + "/32"])
+            try routes("del", a, b)
             cuts.remove(Pair(a, b))
+        }
+    }
+
+    /// `ip route VERB blackhole` in A for each address of B and in B for each of A (under the lock).
+    private func routes(_ verb: String, _ a: Int, _ b: Int) throws {
+        for (here, there) in [(a, b), (b, a)] {
+            for target in [address(ofHost: there)] + added[there, default: []] {
+                try ip.run(["-n", namespace(ofHost: here), "route", verb, "blackhole", target + "/32"])
+            }
         }
     }
 
@@ -137,8 +197,10 @@ public final class HostNetwork: @unchecked Sendable {
     public func tearDown() {
         tearingDown.lock()
         defer { tearingDown.unlock() }
-        let first = lock.withLock { defer { down = true }; return !down }
+        let (first, threads) = lock.withLock { defer { down = true; self.threads = [:] }; return (!down, self.threads) }
         guard first else { return }
+        // Out of the namespaces before they go (a socket made there keeps its namespace alive, not the thread).
+        threads.values.forEach { $0.stop() }
         LiveNetworks.shared.remove(self)
         Self.remove(run: names, ip: ip)
     }

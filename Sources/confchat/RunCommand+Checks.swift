@@ -52,7 +52,7 @@ extension RunCommand {
         // A file marked `# simulator-only:` is skipped on processes, not refused.
         if onProcesses {
             problems += scenarios.filter { SimulatorOnlyMarker.reason(inFileAt: $0.path) == nil }
-                .flatMap { ProcessWorld.unsupported($0, hostCount: hosts) }
+                .flatMap { ProcessWorld.unsupported($0) }
         }
         let limit = FileDescriptorBudget.raiseLimit().soft
         let workers = max(1, min(jobs == 0 ? ProcessInfo.processInfo.activeProcessorCount : jobs, scenarios.count))

@@ -48,7 +48,8 @@ struct RunCommand: ParsableCommand {
             --processes runs the registry and every peer as processes of their own; --hosts N \
             (implies --processes, needs root) spreads them over N network namespaces of this \
             machine, each host its own address, and makes `partition` and `heal` in the \
-            kernel; each scenario's placement is printed above its PASS/FAIL line.
+            kernel; `network` conditions go through the runner's proxy in both modes. Each \
+            scenario's placement is printed above its PASS/FAIL line.
 
             Examples:
               confchat run scenarios/
@@ -121,7 +122,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run the registry and every peer as processes of their own (confchat registry, confchat peer: tcp, CURVE, real clock), driven through their control channels.")
     var processes = false
 
-    @Option(help: ArgumentHelp("Run the processes (implies --processes) on this many hosts: network namespaces joined by a bridge, each its own address; `partition` and `heal` cut and heal hosts in the kernel. Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) and iproute2.",
+    @Option(help: ArgumentHelp("Run the processes (implies --processes) on this many hosts: network namespaces joined by a bridge, each its own address; `partition` and `heal` cut and heal hosts in the kernel, `network` conditions go through the runner's proxy. Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) and iproute2.",
                                valueName: "n"))
     var hosts: Int?
 

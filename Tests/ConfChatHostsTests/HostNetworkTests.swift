@@ -29,9 +29,10 @@ struct HostNetworkTests {
 
     private static let port = "7000"
 
-    /// Starts the echo server in `host`, listening on the host's own address; returns once it listens.
-    private func serve(_ network: HostNetwork, in host: Int) throws -> Process {
-        let p = network.process(inHost: host, executable: HostsHere.python!, arguments: ["-c", Self.server, network.address(ofHost: host), Self.port])
+    /// Starts the echo server in `host`, listening on `address` (the host's own by default); returns once it listens.
+    private func serve(_ network: HostNetwork, in host: Int, at address: String? = nil) throws -> Process {
+        let p = network.process(inHost: host, executable: HostsHere.python!,
+                                arguments: ["-c", Self.server, address ?? network.address(ofHost: host), Self.port])
         let out = Pipe()
         p.standardOutput = out
         try p.run()
@@ -42,7 +43,12 @@ struct HostNetworkTests {
 
     /// Whether a TCP round trip from host `from` to host `to`'s echo server gets through.
     private func reaches(_ network: HostNetwork, from: Int, to: Int) throws -> Bool {
-        let p = network.process(inHost: from, executable: HostsHere.python!, arguments: ["-c", Self.client, network.address(ofHost: to), Self.port])
+        try reaches(network, from: from, address: network.address(ofHost: to))
+    }
+
+    /// Whether a TCP round trip from host `from` to the echo server at `address` gets through.
+    private func reaches(_ network: HostNetwork, from: Int, address: String) throws -> Bool {
+        let p = network.process(inHost: from, executable: HostsHere.python!, arguments: ["-c", Self.client, address, Self.port])
         try p.run()
         p.waitUntilExit()
         return p.terminationStatus == 0
@@ -84,6 +90,54 @@ struct HostNetworkTests {
         net.tearDown()
         for s in servers { s.waitUntilExit() }
         #expect(try leftovers(of: runID) == [])
+    }
+
+    @Test func anAddedAddressIsReachedAndCutWithItsHostEvenWhenAddedDuringTheCut() throws {
+        let net = try HostNetwork(hosts: 3)
+        defer { net.tearDown() }
+        let early = try net.addAddress(toHost: 2)
+        #expect(early == "\(net.subnet).4")
+        let first = try serve(net, in: 2, at: early)
+        defer { first.terminate() }
+        #expect(try reaches(net, from: 1, address: early))
+
+        try net.cut(1, 2)
+        let late = try net.addAddress(toHost: 2)
+        let second = try serve(net, in: 2, at: late)
+        defer { second.terminate() }
+        #expect(try !reaches(net, from: 1, address: early))
+        #expect(try !reaches(net, from: 1, address: late))
+        #expect(try reaches(net, from: 3, address: late))
+        #expect(net.addresses(ofHost: 2) == [net.address(ofHost: 2), early, late])
+
+        try net.healAll()
+        #expect(try reaches(net, from: 1, address: early))
+        #expect(try reaches(net, from: 1, address: late))
+    }
+
+    @Test func aSocketMadeForAHostIsOfThatHostsNetwork() throws {
+        let net = try HostNetwork(hosts: 2)
+        defer { net.tearDown() }
+        // Host 2's address exists only in host 2: binding it works there and nowhere else.
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        _ = inet_pton(AF_INET, net.address(ofHost: 2), &address.sin_addr)
+        func binds(_ fd: Int32) -> Bool {
+            defer { close(fd) }
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+        }
+        #expect(binds(try net.socket(inHost: 2)))
+        #expect(!binds(try net.socket(inHost: 1)))
+        #expect(!binds(socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)))
+    }
+
+    @Test func noSocketIsMadeInAHostTornDown() throws {
+        let net = try HostNetwork(hosts: 1)
+        close(try net.socket(inHost: 1))
+        net.tearDown()
+        #expect(throws: HostNetworkError("host 1 is torn down")) { try net.socket(inHost: 1) }
     }
 
     @Test func aKilledRunsNamespacesAreRemovedOnceItsOwnerIsGone() throws {

@@ -71,14 +71,15 @@ import Testing
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// Reads until `count` bytes are in or the connection ends (nil: it did not end, or
-    /// did not deliver, within the read limit).
+    /// Reads until `count` bytes are in or the connection ends, closed or reset (the proxy
+    /// resets the side of the node that connected); nil: it did not end, or did not
+    /// deliver, within the read limit.
     static func read(_ fd: Int32, count: Int) -> [UInt8]? {
         var got: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while got.count < count {
             let n = recv(fd, &buffer, buffer.count, 0)
-            if n == 0 { return got }
+            if n == 0 || (n < 0 && errno == ECONNRESET) { return got }
             if n < 0 { return nil }
             got += buffer[..<n]
         }
@@ -105,6 +106,21 @@ import Testing
         #expect(Self.read(good, count: 64) == ZMTPFramerTests.greeting, "and carries the other way too")
         close(good)
         close(upstream)
+    }
+
+    @Test("when the destination's side ends, the connecting side is reset, not closed: the proxy's kernel keeps nothing to deliver later")
+    func destinationGoneResets() throws {
+        let setup = try Setup()
+        let fd = try setup.connectToB()
+        Self.write(fd, ZMTPFramerTests.greeting)
+        let upstream = setup.acceptAtSink()
+        #expect(Self.read(upstream, count: 64) == ZMTPFramerTests.greeting)
+        close(upstream)
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, 0)
+        let error = errno
+        #expect(n == -1 && error == ECONNRESET, "recv returned \(n), errno \(error)")
+        close(fd)
     }
 
     @Test("a partition closes the pair's connection and refuses new ones until heal")

@@ -3,8 +3,8 @@
 What needs no privileges runs everywhere: the ipc control channel (still with its token), and
 the refusal of --hosts without CAP_NET_ADMIN/CAP_SYS_ADMIN (capsh drops them). What needs
 namespaces (root and iproute2) is skipped, saying why, where the machine does not allow it:
-the host cut-off scenario on three hosts, and no namespace left after a run, even one
-interrupted with SIGTERM.
+the host cut-off scenario on three hosts, network conditions between hosts (through the
+runner's proxy), and no namespace left after a run, even one interrupted with SIGTERM.
 
 Run: python3 Tests/process/test_hosts.py  (after swift build; CONFCHAT=path overrides the binary)
 """
@@ -35,6 +35,24 @@ def namespaces_of(pid):
     """The namespaces a run with this pid made (confchat-PID-...)."""
     listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     return [line.split()[0] for line in listed.splitlines() if line.startswith(f"confchat-{pid}-")]
+
+
+def run_on_three_hosts(names, time_scale):
+    """Runs scenarios/NAME.scenario for each name with --hosts 3; asserts that all pass and
+    that the run left no namespace; returns its output (None, the reason printed, where the
+    machine cannot make namespaces)."""
+    reason = namespaces_skip_reason()
+    if reason:
+        print(f"  skipped: {reason}")
+        return None
+    files = [f"{ROOT}/scenarios/{name}.scenario" for name in names]
+    run = subprocess.Popen([BINARY, "run", "--hosts", "3", "--time-scale", str(time_scale)] + files,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 0, out + err
+    assert f"{len(files)} passed, 0 failed" in out, out
+    assert not namespaces_of(run.pid), namespaces_of(run.pid)
+    return out
 
 
 def test_control_channel_on_ipc_keeps_its_token():
@@ -82,19 +100,18 @@ def test_host_cutoff_on_three_hosts():
     acknowledged lost, nothing doubled, presence converges. With it, a sender that crashes
     behind a cut (its kernel must not deliver for it after the heal) and a plain partition.
     The run leaves no namespace."""
-    reason = namespaces_skip_reason()
-    if reason:
-        print(f"  skipped: {reason}")
-        return
-    files = [f"{ROOT}/scenarios/{name}.scenario" for name in ("host-cutoff", "crash-restart", "partition")]
     # --time-scale 2, not 5: a loaded machine must still answer a request within its scaled time-out.
-    run = subprocess.Popen([BINARY, "run", "--hosts", "3", "--time-scale", "2"] + files,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = run.communicate(timeout=600)
-    assert run.returncode == 0, out + err
-    assert re.search(r"host 3 \(10\.77\.\d+\.3\): alice bob", out), out
-    assert "3 passed, 0 failed" in out, out
-    assert not namespaces_of(run.pid), namespaces_of(run.pid)
+    out = run_on_three_hosts(("host-cutoff", "crash-restart", "partition"), time_scale=2)
+    assert out is None or re.search(r"host 3 \(10\.77\.\d+\.3\): alice bob", out), out
+
+
+def test_network_conditions_on_three_hosts():
+    """`network` statements on hosts go through the runner's proxy, whose sockets for a node
+    are in the node's host: in cut-link, alice and bob (on hosts of their own) see each other
+    go offline only if the proxy loses what crosses between their hosts, while both still
+    reach the registry. The run leaves no namespace."""
+    out = run_on_three_hosts(("network", "network/cut-link", "network/link"), time_scale=5)
+    assert out is None or re.search(r"host 2 \(10\.77\.\d+\.2\): alice; host 3 \(10\.77\.\d+\.3\): bob", out), out
 
 
 def test_sigterm_removes_the_hosts():

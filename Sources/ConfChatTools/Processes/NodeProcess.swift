@@ -79,10 +79,3 @@ final class NodeProcess {
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).map { "    " + $0 }.joined(separator: "\n")
     }
 }
-
-/// A failure of the process world itself (a node that does not start, a control channel
-/// that does not answer), as opposed to a refused action.
-public struct ProcessWorldError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

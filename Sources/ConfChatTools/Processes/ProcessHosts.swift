@@ -3,9 +3,10 @@ import Foundation
 
 /// Where the processes of `confchat run --hosts N` run: a `HostNetwork` of N namespaced hosts
 /// and the scenario's `HostPlan`. The process world asks it how to launch a node (in its
-/// host, bound to its host's address, its control channel an ipc socket the runner reaches
-/// from outside the namespace) and hands it `partition` and `heal`, which become blackhole
-/// routes between hosts.
+/// host, its control channel an ipc socket the runner reaches from outside the namespace),
+/// for each node's address on its host and the sockets of the runner's proxy there
+/// (`ProxiedNodes`), and hands it `partition` and `heal`, which become blackhole routes
+/// between hosts.
 public final class ProcessHosts: Sendable {
     public let plan: HostPlan
     let network: HostNetwork
@@ -18,9 +19,16 @@ public final class ProcessHosts: Sendable {
 
     deinit { tearDown() }
 
-    /// The address a node binds and announces: its host's, any free port.
-    func bindEndpoint(_ node: String) -> String {
-        "tcp://\(network.address(ofHost: host(node))):*"
+    /// A new address on the node's host, for the node to bind on and connect from: the
+    /// runner's proxy tells the nodes of one host apart by it.
+    func newAddress(for node: String) throws -> String {
+        try network.addAddress(toHost: host(node))
+    }
+
+    /// A socket of the node's host, for the runner's proxy (its listener for the node, its
+    /// connections to the node).
+    func socket(for node: String) throws -> Int32 {
+        try network.socket(inHost: host(node))
     }
 
     /// `ip netns exec HOST binary ARGUMENTS`, as executable and arguments.

@@ -9,11 +9,11 @@ import Foundation
 /// times faster), each with its own data directory under `folder`, driven through their
 /// control channels. The scenario runner drives it exactly as it drives the simulator.
 ///
-/// With `--processes` every connection between two nodes goes through the runner's
-/// `NetworkProxy`, which carries out `partition`, `heal` and `network` (`ProxiedNodes` says
-/// who lives where). With `hosts` (`--hosts N`) the processes run in namespaced hosts
-/// instead, talk directly, and `partition` and `heal` cut and heal hosts in the kernel
-/// (`ProcessHosts`); `network` statements are refused there before a run.
+/// Every connection between two nodes goes through the runner's `NetworkProxy`, which
+/// carries out the `network` statements (`ProxiedNodes` says who lives where). With
+/// `--processes` the proxy also makes `partition` and `heal`; with `--hosts N` the processes
+/// run in namespaced hosts, the proxy's sockets there too, and `partition` and `heal` cut
+/// and heal hosts in the kernel (`ProcessHosts`): `placement` says which.
 public final class ProcessWorld: ScenarioWorld {
     public struct Options: Sendable {
         /// The `confchat` executable to launch.
@@ -22,18 +22,18 @@ public final class ProcessWorld: ScenarioWorld {
         public var folder: String
         public var timeScale: Int64
         public var presenceTimeout: Int64
-        /// `--hosts N`: the hosts the nodes run on; the world tears them down when it shuts down.
-        public var hosts: ProcessHosts?
+        /// Where the nodes run; with `--hosts N`, the world tears the hosts down when it shuts down.
+        public var placement: NodePlacement
         /// The scenario's seed: the proxy draws each message's fate from it.
         public var seed: UInt64
 
         public init(binary: String, folder: String, timeScale: Int64, presenceTimeout: Int64,
-                    hosts: ProcessHosts? = nil, seed: UInt64 = 1) {
+                    placement: NodePlacement = .loopback, seed: UInt64 = 1) {
             self.binary = binary
             self.folder = folder
             self.timeScale = timeScale
             self.presenceTimeout = presenceTimeout
-            self.hosts = hosts
+            self.placement = placement
             self.seed = seed
         }
     }
@@ -49,10 +49,8 @@ public final class ProcessWorld: ScenarioWorld {
     /// When the run started, on the monotonic clock (seconds).
     private let start = ProcessInfo.processInfo.systemUptime
     private var registry: NodeProcess?
-    /// `--hosts`: where the registry binds (its first start picks the port, restarts keep it).
-    private var registryEndpoint: String
-    /// `--processes`: the runner's proxy between the nodes (nil on hosts).
-    private let network: ProxiedNodes?
+    /// The runner's proxy between the nodes, and where each node lives.
+    private let network: ProxiedNodes
     private var peers: [String: NodeProcess] = [:]
     private var declared: [String] = []
     /// Whether an action set something off since the last `settle` (a crash or a `wait`
@@ -61,16 +59,14 @@ public final class ProcessWorld: ScenarioWorld {
 
     public init(options: Options) throws {
         self.options = options
-        registryEndpoint = options.hosts?.bindEndpoint(PeerName.registry) ?? "tcp://127.0.0.1:*"
-        network = options.hosts == nil
-            ? ProxiedNodes(proxy: try NetworkProxy(seed: options.seed, timeScale: options.timeScale)) : nil
+        network = try ProxiedNodes(placement: options.placement, seed: options.seed, timeScale: options.timeScale)
         for sub in ["registry", "peers", "logs"] {
             try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
         }
         // What the proxy refused or closed, and why.
         _ = FileManager.default.createFile(atPath: path("logs", "proxy.log"), contents: nil)  // else no log
         if let handle = FileHandle(forWritingAtPath: path("logs", "proxy.log")) {
-            network?.proxy.log = { handle.write(Data(($0 + "\n").utf8)) }
+            network.proxy.log = { handle.write(Data(($0 + "\n").utf8)) }
         }
         try startRegistry()
     }
@@ -78,21 +74,11 @@ public final class ProcessWorld: ScenarioWorld {
     deinit { shutDown() }
 
     /// The statements a process world cannot carry out, as `FILE:LINE:COL` errors.
-    /// `hostCount` is `--hosts N` (nil for `--processes`), where partitions are made in the
-    /// kernel (`HostPlan`) and the runner's proxy is not used.
-    public static func unsupported(_ scenario: Scenario, hostCount: Int? = nil) -> [String] {
+    public static func unsupported(_ scenario: Scenario) -> [String] {
         scenario.statements.compactMap { s in
-            guard case let .action(action, _) = s.kind else { return nil }
-            let why: String
-            switch action {
-            case .network:
-                guard hostCount != nil else { return nil }
-                why = "needs the simulator or --processes: network conditions go through the runner's proxy, which --hosts does not use"
-            case .crashMidInput:
-                why = "needs the simulator: only its node driver stops a node part way through an input"
-            default: return nil
-            }
-            return "\(s.location): '\(ScenarioText.excerpt(s.source))' \(why)"
+            guard case .action(.crashMidInput, _) = s.kind else { return nil }
+            return "\(s.location): '\(ScenarioText.excerpt(s.source))' needs the simulator: "
+                + "only its node driver stops a node part way through an input"
         }
     }
 
@@ -122,7 +108,7 @@ public final class ProcessWorld: ScenarioWorld {
             }
         case let .peer(name, .crash):
             guard let p = peers.removeValue(forKey: name) else { return try refusal(unknownOrCrashed: name) }
-            crash(name, p)
+            network.crash(name, p)
             return nil
         case let .peer(name, .restart):
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
@@ -132,7 +118,7 @@ public final class ProcessWorld: ScenarioWorld {
             guard declared.contains(name) else { return try refusal(unknownOrCrashed: name) }
             let running = peers[name]
             if running != nil, try view(name).loggedIn { return CommandFailure("\(name) is logged in; log out or crash first") }
-            if let running { crash(name, running) }
+            if let running { network.crash(name, running) }
             peers[name] = nil
             try? FileManager.default.removeItem(atPath: peerDirectory(name))
             if running != nil { try startPeer(name) }
@@ -141,22 +127,19 @@ public final class ProcessWorld: ScenarioWorld {
             return nil
         case .registryCrash:
             guard let r = registry else { return CommandFailure("the registry is already down") }
-            crash(PeerName.registry, r)
+            network.crash(PeerName.registry, r)
             registry = nil
             return nil
         case .registryRestart:
             if registry != nil { return CommandFailure("the registry is running") }
             try startRegistry()
         case let .partition(groups):
-            if let hosts = options.hosts { try hosts.partition(groups) } else { network?.proxy.partition(groups) }
+            try network.partition(groups)
             return nil
         case .heal:
-            if let hosts = options.hosts { try hosts.heal() } else { network?.proxy.heal() }
+            try network.heal()
             return nil
         case let .network(setting):
-            guard let network else {
-                throw ProcessWorldError("network conditions on hosts need the runner's proxy, which --hosts does not use")
-            }
             network.proxy.apply(setting)
             return nil
         case .crashMidInput:
@@ -165,12 +148,6 @@ public final class ProcessWorld: ScenarioWorld {
         unsettled = true
         try settle()
         return nil
-    }
-
-    /// SIGKILL; on hosts, with what the host's kernel still held for the node.
-    private func crash(_ node: String, _ process: NodeProcess) {
-        if let hosts = options.hosts { hosts.crash(node, process) } else { process.stop() }
-        network?.stopped(node)
     }
 
     private func refusal(unknownOrCrashed name: String) throws -> CommandFailure {
@@ -232,8 +209,9 @@ public final class ProcessWorld: ScenarioWorld {
         peers = [:]
         registry?.stop()
         registry = nil
-        options.hosts?.tearDown()
-        network?.proxy.stop()
+        // The proxy first: its sockets in the hosts keep their namespaces alive.
+        network.proxy.stop()
+        options.placement.hosts?.tearDown()
     }
 
     // MARK: - Launching
@@ -245,58 +223,42 @@ public final class ProcessWorld: ScenarioWorld {
     private func peerDirectory(_ name: String) -> String { path("peers", name) }
 
     private var common: [String] {
-        ["--control", "--fast-hash", "--time-scale", String(options.timeScale)] + (options.hosts == nil ? [] : ["--control-ipc"])
+        ["--control", "--fast-hash", "--time-scale", String(options.timeScale)]
+            + (options.placement.hosts == nil ? [] : ["--control-ipc"])
     }
 
     /// Launches a node: here, or in its host with `--hosts`.
     private func launch(_ node: String, name: String, arguments: [String], dataDirectory: String) throws -> NodeProcess {
-        let (binary, arguments) = options.hosts?.launch(node, binary: options.binary, arguments: arguments) ?? (options.binary, arguments)
+        let (binary, arguments) = options.placement.hosts?.launch(node, binary: options.binary, arguments: arguments)
+            ?? (options.binary, arguments)
         return try NodeProcess(name: name, binary: binary, arguments: arguments, dataDirectory: dataDirectory,
                                log: path("logs", "\(node).log"))
     }
 
     private func startRegistry() throws {
-        if let network {
-            let address = try network.address(PeerName.registry)
-            let r = try launch(
-                PeerName.registry, name: "the registry",
-                arguments: ["registry", "--bind", "tcp://\(address):*", "--connect-from", address,
-                            "--data", path("registry")] + common,
-                dataDirectory: path("registry"))
-            try network.started(PeerName.registry, boundAt: try Self.boundEndpoint(of: r))
-            _ = try network.listener(PeerName.registry, fresh: false)
-            registry = r
-            return
-        }
+        let address = try network.address(PeerName.registry)
         let r = try launch(
             PeerName.registry, name: "the registry",
-            arguments: ["registry", "--bind", registryEndpoint, "--data", path("registry")] + common,
+            arguments: ["registry", "--bind", "tcp://\(address):*", "--connect-from", address,
+                        "--data", path("registry")] + common,
             dataDirectory: path("registry"))
-        // The first start picks a free port; restarts bind the same one, where the peers look.
-        registryEndpoint = try Self.boundEndpoint(of: r)
+        try network.started(PeerName.registry, boundAt: try Self.boundEndpoint(of: r))
+        _ = try network.listener(PeerName.registry, fresh: false)
         registry = r
     }
 
     private func startPeer(_ name: String) throws {
-        let registryKey = ["--registry-key-file", path("registry", "registry.pub")]
-        let rest = ["--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + common
-        if let network {
-            let address = try network.address(name)
-            let p = try launch(
-                name, name: name,
-                arguments: ["peer", name, "--registry", try network.listener(PeerName.registry, fresh: false)] + registryKey
-                    + ["--bind", "tcp://\(address):*", "--advertise", try network.listener(name, fresh: true),
-                       "--connect-from", address] + rest,
-                dataDirectory: peerDirectory(name))
-            try network.started(name, boundAt: try Self.boundEndpoint(of: p))
-            peers[name] = p
-            return
-        }
-        let bind = options.hosts.map { ["--bind", $0.bindEndpoint(name)] } ?? []
-        peers[name] = try launch(
+        let address = try network.address(name)
+        let p = try launch(
             name, name: name,
-            arguments: ["peer", name, "--registry", registryEndpoint] + registryKey + bind + rest,
+            arguments: ["peer", name, "--registry", try network.listener(PeerName.registry, fresh: false),
+                        "--registry-key-file", path("registry", "registry.pub"),
+                        "--bind", "tcp://\(address):*", "--advertise", try network.listener(name, fresh: true),
+                        "--connect-from", address,
+                        "--data", peerDirectory(name), "--presence-timeout", String(options.presenceTimeout)] + common,
             dataDirectory: peerDirectory(name))
+        try network.started(name, boundAt: try Self.boundEndpoint(of: p))
+        peers[name] = p
     }
 
     /// The endpoint a node bound, from its answer to `ping` (`NAME ENDPOINT`).

@@ -34,6 +34,9 @@ package final class NetworkProxy: @unchecked Sendable {
     package var log: (@Sendable (String) -> Void)?
 
     private let timeScale: Double
+    /// Makes the proxy's socket for connections to a destination: its listener's, and the
+    /// one it opens to the destination (on hosts, in the destination's host).
+    private let openSocket: @Sendable (_ destination: String) throws -> Int32
     private let lock = NSLock()
     private var changes: [(NetworkProxy) -> Void] = []
     private var stopping = false
@@ -51,8 +54,12 @@ package final class NetworkProxy: @unchecked Sendable {
     /// - Parameters:
     ///   - seed: the scenario's seed: each message's fate is drawn from it.
     ///   - timeScale: scenario milliseconds per real millisecond (`--time-scale`).
-    package init(seed: UInt64, timeScale: Int64) throws {
+    ///   - openSocket: a new non-blocking TCP socket for connections to this destination;
+    ///     by default one of this machine's own network.
+    package init(seed: UInt64, timeScale: Int64,
+                 openSocket: @escaping @Sendable (_ destination: String) throws -> Int32 = NetworkProxy.localSocket) throws {
         self.timeScale = Double(max(1, timeScale))
+        self.openSocket = openSocket
         conditions = NetworkConditions(seed: seed ^ 0x9E_0C_5A)
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw ProcessWorldError("the proxy's wake-up pipe: \(String(cString: strerror(errno)))") }
@@ -70,8 +77,7 @@ package final class NetworkProxy: @unchecked Sendable {
     /// Opens the listener for `destination` on `host` at `port` (0: one of the system's
     /// choosing); returns its endpoint, `tcp://HOST:PORT`, the one the node advertises.
     package func listen(for destination: String, host: String, port: UInt16 = 0) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw ProcessWorldError("the proxy's listener for \(destination): \(String(cString: strerror(errno)))") }
+        let fd = try openSocket(destination)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = try Self.address(host, port: port)
@@ -283,8 +289,8 @@ package final class NetworkProxy: @unchecked Sendable {
         }
         guard var target = forwards[destination] else { return refuse("\(destination) has not started") }
         guard links.count < Self.maxLinks else { return refuse("\(Self.maxLinks) connections are open already") }
-        let up = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard up >= 0 else { return refuse("no socket: \(String(cString: strerror(errno)))") }
+        let up: Int32
+        do { up = try openSocket(destination) } catch { return refuse("no socket: \(error)") }
         let rc = withUnsafePointer(to: &target) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(up, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -303,6 +309,13 @@ package final class NetworkProxy: @unchecked Sendable {
         links.remove(at: i)
         link.close()
         if let why { log?("closed \(link.source) -> \(link.destination): \(why)") }
+    }
+
+    /// A new non-blocking TCP socket of this machine's network.
+    package static func localSocket(for destination: String) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw ProcessWorldError("the proxy's socket for \(destination): \(String(cString: strerror(errno)))") }
+        return fd
     }
 
     // MARK: - Addresses

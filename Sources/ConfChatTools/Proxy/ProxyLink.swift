@@ -83,7 +83,15 @@ final class ProxyLink {
         toDown = Direction(from: destination, to: source)
     }
 
+    /// Closes both sockets. The one to the node that connected is reset, not closed: what
+    /// the proxy wrote to it and the network has not delivered is thrown away, as it is lost
+    /// when the other end crashes. A graceful close would leave it to the kernel, which on
+    /// `--hosts` keeps retransmitting it into a partition and delivers it after `heal`, for a
+    /// node that may have crashed since (`HostNetwork+Crash` does the same for the node's own
+    /// sockets).
     func close() {
+        var reset = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(down, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
         Glibc.close(down)
         Glibc.close(up)
     }

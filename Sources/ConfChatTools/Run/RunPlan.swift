@@ -129,7 +129,8 @@ package struct RunPlan: Sendable {
         do {
             world = try ProcessWorld(options: .init(
                 binary: processes.binary, folder: dir, timeScale: processes.timeScale,
-                presenceTimeout: ScenarioRunner.settings(scenario).presenceTimeout, hosts: hosts,
+                presenceTimeout: ScenarioRunner.settings(scenario).presenceTimeout,
+                placement: hosts.map { .hosts($0) } ?? .loopback,
                 seed: seed ?? ScenarioRunner.settings(scenario).seed))
         } catch {
             hosts?.tearDown()

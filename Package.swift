@@ -49,10 +49,12 @@ let package = Package(
             dependencies: ["ConfChatCore", "ConfChatDriver", "CSodium", "CZMQ"],
             swiftSettings: swiftSettings
         ),
-        // Storage: durable state in SQLite (GRDB) or memory, data directories; the driver's NodeStore it implements.
+        // Storage: durable state in SQLite (GRDB to open; its hot statements through SQLite's C API, GRDBSQLite) or memory,
+        // data directories; the driver's NodeStore it implements.
         .target(
             name: "ConfChatStorage",
-            dependencies: ["ConfChatCore", "ConfChatDriver", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ConfChatCore", "ConfChatDriver", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // The simulator, its trace and the scenario runner: real nodes on a simulated clock, so ZeroMQ, crypto, storage.

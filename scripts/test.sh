@@ -27,6 +27,8 @@ python3 Tests/process/test_control_channel.py
 python3 Tests/process/test_hosts.py
 # Clients written from the docs alone, misbehaving towards the registry ...
 python3 Tests/process/test_registry_abuse.py
+# ... and holding what they can make it hold: connections, frames (protocol.md 7).
+python3 Tests/process/test_registry_limits.py
 # ... and as a friend would (ccp.py).
 python3 Tests/process/test_hostile_peer.py
 # The same client reads a real backup.

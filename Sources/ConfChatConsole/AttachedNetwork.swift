@@ -1,6 +1,7 @@
 import ConfChatCore
 import ConfChatScenario
 import ConfChatSimulator
+import ConfChatStandalone
 
 /// What the prompt can do beyond its own peer: act as other peers and play god with the
 /// network. Only `confchat attach` has one (a simulated network); a standalone peer has none.
@@ -81,7 +82,7 @@ public final class AttachedNetwork: PromptNetwork {
         tap.last = nil
         // A `wait 999999h` runs for hours of real time: say how far it got now and then, and
         // stop it on Ctrl-C or SIGTERM (the prompt's signal handlers set the flags).
-        let clock = SimulatorConsole.monotonicMilliseconds
+        let clock = HostClock.monotonicMilliseconds
         var nextReport = clock() + progressEveryMs
         let started = simulator.now
         // An expect moves time in short steps up to its budget: the goal shown is the budget.

@@ -1,5 +1,6 @@
 import ConfChatCore
 import ConfChatSimulator
+import ConfChatStandalone
 import Foundation
 
 /// A `PeerConsole` for one virtual peer of a running `Simulator` (`confchat attach NAME`).
@@ -27,7 +28,7 @@ public final class SimulatorConsole: PeerConsole {
 
     /// - Parameter observing: whether the console takes the simulator's `eventObserver`;
     ///   a console that only reads another peer's state (`@bob messages alice`) does not.
-    public init(simulator: Simulator, name: String, clock: @escaping () -> Int64 = SimulatorConsole.monotonicMilliseconds,
+    public init(simulator: Simulator, name: String, clock: @escaping () -> Int64 = HostClock.monotonicMilliseconds,
                 observing: Bool = true) {
         self.simulator = simulator
         self.name = name
@@ -92,12 +93,5 @@ public final class SimulatorConsole: PeerConsole {
                 return false
             }
         }
-    }
-
-    /// Milliseconds since an arbitrary point, never going back.
-    public static func monotonicMilliseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 }

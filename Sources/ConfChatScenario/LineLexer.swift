@@ -35,18 +35,36 @@ struct LineLexer {
         guard let first = tokens.first, let last = tokens.last else {
             return Output(tokens: [], text: "", endColumn: 1)
         }
-        let text = String(line[(first.column - 1)..<(last.endColumn - 1)])
+        let text = Self.text(line[(first.column - 1)..<(last.endColumn - 1)])
         return Output(tokens: tokens, text: text, endColumn: last.endColumn)
     }
 
     /// Characters allowed in a word: letters, digits and `_ - . : @ / %` (`%` for the
-    /// percentages of `network loss 5%`).
+    /// percentages of `network loss 5%`). ASCII is decided by its byte, without looking up
+    /// Unicode properties (a scenario is mostly ASCII, and every character of it is asked).
     static func isWordCharacter(_ character: Character) -> Bool {
-        character.isLetter || character.isNumber || "_-.:@/%".contains(character)
+        guard let byte = character.asciiValue else { return character.isLetter || character.isNumber }
+        let lower = byte | 0x20
+        return (0x30...0x39).contains(byte) || (0x61...0x7A).contains(lower) || "_-.:@/%".utf8.contains(byte)
+    }
+
+    /// White space between tokens: ASCII by its byte (tab to carriage return, and space).
+    static func isWhitespace(_ character: Character) -> Bool {
+        guard let byte = character.asciiValue else { return character.isWhitespace }
+        return byte == 0x20 || (0x09...0x0D).contains(byte)
+    }
+
+    /// The characters as one string, made from their UTF-8 bytes: `String(characters)`
+    /// appends them one by one, checking the grapheme boundary at each.
+    static func text(_ characters: ArraySlice<Character>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(characters.count)
+        for c in characters { bytes.append(contentsOf: c.utf8) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private mutating func nextToken() throws(LineError) -> Token? {
-        while index < characters.count, characters[index].isWhitespace {
+        while index < characters.count, Self.isWhitespace(characters[index]) {
             index += 1
         }
         guard index < characters.count else { return nil }
@@ -67,7 +85,7 @@ struct LineLexer {
             while index < characters.count, Self.isWordCharacter(characters[index]) {
                 index += 1
             }
-            return Token(kind: .word, text: String(characters[start..<index]),
+            return Token(kind: .word, text: Self.text(characters[start..<index]),
                          column: start + 1, endColumn: index + 1)
         case "'", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}":
             // Curly quotes come from word processors and single quotes from habit; both

@@ -22,16 +22,18 @@ public enum QuotedString {
     /// offset just past its closing quote.
     public static func decode(_ characters: [Character], opening: Int) throws(Failure) -> (value: String, end: Int) {
         var index = opening + 1
-        var value = ""
+        // UTF-8 bytes, made a `String` once: appending `Character`s to a `String` checks the
+        // grapheme boundary at every append, most of the cost of loading a long scenario.
+        var value: [UInt8] = []
         while index < characters.count {
             let character = characters[index]
-            if character == "\"" { return (value, index + 1) }
+            if character == "\"" { return (String(decoding: value, as: UTF8.self), index + 1) }
             if character == "\\" {
                 // A backslash at the end of the line escapes nothing and leaves the string open.
                 guard index + 1 < characters.count else { break }
-                value += try escape(characters, backslash: index, end: &index)
+                value.append(contentsOf: try escape(characters, backslash: index, end: &index).utf8)
             } else {
-                value.append(character)
+                value.append(contentsOf: character.utf8)
                 index += 1
             }
         }

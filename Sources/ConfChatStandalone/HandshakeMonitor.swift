@@ -17,22 +17,10 @@ final class HandshakeMonitor {
     /// Called the first time a handshake with an endpoint fails (again after a success).
     var onFailure: ((String) -> Void)?
 
-    nonisolated(unsafe) private static var counter = 0
-    private static let counterLock = NSLock()
-
-    init(context: ZMQContext, watching targets: [ZMQSocket]) throws {
-        for target in targets {
-            let address = Self.counterLock.withLock {
-                Self.counter += 1
-                return "inproc://confchat-handshake-monitor-\(getpid())-\(Self.counter)"
-            }
-            let events = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
-                | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
-            guard zmq_socket_monitor(target.rawHandle, address, events) == 0 else { throw ZMQError("zmq_socket_monitor") }
-            let socket = try ZMQSocket(context: context, type: ZMQ_PAIR)
-            try socket.connect(address)
-            sockets.append(socket)
-        }
+    init(watching targets: [ZMQSocket]) throws {
+        let events = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+            | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
+        sockets = try targets.map { try $0.monitor(events: events) }
     }
 
     var rawHandles: [UnsafeMutableRawPointer] { sockets.map(\.rawHandle) }

@@ -17,6 +17,8 @@ final class NodeSockets {
     let endpoint: String
     /// CURVE handshakes of the outbox that failed (a wrong server key, most often).
     let handshakes: HandshakeMonitor
+    /// The inbox's connections, counted and capped (only with `InboxLimits`).
+    let inboxConnections: InboxConnections?
     private var connections: [String: [UInt8]] = [:]
     private var generation: UInt64 = 0
     /// The local address outgoing connections are made from (`--connect-from`), nil for
@@ -35,8 +37,11 @@ final class NodeSockets {
     ///   - registry: a peer's registry, reached over a line of its own (`registryLine`),
     ///     which libzmq tries to connect again every `reconnectMs` while it is down.
     ///   - source: the local address to connect from.
+    ///   - limits: what the inbox may be made to hold (the registry's); nil: libzmq's
+    ///     defaults and `WireCodec.maxFrameSize`, no cap on connections.
     init(context: ZMQContext, name: String, bind: String, keys: NodeKeys,
-         registry: (endpoint: String, key: [UInt8], reconnectMs: Int32)? = nil, source: String? = nil) throws {
+         registry: (endpoint: String, key: [UInt8], reconnectMs: Int32)? = nil, source: String? = nil,
+         limits: InboxLimits? = nil) throws {
         self.source = source
         try ZAPHandler.start(context: context)
         inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
@@ -48,7 +53,13 @@ final class NodeSockets {
         // user's second connection (a new key) would get nowhere. With handover the newest
         // connection wins, which never blocks anyone.
         try inbox.set(ZMQ_ROUTER_HANDOVER, int: 1)
-        try inbox.set(ZMQ_MAXMSGSIZE, int64: Int64(WireCodec.maxFrameSize))
+        try inbox.set(ZMQ_MAXMSGSIZE, int64: Int64(limits?.frameOctets ?? WireCodec.maxFrameSize))
+        if let limits {
+            try inbox.set(ZMQ_RCVHWM, int: Int32(limits.queuedMessages))
+            inboxConnections = try InboxConnections(watching: inbox, limits: limits)
+        } else {
+            inboxConnections = nil
+        }
         endpoint = try inbox.bind(bind)
         outbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
         try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
@@ -65,7 +76,7 @@ final class NodeSockets {
         } else {
             registryLine = nil
         }
-        handshakes = try HandshakeMonitor(context: context, watching: [outbox] + (registryLine.map { [$0.socket] } ?? []))
+        handshakes = try HandshakeMonitor(watching: [outbox] + (registryLine.map { [$0.socket] } ?? []))
     }
 
     /// Sends without blocking. A full queue (the peer is unreachable for long) drops the
@@ -113,11 +124,14 @@ final class NodeSockets {
         return "tcp://\(source):0;" + endpoint.dropFirst("tcp://".count)
     }
 
-    /// One waiting message from the inbox: the sender's routing id, the frames after it,
-    /// and the public key (hex) the sender's connection was authenticated with.
-    func receive() throws -> (sender: [UInt8], frames: [[UInt8]], key: String?)? {
-        guard let (frames, userId) = try inbox.receiveAuthenticated(), let first = frames.first else { return nil }
-        return (first, Array(frames.dropFirst()), userId)
+    /// One waiting message from the inbox: the name its routing id claims ("an unnamed
+    /// connection" unless a valid name: the log's words only, never the sender), its body,
+    /// how many frames came after the routing id (a well-formed message has one), and the
+    /// public key (hex) the sender's connection was authenticated with.
+    func receive() throws -> (claimed: String, body: [UInt8], frames: Int, key: String?)? {
+        guard let m = try inbox.receiveRouted({ String(decoding: $0, as: UTF8.self) }) else { return nil }
+        let claimed = m.sender.flatMap { PeerName.isValid($0) ? $0 : nil } ?? "an unnamed connection"
+        return (claimed, m.body, max(0, m.frames - 1), m.userId)
     }
 
     /// Waits until the inbox or `fd` has input, or `timeoutMs` passes (-1: forever).
@@ -129,7 +143,7 @@ final class NodeSockets {
     /// Waits until the inbox, one of `fds` or the control channel's socket has input, or
     /// `timeoutMs` passes (-1: forever).
     func wait(fds: [Int32], control: ZMQSocket?, timeoutMs: Int) throws -> (inbox: Bool, fds: [Bool], control: Bool) {
-        let monitors = handshakes.rawHandles
+        let monitors = handshakes.rawHandles + (inboxConnections.map { [$0.rawHandle] } ?? [])
         var items = [zmq_pollitem_t(socket: inbox.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)]
         for m in monitors { items.append(zmq_pollitem_t(socket: m, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)) }
         for fd in fds { items.append(zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLIN), revents: 0)) }
@@ -143,7 +157,9 @@ final class NodeSockets {
         // A pipe whose writer has closed polls as POLLHUP, which zmq_poll reports as
         // ZMQ_POLLERR, not ZMQ_POLLIN: it counts as readable, so the caller's read sees the
         // end of input (otherwise the poll returns at once, for ever, and the loop spins).
-        if items[1...monitors.count].contains(where: { $0.revents & Int16(ZMQ_POLLIN) != 0 }) { try handshakes.drain() }
+        let watched = handshakes.rawHandles.count
+        if items[1..<1 + watched].contains(where: { $0.revents & Int16(ZMQ_POLLIN) != 0 }) { try handshakes.drain() }
+        if let connections = inboxConnections, items[1 + watched].revents & Int16(ZMQ_POLLIN) != 0 { try connections.drain() }
         let fdReady = fds.indices.map { items[1 + monitors.count + $0].revents & Int16(ZMQ_POLLIN | ZMQ_POLLERR) != 0 }
         let controlReady = control != nil && items[items.count - 1].revents & Int16(ZMQ_POLLIN) != 0
         return (items[0].revents & Int16(ZMQ_POLLIN) != 0, fdReady, controlReady)
@@ -154,5 +170,17 @@ final class NodeSockets {
         outbox.close()
         registryLine?.socket.close()
         handshakes.close()
+        inboxConnections?.close()
+    }
+
+    /// Gives the C heap's free memory back to the system once at least `after` inbox
+    /// connections have closed since the last time. Each connection's buffers are freed
+    /// when it ends, but glibc keeps the freed pages in its arenas (libzmq's I/O thread has
+    /// one of its own) for the next allocation; after a burst of connections that is the
+    /// burst's peak, held for good. Cheap enough for a node with nothing else to do.
+    func trimHeap(after: Int = 64) {
+        guard let connections = inboxConnections, connections.closedSinceTrim >= after else { return }
+        connections.closedSinceTrim = 0
+        HeapTrim.trim()
     }
 }

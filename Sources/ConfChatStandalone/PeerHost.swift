@@ -77,17 +77,17 @@ public final class PeerHost {
         let links = SocketTransport(sockets)
         driver = NodeDriver(
             name: name, machine: machine, store: store.driven,
-            transport: SealingTransport(crypto: crypto, next: links) { [unowned self] in self.driver.machine?.durable.keys[$0] },
+            transport: SealingTransport(crypto: crypto, next: links) { [unowned self] user in self.driver.peek { $0.durable.keys[user] } ?? nil },
             perform: { [unowned self] in self.perform($0) },
             unsent: { [unowned self] in self.log?(SocketTransport.describe($0, $1, $2)) })
         links.resolve = { [unowned self] address in
             switch address {
             case .registry: (registry, registryKey)
-            case let .peer(peer, endpoint): self.driver.machine?.durable.keys[peer].map { (endpoint, $0) }
+            case let .peer(peer, endpoint): (self.driver.peek { $0.durable.keys[peer] } ?? nil).map { (endpoint, $0) }
             }
         }
         crypto.log = { [weak self] in self?.log?($0) }
-        crypto.password = { [unowned self] in self.driver.machine?.password }
+        crypto.password = { [unowned self] in self.driver.peek { $0.password } ?? nil }
         sockets.handshakes.onFailure = { [weak self] endpoint in
             guard let self else { return }
             let whose = endpoint == registryEndpoint ? "the registry at \(endpoint)" : endpoint
@@ -209,18 +209,17 @@ public final class PeerHost {
     /// (`MessageLedger.delivered`), so a state that runs ahead of the reports misleads nobody.
     private func drainInbox() throws {
         for _ in 0..<1000 {
-            guard let (routingId, frames, key) = try sockets.receive() else { break }
-            let claimed = PeerName.isValid(String(decoding: routingId, as: UTF8.self)) ? String(decoding: routingId, as: UTF8.self) : "an unnamed connection"
+            guard let (claimed, body, frames, key) = try sockets.receive() else { break }
             guard let from = sender(ofKey: key) else {
                 log?("rejected a message claiming to be from \(claimed.debugDescription): its key is not one we know")
                 continue
             }
-            guard frames.count == 1 else {
-                log?("rejected a message of \(frames.count) frame(s) from \(from)")
+            guard frames == 1 else {
+                log?("rejected a message of \(frames) frame(s) from \(from)")
                 continue
             }
             let message: WireMessage
-            do { message = try WireCodec.decode(frames[0]) } catch {
+            do { message = try WireCodec.decode(body) } catch {
                 log?("rejected a frame from \(from): \(error)")
                 continue
             }

@@ -46,12 +46,15 @@ public final class RegistryHost {
 
     /// - Parameter clock: monotonic milliseconds (the login throttle measures waits with it).
     /// - Parameter connectFrom: the local address its connections to peers are made from; nil: any.
+    /// - Parameter limits: what its inbox may be made to hold (connections, frames, queues).
     public init(dataDirectory: String, bind: String, seed: UInt64, clock: @escaping () -> Int64,
-                hashCost: Argon2Hasher.Cost = .interactive, connectFrom: String? = nil) throws {
+                hashCost: Argon2Hasher.Cost = .interactive, connectFrom: String? = nil,
+                limits: InboxLimits = .registry) throws {
         directory = try DataDirectory(path: dataDirectory, role: .registry)
         let store = try SQLiteRegistryStore(directory: dataDirectory)
         keys = try NodeKeys.loadOrCreate(in: dataDirectory)
-        sockets = try NodeSockets(context: try ZMQContext.shared(), name: PeerName.registry, bind: bind, keys: keys, source: connectFrom)
+        sockets = try NodeSockets(context: try ZMQContext.shared(), name: PeerName.registry, bind: bind, keys: keys, source: connectFrom,
+                                  limits: limits)
         worker = try PasswordWorker(hasher: Argon2Hasher(cost: hashCost, seed: seed))
         self.clock = clock
         start = clock()
@@ -59,6 +62,7 @@ public final class RegistryHost {
         driver = NodeDriver(name: PeerName.registry, machine: RegistryMachine(durable: try store.load()), store: store.driven,
                             transport: links, perform: { [unowned self] in self.perform($0) },
                             unsent: { [unowned self] in self.log?(SocketTransport.describe($0, $1, $2)) })
+        sockets.inboxConnections?.onRefused = { [unowned self] in self.log?($0) }
         links.resolve = { [unowned self] address in
             guard case let .peer(name, endpoint) = address, let key = self.serverKey(of: name) else { return nil }
             return (endpoint, key)
@@ -97,17 +101,18 @@ public final class RegistryHost {
             }
             if ready.inbox { try drainInbox() }
             try driver.commit()
+            // A wake-up with nothing to read: a quiet moment to give back what a burst of
+            // connections left in the heap.
+            if !ready.inbox, !ready.fds.contains(true), !ready.control { sockets.trimHeap() }
         }
     }
 
     /// Hands the machine what waits in the inbox, a thousand messages at most.
     private func drainInbox() throws {
         for _ in 0..<1000 {
-            guard let (routingId, frames, key) = try sockets.receive() else { break }
-            let id = String(decoding: routingId, as: UTF8.self)
-            let claimed = PeerName.isValid(id) ? id : "an unnamed connection"
-            guard frames.count == 1 else {
-                log?("rejected a message of \(frames.count) frame(s) from \(claimed.debugDescription)")
+            guard let (claimed, body, frames, key) = try sockets.receive() else { break }
+            guard frames == 1 else {
+                log?("rejected a message of \(frames) frame(s) from \(claimed.debugDescription)")
                 continue
             }
             if let key, case let .drop(first) = budget.spend(key, nowMs: clock()) {
@@ -115,7 +120,7 @@ public final class RegistryHost {
                 continue
             }
             let message: WireMessage
-            do { message = try WireCodec.decode(frames[0]) } catch {
+            do { message = try WireCodec.decode(body) } catch {
                 log?("rejected a frame from \(claimed.debugDescription): \(error)")
                 continue
             }

@@ -12,6 +12,11 @@ public enum SQLiteDurability: Sendable {
     /// and only the simulator's one connection uses the file while it runs, so it takes the
     /// lock once (`locking_mode = EXCLUSIVE`) instead of for every transaction. Only a crash
     /// of the whole machine could lose commits, and then the whole simulated run is gone too.
+    /// Its connection does not evaluate the tables' CHECK constraints
+    /// (`ignore_check_constraints`): the stores bind only values of typed fields (a message's
+    /// direction and kind come from a `Bool` and an enum), and SQLite evaluated
+    /// `kind IN (...)` by building a temporary index for every message row it wrote. The
+    /// constraints stay in the schema, for every other program that writes the file.
     case simulated
 
     /// The statements that set it on a fresh connection (before WAL mode, which the
@@ -21,7 +26,8 @@ public enum SQLiteDurability: Sendable {
     var pragmas: String {
         switch self {
         case .process: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL"
-        case .simulated: "PRAGMA locking_mode = EXCLUSIVE; PRAGMA synchronous = OFF; PRAGMA journal_mode = WAL"
+        case .simulated:
+            "PRAGMA locking_mode = EXCLUSIVE; PRAGMA synchronous = OFF; PRAGMA journal_mode = WAL; PRAGMA ignore_check_constraints = ON"
         }
     }
 }

@@ -9,6 +9,8 @@ import GRDB
 public final class SQLitePeerStore: PeerStore {
     private let db: DatabaseQueue
     private let directory: String
+    /// Prepared on first use, kept for the store's life.
+    private var statements = SQLiteStatements<PeerSQL>(sql: \.sql)
 
     public init(directory: String, durability: SQLiteDurability = .process) throws {
         self.directory = directory
@@ -72,59 +74,49 @@ public final class SQLitePeerStore: PeerStore {
             """)
     }
 
-    /// Reads the whole state back (a restart). Rows are read through cursors (one row
-    /// reused, not an array of copies) and columns by position, not by name: a restart of
-    /// a peer with a long history reads every message, and by name each column was a
-    /// case-insensitive search of the row's names.
+    /// Reads the whole state back (a restart). Each table is read through a statement
+    /// prepared once (`SQLiteStatement`), row by row, columns by position: a restart of a
+    /// peer with a long history reads every message.
     public func load() throws -> PeerDurableState {
-        try db.read { db in
+        try db.readKeepingStatements { db in
             var s = PeerDurableState()
-            s.credentials = try String.fetchOne(db, sql: "SELECT password_hash FROM account WHERE id = 1")
-            var rows = try Row.fetchCursor(db, sql: "SELECT name, endpoint FROM friends")
-            while let row = try rows.next() { s.friends[row[0]] = row[1] as String }
-            s.requests = Set(try String.fetchAll(db, sql: "SELECT from_user FROM friend_requests"))
-            rows = try Row.fetchCursor(db, sql: "SELECT peer, direction, seq, text, grp, kind, proof FROM messages ORDER BY peer, direction, seq")
-            while let row = try rows.next() {
-                let text: String = row[3]
-                let seq: Int64 = row[2]
-                let proof: Data? = row[6]
-                let kind: String = row[5]
-                guard let kind = ChatRecord.Kind(rawValue: kind) else {
-                    throw DataDirectoryError.corrupt(directory, reason: "a message of kind '\(kind)'")
+            var q = try statements(.readCredentials, db)
+            while try q.step() { s.credentials = q.string(0) }
+            q = try statements(.readFriends, db)
+            while try q.step() { s.friends[q.string(0)] = q.string(1) }
+            q = try statements(.readRequests, db)
+            while try q.step() { s.requests.insert(q.string(0)) }
+            q = try statements(.readMessages, db)
+            while try q.step() {
+                guard let kind = ChatRecord.Kind(rawValue: q.string(5)) else {
+                    throw DataDirectoryError.corrupt(directory, reason: "a message of kind '\(q.string(5))'")
                 }
-                let direction: String = row[1]
-                s.apply(.store(ChatRecord(peer: row[0], outgoing: direction == "out", seq: UInt64(seq), body: Array(text.utf8),
-                                          group: row[4], kind: kind, proof: proof.map { Array($0) } ?? [])))
+                s.apply(.store(ChatRecord(peer: q.string(0), outgoing: q.string(1) == "out", seq: UInt64(bitPattern: q.int64(2)),
+                                          body: q.bytes(3), group: q.optionalString(4), kind: kind, proof: q.bytes(6))))
             }
             var groups: [String: GroupInfo] = [:]
-            rows = try Row.fetchCursor(db, sql: "SELECT name, owner FROM groups")
-            while let row = try rows.next() { groups[row[0]] = GroupInfo(name: row[0], owner: row[1], members: []) }
-            rows = try Row.fetchCursor(db, sql: "SELECT grp, name, endpoint FROM group_members ORDER BY grp, name")
-            while let row = try rows.next() { groups[row[0] as String]?.members.append(FriendInfo(name: row[1], endpoint: row[2], online: false)) }
+            q = try statements(.readGroups, db)
+            while try q.step() {
+                let name = q.string(0)
+                groups[name] = GroupInfo(name: name, owner: q.string(1), members: [])
+            }
+            q = try statements(.readMembers, db)
+            while try q.step() { groups[q.string(0)]?.members.append(FriendInfo(name: q.string(1), endpoint: q.string(2), online: false)) }
             for g in groups.values { s.apply(.setGroup(g)) }
-            s.apply(.markUnsynced(try String.fetchAll(db, sql: "SELECT peer FROM unsynced")))
-            rows = try Row.fetchCursor(db, sql: "SELECT peer, grp, text FROM queued ORDER BY id")
-            while let row = try rows.next() {
-                let text: String = row[2]
-                s.apply(.queue(peer: row[0], HistoryItem(group: row[1], body: Array(text.utf8))))
-            }
-            rows = try Row.fetchCursor(db, sql: "SELECT name, public_key FROM public_keys")
-            while let row = try rows.next() {
-                let key: Data = row[1]
-                s.apply(.setKey(name: row[0], key: Array(key)))
-            }
-            rows = try Row.fetchCursor(db, sql: "SELECT grp, owner FROM group_invitations")
-            while let row = try rows.next() { s.apply(.addInvitation(GroupInvitation(group: row[0], owner: row[1]))) }
-            rows = try Row.fetchCursor(db, sql: "SELECT peer, acked FROM acks")
-            while let row = try rows.next() {
-                let acked: Int64 = row[1]
-                s.apply(.markAcked(peer: row[0], upTo: UInt64(acked)))
-            }
-            rows = try Row.fetchCursor(db, sql: "SELECT peer, seq FROM reserved")
-            while let row = try rows.next() {
-                let seq: Int64 = row[1]
-                s.apply(.reserve(peer: row[0], seq: UInt64(seq)))
-            }
+            var unsynced: [String] = []
+            q = try statements(.readUnsynced, db)
+            while try q.step() { unsynced.append(q.string(0)) }
+            s.apply(.markUnsynced(unsynced))
+            q = try statements(.readQueued, db)
+            while try q.step() { s.apply(.queue(peer: q.string(0), HistoryItem(group: q.optionalString(1), body: q.bytes(2)))) }
+            q = try statements(.readKeys, db)
+            while try q.step() { s.apply(.setKey(name: q.string(0), key: q.bytes(1))) }
+            q = try statements(.readInvitations, db)
+            while try q.step() { s.apply(.addInvitation(GroupInvitation(group: q.string(0), owner: q.string(1)))) }
+            q = try statements(.readAcks, db)
+            while try q.step() { s.apply(.markAcked(peer: q.string(0), upTo: UInt64(bitPattern: q.int64(1)))) }
+            q = try statements(.readReserved, db)
+            while try q.step() { s.apply(.reserve(peer: q.string(0), seq: UInt64(bitPattern: q.int64(1)))) }
             return s
         }
     }
@@ -138,7 +130,7 @@ public final class SQLitePeerStore: PeerStore {
     }
 
     private func stored() throws -> [(key: ChatRecord.Key, at: Int64?)] {
-        try db.read { db in
+        try db.readKeepingStatements { db in
             try Row.fetchAll(db, sql: "SELECT peer, direction, seq, stored_at FROM messages ORDER BY rowid").map { row in
                 let seq: Int64 = row["seq"]
                 return (ChatRecord.Key(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq)), row["stored_at"])
@@ -146,75 +138,80 @@ public final class SQLitePeerStore: PeerStore {
         }
     }
 
+    /// One transaction for the batch; each mutation runs its kind's prepared statement,
+    /// arguments bound by position (`PeerSQL`).
     public func apply(_ mutations: [PeerMutation]) throws {
         guard !mutations.isEmpty else { return }
         try db.write { db in
             for m in mutations {
                 switch m {
                 case let .setCredentials(hash):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO account (id, password_hash) VALUES (1, ?)").execute(arguments: [hash])
+                    let q = try statements(.setCredentials, db)
+                    q.bind(1, hash)
+                    try q.run()
                 case let .setFriend(name, endpoint):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO friends (name, endpoint) VALUES (?, ?)").execute(arguments: [name, endpoint])
-                case let .removeFriend(name):
-                    try db.cachedStatement(sql: "DELETE FROM friends WHERE name = ?").execute(arguments: [name])
-                case let .addRequest(name):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO friend_requests (from_user) VALUES (?)").execute(arguments: [name])
-                case let .removeRequest(name):
-                    try db.cachedStatement(sql: "DELETE FROM friend_requests WHERE from_user = ?").execute(arguments: [name])
-                case let .store(r), let .restore(r):
-                    // A real message replaces a SKIP placeholder; anything else already held stays.
-                    try db.cachedStatement(sql: """
-                        INSERT INTO messages (peer, direction, seq, text, grp, kind, proof, stored_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, CAST(strftime('%s', 'now') AS INTEGER))
-                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, kind = excluded.kind,
-                            proof = excluded.proof, stored_at = excluded.stored_at
-                        WHERE messages.kind = 'skipped' AND excluded.kind <> 'skipped'
-                        """)
-                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.kind.rawValue, Self.blob(r.proof)])
+                    let q = try statements(.setFriend, db)
+                    q.bind(1, name); q.bind(2, endpoint)
+                    try q.run()
+                case let .removeFriend(name): try run(.removeFriend, name, db)
+                case let .addRequest(name): try run(.addRequest, name, db)
+                case let .removeRequest(name): try run(.removeRequest, name, db)
+                case let .store(r), let .restore(r): try write(r, with: statements(.storeMessage, db))
+                case let .overwrite(r): try write(r, with: statements(.overwriteMessage, db))
                 case let .setGroup(info):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO groups (name, owner) VALUES (?, ?)").execute(arguments: [info.name, info.owner])
-                    try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ?").execute(arguments: [info.name])
+                    let q = try statements(.setGroup, db)
+                    q.bind(1, info.name); q.bind(2, info.owner)
+                    try q.run()
+                    try run(.clearMembers, info.name, db)
+                    let add = try statements(.addMember, db)
                     for m in info.members {
-                        try db.cachedStatement(sql: "INSERT INTO group_members (grp, name, endpoint) VALUES (?, ?, ?)")
-                            .execute(arguments: [info.name, m.name, m.endpoint])
+                        add.bind(1, info.name); add.bind(2, m.name); add.bind(3, m.endpoint)
+                        try add.run()
                     }
                 case let .markUnsynced(names):
-                    for n in names { try db.cachedStatement(sql: "INSERT OR IGNORE INTO unsynced (peer) VALUES (?)").execute(arguments: [n]) }
-                case let .overwrite(r):
-                    // An upsert, not INSERT OR REPLACE: the row keeps its rowid, its place in the history.
-                    try db.cachedStatement(sql: """
-                        INSERT INTO messages (peer, direction, seq, text, grp, kind, proof) VALUES (?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, kind = excluded.kind,
-                            proof = excluded.proof
-                        """)
-                        .execute(arguments: [r.peer, r.outgoing ? "out" : "in", Int64(r.seq), r.text, r.group, r.kind.rawValue, Self.blob(r.proof)])
-                case let .markSynced(name):
-                    try db.cachedStatement(sql: "DELETE FROM unsynced WHERE peer = ?").execute(arguments: [name])
+                    for n in names { try run(.markUnsynced, n, db) }
+                case let .markSynced(name): try run(.markSynced, name, db)
                 case let .queue(peer, item):
-                    try db.cachedStatement(sql: "INSERT INTO queued (peer, grp, text) VALUES (?, ?, ?)")
-                        .execute(arguments: [peer, item.group, String(decoding: item.body, as: UTF8.self)])
-                case let .dequeue(peer):
-                    try db.cachedStatement(sql: "DELETE FROM queued WHERE peer = ?").execute(arguments: [peer])
+                    let q = try statements(.queue, db)
+                    q.bind(1, peer); q.bind(2, item.group); q.bind(3, String(decoding: item.body, as: UTF8.self))
+                    try q.run()
+                case let .dequeue(peer): try run(.dequeue, peer, db)
                 case let .setKey(name, key):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO public_keys (name, public_key) VALUES (?, ?)").execute(arguments: [name, Data(key)])
+                    let q = try statements(.setKey, db)
+                    q.bind(1, name); q.bind(2, blob: key)
+                    try q.run()
                 case let .removeGroup(name):
-                    try db.cachedStatement(sql: "DELETE FROM groups WHERE name = ?").execute(arguments: [name])
-                    try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ?").execute(arguments: [name])
+                    try run(.removeGroup, name, db)
+                    try run(.clearMembers, name, db)
                 case let .addInvitation(inv):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO group_invitations (grp, owner) VALUES (?, ?)").execute(arguments: [inv.group, inv.owner])
-                case let .removeInvitation(group):
-                    try db.cachedStatement(sql: "DELETE FROM group_invitations WHERE grp = ?").execute(arguments: [group])
-                case let .resetAcked(peer, to):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO acks (peer, acked) VALUES (?, ?)").execute(arguments: [peer, Int64(to)])
-                case let .markAcked(peer, upTo):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO acks (peer, acked) VALUES (?, ?)").execute(arguments: [peer, Int64(upTo)])
-                case let .reserve(peer, upTo):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO reserved (peer, seq) VALUES (?, ?)").execute(arguments: [peer, Int64(upTo)])
+                    let q = try statements(.addInvitation, db)
+                    q.bind(1, inv.group); q.bind(2, inv.owner)
+                    try q.run()
+                case let .removeInvitation(group): try run(.removeInvitation, group, db)
+                case let .resetAcked(peer, seq), let .markAcked(peer, seq):
+                    let q = try statements(.setAcked, db)
+                    q.bind(1, peer); q.bind(2, Int64(seq))
+                    try q.run()
+                case let .reserve(peer, seq):
+                    let q = try statements(.reserve, db)
+                    q.bind(1, peer); q.bind(2, Int64(seq))
+                    try q.run()
                 }
             }
         }
     }
 
-    /// A proof as SQLite stores it: NULL for none.
-    private static func blob(_ proof: [UInt8]) -> Data? { proof.isEmpty ? nil : Data(proof) }
+    /// A statement of one text argument.
+    private func run(_ kind: PeerSQL, _ argument: String, _ db: Database) throws {
+        let q = try statements(kind, db)
+        q.bind(1, argument)
+        try q.run()
+    }
+
+    /// A message row: the store's and the overwrite's statements take the same seven arguments.
+    private func write(_ r: ChatRecord, with q: SQLiteStatement) throws {
+        q.bind(1, r.peer); q.bind(2, r.outgoing ? "out" : "in"); q.bind(3, Int64(r.seq)); q.bind(4, r.text)
+        q.bind(5, r.group); q.bind(6, r.kind.rawValue); q.bind(7, blobOrNull: r.proof)
+        try q.run()
+    }
 }

@@ -6,6 +6,8 @@ import GRDB
 /// stored as the opaque bytes peers sent; the registry never interprets them.
 public final class SQLiteRegistryStore: RegistryStore {
     private let db: DatabaseQueue
+    /// Prepared on first use, kept for the store's life.
+    private var statements = SQLiteStatements<RegistrySQL>(sql: \.sql)
 
     public init(directory: String, durability: SQLiteDurability = .process) throws {
         db = try SQLiteFile.open(directory: directory, name: "registry.sqlite", durability: durability)
@@ -50,86 +52,99 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
+    /// Reads the whole state back (a restart), each table through its prepared statement,
+    /// columns by position (`RegistrySQL`).
     public func load() throws -> RegistryDurableState {
-        try db.read { db in
+        try db.readKeepingStatements { db in
             var s = RegistryDurableState()
-            for row in try Row.fetchAll(db, sql: "SELECT name, password_hash, endpoint, public_key FROM accounts") {
-                let key: Data = row["public_key"]
-                s.apply(.addAccount(name: row["name"], hash: row["password_hash"], endpoint: row["endpoint"], key: Array(key)))
+            var q = try statements(.readAccounts, db)
+            while try q.step() { s.apply(.addAccount(name: q.string(0), hash: q.string(1), endpoint: q.string(2), key: q.bytes(3))) }
+            q = try statements(.readFriendships, db)
+            while try q.step() { s.apply(.addFriendship(q.string(0), q.string(1))) }
+            q = try statements(.readRequests, db)
+            while try q.step() { s.apply(.addRequest(from: q.string(0), to: q.string(1))) }
+            q = try statements(.readMailbox, db)
+            while try q.step() {
+                s.apply(.addMail(to: q.string(0), MailItem(from: q.string(1), seq: UInt64(bitPattern: q.int64(2)), body: q.bytes(4),
+                                                           group: q.optionalString(3), proof: q.bytes(5))))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT a, b FROM friendships") { s.apply(.addFriendship(row["a"], row["b"])) }
-            for row in try Row.fetchAll(db, sql: "SELECT from_user, to_user FROM friend_requests ORDER BY id") {
-                s.apply(.addRequest(from: row["from_user"], to: row["to_user"]))
+            q = try statements(.readBackups, db)
+            while try q.step() {
+                s.apply(.addBackup(user: q.string(0), BackupEntry(peer: q.string(1), outgoing: q.string(2) == "out",
+                                                                  seq: UInt64(bitPattern: q.int64(3)), body: q.bytes(5),
+                                                                  group: q.optionalString(4), proof: q.bytes(6))))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT to_user, from_user, seq, grp, body, proof FROM mailbox ORDER BY rowid") {
-                let seq: Int64 = row["seq"]
-                let body: Data = row["body"]
-                s.apply(.addMail(to: row["to_user"], MailItem(from: row["from_user"], seq: UInt64(seq), body: Array(body), group: row["grp"],
-                                                                  proof: Array(row["proof"] as Data))))
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT user, peer, direction, seq, grp, body, proof FROM backups ORDER BY rowid") {
-                let seq: Int64 = row["seq"]
-                let body: Data = row["body"]
-                s.apply(.addBackup(user: row["user"], BackupEntry(peer: row["peer"], outgoing: row["direction"] == "out", seq: UInt64(seq),
-                                                                  body: Array(body), group: row["grp"], proof: Array(row["proof"] as Data))))
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT name, owner FROM groups") { s.apply(.createGroup(name: row["name"], owner: row["owner"])) }
-            for row in try Row.fetchAll(db, sql: "SELECT grp, member FROM group_members ORDER BY id") {
-                s.apply(.joinGroup(group: row["grp"], member: row["member"]))
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT grp, member FROM group_invitations") {
-                s.apply(.addInvitation(group: row["grp"], member: row["member"]))
-            }
+            q = try statements(.readGroups, db)
+            while try q.step() { s.apply(.createGroup(name: q.string(0), owner: q.string(1))) }
+            q = try statements(.readMembers, db)
+            while try q.step() { s.apply(.joinGroup(group: q.string(0), member: q.string(1))) }
+            q = try statements(.readInvitations, db)
+            while try q.step() { s.apply(.addInvitation(group: q.string(0), member: q.string(1))) }
             return s
         }
     }
 
+    /// One transaction for the batch; each mutation runs its kind's prepared statement,
+    /// arguments bound by position (`RegistrySQL`).
     public func apply(_ mutations: [RegistryMutation]) throws {
         guard !mutations.isEmpty else { return }
         try db.write { db in
             for m in mutations {
                 switch m {
                 case let .addAccount(name, hash, endpoint, key):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO accounts (name, password_hash, endpoint, public_key) VALUES (?, ?, ?, ?)")
-                        .execute(arguments: [name, hash, endpoint, Data(key)])
+                    let q = try statements(.addAccount, db)
+                    q.bind(1, name); q.bind(2, hash); q.bind(3, endpoint); q.bind(4, blob: key)
+                    try q.run()
                 case let .setEndpoint(name, endpoint, key):
-                    try db.cachedStatement(sql: "UPDATE accounts SET endpoint = ?, public_key = ? WHERE name = ?").execute(arguments: [endpoint, Data(key), name])
-                case let .addRequest(from, to):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO friend_requests (from_user, to_user) VALUES (?, ?)").execute(arguments: [from, to])
-                case let .removeRequest(from, to):
-                    try db.cachedStatement(sql: "DELETE FROM friend_requests WHERE from_user = ? AND to_user = ?").execute(arguments: [from, to])
-                case let .addFriendship(x, y):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO friendships (a, b) VALUES (?, ?)").execute(arguments: [min(x, y), max(x, y)])
-                case let .removeFriendship(x, y):
-                    try db.cachedStatement(sql: "DELETE FROM friendships WHERE a = ? AND b = ?").execute(arguments: [min(x, y), max(x, y)])
+                    let q = try statements(.setEndpoint, db)
+                    q.bind(1, endpoint); q.bind(2, blob: key); q.bind(3, name)
+                    try q.run()
+                case let .addRequest(from, to): try run(.addRequest, from, to, db)
+                case let .removeRequest(from, to): try run(.removeRequest, from, to, db)
+                case let .addFriendship(x, y): try run(.addFriendship, min(x, y), max(x, y), db)
+                case let .removeFriendship(x, y): try run(.removeFriendship, min(x, y), max(x, y), db)
                 case let .addMail(to, item):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO mailbox (to_user, from_user, seq, grp, body, proof) VALUES (?, ?, ?, ?, ?, ?)")
-                        .execute(arguments: [to, item.from, Int64(item.seq), item.group, Data(item.body), Data(item.proof)])
-                case let .removeMail(to, from, upTo):
-                    try db.cachedStatement(sql: "DELETE FROM mailbox WHERE to_user = ? AND from_user = ? AND seq <= ?")
-                        .execute(arguments: [to, from, Int64(upTo)])
-                case let .dropMail(to, from, seq):
-                    try db.cachedStatement(sql: "DELETE FROM mailbox WHERE to_user = ? AND from_user = ? AND seq = ?")
-                        .execute(arguments: [to, from, Int64(seq)])
+                    let q = try statements(.addMail, db)
+                    q.bind(1, to); q.bind(2, item.from); q.bind(3, Int64(item.seq)); q.bind(4, item.group)
+                    q.bind(5, blob: item.body); q.bind(6, blob: item.proof)
+                    try q.run()
+                case let .removeMail(to, from, seq): try run(.removeMail, to, from, seq, db)
+                case let .dropMail(to, from, seq): try run(.dropMail, to, from, seq, db)
                 case let .addBackup(user, e):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO backups (user, peer, direction, seq, grp, body, proof) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                        .execute(arguments: [user, e.peer, e.outgoing ? "out" : "in", Int64(e.seq), e.group, Data(e.body), Data(e.proof)])
+                    let q = try statements(.addBackup, db)
+                    q.bind(1, user); q.bind(2, e.peer); q.bind(3, e.outgoing ? "out" : "in"); q.bind(4, Int64(e.seq))
+                    q.bind(5, e.group); q.bind(6, blob: e.body); q.bind(7, blob: e.proof)
+                    try q.run()
                 case let .createGroup(name, owner):
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO groups (name, owner) VALUES (?, ?)").execute(arguments: [name, owner])
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO group_members (grp, member) VALUES (?, ?)").execute(arguments: [name, owner])
-                case let .addInvitation(group, member):
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO group_invitations (grp, member) VALUES (?, ?)").execute(arguments: [group, member])
+                    try run(.createGroup, name, owner, db)
+                    try run(.addMember, name, owner, db)
+                case let .addInvitation(group, member): try run(.addInvitation, group, member, db)
                 case let .joinGroup(group, member):
-                    try db.cachedStatement(sql: "DELETE FROM group_invitations WHERE grp = ? AND member = ?").execute(arguments: [group, member])
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO group_members (grp, member) VALUES (?, ?)").execute(arguments: [group, member])
-                case let .leaveGroup(group, member):
-                    try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ? AND member = ?").execute(arguments: [group, member])
+                    try run(.removeInvitation, group, member, db)
+                    try run(.addMember, group, member, db)
+                case let .leaveGroup(group, member): try run(.removeMember, group, member, db)
                 case let .destroyGroup(name):
-                    try db.cachedStatement(sql: "DELETE FROM groups WHERE name = ?").execute(arguments: [name])
-                    try db.cachedStatement(sql: "DELETE FROM group_members WHERE grp = ?").execute(arguments: [name])
-                    try db.cachedStatement(sql: "DELETE FROM group_invitations WHERE grp = ?").execute(arguments: [name])
+                    for kind in [RegistrySQL.destroyGroup, .clearMembers, .clearInvitations] {
+                        let q = try statements(kind, db)
+                        q.bind(1, name)
+                        try q.run()
+                    }
                 }
             }
         }
+    }
+
+    /// A statement of two text arguments.
+    private func run(_ kind: RegistrySQL, _ a: String, _ b: String, _ db: Database) throws {
+        let q = try statements(kind, db)
+        q.bind(1, a); q.bind(2, b)
+        try q.run()
+    }
+
+    /// A statement of two text arguments and a seq.
+    private func run(_ kind: RegistrySQL, _ a: String, _ b: String, _ seq: UInt64, _ db: Database) throws {
+        let q = try statements(kind, db)
+        q.bind(1, a); q.bind(2, b); q.bind(3, Int64(seq))
+        try q.run()
     }
 }

@@ -1,4 +1,5 @@
 import CZMQ
+import Foundation
 
 /// A libzmq socket owned by exactly one thread.
 ///
@@ -107,33 +108,6 @@ public final class ZMQSocket {
         }
     }
 
-    /// Receives one multipart message and the `User-Id` its connection was authenticated
-    /// with (CURVE through `ZAPHandler`), or nil if none is waiting.
-    public func receiveAuthenticated() throws(ZMQError) -> (frames: [[UInt8]], userId: String?)? {
-        var frames: [[UInt8]] = []
-        var userId: String?
-        while true {
-            var msg = zmq_msg_t()
-            guard zmq_msg_init(&msg) == 0 else { throw ZMQError("zmq_msg_init") }
-            defer { zmq_msg_close(&msg) }
-            let rc = zmq_msg_recv(&msg, h, frames.isEmpty ? ZMQ_DONTWAIT : 0)
-            if rc < 0 {
-                let e = ZMQError("zmq_msg_recv")
-                if e.isAgain && frames.isEmpty { return nil }
-                throw e
-            }
-            // The routing-id frame a ROUTER adds carries no metadata: read it from the frames after it.
-            if userId == nil, let p = zmq_msg_gets(&msg, "User-Id") { userId = String(cString: p) }
-            let size = zmq_msg_size(&msg)
-            if size > 0, let data = zmq_msg_data(&msg) {
-                frames.append(Array(UnsafeRawBufferPointer(start: data, count: size)))
-            } else {
-                frames.append([])
-            }
-            if zmq_msg_more(&msg) == 0 { return (frames, userId) }
-        }
-    }
-
     /// One message as a ROUTER reads it: the sender's routing id, as `decode` read it from
     /// the frame in place; the body; the `User-Id` its connection was authenticated with
     /// (CURVE through `ZAPHandler`); and how many frames it had (a well-formed one has two).
@@ -145,8 +119,9 @@ public final class ZMQSocket {
     }
 
     /// Receives one message of a routing-id frame and a body, or nil if none is waiting. The
-    /// routing id is read in place and the body copied once: `receiveAuthenticated` builds
-    /// an array for each frame and one for the list, three allocations a message more.
+    /// routing id is read in place and the body copied once (a list of frames would cost
+    /// an array for each frame and one for the list); frames after the body are counted,
+    /// not kept. Both the simulator's inboxes and the standalone hosts' read this way.
     public func receiveRouted<ID>(_ decode: (UnsafeRawBufferPointer) -> ID?) throws(ZMQError) -> Routed<ID>? {
         var routed = Routed<ID>(sender: nil, body: [], userId: nil, frames: 0)
         while true {
@@ -171,6 +146,25 @@ public final class ZMQSocket {
             if zmq_msg_more(&msg) == 0 { return routed }
         }
     }
+
+    /// Starts libzmq's monitor on this socket for `events` and returns the PAIR socket its
+    /// events arrive on: [event (u16) and value (u32), native order] then the endpoint.
+    /// - Parameter unbounded: no high-water mark on the PAIR, so no event is ever dropped
+    ///   (libzmq drops what meets a full queue); for a reader that must see every one.
+    public func monitor(events: Int32, unbounded: Bool = false) throws(ZMQError) -> ZMQSocket {
+        let address = Self.monitorLock.withLock {
+            Self.monitors += 1
+            return "inproc://confchat-monitor-\(getpid())-\(Self.monitors)"
+        }
+        guard zmq_socket_monitor(h, address, events) == 0 else { throw ZMQError("zmq_socket_monitor") }
+        let pair = try ZMQSocket(context: context, type: ZMQ_PAIR)
+        if unbounded { try pair.set(ZMQ_RCVHWM, int: 0) }
+        try pair.connect(address)
+        return pair
+    }
+
+    nonisolated(unsafe) private static var monitors = 0
+    private static let monitorLock = NSLock()
 
     /// Makes this socket a CURVE server with the given secret key (a key pair's 32-byte secret half).
     public func curveServer(secretKey: [UInt8]) throws(ZMQError) {

@@ -37,12 +37,16 @@ struct BenchPeersCommand: ParsableCommand {
     @Option(help: "The bench's folder: data directories, barrier and result files.")
     var folder: String
 
+    @Option(name: .customLong("sign-ins"), help: "How many of this group's peers may register or log in at once.")
+    var signIns = 8
+
     func validate() throws {
         let list = indices.split(separator: ",")
         if list.isEmpty || list.contains(where: { Int($0).map { !(0..<total).contains($0) } ?? true }) {
             throw ValidationError("--indices: ring positions from 0 to \(total - 1), comma-separated")
         }
         if list.count > RingPeerGroup.maxPeers { throw ValidationError("at most \(RingPeerGroup.maxPeers) peers a group") }
+        if signIns < 1 { throw ValidationError("--sign-ins must be at least 1") }
         if messages < 1 || intervalMs < 0 { throw ValidationError("--messages must be at least 1 and --interval-ms at least 0") }
     }
 
@@ -51,7 +55,7 @@ struct BenchPeersCommand: ParsableCommand {
         do {
             try RingPeerGroup.run(host: host, indices: indices.split(separator: ",").compactMap { Int($0) }, total: total,
                                   messages: messages, intervalMs: intervalMs, registry: registry,
-                                  registryKeyFile: registryKeyFile, bindAddress: bindAddress, folder: folder)
+                                  registryKeyFile: registryKeyFile, bindAddress: bindAddress, folder: folder, signIns: signIns)
         } catch {
             Console.error("bench-peers: \(error)")
             throw ExitCode(1)

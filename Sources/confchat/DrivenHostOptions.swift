@@ -1,6 +1,5 @@
 import ArgumentParser
 import ConfChatCore
-import ConfChatConsole
 import ConfChatStandalone
 import Foundation
 
@@ -31,7 +30,7 @@ struct DrivenHostOptions: ParsableArguments {
     /// The host's clock: monotonic milliseconds, `timeScale` times faster.
     var clock: () -> Int64 {
         let k = timeScale
-        return { SimulatorConsole.monotonicMilliseconds() * k }
+        return { HostClock.monotonicMilliseconds() * k }
     }
 
     /// `config` with its requests to the registry on real time, on this host's clock.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import ConfChatConsole
 import ConfChatCrypto
 import ConfChatStandalone
 import Foundation
@@ -30,16 +29,29 @@ struct RegistryCommand: ParsableCommand {
     @Flag(name: .customLong("fast-hash"), help: "Hash passwords at the simulation cost instead of OWASP's interactive cost (tests only).")
     var fastHash = false
 
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections the registry holds at once; one more is closed as it is accepted (docs/protocol.md 7).", valueName: "n"))
+    var maxConnections = InboxLimits.registry.connections
+
+    @Option(name: .customLong("max-connections-per-address"), help: ArgumentHelp("Connections held at once from one IP address (users behind one NAT share one).", valueName: "n"))
+    var maxConnectionsPerAddress = InboxLimits.registry.connectionsPerAddress
+
     @OptionGroup var driven: DrivenHostOptions
 
-    func validate() throws { try driven.check() }
+    func validate() throws {
+        try driven.check()
+        if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1 (got \(maxConnections))") }
+        if maxConnectionsPerAddress < 1 { throw ValidationError("--max-connections-per-address must be at least 1 (got \(maxConnectionsPerAddress))") }
+    }
 
     func run() throws {
+        var limits = InboxLimits.registry
+        limits.connections = maxConnections
+        limits.connectionsPerAddress = maxConnectionsPerAddress
         let host: RegistryHost
         do {
             if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
             host = try RegistryHost(dataDirectory: data, bind: bind, seed: UInt64.random(in: .min ... .max),
-                                    clock: driven.clock, hashCost: fastHash ? .fast : .interactive, connectFrom: driven.connectFrom)
+                                    clock: driven.clock, hashCost: fastHash ? .fast : .interactive, connectFrom: driven.connectFrom, limits: limits)
         } catch {
             Console.error("error: \(StartupError.describe(error))")
             throw ExitCode(1)

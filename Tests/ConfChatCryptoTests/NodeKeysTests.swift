@@ -15,6 +15,14 @@ import Testing
         #expect(mode == 0o600)
     }
 
+    @Test("a key's hex name is two lower-case digits a byte, and reads back as the key")
+    func hexNames() throws {
+        #expect(NodeKeys.hex([0x00, 0x0F, 0xA5, 0xFF, 0x10]) == "000fa5ff10")
+        let key = (0..<32).map { UInt8($0 * 8 + 7) }
+        #expect(NodeKeys.hex(key).count == 64)
+        #expect(NodeKeys.fromHex(NodeKeys.hex(key)) == key)
+    }
+
     @Test("a curve.key that holds no key pair is refused, naming the file")
     func notAKeyFile() throws {
         let dir = try temporaryFolder()

@@ -34,4 +34,13 @@ import Testing
         let missing = HostBench.summarize([peer("p0")], hosts: 2, peers: 2, sentExpected: 4, setupSeconds: 1)
         #expect(!missing.ok && missing.errors == ["1 peers reported nothing"])
     }
+
+    @Test("an accept told 'no pending friend request' is done once the two are friends, not retried for 300 s")
+    func lateAcceptAnswer() {
+        // The first accept was carried out but answered after the peer's time-out; the retry finds no request.
+        #expect(RingPeer.acceptDone("no pending friend request from p0", friends: true))
+        #expect(!RingPeer.acceptDone("no pending friend request from p0", friends: false))
+        #expect(RingPeer.acceptDone("p0 is already a friend", friends: true))
+        #expect(!RingPeer.acceptDone("the registry is busy checking passwords", friends: false))
+    }
 }

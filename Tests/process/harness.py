@@ -88,8 +88,8 @@ class Network:
         self.procs = []
         self.registry_endpoint = None
 
-    def start_registry(self, bind="tcp://127.0.0.1:*", fast_hash=True):
-        r = Proc(["registry", "--bind", bind, "--data", "reg"] + (["--fast-hash"] if fast_hash else []), self.dir)
+    def start_registry(self, bind="tcp://127.0.0.1:*", fast_hash=True, args=()):
+        r = Proc(["registry", "--bind", bind, "--data", "reg"] + (["--fast-hash"] if fast_hash else []) + list(args), self.dir)
         self.procs.append(r)
         self.registry_endpoint = r.expect(r"registry listening on (\S+)").group(1)
         r.expect(r"public key")
@@ -144,7 +144,7 @@ class RawClient:
     would: its own CURVE key pair, an inbox (a ROUTER, CURVE server) where the registry's
     answers arrive, and an outbox connection to the registry. It can misbehave on purpose."""
 
-    def __init__(self, net, routing_id=None, keys=None):
+    def __init__(self, net, routing_id=None, keys=None, source=None):
         import zmq
         import zmq.utils.z85
         self.ctx = zmq.Context.instance()
@@ -161,7 +161,8 @@ class RawClient:
         self.outbox.curve_serverkey = open(net.path("reg", "registry.pub")).read().strip().encode()
         if routing_id is not None:
             self.outbox.routing_id = routing_id
-        self.outbox.connect(net.registry_endpoint)
+        # `source`: the local address to connect from (libzmq's tcp://SOURCE:0;HOST:PORT).
+        self.outbox.connect(net.registry_endpoint.replace("tcp://", f"tcp://{source}:0;") if source else net.registry_endpoint)
         self.key = zmq.utils.z85.decode(self.public)
 
     def send(self, frame):

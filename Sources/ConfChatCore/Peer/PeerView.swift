@@ -25,17 +25,27 @@ public struct PeerView: Codable, Hashable, Sendable {
     /// statement (a SIGKILL right after a send would otherwise lose what had not yet left).
     public var awaitingAck: [String]
 
-    /// - Parameter sees: how the peer sees a friend (nil: not a friend); a stopped peer sees
-    ///   every friend offline.
-    public init(_ state: PeerDurableState, loggedIn: Bool, sees: (String) -> Bool?) {
+    /// - Parameters:
+    ///   - sees: how the peer sees a friend (nil: not a friend); a stopped peer sees every
+    ///     friend offline.
+    ///   - texts: which messages to copy into the view (all by default).
+    public init(_ state: PeerDurableState, loggedIn: Bool, sees: (String) -> Bool?, texts: Texts = .all) {
         self.loggedIn = loggedIn
         friends = Dictionary(uniqueKeysWithValues: state.friends.keys.map { ($0, sees($0) ?? false) })
         requests = state.requests.sorted()
-        received = state.conversations.mapValues { $0.received.filter { $0.group == nil && $0.isShown }.map(\.text) }
-        sent = Dictionary(uniqueKeysWithValues: Set(state.conversations.keys).union(state.queued.keys).map { ($0, state.sentTexts(to: $0)) })
+        let others: [String] = switch texts {
+        case .all: Array(Set(state.conversations.keys).union(state.queued.keys))
+        case let .exchangedWith(other): [other]
+        case .none: []
+        }
+        received = [:]
+        sent = [:]
         var grouped: [String: [String: [String]]] = [:]
-        for (from, c) in state.conversations {
-            for r in c.received where r.isShown { if let g = r.group { grouped[g, default: [:]][from, default: []].append(r.text) } }
+        for other in others {
+            sent[other] = state.sentTexts(to: other)
+            guard let c = state.conversations[other] else { continue }
+            received[other] = c.received.filter { $0.group == nil && $0.isShown }.map(\.text)
+            for r in c.received where r.isShown { if let g = r.group { grouped[g, default: [:]][other, default: []].append(r.text) } }
         }
         groupMessages = grouped
         members = state.groups.mapValues { $0.members.keys.sorted() }
@@ -46,8 +56,21 @@ public struct PeerView: Codable, Hashable, Sendable {
     }
 
     /// A running peer's view.
-    public init(_ machine: PeerMachine) {
-        self.init(machine.durable, loggedIn: machine.isLoggedIn, sees: machine.sees)
+    public init(_ machine: PeerMachine, texts: Texts = .all) {
+        self.init(machine.durable, loggedIn: machine.isLoggedIn, sees: machine.sees, texts: texts)
+    }
+
+    /// Which messages a view holds. Every text in a view is a copy, and an expectation reads
+    /// at most the messages exchanged with one other peer; a polled expectation builds a view
+    /// at every check, so copying a whole history each time was 13 % of a long scenario's
+    /// instructions (docs/performance.md).
+    public enum Texts: Hashable, Sendable {
+        /// Every conversation's.
+        case all
+        /// Only those exchanged with this peer: received from it, sent to it, and its group messages.
+        case exchangedWith(String)
+        /// None: the session, friends, requests and group members only.
+        case none
     }
 }
 

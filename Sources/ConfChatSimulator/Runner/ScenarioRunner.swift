@@ -148,10 +148,10 @@ public final class ScenarioRunner {
         try world.settle()
         let deadline = world.now + budget
         while true {
-            let (holds, actual) = try evaluate(e)
+            let (holds, found) = try evaluate(e)
             if holds { return }
             if world.now >= deadline {
-                return fail(statement, actual + " (after waiting \(ScenarioDuration(milliseconds: budget)))")
+                return fail(statement, found() + " (after waiting \(ScenarioDuration(milliseconds: budget)))")
             }
             try world.awaitNextCheck(deadline: deadline)
         }

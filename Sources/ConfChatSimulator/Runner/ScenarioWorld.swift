@@ -13,6 +13,8 @@ public protocol ScenarioWorld: AnyObject {
     func perform(_ action: Action) throws -> CommandFailure?
     /// What expectations read of one peer.
     func view(_ peer: String) throws -> PeerView
+    /// The same, holding only the messages `texts` names: what one expectation reads.
+    func view(_ peer: String, texts: PeerView.Texts) throws -> PeerView
     /// Lets what the last action set off run its course before an expectation is checked.
     func settle() throws
     /// Lets time pass until the next check of an expectation that does not hold yet, no
@@ -21,6 +23,11 @@ public protocol ScenarioWorld: AnyObject {
     func emit(_ kind: @autoclosure () -> TraceEvent.Kind)
     /// Stops everything the world started.
     func shutDown()
+}
+
+extension ScenarioWorld {
+    /// A world whose views come whole (the processes' control channel) gives the whole view.
+    public func view(_ peer: String, texts: PeerView.Texts) throws -> PeerView { try view(peer) }
 }
 
 extension Simulator: ScenarioWorld {

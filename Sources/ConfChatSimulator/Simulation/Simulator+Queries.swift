@@ -44,10 +44,13 @@ extension Simulator {
 
     /// What expectations read of `name` (a crashed peer: from its data directory, seeing
     /// every friend offline).
-    public func view(_ name: String) throws -> PeerView {
+    public func view(_ name: String) throws -> PeerView { try view(name, texts: .all) }
+
+    /// The same, with only the messages `texts` names (what one expectation reads).
+    public func view(_ name: String, texts: PeerView.Texts) throws -> PeerView {
         let p = try peer(name)
-        if let m = p.machine { return PeerView(m) }
-        return PeerView(try p.store.load(), loggedIn: false, sees: { _ in false })
+        if let m = p.machine { return PeerView(m, texts: texts) }
+        return PeerView(try p.store.load(), loggedIn: false, sees: { _ in false }, texts: texts)
     }
 
     /// Messages `name` holds from `other` in `group`, in order (discarded ones are not shown).

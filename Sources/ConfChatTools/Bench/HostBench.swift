@@ -1,4 +1,6 @@
+import ConfChatCore
 import ConfChatHosts
+import ConfChatStandalone
 import Foundation
 
 /// `confchat bench --hosts N --peers P`: real peers over N namespaced hosts, P of them in a
@@ -84,7 +86,9 @@ public final class HostBench {
 
         let registryEndpoint = "tcp://\(network.address(ofHost: 1)):5555"
         let registry = network.process(inHost: 1, executable: o.binary, arguments: [
-            "registry", "--bind", registryEndpoint, "--data", file("registry"), "--fast-hash"])
+            "registry", "--bind", registryEndpoint, "--data", file("registry"), "--fast-hash",
+            // A host's peers all connect from its one address.
+            "--max-connections-per-address", String(max(o.peers, InboxLimits.registry.connectionsPerAddress))])
         let registryLog = try log(file("registry.log"))
         registry.standardOutput = registryLog
         registry.standardError = registryLog
@@ -101,7 +105,10 @@ public final class HostBench {
                 "bench-peers", "--host", "\(host)", "--indices", indices.map(String.init).joined(separator: ","),
                 "--total", "\(o.peers)", "--messages", "\(o.messagesPerPeer)", "--interval-ms", "\(o.intervalMs)",
                 "--registry", registryEndpoint, "--registry-key-file", file("registry/registry.pub"),
-                "--bind-address", network.address(ofHost: host), "--folder", o.folder])
+                "--bind-address", network.address(ofHost: host), "--folder", o.folder,
+                // All groups together sign in no more peers at once than the registry checks
+                // passwords at once, so none is told "busy" and asks again and again.
+                "--sign-ins", "\(max(1, RegistryLimits.passwordChecks / o.hosts))"])
             let out = try log(file("host-\(host).log"))
             group.standardOutput = out
             group.standardError = out

@@ -14,17 +14,19 @@ public enum RingPeerGroup {
     /// The most peers one group runs (one thread each).
     public static let maxPeers = 1000
 
+    /// - Parameter signIns: how many of the group's peers may register or log in at once.
     public static func run(host: Int, indices: [Int], total: Int, messages: Int, intervalMs: Int,
-                           registry: String, registryKeyFile: String, bindAddress: String, folder: String) throws {
+                           registry: String, registryKeyFile: String, bindAddress: String, folder: String, signIns: Int) throws {
         guard indices.count <= maxPeers else { throw ProcessWorldError("at most \(maxPeers) peers a group (got \(indices.count))") }
         let key = try StartupCheck.registryKey(at: registryKeyFile).get()
+        let signingIn = DispatchSemaphore(value: max(1, signIns))
         let tally = Tally(count: indices.count, folder: folder, host: host)
         for index in indices {
             tally.done.enter()
             let plan = RingPeer.Plan(index: index, total: total, messages: messages, intervalMs: intervalMs, registry: registry,
                                      registryKey: key, bindAddress: bindAddress, folder: folder)
             let thread = Thread {
-                let outcome = RingPeer(plan: plan).live(
+                let outcome = RingPeer(plan: plan, signIns: signingIn).live(
                     ready: { tally.count(\.ready, file: "ready") },
                     go: { FileManager.default.fileExists(atPath: tally.path("go")) },
                     finished: { tally.count(\.finished, file: "done") },

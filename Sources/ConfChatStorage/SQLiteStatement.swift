@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// One statement of a store, prepared once on its connection through SQLite's C API and
+/// run again and again: arguments bound by position, rows read by column number.
+///
+/// Why not GRDB's statements: a checkpoint of the run's log (`RunLog`) writes several rows a
+/// message, and a restart reads a peer's whole history. Through GRDB each row looked its
+/// statement up by SQL text, boxed every argument into a `DatabaseValue` and read every column
+/// through `Row` (docs/performance.md, "What was changed for speed"); here a row is a bind of
+/// each argument straight from the value and one `sqlite3_step`.
+///
+/// Used only inside its store's GRDB access (`write`, `read`), on GRDB's queue. Finalized
+/// when released; GRDB closes a connection with `sqlite3_close_v2`, which waits for that.
+final class SQLiteStatement {
+    private let handle: OpaquePointer
+    private let connection: OpaquePointer
+    private let sql: String
+
+    init(_ db: Database, sql: String) throws {
+        guard let connection = db.sqliteConnection else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "connection closed", sql: sql) }
+        var handle: OpaquePointer?
+        let code = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
+        guard code == SQLITE_OK, let handle else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+        }
+        self.handle = handle
+        self.connection = connection
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    // MARK: - Arguments, by position from 1
+
+    func bind(_ index: Int32, _ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) { chars in
+                if let start = chars.baseAddress {
+                    _ = sqlite3_bind_text(handle, index, start, Int32(chars.count), Self.transient)
+                } else {
+                    // No address: SQLite would bind NULL, not an empty string.
+                    _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
+                }
+            }
+        }
+    }
+
+    func bind(_ index: Int32, _ value: String?) {
+        guard let value else { return bindNull(index) }
+        bind(index, value)
+    }
+
+    func bind(_ index: Int32, _ value: Int64) { _ = sqlite3_bind_int64(handle, index, value) }
+
+    func bind(_ index: Int32, _ value: UInt64) { bind(index, Int64(bitPattern: value)) }
+
+    /// Bytes as a BLOB; no bytes are a BLOB of length zero, not NULL.
+    func bind(_ index: Int32, blob: [UInt8]) {
+        guard !blob.isEmpty else {
+            _ = sqlite3_bind_zeroblob(handle, index, 0)
+            return
+        }
+        blob.withUnsafeBytes { raw in _ = sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), Self.transient) }
+    }
+
+    /// Bytes as a BLOB, or NULL when there are none.
+    func bind(_ index: Int32, blobOrNull blob: [UInt8]) {
+        blob.isEmpty ? bindNull(index) : bind(index, blob: blob)
+    }
+
+    func bindNull(_ index: Int32) { _ = sqlite3_bind_null(handle, index) }
+
+    // MARK: - Running
+
+    /// Runs a statement that returns no rows, then makes it ready for the next arguments.
+    func run() throws {
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE || code == SQLITE_ROW else { throw error(code) }
+    }
+
+    /// The next row of a query (read it with the column accessors), or false at the end,
+    /// when the statement is reset for the next run.
+    func step() throws -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE:
+            sqlite3_reset(handle)
+            return false
+        case let code:
+            sqlite3_reset(handle)
+            throw error(code)
+        }
+    }
+
+    // MARK: - Columns of the current row, by number from 0
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    func string(_ column: Int32) -> String {
+        guard let text = sqlite3_column_text(handle, column) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+    }
+
+    func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+
+    /// A TEXT column's UTF-8 bytes, or a BLOB column's bytes (none for NULL).
+    func bytes(_ column: Int32) -> [UInt8] {
+        let type = sqlite3_column_type(handle, column)
+        guard type != SQLITE_NULL else { return [] }
+        let start = type == SQLITE_BLOB ? sqlite3_column_blob(handle, column) : UnsafeRawPointer(sqlite3_column_text(handle, column))
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard let start, count > 0 else { return [] }
+        return Array(UnsafeRawBufferPointer(start: start, count: count))
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+    }
+
+    /// `SQLITE_TRANSIENT`: SQLite copies the bytes before the bind returns (the C macro does
+    /// not reach Swift).
+    private static var transient: sqlite3_destructor_type { unsafeBitCast(-1, to: sqlite3_destructor_type.self) }
+}

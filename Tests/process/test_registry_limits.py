@@ -1,0 +1,133 @@
+"""Multi-process tests of what the registry lets the world make it hold (docs/protocol.md 7):
+connections, in all and from one address, and the size of a frame. A real `confchat registry`
+over tcp with CURVE; the clients are plain tcp sockets (no handshake, no account) and pyzmq
+clients written from the docs (harness.RawClient).
+
+Run: python3 Tests/process/test_registry_limits.py  (after swift build; CONFCHAT=path overrides the binary)
+"""
+import os, socket, sys, time
+
+import zmq
+from zmq.utils.monitor import recv_monitor_message
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import PING, REPLY, Network, RawClient, register_frame, reply_of, run_tests
+
+
+def port_of(net):
+    return int(net.registry_endpoint.rsplit(":", 1)[1])
+
+
+def bare(net, source):
+    """A tcp connection to the registry from `source` that never says a word: no greeting,
+    no handshake, no key. It holds the registry's libzmq engine until the handshake times out."""
+    s = socket.create_connection(("127.0.0.1", port_of(net)), timeout=10, source_address=(source, 0))
+    return s
+
+
+def closed_by_registry(s, timeout=10.0):
+    """True once the registry has closed `s` (end of stream or a reset), False if it is still
+    open after `timeout` seconds. libzmq sends its greeting first, so some octets may come before."""
+    s.settimeout(timeout)
+    deadline = time.time() + timeout
+    try:
+        while time.time() < deadline:
+            if not s.recv(4096):
+                return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except socket.timeout:
+        return False
+    return False
+
+
+def still_open(s):
+    """True if the registry has not closed `s`: nothing to read yet, or only its greeting."""
+    s.setblocking(False)
+    try:
+        while True:
+            data = s.recv(4096)
+            if not data:
+                return False
+    except BlockingIOError:
+        return True
+    except ConnectionResetError:
+        return False
+    finally:
+        s.setblocking(True)
+
+
+def test_connections_beyond_the_limits_are_closed_and_the_registry_stays_responsive():
+    """libzmq accepts every connection; the registry held one for each until its open-file
+    limit, an engine and buffers apiece, for anyone who asked, with no account and without a
+    handshake. Beyond 20 from one address or 30 in all, it now closes each one it accepts."""
+    net = Network()
+    held = []
+    try:
+        reg = net.start_registry(args=["--max-connections", "30", "--max-connections-per-address", "20"])
+        first = [bare(net, "127.0.0.1") for _ in range(20)]
+        extra = [bare(net, "127.0.0.1") for _ in range(5)]
+        held = first + extra
+        assert all(closed_by_registry(s) for s in extra), "a 21st connection from one address was kept"
+        assert all(still_open(s) for s in first), "the registry closed a connection within the limit"
+        assert any("refused a connection from 127.0.0.1: 20 connections from that address" in l for l in reg.err), reg.err
+        # Another address gets the 10 places left of the 30 in all, and no more.
+        second = [bare(net, "127.0.0.2") for _ in range(10)]
+        over = bare(net, "127.0.0.2")
+        held += second + [over]
+        assert closed_by_registry(over), "a 31st connection was kept"
+        assert all(still_open(s) for s in second)
+        # A real client from a third address: refused while all 30 are held ...
+        c = RawClient(net, source="127.0.0.3")
+        c.send(register_frame(1, "carol", "carol-pw", c.endpoint, c.key))
+        # ... and let in once some are closed (its libzmq connects again by itself).
+        for s in first:
+            s.close()
+        f, _ = c.until(REPLY, timeout=20)
+        assert f is not None and reply_of(f) == (1, None), f"no answer once connections were free; registry: {reg.err[-5:]}"
+        c.close()
+        assert reg.alive()
+    finally:
+        for s in held:
+            s.close()
+        net.close()
+
+
+def test_a_frame_larger_than_any_request_closes_its_connection():
+    """The registry's inbox took frames up to 16 MiB (a peer's own largest), though nothing a
+    peer sends it is over 66,624 octets: a client without an account could make it buffer
+    16 MiB a connection. A bigger frame now closes the connection; the registry goes on."""
+    net = Network()
+    try:
+        reg = net.start_registry()
+        c = RawClient(net)
+        monitor = c.outbox.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED)
+        c.send(PING)  # from a key with no account: ignored, but the handshake is done
+        events = []
+        deadline = time.time() + 10
+        while time.time() < deadline and zmq.EVENT_HANDSHAKE_SUCCEEDED not in events:
+            if monitor.poll(500):
+                events.append(recv_monitor_message(monitor)["event"])
+        assert zmq.EVENT_HANDSHAKE_SUCCEEDED in events, events
+        c.send(b"\xc7\xa1\x01\x0a" + bytes(200_000))
+        deadline = time.time() + 10
+        while time.time() < deadline and zmq.EVENT_DISCONNECTED not in events:
+            if monitor.poll(500):
+                events.append(recv_monitor_message(monitor)["event"])
+        assert zmq.EVENT_DISCONNECTED in events, "the registry kept a connection that sent a 200,000-octet frame"
+        c.outbox.disable_monitor()
+        monitor.close(0)
+        c.close()
+        # A frame as large as a real request still goes through: a REGISTER with a long password.
+        d = RawClient(net)
+        d.send(register_frame(1, "dora", "p" * 1024, d.endpoint, d.key))
+        f, _ = d.until(REPLY)
+        assert f is not None and reply_of(f) == (1, None), f
+        d.close()
+        assert reg.alive()
+    finally:
+        net.close()
+
+
+if __name__ == "__main__":
+    run_tests(globals())

@@ -13,14 +13,20 @@ public protocol DrivenMachine {
     /// caller lends, no I/O).
     mutating func handle(_ input: Input, now: SimInstant, into effects: inout [Effect])
 
-    /// What kind of effect this is, for the driver.
-    static func route(_ effect: Effect) -> EffectRoute<Mutation>
+    /// The mutation of a write, nil for any other effect: what the driver keeps for the
+    /// transaction. Asked once an effect, as the machine makes it; only a write's mutation is
+    /// copied (a copy retains every `String` and array in it).
+    static func mutation(of effect: Effect) -> Mutation?
+
+    /// What kind of effect this is, as the driver carries the batch out (a write carries
+    /// nothing here: it is in the transaction already).
+    static func route(_ effect: Effect) -> EffectRoute
 }
 
 /// How the driver carries out one effect.
-public enum EffectRoute<Mutation> {
+public enum EffectRoute {
     /// A write: committed with the batch's other writes before anything is carried out.
-    case write(Mutation)
+    case write
     /// A message for the transport.
     case send(Address, WireMessage)
     /// Anything else: handed to the node.
@@ -28,9 +34,13 @@ public enum EffectRoute<Mutation> {
 }
 
 extension PeerMachine: DrivenMachine {
-    public static func route(_ effect: PeerEffect) -> EffectRoute<PeerMutation> {
+    public static func mutation(of effect: PeerEffect) -> PeerMutation? {
+        if case let .persist(m) = effect { m } else { nil }
+    }
+
+    public static func route(_ effect: PeerEffect) -> EffectRoute {
         switch effect {
-        case let .persist(m): .write(m)
+        case .persist: .write
         case let .send(address, message): .send(address, message)
         case .schedule, .completed, .event: .other
         }
@@ -52,9 +62,13 @@ extension RegistryMachine: DrivenMachine {
         }
     }
 
-    public static func route(_ effect: RegistryEffect) -> EffectRoute<RegistryMutation> {
+    public static func mutation(of effect: RegistryEffect) -> RegistryMutation? {
+        if case let .persist(m) = effect { m } else { nil }
+    }
+
+    public static func route(_ effect: RegistryEffect) -> EffectRoute {
         switch effect {
-        case let .persist(m): .write(m)
+        case .persist: .write
         case let .send(address, message): .send(address, message)
         case .note, .checkPassword: .other
         }

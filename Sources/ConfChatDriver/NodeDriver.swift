@@ -18,7 +18,21 @@ import ConfChatCore
 public final class NodeDriver<Machine: DrivenMachine> {
     public let name: String
     /// The machine: nil while the node is down. Its memory is lost by a crash; its store is not.
-    public var machine: Machine?
+    /// Reading it copies the whole machine (a retain and a release of each of its fields):
+    /// what is asked at every message reads it in place (`isUp`, `peek`).
+    public var machine: Machine? {
+        get { running }
+        set {
+            if case .none = newValue { isUp = false } else { isUp = true }
+            running = newValue
+        }
+    }
+    /// The machine itself, moved out while it handles an input (`handle`, `peek`). No
+    /// observer on it: an observed property is copied out and back at each `take()`.
+    private var running: Machine?
+    /// Whether the machine runs (false while the node is down). Asked for every message, so
+    /// it is kept apart: through `machine` it would copy the whole machine.
+    public private(set) var isUp: Bool
     public var store: any NodeStore<Machine.Mutation>
     public let transport: any Transport
     /// Carries out an effect that is neither a write nor a send.
@@ -51,7 +65,8 @@ public final class NodeDriver<Machine: DrivenMachine> {
                 perform: @escaping (Machine.Effect) throws -> Void,
                 unsent: @escaping (Address, WireMessage, SendOutcome) -> Void = { _, _, _ in }) {
         self.name = name
-        self.machine = machine
+        self.running = machine
+        if case .none = machine { isUp = false } else { isUp = true }
         self.store = store
         self.transport = transport
         self.perform = perform
@@ -67,11 +82,14 @@ public final class NodeDriver<Machine: DrivenMachine> {
     /// Makes the next `commit` carry out only its first `afterSteps` steps and report a crash.
     public func armCrash(afterSteps: Int) { crashAfter = afterSteps }
 
-    /// Whether the machine runs (false while the node is down). Asked for every message, so
-    /// it looks at the optional in place: `machine != nil` would copy the whole machine.
-    public var isUp: Bool {
-        if case .none = machine { return false }
-        return true
+    /// Reads the machine in place, nil while the node is down: what the node asks of it at
+    /// every message (a key, the password) costs no copy of the machine. Moved out while
+    /// `read` runs, as in `handle`, so `read` must not reach the driver again.
+    public func peek<R>(_ read: (borrowing Machine) -> R) -> R? {
+        guard let m = running.take() else { return nil }
+        let result = read(m)
+        running = consume m
+        return result
     }
 
     /// Whether inputs were handled since the last commit.
@@ -87,12 +105,13 @@ public final class NodeDriver<Machine: DrivenMachine> {
         // Moved out while it works (`take`, not a copy): with a second reference left here,
         // the first write to each of its dictionaries and arrays would copy it whole
         // (copy-on-write), and a copy retains and releases every field of the machine.
-        guard var m = machine.take() else { return }
+        guard var m = running.take() else { return }
         let start = held.endIndex
         m.handle(input, now: now, into: &held)
-        machine = consume m  // moved back, not copied: a copy retains and releases every field
-        for effect in held[start...] {
-            if case let .write(mutation) = Machine.route(effect) { writes.append(mutation) } else { others += 1 }
+        running = consume m  // moved back, not copied: a copy retains and releases every field
+        // By index, each effect read where it lies: a `for` over the slice copies each one.
+        for i in start..<held.endIndex {
+            if let mutation = Machine.mutation(of: held[i]) { writes.append(mutation) } else { others += 1 }
         }
     }
 
@@ -120,11 +139,11 @@ public final class NodeDriver<Machine: DrivenMachine> {
             try write(batch)
             step += 1
         }
-        for effect in effects.list {
-            let route = Machine.route(effect)
+        for i in effects.list.indices {
+            let route = Machine.route(effects.list[i])
             if case .write = route { continue }
             if step == limit { return Crash(step: step, steps: steps) }
-            try carryOut(route, effect)
+            try carryOut(route, effects.list[i])
             step += 1
         }
         if !writesFirst, !batch.isEmpty {
@@ -152,10 +171,10 @@ public final class NodeDriver<Machine: DrivenMachine> {
     public func release() throws {
         var effects = takeHeld()
         defer { giveBack(&effects) }
-        for effect in effects.list {
-            let route = Machine.route(effect)
+        for i in effects.list.indices {
+            let route = Machine.route(effects.list[i])
             if case .write = route { continue }  // staged already
-            try carryOut(route, effect)
+            try carryOut(route, effects.list[i])
         }
     }
 
@@ -188,7 +207,7 @@ public final class NodeDriver<Machine: DrivenMachine> {
         transactions += 1
     }
 
-    private func carryOut(_ route: EffectRoute<Machine.Mutation>, _ effect: Machine.Effect) throws {
+    private func carryOut(_ route: EffectRoute, _ effect: Machine.Effect) throws {
         switch route {
         case let .send(address, message):
             let outcome = transport.send(message, from: name, to: address)

@@ -73,17 +73,17 @@ public final class PeerHost {
         let links = SocketTransport(sockets)
         driver = NodeDriver(
             name: name, machine: machine, store: store.driven,
-            transport: SealingTransport(crypto: crypto, next: links) { [unowned self] in self.driver.machine?.durable.keys[$0] },
+            transport: SealingTransport(crypto: crypto, next: links) { [unowned self] user in self.driver.peek { $0.durable.keys[user] } ?? nil },
             perform: { [unowned self] in self.perform($0) },
             unsent: { [unowned self] in self.log?(SocketTransport.describe($0, $1, $2)) })
         links.resolve = { [unowned self] address in
             switch address {
             case .registry: (registry, registryKey)
-            case let .peer(peer, endpoint): self.driver.machine?.durable.keys[peer].map { (endpoint, $0) }
+            case let .peer(peer, endpoint): (self.driver.peek { $0.durable.keys[peer] } ?? nil).map { (endpoint, $0) }
             }
         }
         crypto.log = { [weak self] in self?.log?($0) }
-        crypto.password = { [unowned self] in self.driver.machine?.password }
+        crypto.password = { [unowned self] in self.driver.peek { $0.password } ?? nil }
         sockets.handshakes.onFailure = { [weak self] endpoint in
             guard let self else { return }
             let whose = endpoint == registryEndpoint ? "the registry at \(endpoint)" : endpoint

@@ -14,9 +14,12 @@ struct NodeDriverTests {
         mutating func handle(_ n: Int, now: SimInstant, into effects: inout [Effect]) {
             effects.append(contentsOf: [.write(n), .send(n), .note(n)])
         }
-        static func route(_ e: Effect) -> EffectRoute<Int> {
+        static func mutation(of e: Effect) -> Int? {
+            if case let .write(n) = e { n } else { nil }
+        }
+        static func route(_ e: Effect) -> EffectRoute {
             switch e {
-            case let .write(n): .write(n)
+            case .write: .write
             case let .send(n): .send(.registry, .logout(req: UInt32(n)))
             case .note: .other
             }

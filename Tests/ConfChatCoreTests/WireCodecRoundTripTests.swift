@@ -50,4 +50,16 @@ struct WireCodecRoundTripTests {
         let message = WireMessage.chat(seq: 3, body: WireSamples.binary)
         #expect(try WireCodec.decode(try WireCodec.encode(message)) == message)
     }
+
+    @Test("a buffer reused frame after frame holds each frame alone, a short one after a long one")
+    func reusedBuffer() throws {
+        var buffer: [UInt8] = []
+        let long = WireMessage.chat(seq: 1, body: Array(repeating: 7, count: 1_000), proof: Array(repeating: 9, count: 32))
+        let short = WireMessage.chatAck(upTo: 5)
+        for message in [long, short, long, .hello(endpoint: "inproc://bob", ack: 2, sent: 3, isReply: true)] {
+            try WireCodec.encode(message, into: &buffer)
+            #expect(buffer == (try WireCodec.encode(message)))
+            #expect(try WireCodec.decode(buffer) == message)
+        }
+    }
 }

@@ -33,15 +33,26 @@ public struct Conversation: Hashable, Sendable {
     public var contiguousReceived: UInt64 { Self.contiguous(received, skipsCount: true) }
 
     /// Adds a stored message: appended (the usual case) or put in the hole it fills. A seq
-    /// already held is left as it is.
-    mutating func store(_ record: ChatRecord) {
+    /// already held is left as it is. Returns whether `record` is what is held at its seq now.
+    @discardableResult
+    mutating func store(_ record: ChatRecord) -> Bool {
         if record.outgoing {
+            if record.seq > lastSentSeq {  // the usual case: appended, nothing replaced
+                sent.append(record)
+                if record.isSkip { sentSkips += 1 }
+                return true
+            }
             let before = self.record(record.seq, outgoing: true)
-            Self.insert(record, into: &sent)
+            let held = Self.insert(record, into: &sent)
             countSkip(replacing: before, with: self.record(record.seq, outgoing: true))
-        } else {
-            Self.insert(record, into: &received)
+            return held
         }
+        return Self.insert(record, into: &received)
+    }
+
+    /// Raises the cumulative ack to `upTo`; an ack never goes down here (`resetAcked` does that).
+    mutating func raiseAcked(to upTo: UInt64) {
+        if upTo > acked { acked = upTo }
     }
 
     private mutating func countSkip(replacing old: ChatRecord?, with new: ChatRecord?) {
@@ -81,14 +92,19 @@ public struct Conversation: Hashable, Sendable {
         return sent[i...]
     }
 
-    private static func insert(_ r: ChatRecord, into list: inout [ChatRecord]) {
-        guard let last = list.last, r.seq <= last.seq else { return list.append(r) }
+    /// Returns whether `r` is what `list` holds at its seq afterwards.
+    private static func insert(_ r: ChatRecord, into list: inout [ChatRecord]) -> Bool {
+        guard let last = list.last, r.seq <= last.seq else {
+            list.append(r)
+            return true
+        }
         let i = position(of: r.seq, in: list)
         if i < list.count, list[i].seq == r.seq {
             if list[i].isSkip, !r.isSkip { list[i] = r }  // the real message replaces a placeholder
-            return
+            return list[i] == r
         }
         list.insert(r, at: i)
+        return true
     }
 
     /// The index of the first record with a seq at least `seq` (binary search).

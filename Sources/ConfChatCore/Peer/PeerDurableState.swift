@@ -30,10 +30,7 @@ public struct PeerDurableState: Hashable, Sendable {
         case let .removeFriend(name): friends[name] = nil
         case let .addRequest(name): requests.insert(name)
         case let .removeRequest(name): requests.remove(name)
-        case let .store(record), let .restore(record):
-            // In place: a copy taken out and written back would share the history's buffers,
-            // so each append would copy the whole conversation.
-            conversations[record.peer, default: Conversation()].store(record)
+        case let .store(record), let .restore(record): store(record)
         case let .setGroup(info): groups[info.name] = GroupView(info)
         case let .setKey(name, key): keys[name] = key
         case let .markUnsynced(names): unsynced.formUnion(names)
@@ -48,10 +45,17 @@ public struct PeerDurableState: Hashable, Sendable {
         case let .resetAcked(peer, to):
             conversations[peer, default: Conversation()].acked = to
         case let .markAcked(peer, upTo):
-            if upTo > conversations[peer, default: Conversation()].acked {
-                conversations[peer, default: Conversation()].acked = upTo
-            }
+            conversations[peer, default: Conversation()].raiseAcked(to: upTo)  // one look-up, in place
         }
+    }
+
+    /// Applies `.store(record)` (and `.restore`) and says whether `record` is now what is held
+    /// at its seq: false when a copy already there was left as it was and differs.
+    @discardableResult
+    mutating func store(_ record: ChatRecord) -> Bool {
+        // In place: a copy taken out and written back would share the history's buffers,
+        // so each append would copy the whole conversation.
+        conversations[record.peer, default: Conversation()].store(record)
     }
 
     public var sortedFriends: [String] { friends.keys.sorted() }

@@ -131,12 +131,9 @@ extension PeerMachine {
     /// Records that `friend` is alive. Returns true if they just came online.
     @discardableResult
     mutating func heard(_ friend: String, reason: String) -> Bool {
-        var p = session?.presence[friend] ?? FriendPresence()
-        p.lastHeard = now
-        p.loggedOut = false
-        let cameOnline = !p.online
-        p.online = true
-        session?.presence[friend] = p
+        // In place, one look-up (this runs at every message from a friend). Without a
+        // session there is no table to note it in, and the friend counts as just come online.
+        let cameOnline = session?.presence[friend, default: FriendPresence()].heard(at: now) ?? true
         if cameOnline { event(.presence(friend: friend, online: true, reason: reason)) }
         return cameOnline
     }

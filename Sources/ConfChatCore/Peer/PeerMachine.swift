@@ -74,7 +74,9 @@ public struct PeerMachine {
     /// latest): what the shell derives the backup key from, to encrypt backup entries and to
     /// decrypt the backup a LOGIN-REPLY brings. nil when there is neither.
     public var password: String? {
-        if let session { return session.password }
+        // The field in place: `if let session` would copy the whole session (its presence
+        // table, ledgers, hold-back buffer), and this is asked at every backup entry sent.
+        if let password = session?.password { return password }
         for req in pending.keys.sorted(by: >) {
             switch pending[req]?.kind {
             case let .login(password, _)?, let .register(password)?: return password
@@ -105,9 +107,15 @@ public struct PeerMachine {
     /// BACKUP follows the write in the effects, and the driver commits every write of a batch
     /// before it sends anything, so the backup never holds what the disk does not.
     mutating func persist(_ m: PeerMutation) {
-        durable.apply(m)
+        guard case let .store(r) = m else {
+            durable.apply(m)
+            return out.append(.persist(m))
+        }
+        // `apply` as for any mutation, but told whether the record is now the one held at its
+        // seq (not a copy it left alone): only then does it go to the backup.
+        let held = durable.store(r)
         out.append(.persist(m))
-        if case let .store(r) = m, !r.isSkip, durable.conversations[r.peer]?.record(r.seq, outgoing: r.outgoing) == r { backUp(r) }
+        if held, !r.isSkip { backUp(r) }
     }
     mutating func event(_ e: PeerEvent) { out.append(.event(e)) }
     mutating func complete(_ id: CommandID?, _ failure: CommandFailure?) {

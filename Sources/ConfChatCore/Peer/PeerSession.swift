@@ -38,4 +38,13 @@ struct FriendPresence {
     var lastHeard = SimInstant.zero
     /// The friend said goodbye (or was never seen): stop probing until they say hello.
     var loggedOut = false
+
+    /// The friend was heard from at `now`: online, not logged out. Returns whether it was
+    /// offline until now.
+    mutating func heard(at now: SimInstant) -> Bool {
+        lastHeard = now
+        loggedOut = false
+        defer { online = true }
+        return !online
+    }
 }

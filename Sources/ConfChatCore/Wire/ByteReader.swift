@@ -39,9 +39,17 @@ struct ByteReader {
 
     mutating func shortString(_ field: String) throws(WireError) -> String {
         let n = Int(try u8())
-        let s = try take(n)
-        guard let str = String(validating: s, as: UTF8.self) else { throw .invalidUTF8(field: field) }
+        guard let str = Self.utf8(try take(n)) else { throw .invalidUTF8(field: field) }
         return str
+    }
+
+    /// The text `bytes` spell, nil unless they are valid UTF-8. ASCII (every name and most
+    /// texts) is valid as it stands and is decoded without `String(validating:)`, which
+    /// looks up generic type metadata at every call (about as much work as the rest of
+    /// decoding a name); anything else is validated in full.
+    private static func utf8(_ bytes: ArraySlice<UInt8>) -> String? {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     /// A group name where a group is named (not optional): never empty, since an empty short
@@ -71,7 +79,7 @@ struct ByteReader {
 
     mutating func longString(_ field: String, limit: Int) throws(WireError) -> String {
         let b = try longBytes(field, limit: limit)
-        guard let str = String(validating: b, as: UTF8.self) else { throw .invalidUTF8(field: field) }
+        guard let str = Self.utf8(b[...]) else { throw .invalidUTF8(field: field) }
         return str
     }
 

@@ -8,16 +8,27 @@ struct ByteWriter {
     /// What is being encoded, for errors.
     let kind: String
 
-    init(kind: String, capacity: Int = 64) {
+    /// 256 octets at first: a CHAT or a BACKUP entry (a proof of 32, an encrypted body of 40
+    /// and more) outgrew 64, and growing copies the frame.
+    init(kind: String, capacity: Int = 256) {
         self.kind = kind
         bytes.reserveCapacity(capacity)
+    }
+
+    /// Writes into `buffer`'s storage, emptied (the caller takes `bytes` back when done).
+    init(kind: String, reusing buffer: inout [UInt8]) {
+        self.kind = kind
+        swap(&bytes, &buffer)
+        bytes.removeAll(keepingCapacity: true)
+        bytes.reserveCapacity(256)
     }
 
     mutating func u8(_ v: UInt8) { bytes.append(v) }
     mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
     mutating func u16(_ v: UInt16) { bytes.append(UInt8(v >> 8)); bytes.append(UInt8(v & 0xFF)) }
-    mutating func u32(_ v: UInt32) { for s in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8((v >> UInt32(s)) & 0xFF)) } }
-    mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((v >> UInt64(s)) & 0xFF)) } }
+    // Big-endian, appended at once (byte by byte, each append checked the capacity).
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) } }
 
     private func check(_ size: Int, _ limit: Int, _ field: String) throws(WireEncodingError) {
         if size > limit { throw WireEncodingError(kind: kind, field: field, size: size, limit: limit) }

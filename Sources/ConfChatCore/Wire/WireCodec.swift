@@ -25,7 +25,17 @@ public enum WireCodec {
     public static let maxRequestFrameSize = maxStoredBodySize + 1024
 
     public static func encode(_ message: WireMessage) throws(WireEncodingError) -> [UInt8] {
-        var w = ByteWriter(kind: message.kind.name)
+        var bytes: [UInt8] = []
+        try encode(message, into: &bytes)
+        return bytes
+    }
+
+    /// Encodes `message` into `bytes`, in place of what they held, keeping their storage: a
+    /// caller that encodes frame after frame (the simulator) reuses one buffer, where each
+    /// frame was an allocation and a free. On an error `bytes` hold part of a frame.
+    public static func encode(_ message: WireMessage, into bytes: inout [UInt8]) throws(WireEncodingError) {
+        var w = ByteWriter(kind: message.kind.name, reusing: &bytes)
+        defer { swap(&bytes, &w.bytes) }
         w.bytes.append(contentsOf: signature)
         w.u8(version)
         w.u8(message.kind.rawValue)
@@ -118,14 +128,14 @@ public enum WireCodec {
             try w.count(items.count)
             for i in items { try w.shortString(i.group ?? ""); try w.longBytes(i.body); try w.shortBytes(i.proof) }
         }
-        return w.bytes
     }
 
     public static func decode(_ bytes: [UInt8]) throws(WireError) -> WireMessage {
         var r = ByteReader(bytes)
         guard bytes.count >= 4 else { throw .tooShort(needed: 4 - bytes.count, offset: bytes.count) }
-        let sig = [try r.u8(), try r.u8()]
-        guard sig == signature else { throw .badSignature(sig) }
+        // Byte by byte: an array of the two (and the static one's) cost an allocation a frame.
+        let s0 = try r.u8(), s1 = try r.u8()
+        guard s0 == signature[0], s1 == signature[1] else { throw .badSignature([s0, s1]) }
         let v = try r.u8()
         guard v == version else { throw .unsupportedVersion(v) }
         let rawKind = try r.u8()

@@ -3,7 +3,6 @@ import ConfChatCrypto
 import ConfChatScenario
 import ConfChatZMQ
 import CZMQ
-import HeapModule
 
 /// The simulator's transport: real ZeroMQ sockets, with the simulator deciding what crosses.
 ///
@@ -86,7 +85,7 @@ package final class SimNetwork {
     /// The running nodes, by number (nil while down).
     private var nodes: [Node?] = []
     private var atEndpoint: [String: NodeID] = [:]
-    private var inFlight = Heap<InFlight>()
+    private var inFlight = ArrivalQueue<InFlight>()
     private var sendOrder: UInt64 = 0
     /// Latency, loss and duplication (`network ...` statements); perfect until one is given.
     package var conditions: NetworkConditions
@@ -174,7 +173,7 @@ package final class SimNetwork {
         _ = node.endpoint.withCString { zmq_unbind(node.inbox.rawHandle, $0) }
         node.inbox.close()
         node.outbox.close()
-        inFlight = Heap(inFlight.unordered.filter { $0.to != id })
+        inFlight.removeAll { $0.to == id }
         for case let other? in nodes {
             if other.connections.removeValue(forKey: id) != nil {
                 try? disconnect(other.outbox, node.endpoint)
@@ -247,10 +246,16 @@ package final class SimNetwork {
             return "\(error)"
         }
         sendOrder += 1
-        let index = receiver.sent[from, default: 0]
-        receiver.sent[from] = index + 1
+        let index = Self.takeNext(&receiver.sent[from, default: 0])
         inFlight.insert(InFlight(at: at, order: sendOrder, from: from, to: to, index: index))
         return nil
+    }
+
+    /// Returns a counter's value and counts one more: through the dictionary's subscript in
+    /// place, one look-up where a read and a write were two.
+    private static func takeNext(_ counter: inout UInt64) -> UInt64 {
+        defer { counter += 1 }
+        return counter
     }
 
     private func connection(_ node: Node, _ to: NodeID, _ receiver: Node) throws(ZMQError) -> [UInt8] {
@@ -279,8 +284,7 @@ package final class SimNetwork {
         if let message = try node.inbox.receiveRouted(Self.node(fromRoutingID:)) {
             guard message.frames == 2, let sender = message.sender else { return }
             let userId = message.userId
-            let index = node.received[sender, default: 0]
-            node.received[sender] = index + 1
+            let index = Self.takeNext(&node.received[sender, default: 0])
             // Over CURVE, a routing id is only a claim: the key decides who sent it.
             if curve, userId != (sender < nodes.count ? nodes[sender]?.keyHex : nil) {
                 // Still counts as the claimed sender's message, so the send order stays whole;
@@ -312,7 +316,7 @@ package final class SimNetwork {
     }
 
     func shutDown() {
-        inFlight = Heap()
+        inFlight = ArrivalQueue()
         // Every node goes, so none needs to forget its connections to the others first
         // (`detach` does that for one node, at a cost in proportion to the network).
         for case let node? in nodes {

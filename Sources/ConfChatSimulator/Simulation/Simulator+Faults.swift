@@ -64,7 +64,8 @@ extension Simulator {
 
     /// Consumes the fault plan armed for `node`, if any: the number of steps to carry out.
     func takeFault(for node: String) -> Int? {
-        faultPlans.removeValue(forKey: node)?.afterSteps
+        guard !faultPlans.isEmpty else { return nil }  // the usual case: no name to hash
+        return faultPlans.removeValue(forKey: node)?.afterSteps
     }
 
     /// Calls off the plan armed for a node that stops by other means, and says so.

@@ -42,6 +42,9 @@ public final class Simulator {
     var timerOrder: UInt64 = 0
     var nextCommand: CommandID = 1
     var completions: [CommandID: CommandFailure?] = [:]
+    /// The frame being sent (`transmit`): one buffer, reused for every message, since libzmq
+    /// copies what it sends.
+    private var frame: [UInt8] = []
     /// Crashes armed for the middle of a node's next input that writes, one a node, by
     /// node (see `FaultPlan`, `arm`).
     public internal(set) var faultPlans: [String: FaultPlan] = [:]
@@ -129,24 +132,31 @@ public final class Simulator {
             let store = try makePeerStore(name)
             let node = network.register(name)
             // The crypto layer asks the machine for a key and the password at every message
-            // it seals: it reads them in the driver's stored machine, in place. Through
-            // `peers[name]?.machine` it hashed the name and copied the whole machine (a
-            // retain and a release of every field) each time. Weak: the driver owns the layer.
+            // it seals: it reads them in the driver's stored machine, in place (`peek`).
+            // Through `peers[name]?.machine`, or even `driver.machine`, it copied the whole
+            // machine (a retain and a release of every field) each time. Weak: the driver
+            // owns the layer.
             weak var machineOwner: NodeDriver<PeerMachine>?
-            let sealing = SealingTransport(crypto: crypto, next: SimLinks(self, node: node)) { machineOwner?.machine?.durable.keys[$0] }
+            // The peer, for the effects the driver hands back: by reference, not by a name
+            // look-up an effect. Weak: the peer owns its driver.
+            weak var owner: SimPeer?
+            let sealing = SealingTransport(crypto: crypto, next: SimLinks(self, node: node)) { name in
+                machineOwner?.peek { $0.durable.keys[name] } ?? nil
+            }
             let driver = NodeDriver<PeerMachine>(
                 name: name, machine: nil, store: store.driven, transport: sealing,
-                perform: { [unowned self] in self.perform($0, at: name) },
+                perform: { [unowned self] in if let owner { self.perform($0, of: owner) } },
                 unsent: { [unowned self] _, _, outcome in
                     // Drops are traced by `transmit`; what the crypto layer withheld is noted here.
                     if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
                 })
             machineOwner = driver
-            crypto.password = { [unowned driver] in driver.machine?.password }
+            crypto.password = { [unowned driver] in driver.peek { $0.password } ?? nil }
             driver.writesFirst = driversWriteFirst
             let peer = SimPeer(name: name, directory: peerDirectory(name), store: store, crypto: crypto, driver: driver,
                                seed: options.seed &+ 0x4E3C)
             crypto.log = { [weak self] text in self?.emit(.note(node: name, text: text)) }
+            owner = peer
             peers[name] = peer
             if peerAt.count <= node { peerAt += Array(repeating: nil, count: node + 1 - peerAt.count) }
             peerAt[node] = peer
@@ -214,15 +224,14 @@ public final class Simulator {
     }
 
     /// Carries out one effect of a peer that is neither a write nor a send.
-    func perform(_ effect: PeerEffect, at name: String) {
+    func perform(_ effect: PeerEffect, of p: SimPeer) {
         switch effect {
         case .persist, .send: break  // the driver's own
         case let .schedule(timer, at):
-            guard let p = peers[name] else { return }
             timerOrder += 1
-            timers.insert(SimTimer(at: at, order: timerOrder, peer: name, incarnation: p.incarnation, timer: timer))
+            timers.insert(SimTimer(at: at, order: timerOrder, peer: p.name, incarnation: p.incarnation, timer: timer))
         case let .completed(id, failure): completions[id] = failure
-        case let .event(e): report(e, at: name)
+        case let .event(e): report(e, at: p.name)
         }
     }
 
@@ -264,12 +273,11 @@ public final class Simulator {
             emit(.drop(from: from, to: address.name, kind: kind, reason: "\(address.name) is down"))
             return .dropped(reason: "\(address.name) is down")
         }
-        let payload: [UInt8]
-        do { payload = try WireCodec.encode(message) } catch {
+        do { try WireCodec.encode(message, into: &frame) } catch {
             emit(.drop(from: from, to: address.name, kind: kind, reason: "\(error)"))
             return .dropped(reason: "\(error)")
         }
-        switch network.send(from: node, to: address.name, endpoint: endpoint, payload: payload, now: now) {
+        switch network.send(from: node, to: address.name, endpoint: endpoint, payload: frame, now: now) {
         case let .sent(first, more):
             // A message that arrives at once (always, on a perfect network) is traced as it
             // always was; a delayed or duplicated one says when each copy arrives.

@@ -1,5 +1,6 @@
 """Multi-process tests of what the registry lets the world make it hold (docs/protocol.md 7):
-connections, in all and from one address, and the size of a frame. A real `confchat registry`
+connections, in all and from one address, the size of a frame, and the connections it opens to
+the endpoints REGISTER and LOGIN name. A real `confchat registry`
 over tcp with CURVE; the clients are plain tcp sockets (no handshake, no account) and pyzmq
 clients written from the docs (harness.RawClient).
 

@@ -18,7 +18,8 @@ python3 Tests/process/test_control_channel.py
 # partitions and network conditions carried out by the runner's proxy between them.
 .build/debug/confchat run --processes --time-scale 5 scenarios/basics.scenario scenarios/presence.scenario \
     scenarios/refusals.scenario scenarios/registry-down.scenario scenarios/partition.scenario \
-    scenarios/groups/group-partition.scenario scenarios/network.scenario scenarios/network/link.scenario
+    scenarios/groups/group-partition.scenario scenarios/groups/group-send-then-crash.scenario \
+    scenarios/network.scenario scenarios/network/link.scenario
 # The same on several hosts (network namespaces): the host cut-off test, network conditions
 # between hosts, the ipc control channel, the refusal without privileges, no namespace left
 # behind; what needs root is

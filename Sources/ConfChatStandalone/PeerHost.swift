@@ -30,6 +30,8 @@ public final class PeerHost {
     private let registryEndpoint: String
     private let registryKey: [UInt8]
     private let clock: () -> Int64
+    /// The clock's milliseconds to a real one (`--time-scale`): the poll waits real time.
+    private let clockRate: Int64
     private let start: Int64
     private var timers = HostTimers()
     private var nextCommand: CommandID = 1
@@ -51,13 +53,15 @@ public final class PeerHost {
     ///   - connectFrom: the local address outgoing connections are made from; nil: any.
     ///   - registryReconnectMs: how often to try the registry again while it is down (real
     ///     milliseconds).
+    ///   - clockRate: how many of `clock`'s milliseconds pass in a real one (`--time-scale`).
     public init(name: String, dataDirectory: String, bind: String, registry: String, registryKey: [UInt8],
                 clock: @escaping () -> Int64, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive,
                 config: PeerConfig = PeerConfig(), advertise: String? = nil, connectFrom: String? = nil,
-                registryReconnectMs: Int32 = 100) throws {
+                registryReconnectMs: Int32 = 100, clockRate: Int64 = 1) throws {
         guard PeerName.isValidUser(name) else { throw StartupError("'\(name)' is not a valid peer name") }
         self.name = name
         self.clock = clock
+        self.clockRate = max(1, clockRate)
         self.start = clock()
         self.registryEndpoint = registry
         self.registryKey = registryKey
@@ -173,7 +177,11 @@ public final class PeerHost {
             if stopWhen() { return false }
             let left = deadline == Int64.max ? 60_000 : deadline - clock()
             if left <= 0 { return false }
-            let ready = try sockets.wait(fds: fd.map { [$0] } ?? [], control: control, timeoutMs: Int(timers.wait(from: now, cap: left)))
+            // The timers are on the clock; the poll waits real milliseconds (rounded up). On
+            // the clock's own scale a peer at --time-scale K with nothing arriving slept K times
+            // too long, and its heartbeats and retries went out late.
+            let wait = timers.wait(from: now, cap: left)
+            let ready = try sockets.wait(fds: fd.map { [$0] } ?? [], control: control, timeoutMs: Int((wait + clockRate - 1) / clockRate))
             if ready.inbox { try drainInbox() }
             if ready.fds.first == true { return true }
             if ready.control { return false }

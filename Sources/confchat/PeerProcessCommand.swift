@@ -66,13 +66,14 @@ struct PeerProcessCommand: ParsableCommand {
             if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
             if let advertise, let problem = StartupCheck.endpointProblem(advertise, binding: false) { throw StartupError("--advertise \(problem)") }
             key = try StartupCheck.registryKey(at: registryKeyFile).get()
+            let config = driven.registryRequestsOnRealTime(PeerConfig(presenceTimeout: presenceTimeout))
             host = try PeerHost(
                 name: name, dataDirectory: data ?? "confchat-data/peers/\(name)", bind: bind, registry: registry,
                 registryKey: key, clock: driven.clock, seed: UInt64.random(in: .min ... .max),
-                hashCost: fastHash ? .fast : .interactive, config: PeerConfig(presenceTimeout: presenceTimeout),
+                hashCost: fastHash ? .fast : .interactive, config: config,
                 advertise: advertise, connectFrom: driven.connectFrom,
                 // A timer like the others: --time-scale K tries K times as often.
-                registryReconnectMs: Int32(max(10, 100 / driven.timeScale)))
+                registryReconnectMs: Int32(max(10, 100 / driven.timeScale)), clockRate: driven.timeScale)
         } catch {
             Console.error("error: \(StartupError.describe(error))")
             throw ExitCode(1)

@@ -127,7 +127,7 @@ struct RunCommand: ParsableCommand {
     var hosts: Int?
 
     @Option(name: .customLong("time-scale"),
-            help: ArgumentHelp("With --processes: run heartbeats, presence time-outs, retries, `wait` and `expect` budgets this many times faster than real time.", valueName: "k"))
+            help: ArgumentHelp("With --processes: run heartbeats, presence time-outs, retries, `wait` and `expect` budgets this many times faster than real time (a command still waits up to 2 s of real time for the registry).", valueName: "k"))
     var timeScale: Int64 = 1
 
     @Option(name: [.customShort("j"), .long], parsing: .unconditional,

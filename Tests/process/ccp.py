@@ -1,7 +1,8 @@
 """A conf-chat client written from docs/protocol.md alone: the frames a test client needs.
 
 Only what the multi-process tests use: enough to register, log in, make friends, chat, leave
-mail, and read a LOGIN-REPLY (backup included) and the pages of mail after it. Each function follows the ABNF of protocol.md 4.
+mail sealed to the recipient's key (and leave it again when the registry returns it, MAIL-RETURNED),
+and read a LOGIN-REPLY (backup included) and the pages of mail after it. Each function follows the ABNF of protocol.md 4.
 """
 import struct, time
 
@@ -13,6 +14,7 @@ KINDS = {"REGISTER": 0x01, "LOGIN": 0x02, "FRIEND-REQUEST": 0x04, "FRIEND-ANSWER
          "MAIL-FETCH": 0x11, "MAIL-DROP": 0x12,
          "REPLY": 0x20, "LOGIN-REPLY": 0x21, "FRIEND-REQUEST-NOTICE": 0x22, "FRIEND-ADDED": 0x23,
          "DEPOSIT-ACK": 0x25, "MAILBOX": 0x26, "PONG": 0x27, "MAIL-PAGE": 0x2B, "DEPOSIT-REFUSED": 0x2C,
+         "MAIL-RETURNED": 0x2D,
          "HELLO": 0x40, "HEARTBEAT": 0x41, "BYE": 0x42, "CHAT": 0x43, "CHAT-ACK": 0x44, "HISTORY": 0x45}
 NAMES = {v: k for k, v in KINDS.items()}
 
@@ -37,6 +39,12 @@ def login(req, name, password, endpoint, key, want_backup=False):
 
 def friend_request(req, to): return frame("FRIEND-REQUEST", u32(req), short(to.encode()))
 def deposit(to, seq, body, proof=b""): return frame("DEPOSIT", short(to.encode()), u64(seq), long_(body), short(proof))
+def sealed(body, key):
+    """protocol.md 5.7: a mail body sealed to the recipient's CURVE public key (32 octets), libsodium's sealed box."""
+    import nacl.public
+    return nacl.public.SealedBox(nacl.public.PublicKey(key)).encrypt(body)
+
+
 def chat(seq, body, proof=b""): return frame("CHAT", u64(seq), long_(body), short(proof))
 def chat_ack(up_to): return frame("CHAT-ACK", u64(up_to))
 
@@ -104,6 +112,8 @@ def decode(data):
                       "mail-waiting": waiting()}
     if kind == "MAIL-PAGE": return kind, {"waiting": waiting(), "mail": r.list(mail)}
     if kind == "DEPOSIT-REFUSED": return kind, {"to": r.text(), "seq": r.u64(), "reason": r.long().decode()}
+    # Both name the recipient and the seq of one of our deposits: taken, or deleted unopened (5.6).
+    if kind in ("DEPOSIT-ACK", "MAIL-RETURNED"): return kind, {"to": r.text(), "seq": r.u64()}
     if kind == "FRIEND-ADDED": return kind, friend()
     if kind == "FRIEND-REQUEST-NOTICE": return kind, {"from": r.text()}
     if kind == "CHAT-ACK": return kind, {"up-to": r.u64()}

@@ -77,6 +77,34 @@ def test_chat_with_seq_zero_does_not_wedge_the_pair():
         assert hello["ack"] == 2, hello
 
 
+def test_returned_mail_is_deposited_again():
+    """protocol.md 5.6: mail the recipient cannot open (sealed to a key it does not hold, as after
+    its wipe) comes back to its online sender as MAIL-RETURNED; deposited again, sealed to the
+    recipient's key, it arrives, once."""
+    import nacl.public
+    net, ctx = Network(), None
+    try:
+        net.start_registry()
+        _, bob = friends(net)
+        ctx, m, info = hostile_friend(net, bob)
+        text = b"returned, then sent again"
+        wrong = bytes(nacl.public.PrivateKey.generate().public_key)    # a key bob does not hold
+        proof = ccp.proof("mallory", "mallory-pass-4kq", "bob", 1, "", text)
+        m.to_registry(ccp.deposit("bob", 1, ccp.sealed(text, wrong), proof))
+        assert m.receive("DEPOSIT-ACK") == {"to": "bob", "seq": 1}
+        # bob, online, gets it pushed, cannot open it and has the registry delete it: it comes back.
+        assert m.receive("MAIL-RETURNED", timeout=15) == {"to": "bob", "seq": 1}
+        assert conversation(bob, "mallory") == []
+        m.to_registry(ccp.deposit("bob", 1, ccp.sealed(text, info["key"]), proof))
+        assert m.receive("DEPOSIT-ACK") == {"to": "bob", "seq": 1}
+        bob.expect(r"mallory: returned, then sent again", timeout=15)
+        assert conversation(bob, "mallory") == ["returned, then sent again"]
+    finally:
+        if ctx is not None:
+            ctx.destroy(0)
+        net.close()
+
+
 def test_early_messages_are_held_within_bounds():
     with HostileFriend() as (net, bob, m, to_bob):
 

@@ -377,8 +377,52 @@ def test_unanswered_registry_says_why():
         status, out, err = run_cli(["peer", "dave", "--registry", free, "--registry-key-file", "reg/registry.pub",
                                     "--data", "dave", "--fast-hash"], net.dir, stdin="register pw\n")
         assert f"error: the registry did not answer within 2000ms (is a registry running at {free}?)" in out, out
+        # --time-scale runs the protocol's timers faster, not the registry: a command still waits
+        # 2 s of real time for it (10,000 ms on a clock 5 times faster).
+        status, out, err = run_cli(["peer", "dave", "--registry", free, "--registry-key-file", "reg/registry.pub",
+                                    "--data", "dave", "--fast-hash", "--time-scale", "5"], net.dir, stdin="register pw\n")
+        assert f"error: the registry did not answer within 10000ms (is a registry running at {free}?)" in out, out
     finally:
         net.close()
+
+
+def test_time_scale_leaves_registry_requests_on_real_time():
+    """--time-scale K runs a peer's timers K times faster, but not its requests to the registry: a
+    registry that never answers gets a command's REGISTER about 2,000 / 100 times (a repeat every
+    100 ms of real time within 2 s), as at --time-scale 1, not K times as often."""
+    import tempfile, shutil, threading, zmq
+    folder = tempfile.mkdtemp(prefix="confchat-mp-")
+    ctx = zmq.Context()
+    try:
+        public, secret = zmq.curve_keypair()
+        open(os.path.join(folder, "silent.pub"), "w").write(public.decode() + "\n")
+        silent = ctx.socket(zmq.ROUTER)    # a registry that takes every request and answers none
+        silent.linger = 0
+        silent.curve_server = True
+        silent.curve_publickey, silent.curve_secretkey = public, secret
+        silent.bind("tcp://127.0.0.1:*")
+        endpoint = silent.getsockopt(zmq.LAST_ENDPOINT).decode()
+        copies, done = [], threading.Event()
+        def count():
+            while not done.is_set():
+                if silent.poll(100):
+                    kind, _ = ccp.decode(silent.recv_multipart()[-1])
+                    copies.append(kind)
+        counter = threading.Thread(target=count)
+        counter.start()
+        status, out, err = run_cli(["peer", "erin", "--registry", endpoint, "--registry-key-file", "silent.pub",
+                                    "--data", "erin", "--fast-hash", "--time-scale", "5"], folder, stdin="register pw\n")
+        done.set()
+        counter.join()
+        assert "error: the registry did not answer within 10000ms" in out, out
+        registers = copies.count("REGISTER")
+        # 21 at most: the first and one every 100 ms of real time until 2 s have passed. Far
+        # fewer (5: one every 500 ms) was a peer whose poll waited its timers' scaled milliseconds
+        # as real ones, so that nothing but arriving input woke it in time.
+        assert 8 <= registers <= 21, copies
+    finally:
+        ctx.destroy(0)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_startup_errors_say_what_is_wrong():

@@ -18,6 +18,12 @@ public struct PeerView: Codable, Hashable, Sendable {
     public var groupMessages: [String: [String: [String]]]
     /// The members of each group this peer knows.
     public var members: [String: [String]]
+    /// The contacts a logged-in peer sends to directly (a friend it sees online, a fellow
+    /// group member who is not a friend) that have not yet confirmed all it sent them, in
+    /// name order. No expectation reads it: `confchat run --processes` waits on it when it
+    /// lets an action settle, as the simulator delivers what is in flight before the next
+    /// statement (a SIGKILL right after a send would otherwise lose what had not yet left).
+    public var awaitingAck: [String]
 
     /// - Parameters:
     ///   - sees: how the peer sees a friend (nil: not a friend); a stopped peer sees every
@@ -43,6 +49,10 @@ public struct PeerView: Codable, Hashable, Sendable {
         }
         groupMessages = grouped
         members = state.groups.mapValues { $0.members.keys.sorted() }
+        awaitingAck = !loggedIn ? [] : state.conversations.keys.sorted().filter { contact in
+            guard state.conversations[contact]?.unacked.isEmpty == false else { return false }
+            return state.friends[contact] == nil ? state.endpoint(of: contact) != nil : sees(contact) == true
+        }
     }
 
     /// A running peer's view.

@@ -44,6 +44,10 @@ public final class ProcessWorld: ScenarioWorld {
     /// Real milliseconds without a change in any peer's view after which an action counts
     /// as settled: the processes have handled what it set off.
     static let quietMs = 100
+    /// Real milliseconds a settle waits at most, from its start, for what running peers sent
+    /// each other directly to be confirmed (`PeerView.awaitingAck`): a message still on its
+    /// way (a slow link, a loaded machine) changes no view yet.
+    static let ackWaitMs = 1_000
 
     private let options: Options
     /// When the run started, on the monotonic clock (seconds).
@@ -56,6 +60,8 @@ public final class ProcessWorld: ScenarioWorld {
     /// Whether an action set something off since the last `settle` (a crash or a `wait`
     /// does not: settling after them would only let scenario time pass).
     private var unsettled = false
+    /// The scenario's partition now: a peer waits for no confirmation across it.
+    private var cut = Partition()
 
     public init(options: Options) throws {
         self.options = options
@@ -135,9 +141,11 @@ public final class ProcessWorld: ScenarioWorld {
             try startRegistry()
         case let .partition(groups):
             try network.partition(groups)
+            cut = Partition(groups)
             return nil
         case .heal:
             try network.heal()
+            cut = Partition()
             return nil
         case let .network(setting):
             network.proxy.apply(setting)
@@ -172,11 +180,15 @@ public final class ProcessWorld: ScenarioWorld {
 
     /// After an action that set something off: waits until no running peer's view has
     /// changed for `quietMs` real milliseconds (at most a scaled 5 s), so what the action set
-    /// off has run its course, as far as the peers show.
+    /// off has run its course, as far as the peers show; and, for at most `ackWaitMs`, until
+    /// what running peers sent each other directly is confirmed. The simulator delivers what
+    /// is in flight before the next statement; without the second wait a message that had
+    /// not yet left changed no view, and a `crash` (SIGKILL) next lost it.
     public func settle() throws {
         guard unsettled else { return }
         unsettled = false
-        let cap = Date().addingTimeInterval(5.0 / Double(options.timeScale) + 1)
+        let begin = Date()
+        let cap = begin.addingTimeInterval(5.0 / Double(options.timeScale) + 1)
         var last = try views()
         var quietSince = Date()
         while Date() < cap {
@@ -185,9 +197,18 @@ public final class ProcessWorld: ScenarioWorld {
             if current != last {
                 last = current
                 quietSince = Date()
-            } else if Date().timeIntervalSince(quietSince) * 1000 >= Double(Self.quietMs) {
+            } else if Date().timeIntervalSince(quietSince) * 1000 >= Double(Self.quietMs),
+                      !inFlight(current) || Date().timeIntervalSince(begin) * 1000 >= Double(Self.ackWaitMs) {
                 return
             }
+        }
+    }
+
+    /// Whether a running peer waits for a confirmation from another running, logged-in peer
+    /// it is not cut from: a message between them is still on its way.
+    private func inFlight(_ views: [String: PeerView]) -> Bool {
+        views.contains { name, view in
+            view.awaitingAck.contains { views[$0]?.loggedIn == true && !cut.blocked(name, $0) }
         }
     }
 

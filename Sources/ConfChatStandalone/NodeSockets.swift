@@ -19,8 +19,8 @@ final class NodeSockets {
     let handshakes: HandshakeMonitor
     /// The inbox's connections, counted and capped (only with `InboxLimits`).
     let inboxConnections: InboxConnections?
-    private var connections: [String: [UInt8]] = [:]
-    private var generation: UInt64 = 0
+    /// The outbox's connections by (endpoint, server key), capped for the registry.
+    private var connections: OutboxConnections
     /// The local address outgoing connections are made from (`--connect-from`), nil for
     /// the system's choice. A runner's proxy tells the nodes apart by it.
     private let source: String?
@@ -39,10 +39,13 @@ final class NodeSockets {
     ///   - source: the local address to connect from.
     ///   - limits: what the inbox may be made to hold (the registry's); nil: libzmq's
     ///     defaults and `WireCodec.maxFrameSize`, no cap on connections.
+    ///   - outboxConnections: the outbox's connections kept at most (`OutboxConnections`);
+    ///     nil: no cap.
     init(context: ZMQContext, name: String, bind: String, keys: NodeKeys,
          registry: (endpoint: String, key: [UInt8], reconnectMs: Int32)? = nil, source: String? = nil,
-         limits: InboxLimits? = nil) throws {
+         limits: InboxLimits? = nil, outboxConnections: Int? = nil) throws {
         self.source = source
+        connections = OutboxConnections(limit: outboxConnections)
         try ZAPHandler.start(context: context)
         inbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
         try inbox.curveServer(secretKey: keys.secretKey)
@@ -92,20 +95,30 @@ final class NodeSockets {
             try outbox.send([try connection(key, endpoint, serverKey), payload])
             return nil
         } catch {
-            if error.isHostUnreachable { connections[key] = nil }
+            // The connection is gone: end libzmq's side of it too (else it stays, reconnecting
+            // under an id nobody sends to, and uncounted), and connect afresh next time.
+            if error.isHostUnreachable, let connect = connections.connect(of: key) { disconnect(connect) }
             return error
         }
     }
 
     private func connection(_ key: String, _ endpoint: String, _ serverKey: [UInt8]) throws(ZMQError) -> [UInt8] {
-        if let id = connections[key] { return id }
-        generation += 1
-        let id = Array("c\(generation)".utf8)
+        if let id = connections.use(key) { return id }
+        for connect in connections.makeRoom() { disconnect(connect) }
+        let id = connections.freshID()
+        let connect = source.map { Self.endpoint(endpoint, from: $0) } ?? endpoint
         try outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
         try outbox.set(ZMQ_CURVE_SERVERKEY, bytes: serverKey)
-        try outbox.connect(source.map { Self.endpoint(endpoint, from: $0) } ?? endpoint)
-        connections[key] = id
+        try outbox.connect(connect)
+        connections.add(key, id: id, connect: connect)
         return id
+    }
+
+    /// Ends the outbox's connections to `connect` (linger 0: what waits for them is dropped)
+    /// and forgets their pairs.
+    private func disconnect(_ connect: String) {
+        outbox.disconnect(connect)
+        connections.forget(connect: connect)
     }
 
     /// Throws away what waits for the registry, and connects again: after a request met no
@@ -113,7 +126,7 @@ final class NodeSockets {
     /// Disconnecting ends the connection and its queue (linger 0); the new one starts empty.
     func dropRegistryQueue() {
         guard let line = registryLine else { return }
-        _ = line.connect.withCString { zmq_disconnect(line.socket.rawHandle, $0) }
+        line.socket.disconnect(line.connect)
         try? line.socket.connect(line.connect)
     }
 
@@ -143,6 +156,8 @@ final class NodeSockets {
     /// Waits until the inbox, one of `fds` or the control channel's socket has input, or
     /// `timeoutMs` passes (-1: forever).
     func wait(fds: [Int32], control: ZMQSocket?, timeoutMs: Int) throws -> (inbox: Bool, fds: [Bool], control: Bool) {
+        // Connections the outbox disconnected close once it acknowledges their end.
+        outbox.processCommands()
         let monitors = handshakes.rawHandles + (inboxConnections.map { [$0.rawHandle] } ?? [])
         var items = [zmq_pollitem_t(socket: inbox.rawHandle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)]
         for m in monitors { items.append(zmq_pollitem_t(socket: m, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)) }

@@ -47,14 +47,16 @@ public final class RegistryHost {
     /// - Parameter clock: monotonic milliseconds (the login throttle measures waits with it).
     /// - Parameter connectFrom: the local address its connections to peers are made from; nil: any.
     /// - Parameter limits: what its inbox may be made to hold (connections, frames, queues).
+    /// - Parameter outboxConnections: the connections to peers it keeps at most; beyond, the
+    ///   least recently used is closed (`OutboxConnections`).
     public init(dataDirectory: String, bind: String, seed: UInt64, clock: @escaping () -> Int64,
                 hashCost: Argon2Hasher.Cost = .interactive, connectFrom: String? = nil,
-                limits: InboxLimits = .registry) throws {
+                limits: InboxLimits = .registry, outboxConnections: Int = OutboxConnections.registryLimit) throws {
         directory = try DataDirectory(path: dataDirectory, role: .registry)
         let store = try SQLiteRegistryStore(directory: dataDirectory)
         keys = try NodeKeys.loadOrCreate(in: dataDirectory)
         sockets = try NodeSockets(context: try ZMQContext.shared(), name: PeerName.registry, bind: bind, keys: keys, source: connectFrom,
-                                  limits: limits)
+                                  limits: limits, outboxConnections: outboxConnections)
         worker = try PasswordWorker(hasher: Argon2Hasher(cost: hashCost, seed: seed))
         self.clock = clock
         start = clock()

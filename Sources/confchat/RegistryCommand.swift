@@ -35,11 +35,15 @@ struct RegistryCommand: ParsableCommand {
     @Option(name: .customLong("max-connections-per-address"), help: ArgumentHelp("Connections held at once from one IP address (users behind one NAT share one).", valueName: "n"))
     var maxConnectionsPerAddress = InboxLimits.registry.connectionsPerAddress
 
+    @Option(name: .customLong("max-outbox-connections"), help: ArgumentHelp("Connections to peers the registry keeps open; beyond, the least recently used is closed (the peer is connected to again at the next answer).", valueName: "n"))
+    var maxOutboxConnections = OutboxConnections.registryLimit
+
     @OptionGroup var driven: DrivenHostOptions
 
     func validate() throws {
         try driven.check()
         if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1 (got \(maxConnections))") }
+        if maxOutboxConnections < 1 { throw ValidationError("--max-outbox-connections must be at least 1 (got \(maxOutboxConnections))") }
         if maxConnectionsPerAddress < 1 { throw ValidationError("--max-connections-per-address must be at least 1 (got \(maxConnectionsPerAddress))") }
     }
 
@@ -51,7 +55,8 @@ struct RegistryCommand: ParsableCommand {
         do {
             if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }
             host = try RegistryHost(dataDirectory: data, bind: bind, seed: UInt64.random(in: .min ... .max),
-                                    clock: driven.clock, hashCost: fastHash ? .fast : .interactive, connectFrom: driven.connectFrom, limits: limits)
+                                    clock: driven.clock, hashCost: fastHash ? .fast : .interactive, connectFrom: driven.connectFrom, limits: limits,
+                                    outboxConnections: maxOutboxConnections)
         } catch {
             Console.error("error: \(StartupError.describe(error))")
             throw ExitCode(1)

@@ -1,5 +1,6 @@
 """Multi-process tests of what the registry lets the world make it hold (docs/protocol.md 7):
-connections, in all and from one address, and the size of a frame. A real `confchat registry`
+connections, in all and from one address, the size of a frame, and the connections it opens to
+the endpoints REGISTER and LOGIN name. A real `confchat registry`
 over tcp with CURVE; the clients are plain tcp sockets (no handshake, no account) and pyzmq
 clients written from the docs (harness.RawClient).
 
@@ -11,7 +12,7 @@ import zmq
 from zmq.utils.monitor import recv_monitor_message
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PING, REPLY, Network, RawClient, register_frame, reply_of, run_tests
+from harness import PING, REPLY, Network, RawClient, login_frame, register_frame, reply_of, run_tests
 
 
 def port_of(net):
@@ -126,6 +127,55 @@ def test_a_frame_larger_than_any_request_closes_its_connection():
         d.close()
         assert reg.alive()
     finally:
+        net.close()
+
+
+def test_outbox_connections_to_fresh_keys_stay_within_the_bound():
+    """The registry answers a REGISTER or LOGIN over a connection of its own to the key that
+    asked, at the endpoint the request names, and kept every such connection open: a client
+    with no account could make it hold one per fresh key. With at most 8 kept, 20 fresh keys
+    leave it connected to 8 of their inboxes; a peer it dropped is connected to again when
+    the registry next answers it."""
+    net = Network()
+    clients = []
+    try:
+        reg = net.start_registry(args=["--max-outbox-connections", "8"])
+        alice = net.start_peer("alice")
+        alice.command("register alice-pass-9xq", r"registered alice")
+        for i in range(20):
+            c = RawClient(net)
+            # The registry's connections to this client's inbox: accepted, then maybe closed.
+            c.monitor = c.inbox.get_monitor_socket(zmq.EVENT_ACCEPTED | zmq.EVENT_DISCONNECTED)
+            c.held = 0
+            clients.append(c)
+            c.send(login_frame(1, "nobody", "some-password", c.endpoint, c.key))
+            f, _ = c.until(REPLY)
+            assert f is not None and reply_of(f)[0] == 1, f"no answer to fresh key {i}; registry: {reg.err[-5:]}"
+
+        def held():
+            for c in clients:
+                while c.monitor.poll(0):
+                    event = recv_monitor_message(c.monitor)["event"]
+                    c.held += 1 if event == zmq.EVENT_ACCEPTED else -1
+            return sum(1 for c in clients if c.held > 0)
+
+        deadline = time.time() + 10
+        while held() > 8 and time.time() < deadline:
+            time.sleep(0.1)
+        assert held() <= 8, f"the registry holds {held()} connections to 20 fresh keys' inboxes (bound 8)"
+        # alice's connection was the least recently used: closed; her login connects again.
+        alice.command("login alice-pass-9xq", r"logged in as alice")
+        # So does a fresh key's, closed long ago.
+        first = clients[0]
+        first.send(login_frame(2, "nobody", "some-password", first.endpoint, first.key))
+        f, _ = first.until(REPLY)
+        assert f is not None and reply_of(f)[0] == 2, f
+        assert reg.alive()
+    finally:
+        for c in clients:
+            c.inbox.disable_monitor()
+            c.monitor.close(0)
+            c.close()
         net.close()
 
 

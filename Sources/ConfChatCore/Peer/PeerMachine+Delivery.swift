@@ -215,31 +215,6 @@ extension PeerMachine {
         event(.note("forgot what \(sender) sent after #\(sent) and we held back: it no longer holds it"))
     }
 
-    /// Sends `peer` a HISTORY of the messages we hold from it, from `seq` on, one a run of
-    /// consecutive ones (placeholders and discarded ones are not given back), cut into frames
-    /// of at most `historyItems` items and `historyBytes` octets of bodies, so that a long
-    /// conversation never makes a frame the receiver's transport refuses (protocol.md 7).
-    mutating func giveBack(to peer: String, from seq: UInt64) {
-        guard let c = durable.conversations[peer] else { return }
-        var run: [ChatRecord] = []
-        var bytes = 0
-        func give() {
-            if let first = run.first { toPeer(peer, .history(first: first.seq, items: run.map { HistoryItem(group: $0.group, body: $0.body, proof: $0.proof) })) }
-            run = []
-            bytes = 0
-        }
-        for r in c.received where r.seq >= seq && r.isShown {
-            if let prev = run.last, prev.seq + 1 != r.seq || run.count == Self.historyItems || bytes + r.body.count > Self.historyBytes { give() }
-            run.append(r)
-            bytes += r.body.count
-        }
-        give()
-    }
-
-    /// A HISTORY frame's bounds: 256 items, 4 MiB of bodies (a quarter of the frame limit).
-    static let historyItems = 256
-    static let historyBytes = 4 << 20
-
     /// Stores the next message of a sender. A group message for a group we are not in (we
     /// left, or it was destroyed, while it travelled), or from a sender we do not see in
     /// that group, is kept as discarded: never shown, but the sequence stays whole so what

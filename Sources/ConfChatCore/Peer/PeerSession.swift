@@ -30,6 +30,8 @@ struct PeerSession {
     /// Recipients whose mailbox the registry said is full, and until when we deposit nothing
     /// more to them (our messages wait in the outbox, unconfirmed).
     var mailboxFull: [String: SimInstant] = [:]
+    /// What each contact was given back (HISTORY) in its current window, to bound it.
+    var historyBudget = HistoryBudget()
 }
 
 /// How a peer sees one friend's presence.

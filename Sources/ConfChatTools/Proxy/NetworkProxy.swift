@@ -261,10 +261,18 @@ package final class NetworkProxy: @unchecked Sendable {
             case let .control(bytes): direction.schedule(bytes, due: t)
             case let .message(bytes):
                 guard case let .arrives(delays) = conditions.fate(from: direction.from, to: direction.to) else { continue }
-                for d in delays { direction.schedule(bytes, due: t + Double(d) / timeScale / 1000) }
+                for d in delays { direction.schedule(bytes, due: Self.due(readAt: t, delayMs: d, timeScale: timeScale)) }
             }
         }
         return true
+    }
+
+    /// When a message read at `t` (real seconds) with a delay of `delayMs` scenario
+    /// milliseconds is due: the delay once, divided by the time scale, from its own reading
+    /// (a message's wait does not add to the next one's; `ProxyLink.Direction` only keeps
+    /// the order).
+    static func due(readAt t: Double, delayMs: Int64, timeScale: Double) -> Double {
+        t + Double(delayMs) / timeScale / 1000
     }
 
     private func accept(on listener: Int32) {

@@ -95,9 +95,9 @@ class Network:
         r.expect(r"public key")
         return r
 
-    def start_peer(self, name):
+    def start_peer(self, name, args=()):
         p = Proc(["peer", name, "--registry", self.registry_endpoint, "--registry-key-file", "reg/registry.pub",
-                  "--data", name, "--fast-hash"], self.dir)
+                  "--data", name, "--fast-hash"] + list(args), self.dir)
         self.procs.append(p)
         p.endpoint = p.expect(r"listening on (\S+)").group(1)
         return p

@@ -15,7 +15,7 @@ final class NodeSockets {
     let inbox: ZMQSocket
     let outbox: ZMQSocket
     let endpoint: String
-    /// CURVE handshakes of the outbox that failed (a wrong server key, most often).
+    /// CURVE handshakes of the outbox that failed (a wrong server key, or a connection cut during one).
     let handshakes: HandshakeMonitor
     /// The inbox's connections, counted and capped (only with `InboxLimits`).
     let inboxConnections: InboxConnections?

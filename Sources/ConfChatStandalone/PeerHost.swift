@@ -91,10 +91,9 @@ public final class PeerHost {
         crypto.log = { [weak self] in self?.log?($0) }
         sockets.inboxConnections?.onRefused = { [weak self] in self?.log?($0) }
         crypto.password = { [unowned self] in self.driver.peek { $0.password } ?? nil }
-        sockets.handshakes.onFailure = { [weak self] endpoint in
+        sockets.handshakes.onFailure = { [weak self] endpoint, failure in
             guard let self else { return }
-            let whose = endpoint == registryEndpoint ? "the registry at \(endpoint)" : endpoint
-            log?("the CURVE handshake with \(whose) failed: it does not hold the key this peer was given for it")
+            log?(failure.logLine(endpoint == registryEndpoint ? "the registry at \(endpoint)" : endpoint))
         }
     }
 
@@ -125,9 +124,8 @@ public final class PeerHost {
             // Nothing of the unanswered request may be carried out when the registry returns.
             sockets.dropRegistryQueue()
             // Say why, as far as this side can tell.
-            result = CommandFailure(failure.message + (sockets.handshakes.failing.contains(registryEndpoint)
-                ? ": the CURVE handshake with \(registryEndpoint) fails, so the registry there is not the one whose key was given (--registry-key-file)"
-                : " (is a registry running at \(registryEndpoint)?)"))
+            result = CommandFailure(failure.message + (sockets.handshakes.failing[registryEndpoint].map { ": " + $0.unansweredReason(registryEndpoint) }
+                ?? " (is a registry running at \(registryEndpoint)?)"))
         }
         return result
     }

@@ -57,6 +57,7 @@ public final class BenchRunner {
         let before = ProcessMemory.residentBytes()
 
         let setupStart = BenchClock.nanoseconds()
+        let setupCPUStart = BenchClock.cpuSeconds()
         let sim = try Simulator(options: SimOptions(
             transport: options.transport, seed: options.seed, storage: directory.map { .disk($0) } ?? .memory, hashCost: .fast))
         defer { sim.shutDown() }
@@ -65,6 +66,7 @@ public final class BenchRunner {
         case .bulk: try BulkSetup.run(sim, graph) { [progress] in progress?(.setup, $0) }
         }
         result.setupSeconds = BenchClock.seconds(since: setupStart)
+        result.setupCPUSeconds = BenchClock.cpuSeconds() - setupCPUStart
         try BenchSetup.checkPresence(sim, graph)
         result.setupResidentBytes = max(0, ProcessMemory.residentBytes() - before)
 

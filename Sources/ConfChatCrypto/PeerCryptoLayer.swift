@@ -84,13 +84,18 @@ public final class PeerCryptoLayer {
         }
     }
 
+    /// Whether a message from `sender` goes to the machine as it came: only the registry's
+    /// carry sealed mail and encrypted backups. For such a message `inputs` gives just
+    /// `.received(from: sender, m)`, and a caller handling every message may skip that array.
+    public static func passesThrough(from sender: String) -> Bool { sender != PeerName.registry }
+
     /// A received message as the machine's inputs. From a peer: the message as it is. From the
     /// registry: sealed mail opened, backup entries decrypted; each mail item that does not
     /// open (garbage, or sealed to a key we no longer have) becomes an `.unopenedMail` input
     /// ahead of the message, so the machine has the registry delete it before it asks for
     /// more: otherwise it would be offered for ever.
     public func inputs(from sender: String, _ m: WireMessage) -> [PeerMachine.Input] {
-        guard sender == PeerName.registry else { return [.received(from: sender, m)] }
+        guard !Self.passesThrough(from: sender) else { return [.received(from: sender, m)] }
         var unopened: [PeerMachine.Input] = []
         func openAll(_ items: [MailItem]) -> [MailItem] {
             items.compactMap { item in

@@ -52,8 +52,11 @@ extension PeerMachine {
     /// through the mailbox; a group member who is not a friend (whose presence we do not
     /// follow) gets it directly, and through the mailbox at the next retry if unconfirmed.
     mutating func transmit(_ record: ChatRecord) {
-        if durable.friends[record.peer] == nil || session?.presence[record.peer]?.online == true {
-            toPeer(record.peer, direct(record))
+        // A friend's endpoint is read once, for the question and the send (`toPeer` would look
+        // it up again: a message to a friend goes to the endpoint in `friends`).
+        guard let ep = durable.friends[record.peer] else { return toPeer(record.peer, direct(record)) }
+        if session?.presence[record.peer]?.online == true {
+            out.append(.send(.peer(name: record.peer, endpoint: ep), direct(record)))
         } else {
             toMailbox(record)  // its backup entry went out as it was stored, just now
         }
@@ -146,17 +149,18 @@ extension PeerMachine {
     /// with nothing missing below it: the cumulative ack.
     @discardableResult
     mutating func accept(from sender: String, seq: UInt64, _ arrival: Arrival, direct: Bool = false) -> UInt64 {
-        let c = durable.conversations[sender] ?? Conversation()
-        let last = c.lastReceivedSeq
+        // Read in place: a copy of the conversation (`?? Conversation()`) retained and released
+        // its lists at every message, and only a duplicate needs more than the last seq.
+        let last = durable.conversations[sender]?.lastReceivedSeq ?? 0
         // Seqs start at 1. A 0 is no message of the sequence: taking it would make the pair's
         // cumulative ack stick below it for good (protocol.md 6.2).
         guard seq >= 1 else {
             event(.refused("refused \(sender)#0: sequence numbers start at 1"))
-            return c.contiguousReceived
+            return durable.conversations[sender]?.contiguousReceived ?? 0
         }
         let item: HistoryItem? = if case let .message(m) = arrival { m } else { nil }
         if seq <= last {
-            let held = c.record(seq, outgoing: false)
+            let held = durable.conversations[sender]?.record(seq, outgoing: false)
             if held == nil || (held!.isSkip && item != nil) {
                 store(from: sender, seq: seq, arrival)  // fills a hole left by a restore, or a skipped seq
             } else if let held, held.isShown, let item, held.body != item.body || held.group != item.group {
@@ -195,7 +199,7 @@ extension PeerMachine {
             case nil:
                 event(.heldBack(from: sender, seq: seq, expecting: last + 1))
             }
-            return c.contiguousReceived
+            return durable.conversations[sender]?.contiguousReceived ?? 0
         }
         store(from: sender, seq: seq, arrival)
         var next = seq + 1

@@ -7,7 +7,9 @@ extension PeerMachine {
     mutating func fromPeer(_ sender: String, _ message: WireMessage) {
         // Only friends and fellow group members talk to a logged-in peer; anything else is
         // dropped (and noted). Presence is followed for friends only.
-        let friend = durable.friends[sender] != nil
+        // A friend's endpoint, kept for the answer: a CHAT's CHAT-ACK need not look it up again.
+        let friendAt = durable.friends[sender]
+        let friend = friendAt != nil
         guard session != nil, friend || durable.endpoint(of: sender) != nil else {
             event(.refused("ignored \(message.kind.name) from \(sender): \(session == nil ? "not logged in" : "not a contact")"))
             return
@@ -25,7 +27,8 @@ extension PeerMachine {
         case let .chat(seq, body, proof):
             if friend { heard(sender, reason: "message") }
             let upTo = accept(from: sender, seq: seq, .message(HistoryItem(group: nil, body: body, proof: proof)), direct: true)
-            toPeer(sender, .chatAck(upTo: upTo))
+            // Storing a message changes no endpoint: a friend's is the one read above.
+            if let friendAt { out.append(.send(.peer(name: sender, endpoint: friendAt), .chatAck(upTo: upTo))) } else { toPeer(sender, .chatAck(upTo: upTo)) }
         case let .groupChat(seq, group, body, proof):
             if friend { heard(sender, reason: "message") }
             let upTo = accept(from: sender, seq: seq, .message(HistoryItem(group: group, body: body, proof: proof)), direct: true)
@@ -35,7 +38,8 @@ extension PeerMachine {
             acknowledged(sender, upTo: upTo)
             // What it holds now, not what its last HELLO said: a HISTORY acknowledges again
             // with this, and a stale value would take back confirmations (and resend).
-            if friend, session?.theirAck[sender] != nil { session?.theirAck[sender] = upTo }
+            // One look-up, not two: this runs at every CHAT-ACK.
+            if friend, let i = session?.theirAck.index(forKey: sender) { session?.theirAck.values[i] = upTo }
         default:
             event(.refused("unexpected \(message.kind.name) from peer \(sender)"))
         }

@@ -41,10 +41,6 @@ public struct RegistryDurableState: Hashable, Sendable {
 
     public init() {}
 
-    public func hasBackup(_ user: String, _ e: BackupEntry) -> Bool {
-        backupKeys.contains(BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: e.seq))
-    }
-
     public mutating func apply(_ m: RegistryMutation) {
         switch m {
         case let .addAccount(name, hash, endpoint, key):
@@ -83,11 +79,17 @@ public struct RegistryDurableState: Hashable, Sendable {
             if groups[group]?.members.contains(member) == false { groups[group]?.members.append(member) }
         case let .leaveGroup(group, member): groups[group]?.members.removeAll { $0 == member }
         case let .destroyGroup(name): groups[name] = nil
-        case let .addBackup(user, e):
-            if backupKeys.insert(BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: e.seq)).inserted {
-                backups[user, default: []].append(e)
-            }
+        case let .addBackup(user, e): addBackup(user: user, e)
         }
+    }
+
+    /// Applies `.addBackup(user, e)` and says whether it added anything: false when the
+    /// backup already held an entry at that place (it is kept once, as it first came).
+    @discardableResult
+    mutating func addBackup(user: String, _ e: BackupEntry) -> Bool {
+        guard backupKeys.insert(BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: e.seq)).inserted else { return false }
+        backups[user, default: []].append(e)
+        return true
     }
 
     /// The highest backed-up seq of each conversation direction of `user`, sorted.

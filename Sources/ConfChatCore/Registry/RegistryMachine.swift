@@ -208,8 +208,10 @@ public struct RegistryMachine {
             push(from, .mailReturned(to: x, seq: seq))
 
         case let .backup(entry):
-            guard durable.accounts[x] != nil, !durable.hasBackup(x, entry) else { return }
-            persist(.addBackup(user: x, entry))
+            // Applied and asked in one go: `hasBackup` and then `apply` hashed the entry's key
+            // (two names) twice, at every BACKUP.
+            guard durable.accounts[x] != nil, durable.addBackup(user: x, entry) else { return }
+            out.append(.persist(.addBackup(user: x, entry)))
 
         default:
             out.append(.note("unexpected \(message.kind.name) from \(x)"))

@@ -208,13 +208,13 @@ package final class SimNetwork {
     }
 
     /// Puts a message from node `from` on the wire to `to` at `endpoint` (where its sender
-    /// believes `to` is).
-    func send(from: NodeID, to: String, endpoint: String, payload: [UInt8], now: SimInstant) -> SendResult {
+    /// believes `to` is). `id`, when the caller knows it, is `to`'s number.
+    func send(from: NodeID, to: String, id: NodeID? = nil, endpoint: String, payload: [UInt8], now: SimInstant) -> SendResult {
         let fromName = names[from]
         guard let sender = nodes[from] else { return .dropped("\(fromName) is down") }
         if blocked(fromName, to) { return .dropped("partition") }
-        // One look-up by name; the endpoint is checked against the receiver's own.
-        guard let toID = ids[to], let receiver = nodes[toID], receiver.endpoint == endpoint else {
+        // One look-up by name at most; the endpoint is checked against the receiver's own.
+        guard let toID = id ?? ids[to], let receiver = nodes[toID], receiver.endpoint == endpoint else {
             guard let owner = atEndpoint[endpoint], nodes[owner] != nil else { return .dropped("\(to) is down") }
             return .dropped("\(endpoint) is now \(names[owner]), not \(to)")
         }
@@ -281,22 +281,29 @@ package final class SimNetwork {
 
     /// Reads one message from a node's inbox into its stash, waiting (for tcp and ipc) if none is there yet.
     private func receiveOne(_ node: Node, waitingFor from: NodeID, to: NodeID) throws {
+        if let (key, payload) = try readOne(node, waitingFor: from, to: to) { node.stash[key] = payload }
+    }
+
+    /// Reads one message from a node's inbox: who sent it, its place, its payload. Nil when
+    /// none was there yet (after waiting, for tcp and ipc, until one is) or it was no message
+    /// of ours.
+    private func readOne(_ node: Node, waitingFor from: NodeID, to: NodeID) throws -> (Stashed, [UInt8])? {
         if let message = try node.inbox.receiveRouted(Self.node(fromRoutingID:)) {
-            guard message.frames == 2, let sender = message.sender else { return }
+            guard message.frames == 2, let sender = message.sender else { return nil }
             let userId = message.userId
-            let index = Self.takeNext(&node.received[sender, default: 0])
+            let key = Stashed(from: sender, index: Self.takeNext(&node.received[sender, default: 0]))
             // Over CURVE, a routing id is only a claim: the key decides who sent it.
             if curve, userId != (sender < nodes.count ? nodes[sender]?.keyHex : nil) {
                 // Still counts as the claimed sender's message, so the send order stays whole;
                 // an empty payload never decodes, and the simulator reports it as rejected.
                 rejected.append("a message claiming to be from \(sender < names.count ? names[sender] : "node \(sender)") came with another key")
-                node.stash[Stashed(from: sender, index: index)] = []
-                return
+                return (key, [])
             }
-            node.stash[Stashed(from: sender, index: index)] = message.body
+            return (key, message.body)
         } else if try !node.inbox.waitReadable(timeoutMs: 10_000) {
             throw Failure.stalled(from: names[from], to: names[to])
         }
+        return nil
     }
 
     /// When the next message in flight arrives: nil when none is.
@@ -307,9 +314,15 @@ package final class SimNetwork {
         while let head = inFlight.popMin() {
             guard let node = nodes[head.to] else { continue }
             let key = Stashed(from: head.from, index: head.index)
+            // Read before its turn, it waits in the stash. Nothing is stashed on a network
+            // that keeps send order (every inproc run without latency): skip the look-up.
+            if !node.stash.isEmpty, let payload = node.stash.removeValue(forKey: key) { return (head.from, head.to, payload) }
             while true {
-                if let payload = node.stash.removeValue(forKey: key) { return (head.from, head.to, payload) }
-                try receiveOne(node, waitingFor: head.from, to: head.to)
+                // The frame awaited, as it usually is, is handed on at once: stashing it only to
+                // take it out again was two hashed look-ups a message.
+                guard let (read, payload) = try readOne(node, waitingFor: head.from, to: head.to) else { continue }
+                if read == key { return (head.from, head.to, payload) }
+                node.stash[read] = payload
             }
         }
         return nil

@@ -1,4 +1,5 @@
 import ConfChatCore
+import ConfChatCrypto
 import ConfChatDriver
 import ConfChatStorage
 
@@ -67,6 +68,12 @@ extension Simulator {
                         try registryHandle(from: from, message)
                     }
                 } else if toNode < peerAt.count, let p = peerAt[toNode] {
+                    if PeerCryptoLayer.passesThrough(from: from) {
+                        // A message from a peer, as it came: no array of inputs made for it.
+                        let input = PeerMachine.Input.received(from: from, message)
+                        if grouped { handleInBatch(p, input) } else { try deliver(p, input) }
+                        continue
+                    }
                     for input in p.crypto.inputs(from: from, message) {
                         if grouped { handleInBatch(p, input) } else { try deliver(p, input) }
                     }

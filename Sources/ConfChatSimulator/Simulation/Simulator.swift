@@ -264,8 +264,10 @@ public final class Simulator {
     /// Sends a message from node `node` (named `from`) over the network and traces what became of it.
     func transmit(from: String, node: SimNetwork.NodeID, to address: Address, _ message: WireMessage) -> SendOutcome {
         let endpoint: String?
+        // The registry's number is known: its name need not be looked up at every BACKUP.
+        var toID: SimNetwork.NodeID?
         switch address {
-        case .registry: endpoint = registryEndpoint
+        case .registry: (endpoint, toID) = (registryEndpoint, registryNode)
         case let .peer(_, ep): endpoint = ep
         }
         let kind = message.kind.name
@@ -277,7 +279,7 @@ public final class Simulator {
             emit(.drop(from: from, to: address.name, kind: kind, reason: "\(error)"))
             return .dropped(reason: "\(error)")
         }
-        switch network.send(from: node, to: address.name, endpoint: endpoint, payload: frame, now: now) {
+        switch network.send(from: node, to: address.name, id: toID, endpoint: endpoint, payload: frame, now: now) {
         case let .sent(first, more):
             // A message that arrives at once (always, on a perfect network) is traced as it
             // always was; a delayed or duplicated one says when each copy arrives.

@@ -42,6 +42,28 @@ package final class SimNetwork {
         var index: UInt64
     }
 
+    /// What a receiver counted of one sender's frames: put on the wire to its inbox, and read.
+    private struct LinkCounts {
+        var sent: UInt64 = 0
+        var received: UInt64 = 0
+    }
+
+    /// A connection's routing id, kept as its number: the id itself is the octet `c` and
+    /// the number, 8 octets little-endian, made on the stack when a message goes
+    /// (`ZMQSocket.send(routingID:_:)`). A node keeps 8 octets a connection, not an array.
+    struct ConnectionID {
+        let number: UInt64
+
+        func withOctets<R>(_ body: (UnsafeRawBufferPointer) throws(ZMQError) -> R) throws(ZMQError) -> R {
+            let n = number
+            var octets: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
+                0x63, UInt8(truncatingIfNeeded: n), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n >> 16),
+                UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 32), UInt8(truncatingIfNeeded: n >> 40),
+                UInt8(truncatingIfNeeded: n >> 48), UInt8(truncatingIfNeeded: n >> 56))
+            return try withUnsafeBytes(of: &octets) { (raw) throws(ZMQError) -> R in try body(raw) }
+        }
+    }
+
     private final class Node {
         let inbox: ZMQSocket
         let outbox: ZMQSocket
@@ -49,13 +71,14 @@ package final class SimNetwork {
         let keys: NodeKeys
         /// Its public key in hex, as the ZAP handler reports a CURVE connection's `User-Id`.
         let keyHex: String
-        /// Receiver -> the routing id of our connection to its inbox.
-        var connections: [NodeID: [UInt8]] = [:]
+        /// Receiver -> our connection to its inbox: the number its routing id carries
+        /// (`ConnectionID`), not the id's octets (an array a connection).
+        var connections: [NodeID: ConnectionID] = [:]
         /// Frames read from the inbox and not handled yet.
         var stash: [Stashed: [UInt8]] = [:]
-        /// Frames put on the wire to this inbox, and read from it, by sender.
-        var sent: [NodeID: UInt64] = [:]
-        var received: [NodeID: UInt64] = [:]
+        /// Frames put on the wire to this inbox, and read from it, by sender: one table for
+        /// both counts, since both are kept for the same senders.
+        var counts: [NodeID: LinkCounts] = [:]
 
         init(inbox: ZMQSocket, outbox: ZMQSocket, endpoint: String, keys: NodeKeys) {
             self.inbox = inbox
@@ -241,12 +264,12 @@ package final class SimNetwork {
     private func put(_ payload: [UInt8], from: NodeID, _ sender: Node, to: NodeID, _ receiver: Node, at: SimInstant) -> String? {
         do {
             let id = try connection(sender, to, receiver)
-            try sender.outbox.send(id, payload)
+            try id.withOctets { (octets) throws(ZMQError) in try sender.outbox.send(routingID: octets, payload) }
         } catch {
             return "\(error)"
         }
         sendOrder += 1
-        let index = Self.takeNext(&receiver.sent[from, default: 0])
+        let index = Self.takeNext(&receiver.counts[from, default: LinkCounts()].sent)
         inFlight.insert(InFlight(at: at, order: sendOrder, from: from, to: to, index: index))
         return nil
     }
@@ -258,12 +281,12 @@ package final class SimNetwork {
         return counter
     }
 
-    private func connection(_ node: Node, _ to: NodeID, _ receiver: Node) throws(ZMQError) -> [UInt8] {
+    private func connection(_ node: Node, _ to: NodeID, _ receiver: Node) throws(ZMQError) -> ConnectionID {
         if let id = node.connections[to] { return id }
         // A fresh routing id per connection: libzmq asserts if a connect reuses a live one.
         connectGeneration += 1
-        let id = Array("c\(connectGeneration)".utf8)
-        try node.outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
+        let id = ConnectionID(number: connectGeneration)
+        try id.withOctets { (octets) throws(ZMQError) in try node.outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: Array(octets)) }
         if curve { try node.outbox.set(ZMQ_CURVE_SERVERKEY, bytes: receiver.keys.publicKey) }
         try node.outbox.connect(receiver.endpoint)
         node.connections[to] = id
@@ -273,7 +296,7 @@ package final class SimNetwork {
     private func pullInFlight(from sender: NodeID) throws {
         for to in nodes.indices.sorted(by: { names[$0] < names[$1] }) {
             guard let node = nodes[to] else { continue }
-            while node.received[sender, default: 0] < node.sent[sender, default: 0] {
+            while let c = node.counts[sender], c.received < c.sent {
                 try receiveOne(node, waitingFor: sender, to: to)
             }
         }
@@ -284,7 +307,7 @@ package final class SimNetwork {
         if let message = try node.inbox.receiveRouted(Self.node(fromRoutingID:)) {
             guard message.frames == 2, let sender = message.sender else { return }
             let userId = message.userId
-            let index = Self.takeNext(&node.received[sender, default: 0])
+            let index = Self.takeNext(&node.counts[sender, default: LinkCounts()].received)
             // Over CURVE, a routing id is only a claim: the key decides who sent it.
             if curve, userId != (sender < nodes.count ? nodes[sender]?.keyHex : nil) {
                 // Still counts as the claimed sender's message, so the send order stays whole;

@@ -42,6 +42,9 @@ public final class Simulator {
     /// The peers' drivers take turns, so they share their batches' buffers: a peer keeps
     /// none between its inputs (`BufferPool`).
     private let peerBuffers = (effects: BufferPool<PeerEffect>(), writes: BufferPool<PeerMutation>())
+    /// Every frame is decoded through it, so the nodes share each endpoint and key instead
+    /// of holding a copy a friend (`WireInterner`).
+    let interner = WireInterner()
     var timerOrder: UInt64 = 0
     var nextCommand: CommandID = 1
     var completions: [CommandID: CommandFailure?] = [:]

@@ -2,6 +2,9 @@
 # Builds a libFuzzer target (swiftc -sanitize=fuzzer,address) and runs it.
 # Usage: scripts/fuzz.sh wire|scenario [seconds, default 30]
 # A long campaign: scripts/fuzz.sh wire 3600 (the corpus grows in .build-fuzz/corpus-TARGET).
+# The wire target starts from Fuzz/seeds-wire (a frame of every kind, written by the codec:
+# WireFuzzSeedsTests) with Fuzz/wire.dict (every kind's header), read only: what it finds
+# goes to .build-fuzz/corpus-wire.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: scripts/fuzz.sh wire|scenario [seconds]}
@@ -10,8 +13,13 @@ out=.build-fuzz
 mkdir -p "$out/corpus-$target"
 flags=(-sanitize=fuzzer,address -parse-as-library -O)
 libraries=()
+dictionary=()
+seeds=()
 case "$target" in
-  wire) sources=(Fuzz/WireDecoderFuzz.swift $(find Sources/ConfChatCore -name '*.swift')) ;;
+  wire)
+    sources=(Fuzz/WireDecoderFuzz.swift $(find Sources/ConfChatCore -name '*.swift'))
+    dictionary=(-dict=Fuzz/wire.dict)
+    seeds=(Fuzz/seeds-wire) ;;
   scenario)
     # The scenario library imports the core (PeerCommand, PeerName): build it as a module first.
     swiftc "${flags[@]}" -module-name ConfChatCore -emit-module -emit-module-path "$out/ConfChatCore.swiftmodule" \
@@ -21,4 +29,5 @@ case "$target" in
   *) echo "unknown target $target (wire or scenario)" >&2; exit 2 ;;
 esac
 swiftc "${flags[@]}" -module-name "Fuzz$target" "${libraries[@]}" "${sources[@]}" -o "$out/fuzz-$target"
-"$out/fuzz-$target" -max_total_time="$seconds" -max_len=4096 "$out/corpus-$target"
+# libFuzzer writes new inputs to the first folder only; options go before the folders.
+"$out/fuzz-$target" -max_total_time="$seconds" -max_len=4096 "${dictionary[@]}" "$out/corpus-$target" "${seeds[@]}"

@@ -33,5 +33,9 @@ python3 Tests/process/test_registry_limits.py
 python3 Tests/process/test_hostile_peer.py
 # The same client reads a real backup.
 python3 Tests/process/test_backup_format.py
+# What a peer's inbox lets strangers make it hold (protocol.md 7: peer connections).
+python3 Tests/process/test_peer_limits.py
+# What a peer says when its CURVE handshake with the registry fails: a cut, a refused key.
+python3 Tests/process/test_handshake_log.py
 # The prompt on a real terminal, driven through tmux.
 CONFCHAT=.build/debug/confchat scripts/tmux-prompt-test.sh

@@ -21,19 +21,25 @@ public enum QuotedString {
     /// Decodes the string whose opening quote is at `opening`; returns its value and the
     /// offset just past its closing quote.
     public static func decode(_ characters: [Character], opening: Int) throws(Failure) -> (value: String, end: Int) {
+        try decode(units: characters, opening: opening)
+    }
+
+    /// The same over a line's units: its `Character`s, or the bytes of a line of ASCII
+    /// (`LineUnit`), where offsets are the same.
+    static func decode<Unit: LineUnit>(units characters: [Unit], opening: Int) throws(Failure) -> (value: String, end: Int) {
         var index = opening + 1
         // UTF-8 bytes, made a `String` once: appending `Character`s to a `String` checks the
         // grapheme boundary at every append, most of the cost of loading a long scenario.
         var value: [UInt8] = []
         while index < characters.count {
             let character = characters[index]
-            if character == "\"" { return (String(decoding: value, as: UTF8.self), index + 1) }
-            if character == "\\" {
+            if character.isASCII(UInt8(ascii: "\"")) { return (String(decoding: value, as: UTF8.self), index + 1) }
+            if character.isASCII(UInt8(ascii: "\\")) {
                 // A backslash at the end of the line escapes nothing and leaves the string open.
                 guard index + 1 < characters.count else { break }
                 value.append(contentsOf: try escape(characters, backslash: index, end: &index).utf8)
             } else {
-                value.append(contentsOf: character.utf8)
+                character.appendUTF8(to: &value)
                 index += 1
             }
         }
@@ -41,8 +47,8 @@ public enum QuotedString {
     }
 
     /// Decodes the escape whose backslash is at `backslash`; `end` becomes the offset past it.
-    private static func escape(_ characters: [Character], backslash: Int, end: inout Int) throws(Failure) -> String {
-        let letter = characters[backslash + 1]
+    private static func escape<Unit: LineUnit>(_ characters: [Unit], backslash: Int, end: inout Int) throws(Failure) -> String {
+        let letter = characters[backslash + 1].character
         end = backslash + 2
         switch letter {
         case "\"": return "\""
@@ -57,17 +63,17 @@ public enum QuotedString {
     }
 
     /// Decodes the `{HEX}` of `\u{HEX}`: 1 to 8 hex digits naming a Unicode scalar.
-    private static func unicode(_ characters: [Character], backslash: Int, end index: inout Int) throws(Failure) -> String {
+    private static func unicode<Unit: LineUnit>(_ characters: [Unit], backslash: Int, end index: inout Int) throws(Failure) -> String {
         let malformed = Failure(kind: .badEscape, offset: backslash,
                                 message: "bad escape: '\\u' must be followed by '{', 1 to 8 hex digits and '}', as in \\u{1F600}")
-        guard index < characters.count, characters[index] == "{" else { throw malformed }
+        guard index < characters.count, characters[index].isASCII(UInt8(ascii: "{")) else { throw malformed }
         index += 1
         var digits = ""
-        while index < characters.count, characters[index].isHexDigit, characters[index].isASCII {
-            digits.append(characters[index])
+        while index < characters.count, characters[index].isASCIIHexDigit {
+            digits.append(characters[index].character)
             index += 1
         }
-        guard index < characters.count, characters[index] == "}", (1...8).contains(digits.count) else { throw malformed }
+        guard index < characters.count, characters[index].isASCII(UInt8(ascii: "}")), (1...8).contains(digits.count) else { throw malformed }
         index += 1
         guard let code = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(code) else {
             throw Failure(kind: .badEscape, offset: backslash,

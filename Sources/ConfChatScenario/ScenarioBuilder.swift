@@ -53,7 +53,7 @@ struct ScenarioBuilder {
             SourceLocation(file: path, line: number, column: column)
         }
         do {
-            let lexed = try LineLexer.lex(Array(line))
+            let lexed = try LexedLine(lexing: line)
             guard let parsed = try StatementParser.parse(lexed, declared: declared) else { return 0 }
             expanded += 1
             if expanded > ScenarioLimits.maxStatements {

@@ -25,7 +25,7 @@ struct StatementParser {
     /// expects to be refused, not a mistake.
     var expectsRefusal = false
 
-    private init(_ line: LineLexer.Output, declared: Set<String>) {
+    private init(_ line: LexedLine, declared: Set<String>) {
         tokens = line.tokens
         endColumn = line.endColumn
         self.declared = declared
@@ -33,7 +33,7 @@ struct StatementParser {
     }
 
     /// Parses a lexed line; nil for a line with no tokens (blank or only a comment).
-    static func parse(_ line: LineLexer.Output, declared: Set<String>) throws(LineError) -> ParsedLine? {
+    static func parse(_ line: LexedLine, declared: Set<String>) throws(LineError) -> ParsedLine? {
         guard !line.tokens.isEmpty else { return nil }
         var parser = StatementParser(line, declared: declared)
         let content = try parser.parseLine()

@@ -27,6 +27,19 @@ public struct InboxLimits: Sendable, Equatable {
                                              frameOctets: WireCodec.maxRequestFrameSize + curveOverhead,
                                              queuedMessages: 8)
 
+    /// A standalone peer's. Its inbox is connected to by the registry and by each friend or
+    /// fellow group member that sends it something (one connection each, two for a moment
+    /// while one reconnects), so 1,024 in all is room for hundreds of active contacts; 64
+    /// from one address is room for the contacts behind one NAT or one proxy (a runner's
+    /// proxy, `run --processes`, connects every node of a scenario from one address) while a
+    /// stranger who knows the peer's key holds at most 64 there. Frames stay the protocol's
+    /// largest (HISTORY and LOGIN-REPLY come in here), sealed by CURVE; 8 messages a
+    /// connection, as for the registry: a peer reads a thousand each time it wakes, and a
+    /// friend's burst waits in its own send queue (tcp slows it), nothing is lost.
+    public static let peer = InboxLimits(connections: 1_024, connectionsPerAddress: 64,
+                                         frameOctets: WireCodec.maxFrameSize + curveOverhead,
+                                         queuedMessages: 8)
+
     /// What CURVE adds to a message on the wire (the MESSAGE command's name, flags, nonce
     /// and MAC: 33 octets), rounded up: `ZMQ_MAXMSGSIZE` counts the frame libzmq decodes.
     public static let curveOverhead = 64

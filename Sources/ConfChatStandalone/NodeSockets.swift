@@ -15,7 +15,7 @@ final class NodeSockets {
     let inbox: ZMQSocket
     let outbox: ZMQSocket
     let endpoint: String
-    /// CURVE handshakes of the outbox that failed (a wrong server key, most often).
+    /// CURVE handshakes of the outbox that failed (a wrong server key, or a connection cut during one).
     let handshakes: HandshakeMonitor
     /// The inbox's connections, counted and capped (only with `InboxLimits`).
     let inboxConnections: InboxConnections?
@@ -37,8 +37,8 @@ final class NodeSockets {
     ///   - registry: a peer's registry, reached over a line of its own (`registryLine`),
     ///     which libzmq tries to connect again every `reconnectMs` while it is down.
     ///   - source: the local address to connect from.
-    ///   - limits: what the inbox may be made to hold (the registry's); nil: libzmq's
-    ///     defaults and `WireCodec.maxFrameSize`, no cap on connections.
+    ///   - limits: what the inbox may be made to hold (`InboxLimits.registry`, `.peer`);
+    ///     nil: libzmq's defaults and `WireCodec.maxFrameSize`, no cap on connections.
     ///   - outboxConnections: the outbox's connections kept at most (`OutboxConnections`);
     ///     nil: no cap.
     init(context: ZMQContext, name: String, bind: String, keys: NodeKeys,

@@ -54,10 +54,12 @@ public final class PeerHost {
     ///   - registryReconnectMs: how often to try the registry again while it is down (real
     ///     milliseconds).
     ///   - clockRate: how many of `clock`'s milliseconds pass in a real one (`--time-scale`).
+    ///   - limits: what its inbox may be made to hold (connections, frames, queues): anyone
+    ///     who knows its public key can connect there.
     public init(name: String, dataDirectory: String, bind: String, registry: String, registryKey: [UInt8],
                 clock: @escaping () -> Int64, seed: UInt64, hashCost: Argon2Hasher.Cost = .interactive,
                 config: PeerConfig = PeerConfig(), advertise: String? = nil, connectFrom: String? = nil,
-                registryReconnectMs: Int32 = 100, clockRate: Int64 = 1) throws {
+                registryReconnectMs: Int32 = 100, clockRate: Int64 = 1, limits: InboxLimits = .peer) throws {
         guard PeerName.isValidUser(name) else { throw StartupError("'\(name)' is not a valid peer name") }
         self.name = name
         self.clock = clock
@@ -71,7 +73,7 @@ public final class PeerHost {
         let sealer = MessageSealer(seed: seed ^ 0x5EA1, cost: hashCost)
         crypto = PeerCryptoLayer(user: name, keys: keys, sealer: sealer)
         sockets = try NodeSockets(context: try ZMQContext.shared(), name: name, bind: bind, keys: keys,
-                                  registry: (registry, registryKey, registryReconnectMs), source: connectFrom)
+                                  registry: (registry, registryKey, registryReconnectMs), source: connectFrom, limits: limits)
         let machine = PeerMachine(name: name, endpoint: advertise ?? sockets.endpoint, config: config, durable: try store.load(),
                                   hasher: Argon2Hasher(cost: hashCost, seed: seed), prover: sealer, publicKey: keys.publicKey)
         let links = SocketTransport(sockets)
@@ -87,11 +89,11 @@ public final class PeerHost {
             }
         }
         crypto.log = { [weak self] in self?.log?($0) }
+        sockets.inboxConnections?.onRefused = { [weak self] in self?.log?($0) }
         crypto.password = { [unowned self] in self.driver.peek { $0.password } ?? nil }
-        sockets.handshakes.onFailure = { [weak self] endpoint in
+        sockets.handshakes.onFailure = { [weak self] endpoint, failure in
             guard let self else { return }
-            let whose = endpoint == registryEndpoint ? "the registry at \(endpoint)" : endpoint
-            log?("the CURVE handshake with \(whose) failed: it does not hold the key this peer was given for it")
+            log?(failure.logLine(endpoint == registryEndpoint ? "the registry at \(endpoint)" : endpoint))
         }
     }
 
@@ -122,9 +124,8 @@ public final class PeerHost {
             // Nothing of the unanswered request may be carried out when the registry returns.
             sockets.dropRegistryQueue()
             // Say why, as far as this side can tell.
-            result = CommandFailure(failure.message + (sockets.handshakes.failing.contains(registryEndpoint)
-                ? ": the CURVE handshake with \(registryEndpoint) fails, so the registry there is not the one whose key was given (--registry-key-file)"
-                : " (is a registry running at \(registryEndpoint)?)"))
+            result = CommandFailure(failure.message + (sockets.handshakes.failing[registryEndpoint].map { ": " + $0.unansweredReason(registryEndpoint) }
+                ?? " (is a registry running at \(registryEndpoint)?)"))
         }
         return result
     }
@@ -183,6 +184,9 @@ public final class PeerHost {
             let wait = timers.wait(from: now, cap: left)
             let ready = try sockets.wait(fds: fd.map { [$0] } ?? [], control: control, timeoutMs: Int((wait + clockRate - 1) / clockRate))
             if ready.inbox { try drainInbox() }
+            // A wake-up with nothing to read: give back what a burst of connections left in
+            // the heap (as the registry does).
+            if !ready.inbox, ready.fds.first != true, !ready.control { sockets.trimHeap() }
             if ready.fds.first == true { return true }
             if ready.control { return false }
             if stopRequest(false) != nil { return false }  // the caller looks

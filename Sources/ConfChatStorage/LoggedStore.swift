@@ -2,28 +2,41 @@ import ConfChatCore
 import ConfChatDriver
 
 /// A node's store in a simulated run on disk: its commits go to the run's shared log
-/// (`RunLog`), and reach its own database (`base`) when the log is checkpointed. Loading
-/// (a restart, or an expectation reading a crashed peer) first replays the node's records
-/// from the log into its database, then reads the database: what a restart from disk reads.
+/// (`RunLog`), and reach its own database (`base`) when the log is checkpointed.
+///
+/// Loading (a restart, or an expectation reading a crashed peer) reads the node's state as
+/// of its last commit: what its database holds and its records in the log. The store keeps
+/// the state its last load returned (for a new database, the empty state), and how many of
+/// its records that state includes; a load reads back from the file only the node's records
+/// since, and applies them to that state in memory, the way the machine applied them. The
+/// database itself is brought up to date at the log's checkpoints, as for every node: a
+/// restart writes nothing and reads no table. Only when a checkpoint has taken records the
+/// kept state did not include (they are in the database now, no longer in the log) is the
+/// kept state dropped, and the next load applies the node's records to its database and reads
+/// it whole, as a restart from disk does. (So does every load of a store whose state does not
+/// read back exactly as applied: the registry's, `LoadableStore.readsBackExactly`.)
 ///
 /// The mutations are the machine's values, applied by `base.apply` exactly as a store of
-/// its own would apply them, a checkpoint's worth of commits in one transaction.
-package final class LoggedStore<Base: NodeStore>: NodeStore where Base.Mutation: LogCodable {
+/// its own would apply them, a checkpoint's worth of commits in one transaction, and by
+/// `State.apply` exactly as the machine applied them: one value, the same state either way
+/// (`LoggedStoreTests`).
+package final class LoggedStore<Base: LoadableStore>: NodeStore where Base.Mutation: LogCodable {
     package let base: Base
     private let log: RunLog
-    private let node: Int
+    private var node = 0
+    /// The state after the node's first `folded` records, if known.
+    private var kept: Base.State?
+    private var folded = 0
+    /// The node's records so far.
+    private var appended = 0
 
     package init(_ base: Base, log: RunLog) {
         self.base = base
         self.log = log
-        node = log.register { [base] records in
-            var mutations: [Base.Mutation] = []
-            for record in records {
-                var d = LogDecoder(record)
-                for _ in 0..<(try d.u32()) { mutations.append(try Base.Mutation.decode(from: &d)) }
-                guard d.isAtEnd else { throw RunLogError.corrupt("a record longer than its mutations") }
-            }
-            try base.apply(mutations)
+        kept = base.isNew && Base.readsBackExactly ? Base.empty : nil
+        node = log.register { [base, weak self] records in
+            try base.apply(Self.mutations(in: records))
+            self?.checkpointed()
         }
     }
 
@@ -34,21 +47,51 @@ package final class LoggedStore<Base: NodeStore>: NodeStore where Base.Mutation:
             e.u32(UInt32(mutations.count))
             for m in mutations { m.encode(into: &e) }
         }
+        appended += 1
     }
 
     package func flush() throws { try log.flush() }
 
-    /// The database, with every record of this node's in the log applied to it.
-    package func current() throws -> Base {
+    /// The node's state as of its last commit.
+    func state() throws -> Base.State {
+        if var state = kept {
+            kept = nil  // not shared while the records are applied
+            for m in try Self.mutations(in: log.records(node: node, last: appended - folded)) { state.apply(m) }
+            kept = state
+            folded = appended
+            return state
+        }
         try log.checkpoint(node: node)
-        return base
+        let state = try base.load()
+        if Base.readsBackExactly {
+            kept = state
+            folded = appended
+        }
+        return state
+    }
+
+    /// Every record of the node is in its database now: the kept state is of no use unless
+    /// it includes them all.
+    private func checkpointed() {
+        if folded < appended { kept = nil }
+    }
+
+    /// The mutations of the node's records, in order.
+    private static func mutations(in records: [ArraySlice<UInt8>]) throws -> [Base.Mutation] {
+        var mutations: [Base.Mutation] = []
+        for record in records {
+            var d = LogDecoder(record)
+            for _ in 0..<(try d.u32()) { mutations.append(try Base.Mutation.decode(from: &d)) }
+            guard d.isAtEnd else { throw RunLogError.corrupt("a record longer than its mutations") }
+        }
+        return mutations
     }
 }
 
 extension LoggedStore: PeerStore where Base == SQLitePeerStore {
-    package func load() throws -> PeerDurableState { try current().load() }
+    package func load() throws -> PeerDurableState { try state() }
 }
 
 extension LoggedStore: RegistryStore where Base == SQLiteRegistryStore {
-    package func load() throws -> RegistryDurableState { try current().load() }
+    package func load() throws -> RegistryDurableState { try state() }
 }

@@ -93,6 +93,16 @@ package final class RunLog {
         dirty.removeAll { $0 == node }
     }
 
+    /// The last `count` records of `node` not yet in its database, read back from the file
+    /// (a restart that holds the node's state from before them: `LoggedStore`).
+    func records(node: Int, last count: Int) throws -> [ArraySlice<UInt8>] {
+        let n = nodes[node]
+        guard count <= n.pending.count else { throw RunLogError.corrupt("\(count) records asked of a node with \(n.pending.count)") }
+        guard count > 0 else { return [] }
+        try writeBuffer()
+        return try n.pending.suffix(count).map { try read($0) }
+    }
+
     /// Brings every database up to date from the file, then empties it.
     package func checkpoint() throws {
         try writeBuffer()

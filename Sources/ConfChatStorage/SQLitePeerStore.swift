@@ -12,54 +12,61 @@ public final class SQLitePeerStore: PeerStore {
     /// Prepared on first use, kept for the store's life.
     private var statements = SQLiteStatements<PeerSQL>(sql: \.sql)
 
+    /// Whether this store made its database when it opened it: then it holds no rows yet.
+    package let isNew: Bool
+
     public init(directory: String, durability: SQLiteDurability = .process) throws {
         self.directory = directory
-        db = try SQLiteFile.open(directory: directory, name: "peer.sqlite", durability: durability)
-        try db.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS account (
-                    id INTEGER PRIMARY KEY CHECK (id = 1),
-                    password_hash TEXT NOT NULL           -- Argon2id PHC string, never the password
-                );
-                CREATE TABLE IF NOT EXISTS friends (name TEXT PRIMARY KEY, endpoint TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS friend_requests (from_user TEXT PRIMARY KEY);
-                CREATE TABLE IF NOT EXISTS messages (
-                    peer TEXT NOT NULL,                    -- the other side of the conversation
-                    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
-                    seq INTEGER NOT NULL,                  -- per sender -> recipient, from 1
-                    text TEXT NOT NULL,
-                    grp TEXT,                              -- the group, NULL for one-to-one
-                    kind TEXT NOT NULL DEFAULT 'message'   -- ChatRecord.Kind: shown, or kept only for the sequence
-                        CHECK (kind IN ('message', 'discarded', 'skipped')),
-                    proof BLOB,                            -- received: the sender's proof (protocol.md 5.5)
-                    PRIMARY KEY (peer, direction, seq)
-                );
-                CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, owner TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS group_members (
-                    grp TEXT NOT NULL, name TEXT NOT NULL, endpoint TEXT NOT NULL, PRIMARY KEY (grp, name)
-                );
-                CREATE TABLE IF NOT EXISTS group_invitations (grp TEXT PRIMARY KEY, owner TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS public_keys (name TEXT PRIMARY KEY, public_key BLOB NOT NULL);
-                CREATE TABLE IF NOT EXISTS unsynced (peer TEXT PRIMARY KEY);  -- restored, not yet compared
-                CREATE TABLE IF NOT EXISTS queued (                          -- accepted, waiting for a seq
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, peer TEXT NOT NULL, grp TEXT, text TEXT NOT NULL
-                );
-                CREATE TABLE IF NOT EXISTS acks (peer TEXT PRIMARY KEY, acked INTEGER NOT NULL);
-                CREATE TABLE IF NOT EXISTS reserved (                        -- our seqs in the mailbox, not held
-                    peer TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (peer, seq)
-                );
-                """)
-            // A data directory from before proofs existed: its messages simply have none.
-            if try !db.columns(in: "messages").contains(where: { $0.name == "proof" }) {
-                try db.execute(sql: "ALTER TABLE messages ADD COLUMN proof BLOB")
-            }
-            // When each message was stored (Unix seconds, by SQLite's clock), for the prompt;
-            // added to databases made before it existed. Nothing in the peer's logic reads it.
-            if try !db.columns(in: "messages").contains(where: { $0.name == "stored_at" }) {
-                try db.execute(sql: "ALTER TABLE messages ADD COLUMN stored_at INTEGER")
-            }
-            try Self.migrateDiscardedFlag(db)
+        let opened = try SQLiteFile.open(directory: directory, name: "peer.sqlite", durability: durability, schema: Self.schema)
+        db = opened.queue
+        isNew = opened.isNew
+    }
+
+    /// Makes the tables of a new database, or brings an older one's up to date.
+    static func schema(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS account (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                password_hash TEXT NOT NULL           -- Argon2id PHC string, never the password
+            );
+            CREATE TABLE IF NOT EXISTS friends (name TEXT PRIMARY KEY, endpoint TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS friend_requests (from_user TEXT PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS messages (
+                peer TEXT NOT NULL,                    -- the other side of the conversation
+                direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+                seq INTEGER NOT NULL,                  -- per sender -> recipient, from 1
+                text TEXT NOT NULL,
+                grp TEXT,                              -- the group, NULL for one-to-one
+                kind TEXT NOT NULL DEFAULT 'message'   -- ChatRecord.Kind: shown, or kept only for the sequence
+                    CHECK (kind IN ('message', 'discarded', 'skipped')),
+                proof BLOB,                            -- received: the sender's proof (protocol.md 5.5)
+                PRIMARY KEY (peer, direction, seq)
+            );
+            CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, owner TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS group_members (
+                grp TEXT NOT NULL, name TEXT NOT NULL, endpoint TEXT NOT NULL, PRIMARY KEY (grp, name)
+            );
+            CREATE TABLE IF NOT EXISTS group_invitations (grp TEXT PRIMARY KEY, owner TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS public_keys (name TEXT PRIMARY KEY, public_key BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS unsynced (peer TEXT PRIMARY KEY);  -- restored, not yet compared
+            CREATE TABLE IF NOT EXISTS queued (                          -- accepted, waiting for a seq
+                id INTEGER PRIMARY KEY AUTOINCREMENT, peer TEXT NOT NULL, grp TEXT, text TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS acks (peer TEXT PRIMARY KEY, acked INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS reserved (                        -- our seqs in the mailbox, not held
+                peer TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (peer, seq)
+            );
+            """)
+        // A data directory from before proofs existed: its messages simply have none.
+        if try !db.columns(in: "messages").contains(where: { $0.name == "proof" }) {
+            try db.execute(sql: "ALTER TABLE messages ADD COLUMN proof BLOB")
         }
+        // When each message was stored (Unix seconds, by SQLite's clock), for the prompt;
+        // added to databases made before it existed. Nothing in the peer's logic reads it.
+        if try !db.columns(in: "messages").contains(where: { $0.name == "stored_at" }) {
+            try db.execute(sql: "ALTER TABLE messages ADD COLUMN stored_at INTEGER")
+        }
+        try Self.migrateDiscardedFlag(db)
     }
 
     /// A data directory from before records had a kind: a `discarded` flag said "not shown",

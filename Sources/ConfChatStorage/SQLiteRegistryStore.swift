@@ -9,46 +9,53 @@ public final class SQLiteRegistryStore: RegistryStore {
     /// Prepared on first use, kept for the store's life.
     private var statements = SQLiteStatements<RegistrySQL>(sql: \.sql)
 
+    /// Whether this store made its database when it opened it: then it holds no rows yet.
+    package let isNew: Bool
+
     public init(directory: String, durability: SQLiteDurability = .process) throws {
-        db = try SQLiteFile.open(directory: directory, name: "registry.sqlite", durability: durability)
-        try db.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS accounts (
-                    name TEXT PRIMARY KEY,
-                    password_hash TEXT NOT NULL,          -- Argon2id PHC string, never the password
-                    endpoint TEXT NOT NULL,               -- last endpoint the user announced
-                    public_key BLOB NOT NULL DEFAULT x''  -- Curve25519: CURVE identity, mail sealed to it
-                );
-                CREATE TABLE IF NOT EXISTS friendships (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b), CHECK (a < b));
-                CREATE TABLE IF NOT EXISTS friend_requests (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, -- keeps the order requests were made in
-                    from_user TEXT NOT NULL, to_user TEXT NOT NULL, UNIQUE (from_user, to_user)
-                );
-                CREATE TABLE IF NOT EXISTS mailbox (
-                    to_user TEXT NOT NULL, from_user TEXT NOT NULL, seq INTEGER NOT NULL,
-                    grp TEXT,                             -- the group, NULL for one-to-one
-                    body BLOB NOT NULL,
-                    proof BLOB NOT NULL DEFAULT x'',      -- the sender's proof (protocol.md 5.5)
-                    PRIMARY KEY (to_user, from_user, seq)
-                );
-                CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, owner TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS group_members (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, -- keeps the order members joined in
-                    grp TEXT NOT NULL, member TEXT NOT NULL, UNIQUE (grp, member)
-                );
-                CREATE TABLE IF NOT EXISTS group_invitations (grp TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY (grp, member));
-                CREATE TABLE IF NOT EXISTS backups (
-                    user TEXT NOT NULL, peer TEXT NOT NULL,
-                    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
-                    seq INTEGER NOT NULL, grp TEXT, body BLOB NOT NULL,
-                    proof BLOB NOT NULL DEFAULT x'',      -- received: the sender's proof
-                    PRIMARY KEY (user, peer, direction, seq)
-                );
-                """)
-            // A data directory from before proofs existed: its items simply have none.
-            for table in ["mailbox", "backups"] where try !db.columns(in: table).contains(where: { $0.name == "proof" }) {
-                try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN proof BLOB NOT NULL DEFAULT x''")
-            }
+        let opened = try SQLiteFile.open(directory: directory, name: "registry.sqlite", durability: durability, schema: Self.schema)
+        db = opened.queue
+        isNew = opened.isNew
+    }
+
+    /// Makes the tables of a new database, or brings an older one's up to date.
+    static func schema(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS accounts (
+                name TEXT PRIMARY KEY,
+                password_hash TEXT NOT NULL,          -- Argon2id PHC string, never the password
+                endpoint TEXT NOT NULL,               -- last endpoint the user announced
+                public_key BLOB NOT NULL DEFAULT x''  -- Curve25519: CURVE identity, mail sealed to it
+            );
+            CREATE TABLE IF NOT EXISTS friendships (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b), CHECK (a < b));
+            CREATE TABLE IF NOT EXISTS friend_requests (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, -- keeps the order requests were made in
+                from_user TEXT NOT NULL, to_user TEXT NOT NULL, UNIQUE (from_user, to_user)
+            );
+            CREATE TABLE IF NOT EXISTS mailbox (
+                to_user TEXT NOT NULL, from_user TEXT NOT NULL, seq INTEGER NOT NULL,
+                grp TEXT,                             -- the group, NULL for one-to-one
+                body BLOB NOT NULL,
+                proof BLOB NOT NULL DEFAULT x'',      -- the sender's proof (protocol.md 5.5)
+                PRIMARY KEY (to_user, from_user, seq)
+            );
+            CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, owner TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS group_members (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, -- keeps the order members joined in
+                grp TEXT NOT NULL, member TEXT NOT NULL, UNIQUE (grp, member)
+            );
+            CREATE TABLE IF NOT EXISTS group_invitations (grp TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY (grp, member));
+            CREATE TABLE IF NOT EXISTS backups (
+                user TEXT NOT NULL, peer TEXT NOT NULL,
+                direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+                seq INTEGER NOT NULL, grp TEXT, body BLOB NOT NULL,
+                proof BLOB NOT NULL DEFAULT x'',      -- received: the sender's proof
+                PRIMARY KEY (user, peer, direction, seq)
+            );
+            """)
+        // A data directory from before proofs existed: its items simply have none.
+        for table in ["mailbox", "backups"] where try !db.columns(in: table).contains(where: { $0.name == "proof" }) {
+            try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN proof BLOB NOT NULL DEFAULT x''")
         }
     }
 

@@ -47,6 +47,8 @@ struct PeerProcessCommand: ParsableCommand {
     @Flag(name: .customLong("fast-hash"), help: "Hash passwords at the simulation cost instead of OWASP's interactive cost (tests only).")
     var fastHash = false
 
+    @OptionGroup var inbox: InboxLimitOptions
+
     @OptionGroup var driven: DrivenHostOptions
 
     @Option(name: .customLong("presence-timeout"), help: ArgumentHelp("How long a friend may stay silent before it counts as offline, in milliseconds.", valueName: "ms"))
@@ -54,6 +56,7 @@ struct PeerProcessCommand: ParsableCommand {
 
     func validate() throws {
         try driven.check()
+        try inbox.check()
         if presenceTimeout < 150 { throw ValidationError("--presence-timeout must be at least 150 ms (got \(presenceTimeout))") }
     }
 
@@ -73,7 +76,8 @@ struct PeerProcessCommand: ParsableCommand {
                 hashCost: fastHash ? .fast : .interactive, config: config,
                 advertise: advertise, connectFrom: driven.connectFrom,
                 // A timer like the others: --time-scale K tries K times as often.
-                registryReconnectMs: Int32(max(10, 100 / driven.timeScale)), clockRate: driven.timeScale)
+                registryReconnectMs: Int32(max(10, 100 / driven.timeScale)), clockRate: driven.timeScale,
+                limits: inbox.applied(to: .peer))
         } catch {
             Console.error("error: \(StartupError.describe(error))")
             throw ExitCode(1)

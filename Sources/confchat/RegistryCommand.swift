@@ -29,11 +29,7 @@ struct RegistryCommand: ParsableCommand {
     @Flag(name: .customLong("fast-hash"), help: "Hash passwords at the simulation cost instead of OWASP's interactive cost (tests only).")
     var fastHash = false
 
-    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections the registry holds at once; one more is closed as it is accepted (docs/protocol.md 7).", valueName: "n"))
-    var maxConnections = InboxLimits.registry.connections
-
-    @Option(name: .customLong("max-connections-per-address"), help: ArgumentHelp("Connections held at once from one IP address (users behind one NAT share one).", valueName: "n"))
-    var maxConnectionsPerAddress = InboxLimits.registry.connectionsPerAddress
+    @OptionGroup var inbox: InboxLimitOptions
 
     @Option(name: .customLong("max-outbox-connections"), help: ArgumentHelp("Connections to peers the registry keeps open; beyond, the least recently used is closed (the peer is connected to again at the next answer).", valueName: "n"))
     var maxOutboxConnections = OutboxConnections.registryLimit
@@ -42,15 +38,12 @@ struct RegistryCommand: ParsableCommand {
 
     func validate() throws {
         try driven.check()
-        if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1 (got \(maxConnections))") }
+        try inbox.check()
         if maxOutboxConnections < 1 { throw ValidationError("--max-outbox-connections must be at least 1 (got \(maxOutboxConnections))") }
-        if maxConnectionsPerAddress < 1 { throw ValidationError("--max-connections-per-address must be at least 1 (got \(maxConnectionsPerAddress))") }
     }
 
     func run() throws {
-        var limits = InboxLimits.registry
-        limits.connections = maxConnections
-        limits.connectionsPerAddress = maxConnectionsPerAddress
+        let limits = inbox.applied(to: .registry)
         let host: RegistryHost
         do {
             if let problem = StartupCheck.endpointProblem(bind, binding: true) { throw StartupError("--bind \(problem)") }

@@ -64,6 +64,16 @@ class Proc:
         self.seen += got
         return got
 
+    def logged(self, text, timeout=10.0):
+        """True once a stderr line containing `text` has arrived (they are read by a thread of
+        their own, so a line the process wrote may not be in `err` yet), False after `timeout`."""
+        deadline = time.time() + timeout
+        while not any(text in l for l in self.err):
+            if time.time() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     def kill9(self):
         self.p.send_signal(signal.SIGKILL)
         self.p.wait(5)
@@ -95,9 +105,9 @@ class Network:
         r.expect(r"public key")
         return r
 
-    def start_peer(self, name):
+    def start_peer(self, name, args=()):
         p = Proc(["peer", name, "--registry", self.registry_endpoint, "--registry-key-file", "reg/registry.pub",
-                  "--data", name, "--fast-hash"], self.dir)
+                  "--data", name, "--fast-hash"] + list(args), self.dir)
         self.procs.append(p)
         p.endpoint = p.expect(r"listening on (\S+)").group(1)
         return p

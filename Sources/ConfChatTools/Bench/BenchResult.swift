@@ -5,6 +5,9 @@ public struct BenchResult: Sendable {
     public var options: BenchOptions
     public var deliveries = 0
     public var setupSeconds = 0.0
+    /// CPU time of the set-up (every thread): what it cost, where `setupSeconds` on a shared
+    /// machine says mostly how long it waited for a core.
+    public var setupCPUSeconds = 0.0
     public var messageSeconds = 0.0
     /// CPU time of the message phase (every thread of the process).
     public var messageCPUSeconds = 0.0
@@ -70,6 +73,7 @@ public struct BenchResult: Sendable {
             ("raw_p50_us", rawP50Micros.map { number($0, digits: 2) } ?? "null"),
             ("raw_p99_us", rawP99Micros.map { number($0, digits: 2) } ?? "null"),
             ("setup_seconds", number(setupSeconds, digits: 3)),
+            ("setup_cpu_seconds", number(setupCPUSeconds, digits: 3)),
             ("message_seconds", number(messageSeconds, digits: 3)),
             ("message_cpu_seconds", number(messageCPUSeconds, digits: 3)),
             ("messages_per_cpu_second", number(messageCPUSeconds > 0 ? Double(deliveries) / messageCPUSeconds : 0)),

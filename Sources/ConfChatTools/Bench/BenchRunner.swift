@@ -59,6 +59,7 @@ public final class BenchRunner {
         let heapBefore = ProcessMemory.heapInUseBytes()
 
         let setupStart = BenchClock.nanoseconds()
+        let setupCPUStart = BenchClock.cpuSeconds()
         let sim = try Simulator(options: SimOptions(
             transport: options.transport, seed: options.seed, storage: directory.map { .disk($0) } ?? .memory, hashCost: .fast))
         defer { sim.shutDown() }
@@ -67,6 +68,7 @@ public final class BenchRunner {
         case .bulk: try BulkSetup.run(sim, graph) { [progress] in progress?(.setup, $0) }
         }
         result.setupSeconds = BenchClock.seconds(since: setupStart)
+        result.setupCPUSeconds = BenchClock.cpuSeconds() - setupCPUStart
         try BenchSetup.checkPresence(sim, graph)
         result.setupResidentBytes = max(0, ProcessMemory.residentBytes() - before)
         result.setupHeapBytes = heapBefore.flatMap { b in ProcessMemory.heapInUseBytes().map { $0 - b } }

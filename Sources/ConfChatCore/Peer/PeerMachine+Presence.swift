@@ -134,7 +134,10 @@ extension PeerMachine {
         // In place, one look-up (this runs at every message from a friend). Without a
         // session there is no table to note it in, and the friend counts as just come online.
         let cameOnline = session?.presence[friend, default: FriendPresence()].heard(at: now) ?? true
-        if cameOnline { event(.presence(friend: friend, online: true, reason: reason)) }
+        if cameOnline {
+            session?.retries.reset(friend)
+            event(.presence(friend: friend, online: true, reason: reason))
+        }
         return cameOnline
     }
 
@@ -163,7 +166,13 @@ extension PeerMachine {
             emit(.schedule(.heartbeat(epoch: epoch), at: now + config.heartbeatInterval))
         case let .retry(epoch):
             guard let s = session, s.epoch == epoch else { return }
-            for contact in durable.contacts(except: name) where !(durable.conversations[contact]?.unacked.isEmpty ?? true) {
+            let (at, interval) = (now, config.retryInterval)
+            for contact in durable.contacts(except: name) {
+                guard let c = durable.conversations[contact], !c.unacked.isEmpty else {
+                    session?.retries.reset(contact)
+                    continue
+                }
+                guard session?.retries.due(contact, acked: c.acked, now: at, interval: interval) == true else { continue }
                 event(.note("retrying unconfirmed messages to \(contact)"))
                 flush(contact)
             }

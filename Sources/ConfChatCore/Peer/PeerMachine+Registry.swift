@@ -33,6 +33,8 @@ extension PeerMachine {
             }
             if session != nil {
                 session?.announced = true
+                // The registry answers again: what waits for it (deposits) goes at the next retry.
+                session?.retries.resetAll()
                 // What the registry no longer holds of ours (a MAIL-RETURNED we missed, say)
                 // is deposited again.
                 session?.deposits.keep(only: snapshot.mailMarks)

@@ -32,6 +32,9 @@ struct PeerSession {
     var mailboxFull: [String: SimInstant] = [:]
     /// What each contact was given back (HISTORY) in its current window, to bound it.
     var historyBudget = HistoryBudget()
+    /// When each contact's unconfirmed messages go out again: later after each retry that
+    /// brought no acknowledgement.
+    var retries = RetryBackoff()
 }
 
 /// How a peer sees one friend's presence.

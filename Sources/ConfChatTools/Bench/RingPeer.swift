@@ -23,6 +23,11 @@ final class RingPeer {
         var firstSendNs: UInt64 = .max
         var lastDeliveryNs: UInt64 = 0
         var error: String?
+        /// What else the peer saw after the barrier, by kind (digits taken out: "retrying
+        /// unconfirmed messages to pN"): copies its machine dropped as duplicates, retries,
+        /// presence changes, what its host logged (sends that failed, rejected input). Where
+        /// a run that lags spends its messages.
+        var seen: [String: Int]? = nil
     }
 
     struct Plan: Sendable {
@@ -87,6 +92,7 @@ final class RingPeer {
             registryKey: plan.registryKey, clock: { Int64(BenchClock.nanoseconds() / 1_000_000) },
             seed: UInt64(plan.index) &* 0x9E37_79B9_7F4A_7C15 | 1, hashCost: .fast)
         host.onEvent = { [unowned self] event in self.note(event) }
+        host.log = { [unowned self] line in if self.counting { self.count(line) } }
         // A thousand peers start at once: the registry may not answer a request in time, and
         // the next peer may not have registered yet. Ask again until it works (a register
         // that went through after all makes the name taken: done too).
@@ -108,8 +114,18 @@ final class RingPeer {
     }
 
     private var hasFinished = false
+    /// From the barrier on, what the peer sees is counted (`Outcome.seen`).
+    private var counting = false
+
+    private func count(_ what: String) {
+        var kind = ""
+        for c in what where !(c.isNumber && kind.last == "N") { kind.append(c.isNumber ? "N" : c) }
+        outcome.seen?[kind, default: 0] += 1
+    }
 
     private func exchange(finished: () -> Void, stop: () -> Bool) throws {
+        counting = true
+        outcome.seen = [:]
         for m in 0..<plan.messages {
             let now = BenchClock.nanoseconds()
             outcome.firstSendNs = min(outcome.firstSendNs, now)
@@ -178,6 +194,11 @@ final class RingPeer {
             if let stamp = text.split(separator: " ").first.flatMap({ UInt64($0) }), now >= stamp {
                 outcome.latenciesMicros.append(UInt32(min((now - stamp) / 1000, UInt64(UInt32.max))))
             }
+        case let .duplicate(from, _) where counting: count("duplicate from \(from)")
+        case let .heldBack(from, _, _) where counting: count("held back from \(from)")
+        case let .presence(friend, online, reason) where counting: count("\(friend) \(online ? "online" : "offline"): \(reason)")
+        case let .note(text) where counting: count(text)
+        case let .refused(text) where counting: count(text)
         default: break
         }
     }

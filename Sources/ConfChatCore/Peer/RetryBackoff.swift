@@ -1,0 +1,46 @@
+/// When a peer next sends a contact's unconfirmed messages again (protocol.md 6.4).
+///
+/// A retry that brings no new acknowledgement doubles the wait before the next one, from the
+/// retry interval up to `maxFactor` times it; a retry that brings some keeps the wait. The
+/// copies a retry sends are not lost but late, as often as not: a receiver, a registry or a
+/// link that is behind holds them in its queues, and a sender that sends everything again
+/// every second, whatever the answer, only adds to what the slow side must get through
+/// before it can answer (1,000 peers on two cores: every peer sent each unconfirmed message
+/// some sixty times in a minute and most arrived nowhere). Back to the retry interval once
+/// the contact has confirmed everything, comes online again, or the peer logs in again.
+///
+/// In the session (memory) only; time is the machine's `now`, so a run is the same every time.
+struct RetryBackoff: Sendable {
+    /// The longest wait, in retry intervals: 8 (8 s for a peer's 1 s).
+    static let maxFactor: Int64 = 8
+
+    private struct Wait: Sendable {
+        /// What the contact had confirmed at the last retry.
+        var acked: UInt64
+        var wait: Int64
+        var next: SimInstant
+    }
+
+    private var waits: [String: Wait] = [:]
+
+    /// Whether the retry timer at `now` sends `contact`'s unconfirmed messages again, `acked`
+    /// being what it has confirmed so far; noted as done if so.
+    mutating func due(_ contact: String, acked: UInt64, now: SimInstant, interval: Int64) -> Bool {
+        guard var w = waits[contact] else {
+            waits[contact] = Wait(acked: acked, wait: interval, next: now + interval)
+            return true
+        }
+        guard now >= w.next else { return false }
+        if acked == w.acked { w.wait = min(w.wait * 2, interval * Self.maxFactor) }
+        w.acked = acked
+        w.next = now + w.wait
+        waits[contact] = w
+        return true
+    }
+
+    /// Retries to `contact` start again from the retry interval.
+    mutating func reset(_ contact: String) { waits[contact] = nil }
+
+    /// Retries to every contact start again from the retry interval.
+    mutating func resetAll() { waits = [:] }
+}

@@ -173,20 +173,6 @@ import Testing
         #expect(result.rawConnections ?? 0 > result.rawSetupConnections ?? 0, "members who are not friends are linked afterwards")
     }
 
-    @Test("memory a peer beyond libzmq's own is the heap the engine holds: above nothing, and within its bound")
-    func memoryPerPeer() throws {
-        let result = try BenchRunner(options: options(peers: 100, friends: 10, messages: 20)).run()
-        let perPeer = try #require(result.overheadPerPeer)
-        // The same sockets and connections on both sides, counted by what was allocated:
-        // libzmq's heap cancels out, and what is left is the engine's, never below zero.
-        #expect(try #require(result.rawSetupHeapBytes) > 0)
-        #expect(perPeer > 0)
-        // 21.6 KB a peer before the buffers were shared, the timers made smaller and the
-        // simulator's connections kept as numbers (18.9 KB after; 100 peers hold more each
-        // than 1,000, whose figure is docs/performance.md's).
-        #expect(perPeer <= 20_000, "\(perPeer) bytes a peer")
-    }
-
     @Test("the seed's way is timed in the same run when asked")
     func seedWay() throws {
         let result = try BenchRunner(options: options(messages: 100) { $0.seedWay = true; $0.compareRaw = false }).run()

@@ -30,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // setns(2) for a network namespace (libc only; Swift's Glibc module leaves it out).
         .systemLibrary(name: "CNetNamespace"),
+        // glibc's heap statistics (mallinfo2) and malloc_trim: the bench's memory a peer.
+        .systemLibrary(name: "CMalloc"),
 
         // Pure protocol core: wire codec and the registry / peer state machines. No I/O.
         .target(name: "ConfChatCore", swiftSettings: swiftSettings),
@@ -88,7 +90,7 @@ let package = Package(
             name: "ConfChatTools",
             dependencies: [
                 "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStorage", "ConfChatStandalone", "ConfChatZMQ", "CZMQ",
-                "ConfChatHosts",
+                "ConfChatHosts", "CMalloc",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings

@@ -49,6 +49,10 @@ public final class NodeDriver<Machine: DrivenMachine> {
     private var held: [Machine.Effect] = []
     /// How many of `held` are not writes: the steps a commit carries out after its transaction.
     private var others = 0
+    /// Where both buffers come from and go back to between batches, when the node shares
+    /// them with others that take turns (`BufferPool`: the simulator's nodes); nil: the
+    /// driver keeps its own.
+    private let pools: (effects: BufferPool<Machine.Effect>, writes: BufferPool<Machine.Mutation>)?
 
     /// Whether a commit writes before it carries out anything else (default true). False is
     /// a fault-injection switch for testing the checks, never for real use: the transaction
@@ -63,8 +67,10 @@ public final class NodeDriver<Machine: DrivenMachine> {
 
     public init(name: String, machine: Machine?, store: any NodeStore<Machine.Mutation>, transport: any Transport,
                 perform: @escaping (Machine.Effect) throws -> Void,
-                unsent: @escaping (Address, WireMessage, SendOutcome) -> Void = { _, _, _ in }) {
+                unsent: @escaping (Address, WireMessage, SendOutcome) -> Void = { _, _, _ in },
+                pools: (effects: BufferPool<Machine.Effect>, writes: BufferPool<Machine.Mutation>)? = nil) {
         self.name = name
+        self.pools = pools
         self.running = machine
         if case .none = machine { isUp = false } else { isUp = true }
         self.store = store
@@ -106,6 +112,10 @@ public final class NodeDriver<Machine: DrivenMachine> {
         // the first write to each of its dictionaries and arrays would copy it whole
         // (copy-on-write), and a copy retains and releases every field of the machine.
         guard var m = running.take() else { return }
+        if let pools {  // a batch starts: its buffers from the pool (see `BufferPool`)
+            if held.capacity == 0 { held = pools.effects.take() }
+            if writes.capacity == 0 { writes = pools.writes.take() }
+        }
         let start = held.endIndex
         m.handle(input, now: now, into: &held)
         running = consume m  // moved back, not copied: a copy retains and releases every field
@@ -129,8 +139,7 @@ public final class NodeDriver<Machine: DrivenMachine> {
         var effects = takeHeld()
         defer {
             giveBack(&effects)
-            batch.removeAll(keepingCapacity: true)
-            if writes.isEmpty { swap(&writes, &batch) }
+            recycle(&batch)
         }
         let steps = (batch.isEmpty ? 0 : 1) + effects.others
         var step = 0
@@ -163,7 +172,9 @@ public final class NodeDriver<Machine: DrivenMachine> {
         guard !writes.isEmpty else { return }
         try store.apply(writes)
         transactions += 1
-        writes.removeAll(keepingCapacity: true)
+        var batch: [Machine.Mutation] = []
+        swap(&batch, &writes)
+        recycle(&batch)
     }
 
     /// The second half of a group commit (`stage`): carries out the kept effects in order,
@@ -187,10 +198,19 @@ public final class NodeDriver<Machine: DrivenMachine> {
     }
 
     /// Hands back the storage of a batch's effects, emptied, for the next batch to append
-    /// into, unless a batch was started meanwhile (then it is simply dropped).
+    /// into (to the pool, when the driver has one), unless a batch was started meanwhile
+    /// (then it is simply dropped).
     private func giveBack(_ effects: inout (list: [Machine.Effect], others: Int)) {
+        if let pools { return pools.effects.put(&effects.list) }
         effects.list.removeAll(keepingCapacity: true)
         if held.isEmpty { swap(&held, &effects.list) }
+    }
+
+    /// The same for the storage of a batch's writes, once the store has them.
+    private func recycle(_ batch: inout [Machine.Mutation]) {
+        if let pools { return pools.writes.put(&batch) }
+        batch.removeAll(keepingCapacity: true)
+        if writes.isEmpty { swap(&writes, &batch) }
     }
 
     /// `handle` and `commit`: a batch of one input.

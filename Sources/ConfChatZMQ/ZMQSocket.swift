@@ -85,6 +85,15 @@ public final class ZMQSocket {
         guard rc >= 0 else { throw ZMQError("zmq_send") }
     }
 
+    /// `send(_:_:)` with the routing id given in place (the simulator makes it on the stack
+    /// from the connection's number, so a node keeps no array a connection).
+    public func send(routingID: UnsafeRawBufferPointer, _ body: [UInt8]) throws(ZMQError) {
+        var rc = zmq_send(h, routingID.baseAddress, routingID.count, ZMQ_DONTWAIT | ZMQ_SNDMORE)
+        guard rc >= 0 else { throw ZMQError("zmq_send") }
+        rc = body.withUnsafeBytes { zmq_send(h, $0.baseAddress, $0.count, ZMQ_DONTWAIT) }
+        guard rc >= 0 else { throw ZMQError("zmq_send") }
+    }
+
     /// Receives one multipart message, or nil if none is waiting (`wait: false`).
     public func receive(wait: Bool = false) throws(ZMQError) -> [[UInt8]]? {
         var frames: [[UInt8]] = []

@@ -154,6 +154,7 @@ import Testing
             "messages_per_second", "raw_messages_per_second", "ratio", "p50_us", "p99_us", "p999_us",
             "setup_seconds", "setup_cpu_seconds", "peak_rss_bytes", "peers", "messages", "store", "transport",
             "overhead_per_peer_bytes", "raw_setup_connections", "seed_way_messages_per_second", "vs_seed",
+            "setup_heap_bytes", "raw_setup_heap_bytes", "overhead_per_peer_rss_bytes",
         ]
         if groupSize != nil { required.insert("group_size") }
         #expect(required.subtracting(keys).isEmpty, "missing: \(required.subtracting(keys).sorted())")

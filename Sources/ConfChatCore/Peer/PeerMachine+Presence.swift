@@ -200,7 +200,7 @@ extension PeerMachine {
         case let .requestRetry(req):
             retryRequest(req)
         case let .requestTimeout(req):
-            guard let p = pending.removeValue(forKey: req) else { return }
+            guard let p = takePending(req) else { return }
             if case .login = p.kind { session?.awaitingFirstAnswer = false }
             complete(p.command, CommandFailure("the registry did not answer within \(config.requestTimeout)ms", registryUnanswered: true))
         }

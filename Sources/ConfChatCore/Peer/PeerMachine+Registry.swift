@@ -5,13 +5,13 @@ extension PeerMachine {
         if message.isNews { session?.newsReceived &+= 1 }
         switch message {
         case let .reply(req, error):
-            guard let p = pending.removeValue(forKey: req) else { return }
+            guard let p = takePending(req) else { return }
             replied(p, failure: error.map { CommandFailure($0) })
 
         case let .loginReply(req, snapshot):
             // The registry counts news from each login on, this one too.
             session?.newsReceived = 0
-            guard let p = pending.removeValue(forKey: req), case let .login(password, local) = p.kind else { return }
+            guard let p = takePending(req), case let .login(password, local) = p.kind else { return }
             if !local {
                 guard session == nil else { return complete(p.command, CommandFailure("\(name) is already logged in")) }
                 persist(.setCredentials(hash: hasher.hash(password)))

@@ -155,6 +155,16 @@ public struct PeerMachine {
         config.requestTimeout = milliseconds
     }
 
+    /// Takes a registry request off the pending table, nil if it is not there (answered or
+    /// timed out already). The table's storage goes with its last request: a peer has one or
+    /// two in flight, and storage kept at the size of its set-up's burst was about 350
+    /// octets a peer for nothing.
+    mutating func takePending(_ req: UInt32) -> PendingRequest? {
+        guard let p = pending.removeValue(forKey: req) else { return nil }
+        if pending.isEmpty { pending = [:] }
+        return p
+    }
+
     /// Sends an unanswered request again, while its timeout has not run out.
     mutating func retryRequest(_ req: UInt32) {
         guard let p = pending[req] else { return }

@@ -13,13 +13,39 @@ struct RequestMemory {
         var req: UInt32
     }
 
-    struct Entry {
-        var request: WireMessage
+    /// One remembered request. A class, immutable (an answer replaces the entry), so that the
+    /// table's buckets hold a pointer, not the entry: a dictionary keeps about 1.6 buckets an
+    /// entry, and the memory is full (10,000 entries) once a thousand peers have set up.
+    final class Entry {
+        let request: WireMessage
         /// What the registry sent the client in answer; nil while a password check runs.
-        var answers: [RegistryEffect]?
-        var at: SimInstant
+        let answers: Answers?
+        let at: SimInstant
         /// Tells this entry from a later one under the same key in the queues below.
-        var serial: UInt64
+        let serial: UInt64
+
+        init(request: WireMessage, answers: Answers?, at: SimInstant, serial: UInt64) {
+            self.request = request
+            self.answers = answers
+            self.at = at
+            self.serial = serial
+        }
+    }
+
+    /// A request's answers, most often one message: kept in the entry, not in an array of
+    /// their own (an allocation an entry).
+    enum Answers {
+        case one(RegistryEffect)
+        case list([RegistryEffect])
+
+        init(_ effects: [RegistryEffect]) { self = effects.count == 1 ? .one(effects[0]) : .list(effects) }
+
+        var effects: [RegistryEffect] {
+            switch self {
+            case let .one(e): [e]
+            case let .list(list): list
+            }
+        }
     }
 
     enum Lookup {
@@ -40,14 +66,14 @@ struct RequestMemory {
     mutating func lookup(_ key: Key, _ message: WireMessage, now: SimInstant) -> Lookup {
         expire(now: now)
         guard let e = entries[key], e.request == message else { return .new }
-        return e.answers.map(Lookup.answered) ?? .underWay
+        return e.answers.map { .answered($0.effects) } ?? .underWay
     }
 
     /// Remembers a request just carried out (`answers`), or under way (nil).
     mutating func remember(_ key: Key, _ message: WireMessage, answers: [RegistryEffect]?, now: SimInstant) {
         forget(key)
         serial += 1
-        entries[key] = Entry(request: message, answers: answers, at: now, serial: serial)
+        entries[key] = Entry(request: message, answers: answers.map(Answers.init), at: now, serial: serial)
         order.append((key, serial))
         perClient[key.client, default: []].append((key.req, serial))
         if let mine = perClient[key.client], mine.count > RegistryLimits.rememberedRequestsPerClient, let oldest = mine.first {
@@ -62,8 +88,8 @@ struct RequestMemory {
 
     /// The answers of a request whose password check has run, if it is still remembered.
     mutating func answered(_ key: Key, _ answers: [RegistryEffect]) {
-        guard entries[key] != nil else { return }
-        entries[key]!.answers = answers
+        guard let e = entries[key] else { return }
+        entries[key] = Entry(request: e.request, answers: Answers(answers), at: e.at, serial: e.serial)
     }
 
     mutating func forget(_ key: Key) {

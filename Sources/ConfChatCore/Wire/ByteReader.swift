@@ -6,7 +6,25 @@ struct ByteReader {
     private let bytes: [UInt8]
     private(set) var offset = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// Where endpoints and keys are shared (`WireInterner`), nil to keep each as decoded.
+    private let interner: WireInterner?
+
+    init(_ bytes: [UInt8], interner: WireInterner? = nil) {
+        self.bytes = bytes
+        self.interner = interner
+    }
+
+    /// An endpoint: a short string, shared through the interner when there is one.
+    mutating func endpoint() throws(WireError) -> String {
+        let text = try shortString("endpoint")
+        return interner?.intern(text) ?? text
+    }
+
+    /// A public key: short bytes, shared through the interner when there is one.
+    mutating func key() throws(WireError) -> [UInt8] {
+        let bytes = try shortBytes()
+        return interner?.intern(bytes) ?? bytes
+    }
 
     var remaining: Int { bytes.count - offset }
 

@@ -130,8 +130,10 @@ public enum WireCodec {
         }
     }
 
-    public static func decode(_ bytes: [UInt8]) throws(WireError) -> WireMessage {
-        var r = ByteReader(bytes)
+    /// Decodes a frame. With an `interner`, endpoints and public keys equal to ones decoded
+    /// before come back as the same instances (a simulation's nodes share them).
+    public static func decode(_ bytes: [UInt8], interning interner: WireInterner? = nil) throws(WireError) -> WireMessage {
+        var r = ByteReader(bytes, interner: interner)
         guard bytes.count >= 4 else { throw .tooShort(needed: 4 - bytes.count, offset: bytes.count) }
         // Byte by byte: an array of the two (and the static one's) cost an allocation a frame.
         let s0 = try r.u8(), s1 = try r.u8()
@@ -145,11 +147,11 @@ public enum WireCodec {
         case .register:
             message = .register(
                 req: try r.u32(), name: try r.shortString("name"), password: try r.longString("password", limit: maxPasswordSize),
-                endpoint: try r.shortString("endpoint"), key: try r.shortBytes())
+                endpoint: try r.endpoint(), key: try r.key())
         case .login:
             message = .login(
                 req: try r.u32(), name: try r.shortString("name"), password: try r.longString("password", limit: maxPasswordSize),
-                endpoint: try r.shortString("endpoint"), wantBackup: try r.bool("wantBackup"), key: try r.shortBytes())
+                endpoint: try r.endpoint(), wantBackup: try r.bool("wantBackup"), key: try r.key())
         case .logout:
             message = .logout(req: try r.u32())
         case .friendRequest:
@@ -243,7 +245,7 @@ public enum WireCodec {
         case .pong:
             message = .pong(known: try r.bool("known"), news: try r.u32())
         case .hello:
-            message = .hello(endpoint: try r.shortString("endpoint"), ack: try r.u64(), sent: try r.u64(), isReply: try r.bool("isReply"))
+            message = .hello(endpoint: try r.endpoint(), ack: try r.u64(), sent: try r.u64(), isReply: try r.bool("isReply"))
         case .heartbeat:
             message = .heartbeat
         case .bye:
@@ -271,8 +273,7 @@ public enum WireCodec {
     }
 
     private static func readFriend(_ r: inout ByteReader) throws(WireError) -> FriendInfo {
-        FriendInfo(name: try r.shortString("name"), endpoint: try r.shortString("endpoint"), online: try r.bool("online"),
-                   key: try r.shortBytes())
+        FriendInfo(name: try r.shortString("name"), endpoint: try r.endpoint(), online: try r.bool("online"), key: try r.key())
     }
 
     // An optional group travels as a short string, empty for none (group names are never empty).

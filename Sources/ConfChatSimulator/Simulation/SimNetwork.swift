@@ -42,27 +42,51 @@ package final class SimNetwork {
         var index: UInt64
     }
 
+    /// What a node keeps of one other node, in one table (a friend is both a sender to the
+    /// node's inbox and a receiver of its outbox): its connection to that node's inbox, and
+    /// the frames that node put on the wire to this node's inbox and this node read.
+    private struct Link {
+        /// The number of our connection's routing id (`ConnectionID`); 0 while there is none.
+        var connection: UInt64 = 0
+        var sent: UInt64 = 0
+        var received: UInt64 = 0
+    }
+
+    /// A connection's routing id, kept as its number: the id itself is the octet `c` and
+    /// the number, 8 octets little-endian, made on the stack when a message goes
+    /// (`ZMQSocket.send(routingID:_:)`). A node keeps 8 octets a connection, not an array.
+    struct ConnectionID {
+        let number: UInt64
+
+        func withOctets<R>(_ body: (UnsafeRawBufferPointer) throws(ZMQError) -> R) throws(ZMQError) -> R {
+            let n = number
+            var octets: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
+                0x63, UInt8(truncatingIfNeeded: n), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n >> 16),
+                UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 32), UInt8(truncatingIfNeeded: n >> 40),
+                UInt8(truncatingIfNeeded: n >> 48), UInt8(truncatingIfNeeded: n >> 56))
+            return try withUnsafeBytes(of: &octets) { (raw) throws(ZMQError) -> R in try body(raw) }
+        }
+    }
+
     private final class Node {
         let inbox: ZMQSocket
         let outbox: ZMQSocket
         let endpoint: String
         let keys: NodeKeys
-        /// Its public key in hex, as the ZAP handler reports a CURVE connection's `User-Id`.
-        let keyHex: String
-        /// Receiver -> the routing id of our connection to its inbox.
-        var connections: [NodeID: [UInt8]] = [:]
+        /// Its public key in hex, as the ZAP handler reports a CURVE connection's `User-Id`:
+        /// over CURVE only (nil otherwise, where nothing asks for it).
+        let keyHex: String?
+        /// The other nodes this one exchanged frames with, by number (`Link`).
+        var links: [NodeID: Link] = [:]
         /// Frames read from the inbox and not handled yet.
         var stash: [Stashed: [UInt8]] = [:]
-        /// Frames put on the wire to this inbox, and read from it, by sender.
-        var sent: [NodeID: UInt64] = [:]
-        var received: [NodeID: UInt64] = [:]
 
-        init(inbox: ZMQSocket, outbox: ZMQSocket, endpoint: String, keys: NodeKeys) {
+        init(inbox: ZMQSocket, outbox: ZMQSocket, endpoint: String, keys: NodeKeys, curve: Bool) {
             self.inbox = inbox
             self.outbox = outbox
             self.endpoint = endpoint
             self.keys = keys
-            keyHex = NodeKeys.hex(keys.publicKey)
+            keyHex = curve ? NodeKeys.hex(keys.publicKey) : nil
         }
     }
 
@@ -139,7 +163,7 @@ package final class SimNetwork {
         try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
         try outbox.set(ZMQ_SNDHWM, int: 0)
         if curve { try outbox.curveClient(publicKey: keys.publicKey, secretKey: keys.secretKey) }
-        nodes[id] = Node(inbox: inbox, outbox: outbox, endpoint: endpoint, keys: keys)
+        nodes[id] = Node(inbox: inbox, outbox: outbox, endpoint: endpoint, keys: keys, curve: curve)
         atEndpoint[endpoint] = id
         return endpoint
     }
@@ -175,7 +199,8 @@ package final class SimNetwork {
         node.outbox.close()
         inFlight.removeAll { $0.to == id }
         for case let other? in nodes {
-            if other.connections.removeValue(forKey: id) != nil {
+            if let connection = other.links[id]?.connection, connection != 0 {
+                other.links[id]?.connection = 0
                 try? disconnect(other.outbox, node.endpoint)
             }
         }
@@ -241,12 +266,12 @@ package final class SimNetwork {
     private func put(_ payload: [UInt8], from: NodeID, _ sender: Node, to: NodeID, _ receiver: Node, at: SimInstant) -> String? {
         do {
             let id = try connection(sender, to, receiver)
-            try sender.outbox.send(id, payload)
+            try id.withOctets { (octets) throws(ZMQError) in try sender.outbox.send(routingID: octets, payload) }
         } catch {
             return "\(error)"
         }
         sendOrder += 1
-        let index = Self.takeNext(&receiver.sent[from, default: 0])
+        let index = Self.takeNext(&receiver.links[from, default: Link()].sent)
         inFlight.insert(InFlight(at: at, order: sendOrder, from: from, to: to, index: index))
         return nil
     }
@@ -258,22 +283,22 @@ package final class SimNetwork {
         return counter
     }
 
-    private func connection(_ node: Node, _ to: NodeID, _ receiver: Node) throws(ZMQError) -> [UInt8] {
-        if let id = node.connections[to] { return id }
+    private func connection(_ node: Node, _ to: NodeID, _ receiver: Node) throws(ZMQError) -> ConnectionID {
+        if let number = node.links[to]?.connection, number != 0 { return ConnectionID(number: number) }
         // A fresh routing id per connection: libzmq asserts if a connect reuses a live one.
         connectGeneration += 1
-        let id = Array("c\(connectGeneration)".utf8)
-        try node.outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: id)
+        let id = ConnectionID(number: connectGeneration)
+        try id.withOctets { (octets) throws(ZMQError) in try node.outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: Array(octets)) }
         if curve { try node.outbox.set(ZMQ_CURVE_SERVERKEY, bytes: receiver.keys.publicKey) }
         try node.outbox.connect(receiver.endpoint)
-        node.connections[to] = id
+        node.links[to, default: Link()].connection = connectGeneration
         return id
     }
 
     private func pullInFlight(from sender: NodeID) throws {
         for to in nodes.indices.sorted(by: { names[$0] < names[$1] }) {
             guard let node = nodes[to] else { continue }
-            while node.received[sender, default: 0] < node.sent[sender, default: 0] {
+            while let link = node.links[sender], link.received < link.sent {
                 try receiveOne(node, waitingFor: sender, to: to)
             }
         }
@@ -291,7 +316,11 @@ package final class SimNetwork {
         if let message = try node.inbox.receiveRouted(Self.node(fromRoutingID:)) {
             guard message.frames == 2, let sender = message.sender else { return nil }
             let userId = message.userId
+<<<<<<< HEAD
             let key = Stashed(from: sender, index: Self.takeNext(&node.received[sender, default: 0]))
+=======
+            let index = Self.takeNext(&node.links[sender, default: Link()].received)
+>>>>>>> s13-mem
             // Over CURVE, a routing id is only a claim: the key decides who sent it.
             if curve, userId != (sender < nodes.count ? nodes[sender]?.keyHex : nil) {
                 // Still counts as the claimed sender's message, so the send order stays whole;

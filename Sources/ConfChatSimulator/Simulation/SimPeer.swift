@@ -17,6 +17,8 @@ package final class SimPeer {
     package var endpoint: String?
     /// Bumped by every crash and wipe, so timers of an earlier life are ignored.
     var incarnation = 0
+    /// `incarnation` as a timer keeps it (`SimTimer`: 32 bits).
+    var timerIncarnation: Int32 { Int32(truncatingIfNeeded: incarnation) }
     /// Seals mail and encrypts backups on the way to the registry, opens them on the way back.
     package let crypto: PeerCryptoLayer
     /// Where the peer's next key pairs come from, one a wipe: a stream of its own (the run's

@@ -55,7 +55,7 @@ extension Simulator {
                     throw SimulationError.invalidState("the network did not settle: over \(settleLimit) messages at \(now)")
                 }
                 let message: WireMessage
-                do { message = try WireCodec.decode(payload) } catch {
+                do { message = try WireCodec.decode(payload, interning: interner) } catch {
                     let reason = payload.isEmpty && !network.rejected.isEmpty ? network.rejected.removeFirst() : "\(error)"
                     emit(.reject(at: network.name(of: toNode), from: from, reason: reason))
                     continue

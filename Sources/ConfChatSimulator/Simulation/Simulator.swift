@@ -39,6 +39,12 @@ public final class Simulator {
     var batch = GroupBatch()
     var registryEndpoint: String?
     var timers = Heap<SimTimer>()
+    /// The peers' drivers take turns, so they share their batches' buffers: a peer keeps
+    /// none between its inputs (`BufferPool`).
+    private let peerBuffers = (effects: BufferPool<PeerEffect>(), writes: BufferPool<PeerMutation>())
+    /// Every frame is decoded through it, so the nodes share each endpoint and key instead
+    /// of holding a copy a friend (`WireInterner`).
+    let interner = WireInterner()
     var timerOrder: UInt64 = 0
     var nextCommand: CommandID = 1
     var completions: [CommandID: CommandFailure?] = [:]
@@ -149,7 +155,8 @@ public final class Simulator {
                 unsent: { [unowned self] _, _, outcome in
                     // Drops are traced by `transmit`; what the crypto layer withheld is noted here.
                     if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
-                })
+                },
+                pools: peerBuffers)
             machineOwner = driver
             crypto.password = { [unowned driver] in driver.peek { $0.password } ?? nil }
             driver.writesFirst = driversWriteFirst
@@ -229,7 +236,7 @@ public final class Simulator {
         case .persist, .send: break  // the driver's own
         case let .schedule(timer, at):
             timerOrder += 1
-            timers.insert(SimTimer(at: at, order: timerOrder, peer: p.name, incarnation: p.incarnation, timer: timer))
+            timers.insert(SimTimer(at: at, order: timerOrder, peer: p, timer: timer))
         case let .completed(id, failure): completions[id] = failure
         case let .event(e): report(e, at: p.name)
         }
@@ -333,7 +340,8 @@ public final class Simulator {
     /// crashed or restarted since it was set).
     func fireNextTimer() throws -> Bool {
         guard let t = timers.popMin() else { return false }
-        guard let p = peers[t.peer], p.isUp, p.incarnation == t.incarnation else { return false }
+        let p = t.peer
+        guard p.isUp, p.timerIncarnation == t.incarnation else { return false }
         now = max(now, t.at)
         try deliver(p, .timer(t.timer))
         return true

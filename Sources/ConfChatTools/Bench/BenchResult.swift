@@ -24,6 +24,8 @@ public struct BenchResult: Sendable {
     public var rawP99Micros: Double?
     /// Resident memory the raw sockets and connections took.
     public var rawSetupResidentBytes: Int?
+    /// Heap the raw sockets and connections took (`ProcessMemory.heapInUseBytes`).
+    public var rawSetupHeapBytes: Int?
     public var rawConnections: Int?
     /// Connections the raw sockets held when their memory was taken (those of a set-up network).
     public var rawSetupConnections: Int?
@@ -32,6 +34,8 @@ public struct BenchResult: Sendable {
     public var peakResidentBytes = 0
     /// Resident memory the simulated network took once set up (after minus before).
     public var setupResidentBytes = 0
+    /// Heap the simulated network took once set up (in use after minus before).
+    public var setupHeapBytes: Int?
     /// Commits in the message phase (disk store): one a node a round, each a record of the run's log.
     public var transactions: Int?
     public var verification = ""
@@ -43,8 +47,18 @@ public struct BenchResult: Sendable {
     /// The engine against the seed's way, in the same run.
     public var vsSeed: Double? { seedWayMessagesPerSecond.map { $0 > 0 ? messagesPerSecond / $0 : 0 } }
     public var residentPerPeer: Int { setupResidentBytes / options.peers }
-    /// Memory a peer takes beyond what libzmq's own sockets and connections take.
-    public var overheadPerPeer: Int? { rawSetupResidentBytes.map { (setupResidentBytes - $0) / options.peers } }
+    /// Memory a peer takes beyond what libzmq's own sockets and connections take: the heap
+    /// the set-up network holds less the heap the raw shadow's sockets hold, a peer. Both
+    /// count what is allocated, so libzmq's share is the same on both sides and the rest is
+    /// what the engine holds, the same in every run (`ProcessMemory.heapInUseBytes`).
+    public var overheadPerPeer: Int? {
+        guard let net = setupHeapBytes, let raw = rawSetupHeapBytes else { return nil }
+        return (net - raw) / options.peers
+    }
+    /// The same by resident memory, as measured before: it also counts how many pages of
+    /// libzmq's allocations each side happened to write, and pages an earlier phase freed
+    /// and left resident, so it moves with things the engine does not hold.
+    public var residentOverheadPerPeer: Int? { rawSetupResidentBytes.map { (setupResidentBytes - $0) / options.peers } }
 
     /// One JSON object, keys in a fixed order.
     public var json: String {
@@ -67,7 +81,10 @@ public struct BenchResult: Sendable {
             ("setup_rss_bytes", String(setupResidentBytes)),
             ("rss_per_peer_bytes", String(residentPerPeer)),
             ("raw_setup_rss_bytes", rawSetupResidentBytes.map(String.init) ?? "null"),
+            ("setup_heap_bytes", setupHeapBytes.map(String.init) ?? "null"),
+            ("raw_setup_heap_bytes", rawSetupHeapBytes.map(String.init) ?? "null"),
             ("overhead_per_peer_bytes", overheadPerPeer.map(String.init) ?? "null"),
+            ("overhead_per_peer_rss_bytes", residentOverheadPerPeer.map(String.init) ?? "null"),
             ("raw_setup_connections", rawSetupConnections.map(String.init) ?? "null"),
             ("seed_way_messages_per_second", seedWayMessagesPerSecond.map { number($0) } ?? "null"),
             ("vs_seed", vsSeed.map { number($0, digits: 2) } ?? "null"),
@@ -112,8 +129,14 @@ public struct BenchResult: Sendable {
             rows.append(("raw latency", "p50 \(fixed(p50, 1)) us  p99 \(fixed(p99, 1)) us"))
         }
         rows.append(("peak RSS", "\(mib(peakResidentBytes)) MiB"))
+        if let heap = setupHeapBytes {
+            rows.append(("heap of the network", "\(mib(heap)) MiB, \(kib(heap / options.peers)) KiB a peer"))
+        }
+        if let rawHeap = rawSetupHeapBytes, let over = overheadPerPeer {
+            rows.append(("  of which libzmq", "\(mib(rawHeap)) MiB; beyond it \(kib(over)) KiB a peer"))
+        }
         rows.append(("RSS of the network", "\(mib(setupResidentBytes)) MiB, \(kib(residentPerPeer)) KiB a peer"))
-        if let rawBytes = rawSetupResidentBytes, let over = overheadPerPeer {
+        if let rawBytes = rawSetupResidentBytes, let over = residentOverheadPerPeer {
             rows.append(("  of which libzmq", "\(mib(rawBytes)) MiB; beyond it \(kib(over)) KiB a peer"))
         }
         if let seed = seedWayMessagesPerSecond, let vs = vsSeed {

@@ -42,6 +42,7 @@ public final class BenchRunner {
             result.rawP50Micros = Double(r.latency.valueAtPercentile(50)) / 1000
             result.rawP99Micros = Double(r.latency.valueAtPercentile(99)) / 1000
             result.rawSetupResidentBytes = r.setupResidentBytes
+            result.rawSetupHeapBytes = r.setupHeapBytes
             result.rawConnections = r.connections
             result.rawSetupConnections = r.setupConnections
         }
@@ -55,6 +56,7 @@ public final class BenchRunner {
         let log = DeliveryLog(names: graph.names, messages: workload.sends.count, expectedDeliveries: expectedDeliveries)
         ProcessMemory.trim()
         let before = ProcessMemory.residentBytes()
+        let heapBefore = ProcessMemory.heapInUseBytes()
 
         let setupStart = BenchClock.nanoseconds()
         let setupCPUStart = BenchClock.cpuSeconds()
@@ -69,6 +71,7 @@ public final class BenchRunner {
         result.setupCPUSeconds = BenchClock.cpuSeconds() - setupCPUStart
         try BenchSetup.checkPresence(sim, graph)
         result.setupResidentBytes = max(0, ProcessMemory.residentBytes() - before)
+        result.setupHeapBytes = heapBefore.flatMap { b in ProcessMemory.heapInUseBytes().map { $0 - b } }
 
         sim.eventObserver = log.observe
         let grouped = options.store == .disk && !options.commitEachInput

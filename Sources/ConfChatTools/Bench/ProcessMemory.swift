@@ -2,6 +2,9 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(CMalloc)
+import CMalloc
+#endif
 
 /// The process's memory and file limits, as the kernel reports them.
 ///
@@ -24,11 +27,26 @@ public enum ProcessMemory {
         #endif
     }
 
+    /// Bytes of the heap in use now, every malloc arena (glibc's `mallinfo2`: chunks handed
+    /// out, their headers included, and blocks mapped on their own), or nil where unknown.
+    ///
+    /// Unlike `residentBytes()`, this counts what was allocated, the same way in every run:
+    /// resident pages also count how far each allocation was written (libzmq allocates 16 KiB
+    /// a pipe and touches a page of it a few dozen messages) and which freed pages an earlier
+    /// phase left resident for the next to reuse.
+    public static func heapInUseBytes() -> Int? {
+        #if canImport(CMalloc)
+        return cmalloc_heap_in_use()
+        #else
+        return nil
+        #endif
+    }
+
     /// Hands memory freed by an earlier phase back to the kernel, so that the next phase's
     /// growth in `residentBytes()` is its own (glibc keeps freed blocks otherwise).
     public static func trim() {
-        #if os(Linux)
-        _ = glibcMallocTrim(0)
+        #if canImport(CMalloc)
+        _ = cmalloc_trim()
         #endif
     }
 
@@ -66,9 +84,3 @@ public enum ProcessMemory {
         return nil
     }
 }
-
-#if os(Linux)
-/// glibc's `malloc_trim`, which the Glibc module does not export (it lives in malloc.h).
-@_silgen_name("malloc_trim")
-private func glibcMallocTrim(_ pad: Int) -> Int32
-#endif

@@ -27,6 +27,8 @@ final class RawZMQBench {
         var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
         /// Resident memory the sockets and connections added, before any message moved.
         var setupResidentBytes = 0
+        /// Heap in use they added (`ProcessMemory.heapInUseBytes`), nil where unknown.
+        var setupHeapBytes: Int?
         var sockets = 0
         var connections = 0
         /// Connections held when `setupResidentBytes` was taken: friends and registry, both ways.
@@ -66,9 +68,11 @@ final class RawZMQBench {
         var result = Result()
         ProcessMemory.trim()
         let before = ProcessMemory.residentBytes()
+        let heapBefore = ProcessMemory.heapInUseBytes()
         try build(&result)
         try warmUp()
         result.setupResidentBytes = max(0, ProcessMemory.residentBytes() - before)
+        result.setupHeapBytes = heapBefore.flatMap { b in ProcessMemory.heapInUseBytes().map { $0 - b } }
         result.setupConnections = routes.count
         let setUpRoutes = Set(routes.keys)
         try connectGroups()

@@ -316,11 +316,7 @@ package final class SimNetwork {
         if let message = try node.inbox.receiveRouted(Self.node(fromRoutingID:)) {
             guard message.frames == 2, let sender = message.sender else { return nil }
             let userId = message.userId
-<<<<<<< HEAD
-            let key = Stashed(from: sender, index: Self.takeNext(&node.received[sender, default: 0]))
-=======
-            let index = Self.takeNext(&node.links[sender, default: Link()].received)
->>>>>>> s13-mem
+            let key = Stashed(from: sender, index: Self.takeNext(&node.links[sender, default: Link()].received))
             // Over CURVE, a routing id is only a claim: the key decides who sent it.
             if curve, userId != (sender < nodes.count ? nodes[sender]?.keyHex : nil) {
                 // Still counts as the claimed sender's message, so the send order stays whole;

@@ -15,6 +15,17 @@ import Testing
         return o
     }
 
+    @Test("ring neighbours are on different hosts, also where the ring closes (1,000 peers on 3 hosts)",
+          arguments: [(1000, 3), (999, 3), (12, 3), (1001, 4), (10, 5), (7, 3)])
+    func neighboursCrossHosts(peers: Int, hosts: Int) {
+        for i in 0..<peers {
+            let next = (i + 1) % peers
+            #expect(HostBench.host(ofPeer: i, peers: peers, hosts: hosts) != HostBench.host(ofPeer: next, peers: peers, hosts: hosts),
+                    "peer \(i) and peer \(next) share a host")
+            #expect((1...hosts).contains(HostBench.host(ofPeer: i, peers: peers, hosts: hosts)))
+        }
+    }
+
     @Test("every message in once: delivered a second over first send to last delivery, latency percentiles in ms")
     func allIn() {
         let r = HostBench.summarize([peer("p0"), peer("p1", first: 1_500_000_000, last: 3_000_000_000)],

@@ -96,11 +96,10 @@ public final class HostBench {
         defer { if registry.isRunning { kill(registry.processIdentifier, SIGKILL) } }
         try waitFor(file("registry/registry.pub"), seconds: 30, what: "the registry's key")
 
-        // Peer i on host (i mod N) + 1: the ring's neighbours are always on different hosts.
         var groups: [Process] = []
         defer { for g in groups where g.isRunning { kill(g.processIdentifier, SIGKILL) } }
         for host in 1...o.hosts {
-            let indices = (0..<o.peers).filter { $0 % o.hosts == host - 1 }
+            let indices = (0..<o.peers).filter { Self.host(ofPeer: $0, peers: o.peers, hosts: o.hosts) == host }
             let group = network.process(inHost: host, executable: o.binary, arguments: [
                 "bench-peers", "--host", "\(host)", "--indices", indices.map(String.init).joined(separator: ","),
                 "--total", "\(o.peers)", "--messages", "\(o.messagesPerPeer)", "--interval-ms", "\(o.intervalMs)",
@@ -141,6 +140,16 @@ public final class HostBench {
         }
         return Self.summarize(outcomes, hosts: o.hosts, peers: o.peers, sentExpected: o.peers * o.messagesPerPeer,
                               setupSeconds: setupSeconds)
+    }
+
+    /// Peer i goes on host (i mod N) + 1, so that a message between ring neighbours always
+    /// crosses hosts. Where the ring closes, peer P-1 and peer 0 would share host 1 when P mod N
+    /// is 1; with three hosts or more the last peer goes on host 2 instead, which neither of
+    /// its neighbours (host N, host 1) is on. (Two hosts and an odd ring cannot avoid one
+    /// pair on the same host.)
+    static func host(ofPeer i: Int, peers: Int, hosts: Int) -> Int {
+        if hosts >= 3, peers > 1, i == peers - 1, i % hosts == 0 { return 2 }
+        return i % hosts + 1
     }
 
     static func summarize(_ outcomes: [RingPeer.Outcome], hosts: Int, peers: Int, sentExpected: Int, setupSeconds: Double) -> Result {

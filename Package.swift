@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "ConfChatStandalone",
             dependencies: [
-                "ConfChatCore", "ConfChatDriver", "ConfChatZMQ", "ConfChatCrypto", "ConfChatStorage", "CZMQ",
+                "ConfChatCore", "ConfChatDriver", "ConfChatZMQ", "ConfChatCrypto", "ConfChatStorage", "CZMQ", "CMalloc",
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings

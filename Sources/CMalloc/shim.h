@@ -1,6 +1,7 @@
 // glibc's heap statistics and trimming (malloc.h), which Swift's Glibc module does not
-// import. Used by ConfChatTools.ProcessMemory: the bench's memory a peer is the heap the
-// network holds (mallinfo2), and each phase starts from a trimmed heap (malloc_trim).
+// import. Used by ConfChatTools.ProcessMemory (the bench's memory a peer is the heap the
+// network holds, mallinfo2, and each phase starts from a trimmed heap) and by the standalone
+// hosts' HeapTrim (freed heap given back after many connections have closed).
 #include <malloc.h>
 
 // Bytes of the heap in use, every arena (mallinfo2 sums them): the chunks handed out by

@@ -1,16 +1,8 @@
-import Foundation
+import CMalloc
 
 /// glibc's `malloc_trim(0)`: returns the free memory of every malloc arena to the system.
-///
-/// Looked up at run time (Swift's Glibc module does not declare it), so a C library without
-/// it (musl, Darwin) just does nothing.
+/// Through `CMalloc`, the one place the project reaches glibc's malloc.h (the bench's heap
+/// figure uses it too).
 enum HeapTrim {
-    private typealias Trim = @convention(c) (Int) -> Int32
-
-    private static let function: Trim? = {
-        guard let symbol = dlsym(nil, "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: Trim.self)
-    }()
-
-    static func trim() { _ = function?(0) }
+    static func trim() { _ = cmalloc_trim() }
 }

@@ -87,9 +87,11 @@ public struct Conversation: Hashable, Sendable {
     }
 
     /// Sent messages the other side has not confirmed yet.
+    /// `sent` is in seq order, so the first past the mark is found by binary search, not by a
+    /// scan of the whole history: the retry timer asks this of every contact each interval.
     public var unacked: ArraySlice<ChatRecord> {
-        guard let i = sent.firstIndex(where: { $0.seq > acked }) else { return [] }
-        return sent[i...]
+        guard acked < .max else { return [] }
+        return sent[Self.position(of: acked + 1, in: sent)...]
     }
 
     /// Returns whether `r` is what `list` holds at its seq afterwards.

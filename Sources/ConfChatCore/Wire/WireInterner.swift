@@ -18,14 +18,10 @@ public final class WireInterner {
     /// keep its own octets.
     func intern(_ text: String) -> String {
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
-        if let kept = strings.firstIndex(of: text) { return strings[kept] }
-        strings.insert(text)
-        return text
+        return strings.insert(text).memberAfterInsert  // the kept instance if there was one: one look-up
     }
 
     func intern(_ bytes: [UInt8]) -> [UInt8] {
-        if let kept = byteStrings.firstIndex(of: bytes) { return byteStrings[kept] }
-        byteStrings.insert(bytes)
-        return bytes
+        return byteStrings.insert(bytes).memberAfterInsert
     }
 }

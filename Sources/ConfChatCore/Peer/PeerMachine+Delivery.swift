@@ -126,7 +126,7 @@ extension PeerMachine {
 
     /// The friend confirmed everything up to `upTo`.
     mutating func acknowledged(_ friend: String, upTo: UInt64) {
-        guard let c = durable.conversations[friend] else { return }
+        guard let n = durable.contact(friend), let c = durable.conversation(n) else { return }
         // The friend holds more of ours than we do (a restore lost them, and they came to it
         // through the mailbox): say HELLO, whose `sent` makes it give them back (HISTORY).
         if upTo > c.contiguousSent, upTo > (session?.theirAck[friend] ?? 0) {
@@ -137,32 +137,34 @@ extension PeerMachine {
             // It holds less than it once confirmed: its data was wiped. What it lost counts as
             // unconfirmed again, and goes out again (directly or through the mailbox).
             event(.note("\(friend) holds only up to #\(upTo) of ours (was #\(c.acked)): sending the rest again"))
-            persist(.resetAcked(peer: friend, to: upTo))
+            persist(.resetAcked(peer: friend, to: upTo), contact: n)
             session?.deposits.forget(to: friend, above: upTo)
             return
         }
         guard upTo > c.acked else { return }
-        persist(.markAcked(peer: friend, upTo: min(upTo, c.lastSentSeq)))
+        persist(.markAcked(peer: friend, upTo: min(upTo, c.lastSentSeq)), contact: n)
     }
 
     /// A message from `sender`, directly or from the mailbox. Returns the highest seq held
     /// with nothing missing below it: the cumulative ack.
     @discardableResult
     mutating func accept(from sender: String, seq: UInt64, _ arrival: Arrival, direct: Bool = false) -> UInt64 {
-        // Read in place: a copy of the conversation (`?? Conversation()`) retained and released
-        // its lists at every message, and only a duplicate needs more than the last seq.
-        let last = durable.conversations[sender]?.lastReceivedSeq ?? 0
         // Seqs start at 1. A 0 is no message of the sequence: taking it would make the pair's
         // cumulative ack stick below it for good (protocol.md 6.2).
         guard seq >= 1 else {
             event(.refused("refused \(sender)#0: sequence numbers start at 1"))
             return durable.conversations[sender]?.contiguousReceived ?? 0
         }
+        // The sender's number, its name looked up once: what follows reads and writes by it.
+        let n = number(sender)
+        // Read in place: a copy of the conversation (`?? Conversation()`) retained and released
+        // its lists at every message, and only a duplicate needs more than the last seq.
+        let last = durable.conversation(n)?.lastReceivedSeq ?? 0
         let item: HistoryItem? = if case let .message(m) = arrival { m } else { nil }
         if seq <= last {
-            let held = durable.conversations[sender]?.record(seq, outgoing: false)
+            let held = durable.conversation(n)?.record(seq, outgoing: false)
             if held == nil || (held!.isSkip && item != nil) {
-                store(from: sender, seq: seq, arrival)  // fills a hole left by a restore, or a skipped seq
+                store(from: sender, n, seq: seq, arrival)  // fills a hole left by a restore, or a skipped seq
             } else if let held, held.isShown, let item, held.body != item.body || held.group != item.group {
                 // Same seq, another message: the sender lost its history (a wipe) and numbered
                 // a new message again. Show it what we hold from there; it renumbers its own.
@@ -171,24 +173,24 @@ extension PeerMachine {
             } else if !config.dedupe {
                 // Fault injection (`PeerConfig.dedupe` off): keep the copy, as a broken
                 // receiver would. It goes in as the next record, the only place one fits.
-                store(from: sender, seq: last + 1, arrival)
+                store(from: sender, n, seq: last + 1, arrival)
             } else if let held, let item, held.proof.isEmpty, !item.proof.isEmpty, held.body == item.body, held.group == item.group {
                 // The same message, now with its sender's proof (ours came from a backup or
                 // the mailbox): keep the proof, so we can give the message back after a wipe.
                 persist(.overwrite(ChatRecord(peer: sender, outgoing: false, seq: seq, body: held.body, group: held.group,
-                                              kind: held.kind, proof: item.proof)))
+                                              kind: held.kind, proof: item.proof)), contact: n)
                 event(.duplicate(from: sender, seq: seq))
             } else {
                 event(.duplicate(from: sender, seq: seq))
             }
-            return durable.conversations[sender]?.contiguousReceived ?? 0
+            return durable.conversation(n)?.contiguousReceived ?? 0
         }
         if seq > last + 1, direct, !config.holdBack {
             // Fault injection (`PeerConfig.holdBack` off): take a direct message now, as a
             // receiver that trusts its connection to keep order would, in the next place,
             // ahead of those it overtook.
-            store(from: sender, seq: last + 1, arrival)
-            return durable.conversations[sender]?.contiguousReceived ?? 0
+            store(from: sender, n, seq: last + 1, arrival)
+            return durable.conversation(n)?.contiguousReceived ?? 0
         }
         if seq > last + 1 {
             switch session?.heldBack.hold(arrival, from: sender, seq: seq, next: last + 1) {
@@ -199,15 +201,15 @@ extension PeerMachine {
             case nil:
                 event(.heldBack(from: sender, seq: seq, expecting: last + 1))
             }
-            return durable.conversations[sender]?.contiguousReceived ?? 0
+            return durable.conversation(n)?.contiguousReceived ?? 0
         }
-        store(from: sender, seq: seq, arrival)
+        store(from: sender, n, seq: seq, arrival)
         var next = seq + 1
         while let held = session?.heldBack.take(from: sender, seq: next) {
-            store(from: sender, seq: next, held)
+            store(from: sender, n, seq: next, held)
             next += 1
         }
-        return durable.conversations[sender]?.contiguousReceived ?? 0
+        return durable.conversation(n)?.contiguousReceived ?? 0
     }
 
     /// `sender` says (HELLO) it holds its messages to us up to `sent` and no further: what we
@@ -223,15 +225,15 @@ extension PeerMachine {
     /// left, or it was destroyed, while it travelled), or from a sender we do not see in
     /// that group, is kept as discarded: never shown, but the sequence stays whole so what
     /// follows is not held back forever. So is a SKIP, a message the sender lost for good.
-    private mutating func store(from sender: String, seq: UInt64, _ arrival: Arrival) {
+    private mutating func store(from sender: String, _ n: Int, seq: UInt64, _ arrival: Arrival) {
         guard case let .message(item) = arrival else {
-            persist(.store(.skipped(peer: sender, outgoing: false, seq: seq)))
+            persist(.store(.skipped(peer: sender, outgoing: false, seq: seq)), contact: n)
             return event(.note("\(sender) lost its message #\(seq) for good: skipped"))
         }
         let discarded = item.group.map { durable.groups[$0]?.members[sender] == nil } ?? false
         let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group,
                                 kind: discarded ? .discarded : .message, proof: item.proof)
-        persist(.store(record))
+        persist(.store(record), contact: n)
         if discarded {
             let why = durable.groups[item.group!] == nil ? "not a member" : "\(sender) is not a member"
             event(.note("discarded \(sender)#\(seq) for group \(item.group!): \(why)"))
@@ -267,9 +269,10 @@ extension PeerMachine {
             event(.note("message to \(peer) waits until \(peer) says how far it got (after a restore)"))
             return nil
         }
-        let seq = durable.conversations[peer]?.nextSentSeq ?? 1
+        let n = number(peer)
+        let seq = durable.conversation(n)?.nextSentSeq ?? 1
         let record = ChatRecord(peer: peer, outgoing: true, seq: seq, body: item.body, group: item.group)
-        persist(.store(record))
+        persist(.store(record), contact: n)
         return record
     }
 

@@ -106,17 +106,22 @@ public struct PeerMachine {
     /// newly stored (`.store`) goes to the registry's backup from here, the one place: the
     /// BACKUP follows the write in the effects, and the driver commits every write of a batch
     /// before it sends anything, so the backup never holds what the disk does not.
-    mutating func persist(_ m: PeerMutation) {
+    /// `contact`: the number of the contact whose conversation `m` changes, when the caller
+    /// has it (`ContactBook`); nil to look the name up.
+    mutating func persist(_ m: PeerMutation, contact: Int? = nil) {
         guard case let .store(r) = m else {
-            durable.apply(m)
+            durable.apply(m, contact: contact)
             return out.append(.persist(m))
         }
         // `apply` as for any mutation, but told whether the record is now the one held at its
         // seq (not a copy it left alone): only then does it go to the backup.
-        let held = durable.store(r)
+        let held = durable.store(r, contact: contact)
         out.append(.persist(m))
         if held, !r.isSkip { backUp(r) }
     }
+    /// The number of contact `name` in the durable state, a new one if it had none
+    /// (`ContactBook`): the one look-up by name of an input, its arrays read by number after.
+    mutating func number(_ name: String) -> Int { durable.enter(name) }
     mutating func event(_ e: PeerEvent) { out.append(.event(e)) }
     mutating func complete(_ id: CommandID?, _ failure: CommandFailure?) {
         if let id { out.append(.completed(id, failure)) }

@@ -49,4 +49,25 @@ import Testing
         #expect(s.conversations["mallory"] == nil)
         #expect(PeerDurableState().conversations.isEmpty)
     }
+
+    @Test("friends are kept by number too, and read and compare by name")
+    func friendsByName() {
+        let befriend: [PeerMutation] = [
+            .setFriend(name: "carol", endpoint: "inproc://carol"),
+            .store(Self.record("bob", 1, "hi")),
+            .setFriend(name: "bob", endpoint: "inproc://bob"),
+        ]
+        let s = Self.state(befriend)
+        #expect(s.friends["bob"] == "inproc://bob" && s.friends["carol"] == "inproc://carol")
+        #expect(s.friends["dave"] == nil)
+        #expect(s.sortedFriends == ["bob", "carol"])
+        #expect(s == Self.state(befriend.reversed()))
+        // An unfriended contact keeps its number and its conversation, and holds what a state
+        // that never befriended it holds.
+        let unfriended = Self.state(befriend + [.removeFriend("bob")])
+        #expect(unfriended.sortedFriends == ["carol"])
+        #expect(unfriended.conversations["bob"]?.received.count == 1)
+        #expect(unfriended == Self.state([.store(Self.record("bob", 1, "hi")), .setFriend(name: "carol", endpoint: "inproc://carol")]))
+        #expect(unfriended != s)
+    }
 }

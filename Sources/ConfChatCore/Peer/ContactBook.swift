@@ -1,11 +1,12 @@
-/// The contacts a peer's state refers to, each by a number, and each one's conversation in
-/// an array at that number: the machine looks a name up once, at the edge of an input (the
-/// sender of a message, the recipient of a `send`), and indexes arrays after that.
+/// The contacts a peer's state refers to, each by a number, and what the state keeps of each
+/// (its conversation, its endpoint if a friend) in arrays at that number: the machine looks a
+/// name up once, at the edge of an input (the sender of a message, the recipient of a
+/// `send`), and indexes arrays after that; so does its session (`ContactSlots`).
 ///
-/// Every message handled used to look its contact's name up in `[String: Conversation]`
-/// several times over (the last seq held, the store, the cumulative ack, the ack's write):
-/// each a hash of the name and a comparison of strings (docs/performance.md, "Where the time
-/// goes").
+/// Every message handled used to look its contact's name up in `[String: Conversation]` and
+/// `[String: String]` several times over (is it a friend, the last seq held, the store, the
+/// cumulative ack, the ack's write, its endpoint): each a hash of the name and a comparison of
+/// strings (docs/performance.md, "Where the time goes").
 ///
 /// A contact gets the next number the first time the state refers to it and keeps it for the
 /// life of this value: numbers are never reused nor taken back, so a number held during an
@@ -15,14 +16,17 @@
 /// same for the same stored data. So numbers are not part of the state's value either: two
 /// books holding the same conversations are equal however they were numbered.
 ///
-/// Bound: one number a name the state held a conversation with or the machine took a message
-/// from, in this value's life; both come only from friends, fellow group members and the
-/// registry's mail (what a stranger sends is refused before its name is looked up here).
+/// Bound: one number a name the state held a conversation with or a friendship, or the machine
+/// took a message from, in this value's life; all come only from friends, fellow group members
+/// and the registry (what a stranger sends is refused before its name is entered here).
 public struct ContactBook: Hashable, Sendable {
     private var numbers: [String: Int] = [:]
     private var names: ContiguousArray<String> = []
     /// Conversations by contact number; nil for a contact with none (yet).
     private(set) var conversations: ContiguousArray<Conversation?> = []
+    /// Each friend's endpoint, as it last announced it, by contact number; nil for a contact
+    /// who is not a friend.
+    private(set) var endpoints: ContiguousArray<String?> = []
 
     public init() {}
 
@@ -36,6 +40,7 @@ public struct ContactBook: Hashable, Sendable {
         numbers[name] = n
         names.append(name)
         conversations.append(nil)
+        endpoints.append(nil)
         return n
     }
 
@@ -50,11 +55,26 @@ public struct ContactBook: Hashable, Sendable {
         return body(&conversations[n]!)
     }
 
+    /// Friend `n`'s endpoint, nil if `n` is not a friend.
+    func endpoint(_ n: Int) -> String? { endpoints[n] }
+
+    /// Makes contact `n` a friend at `endpoint`, or (nil) no longer a friend.
+    mutating func setEndpoint(_ n: Int, _ endpoint: String?) { endpoints[n] = endpoint }
+
+    /// Friends and their endpoints by name.
+    public var friendTable: ContactTable<String> { ContactTable(numbers: numbers, names: names, slots: endpoints) }
+
     /// The conversations by name: what the stores, the prompt, the expectations and the tests read.
     public var conversationTable: ContactTable<Conversation> {
         ContactTable(numbers: numbers, names: names, slots: conversations)
     }
 
-    public static func == (a: ContactBook, b: ContactBook) -> Bool { a.conversationTable == b.conversationTable }
-    public func hash(into hasher: inout Hasher) { hasher.combine(conversationTable) }
+    public static func == (a: ContactBook, b: ContactBook) -> Bool {
+        a.conversationTable == b.conversationTable && a.friendTable == b.friendTable
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(conversationTable)
+        hasher.combine(friendTable)
+    }
 }

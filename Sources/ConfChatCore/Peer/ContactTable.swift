@@ -62,3 +62,20 @@ public struct ContactTable<Value: Hashable & Sendable>: Hashable, Sendable, Sequ
         hasher.combine(entries)
     }
 }
+
+extension ContactTable: ExpressibleByDictionaryLiteral {
+    /// A table of its own, its contacts numbered in the order written (a later duplicate
+    /// wins): what a test compares a state's table with, as it compared the dictionary.
+    public init(dictionaryLiteral elements: (String, Value)...) {
+        var numbers: [String: Int] = [:]
+        var names: ContiguousArray<String> = []
+        var slots: ContiguousArray<Value?> = []
+        for (name, value) in elements {
+            if let n = numbers[name] { slots[n] = value; continue }
+            numbers[name] = names.count
+            names.append(name)
+            slots.append(value)
+        }
+        self.init(numbers: numbers, names: names, slots: slots)
+    }
+}

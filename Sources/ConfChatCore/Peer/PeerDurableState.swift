@@ -3,12 +3,12 @@
 public struct PeerDurableState: Hashable, Sendable {
     /// Argon2id hash of the password (PHC string), never the password itself.
     public var credentials: String?
-    /// Friends and the endpoint each last announced.
-    public var friends: [String: String] = [:]
+    /// Friends and the endpoint each last announced, by name (kept by contact number, in `book`).
+    public var friends: ContactTable<String> { book.friendTable }
     /// Users whose friend requests wait for an answer.
     public var requests: Set<String> = []
-    /// Conversations by contact number (`ContactBook`): the machine's way in, one name
-    /// looked up an input.
+    /// Conversations and friends by contact number (`ContactBook`): the machine's way in, one
+    /// name looked up an input.
     private(set) var book = ContactBook()
     /// Conversations by name, for everyone who knows contacts by name.
     public var conversations: ContactTable<Conversation> { book.conversationTable }
@@ -35,8 +35,8 @@ public struct PeerDurableState: Hashable, Sendable {
     mutating func apply(_ m: PeerMutation, contact n: Int?) {
         switch m {
         case let .setCredentials(hash): credentials = hash
-        case let .setFriend(name, endpoint): friends[name] = endpoint
-        case let .removeFriend(name): friends[name] = nil
+        case let .setFriend(name, endpoint): book.setEndpoint(number(n, name), endpoint)
+        case let .removeFriend(name): if let f = n ?? book.number(of: name) { book.setEndpoint(f, nil) }
         case let .addRequest(name): requests.insert(name)
         case let .removeRequest(name): requests.remove(name)
         case let .store(record), let .restore(record): store(record, contact: n)
@@ -75,6 +75,9 @@ public struct PeerDurableState: Hashable, Sendable {
     /// The conversation with contact `n`, nil if there is none.
     func conversation(_ n: Int) -> Conversation? { book.conversation(n) }
 
+    /// Contact `n`'s endpoint if it is a friend, nil if it is not.
+    func friendEndpoint(_ n: Int) -> String? { book.endpoint(n) }
+
     /// `n` if the caller has it, else the number of `name`.
     private mutating func number(_ n: Int?, _ name: String) -> Int {
         if let n { return n }
@@ -85,7 +88,7 @@ public struct PeerDurableState: Hashable, Sendable {
 
     /// Where to reach a friend or a fellow group member, nil for anyone else.
     public func endpoint(of name: String) -> String? {
-        if let ep = friends[name] { return ep }
+        if let n = contact(name), let ep = book.endpoint(n) { return ep }
         for g in groups.keys.sorted() { if let ep = groups[g]!.members[name] { return ep } }
         return nil
     }

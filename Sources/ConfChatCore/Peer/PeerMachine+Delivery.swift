@@ -51,12 +51,14 @@ extension PeerMachine {
     /// First transmission of a freshly stored message. A friend who looks offline gets it
     /// through the mailbox; a group member who is not a friend (whose presence we do not
     /// follow) gets it directly, and through the mailbox at the next retry if unconfirmed.
-    mutating func transmit(_ record: ChatRecord) {
+    /// `contact`: the number of `record.peer`, when the caller has it.
+    mutating func transmit(_ record: ChatRecord, contact: Int? = nil) {
         // A friend's endpoint is read once, for the question and the send (`toPeer` would look
         // it up again: a message to a friend goes to the endpoint in `friends`).
-        guard let ep = durable.friends[record.peer] else { return toPeer(record.peer, direct(record)) }
-        if session?.presence[record.peer]?.online == true {
-            out.append(.send(.peer(name: record.peer, endpoint: ep), direct(record)))
+        let n = contact ?? number(record.peer)
+        guard let ep = durable.friendEndpoint(n) else { return toPeer(record.peer, direct(record)) }
+        if online(n) {
+            toFriend(record.peer, at: ep, direct(record))
         } else {
             toMailbox(record)  // its backup entry went out as it was stored, just now
         }
@@ -65,14 +67,15 @@ extension PeerMachine {
     /// Retransmits everything the contact has not confirmed: directly to a friend who looks
     /// online, else to the mailbox unless the registry already holds it.
     mutating func flush(_ contact: String) {
-        guard let s = session, let c = durable.conversations[contact] else { return }
-        if durable.friends[contact] != nil, s.presence[contact]?.online == true {
+        guard let s = session, let n = durable.contact(contact), let c = durable.conversation(n) else { return }
+        let friend = durable.friendEndpoint(n) != nil
+        if friend, s.presence[n]?.online == true {
             for r in c.unacked { toPeer(contact, direct(r)) }
         } else {
             depositUnacked(contact)
             // A SKIP has no mailbox form. A fellow member who is not a friend may well be
             // there (we do not follow its presence): it gets them directly.
-            if durable.friends[contact] == nil { for r in c.unacked where r.isSkip { toPeer(contact, direct(r)) } }
+            if !friend { for r in c.unacked where r.isSkip { toPeer(contact, direct(r)) } }
         }
     }
 
@@ -124,13 +127,13 @@ extension PeerMachine {
         if !durable.unsynced.contains(peer) { flush(peer) }
     }
 
-    /// The friend confirmed everything up to `upTo`.
-    mutating func acknowledged(_ friend: String, upTo: UInt64) {
-        guard let n = durable.contact(friend), let c = durable.conversation(n) else { return }
+    /// The friend confirmed everything up to `upTo`. `contact`: its number, when the caller has it.
+    mutating func acknowledged(_ friend: String, contact: Int? = nil, upTo: UInt64) {
+        guard let n = contact ?? durable.contact(friend), let c = durable.conversation(n) else { return }
         // The friend holds more of ours than we do (a restore lost them, and they came to it
         // through the mailbox): say HELLO, whose `sent` makes it give them back (HISTORY).
-        if upTo > c.contiguousSent, upTo > (session?.theirAck[friend] ?? 0) {
-            session?.theirAck[friend] = upTo
+        if upTo > c.contiguousSent, upTo > (session?.theirAck[n] ?? 0) {
+            session?.theirAck[n] = upTo
             toPeer(friend, .hello(endpoint: endpoint, ack: c.contiguousReceived, sent: c.contiguousSent, isReply: true))
         }
         if upTo < c.acked {
@@ -146,9 +149,10 @@ extension PeerMachine {
     }
 
     /// A message from `sender`, directly or from the mailbox. Returns the highest seq held
-    /// with nothing missing below it: the cumulative ack.
+    /// with nothing missing below it: the cumulative ack. `contact`: the sender's number, when
+    /// the caller has it.
     @discardableResult
-    mutating func accept(from sender: String, seq: UInt64, _ arrival: Arrival, direct: Bool = false) -> UInt64 {
+    mutating func accept(from sender: String, contact: Int? = nil, seq: UInt64, _ arrival: Arrival, direct: Bool = false) -> UInt64 {
         // Seqs start at 1. A 0 is no message of the sequence: taking it would make the pair's
         // cumulative ack stick below it for good (protocol.md 6.2).
         guard seq >= 1 else {
@@ -156,7 +160,7 @@ extension PeerMachine {
             return durable.conversations[sender]?.contiguousReceived ?? 0
         }
         // The sender's number, its name looked up once: what follows reads and writes by it.
-        let n = number(sender)
+        let n = contact ?? number(sender)
         // Read in place: a copy of the conversation (`?? Conversation()`) retained and released
         // its lists at every message, and only a duplicate needs more than the last seq.
         let last = durable.conversation(n)?.lastReceivedSeq ?? 0
@@ -250,7 +254,7 @@ extension PeerMachine {
         }
         for (from, upTo) in highest.sorted(by: { $0.key < $1.key }) {
             toRegistry(.mailboxAck(from: from, upTo: upTo))
-            if durable.friends[from] == nil || session?.presence[from]?.online == true { toPeer(from, .chatAck(upTo: upTo)) }
+            if sees(from) != false { toPeer(from, .chatAck(upTo: upTo)) }
         }
     }
 }
@@ -263,13 +267,14 @@ extension PeerMachine {
 extension PeerMachine {
     /// Stores a new outgoing message with the next seq and returns it; or, for a contact not
     /// synced since a restore, queues it and returns nil.
-    mutating func stage(to peer: String, _ item: HistoryItem) -> ChatRecord? {
+    /// `contact`: the number of `peer`, when the caller has it.
+    mutating func stage(to peer: String, contact: Int? = nil, _ item: HistoryItem) -> ChatRecord? {
         if durable.unsynced.contains(peer) {
             persist(.queue(peer: peer, item))
             event(.note("message to \(peer) waits until \(peer) says how far it got (after a restore)"))
             return nil
         }
-        let n = number(peer)
+        let n = contact ?? number(peer)
         let seq = durable.conversation(n)?.nextSentSeq ?? 1
         let record = ChatRecord(peer: peer, outgoing: true, seq: seq, body: item.body, group: item.group)
         persist(.store(record), contact: n)

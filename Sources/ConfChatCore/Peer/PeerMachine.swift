@@ -95,8 +95,8 @@ public struct PeerMachine {
 
     /// This peer's view of a friend: nil if not a friend.
     public func sees(_ friend: String) -> Bool? {
-        guard durable.friends[friend] != nil else { return nil }
-        return session?.presence[friend]?.online ?? false
+        guard let n = durable.contact(friend), durable.friendEndpoint(n) != nil else { return nil }
+        return session?.presence[n]?.online ?? false
     }
 
     // MARK: - Helpers shared by the extensions
@@ -122,6 +122,12 @@ public struct PeerMachine {
     /// The number of contact `name` in the durable state, a new one if it had none
     /// (`ContactBook`): the one look-up by name of an input, its arrays read by number after.
     mutating func number(_ name: String) -> Int { durable.enter(name) }
+
+    /// Whether the session sees contact `n` online (false outside a session).
+    func online(_ n: Int) -> Bool { session?.presence[n]?.online == true }
+
+    /// How the session sees friend `name`: nil outside a session, or for anyone it does not follow.
+    func presence(of name: String) -> FriendPresence? { durable.contact(name).flatMap { session?.presence[$0] } }
     mutating func event(_ e: PeerEvent) { out.append(.event(e)) }
     mutating func complete(_ id: CommandID?, _ failure: CommandFailure?) {
         if let id { out.append(.completed(id, failure)) }
@@ -135,6 +141,10 @@ public struct PeerMachine {
     mutating func backUp(_ r: ChatRecord) {
         toRegistry(.backup(BackupEntry(peer: r.peer, outgoing: r.outgoing, seq: r.seq, body: r.body, group: r.group,
                                        proof: r.outgoing ? [] : r.proof)))
+    }
+    /// To a friend whose endpoint the caller read already (by number): no look-up by name.
+    mutating func toFriend(_ name: String, at endpoint: String, _ m: WireMessage) {
+        out.append(.send(.peer(name: name, endpoint: endpoint), m))
     }
     mutating func toPeer(_ name: String, _ m: WireMessage) {
         guard let ep = durable.endpoint(of: name) else { return }

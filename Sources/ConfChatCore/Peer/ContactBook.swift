@@ -44,9 +44,6 @@ public struct ContactBook: Hashable, Sendable {
         return n
     }
 
-    /// The conversation with contact `n`, nil if there is none.
-    func conversation(_ n: Int) -> Conversation? { conversations[n] }
-
     /// Changes the conversation with contact `n` in place, starting an empty one if there was
     /// none. In place matters: a conversation taken out and written back would share its
     /// history's buffers, so each append would copy the whole history.

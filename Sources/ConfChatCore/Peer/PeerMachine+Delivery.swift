@@ -67,7 +67,7 @@ extension PeerMachine {
     /// Retransmits everything the contact has not confirmed: directly to a friend who looks
     /// online, else to the mailbox unless the registry already holds it.
     mutating func flush(_ contact: String) {
-        guard let s = session, let n = durable.contact(contact), let c = durable.conversation(n) else { return }
+        guard let s = session, let n = durable.contact(contact), let c = durable[conversation: n] else { return }
         let friend = durable.friendEndpoint(n) != nil
         if friend, s.presence[n]?.online == true {
             for r in c.unacked { toPeer(contact, direct(r)) }
@@ -129,7 +129,7 @@ extension PeerMachine {
 
     /// The friend confirmed everything up to `upTo`. `contact`: its number, when the caller has it.
     mutating func acknowledged(_ friend: String, contact: Int? = nil, upTo: UInt64) {
-        guard let n = contact ?? durable.contact(friend), let c = durable.conversation(n) else { return }
+        guard let n = contact ?? durable.contact(friend), let c = durable[conversation: n] else { return }
         // The friend holds more of ours than we do (a restore lost them, and they came to it
         // through the mailbox): say HELLO, whose `sent` makes it give them back (HISTORY).
         if upTo > c.contiguousSent, upTo > (session?.theirAck[n] ?? 0) {
@@ -163,10 +163,10 @@ extension PeerMachine {
         let n = contact ?? number(sender)
         // Read in place: a copy of the conversation (`?? Conversation()`) retained and released
         // its lists at every message, and only a duplicate needs more than the last seq.
-        let last = durable.conversation(n)?.lastReceivedSeq ?? 0
+        let last = durable[conversation: n]?.lastReceivedSeq ?? 0
         let item: HistoryItem? = if case let .message(m) = arrival { m } else { nil }
         if seq <= last {
-            let held = durable.conversation(n)?.record(seq, outgoing: false)
+            let held = durable[conversation: n]?.record(seq, outgoing: false)
             if held == nil || (held!.isSkip && item != nil) {
                 store(from: sender, n, seq: seq, arrival)  // fills a hole left by a restore, or a skipped seq
             } else if let held, held.isShown, let item, held.body != item.body || held.group != item.group {
@@ -187,14 +187,14 @@ extension PeerMachine {
             } else {
                 event(.duplicate(from: sender, seq: seq))
             }
-            return durable.conversation(n)?.contiguousReceived ?? 0
+            return durable[conversation: n]?.contiguousReceived ?? 0
         }
         if seq > last + 1, direct, !config.holdBack {
             // Fault injection (`PeerConfig.holdBack` off): take a direct message now, as a
             // receiver that trusts its connection to keep order would, in the next place,
             // ahead of those it overtook.
             store(from: sender, n, seq: last + 1, arrival)
-            return durable.conversation(n)?.contiguousReceived ?? 0
+            return durable[conversation: n]?.contiguousReceived ?? 0
         }
         if seq > last + 1 {
             switch session?.heldBack.hold(arrival, from: sender, seq: seq, next: last + 1) {
@@ -205,7 +205,7 @@ extension PeerMachine {
             case nil:
                 event(.heldBack(from: sender, seq: seq, expecting: last + 1))
             }
-            return durable.conversation(n)?.contiguousReceived ?? 0
+            return durable[conversation: n]?.contiguousReceived ?? 0
         }
         store(from: sender, n, seq: seq, arrival)
         var next = seq + 1
@@ -213,7 +213,7 @@ extension PeerMachine {
             store(from: sender, n, seq: next, held)
             next += 1
         }
-        return durable.conversation(n)?.contiguousReceived ?? 0
+        return durable[conversation: n]?.contiguousReceived ?? 0
     }
 
     /// `sender` says (HELLO) it holds its messages to us up to `sent` and no further: what we
@@ -275,7 +275,7 @@ extension PeerMachine {
             return nil
         }
         let n = contact ?? number(peer)
-        let seq = durable.conversation(n)?.nextSentSeq ?? 1
+        let seq = durable[conversation: n]?.nextSentSeq ?? 1
         let record = ChatRecord(peer: peer, outgoing: true, seq: seq, body: item.body, group: item.group)
         persist(.store(record), contact: n)
         return record

@@ -76,6 +76,17 @@ import Testing
         }
     }
 
+    /// Commits `commits(n)` to `store`, each flushed; the state they make.
+    static func commit(_ n: Int, to store: LoggedStore<SQLitePeerStore>) throws -> PeerDurableState {
+        var state = PeerDurableState()
+        for batch in commits(n) {
+            try store.apply(batch)
+            try store.flush()
+            for m in batch { state.apply(m) }
+        }
+        return state
+    }
+
     @Test("a node's database holds each commit once, in order, across checkpoints and restarts")
     func checkpointsAndReplays() throws {
         let dir = Self.temporaryFolder()
@@ -114,12 +125,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try RunLog(folder: dir)
         let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
-        var state = PeerDurableState()
-        for batch in Self.commits(6) {
-            try alice.apply(batch)
-            try alice.flush()
-            for m in batch { state.apply(m) }
-        }
+        let state = try Self.commit(6, to: alice)
         #expect(log.checkpoints == 0)
         let size = try FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int
         #expect((size ?? 0) > 0, "the commits are in the log's file")
@@ -134,12 +140,7 @@ import Testing
         let log = try RunLog(folder: dir, handOverBytes: 1)
         let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
         let bob = LoggedStore(try SQLitePeerStore(directory: dir + "/bob", durability: .simulated), log: log)
-        var state = PeerDurableState()
-        for batch in Self.commits(20) {
-            try alice.apply(batch)
-            try alice.flush()
-            for m in batch { state.apply(m) }
-        }
+        let state = try Self.commit(20, to: alice)
         // Bob's restart from his database waits for every record before his own last one:
         // alice's, all handed over before it, are applied too.
         try bob.apply([.addRequest("zed")])

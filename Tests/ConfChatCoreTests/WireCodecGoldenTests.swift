@@ -31,7 +31,7 @@ struct WireCodecGoldenTests {
             requests: ["c"],
             mailbox: [MailItem(from: "b", seq: 1, body: [0x78])],
             backup: [],
-            backupMarks: [BackupMark(peer: "b", outgoing: false, seq: 2)],
+            backupMarks: [BackupMark(peer: "b", outgoing: false, seq: 2, held: 1)],
             groups: [GroupInfo(name: "g", owner: "o", members: [FriendInfo(name: "o", endpoint: "", online: false)])],
             invitations: [GroupInvitation(group: "h", owner: "o")],
             mailMarks: [BackupMark(peer: "b", outgoing: true, seq: 4)])),
@@ -40,7 +40,7 @@ struct WireCodecGoldenTests {
             + [0, 1, 1, 0x63]                                               // requests
             + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x78, 0]  // mailbox: from, seq, group "" (none), body, proof
             + [0, 0]                                                        // backup: empty
-            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 2]                    // backup marks: peer, outgoing, seq
+            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1]        // backup marks: peer, outgoing, seq, held
             + [0, 1, 1, 0x67, 1, 0x6F, 0, 1, 1, 0x6F, 0, 0, 0]              // groups: name, owner, members (no key)
             + [0, 1, 1, 0x68, 1, 0x6F]                                      // invitations: group, owner
             + [0, 1, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 4]                    // mail marks: peer, outgoing, seq

@@ -109,6 +109,7 @@ def decode(data):
     entry = lambda: {"peer": r.text(), "outgoing": r.bool(), "seq": r.u64(), "group": r.text(), "body": r.long(),
                      "proof": r.short()}
     mark = lambda: {"peer": r.text(), "outgoing": r.bool(), "seq": r.u64()}
+    backup_mark = lambda: {"peer": r.text(), "outgoing": r.bool(), "seq": r.u64(), "held": r.u32()}
     waiting = lambda: {"items": r.u32(), "octets": r.u64()}
     backup_waiting = lambda: {"next": r.u32(), "entries": r.u32()}
     group = lambda: {"name": r.text(), "owner": r.text(), "members": r.list(friend)}
@@ -117,7 +118,7 @@ def decode(data):
         return kind, {"req": req, "error": r.long().decode() if r.u8() == 1 else None}
     if kind == "LOGIN-REPLY":
         return kind, {"req": r.u32(), "friends": r.list(friend), "requests": r.list(r.text), "mail": r.list(mail),
-                      "backup": r.list(entry), "marks": r.list(mark), "groups": r.list(group),
+                      "backup": r.list(entry), "marks": r.list(backup_mark), "groups": r.list(group),
                       "invitations": r.list(lambda: (r.text(), r.text())), "mail-marks": r.list(mark),
                       "mail-waiting": waiting(), "backup-waiting": backup_waiting()}
     if kind == "MAIL-PAGE": return kind, {"waiting": waiting(), "mail": r.list(mail)}

@@ -171,22 +171,6 @@ extension PeerMachine {
         }
     }
 
-    /// Sends the registry the messages its backup lacks (those stored while it was down).
-    private mutating func catchUpBackup(_ marks: [BackupMark]) {
-        var mark: [String: UInt64] = [:]
-        for m in marks { mark["\(m.outgoing ? ">" : "<")\(m.peer)"] = m.seq }
-        for peer in durable.conversations.keys.sorted() {
-            let c = durable.conversations[peer]!
-            // A placeholder is no message: a backup that returned it would show it as one.
-            for r in c.sent where r.seq > mark[">\(peer)", default: 0] && !r.isSkip {
-                backUp(r)
-            }
-            for r in c.received where r.seq > mark["<\(peer)", default: 0] && !r.isSkip {
-                backUp(r)
-            }
-        }
-    }
-
     /// Records a user's public key as the registry vouches for it: the shell checks senders
     /// against these keys and seals mail to them.
     /// A changed key means the user's data was wiped: what we deposited for it was sealed to

@@ -119,14 +119,16 @@ public struct RegistryDurableState: Hashable, Sendable {
         return (Array(all[start..<end]), BackupWaiting(next: UInt32(end), entries: UInt32(all.count - end)))
     }
 
-    /// The highest backed-up seq of each conversation direction of `user`, sorted.
+    /// The highest backed-up seq of each conversation direction of `user`, and how many
+    /// entries the direction holds, sorted.
     public func backupMarks(_ user: String) -> [BackupMark] {
-        var top: [BackupKey: UInt64] = [:]
+        var top: [BackupKey: (seq: UInt64, held: UInt32)] = [:]
         for e in backups[user] ?? [] {
             let k = BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: 0)
-            top[k] = max(top[k] ?? 0, e.seq)
+            let t = top[k] ?? (0, 0)
+            top[k] = (max(t.seq, e.seq), t.held + 1)
         }
-        return top.map { BackupMark(peer: $0.key.peer, outgoing: $0.key.outgoing, seq: $0.value) }
+        return top.map { BackupMark(peer: $0.key.peer, outgoing: $0.key.outgoing, seq: $0.value.seq, held: $0.value.held) }
             .sorted { ($0.peer, $0.outgoing ? 1 : 0) < ($1.peer, $1.outgoing ? 1 : 0) }
     }
 

@@ -105,7 +105,7 @@ public enum WireCodec {
             try w.count(snapshot.backup.count)
             for b in snapshot.backup { try writeBackup(b, &w) }
             try w.count(snapshot.backupMarks.count)
-            for m in snapshot.backupMarks { try w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
+            for m in snapshot.backupMarks { try w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq); w.u32(m.held) }
             try w.count(snapshot.groups.count)
             for g in snapshot.groups { try writeGroup(g, &w) }
             try w.count(snapshot.invitations.count)
@@ -234,8 +234,9 @@ public enum WireCodec {
             for _ in 0..<(try r.count(minElementSize: 1)) { snapshot.requests.append(try r.shortString("request")) }
             for _ in 0..<(try r.count(minElementSize: 15)) { snapshot.mailbox.append(try readMail(&r)) }
             for _ in 0..<(try r.count(minElementSize: 16)) { snapshot.backup.append(try readBackup(&r)) }
-            for _ in 0..<(try r.count(minElementSize: 10)) {
-                snapshot.backupMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64()))
+            for _ in 0..<(try r.count(minElementSize: 14)) {
+                snapshot.backupMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64(),
+                                                       held: try r.u32()))
             }
             for _ in 0..<(try r.count(minElementSize: 4)) { snapshot.groups.append(try readGroup(&r)) }
             for _ in 0..<(try r.count(minElementSize: 2)) {

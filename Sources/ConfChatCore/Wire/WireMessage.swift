@@ -233,15 +233,21 @@ public struct LoginSnapshot: Hashable, Sendable {
     }
 }
 
-/// How far the registry's backup of one conversation direction goes.
+/// How far the registry's backup of one conversation direction goes (LOGIN-REPLY's backup
+/// marks), or one of the user's messages still in a mailbox (its mail marks).
 public struct BackupMark: Hashable, Sendable {
     public var peer: String
     public var outgoing: Bool
     public var seq: UInt64
-    public init(peer: String, outgoing: Bool, seq: UInt64) {
+    /// In a backup mark, how many entries the backup holds for the direction (all at or
+    /// below `seq`): a peer that holds more up to `seq` knows a BACKUP was lost below it.
+    /// Not sent in a mail mark (0).
+    public var held: UInt32
+    public init(peer: String, outgoing: Bool, seq: UInt64, held: UInt32 = 0) {
         self.peer = peer
         self.outgoing = outgoing
         self.seq = seq
+        self.held = held
     }
 }
 

@@ -178,7 +178,7 @@ extension PeerMachine {
                 }
                 guard session?.retries.due(contact, acked: c.acked, now: at, interval: interval) == true else { continue }
                 event(.note("retrying unconfirmed messages to \(contact)"))
-                flush(contact)
+                retransmit(contact)
             }
             emit(.schedule(.retry(epoch: epoch), at: now + config.retryInterval))
         case let .registryPing(epoch):
@@ -186,10 +186,10 @@ extension PeerMachine {
             // Until a LOGIN of this session got through (we logged in while the registry was
             // down or cut off), the registry may hold an old endpoint and a PONG would go
             // there: announce ourselves again, as after a PONG that does not know us.
-            // A PING that got no answer means the link to the registry was down: news it pushed
+            // PINGs that got no answer mean the link to the registry was down: news it pushed
             // meanwhile (friends' new endpoints, mail) may be lost, so log in again for a
-            // fresh snapshot as soon as it answers.
-            if s.pingsUnanswered >= 1 { session?.announced = false }
+            // fresh snapshot as soon as it answers (`PeerSession.missedPongsBeforeLogin`).
+            if s.pingsUnanswered >= PeerSession.missedPongsBeforeLogin { session?.announced = false }
             if session?.announced == true {
                 session?.pingsUnanswered += 1
                 toRegistry(.ping)
@@ -202,7 +202,7 @@ extension PeerMachine {
         case let .requestTimeout(req):
             guard let p = takePending(req) else { return }
             if case .login = p.kind { session?.awaitingFirstAnswer = false }
-            complete(p.command, CommandFailure("the registry did not answer within \(config.requestTimeout)ms", registryUnanswered: true))
+            complete(p.command, p.refusal ?? CommandFailure("the registry did not answer within \(config.requestTimeout)ms", registryUnanswered: true))
         }
     }
 }

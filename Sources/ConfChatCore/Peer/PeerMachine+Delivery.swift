@@ -77,9 +77,10 @@ extension PeerMachine {
         }
     }
 
-    /// A retry (6.4): to a friend who looks online, only the first unconfirmed message goes
-    /// again, as tcp retransmits its first unacknowledged segment; the rest go once it is
-    /// confirmed (`acknowledged`). A friend that does not answer is behind more often than
+    /// A retry, or a friend heard again (HELLO, or a HEARTBEAT after a silence; 6.4): to a
+    /// friend who looks online, only the first unconfirmed message goes again, as tcp
+    /// retransmits its first unacknowledged segment; the rest go once it is confirmed
+    /// (`acknowledged`). A friend that does not answer is behind more often than
     /// gone, and holds or is about to get the rest: sending every unconfirmed message at each
     /// retry made 114,399 copies of 20,000 messages in `bench --hosts 3 --peers 1000`
     /// (docs/performance.md). Anyone else gets what `flush` sends.

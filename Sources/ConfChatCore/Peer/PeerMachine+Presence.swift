@@ -69,7 +69,10 @@ extension PeerMachine {
             } else {
                 sync(sender, theirAck: ack)
             }
-            flush(sender)
+            // What it does not hold goes again, the first message now and the rest once that is
+            // confirmed (`retransmit`): a friend that was silent is slow more often than gone,
+            // and its acknowledgement of the first covers what reaches it meanwhile.
+            retransmit(sender)
         case let .history(first, items):
             guard first >= 1, first <= UInt64.max - UInt64(items.count) else {
                 return event(.refused("refused HISTORY from \(sender): seqs #\(first) and on are not ours"))
@@ -120,7 +123,7 @@ extension PeerMachine {
             }
             if let theirAck = session?.theirAck[sender] { acknowledged(sender, upTo: theirAck) }
         case .heartbeat:
-            if heard(sender, reason: "heartbeat") { flush(sender) }
+            if heard(sender, reason: "heartbeat") { retransmit(sender) }
         case .bye:
             session?.presence[sender]?.loggedOut = true
             if session?.presence[sender]?.online == true {

@@ -79,7 +79,7 @@ public struct PeerMachine {
         if let password = session?.password { return password }
         for req in pending.keys.sorted(by: >) {
             switch pending[req]?.kind {
-            case let .login(password, _)?, let .register(password)?: return password
+            case let .login(password, _)?, let .register(password)?, let .restore(password, _)?: return password
             default: continue
             }
         }
@@ -211,6 +211,9 @@ struct PendingRequest {
         /// CREATE-GROUP or JOIN-GROUP: done once we hold the group (its GROUP-UPDATE).
         case enterGroup(String)
         case leaveGroup(String)
+        /// BACKUP-FETCH of a login without local credentials: the snapshot of its LOGIN-REPLY
+        /// (without the backup) waits with it, for the session that starts after the last page.
+        case restore(password: String, snapshot: LoginSnapshot)
     }
     /// The longest wait between two sends of a request, in request retry intervals: 8 (800 ms
     /// for a peer's 100 ms). A request goes again after 100, 200, 400, 800, 800... ms: a

@@ -24,7 +24,11 @@ struct RememberedRequest {
         self.requestSize = UInt32(requestSize)
         self.serial = serial
         self.at = at
-        octets = Array(record[...])
+        // Not `Array(record)`, nor of a slice of all of it: those share the record's buffer,
+        // and its spare capacity with it, until the record is written again.
+        octets = [UInt8](unsafeUninitializedCapacity: record.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: record)
+        }
     }
 
     /// This entry, its answers now known (`record` as in `init`).

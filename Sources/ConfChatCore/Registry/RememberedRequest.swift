@@ -3,7 +3,7 @@
 ///
 /// Kept decoded, an entry held the request (a `WireMessage`, 88 octets, and its strings) and
 /// each answer (a `RegistryEffect`, 120 octets, in an array of its own): about 5 KB a peer
-/// once a thousand peers had set up. The codec round-trips exactly, so the octets are the
+/// once a thousand peers had set up, of which frames save about 3 (docs/performance.md, 51). The codec round-trips exactly, so the octets are the
 /// messages; a repeat is compared with the request by its octets, and the answers are
 /// decoded only when a repeat is answered, which is rare.
 struct RememberedRequest {
@@ -39,7 +39,7 @@ struct RememberedRequest {
     /// The request's frame.
     var request: ArraySlice<UInt8> { octets[..<Int(requestSize)] }
 
-    /// Nil while its password check runs.
+    /// False while its password check runs (or if its answers were not to be kept).
     var isAnswered: Bool { octets.count > Int(requestSize) }
 
     /// What the request sent `client`, decoded; nil if it is not answered yet, or if a frame

@@ -14,6 +14,8 @@ python3 -c 'import nacl' 2>/dev/null || python3 -m pip install --quiet pynacl
 python3 Tests/process/test_multiprocess.py
 # The control channel (off by default, token), and runs on processes that leave none behind.
 python3 Tests/process/test_control_channel.py
+# `confchat run --data` killed outright: whole databases, the rest in the run log.
+python3 Tests/process/test_run_killed.py
 # The same scenarios on real processes: registry and peers as processes of their own (tcp, CURVE),
 # partitions and network conditions carried out by the runner's proxy between them.
 .build/debug/confchat run --processes --time-scale 5 scenarios/basics.scenario scenarios/presence.scenario \

@@ -52,7 +52,9 @@ package struct LogDecoder {
     mutating func u64() throws(RunLogError) -> UInt64 {
         try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
     }
-    mutating func data() throws(RunLogError) -> [UInt8] { Array(try take(Int(try u32()))) }
+    mutating func data() throws(RunLogError) -> [UInt8] { Array(try slice()) }
+    /// A length-prefixed field as a slice of the bytes read, not a copy.
+    mutating func slice() throws(RunLogError) -> ArraySlice<UInt8> { try take(Int(try u32())) }
     mutating func string() throws(RunLogError) -> String { String(decoding: try take(Int(try u32())), as: UTF8.self) }
     mutating func optionalString() throws(RunLogError) -> String? {
         let n = try u32()

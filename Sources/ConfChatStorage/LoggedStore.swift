@@ -2,22 +2,21 @@ import ConfChatCore
 import ConfChatDriver
 
 /// A node's store in a simulated run on disk: its commits go to the run's shared log
-/// (`RunLog`), and reach its own database (`base`) when the log is checkpointed.
+/// (`RunLog`), and reach its own database (`base`) on the log's applier thread.
 ///
 /// Loading (a restart, or an expectation reading a crashed peer) reads the node's state as
 /// of its last commit: what its database holds and its records in the log. The store keeps
 /// the state its last load returned (for a new database, the empty state), and how many of
 /// its records that state includes; a load reads back from the file only the node's records
-/// since, and applies them to that state in memory, the way the machine applied them. The
-/// database itself is brought up to date at the log's checkpoints, as for every node: a
-/// restart writes nothing and reads no table. Only when a checkpoint has taken records the
-/// kept state did not include (they are in the database now, no longer in the log) is the
-/// kept state dropped, and the next load applies the node's records to its database and reads
-/// it whole, as a restart from disk does. (So does every load of a store whose state does not
-/// read back exactly as applied: the registry's, `LoadableStore.readsBackExactly`.)
+/// since, and applies them to that state in memory, the way the machine applied them: a
+/// restart writes nothing, reads no table and waits for no thread. Only when some of those
+/// records can no longer be read back (the file was rotated or ended since) is the kept
+/// state dropped, and the load waits until the node's records are in its database and reads
+/// it whole, as a restart from disk does. (So does every load of a store whose state does
+/// not read back exactly as applied: the registry's, `LoadableStore.readsBackExactly`.)
 ///
 /// The mutations are the machine's values, applied by `base.apply` exactly as a store of
-/// its own would apply them, a checkpoint's worth of commits in one transaction, and by
+/// its own would apply them, a hand-over's worth of commits in one transaction, and by
 /// `State.apply` exactly as the machine applied them: one value, the same state either way
 /// (`LoggedStoreTests`).
 package final class LoggedStore<Base: LoadableStore>: NodeStore where Base.Mutation: LogCodable {
@@ -34,10 +33,7 @@ package final class LoggedStore<Base: LoadableStore>: NodeStore where Base.Mutat
         self.base = base
         self.log = log
         kept = base.isNew && Base.readsBackExactly ? Base.empty : nil
-        node = log.register { [base, weak self] records in
-            try base.apply(Self.mutations(in: records))
-            self?.checkpointed()
-        }
+        node = log.register { [base] records in try base.apply(Self.mutations(in: records)) }
     }
 
     /// One commit: a record in the log, durable at the log's next flush.
@@ -54,13 +50,14 @@ package final class LoggedStore<Base: LoadableStore>: NodeStore where Base.Mutat
 
     /// The node's state as of its last commit.
     func state() throws -> Base.State {
-        if var state = kept {
+        if var state = kept, appended - folded <= log.recordsInFile(node: node) {
             kept = nil  // not shared while the records are applied
             for m in try Self.mutations(in: log.records(node: node, last: appended - folded)) { state.apply(m) }
             kept = state
             folded = appended
             return state
         }
+        kept = nil
         try log.checkpoint(node: node)
         let state = try base.load()
         if Base.readsBackExactly {
@@ -68,12 +65,6 @@ package final class LoggedStore<Base: LoadableStore>: NodeStore where Base.Mutat
             folded = appended
         }
         return state
-    }
-
-    /// Every record of the node is in its database now: the kept state is of no use unless
-    /// it includes them all.
-    private func checkpointed() {
-        if folded < appended { kept = nil }
     }
 
     /// The mutations of the node's records, in order.

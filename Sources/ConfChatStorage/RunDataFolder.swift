@@ -3,7 +3,8 @@ import Foundation
 /// The `--data DIR` folder of `confchat run`: the simulator's databases of one run
 /// (`DIR/registry/registry.sqlite`, `DIR/peers/NAME/peer.sqlite`), cleared before the next
 /// run so that each starts from empty data. (The run's log, `DIR/mutations.log`, is emptied
-/// by the next run's `RunLog` when it opens it.)
+/// by the next run's `RunLog` when it opens it, and a rotated `DIR/mutations.log.1` a killed
+/// run left is deleted.)
 ///
 /// That is also the layout of the standalone processes' default data (`confchat-data/`),
 /// so clearing deletes only what a run made: the folder must carry the mark a run leaves

@@ -1,8 +1,8 @@
 import Foundation
 
 /// One append-only log for every database of a simulated run (`DIR/mutations.log`): each
-/// node's committed writes are appended here as values, and checkpointed later into the
-/// node's own database (`peer.sqlite`, `registry.sqlite`), which is what a user opens.
+/// node's committed writes are appended here as values, and applied later to the node's
+/// own database (`peer.sqlite`, `registry.sqlite`), which is what a user opens.
 ///
 /// Why: a transaction of its own for each node that handled an input (a savepoint, page
 /// writes to its WAL) cost more than handling the input; appending costs a few hundred
@@ -14,143 +14,156 @@ import Foundation
 /// does not lose. So:
 /// - a node's writes are in the file before anything it does after them (the node driver
 ///   flushes before it carries out an effect);
-/// - a restarting node's database is brought up to date from the file first: its records
-///   are read back and applied in one transaction (`checkpoint(node:)`), then it loads;
-/// - every database is brought up to date, and the file emptied, when the file passes
-///   `checkpointBytes` and when the run ends (`checkpoint()`), so each data directory opens
-///   in `sqlite3` afterwards with everything the run wrote.
+/// - the records reach the databases on a thread of their own (`LogApplier`): every
+///   `handOverBytes` written, the stretch of the file written since is handed to it, and it
+///   applies each node's records in that stretch in one transaction while the run goes on;
+/// - a node whose database must be read (a restart, a wipe) first waits until its records
+///   are applied (`checkpoint(node:)`), then loads;
+/// - when the file passes `checkpointBytes` it is rotated: renamed `mutations.log.1`, which
+///   the thread deletes once it has applied it, and a new `mutations.log` begun (the
+///   simulator waits first for an older rotated file, so there is at most one);
+/// - when the run ends (`checkpoint()`) every record is applied and the file emptied, so
+///   each data directory opens in `sqlite3` afterwards with everything the run wrote.
 ///
-/// One thread uses it (the simulator's). A run killed outright leaves the file with what was
-/// not yet checkpointed; the next run clears the folder (`RunDataFolder`).
+/// One thread uses it (the simulator's). A run killed outright leaves every database as of
+/// the records applied and the rest in `mutations.log` (and `mutations.log.1`, if rotated
+/// then); the next run clears the folder (`RunDataFolder`) and these files.
 package final class RunLog {
     package let path: String
-    /// When the file reaches this size, every database is brought up to date and it is emptied.
+    /// When the file reaches this size, it is rotated.
     package let checkpointBytes: Int
-    private let fd: Int32
+    /// When this much is written and not yet handed over, it goes to the applier.
+    package let handOverBytes: Int
+    private var file: LogFile
+    private let applier = LogApplier()
     /// Records appended since the last `flush`, not yet in the file.
     private var buffer = LogEncoder()
     /// Bytes in the file.
     private var written = 0
+    /// Bytes of the file handed to the applier.
+    private var handed = 0
+    /// The position in the run (bytes, across rotations) of the file's first byte.
+    private var start = 0
     private var nodes: [Node] = []
-    /// Nodes with records in the file not yet in their database, in the order they first wrote.
-    private var dirty: [Int] = []
-    /// Checkpoints so far (for the bench and the tests).
+    /// Rotations and ends of the file so far (for the bench and the tests).
     package private(set) var checkpoints = 0
 
-    /// A database fed by the log: how to apply its records, and where they are in the file.
+    /// Where a database's records are.
     private final class Node {
-        let replay: ([ArraySlice<UInt8>]) throws -> Void
-        /// Each record's payload, as a range of the file (or, before a flush, beyond its end).
-        var pending: [Range<Int>] = []
-        init(replay: @escaping ([ArraySlice<UInt8>]) throws -> Void) { self.replay = replay }
+        /// Each record's payload in the current file (or, before a flush, beyond its end):
+        /// what a restart may read back without its database.
+        var inFile: [Range<Int>] = []
+        /// The position in the run where its last record ends.
+        var end = 0
     }
 
     /// Opens `folder/mutations.log`, empty: a run starts from its databases.
-    package init(folder: String, checkpointBytes: Int = 16 << 20) throws {
+    package init(folder: String, checkpointBytes: Int = 16 << 20, handOverBytes: Int = 256 << 10) throws {
         try DataDirectory.makePrivateDirectory(folder)
         path = (folder as NSString).appendingPathComponent("mutations.log")
         self.checkpointBytes = checkpointBytes
-        fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw RunLogError.io(path, reason: String(cString: strerror(errno))) }
+        self.handOverBytes = handOverBytes
+        unlink(path + ".1")  // a killed run's rotated file: its databases are cleared too
+        file = try LogFile(path: path)
     }
 
-    deinit { close(fd) }
+    deinit { applier.stop() }
 
-    /// Adds a database; `replay` applies records of its, in order, as one transaction.
+    /// Adds a database; `replay` applies records of its, in order, as one transaction, on
+    /// the applier's thread (see `LogApplier` for why that is safe).
     func register(replay: @escaping ([ArraySlice<UInt8>]) throws -> Void) -> Int {
-        nodes.append(Node(replay: replay))
-        return nodes.count - 1
+        nodes.append(Node())
+        return applier.register(replay)
     }
 
     /// Appends one record of `node` (one commit): durable at the next `flush`.
     func append(node: Int, _ payload: (inout LogEncoder) -> Void) {
-        let start = buffer.bytes.count
+        let first = buffer.bytes.count
         buffer.u32(UInt32(node))
         buffer.u32(0)  // the payload's length, filled in below
         payload(&buffer)
-        let length = buffer.bytes.count - start - 8
-        withUnsafeBytes(of: UInt32(length).littleEndian) { buffer.bytes.replaceSubrange(start + 4..<start + 8, with: $0) }
+        let length = buffer.bytes.count - first - 8
+        withUnsafeBytes(of: UInt32(length).littleEndian) { buffer.bytes.replaceSubrange(first + 4..<first + 8, with: $0) }
         let n = nodes[node]
-        if n.pending.isEmpty { dirty.append(node) }
-        n.pending.append(written + start + 8..<written + buffer.bytes.count)
+        n.inFile.append(written + first + 8..<written + buffer.bytes.count)
+        n.end = start + written + buffer.bytes.count
     }
 
-    /// Hands every appended record to the operating system, in one write; past
-    /// `checkpointBytes`, brings every database up to date and empties the file.
+    /// Hands every appended record to the operating system, in one write; hands what is
+    /// written to the applier every `handOverBytes`, and rotates the file past `checkpointBytes`.
     package func flush() throws {
         try writeBuffer()
-        if written >= checkpointBytes { try checkpoint() }
+        if written >= checkpointBytes {
+            try rotate()
+        } else if written - handed >= handOverBytes {
+            handOver()
+        }
     }
 
-    /// Brings one node's database up to date: its records are read back from the file and
-    /// applied (a restart, before the node loads).
+    /// How many of `node`'s last records can be read back from the file (`records`).
+    func recordsInFile(node: Int) -> Int { nodes[node].inFile.count }
+
+    /// Brings one node's database up to date (a restart, before the node reads its
+    /// database; a wipe, before it deletes it): waits until its records are applied.
     func checkpoint(node: Int) throws {
         let n = nodes[node]
-        guard !n.pending.isEmpty else { return }
-        try writeBuffer()
-        try n.replay(try n.pending.map { try read($0) })
-        n.pending.removeAll()
-        dirty.removeAll { $0 == node }
+        if n.end > start + handed {
+            try writeBuffer()
+            handOver()
+        }
+        try applier.wait(through: n.end)
     }
 
-    /// The last `count` records of `node` not yet in its database, read back from the file
-    /// (a restart that holds the node's state from before them: `LoggedStore`).
+    /// The last `count` records of `node`, read back from the file (a restart that holds
+    /// the node's state from before them: `LoggedStore`).
     func records(node: Int, last count: Int) throws -> [ArraySlice<UInt8>] {
         let n = nodes[node]
-        guard count <= n.pending.count else { throw RunLogError.corrupt("\(count) records asked of a node with \(n.pending.count)") }
+        guard count <= n.inFile.count else { throw RunLogError.corrupt("\(count) records asked of a node with \(n.inFile.count)") }
         guard count > 0 else { return [] }
         try writeBuffer()
-        return try n.pending.suffix(count).map { try read($0) }
+        return try n.inFile.suffix(count).map { try file.read($0) }
     }
 
-    /// Brings every database up to date from the file, then empties it.
+    /// Brings every database up to date from the file, then empties it (the run's end).
     package func checkpoint() throws {
         try writeBuffer()
-        if !dirty.isEmpty {
-            let bytes = try read(0..<written)
-            for node in dirty {
-                let n = nodes[node]
-                try n.replay(n.pending.map { bytes[$0] })
-                n.pending.removeAll()
-            }
-            dirty.removeAll()
-        }
-        guard ftruncate(fd, 0) == 0 else { throw RunLogError.io(path, reason: String(cString: strerror(errno))) }
+        handOver()
+        try applier.wait(through: start + written)
+        try file.truncate()
+        begin(after: written)
+    }
+
+    /// Hands the rest of the file to the applier, which deletes it once applied, and
+    /// begins a new one.
+    private func rotate() throws {
+        try applier.wait(through: start)  // the rotated file before this one is applied and gone
+        let retired = path + ".1"
+        guard rename(path, retired) == 0 else { throw RunLogError.io(path, reason: String(cString: strerror(errno))) }
+        applier.post(.init(file: file, range: handed..<written, start: start, retire: retired))
+        file = try LogFile(path: path)
+        begin(after: written)
+    }
+
+    /// The file starts over after `bytes`: no record of it can be read back any more.
+    private func begin(after bytes: Int) {
+        start += bytes
         written = 0
+        handed = 0
+        for n in nodes { n.inFile.removeAll() }
         checkpoints += 1
+    }
+
+    /// Hands what is written and not yet handed over to the applier.
+    private func handOver() {
+        guard handed < written else { return }
+        applier.post(.init(file: file, range: handed..<written, start: start, retire: nil))
+        handed = written
     }
 
     private func writeBuffer() throws {
         guard !buffer.bytes.isEmpty else { return }
-        try buffer.bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(written + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw RunLogError.io(path, reason: String(cString: strerror(errno)))
-                }
-                done += n
-            }
-        }
+        try file.write(buffer.bytes, at: written)
         written += buffer.bytes.count
         buffer.bytes.removeAll(keepingCapacity: true)
-    }
-
-    /// Bytes of the file, as the operating system holds them.
-    private func read(_ range: Range<Int>) throws -> ArraySlice<UInt8> {
-        var bytes = [UInt8](repeating: 0, count: range.count)
-        try bytes.withUnsafeMutableBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(range.lowerBound + done))
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else {
-                    throw RunLogError.io(path, reason: n < 0 ? String(cString: strerror(errno)) : "shorter than what was written to it")
-                }
-                done += n
-            }
-        }
-        return bytes[...]
     }
 }

@@ -76,14 +76,26 @@ import Testing
         }
     }
 
+    /// Commits `commits(n)` to `store`, each flushed; the state they make.
+    static func commit(_ n: Int, to store: LoggedStore<SQLitePeerStore>) throws -> PeerDurableState {
+        var state = PeerDurableState()
+        for batch in commits(n) {
+            try store.apply(batch)
+            try store.flush()
+            for m in batch { state.apply(m) }
+        }
+        return state
+    }
+
     @Test("a node's database holds each commit once, in order, across checkpoints and restarts")
     func checkpointsAndReplays() throws {
         let dir = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let expected: PeerDurableState
         do {
-            // A small log, so that it is checkpointed several times along the way.
-            let log = try RunLog(folder: dir, checkpointBytes: 600)
+            // A small log, so that it is rotated several times along the way, and handed to the
+            // applier's thread every few commits while the restarts read it.
+            let log = try RunLog(folder: dir, checkpointBytes: 600, handOverBytes: 100)
             let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
             let bob = LoggedStore(try SQLitePeerStore(directory: dir + "/bob", durability: .simulated), log: log)
             var state = PeerDurableState()
@@ -98,6 +110,8 @@ import Testing
             #expect(log.checkpoints > 0, "the log was checkpointed along the way")
             #expect(try alice.load() == state)
             try log.checkpoint()
+            #expect(!FileManager.default.fileExists(atPath: log.path + ".1"), "the rotated file was deleted once applied")
+            #expect(try FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int == 0, "the run's end empties the log")
             expected = state
         }
         // Another program (here: a fresh store) reads what the run left.
@@ -111,16 +125,29 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try RunLog(folder: dir)
         let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
-        var state = PeerDurableState()
-        for batch in Self.commits(6) {
-            try alice.apply(batch)
-            try alice.flush()
-            for m in batch { state.apply(m) }
-        }
+        let state = try Self.commit(6, to: alice)
         #expect(log.checkpoints == 0)
         let size = try FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int
         #expect((size ?? 0) > 0, "the commits are in the log's file")
         #expect(try alice.base.load() == PeerDurableState(), "nothing reached the database yet")
         #expect(try alice.load() == state)
+    }
+
+    @Test("the applier's thread brings the databases up to date while the run goes on, without a checkpoint")
+    func appliedWhileRunning() throws {
+        let dir = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try RunLog(folder: dir, handOverBytes: 1)
+        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        let bob = LoggedStore(try SQLitePeerStore(directory: dir + "/bob", durability: .simulated), log: log)
+        let state = try Self.commit(20, to: alice)
+        // Bob's restart from his database waits for every record before his own last one:
+        // alice's, all handed over before it, are applied too.
+        try bob.apply([.addRequest("zed")])
+        try bob.flush()
+        try log.checkpoint(node: 1)
+        #expect(try bob.base.load().requests == ["zed"])
+        #expect(try alice.base.load() == state, "alice's records reached her database with no checkpoint of hers")
+        #expect(log.checkpoints == 0)
     }
 }

@@ -3,9 +3,10 @@
 ///
 /// Kept decoded, an entry held the request (a `WireMessage`, 88 octets, and its strings) and
 /// each answer (a `RegistryEffect`, 120 octets, in an array of its own): about 5 KB a peer
-/// once a thousand peers had set up, of which frames save about 3 (docs/performance.md, 51). The codec round-trips exactly, so the octets are the
-/// messages; a repeat is compared with the request by its octets, and the answers are
-/// decoded only when a repeat is answered, which is rare.
+/// once a thousand peers had set up, of which frames save about 3 (docs/performance.md, "What
+/// was changed for speed"). The codec round-trips exactly, so the octets are the messages; a
+/// repeat is compared with the request by its octets, and the answers are decoded only when
+/// a repeat is answered, which is rare.
 struct RememberedRequest {
     let req: UInt32
     /// Tells this entry from a later one of the same client and number in the memory's queue.

@@ -15,6 +15,8 @@ public protocol ScenarioWorld: AnyObject {
     func view(_ peer: String) throws -> PeerView
     /// The same, holding only the messages `texts` names: what one expectation reads.
     func view(_ peer: String, texts: PeerView.Texts) throws -> PeerView
+    /// Whether an expectation holds, read in place (nil: the world reads it from a view).
+    func holds(_ e: Expectation) throws -> Bool?
     /// Lets what the last action set off run its course before an expectation is checked.
     func settle() throws
     /// Lets time pass until the next check of an expectation that does not hold yet, no
@@ -28,6 +30,8 @@ public protocol ScenarioWorld: AnyObject {
 extension ScenarioWorld {
     /// A world whose views come whole (the processes' control channel) gives the whole view.
     public func view(_ peer: String, texts: PeerView.Texts) throws -> PeerView { try view(peer) }
+    /// A world whose views come whole reads every expectation from its view.
+    public func holds(_ e: Expectation) throws -> Bool? { nil }
 }
 
 extension Simulator: ScenarioWorld {

@@ -12,7 +12,8 @@ public struct BenchResult: Sendable {
     /// CPU time of the message phase (every thread of the process).
     public var messageCPUSeconds = 0.0
     /// Disk store: bringing every database up to date from the run's log after the message
-    /// phase (the last checkpoint; those during the phase are in `messageSeconds`).
+    /// phase (the last checkpoint: the wait for the log's applier thread; what it applied
+    /// during the phase is in `messageSeconds`).
     public var checkpointSeconds: Double?
     public var checkpointCPUSeconds: Double?
     public var p50Micros = 0.0

@@ -114,21 +114,29 @@ public final class PeerCryptoLayer {
             message = .mailPage(waiting: waiting, items: openAll(items))
         case .loginReply(let req, var snapshot):
             snapshot.mailbox = openAll(snapshot.mailbox)
-            let key = backupKey()
-            snapshot.backup = snapshot.backup.compactMap { e in
-                guard let key, let body = sealer.decrypt(e.body, key: key) else {
-                    log?("dropped a backup entry that does not decrypt")
-                    return nil
-                }
-                var e = e
-                e.body = body
-                return e
-            }
+            snapshot.backup = decryptAll(snapshot.backup)
             message = .loginReply(req: req, snapshot: snapshot)
+        case let .backupPage(req, waiting, entries):
+            message = .backupPage(req: req, waiting: waiting, entries: decryptAll(entries))
         default:
             message = m
         }
         return unopened + [.received(from: PeerName.registry, message)]
+    }
+
+    /// Backup entries with their bodies decrypted; one that does not decrypt is dropped (and
+    /// logged), the rest are used.
+    private func decryptAll(_ entries: [BackupEntry]) -> [BackupEntry] {
+        let key = backupKey()
+        return entries.compactMap { e in
+            guard let key, let body = sealer.decrypt(e.body, key: key) else {
+                log?("dropped a backup entry that does not decrypt")
+                return nil
+            }
+            var e = e
+            e.body = body
+            return e
+        }
     }
 
     private func open(_ item: MailItem) -> MailItem? {

@@ -32,8 +32,9 @@ public struct InboxLimits: Sendable, Equatable {
     /// while one reconnects), so 1,024 in all is room for hundreds of active contacts; 64
     /// from one address is room for the contacts behind one NAT or one proxy (a runner's
     /// proxy, `run --processes`, connects every node of a scenario from one address) while a
-    /// stranger who knows the peer's key holds at most 64 there. Frames stay the protocol's
-    /// largest (HISTORY and LOGIN-REPLY come in here), sealed by CURVE; 8 messages a
+    /// stranger who knows the peer's key holds at most 64 there. Frames are the protocol's
+    /// largest, 8 MiB (HISTORY and LOGIN-REPLY come in here; mail and backup come in pages),
+    /// sealed by CURVE; 8 messages a
     /// connection, as for the registry: a peer reads a thousand each time it wakes, and a
     /// friend's burst waits in its own send queue (tcp slows it), nothing is lost.
     public static let peer = InboxLimits(connections: 1_024, connectionsPerAddress: 64,

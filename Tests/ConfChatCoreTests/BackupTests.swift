@@ -37,6 +37,28 @@ struct BackupTests {
         }
     }
 
+    /// A login used to send BACKUP only above the backup's highest seq: one lost below it
+    /// (the registry down, a lossy link) left a hole for good, and a wipe restored without it.
+    @Test("a BACKUP lost below the backup's highest seq is sent again at the next login, once")
+    func aHoleInTheBackupIsFilledAtTheNextLogin() {
+        let h = MachineHarness.twoFriends()
+        h.toLose = [{ $0.from == "alice" && $0.message.kind == .backup }]
+        #expect(h.run("alice", .send(to: "bob", text: "one")) == .done)
+        #expect(h.run("alice", .send(to: "bob", text: "two")) == .done)
+        #expect(h.registryDisk.backups["alice"]?.map(\.seq) == [2], "#1's BACKUP was lost")
+        #expect(h.run("alice", .logout) == .done)
+        #expect(h.run("alice", .login(password: "pw-alice")) == .done)
+        h.advance(by: 100)
+        #expect(Set(h.registryDisk.backups["alice"] ?? []) == held(h, "alice"))
+        #expect(h.events("alice").contains(.note("the registry's backup holds 1 of our 2 messages to bob up to #2: sending them again")))
+        // The backup is whole: the next login sends nothing again.
+        #expect(h.run("alice", .logout) == .done)
+        h.clearRecords()
+        #expect(h.run("alice", .login(password: "pw-alice")) == .done)
+        h.advance(by: 100)
+        #expect(h.sent(.backup, from: "alice", to: "registry").isEmpty)
+    }
+
     /// The BACKUP of a message comes right after its write in the machine's effects, before
     /// anything the message makes it send: nothing is backed up that was not written first in
     /// the same batch, and no path that stores a message can leave its backup out.

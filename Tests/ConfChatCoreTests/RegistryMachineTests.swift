@@ -69,7 +69,8 @@ struct RegistryMachineTests {
         let incoming = BackupEntry(peer: "bob", outgoing: false, seq: 1, body: [2])
         _ = r.handleChecked(from: "alice", .backup(incoming))
         #expect(r.durable.backups["alice"] == [e, incoming])
-        #expect(r.durable.backupMarks("alice") == [BackupMark(peer: "bob", outgoing: false, seq: 1), BackupMark(peer: "bob", outgoing: true, seq: 1)])
+        #expect(r.durable.backupMarks("alice") == [BackupMark(peer: "bob", outgoing: false, seq: 1, held: 1),
+                                                       BackupMark(peer: "bob", outgoing: true, seq: 1, held: 1)])
         #expect(r.handleChecked(from: "zed", .backup(e)) == [], "no account, no backup")
     }
 
@@ -85,7 +86,8 @@ struct RegistryMachineTests {
             requests: ["carol"],
             mailbox: [MailItem(from: "alice", seq: 1, body: [7])],
             backup: [BackupEntry(peer: "alice", outgoing: true, seq: 4, body: [8])],
-            backupMarks: [BackupMark(peer: "alice", outgoing: true, seq: 4)])))])
+            backupMarks: [BackupMark(peer: "alice", outgoing: true, seq: 4, held: 1)],
+            backupWaiting: BackupWaiting(next: 1, entries: 0))))])
         #expect(r.durable.accounts["alice"]?.endpoint == "inproc://alice-2")
     }
 

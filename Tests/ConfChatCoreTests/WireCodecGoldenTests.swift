@@ -31,7 +31,7 @@ struct WireCodecGoldenTests {
             requests: ["c"],
             mailbox: [MailItem(from: "b", seq: 1, body: [0x78])],
             backup: [],
-            backupMarks: [BackupMark(peer: "b", outgoing: false, seq: 2)],
+            backupMarks: [BackupMark(peer: "b", outgoing: false, seq: 2, held: 1)],
             groups: [GroupInfo(name: "g", owner: "o", members: [FriendInfo(name: "o", endpoint: "", online: false)])],
             invitations: [GroupInvitation(group: "h", owner: "o")],
             mailMarks: [BackupMark(peer: "b", outgoing: true, seq: 4)])),
@@ -40,11 +40,17 @@ struct WireCodecGoldenTests {
             + [0, 1, 1, 0x63]                                               // requests
             + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x78, 0]  // mailbox: from, seq, group "" (none), body, proof
             + [0, 0]                                                        // backup: empty
-            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 2]                    // backup marks: peer, outgoing, seq
+            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1]        // backup marks: peer, outgoing, seq, held
             + [0, 1, 1, 0x67, 1, 0x6F, 0, 1, 1, 0x6F, 0, 0, 0]              // groups: name, owner, members (no key)
             + [0, 1, 1, 0x68, 1, 0x6F]                                      // invitations: group, owner
             + [0, 1, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 4]                    // mail marks: peer, outgoing, seq
-            + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),                        // mail waiting: items, octets
+            + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]                          // mail waiting: items, octets
+            + [0, 0, 0, 0, 0, 0, 0, 0]),                                    // backup waiting: next, entries
+        (.backupFetch(req: 3, from: 258), header + [0x13, 0, 0, 0, 3, 0, 0, 1, 2]),
+        (.backupPage(req: 3, waiting: BackupWaiting(next: 259, entries: 2),
+                     entries: [BackupEntry(peer: "b", outgoing: false, seq: 1, body: [0x78], proof: [0xEE])]),
+         header + [0x2E, 0, 0, 0, 3, 0, 0, 1, 3, 0, 0, 0, 2]                 // req, next, entries waiting
+            + [0, 1, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0x78, 1, 0xEE]),  // peer, outgoing, seq, group, body, proof
         (.mailFetch(after: "b", seq: 2), header + [0x11, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 2]),
         (.mailDrop(from: "b", seq: 3), header + [0x12, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 3]),
         (.mailPage(waiting: MailWaiting(items: 2, octets: 258), items: [MailItem(from: "b", seq: 1, body: [0x78], proof: [0xEE])]),
@@ -85,6 +91,6 @@ struct WireCodecGoldenTests {
         #expect(WireCodec.maxBodySize == 65_536)
         #expect(WireCodec.maxStoredBodySize == 65_600)
         #expect(WireCodec.maxPasswordSize == 1_024)
-        #expect(WireCodec.maxFrameSize == 16 * 1_024 * 1_024)
+        #expect(WireCodec.maxFrameSize == 8 * 1_024 * 1_024)
     }
 }

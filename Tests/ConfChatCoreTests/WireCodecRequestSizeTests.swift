@@ -32,6 +32,7 @@ struct WireCodecRequestSizeTests {
         .destroyGroup(req: .max, group: name),
         .mailFetch(after: name, seq: .max),
         .mailDrop(from: name, seq: .max),
+        .backupFetch(req: .max, from: .max),
     ]
 
     @Test("every request at its largest fits in the registry's largest frame")

@@ -34,6 +34,26 @@ import Testing
             == [.received(from: PeerName.registry, .loginReply(req: 1, snapshot: LoginSnapshot(backup: [])))])
     }
 
+    /// The pages after LOGIN-REPLY's (BACKUP-PAGE) open the same way; one that does not
+    /// decrypt is dropped, and `next` still says where the next page starts.
+    @Test("a page of backup opens with the key of the login under way; an entry that does not is dropped")
+    func backupPagesOpen() throws {
+        let crypto = layer()
+        crypto.password = { "pw-a" }
+        let entry = BackupEntry(peer: "bob", outgoing: false, seq: 9, body: Array("page two".utf8), proof: [1])
+        guard case let .ready(.backup(sealed)) = crypto.outbound(.backup(entry), keyOf: { _ in nil }) else {
+            Issue.record("not sent")
+            return
+        }
+        var garbage = sealed
+        garbage.seq = 10
+        garbage.body[30] ^= 1
+        let waiting = BackupWaiting(next: 4_098, entries: 7)
+        let page = WireMessage.backupPage(req: 3, waiting: waiting, entries: [sealed, garbage])
+        #expect(crypto.inputs(from: PeerName.registry, page)
+            == [.received(from: PeerName.registry, .backupPage(req: 3, waiting: waiting, entries: [entry]))])
+    }
+
     @Test("a logout's deposits keep their backup entries: the session's key lasts until LOGOUT leaves, not after")
     func backupKeyLastsUntilLogout() {
         let crypto = layer()

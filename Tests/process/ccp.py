@@ -2,7 +2,7 @@
 
 Only what the multi-process tests use: enough to register, log in, make friends, chat, leave
 mail sealed to the recipient's key (and leave it again when the registry returns it, MAIL-RETURNED),
-and read a LOGIN-REPLY (backup included) and the pages of mail after it. Each function follows the ABNF of protocol.md 4.
+and read a LOGIN-REPLY (backup included) and the pages of mail and backup after it. Each function follows the ABNF of protocol.md 4.
 """
 import struct, time
 
@@ -10,11 +10,12 @@ import zmq
 from zmq.utils import z85
 
 PREFIX = bytes([0xC7, 0xA1, 0x01])
-KINDS = {"REGISTER": 0x01, "LOGIN": 0x02, "FRIEND-REQUEST": 0x04, "FRIEND-ANSWER": 0x05, "DEPOSIT": 0x07, "PING": 0x0A,
-         "MAIL-FETCH": 0x11, "MAIL-DROP": 0x12,
+KINDS = {"REGISTER": 0x01, "LOGIN": 0x02, "FRIEND-REQUEST": 0x04, "FRIEND-ANSWER": 0x05, "DEPOSIT": 0x07, "BACKUP": 0x09,
+         "PING": 0x0A,
+         "MAIL-FETCH": 0x11, "MAIL-DROP": 0x12, "BACKUP-FETCH": 0x13,
          "REPLY": 0x20, "LOGIN-REPLY": 0x21, "FRIEND-REQUEST-NOTICE": 0x22, "FRIEND-ADDED": 0x23,
          "DEPOSIT-ACK": 0x25, "MAILBOX": 0x26, "PONG": 0x27, "MAIL-PAGE": 0x2B, "DEPOSIT-REFUSED": 0x2C,
-         "MAIL-RETURNED": 0x2D,
+         "MAIL-RETURNED": 0x2D, "BACKUP-PAGE": 0x2E,
          "HELLO": 0x40, "HEARTBEAT": 0x41, "BYE": 0x42, "CHAT": 0x43, "CHAT-ACK": 0x44, "HISTORY": 0x45}
 NAMES = {v: k for k, v in KINDS.items()}
 
@@ -35,6 +36,14 @@ def register(req, name, password, endpoint, key):
 def login(req, name, password, endpoint, key, want_backup=False):
     return frame("LOGIN", u32(req), short(name.encode()), long_(password.encode()), short(endpoint.encode()),
                  bytes([1 if want_backup else 0]), short(key))
+
+
+def backup(peer, outgoing, seq, body, group="", proof=b""):
+    return frame("BACKUP", short(peer.encode()), bytes([1 if outgoing else 0]), u64(seq), short(group.encode()), long_(body),
+                 short(proof))
+
+
+def backup_fetch(req, from_): return frame("BACKUP-FETCH", u32(req), u32(from_))
 
 
 def friend_request(req, to): return frame("FRIEND-REQUEST", u32(req), short(to.encode()))
@@ -100,17 +109,20 @@ def decode(data):
     entry = lambda: {"peer": r.text(), "outgoing": r.bool(), "seq": r.u64(), "group": r.text(), "body": r.long(),
                      "proof": r.short()}
     mark = lambda: {"peer": r.text(), "outgoing": r.bool(), "seq": r.u64()}
+    backup_mark = lambda: {"peer": r.text(), "outgoing": r.bool(), "seq": r.u64(), "held": r.u32()}
     waiting = lambda: {"items": r.u32(), "octets": r.u64()}
+    backup_waiting = lambda: {"next": r.u32(), "entries": r.u32()}
     group = lambda: {"name": r.text(), "owner": r.text(), "members": r.list(friend)}
     if kind == "REPLY":
         req = r.u32()
         return kind, {"req": req, "error": r.long().decode() if r.u8() == 1 else None}
     if kind == "LOGIN-REPLY":
         return kind, {"req": r.u32(), "friends": r.list(friend), "requests": r.list(r.text), "mail": r.list(mail),
-                      "backup": r.list(entry), "marks": r.list(mark), "groups": r.list(group),
+                      "backup": r.list(entry), "marks": r.list(backup_mark), "groups": r.list(group),
                       "invitations": r.list(lambda: (r.text(), r.text())), "mail-marks": r.list(mark),
-                      "mail-waiting": waiting()}
+                      "mail-waiting": waiting(), "backup-waiting": backup_waiting()}
     if kind == "MAIL-PAGE": return kind, {"waiting": waiting(), "mail": r.list(mail)}
+    if kind == "BACKUP-PAGE": return kind, {"req": r.u32(), "waiting": backup_waiting(), "backup": r.list(entry)}
     if kind == "DEPOSIT-REFUSED": return kind, {"to": r.text(), "seq": r.u64(), "reason": r.long().decode()}
     # Both name the recipient and the seq of one of our deposits: taken, or deleted unopened (5.6).
     if kind in ("DEPOSIT-ACK", "MAIL-RETURNED"): return kind, {"to": r.text(), "seq": r.u64()}
@@ -181,6 +193,13 @@ class Client:
         assert reply["error"] is None, reply
 
     def login(self, password, want_backup=False):
+        """The LOGIN-REPLY, with the whole backup in "backup": the pages after the first are
+        fetched (BACKUP-FETCH from the `next` of the page before, until no entries wait; 5.6)."""
         reply = self.request(lambda req: login(req, self.name, password, self.endpoint, self.key, want_backup),
                              want="LOGIN-REPLY")
+        waiting = reply["backup-waiting"]
+        while waiting["entries"] > 0:
+            page = self.request(lambda req: backup_fetch(req, waiting["next"]), want="BACKUP-PAGE")
+            reply["backup"] += page["backup"]
+            waiting = page["waiting"]
         return reply

@@ -4,14 +4,14 @@ alone, a client logs in as a user of a real `confchat peer`, asks for the backup
 
 Run: python3 Tests/process/test_backup_format.py  (after swift build; needs pyzmq and PyNaCl)
 """
-import os, sys, time
+import os, shutil, sys, time
 
 import nacl.secret
 import zmq
 
 sys.path.insert(0, os.path.dirname(__file__))
 import ccp
-from harness import PASSWORDS, Network, friends, run_tests
+from harness import PASSWORDS, Network, conversation, friends, run_tests
 
 
 def open_entry(key, body):
@@ -44,6 +44,40 @@ def test_a_client_decrypts_its_backup_from_the_docs():
         # The registry cannot read them: no body is in clear in what it sent.
         assert all(b"before the wipe" not in e["body"] for e in snapshot["backup"])
         ctx.destroy(0)
+    finally:
+        net.close()
+
+
+def test_a_backup_of_several_pages_comes_back_whole():
+    """A backup of 5,000 entries does not fit one page (4,096 entries, protocol.md 5.6): a client
+    written from the docs pages through it (BACKUP-FETCH), and a real `confchat peer` on an empty
+    data directory restores every message, in order, before its login completes."""
+    net = Network()
+    try:
+        net.start_registry()
+        alice, bob = friends(net)
+        for peer in (alice, bob):
+            peer.command("logout", r"logged out")
+            peer.quit()
+        shutil.rmtree(net.path("alice"))  # alice's data directory is gone: a wipe
+
+        # A client of alice's writes her backup: 5,000 messages from bob, encrypted (5.7).
+        ctx = zmq.Context()
+        registry_key = open(net.path("reg", "registry.pub")).read().strip().encode()
+        client = ccp.Client(ctx, "alice", net.registry_endpoint, registry_key)
+        client.login(PASSWORDS["alice"])
+        key = ccp.backup_key("alice", PASSWORDS["alice"])
+        box = nacl.secret.SecretBox(key)
+        texts = [f"from bob #{i}" for i in range(1, 5001)]
+        for seq, text in enumerate(texts, 1):
+            client.to_registry(ccp.backup("bob", False, seq, bytes(box.encrypt(text.encode()))))
+        snapshot = client.login(PASSWORDS["alice"], want_backup=True)  # after the BACKUPs, on the same connection
+        assert [open_entry(key, e["body"]).decode() for e in snapshot["backup"]] == texts
+        ctx.destroy(0)
+
+        alice = net.start_peer("alice")
+        alice.command("login alice-pass-9xq", r"logged in as alice", timeout=30)
+        assert conversation(alice, "bob") == texts
     finally:
         net.close()
 

@@ -14,35 +14,17 @@ extension PeerMachine {
             guard let p = takePending(req), case let .login(password, local) = p.kind else { return }
             if !local {
                 guard session == nil else { return complete(p.command, CommandFailure("\(name) is already logged in")) }
-                persist(.setCredentials(hash: hasher.hash(password)))
-                adopt(snapshot)
-                restore(snapshot.backup)
-                // Restored from a backup that may miss what the registry never saw: compare
-                // notes with each contact (friends and fellow group members alike) before
-                // giving new messages a seq.
-                let contacts = durable.contacts(except: name)
-                if !contacts.isEmpty { persist(.markUnsynced(contacts)) }
-                // Our messages still in the mailbox: not lost, and their seqs not free. Kept on
-                // disk, as what to skip is decided later (`sync`), maybe in another session.
-                for m in snapshot.mailMarks { persist(.reserve(peer: m.peer, seq: m.seq)) }
-                startSession(password: password)
-                complete(p.command, nil)
+                // The session starts once the whole backup is restored (`restoreLogin`), page by page.
+                return restoreLogin(snapshot, password: password, command: p.command)
             } else if session != nil {
                 adopt(snapshot)
                 complete(p.command, nil)
             }
-            if session != nil {
-                session?.announced = true
-                // The registry answers again: what waits for it (deposits) goes at the next retry.
-                session?.retries.resetAll()
-                // What the registry no longer holds of ours (a MAIL-RETURNED we missed, say)
-                // is deposited again.
-                session?.deposits.keep(only: snapshot.mailMarks)
-                skipReservedGone(snapshot.mailMarks)
-                acceptMail(snapshot.mailbox)
-                fetchMail(after: snapshot.mailbox.last, waiting: snapshot.mailWaiting)
-                catchUpBackup(snapshot.backupMarks)
-            }
+            if session != nil { takeNews(snapshot) }
+
+        case let .backupPage(req, waiting, entries):
+            guard let p = takePending(req), case let .restore(password, snapshot) = p.kind else { return }
+            restorePage(entries, waiting: waiting, snapshot: snapshot, password: password, command: p.command)
 
         case let .friendRequestNotice(from):
             guard durable.friends[from] == nil, !durable.requests.contains(from) else { return }
@@ -95,6 +77,21 @@ extension PeerMachine {
         }
     }
 
+    /// What a LOGIN-REPLY brings a session: mail, the marks of what the registry holds of
+    /// ours (in mailboxes, in the backup). A restored peer takes it once its backup is in.
+    mutating func takeNews(_ snapshot: LoginSnapshot) {
+        session?.announced = true
+        // The registry answers again: what waits for it (deposits) goes at the next retry.
+        session?.retries.resetAll()
+        // What the registry no longer holds of ours (a MAIL-RETURNED we missed, say)
+        // is deposited again.
+        session?.deposits.keep(only: snapshot.mailMarks)
+        skipReservedGone(snapshot.mailMarks)
+        acceptMail(snapshot.mailbox)
+        fetchMail(after: snapshot.mailbox.last, waiting: snapshot.mailWaiting)
+        catchUpBackup(snapshot.backupMarks)
+    }
+
     /// How long a sender waits before depositing again to a recipient whose mailbox was full.
     static let mailboxFullWait: Int64 = 10_000
 
@@ -129,7 +126,7 @@ extension PeerMachine {
             unfriend(other)
         case let .leaveGroup(group):
             if durable.groups[group] != nil { persist(.removeGroup(group)) }
-        case .addFriend, .login, .group:
+        case .addFriend, .login, .group, .restore:
             break
         }
         complete(p.command, nil)
@@ -144,7 +141,7 @@ extension PeerMachine {
     }
 
     /// Takes the registry's view of friends and requests: it is the authority on both.
-    private mutating func adopt(_ snapshot: LoginSnapshot) {
+    mutating func adopt(_ snapshot: LoginSnapshot) {
         let theirs = Set(snapshot.friends.map(\.name))
         for gone in durable.sortedFriends where !theirs.contains(gone) { unfriend(gone) }
         for f in snapshot.friends {
@@ -171,33 +168,6 @@ extension PeerMachine {
         for i in snapshot.invitations where durable.invitations[i.group] != i.owner {
             persist(.addInvitation(i))
             event(.groupInvitation(group: i.group, owner: i.owner))
-        }
-    }
-
-    /// Sends the registry the messages its backup lacks (those stored while it was down).
-    private mutating func catchUpBackup(_ marks: [BackupMark]) {
-        var mark: [String: UInt64] = [:]
-        for m in marks { mark["\(m.outgoing ? ">" : "<")\(m.peer)"] = m.seq }
-        for peer in durable.conversations.keys.sorted() {
-            let c = durable.conversations[peer]!
-            // A placeholder is no message: a backup that returned it would show it as one.
-            for r in c.sent where r.seq > mark[">\(peer)", default: 0] && !r.isSkip {
-                backUp(r)
-            }
-            for r in c.received where r.seq > mark["<\(peer)", default: 0] && !r.isSkip {
-                backUp(r)
-            }
-        }
-    }
-
-    /// A wiped peer's conversations, as the registry backed them up.
-    private mutating func restore(_ backup: [BackupEntry]) {
-        let sorted = backup.sorted { ($0.peer, $0.outgoing ? 1 : 0, $0.seq) < ($1.peer, $1.outgoing ? 1 : 0, $1.seq) }
-        for b in sorted {
-            let discarded = !b.outgoing && b.group.map { durable.groups[$0] == nil } ?? false
-            persist(.restore(ChatRecord(peer: b.peer, outgoing: b.outgoing, seq: b.seq, body: b.body, group: b.group,
-                                      kind: discarded ? .discarded : .message,
-                                      proof: b.outgoing ? [] : b.proof)))
         }
     }
 

@@ -79,7 +79,7 @@ public struct PeerMachine {
         if let password = session?.password { return password }
         for req in pending.keys.sorted(by: >) {
             switch pending[req]?.kind {
-            case let .login(password, _)?, let .register(password)?: return password
+            case let .login(password, _)?, let .register(password)?, let .restore(password, _)?: return password
             default: continue
             }
         }
@@ -187,6 +187,9 @@ struct PendingRequest {
         /// CREATE-GROUP or JOIN-GROUP: done once we hold the group (its GROUP-UPDATE).
         case enterGroup(String)
         case leaveGroup(String)
+        /// BACKUP-FETCH of a login without local credentials: the snapshot of its LOGIN-REPLY
+        /// (without the backup) waits with it, for the session that starts after the last page.
+        case restore(password: String, snapshot: LoginSnapshot)
     }
     var command: CommandID?
     var kind: Kind

@@ -34,6 +34,8 @@ public struct RegistryDurableState: Hashable, Sendable {
     public private(set) var accountByKey: [[UInt8]: String] = [:]
     /// Index over `backups` so a repeated BACKUP is recognised without a scan.
     var backupKeys: Set<BackupKey> = []
+    /// The body octets of each user's backup, kept as entries are added, for its bound.
+    var backupOctets: [String: Int] = [:]
 
     struct BackupKey: Hashable {
         var user: String, peer: String, outgoing: Bool, seq: UInt64
@@ -89,17 +91,44 @@ public struct RegistryDurableState: Hashable, Sendable {
     mutating func addBackup(user: String, _ e: BackupEntry) -> Bool {
         guard backupKeys.insert(BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: e.seq)).inserted else { return false }
         backups[user, default: []].append(e)
+        backupOctets[user, default: 0] += e.body.count
         return true
     }
 
-    /// The highest backed-up seq of each conversation direction of `user`, sorted.
+    /// Whether `user`'s backup can take `e`: it is held already (a repeat costs nothing), or
+    /// it fits within `RegistryLimits.backupEntries` and `backupOctets`.
+    func backupHasRoom(_ user: String, for e: BackupEntry) -> Bool {
+        let entries = backups[user]?.count ?? 0, octets = backupOctets[user] ?? 0
+        if entries < RegistryLimits.backupEntries, octets + e.body.count <= RegistryLimits.backupOctets { return true }
+        return backupKeys.contains(BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: e.seq))
+    }
+
+    /// A page of `user`'s backup: the entries from index `from` of the list (kept in the
+    /// order they came, on disk too, so an index means the same after a restart), up to
+    /// `RegistryLimits.backupPageOctets` of bodies and `backupPageEntries` entries (at least
+    /// one), and where the next page starts.
+    public func backupPage(_ user: String, from: UInt32) -> (entries: [BackupEntry], waiting: BackupWaiting) {
+        let all = backups[user] ?? []
+        let start = min(Int(from), all.count)
+        var end = start, size = 0
+        while end < all.count, end - start < RegistryLimits.backupPageEntries,
+              end == start || size + all[end].body.count <= RegistryLimits.backupPageOctets {
+            size += all[end].body.count
+            end += 1
+        }
+        return (Array(all[start..<end]), BackupWaiting(next: UInt32(end), entries: UInt32(all.count - end)))
+    }
+
+    /// The highest backed-up seq of each conversation direction of `user`, and how many
+    /// entries the direction holds, sorted.
     public func backupMarks(_ user: String) -> [BackupMark] {
-        var top: [BackupKey: UInt64] = [:]
+        var top: [BackupKey: (seq: UInt64, held: UInt32)] = [:]
         for e in backups[user] ?? [] {
             let k = BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: 0)
-            top[k] = max(top[k] ?? 0, e.seq)
+            let t = top[k] ?? (0, 0)
+            top[k] = (max(t.seq, e.seq), t.held + 1)
         }
-        return top.map { BackupMark(peer: $0.key.peer, outgoing: $0.key.outgoing, seq: $0.value) }
+        return top.map { BackupMark(peer: $0.key.peer, outgoing: $0.key.outgoing, seq: $0.value.seq, held: $0.value.held) }
             .sorted { ($0.peer, $0.outgoing ? 1 : 0) < ($1.peer, $1.outgoing ? 1 : 0) }
     }
 

@@ -6,7 +6,7 @@ public enum RegistryLimits {
     /// Body octets waiting in one recipient's mailbox (32 MiB).
     public static let mailboxOctets = 32 * 1024 * 1024
     /// Body octets in one page of mail (LOGIN-REPLY, MAIL-PAGE): 1 MiB, and at least one item,
-    /// so a page is always far below the 16 MiB frame limit.
+    /// so a page is always far below a peer's 8 MiB frame limit.
     public static let mailPageOctets = 1024 * 1024
     /// Body octets of mail pages (LOGIN-REPLY, MAIL-PAGE) the registry sends one recipient at
     /// once: a whole mailbox and a page (`MailBudget`). Beyond it a MAIL-FETCH goes unanswered,
@@ -14,6 +14,18 @@ public enum RegistryLimits {
     public static let mailBudgetOctets = mailboxOctets + mailPageOctets
     /// The budget refills at one page (`mailPageOctets`) per this many milliseconds.
     public static let mailBudgetRefillMs: Int64 = 10_000
+    /// Body octets in one page of backup (LOGIN-REPLY, BACKUP-PAGE): 1 MiB, and at least one
+    /// entry, as a page of mail.
+    public static let backupPageOctets = 1024 * 1024
+    /// Entries in one page of backup: bodies may be empty, so the octets alone do not bound
+    /// a page's length (a u16 count) nor its frame (4,096 entries of the largest names,
+    /// group and proof and 1 MiB of bodies is about 4.3 MB).
+    public static let backupPageEntries = 4_096
+    /// Entries the registry keeps in one user's backup. Beyond it (or `backupOctets`) a
+    /// BACKUP of a new entry is not kept: a later wipe restores the rest from friends (6.6).
+    public static let backupEntries = 262_144
+    /// Body octets the registry keeps in one user's backup (256 MiB).
+    public static let backupOctets = 256 * 1024 * 1024
     /// Friend requests waiting for one user's answer. LOGIN-REPLY lists them (a u16 count),
     /// and anyone may ask: beyond it a FRIEND-REQUEST is refused until the user answers some.
     public static let pendingRequests = 1_000

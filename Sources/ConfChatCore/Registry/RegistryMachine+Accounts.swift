@@ -95,17 +95,20 @@ extension RegistryMachine {
         }
         // Over the mail budget the first page is empty and `mailWaiting` says what waits.
         let mail = budgetedPage(x, after: nil) ?? ([], durable.mailWaiting(x))
+        // The backup's first page; the peer fetches the rest (BACKUP-FETCH).
+        let backup = wantBackup ? durable.backupPage(x, from: 0) : ([], .none)
         let snapshot = LoginSnapshot(
             friends: (durable.friends[x] ?? []).sorted().map(info),
             requests: durable.requests[x] ?? [],
             mailbox: mail.items,
-            backup: wantBackup ? durable.backups[x] ?? [] : [],
+            backup: backup.entries,
             backupMarks: durable.backupMarks(x),
             groups: durable.groups.keys.sorted().filter { durable.groups[$0]!.members.contains(x) }.map(groupInfo),
             invitations: durable.groups.keys.sorted().filter { durable.groups[$0]!.invited.contains(x) }
                 .map { GroupInvitation(group: $0, owner: durable.groups[$0]!.owner) },
             mailMarks: durable.mailMarks(from: x),
-            mailWaiting: mail.waiting)
+            mailWaiting: mail.waiting,
+            backupWaiting: backup.waiting)
         out.append(.send(asker, .loginReply(req: req, snapshot: snapshot)))
     }
 }

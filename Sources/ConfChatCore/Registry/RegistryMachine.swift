@@ -195,10 +195,20 @@ public struct RegistryMachine {
             push(from, .mailReturned(to: x, seq: seq))
 
         case let .backup(entry):
+            guard durable.accounts[x] != nil else { return }
+            guard durable.backupHasRoom(x, for: entry) else {
+                return out.append(.note("refused BACKUP \(entry.outgoing ? "to" : "from")=\(entry.peer)#\(entry.seq) from \(x): its backup is full"))
+            }
             // Applied and asked in one go: `hasBackup` and then `apply` hashed the entry's key
             // (two names) twice, at every BACKUP.
-            guard durable.accounts[x] != nil, durable.addBackup(user: x, entry) else { return }
+            guard durable.addBackup(user: x, entry) else { return }
             out.append(.persist(.addBackup(user: x, entry)))
+
+        case let .backupFetch(req, from):
+            // A read: a repeat (the peer retries until answered) is simply answered again.
+            guard durable.accounts[x] != nil else { return }
+            let page = durable.backupPage(x, from: from)
+            send(x, .backupPage(req: req, waiting: page.waiting, entries: page.entries))
 
         default:
             out.append(.note("unexpected \(message.kind.name) from \(x)"))

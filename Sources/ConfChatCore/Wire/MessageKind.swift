@@ -4,11 +4,11 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
     case register = 0x01, login = 0x02, logout = 0x03, friendRequest = 0x04, friendAnswer = 0x05
     case unfriend = 0x06, deposit = 0x07, mailboxAck = 0x08, backup = 0x09, ping = 0x0A
     case createGroup = 0x0B, invite = 0x0C, joinGroup = 0x0D, leaveGroup = 0x0E, destroyGroup = 0x0F, groupDeposit = 0x10
-    case mailFetch = 0x11, mailDrop = 0x12
+    case mailFetch = 0x11, mailDrop = 0x12, backupFetch = 0x13
     case reply = 0x20, loginReply = 0x21, friendRequestNotice = 0x22, friendAdded = 0x23
     case friendRemoved = 0x24, depositAck = 0x25, mailbox = 0x26, pong = 0x27
     case groupInvite = 0x28, groupUpdate = 0x29, groupRemoved = 0x2A, mailPage = 0x2B, depositRefused = 0x2C
-    case mailReturned = 0x2D
+    case mailReturned = 0x2D, backupPage = 0x2E
     case hello = 0x40, heartbeat = 0x41, bye = 0x42, chat = 0x43, chatAck = 0x44, history = 0x45, groupChat = 0x46, skip = 0x47
 
     /// The name the trace and the docs use: `HELLO`, `CHAT-ACK`, ...
@@ -32,6 +32,7 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
         case .groupDeposit: "GROUP-DEPOSIT"
         case .mailFetch: "MAIL-FETCH"
         case .mailDrop: "MAIL-DROP"
+        case .backupFetch: "BACKUP-FETCH"
         case .reply: "REPLY"
         case .loginReply: "LOGIN-REPLY"
         case .friendRequestNotice: "FRIEND-REQUEST-NOTICE"
@@ -46,6 +47,7 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
         case .mailPage: "MAIL-PAGE"
         case .depositRefused: "DEPOSIT-REFUSED"
         case .mailReturned: "MAIL-RETURNED"
+        case .backupPage: "BACKUP-PAGE"
         case .hello: "HELLO"
         case .heartbeat: "HEARTBEAT"
         case .bye: "BYE"
@@ -79,6 +81,7 @@ extension WireMessage {
         case .groupDeposit: .groupDeposit
         case .mailFetch: .mailFetch
         case .mailDrop: .mailDrop
+        case .backupFetch: .backupFetch
         case .reply: .reply
         case .loginReply: .loginReply
         case .friendRequestNotice: .friendRequestNotice
@@ -93,6 +96,7 @@ extension WireMessage {
         case .mailPage: .mailPage
         case .depositRefused: .depositRefused
         case .mailReturned: .mailReturned
+        case .backupPage: .backupPage
         case .hello: .hello
         case .heartbeat: .heartbeat
         case .bye: .bye

@@ -16,9 +16,12 @@ public enum WireCodec {
     public static let maxStoredBodySize = maxBodySize + maxSealingOverhead
     /// Largest password, in bytes.
     public static let maxPasswordSize = 1024
-    /// Largest frame a node accepts (a login snapshot with a backup can be large). Also set
-    /// as `ZMQ_MAXMSGSIZE`, so libzmq drops bigger frames before they are buffered.
-    public static let maxFrameSize = 16 * 1024 * 1024
+    /// Largest frame a peer accepts. Also set as `ZMQ_MAXMSGSIZE`, so libzmq drops bigger
+    /// frames before they are buffered. The largest a peer is sent are a LOGIN-REPLY with a
+    /// page of mail and a page of backup (1 MiB of bodies each, about 6 MB at most with the
+    /// longest names) and a HISTORY of 4 MiB of bodies: mail and backup come in pages, so
+    /// no frame need be larger (it was 16 MiB while the whole backup came in one LOGIN-REPLY).
+    public static let maxFrameSize = 8 * 1024 * 1024
     /// Largest frame a peer sends the registry: a stored body and, around it, at most three
     /// short strings, a proof and fixed fields (BACKUP of a group message is the largest, at
     /// 66,385 octets). The registry's inbox takes nothing bigger (`InboxLimits.registry`).
@@ -62,6 +65,12 @@ public enum WireCodec {
             for m in items { try writeMail(m, &w) }
         case let .depositRefused(to, seq, reason):
             try w.shortString(to); w.u64(seq); try w.longString(reason)
+        case let .backupFetch(req, from):
+            w.u32(req); w.u32(from)
+        case let .backupPage(req, waiting, entries):
+            w.u32(req); w.u32(waiting.next); w.u32(waiting.entries)
+            try w.count(entries.count)
+            for b in entries { try writeBackup(b, &w) }
         case let .backup(entry):
             try writeBackup(entry, &w)
         case .ping, .heartbeat, .bye:
@@ -96,7 +105,7 @@ public enum WireCodec {
             try w.count(snapshot.backup.count)
             for b in snapshot.backup { try writeBackup(b, &w) }
             try w.count(snapshot.backupMarks.count)
-            for m in snapshot.backupMarks { try w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
+            for m in snapshot.backupMarks { try w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq); w.u32(m.held) }
             try w.count(snapshot.groups.count)
             for g in snapshot.groups { try writeGroup(g, &w) }
             try w.count(snapshot.invitations.count)
@@ -104,6 +113,7 @@ public enum WireCodec {
             try w.count(snapshot.mailMarks.count)
             for m in snapshot.mailMarks { try w.shortString(m.peer); w.bool(m.outgoing); w.u64(m.seq) }
             w.u32(snapshot.mailWaiting.items); w.u64(snapshot.mailWaiting.octets)
+            w.u32(snapshot.backupWaiting.next); w.u32(snapshot.backupWaiting.entries)
         case let .friendRequestNotice(from):
             try w.shortString(from)
         case let .friendAdded(info):
@@ -174,6 +184,14 @@ public enum WireCodec {
             var items: [MailItem] = []
             for _ in 0..<(try r.count(minElementSize: 15)) { items.append(try readMail(&r)) }
             message = .mailPage(waiting: waiting, items: items)
+        case .backupFetch:
+            message = .backupFetch(req: try r.u32(), from: try r.u32())
+        case .backupPage:
+            let req = try r.u32()
+            let waiting = BackupWaiting(next: try r.u32(), entries: try r.u32())
+            var entries: [BackupEntry] = []
+            for _ in 0..<(try r.count(minElementSize: 16)) { entries.append(try readBackup(&r)) }
+            message = .backupPage(req: req, waiting: waiting, entries: entries)
         case .depositRefused:
             message = .depositRefused(to: try r.shortString("to"), seq: try r.u64(), reason: try r.longString("reason", limit: 4096))
         case .backup:
@@ -216,8 +234,9 @@ public enum WireCodec {
             for _ in 0..<(try r.count(minElementSize: 1)) { snapshot.requests.append(try r.shortString("request")) }
             for _ in 0..<(try r.count(minElementSize: 15)) { snapshot.mailbox.append(try readMail(&r)) }
             for _ in 0..<(try r.count(minElementSize: 16)) { snapshot.backup.append(try readBackup(&r)) }
-            for _ in 0..<(try r.count(minElementSize: 10)) {
-                snapshot.backupMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64()))
+            for _ in 0..<(try r.count(minElementSize: 14)) {
+                snapshot.backupMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64(),
+                                                       held: try r.u32()))
             }
             for _ in 0..<(try r.count(minElementSize: 4)) { snapshot.groups.append(try readGroup(&r)) }
             for _ in 0..<(try r.count(minElementSize: 2)) {
@@ -227,6 +246,7 @@ public enum WireCodec {
                 snapshot.mailMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64()))
             }
             snapshot.mailWaiting = MailWaiting(items: try r.u32(), octets: try r.u64())
+            snapshot.backupWaiting = BackupWaiting(next: try r.u32(), entries: try r.u32())
             message = .loginReply(req: req, snapshot: snapshot)
         case .friendRequestNotice:
             message = .friendRequestNotice(from: try r.shortString("from"))

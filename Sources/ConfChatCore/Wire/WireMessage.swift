@@ -32,6 +32,9 @@ public enum WireMessage: Hashable, Sendable {
     case mailFetch(after: String, seq: UInt64)
     /// Mail item (`from`, `seq`) does not open with our key: the registry deletes it.
     case mailDrop(from: String, seq: UInt64)
+    /// Asks for the page of our backup that starts at entry `from` of the registry's list (the
+    /// `next` of the LOGIN-REPLY or BACKUP-PAGE before): a wiped peer's backup comes in pages.
+    case backupFetch(req: UInt32, from: UInt32)
 
     // registry -> peer
     case reply(req: UInt32, error: String?)
@@ -57,6 +60,8 @@ public enum WireMessage: Hashable, Sendable {
     /// the registry delete it (MAIL-DROP): the sender no longer counts it as deposited, and
     /// deposits it again at its next retry, sealed to the key it knows then.
     case mailReturned(to: String, seq: UInt64)
+    /// The answer to BACKUP-FETCH `req`: a page of the backup, and where the next starts.
+    case backupPage(req: UInt32, waiting: BackupWaiting, entries: [BackupEntry])
 
     // peer <-> peer
     /// `ack`: highest seq held from the receiver; `sent`: highest seq sent to the receiver.
@@ -122,6 +127,22 @@ public struct MailWaiting: Hashable, Sendable {
     }
 }
 
+/// Where a page of the backup ends in the registry's list of a user's entries (kept in the
+/// order it took them, never reordered), and how many entries still follow. `next` counts
+/// what was sent, not what the peer kept (an entry that does not decrypt is dropped), so the
+/// peer asks for the next page from it.
+public struct BackupWaiting: Hashable, Sendable {
+    /// The index of the first entry after this page: the `from` of the next BACKUP-FETCH.
+    public var next: UInt32
+    /// Entries after this page.
+    public var entries: UInt32
+    public static let none = BackupWaiting(next: 0, entries: 0)
+    public init(next: UInt32, entries: UInt32) {
+        self.next = next
+        self.entries = entries
+    }
+}
+
 /// One message of a HISTORY: its group (nil for one-to-one), body, and the proof it came with.
 public struct HistoryItem: Hashable, Sendable {
     public var group: String?
@@ -177,7 +198,8 @@ public struct BackupEntry: Hashable, Sendable {
     }
 }
 
-/// What the registry tells a peer at login: its friends, requests, mail, and (after a wipe) its backup.
+/// What the registry tells a peer at login: its friends, requests, mail, and (after a wipe) the
+/// first page of its backup.
 public struct LoginSnapshot: Hashable, Sendable {
     public var friends: [FriendInfo]
     public var requests: [String]
@@ -193,9 +215,12 @@ public struct LoginSnapshot: Hashable, Sendable {
     public var mailMarks: [BackupMark]
     /// The mail still waiting after the first page (`mailbox`).
     public var mailWaiting: MailWaiting
+    /// The backup after its first page (`backup`): the peer fetches it with BACKUP-FETCH.
+    public var backupWaiting: BackupWaiting
     public init(friends: [FriendInfo] = [], requests: [String] = [], mailbox: [MailItem] = [], backup: [BackupEntry] = [],
                 backupMarks: [BackupMark] = [], groups: [GroupInfo] = [], invitations: [GroupInvitation] = [],
-                mailMarks: [BackupMark] = [], mailWaiting: MailWaiting = .none) {
+                mailMarks: [BackupMark] = [], mailWaiting: MailWaiting = .none, backupWaiting: BackupWaiting = .none) {
+        self.backupWaiting = backupWaiting
         self.mailWaiting = mailWaiting
         self.mailMarks = mailMarks
         self.groups = groups
@@ -208,15 +233,21 @@ public struct LoginSnapshot: Hashable, Sendable {
     }
 }
 
-/// How far the registry's backup of one conversation direction goes.
+/// How far the registry's backup of one conversation direction goes (LOGIN-REPLY's backup
+/// marks), or one of the user's messages still in a mailbox (its mail marks).
 public struct BackupMark: Hashable, Sendable {
     public var peer: String
     public var outgoing: Bool
     public var seq: UInt64
-    public init(peer: String, outgoing: Bool, seq: UInt64) {
+    /// In a backup mark, how many entries the backup holds for the direction (all at or
+    /// below `seq`): a peer that holds more up to `seq` knows a BACKUP was lost below it.
+    /// Not sent in a mail mark (0).
+    public var held: UInt32
+    public init(peer: String, outgoing: Bool, seq: UInt64, held: UInt32 = 0) {
         self.peer = peer
         self.outgoing = outgoing
         self.seq = seq
+        self.held = held
     }
 }
 

@@ -114,6 +114,10 @@ public enum TraceFormatter {
         case let .loginReply(req, s):
             return "req=\(req) friends=\(s.friends.count) requests=\(s.requests.count) mail=\(s.mailbox.count) backup=\(s.backup.count)"
                 + (s.mailWaiting.items > 0 ? " waiting=\(s.mailWaiting.items)" : "")
+                + (s.backupWaiting.entries > 0 ? " backup-waiting=\(s.backupWaiting.entries)" : "")
+        case let .backupFetch(req, from): return "req=\(req) from=\(from)"
+        case let .backupPage(req, waiting, entries):
+            return "req=\(req) backup=\(entries.count) next=\(waiting.next) waiting=\(waiting.entries)"
         case let .friendRequestNotice(from): return "from=\(from)"
         case let .friendAdded(f): return "name=\(f.name) \(f.online ? "online" : "offline")"
         case let .friendRemoved(name): return "name=\(name)"

@@ -22,7 +22,7 @@ import Glibc
 ///   the time scale). A connection keeps its order: a delayed message holds back the ones
 ///   behind it (tcp would too, and CURVE refuses a nonce that goes back).
 /// - Bounds: at most `maxLinks` connections; each direction of one holds at most one
-///   frame being read (up to `ZMTPFramer.defaultMaxFrame`, 16 MiB and 1 KiB) and stops
+///   frame being read (up to `ZMTPFramer.defaultMaxFrame`, 8 MiB and 1 KiB) and stops
 ///   reading while `maxQueued` bytes (1 MiB) wait to be written.
 ///
 /// One thread of its own owns the sockets; the methods hand it their change and return.

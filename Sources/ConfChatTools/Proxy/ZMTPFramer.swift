@@ -29,9 +29,9 @@ struct ZMTPFramer {
     }
 
     static let greetingSize = 64
-    /// The largest frame body a node accepts (`WireCodec.maxFrameSize`, 16 MiB) plus room
+    /// The largest frame body a node accepts (`WireCodec.maxFrameSize`, 8 MiB) plus room
     /// for CURVE's box and nonce.
-    static let defaultMaxFrame = 16 * 1024 * 1024 + 1024
+    static let defaultMaxFrame = 8 * 1024 * 1024 + 1024
 
     let maxFrame: Int
     private var greetingSeen = 0

@@ -172,6 +172,14 @@ final class MachineHarness {
         registryDriver.machine = RegistryMachine(durable: registryDisk)
     }
 
+    /// Puts `entries` in `user`'s backup on the registry's disk, as if it had taken each
+    /// BACKUP, and restarts the registry from that disk: for backups too large to send one
+    /// message at a time (the harness compares each node's state with its disk at every input).
+    func seedBackup(_ user: String, _ entries: [BackupEntry]) {
+        try! registryStore.apply(entries.map { .addBackup(user: user, $0) })
+        restartRegistry()
+    }
+
     /// Messages between `a` and `b` are dropped (both ways) until `heal`.
     func partition(_ a: String, _ b: String) { cut.insert([a, b]) }
     func heal() { cut.removeAll() }

@@ -1,0 +1,33 @@
+/// Keeping the registry's backup whole. Each message goes to the backup as it is stored
+/// (`persist`), but a BACKUP can be lost (the registry down, a lossy link): each LOGIN-REPLY's
+/// backup marks say, for each conversation direction, the highest seq the backup holds and
+/// how many entries it holds, and the peer sends what it lacks (5.2 of docs/protocol.md).
+extension PeerMachine {
+    /// Sends the registry, for each conversation direction, the messages above the backup's
+    /// highest seq (stored while it did not answer) and, where the backup holds fewer entries
+    /// up to that seq than we hold messages (a BACKUP lost below it: a hole that a later wipe
+    /// would restore without), every message of the direction again. The registry keeps each
+    /// entry once, so a repeat costs a frame and no space; a hole costs one such round per
+    /// login that finds it, and the next finds none.
+    mutating func catchUpBackup(_ marks: [BackupMark]) {
+        var mark: [String: BackupMark] = [:]
+        for m in marks { mark["\(m.outgoing ? ">" : "<")\(m.peer)"] = m }
+        for peer in durable.conversations.keys.sorted() {
+            let c = durable.conversations[peer]!
+            catchUp(c.sent, mark: mark[">\(peer)"], to: peer, outgoing: true)
+            catchUp(c.received, mark: mark["<\(peer)"], to: peer, outgoing: false)
+        }
+    }
+
+    /// One direction of `catchUpBackup`.
+    private mutating func catchUp(_ records: [ChatRecord], mark: BackupMark?, to peer: String, outgoing: Bool) {
+        let top = mark?.seq ?? 0
+        // A placeholder is no message: a backup that returned it would show it as one.
+        let below = top == 0 ? 0 : records.reduce(0) { $1.seq <= top && !$1.isSkip ? $0 + 1 : $0 }
+        let from = below > Int(mark?.held ?? 0) ? 0 : top
+        if from < top {
+            event(.note("the registry's backup holds \(mark?.held ?? 0) of our \(below) messages \(outgoing ? "to" : "from") \(peer) up to #\(top): sending them again"))
+        }
+        for r in records where r.seq > from && !r.isSkip { backUp(r) }
+    }
+}

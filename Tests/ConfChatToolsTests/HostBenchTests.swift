@@ -46,6 +46,27 @@ import Testing
         #expect(!missing.ok && missing.errors == ["1 peers reported nothing"])
     }
 
+    @Test("the counters: copies, retries and friends shown offline from the peers, repeated LOGINs and busy answers from the registry's log")
+    func counters() {
+        var a = peer("p0")
+        a.seen = ["duplicate from pN": 7, "retrying unconfirmed messages to pN": 3, "pN offline: silent for Nms": 2, "pN online: hello": 5]
+        var b = peer("p1")
+        b.seen = ["duplicate from pN": 1, "pN offline: logged out": 4]
+        let log = """
+            repeated LOGIN req=3 from 3f2a: answered again
+            repeated LOGIN req=4 from 3f2a: its password check is under way
+            repeated REGISTER req=1 from 3f2a: answered again
+            answer to key 3f2a...: refused: the registry is busy checking passwords: try again shortly
+            answer to p0: ok
+            """
+        let c = HostBenchCounters(outcomes: [a, b], registryLog: log)
+        #expect(c.copiesDropped == 8 && c.retryRounds == 3 && c.offlineDeclared == 2)
+        #expect(c.repeatedLogins == 2 && c.busyAnswers == 1)
+        var r = HostBench.summarize([a, b], hosts: 2, peers: 2, sentExpected: 4, setupSeconds: 1)
+        r.counters = c
+        #expect(r.json.contains("\"copies_dropped\": 8") && r.json.contains("\"busy_answers\": 1"))
+    }
+
     @Test("an accept told 'no pending friend request' is done once the two are friends, not retried for 300 s")
     func lateAcceptAnswer() {
         // The first accept was carried out but answered after the peer's time-out; the retry finds no request.

@@ -69,7 +69,10 @@ extension PeerMachine {
             } else {
                 sync(sender, theirAck: ack)
             }
-            flush(sender)
+            // What it does not hold goes again, the first message now and the rest once that is
+            // confirmed (`retransmit`): a friend that was silent is slow more often than gone,
+            // and its acknowledgement of the first covers what reaches it meanwhile.
+            retransmit(sender)
         case let .history(first, items):
             guard first >= 1, first <= UInt64.max - UInt64(items.count) else {
                 return event(.refused("refused HISTORY from \(sender): seqs #\(first) and on are not ours"))
@@ -120,7 +123,7 @@ extension PeerMachine {
             }
             if let theirAck = session?.theirAck[sender] { acknowledged(sender, upTo: theirAck) }
         case .heartbeat:
-            if heard(sender, reason: "heartbeat") { flush(sender) }
+            if heard(sender, reason: "heartbeat") { retransmit(sender) }
         case .bye:
             session?.presence[sender]?.loggedOut = true
             if session?.presence[sender]?.online == true {
@@ -178,7 +181,7 @@ extension PeerMachine {
                 }
                 guard session?.retries.due(contact, acked: c.acked, now: at, interval: interval) == true else { continue }
                 event(.note("retrying unconfirmed messages to \(contact)"))
-                flush(contact)
+                retransmit(contact)
             }
             emit(.schedule(.retry(epoch: epoch), at: now + config.retryInterval))
         case let .registryPing(epoch):
@@ -186,10 +189,10 @@ extension PeerMachine {
             // Until a LOGIN of this session got through (we logged in while the registry was
             // down or cut off), the registry may hold an old endpoint and a PONG would go
             // there: announce ourselves again, as after a PONG that does not know us.
-            // A PING that got no answer means the link to the registry was down: news it pushed
+            // PINGs that got no answer mean the link to the registry was down: news it pushed
             // meanwhile (friends' new endpoints, mail) may be lost, so log in again for a
-            // fresh snapshot as soon as it answers.
-            if s.pingsUnanswered >= 1 { session?.announced = false }
+            // fresh snapshot as soon as it answers (`PeerSession.missedPongsBeforeLogin`).
+            if s.pingsUnanswered >= PeerSession.missedPongsBeforeLogin { session?.announced = false }
             if session?.announced == true {
                 session?.pingsUnanswered += 1
                 toRegistry(.ping)
@@ -202,7 +205,7 @@ extension PeerMachine {
         case let .requestTimeout(req):
             guard let p = takePending(req) else { return }
             if case .login = p.kind { session?.awaitingFirstAnswer = false }
-            complete(p.command, CommandFailure("the registry did not answer within \(config.requestTimeout)ms", registryUnanswered: true))
+            complete(p.command, p.refusal ?? CommandFailure("the registry did not answer within \(config.requestTimeout)ms", registryUnanswered: true))
         }
     }
 }

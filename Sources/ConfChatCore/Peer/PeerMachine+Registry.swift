@@ -6,6 +6,7 @@ extension PeerMachine {
         switch message {
         case let .reply(req, error):
             guard let p = takePending(req) else { return }
+            if let error, waitAfterBusy(p, refusal: error) { return }
             replied(p, failure: error.map { CommandFailure($0) })
 
         case let .loginReply(req, snapshot):

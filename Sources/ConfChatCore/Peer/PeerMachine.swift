@@ -142,7 +142,7 @@ public struct PeerMachine {
         let req = nextRequest
         nextRequest &+= 1
         let m = message(req)
-        pending[req] = PendingRequest(command: command, kind: kind, message: m, sentAt: now)
+        pending[req] = PendingRequest(command: command, kind: kind, message: m, sentAt: now, wait: config.requestRetryInterval)
         toRegistry(m)
         emit(.schedule(.requestRetry(req: req), at: now + config.requestRetryInterval))
         emit(.schedule(.requestTimeout(req: req), at: now + config.requestTimeout))
@@ -165,12 +165,36 @@ public struct PeerMachine {
         return p
     }
 
-    /// Sends an unanswered request again, while its timeout has not run out.
+    /// Sends an unanswered request again, while its timeout has not run out, and waits twice
+    /// as long for the next (`PendingRequest.maxWaitFactor`, protocol.md 5.1).
     mutating func retryRequest(_ req: UInt32) {
-        guard let p = pending[req] else { return }
+        guard var p = pending[req] else { return }
         toRegistry(p.message)
-        let next = now + config.requestRetryInterval
+        p.wait = min(p.wait * 2, config.requestRetryInterval * PendingRequest.maxWaitFactor)
+        pending[req] = p
+        let next = now + p.wait
         if next < p.deadline(config) { emit(.schedule(.requestRetry(req: req), at: next)) }
+    }
+
+    /// The registry answered REGISTER or LOGIN "busy" (`RegistryLimits.busyRefusal`,
+    /// `checkUnderWayRefusal`): no verdict, so the request stays and goes again, later than a
+    /// lost one would (`PendingRequest.busyWait`, doubling), and under a new number, as the
+    /// registry answers a repeat of the old one with the same refusal. A request that is still
+    /// refused when its timeout runs out fails with the refusal. Returns false if `p` is no such
+    /// request: its refusal is its answer.
+    mutating func waitAfterBusy(_ p: PendingRequest, refusal: String) -> Bool {
+        guard RegistryLimits.isBusy(refusal), let renumbered = p.renumbered(nextRequest) else { return false }
+        var p = renumbered
+        let req = nextRequest
+        nextRequest &+= 1
+        p.wait = max(p.wait * 2, PendingRequest.busyWait)
+        p.refusal = CommandFailure(refusal)
+        pending[req] = p
+        event(.note("the registry is busy: asking again in \(p.wait)ms"))
+        let next = now + p.wait
+        if next < p.deadline(config) { emit(.schedule(.requestRetry(req: req), at: next)) }
+        emit(.schedule(.requestTimeout(req: req), at: max(now, p.deadline(config))))
+        return true
     }
 }
 
@@ -191,11 +215,39 @@ struct PendingRequest {
         /// (without the backup) waits with it, for the session that starts after the last page.
         case restore(password: String, snapshot: LoginSnapshot)
     }
+    /// The longest wait between two sends of a request, in request retry intervals: 8 (800 ms
+    /// for a peer's 100 ms). A request goes again after 100, 200, 400, 800, 800... ms: a
+    /// standalone peer sends it at most 5 times in its 2 s, not 20 (protocol.md 5.1). A registry
+    /// that is behind must get through every copy before it can answer; a lost request still
+    /// goes again within 0.8 s.
+    static let maxWaitFactor: Int64 = 8
+    /// The first wait after a "busy" answer: 1 s, doubling at each one after.
+    static let busyWait: Int64 = 1000
+
     var command: CommandID?
     var kind: Kind
     /// The request as sent: a retry sends it again, unchanged, so the registry knows it.
     var message: WireMessage
     var sentAt = SimInstant.zero
+    /// How long until the request goes again, from its last send.
+    var wait: Int64 = 0
+    /// The registry's last "busy" answer: what the command fails with if no other comes in time.
+    var refusal: CommandFailure?
 
     func deadline(_ config: PeerConfig) -> SimInstant { sentAt + config.requestTimeout }
+
+    /// The same REGISTER or LOGIN under number `req`; nil for any other request (none of them
+    /// is ever answered "busy").
+    func renumbered(_ req: UInt32) -> PendingRequest? {
+        var p = self
+        switch message {
+        case let .register(_, name, password, endpoint, key):
+            p.message = .register(req: req, name: name, password: password, endpoint: endpoint, key: key)
+        case let .login(_, name, password, endpoint, wantBackup, key):
+            p.message = .login(req: req, name: name, password: password, endpoint: endpoint, wantBackup: wantBackup, key: key)
+        default:
+            return nil
+        }
+        return p
+    }
 }

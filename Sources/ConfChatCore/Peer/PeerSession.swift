@@ -21,6 +21,15 @@ struct PeerSession {
     /// PINGs sent since the last PONG. A registry that stopped answering (down, or cut off by
     /// a partition) gets a new LOGIN instead of the next PING, which also lets its backup catch up.
     var pingsUnanswered = 0
+    /// PINGs in a row without a PONG after which the next tick sends LOGIN, not PING: 2, so the
+    /// registry was silent for two ping intervals (4 s). One missed PONG is more often late
+    /// than lost: a registry that is behind (1,000 peers on two cores) answers it after the
+    /// next tick, and a LOGIN in its place cost the busy registry a password check per peer and
+    /// made it busier (`bench --hosts 3 --peers 1000`: 207,203 LOGINs answered again in one
+    /// run, docs/performance.md). Two keep a registry that restarted or was cut off caught up
+    /// within two intervals; a restarted one says so in its first PONG (`known` = 0) anyway,
+    /// and news lost on the way shows in the PONG's count.
+    static let missedPongsBeforeLogin = 2
     /// News messages from the registry since the last LOGIN-REPLY, to compare with the count
     /// each PONG brings: a difference means one was lost (or is late), and a LOGIN fetches
     /// the registry's whole view again.
@@ -35,6 +44,9 @@ struct PeerSession {
     /// When each contact's unconfirmed messages go out again: later after each retry that
     /// brought no acknowledgement.
     var retries = RetryBackoff()
+    /// Friends to whom a retry sent only the first unconfirmed message (`retransmit`): the
+    /// rest go once it is confirmed.
+    var resending: Set<String> = []
 }
 
 /// How a peer sees one friend's presence.

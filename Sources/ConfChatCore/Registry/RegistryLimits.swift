@@ -44,6 +44,14 @@ public enum RegistryLimits {
     /// Clients and accounts with recent failures the registry remembers; beyond it a
     /// password check from a client it has no room for is refused as busy.
     public static let throttleRecords = 10_000
+    /// The REPLY to a REGISTER or LOGIN the registry has no room to check now (`passwordChecks`,
+    /// `throttleRecords`): no verdict on the request, which a peer sends again later (5.1).
+    public static let busyRefusal = "the registry is busy checking passwords: try again shortly"
+    /// The REPLY to a REGISTER or LOGIN from a client whose earlier one is still being checked
+    /// (`passwordChecksPerClient`): no verdict either.
+    public static let checkUnderWayRefusal = "a password check for this client is already under way"
+    /// Whether a REPLY's error is one of the two above.
+    public static func isBusy(_ error: String) -> Bool { error == busyRefusal || error == checkUnderWayRefusal }
     /// How long the registry remembers a request it carried out, to answer a repeat of it
     /// (`RequestMemory`) instead of carrying it out again: 30 s, far above a peer's request
     /// timeout (2 s) plus the time a repeat may spend on the way.

@@ -24,10 +24,10 @@ extension RegistryMachine {
             return refuse("too many wrong passwords: try again in \((ms + 999) / 1000) s")
         }
         guard checks.values.filter({ $0.client == client }).count < RegistryLimits.passwordChecksPerClient else {
-            return refuse("a password check for this client is already under way")
+            return refuse(RegistryLimits.checkUnderWayRefusal)
         }
         guard checks.count < RegistryLimits.passwordChecks, throttle.hasRoom(for: client, now: now) else {
-            return refuse("the registry is busy checking passwords: try again shortly")
+            return refuse(RegistryLimits.busyRefusal)
         }
         let id = nextCheck
         nextCheck += 1

@@ -40,6 +40,8 @@ public final class HostBench {
         public var maxMs: Double
         public var setupSeconds: Double
         public var errors: [String]
+        /// Copies, retries, presence lost, the registry asked again (`HostBenchCounters`).
+        var counters = HostBenchCounters()
 
         public var deliveredPerSecond: Double { seconds > 0 ? Double(delivered) / seconds : 0 }
         /// Every message arrived, once, in order, and no peer failed.
@@ -52,6 +54,7 @@ public final class HostBench {
               delivered                            \(delivered) of \(sent) (duplicates \(duplicates), out of order \(outOfOrder))
               delivered/s across hosts             \(String(format: "%.0f", deliveredPerSecond)) (over \(String(format: "%.1f", seconds)) s)
               latency p50 / p99 / max              \(String(format: "%.1f / %.1f / %.1f", p50Ms, p99Ms, maxMs)) ms
+              spent besides                        \(counters.line)
             """ + (errors.isEmpty ? "" : "\n  errors (\(errors.count)): " + errors.prefix(5).joined(separator: "; "))
         }
 
@@ -63,7 +66,7 @@ public final class HostBench {
                 ("latency_p50_ms", String(format: "%.2f", p50Ms)), ("latency_p99_ms", String(format: "%.2f", p99Ms)),
                 ("latency_max_ms", String(format: "%.2f", maxMs)), ("setup_seconds", String(format: "%.2f", setupSeconds)),
                 ("errors", "\(errors.count)"), ("ok", ok ? "true" : "false"),
-            ]
+            ] + counters.fields
             return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
         }
     }
@@ -138,8 +141,11 @@ public final class HostBench {
             }
             outcomes += try JSONDecoder().decode([RingPeer.Outcome].self, from: data)
         }
-        return Self.summarize(outcomes, hosts: o.hosts, peers: o.peers, sentExpected: o.peers * o.messagesPerPeer,
-                              setupSeconds: setupSeconds)
+        var result = Self.summarize(outcomes, hosts: o.hosts, peers: o.peers, sentExpected: o.peers * o.messagesPerPeer,
+                                    setupSeconds: setupSeconds)
+        let registryText = fm.contents(atPath: file("registry.log")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        result.counters = HostBenchCounters(outcomes: outcomes, registryLog: registryText)
+        return result
     }
 
     /// Peer i goes on host (i mod N) + 1, so that a message between ring neighbours always

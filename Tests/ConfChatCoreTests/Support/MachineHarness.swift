@@ -200,6 +200,19 @@ final class MachineHarness {
         return result.map { .refused($0.message) } ?? .done
     }
 
+    /// Hands a peer a user's command without waiting for it (see `outcome`), then settles.
+    func start(_ name: String, _ command: PeerCommand) -> CommandID {
+        let id = nextCommand
+        nextCommand += 1
+        feed(name, .command(id, command))
+        return id
+    }
+
+    /// How a command handed over by `start` completed; nil while it has not.
+    func outcome(_ id: CommandID) -> Outcome? {
+        completions[id].map { $0.map { .refused($0.message) } ?? .done }
+    }
+
     /// Delivers messages in flight, and those they cause, in send order until none is left.
     func settle() {
         guard !holding else { return }

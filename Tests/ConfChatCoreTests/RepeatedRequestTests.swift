@@ -46,6 +46,40 @@ struct RepeatedRequestTests {
         #expect(!again.contains { if case .persist = $0 { true } else { false } })
     }
 
+    /// Everything the first answer held, to the octet: the address, the friend's endpoint and
+    /// key, the error text. A repeat answered with anything else is caught here.
+    @Test func aRepeatIsAnsweredWithExactlyWhatTheRequestSentItsClient() {
+        var d = RegistryDurableState()
+        for (n, k) in [("alice", UInt8(1)), ("bob", 2)] {
+            d.apply(.addAccount(name: n, hash: "hash:pw", endpoint: "tcp://10.0.0.\(k):5555", key: Array(repeating: k, count: 32)))
+        }
+        var r = RegistryMachine(durable: d)
+        for n in ["alice", "bob"] {
+            _ = r.handleChecked(from: n, .login(req: 1, name: n, password: "pw", endpoint: "ipc:///tmp/\(n)-é.sock", wantBackup: false,
+                                               key: d.accounts[n]!.key))
+        }
+        func toClient(_ client: String, _ effects: [RegistryEffect]) -> [RegistryEffect] {
+            effects.filter { if case let .send(to, _) = $0 { to.name == client } else { false } }
+        }
+        func repeated(_ client: String, _ message: WireMessage) -> [RegistryEffect] {
+            [.note("repeated \(message.kind.name) req=\(message.requestNumber!) from \(client): answered again")]
+        }
+        let request = WireMessage.friendRequest(req: 2, to: "bob")
+        let accept = WireMessage.friendAnswer(req: 2, to: "alice", accept: true)
+        let refused = WireMessage.friendRequest(req: 3, to: "nobody")
+        let group = WireMessage.createGroup(req: 4, group: "team")
+        for (client, message) in [("alice", request), ("bob", accept), ("alice", refused), ("alice", group)] {
+            let first = r.handleChecked(from: client, message)
+            #expect(!toClient(client, first).isEmpty)
+            #expect(r.handleChecked(from: client, message) == repeated(client, message) + toClient(client, first))
+        }
+        // An answer after a password check: a REGISTER refused, then repeated.
+        let taken = WireMessage.register(req: 9, name: "alice", password: "pw", endpoint: "inproc://mallory", key: [7])
+        let first = r.handleChecked(from: "mallory", taken)
+        #expect(replies(first) == ["the name 'alice' is taken"])
+        #expect(r.handleChecked(from: "mallory", taken) == repeated("mallory", taken) + first)
+    }
+
     @Test func aLoginRepeatedWhileItsPasswordCheckRunsStartsNoSecondCheck() {
         var r = registry()
         let login = WireMessage.login(req: 7, name: "alice", password: "pw", endpoint: "inproc://alice", wantBackup: false, key: [])

@@ -60,7 +60,7 @@ public struct RegistryMachine {
             dispatch(sender, message)
             let mine = out[start...]
             let checking = mine.contains { if case .checkPassword = $0 { true } else { false } }
-            memory.remember(key, message, answers: checking ? nil : answers(to: sender, in: mine), now: now)
+            memory.remember(key, message, answers: checking ? nil : mine, now: now)
         }
     }
 
@@ -69,19 +69,6 @@ public struct RegistryMachine {
         var effects: [RegistryEffect] = []
         handle(from: sender, message, now: now, into: &effects)
         return effects
-    }
-
-    /// What a request sent its client: the messages to be repeated if the request is. A
-    /// LOGIN-REPLY is never kept (it can be large, and logging in again is harmless): a
-    /// repeated login that succeeded is carried out again.
-    func answers(to client: String, in effects: ArraySlice<RegistryEffect>) -> [RegistryEffect]? {
-        var kept: [RegistryEffect] = []
-        for e in effects {
-            guard case let .send(address, m) = e, address.name == client else { continue }
-            if case .loginReply = m { return nil }
-            kept.append(e)
-        }
-        return kept
     }
 
     /// The outcome of a `PasswordCheck` this machine asked for; its effects are appended to
@@ -95,7 +82,7 @@ public struct RegistryMachine {
             let start = out.endIndex
             finish(check, outcome)
             let key = RequestMemory.Key(client: check.client, req: check.request.req)
-            if let answers = answers(to: check.client, in: out[start...]) { memory.answered(key, answers) } else { memory.forget(key) }
+            memory.answered(key, out[start...])
         }
     }
 

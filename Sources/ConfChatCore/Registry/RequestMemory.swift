@@ -3,49 +3,15 @@
 /// twice: a repeated REGISTER does not find its own account "taken", a repeated FRIEND-ANSWER
 /// does not find its request gone.
 ///
-/// A repeat is the same client, the same `req` and the same message. The content counts too:
-/// a peer numbers its requests from 1 again after a restart, and a new request under an old
-/// number is a new request. Memory only, bounded in time and in number
-/// (`RegistryLimits.requestMemoryMs`, `rememberedRequests`, `rememberedRequestsPerClient`).
+/// A repeat is the same client, the same `req` and the same message, octet for octet: a peer
+/// numbers its requests from 1 again after a restart, and a new request under an old number
+/// is a new request. Each request and its answers are kept as frames (`RememberedRequest`).
+/// Memory only, bounded in time and in number (`RegistryLimits.requestMemoryMs`,
+/// `rememberedRequests`, `rememberedRequestsPerClient`).
 struct RequestMemory {
-    struct Key: Hashable {
+    struct Key {
         var client: String
         var req: UInt32
-    }
-
-    /// One remembered request. A class, immutable (an answer replaces the entry), so that the
-    /// table's buckets hold a pointer, not the entry: a dictionary keeps about 1.6 buckets an
-    /// entry, and the memory is full (10,000 entries) once a thousand peers have set up.
-    final class Entry {
-        let request: WireMessage
-        /// What the registry sent the client in answer; nil while a password check runs.
-        let answers: Answers?
-        let at: SimInstant
-        /// Tells this entry from a later one under the same key in the queues below.
-        let serial: UInt64
-
-        init(request: WireMessage, answers: Answers?, at: SimInstant, serial: UInt64) {
-            self.request = request
-            self.answers = answers
-            self.at = at
-            self.serial = serial
-        }
-    }
-
-    /// A request's answers, most often one message: kept in the entry, not in an array of
-    /// their own (an allocation an entry).
-    enum Answers {
-        case one(RegistryEffect)
-        case list([RegistryEffect])
-
-        init(_ effects: [RegistryEffect]) { self = effects.count == 1 ? .one(effects[0]) : .list(effects) }
-
-        var effects: [RegistryEffect] {
-            switch self {
-            case let .one(e): [e]
-            case let .list(list): list
-            }
-        }
     }
 
     enum Lookup {
@@ -54,62 +20,100 @@ struct RequestMemory {
         case answered([RegistryEffect])
     }
 
-    private var entries: [Key: Entry] = [:]
-    /// Keys in the order remembered: the oldest expire (or make room) first.
-    private var order = FIFOQueue<(key: Key, serial: UInt64)>()
-    /// Each client's remembered requests, oldest first (at most `rememberedRequestsPerClient`).
-    private var perClient: [String: [(req: UInt32, serial: UInt64)]] = [:]
+    /// Each client's remembered requests, oldest first (at most `rememberedRequestsPerClient`,
+    /// searched in order): one table entry a client, where a table by client and number kept a
+    /// bucket a request and a second index by client beside it.
+    private var clients: [String: [RememberedRequest]] = [:]
+    /// Requests in the order remembered: the oldest expire (or make room) first. A place whose
+    /// request was forgotten, or remembered again since (a later serial), is passed over.
+    private var order = FIFOQueue<(client: String, serial: UInt64)>()
     private var serial: UInt64 = 0
-
-    var count: Int { entries.count }
+    private(set) var count = 0
+    /// The record being built (a request's frame, then its answers) and an answer's frame:
+    /// kept from request to request, so that encoding allocates nothing but what is kept.
+    private var record: [UInt8] = []
+    private var frame: [UInt8] = []
 
     mutating func lookup(_ key: Key, _ message: WireMessage, now: SimInstant) -> Lookup {
         expire(now: now)
-        guard let e = entries[key], e.request == message else { return .new }
-        return e.answers.map { .answered($0.effects) } ?? .underWay
+        guard let (c, i) = find(key.client, { $0.req == key.req }), encode(message),
+              clients.values[c][i].request.elementsEqual(record) else { return .new }
+        let entry = clients.values[c][i]
+        guard entry.isAnswered else { return .underWay }
+        guard let answers = entry.answers(to: key.client) else {
+            remove(c, i)
+            return .new
+        }
+        return .answered(answers)
     }
 
-    /// Remembers a request just carried out (`answers`), or under way (nil).
-    mutating func remember(_ key: Key, _ message: WireMessage, answers: [RegistryEffect]?, now: SimInstant) {
+    /// Remembers a request just carried out, with its effects (`answers`, of which those sent
+    /// to the client are kept), or under way (nil).
+    mutating func remember(_ key: Key, _ message: WireMessage, answers: ArraySlice<RegistryEffect>?, now: SimInstant) {
         forget(key)
+        // A message the codec cannot encode did not come over the wire, and cannot be compared.
+        guard encode(message) else { return }
+        let requestSize = record.count
+        // Answers not to be kept (`Answers.encode`) leave the request under way.
+        if let answers { _ = RememberedRequest.Answers.encode(answers, to: key.client, appendingTo: &record, frame: &frame) }
         serial += 1
-        entries[key] = Entry(request: message, answers: answers.map(Answers.init), at: now, serial: serial)
-        order.append((key, serial))
-        perClient[key.client, default: []].append((key.req, serial))
-        if let mine = perClient[key.client], mine.count > RegistryLimits.rememberedRequestsPerClient, let oldest = mine.first {
-            forget(Key(client: key.client, req: oldest.req))
+        let entry = RememberedRequest(req: key.req, record: record, requestSize: requestSize, serial: serial, at: now)
+        order.append((key.client, serial))
+        count += 1
+        let c: Dictionary<String, [RememberedRequest]>.Index
+        if let found = clients.index(forKey: key.client) {
+            c = found
+            clients.values[c].append(entry)
+        } else {
+            clients[key.client] = [entry]
+            c = clients.index(forKey: key.client)!
         }
-        while entries.count > RegistryLimits.rememberedRequests {
-            compact()
-            guard let oldest = order.popFirst() else { break }
-            forget(oldest.key)
+        if clients.values[c].count > RegistryLimits.rememberedRequestsPerClient { remove(c, 0) }
+        while count > RegistryLimits.rememberedRequests, let oldest = order.popFirst() {
+            if let (c, i) = find(oldest.client, { $0.serial == oldest.serial }) { remove(c, i) }
         }
     }
 
-    /// The answers of a request whose password check has run, if it is still remembered.
-    mutating func answered(_ key: Key, _ answers: [RegistryEffect]) {
-        guard let e = entries[key] else { return }
-        entries[key] = Entry(request: e.request, answers: Answers(answers), at: e.at, serial: e.serial)
+    /// The answers of a request whose password check has run (its effects, as `remember`
+    /// takes them), if it is still remembered; forgotten if they are not to be kept.
+    mutating func answered(_ key: Key, _ answers: ArraySlice<RegistryEffect>) {
+        guard let (c, i) = find(key.client, { $0.req == key.req }) else { return }
+        record.removeAll(keepingCapacity: true)
+        record += clients.values[c][i].request
+        guard RememberedRequest.Answers.encode(answers, to: key.client, appendingTo: &record, frame: &frame) else {
+            return remove(c, i)
+        }
+        clients.values[c][i] = clients.values[c][i].answered(record)
     }
 
     mutating func forget(_ key: Key) {
-        guard entries.removeValue(forKey: key) != nil else { return }
-        perClient[key.client]?.removeAll { $0.req == key.req }
-        if perClient[key.client]?.isEmpty == true { perClient[key.client] = nil }
+        if let (c, i) = find(key.client, { $0.req == key.req }) { remove(c, i) }
+    }
+
+    /// Encodes `message` into `record`; false if the codec refuses it.
+    private mutating func encode(_ message: WireMessage) -> Bool {
+        do { try WireCodec.encode(message, into: &record) } catch { return false }
+        return true
+    }
+
+    private func find(_ client: String, _ match: (RememberedRequest) -> Bool) -> (Dictionary<String, [RememberedRequest]>.Index, Int)? {
+        guard let c = clients.index(forKey: client), let i = clients.values[c].firstIndex(where: match) else { return nil }
+        return (c, i)
+    }
+
+    /// Forgets the request at `i` of the client at `c`, and the client once it has none.
+    private mutating func remove(_ c: Dictionary<String, [RememberedRequest]>.Index, _ i: Int) {
+        count -= 1
+        if clients.values[c].count == 1 { clients.remove(at: c) } else { clients.values[c].remove(at: i) }
     }
 
     private mutating func expire(now: SimInstant) {
         while let oldest = order.first {
-            if let e = entries[oldest.key], e.serial == oldest.serial {
-                guard now - e.at >= RegistryLimits.requestMemoryMs else { return }
-                forget(oldest.key)
+            if let (c, i) = find(oldest.client, { $0.serial == oldest.serial }) {
+                guard now - clients.values[c][i].at >= RegistryLimits.requestMemoryMs else { return }
+                remove(c, i)
             }
             order.removeFirst()
         }
-    }
-
-    /// Drops queue places whose entries are gone (forgotten, or remembered again later).
-    private mutating func compact() {
-        while let oldest = order.first, entries[oldest.key]?.serial != oldest.serial { order.removeFirst() }
     }
 }

@@ -23,6 +23,13 @@ struct ByteWriter {
         bytes.reserveCapacity(256)
     }
 
+    /// Writes after what `buffer` holds, in its storage (the caller takes `bytes` back when
+    /// done): a record of several frames, built in one buffer.
+    init(kind: String, appendingTo buffer: inout [UInt8]) {
+        self.kind = kind
+        swap(&bytes, &buffer)
+    }
+
     mutating func u8(_ v: UInt8) { bytes.append(v) }
     mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
     mutating func u16(_ v: UInt16) { bytes.append(UInt8(v >> 8)); bytes.append(UInt8(v & 0xFF)) }

@@ -34,4 +34,17 @@ import Testing
         try store.apply([.addBackup(user: "alice", entry)])
         #expect(try store.load().backups["alice"]?.map(\.seq) == [1, 2])
     }
+
+    /// Message traffic waits in the log while other mutations are applied at once; one
+    /// applied at once must still land after the traffic committed before it. A wipe
+    /// reported by bob (`resetAcked` to 2) after an acknowledgement of 5 leaves 2, not 5.
+    @Test func aMutationAppliedAtOnceComesAfterTheTrafficBeforeIt() throws {
+        let store = MemoryPeerStore()
+        try store.apply([.setFriend(name: "bob", endpoint: "inproc://bob")])
+        try store.apply((1...5).map { .store(ChatRecord(peer: "bob", outgoing: true, seq: $0, body: Array("m\($0)".utf8))) })
+        try store.apply([.markAcked(peer: "bob", upTo: 5)])
+        try store.apply([.resetAcked(peer: "bob", to: 2)])
+        #expect(try store.load().conversations["bob"]?.acked == 2)
+        #expect(try store.load().conversations["bob"]?.sent.count == 5)
+    }
 }

@@ -90,7 +90,7 @@ public final class SQLitePeerStore: PeerStore {
             var q = try statements(.readCredentials, db)
             while try q.step() { s.credentials = q.string(0) }
             q = try statements(.readFriends, db)
-            while try q.step() { s.friends[q.string(0)] = q.string(1) }
+            while try q.step() { s.apply(.setFriend(name: q.string(0), endpoint: q.string(1))) }
             q = try statements(.readRequests, db)
             while try q.step() { s.requests.insert(q.string(0)) }
             q = try statements(.readMessages, db)

@@ -61,7 +61,7 @@ import Testing
                 var s = try sim.durableState(name)
                 #expect(s.credentials?.hasPrefix("$argon2id$") == true)
                 s.credentials = nil
-                s.friends = s.friends.mapValues(Self.local)
+                for (friend, endpoint) in s.friends { s.apply(.setFriend(name: friend, endpoint: Self.local(endpoint))) }
                 s.groups = s.groups.mapValues { GroupView(owner: $0.owner, members: $0.members.mapValues(Self.local)) }
                 return s
             }

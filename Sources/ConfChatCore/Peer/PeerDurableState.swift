@@ -3,11 +3,15 @@
 public struct PeerDurableState: Hashable, Sendable {
     /// Argon2id hash of the password (PHC string), never the password itself.
     public var credentials: String?
-    /// Friends and the endpoint each last announced.
-    public var friends: [String: String] = [:]
+    /// Friends and the endpoint each last announced, by name (kept by contact number, in `book`).
+    public var friends: ContactTable<String> { book.friendTable }
     /// Users whose friend requests wait for an answer.
     public var requests: Set<String> = []
-    public var conversations: [String: Conversation] = [:]
+    /// Conversations and friends by contact number (`ContactBook`): the machine's way in, one
+    /// name looked up an input.
+    private(set) var book = ContactBook()
+    /// Conversations by name, for everyone who knows contacts by name.
+    public var conversations: ContactTable<Conversation> { book.conversationTable }
     /// Groups this peer is a member of.
     public var groups: [String: GroupView] = [:]
     /// Invitations waiting for `join`: group -> owner.
@@ -23,46 +27,73 @@ public struct PeerDurableState: Hashable, Sendable {
 
     public init() {}
 
-    public mutating func apply(_ m: PeerMutation) {
+    public mutating func apply(_ m: PeerMutation) { apply(m, contact: nil) }
+
+    /// Applies `m`; `contact` is the number of the contact whose conversation it changes, when
+    /// the caller has it already (the machine looked the name up once, at the input's edge),
+    /// nil to look it up by the name the mutation carries.
+    mutating func apply(_ m: PeerMutation, contact n: Int?) {
         switch m {
         case let .setCredentials(hash): credentials = hash
-        case let .setFriend(name, endpoint): friends[name] = endpoint
-        case let .removeFriend(name): friends[name] = nil
+        case let .setFriend(name, endpoint): book.setEndpoint(number(n, name), endpoint)
+        case let .removeFriend(name): if let f = n ?? book.number(of: name) { book.setEndpoint(f, nil) }
         case let .addRequest(name): requests.insert(name)
         case let .removeRequest(name): requests.remove(name)
-        case let .store(record), let .restore(record): store(record)
+        case let .store(record), let .restore(record): store(record, contact: n)
         case let .setGroup(info): groups[info.name] = GroupView(info)
         case let .setKey(name, key): keys[name] = key
         case let .markUnsynced(names): unsynced.formUnion(names)
         case let .markSynced(name): unsynced.remove(name)
-        case let .overwrite(record): conversations[record.peer, default: Conversation()].overwrite(record)
+        case let .overwrite(record): book.change(number(n, record.peer)) { $0.overwrite(record) }
         case let .queue(peer, item): queued[peer, default: []].append(item)
         case let .dequeue(peer): queued[peer] = nil
-        case let .reserve(peer, seq): conversations[peer, default: Conversation()].reserved.insert(seq)
+        case let .reserve(peer, seq): book.change(number(n, peer)) { _ = $0.reserved.insert(seq) }
         case let .removeGroup(name): groups[name] = nil
         case let .addInvitation(inv): invitations[inv.group] = inv.owner
         case let .removeInvitation(group): invitations[group] = nil
-        case let .resetAcked(peer, to):
-            conversations[peer, default: Conversation()].acked = to
-        case let .markAcked(peer, upTo):
-            conversations[peer, default: Conversation()].raiseAcked(to: upTo)  // one look-up, in place
+        case let .resetAcked(peer, to): book.change(number(n, peer)) { $0.acked = to }
+        case let .markAcked(peer, upTo): book.change(number(n, peer)) { $0.raiseAcked(to: upTo) }
         }
     }
 
     /// Applies `.store(record)` (and `.restore`) and says whether `record` is now what is held
     /// at its seq: false when a copy already there was left as it was and differs.
+    /// `contact`: the number of `record.peer`, nil to look it up.
     @discardableResult
-    mutating func store(_ record: ChatRecord) -> Bool {
-        // In place: a copy taken out and written back would share the history's buffers,
-        // so each append would copy the whole conversation.
-        conversations[record.peer, default: Conversation()].store(record)
+    mutating func store(_ record: ChatRecord, contact n: Int? = nil) -> Bool {
+        book.change(number(n, record.peer)) { $0.store(record) }
+    }
+
+    /// The number of contact `name`, a new one if it had none (`ContactBook`): not a change
+    /// of the state's value, which numbers are no part of.
+    mutating func enter(_ name: String) -> Int { book.enter(name) }
+
+    /// The number of contact `name`, nil if the state never referred to it: the one look-up
+    /// by name an input makes (`ContactBook`).
+    func contact(_ name: String) -> Int? { book.number(of: name) }
+
+    /// The conversation with contact `n`, nil if there is none, read in place (`_read`
+    /// yields the array's element): a function returning it handed back a copy, which retained
+    /// and released its three lists at each read, several times a message (11 retains a
+    /// message in callgrind, more than the look-ups by name saved).
+    subscript(conversation n: Int) -> Conversation? {
+        _read { yield book.conversations[n] }
+    }
+
+    /// Contact `n`'s endpoint if it is a friend, nil if it is not.
+    func friendEndpoint(_ n: Int) -> String? { book.endpoint(n) }
+
+    /// `n` if the caller has it, else the number of `name`.
+    private mutating func number(_ n: Int?, _ name: String) -> Int {
+        if let n { return n }
+        return book.enter(name)
     }
 
     public var sortedFriends: [String] { friends.keys.sorted() }
 
     /// Where to reach a friend or a fellow group member, nil for anyone else.
     public func endpoint(of name: String) -> String? {
-        if let ep = friends[name] { return ep }
+        if let n = contact(name), let ep = book.endpoint(n) { return ep }
         for g in groups.keys.sorted() { if let ep = groups[g]!.members[name] { return ep } }
         return nil
     }

@@ -25,9 +25,9 @@ extension PeerMachine {
             }
 
         case .logout:
-            guard let s = session else { return complete(id, CommandFailure("\(name) is not logged in")) }
+            guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
             for friend in durable.sortedFriends {
-                if s.presence[friend]?.online == true { toPeer(friend, .bye) }
+                if sees(friend) == true { toPeer(friend, .bye) }
                 // Whatever the friend has not confirmed waits in the registry's mailbox.
                 depositUnacked(friend)
             }
@@ -58,16 +58,19 @@ extension PeerMachine {
 
         case let .send(to, text):
             guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
-            guard durable.friends[to] != nil else { return complete(id, CommandFailure("\(to) is not a friend of \(name)")) }
+            // The recipient's number: the one look-up of its name (`ContactBook`).
+            guard let n = durable.contact(to), durable.friendEndpoint(n) != nil else {
+                return complete(id, CommandFailure("\(to) is not a friend of \(name)"))
+            }
             let body = Array(text.utf8)
             guard body.count <= WireCodec.maxBodySize else {
                 return complete(id, CommandFailure("message is \(body.count) bytes, over the limit of \(WireCodec.maxBodySize)"))
             }
-            guard let record = stage(to: to, HistoryItem(group: nil, body: body)) else {
+            guard let record = stage(to: to, contact: n, HistoryItem(group: nil, body: body)) else {
                 return complete(id, nil)  // queued on our side until bob and we compare notes: accepted
             }
             complete(id, nil)  // stored on our side: `send` has succeeded
-            transmit(record)
+            transmit(record, contact: n)
         }
     }
 
@@ -76,7 +79,7 @@ extension PeerMachine {
         let epoch = nextEpoch
         nextEpoch += 1
         var s = PeerSession(epoch: epoch, password: password, proofKey: prover.proofKey(user: name, password: password))
-        for friend in durable.sortedFriends { s.presence[friend] = FriendPresence() }
+        for friend in durable.sortedFriends { s.presence[number(friend)] = FriendPresence() }
         session = s
         for friend in durable.sortedFriends { greet(friend) }
         // Fellow group members get no HELLO as a rule, only while we compare notes after a restore.

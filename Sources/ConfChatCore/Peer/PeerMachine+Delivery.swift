@@ -51,12 +51,14 @@ extension PeerMachine {
     /// First transmission of a freshly stored message. A friend who looks offline gets it
     /// through the mailbox; a group member who is not a friend (whose presence we do not
     /// follow) gets it directly, and through the mailbox at the next retry if unconfirmed.
-    mutating func transmit(_ record: ChatRecord) {
+    /// `contact`: the number of `record.peer`, when the caller has it.
+    mutating func transmit(_ record: ChatRecord, contact: Int? = nil) {
         // A friend's endpoint is read once, for the question and the send (`toPeer` would look
         // it up again: a message to a friend goes to the endpoint in `friends`).
-        guard let ep = durable.friends[record.peer] else { return toPeer(record.peer, direct(record)) }
-        if session?.presence[record.peer]?.online == true {
-            out.append(.send(.peer(name: record.peer, endpoint: ep), direct(record)))
+        let n = contact ?? number(record.peer)
+        guard let ep = durable.friendEndpoint(n) else { return toPeer(record.peer, direct(record)) }
+        if online(n) {
+            toFriend(record.peer, at: ep, direct(record))
         } else {
             toMailbox(record)  // its backup entry went out as it was stored, just now
         }
@@ -66,14 +68,15 @@ extension PeerMachine {
     /// online, else to the mailbox unless the registry already holds it.
     mutating func flush(_ contact: String) {
         session?.resending.remove(contact)
-        guard let s = session, let c = durable.conversations[contact] else { return }
-        if durable.friends[contact] != nil, s.presence[contact]?.online == true {
+        guard let s = session, let n = durable.contact(contact), let c = durable[conversation: n] else { return }
+        let friend = durable.friendEndpoint(n) != nil
+        if friend, s.presence[n]?.online == true {
             for r in c.unacked { toPeer(contact, direct(r)) }
         } else {
             depositUnacked(contact)
             // A SKIP has no mailbox form. A fellow member who is not a friend may well be
             // there (we do not follow its presence): it gets them directly.
-            if durable.friends[contact] == nil { for r in c.unacked where r.isSkip { toPeer(contact, direct(r)) } }
+            if !friend { for r in c.unacked where r.isSkip { toPeer(contact, direct(r)) } }
         }
     }
 
@@ -85,8 +88,8 @@ extension PeerMachine {
     /// retry made 114,399 copies of 20,000 messages in `bench --hosts 3 --peers 1000`
     /// (docs/performance.md). Anyone else gets what `flush` sends.
     mutating func retransmit(_ contact: String) {
-        guard let s = session, durable.friends[contact] != nil, s.presence[contact]?.online == true,
-              let first = durable.conversations[contact]?.unacked.first
+        guard let n = durable.contact(contact), durable.friendEndpoint(n) != nil, online(n),
+              let first = durable[conversation: n]?.unacked.first
         else { return flush(contact) }
         session?.resending.insert(contact)
         toPeer(contact, direct(first))
@@ -140,47 +143,50 @@ extension PeerMachine {
         if !durable.unsynced.contains(peer) { flush(peer) }
     }
 
-    /// The friend confirmed everything up to `upTo`.
-    mutating func acknowledged(_ friend: String, upTo: UInt64) {
-        guard let c = durable.conversations[friend] else { return }
+    /// The friend confirmed everything up to `upTo`. `contact`: its number, when the caller has it.
+    mutating func acknowledged(_ friend: String, contact: Int? = nil, upTo: UInt64) {
+        guard let n = contact ?? durable.contact(friend), let c = durable[conversation: n] else { return }
         // The friend holds more of ours than we do (a restore lost them, and they came to it
         // through the mailbox): say HELLO, whose `sent` makes it give them back (HISTORY).
-        if upTo > c.contiguousSent, upTo > (session?.theirAck[friend] ?? 0) {
-            session?.theirAck[friend] = upTo
+        if upTo > c.contiguousSent, upTo > (session?.theirAck[n] ?? 0) {
+            session?.theirAck[n] = upTo
             toPeer(friend, .hello(endpoint: endpoint, ack: c.contiguousReceived, sent: c.contiguousSent, isReply: true))
         }
         if upTo < c.acked {
             // It holds less than it once confirmed: its data was wiped. What it lost counts as
             // unconfirmed again, and goes out again (directly or through the mailbox).
             event(.note("\(friend) holds only up to #\(upTo) of ours (was #\(c.acked)): sending the rest again"))
-            persist(.resetAcked(peer: friend, to: upTo))
+            persist(.resetAcked(peer: friend, to: upTo), contact: n)
             session?.deposits.forget(to: friend, above: upTo)
             return
         }
         guard upTo > c.acked else { return }
-        persist(.markAcked(peer: friend, upTo: min(upTo, c.lastSentSeq)))
+        persist(.markAcked(peer: friend, upTo: min(upTo, c.lastSentSeq)), contact: n)
         // A retry sent only the first unconfirmed message (`retransmit`): now the rest.
         if session?.resending.contains(friend) == true { flush(friend) }
     }
 
     /// A message from `sender`, directly or from the mailbox. Returns the highest seq held
-    /// with nothing missing below it: the cumulative ack.
+    /// with nothing missing below it: the cumulative ack. `contact`: the sender's number, when
+    /// the caller has it.
     @discardableResult
-    mutating func accept(from sender: String, seq: UInt64, _ arrival: Arrival, direct: Bool = false) -> UInt64 {
-        // Read in place: a copy of the conversation (`?? Conversation()`) retained and released
-        // its lists at every message, and only a duplicate needs more than the last seq.
-        let last = durable.conversations[sender]?.lastReceivedSeq ?? 0
+    mutating func accept(from sender: String, contact: Int? = nil, seq: UInt64, _ arrival: Arrival, direct: Bool = false) -> UInt64 {
         // Seqs start at 1. A 0 is no message of the sequence: taking it would make the pair's
         // cumulative ack stick below it for good (protocol.md 6.2).
         guard seq >= 1 else {
             event(.refused("refused \(sender)#0: sequence numbers start at 1"))
             return durable.conversations[sender]?.contiguousReceived ?? 0
         }
+        // The sender's number, its name looked up once: what follows reads and writes by it.
+        let n = contact ?? number(sender)
+        // Read in place: a copy of the conversation (`?? Conversation()`) retained and released
+        // its lists at every message, and only a duplicate needs more than the last seq.
+        let last = durable[conversation: n]?.lastReceivedSeq ?? 0
         let item: HistoryItem? = if case let .message(m) = arrival { m } else { nil }
         if seq <= last {
-            let held = durable.conversations[sender]?.record(seq, outgoing: false)
+            let held = durable[conversation: n]?.record(seq, outgoing: false)
             if held == nil || (held!.isSkip && item != nil) {
-                store(from: sender, seq: seq, arrival)  // fills a hole left by a restore, or a skipped seq
+                store(from: sender, n, seq: seq, arrival)  // fills a hole left by a restore, or a skipped seq
             } else if let held, held.isShown, let item, held.body != item.body || held.group != item.group {
                 // Same seq, another message: the sender lost its history (a wipe) and numbered
                 // a new message again. Show it what we hold from there; it renumbers its own.
@@ -189,24 +195,24 @@ extension PeerMachine {
             } else if !config.dedupe {
                 // Fault injection (`PeerConfig.dedupe` off): keep the copy, as a broken
                 // receiver would. It goes in as the next record, the only place one fits.
-                store(from: sender, seq: last + 1, arrival)
+                store(from: sender, n, seq: last + 1, arrival)
             } else if let held, let item, held.proof.isEmpty, !item.proof.isEmpty, held.body == item.body, held.group == item.group {
                 // The same message, now with its sender's proof (ours came from a backup or
                 // the mailbox): keep the proof, so we can give the message back after a wipe.
                 persist(.overwrite(ChatRecord(peer: sender, outgoing: false, seq: seq, body: held.body, group: held.group,
-                                              kind: held.kind, proof: item.proof)))
+                                              kind: held.kind, proof: item.proof)), contact: n)
                 event(.duplicate(from: sender, seq: seq))
             } else {
                 event(.duplicate(from: sender, seq: seq))
             }
-            return durable.conversations[sender]?.contiguousReceived ?? 0
+            return durable[conversation: n]?.contiguousReceived ?? 0
         }
         if seq > last + 1, direct, !config.holdBack {
             // Fault injection (`PeerConfig.holdBack` off): take a direct message now, as a
             // receiver that trusts its connection to keep order would, in the next place,
             // ahead of those it overtook.
-            store(from: sender, seq: last + 1, arrival)
-            return durable.conversations[sender]?.contiguousReceived ?? 0
+            store(from: sender, n, seq: last + 1, arrival)
+            return durable[conversation: n]?.contiguousReceived ?? 0
         }
         if seq > last + 1 {
             switch session?.heldBack.hold(arrival, from: sender, seq: seq, next: last + 1) {
@@ -217,15 +223,15 @@ extension PeerMachine {
             case nil:
                 event(.heldBack(from: sender, seq: seq, expecting: last + 1))
             }
-            return durable.conversations[sender]?.contiguousReceived ?? 0
+            return durable[conversation: n]?.contiguousReceived ?? 0
         }
-        store(from: sender, seq: seq, arrival)
+        store(from: sender, n, seq: seq, arrival)
         var next = seq + 1
         while let held = session?.heldBack.take(from: sender, seq: next) {
-            store(from: sender, seq: next, held)
+            store(from: sender, n, seq: next, held)
             next += 1
         }
-        return durable.conversations[sender]?.contiguousReceived ?? 0
+        return durable[conversation: n]?.contiguousReceived ?? 0
     }
 
     /// `sender` says (HELLO) it holds its messages to us up to `sent` and no further: what we
@@ -241,15 +247,15 @@ extension PeerMachine {
     /// left, or it was destroyed, while it travelled), or from a sender we do not see in
     /// that group, is kept as discarded: never shown, but the sequence stays whole so what
     /// follows is not held back forever. So is a SKIP, a message the sender lost for good.
-    private mutating func store(from sender: String, seq: UInt64, _ arrival: Arrival) {
+    private mutating func store(from sender: String, _ n: Int, seq: UInt64, _ arrival: Arrival) {
         guard case let .message(item) = arrival else {
-            persist(.store(.skipped(peer: sender, outgoing: false, seq: seq)))
+            persist(.store(.skipped(peer: sender, outgoing: false, seq: seq)), contact: n)
             return event(.note("\(sender) lost its message #\(seq) for good: skipped"))
         }
         let discarded = item.group.map { durable.groups[$0]?.members[sender] == nil } ?? false
         let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group,
                                 kind: discarded ? .discarded : .message, proof: item.proof)
-        persist(.store(record))
+        persist(.store(record), contact: n)
         if discarded {
             let why = durable.groups[item.group!] == nil ? "not a member" : "\(sender) is not a member"
             event(.note("discarded \(sender)#\(seq) for group \(item.group!): \(why)"))
@@ -266,7 +272,7 @@ extension PeerMachine {
         }
         for (from, upTo) in highest.sorted(by: { $0.key < $1.key }) {
             toRegistry(.mailboxAck(from: from, upTo: upTo))
-            if durable.friends[from] == nil || session?.presence[from]?.online == true { toPeer(from, .chatAck(upTo: upTo)) }
+            if sees(from) != false { toPeer(from, .chatAck(upTo: upTo)) }
         }
     }
 }
@@ -279,15 +285,17 @@ extension PeerMachine {
 extension PeerMachine {
     /// Stores a new outgoing message with the next seq and returns it; or, for a contact not
     /// synced since a restore, queues it and returns nil.
-    mutating func stage(to peer: String, _ item: HistoryItem) -> ChatRecord? {
+    /// `contact`: the number of `peer`, when the caller has it.
+    mutating func stage(to peer: String, contact: Int? = nil, _ item: HistoryItem) -> ChatRecord? {
         if durable.unsynced.contains(peer) {
             persist(.queue(peer: peer, item))
             event(.note("message to \(peer) waits until \(peer) says how far it got (after a restore)"))
             return nil
         }
-        let seq = durable.conversations[peer]?.nextSentSeq ?? 1
+        let n = contact ?? number(peer)
+        let seq = durable[conversation: n]?.nextSentSeq ?? 1
         let record = ChatRecord(peer: peer, outgoing: true, seq: seq, body: item.body, group: item.group)
-        persist(.store(record))
+        persist(.store(record), contact: n)
         return record
     }
 

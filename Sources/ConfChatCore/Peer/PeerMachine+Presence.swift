@@ -7,59 +7,63 @@ extension PeerMachine {
     mutating func fromPeer(_ sender: String, _ message: WireMessage) {
         // Only friends and fellow group members talk to a logged-in peer; anything else is
         // dropped (and noted). Presence is followed for friends only.
-        // A friend's endpoint, kept for the answer: a CHAT's CHAT-ACK need not look it up again.
-        let friendAt = durable.friends[sender]
+        // The sender's number (`ContactBook`): the one look-up of its name; what follows reads
+        // its conversation, presence and endpoint by number. A friend's endpoint is kept for
+        // the answer: a CHAT's CHAT-ACK need not look it up again.
+        let known = durable.contact(sender)
+        let friendAt = known.flatMap { durable.friendEndpoint($0) }
         let friend = friendAt != nil
         guard session != nil, friend || durable.endpoint(of: sender) != nil else {
             event(.refused("ignored \(message.kind.name) from \(sender): \(session == nil ? "not logged in" : "not a contact")"))
             return
         }
+        let n = known ?? number(sender)  // a fellow group member's first message
         switch message {
         case let .skip(seq):
-            if friend { heard(sender, reason: "message") }
-            let upTo = accept(from: sender, seq: seq, .skip)
+            if friend { heard(sender, n, reason: "message") }
+            let upTo = accept(from: sender, contact: n, seq: seq, .skip)
             toPeer(sender, .chatAck(upTo: upTo))
         case .history, .hello:
-            fromFriend(sender, message)  // fellow group members compare notes after a restore too
+            fromFriend(sender, n, message)  // fellow group members compare notes after a restore too
         case .heartbeat, .bye:
             guard friend else { return event(.refused("ignored \(message.kind.name) from \(sender): not a friend")) }
-            fromFriend(sender, message)
+            fromFriend(sender, n, message)
         case let .chat(seq, body, proof):
-            if friend { heard(sender, reason: "message") }
-            let upTo = accept(from: sender, seq: seq, .message(HistoryItem(group: nil, body: body, proof: proof)), direct: true)
+            if friend { heard(sender, n, reason: "message") }
+            let upTo = accept(from: sender, contact: n, seq: seq, .message(HistoryItem(group: nil, body: body, proof: proof)), direct: true)
             // Storing a message changes no endpoint: a friend's is the one read above.
-            if let friendAt { out.append(.send(.peer(name: sender, endpoint: friendAt), .chatAck(upTo: upTo))) } else { toPeer(sender, .chatAck(upTo: upTo)) }
+            if let friendAt { toFriend(sender, at: friendAt, .chatAck(upTo: upTo)) } else { toPeer(sender, .chatAck(upTo: upTo)) }
         case let .groupChat(seq, group, body, proof):
-            if friend { heard(sender, reason: "message") }
-            let upTo = accept(from: sender, seq: seq, .message(HistoryItem(group: group, body: body, proof: proof)), direct: true)
+            if friend { heard(sender, n, reason: "message") }
+            let upTo = accept(from: sender, contact: n, seq: seq, .message(HistoryItem(group: group, body: body, proof: proof)), direct: true)
             toPeer(sender, .chatAck(upTo: upTo))
         case let .chatAck(upTo):
-            if friend { heard(sender, reason: "ack") }
-            acknowledged(sender, upTo: upTo)
+            if friend { heard(sender, n, reason: "ack") }
+            acknowledged(sender, contact: n, upTo: upTo)
             // What it holds now, not what its last HELLO said: a HISTORY acknowledges again
             // with this, and a stale value would take back confirmations (and resend).
-            // One look-up, not two: this runs at every CHAT-ACK.
-            if friend, let i = session?.theirAck.index(forKey: sender) { session?.theirAck.values[i] = upTo }
+            if friend, session?.theirAck[n] != nil { session?.theirAck[n] = upTo }
         default:
             event(.refused("unexpected \(message.kind.name) from peer \(sender)"))
         }
     }
 
-    private mutating func fromFriend(_ sender: String, _ message: WireMessage) {
+    /// `n`: the sender's number.
+    private mutating func fromFriend(_ sender: String, _ n: Int, _ message: WireMessage) {
         switch message {
         case let .hello(ep, ack, sent, isReply):
             // From a fellow group member who is not a friend (comparing notes after a restore):
             // no presence, only its endpoint.
-            if durable.friends[sender] != nil {
-                if durable.friends[sender] != ep { persist(.setFriend(name: sender, endpoint: ep)) }
-                heard(sender, reason: "hello")
+            if let known = durable.friendEndpoint(n) {
+                if known != ep { persist(.setFriend(name: sender, endpoint: ep), contact: n) }
+                heard(sender, n, reason: "hello")
             } else {
                 memberMoved(sender, to: ep)
             }
-            let c = durable.conversations[sender] ?? Conversation()
+            let c = durable[conversation: n] ?? Conversation()
             forgetHeldBack(from: sender, above: sent)
-            acknowledged(sender, upTo: ack)
-            session?.theirAck[sender] = ack
+            acknowledged(sender, contact: n, upTo: ack)
+            session?.theirAck[n] = ack
             // The sender lost part of its own history: give back what we hold of it.
             if sent < c.lastReceivedSeq { giveBack(to: sender, from: sent + 1) }
             if !isReply {
@@ -77,7 +81,7 @@ extension PeerMachine {
             guard first >= 1, first <= UInt64.max - UInt64(items.count) else {
                 return event(.refused("refused HISTORY from \(sender): seqs #\(first) and on are not ours"))
             }
-            let c = durable.conversations[sender] ?? Conversation()
+            let c = durable[conversation: n] ?? Conversation()
             var given: [UInt64] = []
             var displaced: [ChatRecord] = []
             var unproven: [UInt64] = []
@@ -106,13 +110,13 @@ extension PeerMachine {
                 given.append(seq)
             }
             for mine in displaced {
-                let seq = durable.conversations[sender]?.nextSentSeq ?? 1
+                let seq = durable[conversation: n]?.nextSentSeq ?? 1
                 let moved = ChatRecord(peer: sender, outgoing: true, seq: seq, body: mine.body, group: mine.group)
                 event(.note("our message #\(mine.seq) to \(sender) is now #\(seq)"))
                 persist(.store(moved))
             }
             if !displaced.isEmpty {
-                acknowledged(sender, upTo: displaced.map(\.seq).min()! - 1)
+                acknowledged(sender, contact: n, upTo: displaced.map(\.seq).min()! - 1)
                 flush(sender)
             }
             if let low = given.first, let high = given.last {
@@ -121,13 +125,13 @@ extension PeerMachine {
             if let low = unproven.first, let high = unproven.last {
                 event(.refused("refused \(sender)'s HISTORY #\(low)...#\(high): not proven ours"))
             }
-            if let theirAck = session?.theirAck[sender] { acknowledged(sender, upTo: theirAck) }
+            if let theirAck = session?.theirAck[n] { acknowledged(sender, contact: n, upTo: theirAck) }
         case .heartbeat:
-            if heard(sender, reason: "heartbeat") { retransmit(sender) }
+            if heard(sender, n, reason: "heartbeat") { retransmit(sender) }
         case .bye:
-            session?.presence[sender]?.loggedOut = true
-            if session?.presence[sender]?.online == true {
-                session?.presence[sender]?.online = false
+            session?.presence[n]?.loggedOut = true
+            if online(n) {
+                session?.presence[n]?.online = false
                 event(.presence(friend: sender, online: false, reason: "logged out"))
             }
         default:
@@ -135,12 +139,12 @@ extension PeerMachine {
         }
     }
 
-    /// Records that `friend` is alive. Returns true if they just came online.
+    /// Records that `friend` (number `n`) is alive. Returns true if they just came online.
     @discardableResult
-    mutating func heard(_ friend: String, reason: String) -> Bool {
-        // In place, one look-up (this runs at every message from a friend). Without a
-        // session there is no table to note it in, and the friend counts as just come online.
-        let cameOnline = session?.presence[friend, default: FriendPresence()].heard(at: now) ?? true
+    mutating func heard(_ friend: String, _ n: Int, reason: String) -> Bool {
+        // In place, by number (this runs at every message from a friend). Without a session
+        // there is no table to note it in, and the friend counts as just come online.
+        let cameOnline = session?.presence.change(n, from: FriendPresence()) { $0.heard(at: now) } ?? true
         if cameOnline {
             session?.retries.reset(friend)
             event(.presence(friend: friend, online: true, reason: reason))
@@ -153,9 +157,9 @@ extension PeerMachine {
         case let .heartbeat(epoch):
             guard let s = session, s.epoch == epoch else { return }
             for friend in durable.sortedFriends {
-                guard let p = s.presence[friend], !p.loggedOut else { continue }
+                guard let n = durable.contact(friend), let p = s.presence[n], !p.loggedOut else { continue }
                 if p.online, now - p.lastHeard >= config.presenceTimeout {
-                    session?.presence[friend]?.online = false
+                    session?.presence[n]?.online = false
                     event(.presence(friend: friend, online: false, reason: "silent for \(now - p.lastHeard)ms"))
                     depositUnacked(friend)
                 }
@@ -165,9 +169,9 @@ extension PeerMachine {
                 // one we have not compared notes with since a restore, until it answers, and
                 // one that holds more of our messages than we do (we lost some, and what gave
                 // them back was lost on the way): its answer gives them back again.
-                let behind = (s.theirAck[friend] ?? 0) > (durable.conversations[friend]?.lastSentSeq ?? 0)
+                let behind = (s.theirAck[n] ?? 0) > (durable[conversation: n]?.lastSentSeq ?? 0)
                 let synced = !durable.unsynced.contains(friend) && !behind
-                if synced, session?.presence[friend]?.online == true { toPeer(friend, .heartbeat) } else { greet(friend) }
+                if synced, online(n) { toPeer(friend, .heartbeat) } else { greet(friend) }
             }
             for member in durable.unsynced.sorted() where durable.friends[member] == nil { greet(member) }
             emit(.schedule(.heartbeat(epoch: epoch), at: now + config.heartbeatInterval))

@@ -189,9 +189,10 @@ extension PeerMachine {
         if durable.requests.contains(other) { persist(.removeRequest(other)) }
         if isNew { event(.friendAdded(other)) }
         if isNew, session != nil {
-            session?.presence[other] = FriendPresence()
+            let n = number(other)
+            session?.presence[n] = FriendPresence()
             greet(other)
-        } else if moved, session?.presence[other]?.online == false {
+        } else if moved, presence(of: other)?.online == false {
             // The registry knows a newer endpoint than the one we could not reach: say
             // hello there (a friend who said goodbye is not probed, so nothing else would).
             greet(other)
@@ -201,7 +202,7 @@ extension PeerMachine {
     mutating func unfriend(_ other: String) {
         guard durable.friends[other] != nil else { return }
         persist(.removeFriend(other))
-        session?.presence[other] = nil
+        if let n = durable.contact(other) { session?.presence[n] = nil }
         event(.friendRemoved(other))
     }
 }

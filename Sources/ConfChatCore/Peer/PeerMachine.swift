@@ -95,8 +95,8 @@ public struct PeerMachine {
 
     /// This peer's view of a friend: nil if not a friend.
     public func sees(_ friend: String) -> Bool? {
-        guard durable.friends[friend] != nil else { return nil }
-        return session?.presence[friend]?.online ?? false
+        guard let n = durable.contact(friend), durable.friendEndpoint(n) != nil else { return nil }
+        return session?.presence[n]?.online ?? false
     }
 
     // MARK: - Helpers shared by the extensions
@@ -106,17 +106,28 @@ public struct PeerMachine {
     /// newly stored (`.store`) goes to the registry's backup from here, the one place: the
     /// BACKUP follows the write in the effects, and the driver commits every write of a batch
     /// before it sends anything, so the backup never holds what the disk does not.
-    mutating func persist(_ m: PeerMutation) {
+    /// `contact`: the number of the contact whose conversation `m` changes, when the caller
+    /// has it (`ContactBook`); nil to look the name up.
+    mutating func persist(_ m: PeerMutation, contact: Int? = nil) {
         guard case let .store(r) = m else {
-            durable.apply(m)
+            durable.apply(m, contact: contact)
             return out.append(.persist(m))
         }
         // `apply` as for any mutation, but told whether the record is now the one held at its
         // seq (not a copy it left alone): only then does it go to the backup.
-        let held = durable.store(r)
+        let held = durable.store(r, contact: contact)
         out.append(.persist(m))
         if held, !r.isSkip { backUp(r) }
     }
+    /// The number of contact `name` in the durable state, a new one if it had none
+    /// (`ContactBook`): the one look-up by name of an input, its arrays read by number after.
+    mutating func number(_ name: String) -> Int { durable.enter(name) }
+
+    /// Whether the session sees contact `n` online (false outside a session).
+    func online(_ n: Int) -> Bool { session?.presence[n]?.online == true }
+
+    /// How the session sees friend `name`: nil outside a session, or for anyone it does not follow.
+    func presence(of name: String) -> FriendPresence? { durable.contact(name).flatMap { session?.presence[$0] } }
     mutating func event(_ e: PeerEvent) { out.append(.event(e)) }
     mutating func complete(_ id: CommandID?, _ failure: CommandFailure?) {
         if let id { out.append(.completed(id, failure)) }
@@ -130,6 +141,10 @@ public struct PeerMachine {
     mutating func backUp(_ r: ChatRecord) {
         toRegistry(.backup(BackupEntry(peer: r.peer, outgoing: r.outgoing, seq: r.seq, body: r.body, group: r.group,
                                        proof: r.outgoing ? [] : r.proof)))
+    }
+    /// To a friend whose endpoint the caller read already (by number): no look-up by name.
+    mutating func toFriend(_ name: String, at endpoint: String, _ m: WireMessage) {
+        out.append(.send(.peer(name: name, endpoint: endpoint), m))
     }
     mutating func toPeer(_ name: String, _ m: WireMessage) {
         guard let ep = durable.endpoint(of: name) else { return }

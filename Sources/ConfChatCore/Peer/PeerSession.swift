@@ -6,7 +6,8 @@ struct PeerSession {
     var password: String
     /// What our messages' proofs are made and checked with (`MessageProver`), from the password.
     var proofKey: [UInt8]
-    var presence: [String: FriendPresence] = [:]
+    /// How the session sees each friend, by contact number (`ContactBook`, `ContactSlots`).
+    var presence = ContactSlots<FriendPresence>()
     /// Messages that arrived ahead of a gap, waiting for the gap to fill (bounded).
     var heldBack = HoldBackBuffer()
     /// Messages handed to the registry's mailbox, the key each was sealed to, and which the
@@ -34,8 +35,9 @@ struct PeerSession {
     /// each PONG brings: a difference means one was lost (or is late), and a LOGIN fetches
     /// the registry's whole view again.
     var newsReceived: UInt32 = 0
-    /// What each friend's last HELLO (or CHAT-ACK since) said it holds from us (1...n, no hole).
-    var theirAck: [String: UInt64] = [:]
+    /// What each friend's last HELLO (or CHAT-ACK since) said it holds from us (1...n, no hole),
+    /// by contact number.
+    var theirAck = ContactSlots<UInt64>()
     /// Recipients whose mailbox the registry said is full, and until when we deposit nothing
     /// more to them (our messages wait in the outbox, unconfirmed).
     var mailboxFull: [String: SimInstant] = [:]

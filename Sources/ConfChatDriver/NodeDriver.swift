@@ -148,7 +148,13 @@ public final class NodeDriver<Machine: DrivenMachine> {
             try write(batch)
             step += 1
         }
-        if let stopped = try carryOutAll(effects.list, step: &step, stoppingAt: limit, of: steps) { return stopped }
+        for i in effects.list.indices {
+            let route = Machine.route(effects.list[i])
+            if case .write = route { continue }
+            if step == limit { return Crash(step: step, steps: steps) }
+            try carryOut(route, effects.list[i])
+            step += 1
+        }
         if !writesFirst, !batch.isEmpty {
             if step == limit { return Crash(step: step, steps: steps) }
             try write(batch)
@@ -176,27 +182,10 @@ public final class NodeDriver<Machine: DrivenMachine> {
     public func release() throws {
         var effects = takeHeld()
         defer { giveBack(&effects) }
-        var step = 0
-        _ = try carryOutAll(effects.list, step: &step, stoppingAt: nil, of: 0)
-    }
-
-    /// Carries out the effects of `list` that are not writes (in the transaction already), in
-    /// order, counting each a step from `step`, and returns where it stopped if `limit` is one
-    /// of those steps (an armed crash). Each effect is read where it lies, through the buffer:
-    /// the array's subscript handed back a copy of each (a retain and a release of each of its
-    /// fields), twice, once to route it and once to carry it out (docs/performance.md, item
-    /// 59). `list` is the batch taken out of the driver: what is carried out may start a batch
-    /// of its own, which does not touch it.
-    private func carryOutAll(_ list: [Machine.Effect], step: inout Int, stoppingAt limit: Int?, of steps: Int) throws -> Crash? {
-        try list.withUnsafeBufferPointer { (list) throws -> Crash? in
-            for i in list.indices {
-                let route = Machine.route(list[i])
-                if case .write = route { continue }
-                if step == limit { return Crash(step: step, steps: steps) }
-                try carryOut(route, list[i])
-                step += 1
-            }
-            return nil
+        for i in effects.list.indices {
+            let route = Machine.route(effects.list[i])
+            if case .write = route { continue }  // staged already
+            try carryOut(route, effects.list[i])
         }
     }
 

@@ -77,7 +77,7 @@ public struct PeerDurableState: Hashable, Sendable {
     /// returning the conversation handed back a copy, which retained and released its three
     /// lists at each read (11 retains a message in callgrind); so did a `_read` accessor,
     /// which yielded a copy of the array's element (about 5.6 copies a delivered message,
-    /// docs/performance.md, item 59). Only what `read` returns is copied.
+    /// docs/performance.md, "Copies on the message path"). Only what `read` returns is copied.
     func conversation<R>(_ n: Int, _ read: (Conversation?) -> R) -> R { book.readConversation(n, read) }
 
     /// Contact `n`'s endpoint if it is a friend, nil if it is not.

@@ -150,4 +150,18 @@ import Testing
         #expect(try alice.base.load() == state, "alice's records reached her database with no checkpoint of hers")
         #expect(log.checkpoints == 0)
     }
+
+    @Test("a node's records handed over a few at a time reach its database in a few transactions, each once, in order")
+    func recordsHeldAcrossHandOvers() throws {
+        let dir = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Every commit is handed over on its own; a transaction a hand-over would be 40.
+        let log = try RunLog(folder: dir, handOverBytes: 1, recordsPerTransaction: 16)
+        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        let state = try Self.commit(40, to: alice)
+        try log.checkpoint()
+        #expect(try alice.base.load() == state)
+        // Each transaction but the last holds at least 16 records.
+        #expect(log.transactions <= 3, "\(log.transactions) transactions for 40 commits")
+    }
 }

@@ -139,22 +139,23 @@ final class LogApplier: @unchecked Sendable {
         while true {
             condition.lock()
             while jobs.isEmpty && !stopped && !(wanted > applied && heldFrom != nil) { condition.wait() }
-            let replays = self.replays
             guard !jobs.isEmpty else {
-                // Someone waits for what is held, or the run ends: apply it all.
-                condition.unlock()
-                let failed = catching { () throws(RunLogError) in try applyHeld(replays) }
-                condition.lock()
-                finish(through: read, failed)
-                guard stopped && heldFrom == nil else {
+                guard heldFrom == nil else {
+                    // Someone waits for what is held, or the run ends: apply it all.
+                    let replays = self.replays
                     condition.unlock()
+                    let failed = catching { () throws(RunLogError) in try applyHeld(replays) }
+                    condition.withLock { finish(through: read, failed) }
                     continue
                 }
+                // Stopped, with nothing held. This thread holds no replay now: `stop` lets go
+                // of the last ones, and the stores close their databases before it returns.
                 exited = true
                 condition.broadcast()
                 condition.unlock()
                 return
             }
+            let replays = self.replays
             let job = jobs.removeFirst()
             // Someone waits for a record of this stretch, or its file is to be deleted.
             let flushing = job.retire != nil || (wanted > applied && wanted <= job.end)

@@ -54,6 +54,11 @@ public struct RegistryMachine {
             out.append(.note("repeated \(message.kind.name) req=\(req) from \(sender): its password check is under way"))
         case let .answered(answers):
             out.append(.note("repeated \(message.kind.name) req=\(req) from \(sender): answered again"))
+            // News sent again is news sent: the peer counts each copy it gets, and a PONG that
+            // counted one copy fewer would hide the next one lost (5.2).
+            for case let .send(.peer(user, _), m) in answers {
+                if let n = durable.users.number(of: user) { countNews(n, m) }
+            }
             out += answers
         case .new:
             // Only this message's effects: the buffer may hold those of earlier inputs.
@@ -108,7 +113,7 @@ public struct RegistryMachine {
     /// Sends to user `n` at the endpoint they last announced.
     mutating func send(_ n: Int, _ m: WireMessage) {
         guard let ep = endpoints[n] ?? durable.users.account(n)?.endpoint else { return }
-        if m.isNews, endpoints[n] != nil { news.change(n, from: 0) { $0 &+= 1 } }
+        countNews(n, m)
         out.append(.send(.peer(name: durable.users.name(n), endpoint: ep), m))
     }
 
@@ -120,6 +125,12 @@ public struct RegistryMachine {
     /// Sends to user `n` if online.
     mutating func push(_ n: Int, _ m: WireMessage) {
         if endpoints[n] != nil { send(n, m) }
+    }
+
+    /// Counts `m` in the news sent user `n` since its login, if it is news and `n` is online:
+    /// what the next PONG tells it, to find news lost on the way (protocol.md 5.2).
+    mutating func countNews(_ n: Int, _ m: WireMessage) {
+        if m.isNews, endpoints[n] != nil { news.change(n, from: 0) { $0 &+= 1 } }
     }
 
     mutating func push(_ user: String, _ m: WireMessage) {

@@ -63,6 +63,17 @@ public final class PeerCryptoLayer {
         }
     }
 
+    /// Whether `outbound` may change `m` (or withhold it, or change the layer): mail, a backup
+    /// entry, LOGOUT. Anything else leaves as it is, and a caller may send it without asking
+    /// `outbound`, whose `.ready(m)` was a copy of the message (a retain and a release of each
+    /// of its fields) for every CHAT and CHAT-ACK.
+    public static func acts(on m: WireMessage) -> Bool {
+        switch m {
+        case .deposit, .groupDeposit, .backup, .logout: true
+        default: false
+        }
+    }
+
     /// A message on its way out. `keyOf` gives a user's public key, as this peer knows it.
     public func outbound(_ m: WireMessage, keyOf: (String) -> [UInt8]?) -> Outbound {
         switch m {

@@ -17,7 +17,8 @@ package final class SealingTransport: Transport {
     }
 
     package func send(_ message: WireMessage, from node: String, to address: Address) -> SendOutcome {
-        switch crypto.outbound(message, keyOf: keyOf) {
+        guard PeerCryptoLayer.acts(on: message) else { return next.send(message, from: node, to: address) }
+        return switch crypto.outbound(message, keyOf: keyOf) {
         case let .ready(sealed): next.send(sealed, from: node, to: address)
         case let .withheld(why): .withheld(reason: why.description)
         }

@@ -34,6 +34,32 @@ import Testing
             == [.received(from: PeerName.registry, .loginReply(req: 1, snapshot: LoginSnapshot(backup: [])))])
     }
 
+    /// `SealingTransport` sends what `acts(on:)` says the layer leaves alone without asking
+    /// `outbound`: it must be what `outbound` would have sent, unchanged.
+    @Test("what the layer says it leaves alone leaves as it came; mail and backup entries are sealed")
+    func messagesItLeavesAlone() {
+        let crypto = layer()
+        crypto.password = { "pw-a" }
+        var rng = SplitMix64(seed: 8)
+        let bobKey = NodeKeys.derive(from: &rng).publicKey
+        let alone: [WireMessage] = [
+            .chat(seq: 1, body: Array("hi".utf8), proof: [7]), .chatAck(upTo: 1), .heartbeat, .ping,
+            .hello(endpoint: "inproc://bob", ack: 1, sent: 2, isReply: false), .mailboxAck(from: "bob", upTo: 1),
+        ]
+        for m in alone {
+            #expect(!PeerCryptoLayer.acts(on: m))
+            #expect(crypto.outbound(m, keyOf: { _ in bobKey }) == .ready(m))
+        }
+        let sealed: [WireMessage] = [
+            .deposit(to: "bob", seq: 1, body: Array("hi".utf8), proof: []),
+            .backup(BackupEntry(peer: "bob", outgoing: true, seq: 1, body: Array("hi".utf8))),
+        ]
+        for m in sealed {
+            #expect(PeerCryptoLayer.acts(on: m))
+            #expect(crypto.outbound(m, keyOf: { _ in bobKey }) != .ready(m))
+        }
+    }
+
     /// The pages after LOGIN-REPLY's (BACKUP-PAGE) open the same way; one that does not
     /// decrypt is dropped, and `next` still says where the next page starts.
     @Test("a page of backup opens with the key of the login under way; an entry that does not is dropped")

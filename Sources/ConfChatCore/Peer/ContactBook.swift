@@ -48,8 +48,21 @@ public struct ContactBook: Hashable, Sendable {
     /// none. In place matters: a conversation taken out and written back would share its
     /// history's buffers, so each append would copy the whole history.
     mutating func change<R>(_ n: Int, _ body: (inout Conversation) -> R) -> R {
-        if conversations[n] == nil { conversations[n] = Conversation() }
-        return body(&conversations[n]!)
+        Self.change(&conversations[n], body)
+    }
+
+    /// `change` on the array's element, through its `_modify`: asking `conversations[n] == nil`
+    /// read the element through the array's getter, a copy of the conversation a write.
+    private static func change<R>(_ slot: inout Conversation?, _ body: (inout Conversation) -> R) -> R {
+        if case .none = slot { slot = Conversation() }
+        return body(&slot!)
+    }
+
+    /// Hands `read` the conversation with contact `n` as it lies in the array (through its
+    /// buffer: the array's subscript returns a copy), nil if there is none.
+    func readConversation<R>(_ n: Int, _ read: (Conversation?) -> R) -> R {
+        precondition(conversations.indices.contains(n), "no contact number \(n)")  // the buffer's own check is debug-only
+        return conversations.withUnsafeBufferPointer { read($0[n]) }
     }
 
     /// Friend `n`'s endpoint, nil if `n` is not a friend.

@@ -6,7 +6,7 @@ extension PeerDurableState {
     /// looked for from the last: a scenario mostly asks about what was sent lately.
     public func holdsReceived(_ text: String, from other: String) -> Bool {
         // By number, in place: the view by name (`conversations`) would hand back a copy.
-        guard let n = contact(other), let received = self[conversation: n]?.received else { return false }
+        guard let n = contact(other), let received = conversation(n, { $0?.received }) else { return false }
         let body = Array(text.utf8)
         return received.lastIndex { $0.group == nil && $0.isShown && $0.body == body } != nil
     }

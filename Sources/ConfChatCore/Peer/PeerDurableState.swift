@@ -72,13 +72,13 @@ public struct PeerDurableState: Hashable, Sendable {
     /// by name an input makes (`ContactBook`).
     func contact(_ name: String) -> Int? { book.number(of: name) }
 
-    /// The conversation with contact `n`, nil if there is none, read in place (`_read`
-    /// yields the array's element): a function returning it handed back a copy, which retained
-    /// and released its three lists at each read, several times a message (11 retains a
-    /// message in callgrind, more than the look-ups by name saved).
-    subscript(conversation n: Int) -> Conversation? {
-        _read { yield book.conversations[n] }
-    }
+    /// Reads the conversation with contact `n` (nil if there is none) where it lies, and
+    /// returns what `read` makes of it: `durable.conversation(n, { $0?.acked })`. A function
+    /// returning the conversation handed back a copy, which retained and released its three
+    /// lists at each read (11 retains a message in callgrind); so did a `_read` accessor,
+    /// which yielded a copy of the array's element (about 5.6 copies a delivered message,
+    /// docs/performance.md, "Copies on the message path"). Only what `read` returns is copied.
+    func conversation<R>(_ n: Int, _ read: (Conversation?) -> R) -> R { book.readConversation(n, read) }
 
     /// Contact `n`'s endpoint if it is a friend, nil if it is not.
     func friendEndpoint(_ n: Int) -> String? { book.endpoint(n) }

@@ -44,8 +44,11 @@ extension PeerMachine {
     }
 
     /// Our proof of a message we sent (empty outside a session, where no key is known).
+    /// The key is read in place: `session.flatMap` copied the whole session (its presence
+    /// table, ledgers, hold-back buffer: a retain and a release of each) at every message sent.
     func proof(of r: ChatRecord) -> [UInt8] {
-        session.flatMap { prover.proof(key: $0.proofKey, to: r.peer, seq: r.seq, group: r.group, body: r.body) } ?? []
+        guard let key = session?.proofKey else { return [] }
+        return prover.proof(key: key, to: r.peer, seq: r.seq, group: r.group, body: r.body) ?? []
     }
 
     /// First transmission of a freshly stored message. A friend who looks offline gets it
@@ -68,7 +71,7 @@ extension PeerMachine {
     /// online, else to the mailbox unless the registry already holds it.
     mutating func flush(_ contact: String) {
         session?.resending.remove(contact)
-        guard let s = session, let n = durable.contact(contact), let c = durable[conversation: n] else { return }
+        guard let s = session, let n = durable.contact(contact), let c = durable.conversation(n, { $0 }) else { return }
         let friend = durable.friendEndpoint(n) != nil
         if friend, s.presence[n]?.online == true {
             for r in c.unacked { toPeer(contact, direct(r)) }
@@ -89,7 +92,7 @@ extension PeerMachine {
     /// (docs/performance.md). Anyone else gets what `flush` sends.
     mutating func retransmit(_ contact: String) {
         guard let n = durable.contact(contact), durable.friendEndpoint(n) != nil, online(n),
-              let first = durable[conversation: n]?.unacked.first
+              let first = durable.conversation(n, { $0?.unacked.first })
         else { return flush(contact) }
         session?.resending.insert(contact)
         toPeer(contact, direct(first))
@@ -145,23 +148,27 @@ extension PeerMachine {
 
     /// The friend confirmed everything up to `upTo`. `contact`: its number, when the caller has it.
     mutating func acknowledged(_ friend: String, contact: Int? = nil, upTo: UInt64) {
-        guard let n = contact ?? durable.contact(friend), let c = durable[conversation: n] else { return }
+        // The conversation's figures are read in place, one by one: binding it (`let c`) copied
+        // it, a retain and a release of each of its lists, at every CHAT-ACK.
+        guard let n = contact ?? durable.contact(friend), let acked = durable.conversation(n, { $0?.acked }) else { return }
         // The friend holds more of ours than we do (a restore lost them, and they came to it
         // through the mailbox): say HELLO, whose `sent` makes it give them back (HISTORY).
-        if upTo > c.contiguousSent, upTo > (session?.theirAck[n] ?? 0) {
+        if let sent = durable.conversation(n, { $0?.contiguousSent }), upTo > sent, upTo > (session?.theirAck[n] ?? 0) {
             session?.theirAck[n] = upTo
-            toPeer(friend, .hello(endpoint: endpoint, ack: c.contiguousReceived, sent: c.contiguousSent, isReply: true))
+            let ack = durable.conversation(n, { $0?.contiguousReceived }) ?? 0
+            toPeer(friend, .hello(endpoint: endpoint, ack: ack, sent: sent, isReply: true))
         }
-        if upTo < c.acked {
+        if upTo < acked {
             // It holds less than it once confirmed: its data was wiped. What it lost counts as
             // unconfirmed again, and goes out again (directly or through the mailbox).
-            event(.note("\(friend) holds only up to #\(upTo) of ours (was #\(c.acked)): sending the rest again"))
+            event(.note("\(friend) holds only up to #\(upTo) of ours (was #\(acked)): sending the rest again"))
             persist(.resetAcked(peer: friend, to: upTo), contact: n)
             session?.deposits.forget(to: friend, above: upTo)
             return
         }
-        guard upTo > c.acked else { return }
-        persist(.markAcked(peer: friend, upTo: min(upTo, c.lastSentSeq)), contact: n)
+        guard upTo > acked else { return }
+        let lastSent = durable.conversation(n, { $0?.lastSentSeq }) ?? 0
+        persist(.markAcked(peer: friend, upTo: min(upTo, lastSent)), contact: n)
         // A retry sent only the first unconfirmed message (`retransmit`): now the rest.
         if session?.resending.contains(friend) == true { flush(friend) }
     }
@@ -181,10 +188,12 @@ extension PeerMachine {
         let n = contact ?? number(sender)
         // Read in place: a copy of the conversation (`?? Conversation()`) retained and released
         // its lists at every message, and only a duplicate needs more than the last seq.
-        let last = durable[conversation: n]?.lastReceivedSeq ?? 0
-        let item: HistoryItem? = if case let .message(m) = arrival { m } else { nil }
+        let last = durable.conversation(n, { $0?.lastReceivedSeq }) ?? 0
         if seq <= last {
-            let held = durable[conversation: n]?.record(seq, outgoing: false)
+            // Taken out of the arrival only here: for the next message in sequence it was a
+            // copy (a retain and a release of its body, proof and group) that nothing read.
+            let item: HistoryItem? = if case let .message(m) = arrival { m } else { nil }
+            let held = durable.conversation(n, { $0?.record(seq, outgoing: false) })
             if held == nil || (held!.isSkip && item != nil) {
                 store(from: sender, n, seq: seq, arrival)  // fills a hole left by a restore, or a skipped seq
             } else if let held, held.isShown, let item, held.body != item.body || held.group != item.group {
@@ -205,14 +214,14 @@ extension PeerMachine {
             } else {
                 event(.duplicate(from: sender, seq: seq))
             }
-            return durable[conversation: n]?.contiguousReceived ?? 0
+            return durable.conversation(n, { $0?.contiguousReceived }) ?? 0
         }
         if seq > last + 1, direct, !config.holdBack {
             // Fault injection (`PeerConfig.holdBack` off): take a direct message now, as a
             // receiver that trusts its connection to keep order would, in the next place,
             // ahead of those it overtook.
             store(from: sender, n, seq: last + 1, arrival)
-            return durable[conversation: n]?.contiguousReceived ?? 0
+            return durable.conversation(n, { $0?.contiguousReceived }) ?? 0
         }
         if seq > last + 1 {
             switch session?.heldBack.hold(arrival, from: sender, seq: seq, next: last + 1) {
@@ -223,7 +232,7 @@ extension PeerMachine {
             case nil:
                 event(.heldBack(from: sender, seq: seq, expecting: last + 1))
             }
-            return durable[conversation: n]?.contiguousReceived ?? 0
+            return durable.conversation(n, { $0?.contiguousReceived }) ?? 0
         }
         store(from: sender, n, seq: seq, arrival)
         var next = seq + 1
@@ -231,7 +240,7 @@ extension PeerMachine {
             store(from: sender, n, seq: next, held)
             next += 1
         }
-        return durable[conversation: n]?.contiguousReceived ?? 0
+        return durable.conversation(n, { $0?.contiguousReceived }) ?? 0
     }
 
     /// `sender` says (HELLO) it holds its messages to us up to `sent` and no further: what we
@@ -287,13 +296,14 @@ extension PeerMachine {
     /// synced since a restore, queues it and returns nil.
     /// `contact`: the number of `peer`, when the caller has it.
     mutating func stage(to peer: String, contact: Int? = nil, _ item: HistoryItem) -> ChatRecord? {
-        if durable.unsynced.contains(peer) {
+        // Asked of the set only after a restore: `contains` hashes the name even when it is empty.
+        if !durable.unsynced.isEmpty, durable.unsynced.contains(peer) {
             persist(.queue(peer: peer, item))
             event(.note("message to \(peer) waits until \(peer) says how far it got (after a restore)"))
             return nil
         }
         let n = contact ?? number(peer)
-        let seq = durable[conversation: n]?.nextSentSeq ?? 1
+        let seq = durable.conversation(n, { $0?.nextSentSeq }) ?? 1
         let record = ChatRecord(peer: peer, outgoing: true, seq: seq, body: item.body, group: item.group)
         persist(.store(record), contact: n)
         return record

@@ -60,7 +60,7 @@ extension PeerMachine {
             } else {
                 memberMoved(sender, to: ep)
             }
-            let c = durable[conversation: n] ?? Conversation()
+            let c = durable.conversation(n, { $0 }) ?? Conversation()
             forgetHeldBack(from: sender, above: sent)
             acknowledged(sender, contact: n, upTo: ack)
             session?.theirAck[n] = ack
@@ -81,7 +81,7 @@ extension PeerMachine {
             guard first >= 1, first <= UInt64.max - UInt64(items.count) else {
                 return event(.refused("refused HISTORY from \(sender): seqs #\(first) and on are not ours"))
             }
-            let c = durable[conversation: n] ?? Conversation()
+            let c = durable.conversation(n, { $0 }) ?? Conversation()
             var given: [UInt64] = []
             var displaced: [ChatRecord] = []
             var unproven: [UInt64] = []
@@ -110,7 +110,7 @@ extension PeerMachine {
                 given.append(seq)
             }
             for mine in displaced {
-                let seq = durable[conversation: n]?.nextSentSeq ?? 1
+                let seq = durable.conversation(n, { $0?.nextSentSeq }) ?? 1
                 let moved = ChatRecord(peer: sender, outgoing: true, seq: seq, body: mine.body, group: mine.group)
                 event(.note("our message #\(mine.seq) to \(sender) is now #\(seq)"))
                 persist(.store(moved))
@@ -169,7 +169,7 @@ extension PeerMachine {
                 // one we have not compared notes with since a restore, until it answers, and
                 // one that holds more of our messages than we do (we lost some, and what gave
                 // them back was lost on the way): its answer gives them back again.
-                let behind = (s.theirAck[n] ?? 0) > (durable[conversation: n]?.lastSentSeq ?? 0)
+                let behind = (s.theirAck[n] ?? 0) > (durable.conversation(n, { $0?.lastSentSeq }) ?? 0)
                 let synced = !durable.unsynced.contains(friend) && !behind
                 if synced, online(n) { toPeer(friend, .heartbeat) } else { greet(friend) }
             }

@@ -42,8 +42,10 @@ struct ByteWriter {
     }
 
     /// A short string: u8 length, then UTF-8. Names, groups and endpoints.
+    /// Written from the string's own UTF-8, not through an array of it (an allocation, a
+    /// copy and a free for each name written).
     mutating func shortString(_ s: String) throws(WireEncodingError) {
-        let utf8 = Array(s.utf8)
+        let utf8 = s.utf8
         try check(utf8.count, 255, "short string (octets)")
         u8(UInt8(utf8.count))
         bytes.append(contentsOf: utf8)

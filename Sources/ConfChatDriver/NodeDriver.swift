@@ -53,7 +53,7 @@ public final class NodeDriver<Machine: DrivenMachine> {
     private var others = 0
     /// Where a commit keeps the messages it holds back until the rest of the batch is
     /// carried out (`EffectRoute.sendLast`): emptied and reused batch after batch.
-    private var heldLast: [(address: Address, message: WireMessage)] = []
+    private var heldLast: [HeldBack] = []
     /// Where both buffers come from and go back to between batches, when the node shares
     /// them with others that take turns (`BufferPool`: the simulator's nodes); nil: the
     /// driver keeps its own.
@@ -206,39 +206,41 @@ public final class NodeDriver<Machine: DrivenMachine> {
     /// rest is carried out, or until just before the batch's next message to the same
     /// address. False when an armed crash stopped it.
     private func carryOut(_ list: [Machine.Effect], _ steps: inout Steps) throws -> Bool {
-        // The messages held back, in a buffer the driver keeps (taken out meanwhile, as the
-        // batch's own buffers are): each route is made once, its message kept from it.
-        var last: [(address: Address, message: WireMessage)] = []
-        swap(&last, &heldLast)
+        // The messages held back: in the driver's buffer, taken out at the first (most
+        // batches hold none back) and given back emptied, as the batch's own buffers are.
+        var last: [HeldBack] = []
         defer {
-            last.removeAll(keepingCapacity: true)
-            if heldLast.capacity == 0 { swap(&last, &heldLast) }
+            if last.capacity > 0 {
+                if !last.isEmpty { last.removeAll(keepingCapacity: true) }
+                if heldLast.capacity == 0 { swap(&last, &heldLast) }
+            }
         }
         for i in list.indices {
-            let route = Machine.route(list[i])
-            switch route {
+            // Switched on as made, so the address and the message move out of the route.
+            switch Machine.route(list[i]) {
             case .write: continue
             case let .sendLast(address, message):
-                last.append((address, message))
-                continue
-            case let .send(address, _) where !last.isEmpty:
-                guard try sendHeldBack(&last, to: address, &steps) else { return false }
-            case .send, .other: break
+                if last.capacity == 0 { swap(&last, &heldLast) }
+                last.append(HeldBack(address: address, message: message))
+            case let .send(address, message):
+                if !last.isEmpty { guard try sendHeldBack(&last, to: address, &steps) else { return false } }
+                guard steps.take() else { return false }
+                send(message, to: address)
+            case .other:
+                guard steps.take() else { return false }
+                try perform(list[i])
             }
-            guard steps.take() else { return false }
-            try carryOut(route, list[i])
         }
-        for held in last {
+        for k in last.indices {
             guard steps.take() else { return false }
-            send(held.message, to: held.address)
+            send(last[k].message, to: last[k].address)
         }
         return true
     }
 
     /// Sends the messages held back (`last`) that go to `address`, in order, and keeps the
     /// others held back, in their order. False when an armed crash stopped it.
-    private func sendHeldBack(_ last: inout [(address: Address, message: WireMessage)], to address: Address,
-                              _ steps: inout Steps) throws -> Bool {
+    private func sendHeldBack(_ last: inout [HeldBack], to address: Address, _ steps: inout Steps) throws -> Bool {
         var kept = 0
         for k in last.indices {
             guard last[k].address == address else {
@@ -296,12 +298,11 @@ public final class NodeDriver<Machine: DrivenMachine> {
         let outcome = transport.send(message, from: name, to: address)
         if outcome != .sent { unsent(address, message, outcome) }
     }
+}
 
-    private func carryOut(_ route: EffectRoute, _ effect: Machine.Effect) throws {
-        switch route {
-        case let .send(address, message), let .sendLast(address, message): send(message, to: address)
-        case .other: try perform(effect)
-        case .write: break  // in the batch's transaction
-        }
-    }
+/// A message a commit holds back until the rest of its batch is carried out
+/// (`EffectRoute.sendLast`).
+private struct HeldBack {
+    let address: Address
+    let message: WireMessage
 }

@@ -126,25 +126,18 @@ struct NodeDriverTests {
                    perform: { if case let .note(n) = $0 { log.lines.append("note \(n)") } })
     }
 
-    @Test("a message nobody waits on leaves after the rest of the batch")
-    func sendLastGoesLast() throws {
+    @Test("a message nobody waits on leaves after the rest of the batch, or just before the batch's next message to the same address",
+          arguments: [
+              ([2, 4], ["commit [2, 4]", "send 21", "note 2", "send 41", "note 4", "send 20", "send 40"]),
+              // 20 and 10 wait; the registry's 12 takes them along, first, in their order.
+              ([2, 1], ["commit [2, 1]", "send 21", "note 2", "send 11", "note 1", "send 20", "send 10", "send 12"]),
+          ])
+    func sendLastOrder(inputs: [Int], expected: [String]) throws {
         let log = Log()
         let d = backupsDriver(log)
-        d.handle(2, now: .zero)
-        d.handle(4, now: .zero)
+        for n in inputs { d.handle(n, now: .zero) }
         try d.commit()
-        #expect(log.lines == ["commit [2, 4]", "send 21", "note 2", "send 41", "note 4", "send 20", "send 40"])
-    }
-
-    @Test("a message nobody waits on still goes before the batch's next message to the same address")
-    func sendLastKeepsOrderToOneAddress() throws {
-        let log = Log()
-        let d = backupsDriver(log)
-        d.handle(2, now: .zero)
-        d.handle(1, now: .zero)
-        try d.commit()
-        // 20 and 10 wait; the registry's 12 takes them along, first, in their order.
-        #expect(log.lines == ["commit [2, 1]", "send 21", "note 2", "send 11", "note 1", "send 20", "send 10", "send 12"])
+        #expect(log.lines == expected)
     }
 
     @Test("an armed crash counts steps in the order they are carried out", arguments: 0...4)

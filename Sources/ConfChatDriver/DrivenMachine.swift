@@ -29,6 +29,12 @@ public enum EffectRoute {
     case write
     /// A message for the transport.
     case send(Address, WireMessage)
+    /// A message for the transport that nobody waits on (a peer's backup entry): sent after
+    /// the batch's other effects, so that what someone does wait on (a CHAT, its
+    /// acknowledgement, a delivery, a command's answer) is not held up by it. Still after the
+    /// batch's transaction, and before any later message of the batch to the same address,
+    /// so every address gets the batch's messages in the order the machine made them.
+    case sendLast(Address, WireMessage)
     /// Anything else: handed to the node.
     case other
 }
@@ -38,10 +44,13 @@ extension PeerMachine: DrivenMachine {
         if case let .persist(m) = effect { m } else { nil }
     }
 
+    /// A backup entry goes last (`EffectRoute.sendLast`): the registry's copy of a message
+    /// waits for nobody, while the CHAT, its delivery and its acknowledgement do.
     public static func route(_ effect: PeerEffect) -> EffectRoute {
         switch effect {
         case .persist: .write
-        case let .send(address, message): .send(address, message)
+        case let .send(address, message):
+            if case .backup = message { .sendLast(address, message) } else { .send(address, message) }
         case .schedule, .completed, .event: .other
         }
     }

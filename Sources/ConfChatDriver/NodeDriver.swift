@@ -6,7 +6,9 @@ import ConfChatCore
 ///
 /// Group commit is how it works: `handle` runs the machine and keeps what it asked for;
 /// `commit` writes every kept mutation in one transaction, and only then carries out the
-/// kept effects (sends, timers, replies to the user) in the order the machine made them. So
+/// kept effects (sends, timers, replies to the user) in the order the machine made them, but
+/// for the messages nobody waits on (a peer's backup entries), which go after the rest of
+/// the batch (`EffectRoute.sendLast`): a CHAT and its delivery do not wait for them. So
 /// nothing leaves the node before the write it follows is durable (docs/guarantees.md,
 /// guarantee 3), whether a batch is one input (`run`, the simulator's way: its trace shows
 /// each input's sends before the next input) or a whole drained inbox (the registry host,
@@ -49,6 +51,9 @@ public final class NodeDriver<Machine: DrivenMachine> {
     private var held: [Machine.Effect] = []
     /// How many of `held` are not writes: the steps a commit carries out after its transaction.
     private var others = 0
+    /// Where a commit keeps the messages it holds back until the rest of the batch is
+    /// carried out (`EffectRoute.sendLast`): emptied and reused batch after batch.
+    private var heldLast: [HeldBack] = []
     /// Where both buffers come from and go back to between batches, when the node shares
     /// them with others that take turns (`BufferPool`: the simulator's nodes); nil: the
     /// driver keeps its own.
@@ -126,8 +131,9 @@ public final class NodeDriver<Machine: DrivenMachine> {
     }
 
     /// Commits what the handled inputs wrote, in one transaction, then carries out their
-    /// other effects in order. Returns where it stopped if a crash was armed: the node must
-    /// then crash, and the rest of the batch is lost with its memory.
+    /// other effects in order (the messages nobody waits on last: `carryOut`). Returns where
+    /// it stopped if a crash was armed: the node must then crash, and the rest of the batch
+    /// is lost with its memory.
     @discardableResult
     public func commit() throws -> Crash? {
         let limit = crashAfter
@@ -141,26 +147,17 @@ public final class NodeDriver<Machine: DrivenMachine> {
             giveBack(&effects)
             recycle(&batch)
         }
-        let steps = (batch.isEmpty ? 0 : 1) + effects.others
-        var step = 0
+        var steps = Steps(limit: limit, total: (batch.isEmpty ? 0 : 1) + effects.others)
         if writesFirst, !batch.isEmpty {
-            if step == limit { return Crash(step: step, steps: steps) }
+            guard steps.take() else { return steps.crash }
             try write(batch)
-            step += 1
         }
-        for i in effects.list.indices {
-            let route = Machine.route(effects.list[i])
-            if case .write = route { continue }
-            if step == limit { return Crash(step: step, steps: steps) }
-            try carryOut(route, effects.list[i])
-            step += 1
-        }
+        guard try carryOut(effects.list, &steps) else { return steps.crash }
         if !writesFirst, !batch.isEmpty {
-            if step == limit { return Crash(step: step, steps: steps) }
+            guard steps.take() else { return steps.crash }
             try write(batch)
-            step += 1
         }
-        return limit.map { _ in Crash(step: step, steps: steps) }
+        return limit.map { _ in steps.crash }
     }
 
     /// The first half of a group commit across nodes that share a store's log (the
@@ -177,16 +174,85 @@ public final class NodeDriver<Machine: DrivenMachine> {
         recycle(&batch)
     }
 
-    /// The second half of a group commit (`stage`): carries out the kept effects in order,
-    /// once the staged writes are flushed.
+    /// The second half of a group commit (`stage`): carries out the kept effects in order
+    /// (as `commit` does), once the staged writes are flushed.
     public func release() throws {
         var effects = takeHeld()
         defer { giveBack(&effects) }
-        for i in effects.list.indices {
-            let route = Machine.route(effects.list[i])
-            if case .write = route { continue }  // staged already
-            try carryOut(route, effects.list[i])
+        var steps = Steps(limit: nil, total: effects.others)
+        _ = try carryOut(effects.list, &steps)  // the writes are staged already
+    }
+
+    /// A commit's steps (the transaction, then each other effect), counted against an
+    /// armed crash.
+    private struct Steps {
+        let limit: Int?
+        let total: Int
+        var done = 0
+
+        /// Whether the next step may be carried out (it is counted then); false where an
+        /// armed crash stops the batch.
+        mutating func take() -> Bool {
+            if done == limit { return false }
+            done += 1
+            return true
         }
+
+        var crash: Crash { Crash(step: done, steps: total) }
+    }
+
+    /// Carries out a batch's effects other than its writes, in the order the machine made
+    /// them, except that a message nobody waits on (`EffectRoute.sendLast`) waits until the
+    /// rest is carried out, or until just before the batch's next message to the same
+    /// address. False when an armed crash stopped it.
+    private func carryOut(_ list: [Machine.Effect], _ steps: inout Steps) throws -> Bool {
+        // The messages held back: in the driver's buffer, taken out at the first (most
+        // batches hold none back) and given back emptied, as the batch's own buffers are.
+        var last: [HeldBack] = []
+        defer {
+            if last.capacity > 0 {
+                if !last.isEmpty { last.removeAll(keepingCapacity: true) }
+                if heldLast.capacity == 0 { swap(&last, &heldLast) }
+            }
+        }
+        for i in list.indices {
+            // Switched on as made, so the address and the message move out of the route.
+            switch Machine.route(list[i]) {
+            case .write: continue
+            case let .sendLast(address, message):
+                if last.capacity == 0 { swap(&last, &heldLast) }
+                last.append(HeldBack(address: address, message: message))
+            case let .send(address, message):
+                if !last.isEmpty { guard try sendHeldBack(&last, to: address, &steps) else { return false } }
+                guard steps.take() else { return false }
+                send(message, to: address)
+            case .other:
+                guard steps.take() else { return false }
+                try perform(list[i])
+            }
+        }
+        for k in last.indices {
+            guard steps.take() else { return false }
+            send(last[k].message, to: last[k].address)
+        }
+        return true
+    }
+
+    /// Sends the messages held back (`last`) that go to `address`, in order, and keeps the
+    /// others held back, in their order. False when an armed crash stopped it.
+    private func sendHeldBack(_ last: inout [HeldBack], to address: Address, _ steps: inout Steps) throws -> Bool {
+        var kept = 0
+        for k in last.indices {
+            guard last[k].address == address else {
+                if kept != k { last.swapAt(kept, k) }
+                kept += 1
+                continue
+            }
+            guard steps.take() else { return false }
+            send(last[k].message, to: address)
+        }
+        if kept < last.count { last.removeSubrange(kept...) }
+        return true
     }
 
     /// The batch's effects, taken out of the driver (which is left with none).
@@ -227,13 +293,16 @@ public final class NodeDriver<Machine: DrivenMachine> {
         transactions += 1
     }
 
-    private func carryOut(_ route: EffectRoute, _ effect: Machine.Effect) throws {
-        switch route {
-        case let .send(address, message):
-            let outcome = transport.send(message, from: name, to: address)
-            if outcome != .sent { unsent(address, message, outcome) }
-        case .other: try perform(effect)
-        case .write: break  // in the batch's transaction
-        }
+    /// Hands a message to the transport; one it did not take is reported (`unsent`).
+    private func send(_ message: WireMessage, to address: Address) {
+        let outcome = transport.send(message, from: name, to: address)
+        if outcome != .sent { unsent(address, message, outcome) }
     }
+}
+
+/// A message a commit holds back until the rest of its batch is carried out
+/// (`EffectRoute.sendLast`).
+private struct HeldBack {
+    let address: Address
+    let message: WireMessage
 }

@@ -97,6 +97,63 @@ struct NodeDriverTests {
         #expect(log.lines == ["commit [1]", "send 1", "unsent LOGOUT: withheld(reason: \"no key for bob\")", "note 1"])
     }
 
+    /// For input n: write n, a message nobody waits on to the registry (LOGOUT 10n), a
+    /// message to bob (LOGOUT 10n+1), note n; and for an odd n, then a message to the
+    /// registry (LOGOUT 10n+2).
+    struct Backups: DrivenMachine {
+        enum Effect { case write(Int), late(UInt32), toBob(UInt32), toRegistry(UInt32), note(Int) }
+        mutating func handle(_ n: Int, now: SimInstant, into effects: inout [Effect]) {
+            let r = UInt32(10 * n)
+            effects.append(contentsOf: [.write(n), .late(r), .toBob(r + 1), .note(n)])
+            if n % 2 == 1 { effects.append(.toRegistry(r + 2)) }
+        }
+        static func mutation(of e: Effect) -> Int? {
+            if case let .write(n) = e { n } else { nil }
+        }
+        static func route(_ e: Effect) -> EffectRoute {
+            switch e {
+            case .write: .write
+            case let .late(r): .sendLast(.registry, .logout(req: r))
+            case let .toBob(r): .send(.peer(name: "bob", endpoint: "inproc://bob"), .logout(req: r))
+            case let .toRegistry(r): .send(.registry, .logout(req: r))
+            case .note: .other
+            }
+        }
+    }
+
+    func backupsDriver(_ log: Log) -> NodeDriver<Backups> {
+        NodeDriver(name: "n", machine: Backups(), store: log, transport: log,
+                   perform: { if case let .note(n) = $0 { log.lines.append("note \(n)") } })
+    }
+
+    @Test("a message nobody waits on leaves after the rest of the batch, or just before the batch's next message to the same address",
+          arguments: [
+              ([2, 4], ["commit [2, 4]", "send 21", "note 2", "send 41", "note 4", "send 20", "send 40"]),
+              // 20 and 10 wait; the registry's 12 takes them along, first, in their order.
+              ([2, 1], ["commit [2, 1]", "send 21", "note 2", "send 11", "note 1", "send 20", "send 10", "send 12"]),
+          ])
+    func sendLastOrder(inputs: [Int], expected: [String]) throws {
+        let log = Log()
+        let d = backupsDriver(log)
+        for n in inputs { d.handle(n, now: .zero) }
+        try d.commit()
+        #expect(log.lines == expected)
+    }
+
+    @Test("an armed crash counts steps in the order they are carried out", arguments: 0...4)
+    func sendLastCrash(after: Int) throws {
+        let log = Log()
+        let d = backupsDriver(log)
+        let crash = try d.run(2, now: .zero)
+        #expect(crash == nil)
+        log.lines = []
+        d.armCrash(afterSteps: after)
+        let stopped = try d.run(4, now: .zero)
+        #expect(stopped?.step == after)
+        #expect(stopped?.steps == 4)
+        #expect(log.lines == Array(["commit [4]", "send 41", "note 4", "send 40"].prefix(after)))
+    }
+
     @Test("a node that is down ignores its input")
     func downNodeIgnoresInput() throws {
         let log = Log()

@@ -165,6 +165,19 @@ import Testing
         #expect(!result.table.isEmpty)
     }
 
+    @Test("light load also reports the simulator thread's CPU time from send to delivery; other loads do not")
+    func lightLoadCPULatency() throws {
+        let light = try BenchRunner(options: options(messages: 50) { $0.batch = 1; $0.compareRaw = false }).run()
+        let object = try JSONSerialization.jsonObject(with: Data(light.json.utf8)) as? [String: Any]
+        #expect(object?["cpu_p50_us"] is Double)
+        #expect(object?["cpu_p99_us"] is Double)
+        #expect(light.table.contains("CPU send->stored"))
+        let batched = try BenchRunner(options: options(messages: 50) { $0.compareRaw = false }).run()
+        let other = try JSONSerialization.jsonObject(with: Data(batched.json.utf8)) as? [String: Any]
+        #expect(other?["cpu_p99_us"] is NSNull)
+        #expect(!batched.table.contains("CPU send->stored"))
+    }
+
     @Test("libzmq's own memory is taken with the connections a set-up network holds, not the group links it opens later")
     func rawMemoryConnections() throws {
         let result = try BenchRunner(options: options(messages: 50) { $0.groupSize = 4 }).run()

@@ -20,6 +20,10 @@ public struct BenchResult: Sendable {
     public var p99Micros = 0.0
     public var p999Micros = 0.0
     public var maxMicros = 0.0
+    /// Light load only (`--batch 1`): the simulator thread's CPU time from a send to its
+    /// delivery, p50 and p99 (`DeliveryLog.cpuLatency`): the latency less the waits for a core.
+    public var cpuP50Micros: Double?
+    public var cpuP99Micros: Double?
     public var rawMessagesPerSecond: Double?
     public var rawP50Micros: Double?
     public var rawP99Micros: Double?
@@ -71,6 +75,8 @@ public struct BenchResult: Sendable {
             ("p99_us", number(p99Micros, digits: 2)),
             ("p999_us", number(p999Micros, digits: 2)),
             ("max_us", number(maxMicros, digits: 2)),
+            ("cpu_p50_us", cpuP50Micros.map { number($0, digits: 2) } ?? "null"),
+            ("cpu_p99_us", cpuP99Micros.map { number($0, digits: 2) } ?? "null"),
             ("raw_p50_us", rawP50Micros.map { number($0, digits: 2) } ?? "null"),
             ("raw_p99_us", rawP99Micros.map { number($0, digits: 2) } ?? "null"),
             ("setup_seconds", number(setupSeconds, digits: 3)),
@@ -126,6 +132,9 @@ public struct BenchResult: Sendable {
             rows.append(("raw libzmq", "\(grouped(raw)) msg/s  (ratio \(fixed(ratio, 3)))"))
         }
         rows.append(("latency send->stored", "p50 \(fixed(p50Micros, 1)) us  p99 \(fixed(p99Micros, 1)) us  p99.9 \(fixed(p999Micros, 1)) us  max \(fixed(maxMicros, 1)) us"))
+        if let p50 = cpuP50Micros, let p99 = cpuP99Micros {
+            rows.append(("CPU send->stored", "p50 \(fixed(p50, 1)) us  p99 \(fixed(p99, 1)) us  (the simulator thread's own)"))
+        }
         if let p50 = rawP50Micros, let p99 = rawP99Micros {
             rows.append(("raw latency", "p50 \(fixed(p50, 1)) us  p99 \(fixed(p99, 1)) us"))
         }

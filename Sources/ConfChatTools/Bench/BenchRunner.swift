@@ -53,7 +53,8 @@ public final class BenchRunner {
         let directory = options.store == .disk
             ? NSTemporaryDirectory() + "confchat-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" : nil
         defer { if let directory { try? FileManager.default.removeItem(atPath: directory) } }
-        let log = DeliveryLog(names: graph.names, messages: workload.sends.count, expectedDeliveries: expectedDeliveries)
+        let log = DeliveryLog(names: graph.names, messages: workload.sends.count, expectedDeliveries: expectedDeliveries,
+                              cpu: options.batch == 1)
         ProcessMemory.trim()
         let before = ProcessMemory.residentBytes()
         let heapBefore = ProcessMemory.heapInUseBytes()
@@ -97,6 +98,8 @@ public final class BenchRunner {
         result.p99Micros = Double(log.latency.valueAtPercentile(99)) / 1000
         result.p999Micros = Double(log.latency.valueAtPercentile(99.9)) / 1000
         result.maxMicros = Double(log.latency.max) / 1000
+        result.cpuP50Micros = log.cpuLatency.map { Double($0.valueAtPercentile(50)) / 1000 }
+        result.cpuP99Micros = log.cpuLatency.map { Double($0.valueAtPercentile(99)) / 1000 }
         let report = DeliveryVerifier.verify(expected: expected, deliveries: log.deliveries)
         result.verification = report.summary
         guard report.passed else {
@@ -123,6 +126,7 @@ public final class BenchRunner {
                 let command: PeerCommand = workload.isGroup
                     ? .group(.send(group: graph.groups[Int(s.to)].name, text: text))
                     : .send(to: graph.names[Int(s.to)], text: text)
+                if !log.cpuSentAt.isEmpty { log.cpuSentAt[id] = BenchClock.threadCPUNanoseconds() }  // before the wall clock
                 log.sentAt[id] = BenchClock.nanoseconds()
                 issued.append((try sim.issue(peers[Int(s.from)], command, grouped: grouped), id))
             }

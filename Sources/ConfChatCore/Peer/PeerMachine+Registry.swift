@@ -117,7 +117,7 @@ extension PeerMachine {
         }
         switch p.kind {
         case let .register(password):
-            persist(.setCredentials(hash: hasher.hash(password)))
+            persist(.setCredentials(hash: prover.credentials(user: name, password: password)))
         case let .answer(other, accept):
             if durable.requests.contains(other) { persist(.removeRequest(other)) }
             if accept, durable.friends[other] == nil { return refreshView(completing: p.command) }

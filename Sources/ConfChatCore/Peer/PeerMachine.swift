@@ -15,6 +15,8 @@ public struct PeerMachine {
     var pending: [UInt32: PendingRequest] = [:]
     var nextRequest: UInt32 = 1
     var nextEpoch: UInt64
+    /// Checks the password hash an older data directory holds as credentials (`login`); new
+    /// credentials come from the `prover`'s derivation.
     var hasher: any PasswordHasher
     let prover: any MessageProver
     /// Effects of the input being handled: while `handle` runs, the caller's buffer (swapped

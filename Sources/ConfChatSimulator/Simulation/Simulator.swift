@@ -61,7 +61,8 @@ public final class Simulator {
     /// Where each peer machine's hasher gets its seed, one a start: the run's seed, so runs
     /// are reproducible, and no peer's salts depend on what another hashed.
     var hasherSeeds: SplitMix64
-    let sealer: MessageSealer
+    /// Every peer's sealing, backup key, proofs and local credentials (`MessageSealer`).
+    package let sealer: MessageSealer
     /// Where every node's key pair comes from: the run's seed, so runs are reproducible.
     var keySource: SplitMix64
     let registryKeys: NodeKeys

@@ -17,11 +17,14 @@ python3 Tests/process/test_control_channel.py
 # `confchat run --data` killed outright: whole databases, the rest in the run log.
 python3 Tests/process/test_run_killed.py
 # The same scenarios on real processes: registry and peers as processes of their own (tcp, CURVE),
-# partitions and network conditions carried out by the runner's proxy between them.
+# partitions and network conditions carried out by the runner's proxy between them. The two
+# lossy files drop half of the registry's traffic or a third of everything: retries must
+# still answer every command within its 2 s.
 .build/debug/confchat run --processes --time-scale 5 scenarios/basics.scenario scenarios/presence.scenario \
     scenarios/refusals.scenario scenarios/registry-down.scenario scenarios/partition.scenario \
     scenarios/groups/group-partition.scenario scenarios/groups/group-send-then-crash.scenario \
-    scenarios/network.scenario scenarios/network/link.scenario
+    scenarios/network.scenario scenarios/network/link.scenario \
+    scenarios/network/loss.scenario scenarios/network/lossy-registry.scenario
 # The same on several hosts (network namespaces): the host cut-off test, network conditions
 # between hosts, the ipc control channel, the refusal without privileges, no namespace left
 # behind; what needs root is

@@ -1,8 +1,8 @@
 import ConfChatCore
 import Testing
 
-/// A peer's requests to the registry back off as its message retries do, a "busy" answer
-/// makes it wait longer, and one late PONG does not make it log in again (protocol.md 5.1,
+/// A peer's requests to the registry back off when the registry shows it is behind, a "busy"
+/// answer makes it wait longer, and one late PONG does not make it log in again (protocol.md 5.1,
 /// 5.2). With every request sent again every 100 ms and a LOGIN after each late PONG, 1,000
 /// peers on two cores made their registry answer 207,203 repeated LOGINs in one run and 163,893
 /// "busy" answers (`bench --hosts 3 --peers 1000`: performance.md, "Across hosts").
@@ -12,17 +12,44 @@ struct RequestBackoffTests {
         h.sent(.login, from: "alice", to: "registry").compactMap(\.requestNumber)
     }
 
-    /// A LOGIN to a registry that does not answer goes at 0, 100, 300, 700 and 1,500 ms: 5
-    /// times in the 2 s a request waits, where it went every 100 ms (20 times).
-    @Test func aRequestToASilentRegistryGoesFewerTimes() {
+    /// A LOGIN to a registry that does not answer, from a peer whose registry has kept up so
+    /// far, goes every 100 ms: silence alone does not say late, and on a lossy link every copy
+    /// is another chance (`RegistryPace`).
+    @Test func aRequestGoesEvery100msWhileTheRegistryKeepsUp() {
         let h = MachineHarness.twoFriends()
         #expect(h.run("alice", .logout) == .done)
         h.crashRegistry()
         h.clearRecords()
         #expect(h.run("alice", .login(password: "pw-alice")) == .done, "from local credentials")
         h.advance(by: h.config.requestTimeout - 1)
-        #expect(loginRequests(h).count == 5)
+        #expect(loginRequests(h).count == 20)
         #expect(Set(loginRequests(h)).count == 1, "the same request each time")
+    }
+
+    /// Answers to copies the peer no longer waits for say the registry reads them late: the
+    /// waits double up to 800 ms, and a LOGIN goes at 0, 100, 300, 700 and 1,500 ms, 5 times
+    /// in its 2 s; answers to requests sent once bring them back down.
+    @Test func aRegistryThatAnswersCopiesLateIsAskedLessOften() {
+        let h = MachineHarness.twoFriends()
+        #expect(h.run("alice", .logout) == .done)
+        for _ in 0..<3 { h.inject(from: "registry", to: "alice", .reply(req: 9_999, error: nil)) }
+        h.crashRegistry()
+        h.clearRecords()
+        #expect(h.run("alice", .login(password: "pw-alice")) == .done, "from local credentials")
+        h.advance(by: h.config.requestTimeout - 1)
+        #expect(loginRequests(h).count == 5)
+
+        h.restartRegistry()
+        #expect(h.run("alice", .logout) == .done)
+        for _ in 0..<3 {
+            #expect(h.run("alice", .login(password: "pw-alice")) == .done)
+            #expect(h.run("alice", .logout) == .done)
+        }
+        h.crashRegistry()
+        h.clearRecords()
+        #expect(h.run("alice", .login(password: "pw-alice")) == .done)
+        h.advance(by: h.config.requestTimeout - 1)
+        #expect(loginRequests(h).count == 20, "three prompt answers: back to every 100 ms")
     }
 
     /// "Busy" is no verdict: the request is not failed at once (for the user, or a bench, to

@@ -5,14 +5,14 @@ extension PeerMachine {
         if message.isNews { session?.newsReceived &+= 1 }
         switch message {
         case let .reply(req, error):
-            guard let p = takePending(req) else { return }
+            guard let p = answered(req, busy: error.map(RegistryLimits.isBusy) ?? false) else { return }
             if let error, waitAfterBusy(p, refusal: error) { return }
             replied(p, failure: error.map { CommandFailure($0) })
 
         case let .loginReply(req, snapshot):
             // The registry counts news from each login on, this one too.
             session?.newsReceived = 0
-            guard let p = takePending(req), case let .login(password, local) = p.kind else { return }
+            guard let p = answered(req), case let .login(password, local) = p.kind else { return }
             if !local {
                 guard session == nil else { return complete(p.command, CommandFailure("\(name) is already logged in")) }
                 // The session starts once the whole backup is restored (`restoreLogin`), page by page.
@@ -24,7 +24,7 @@ extension PeerMachine {
             if session != nil { takeNews(snapshot) }
 
         case let .backupPage(req, waiting, entries):
-            guard let p = takePending(req), case let .restore(password, snapshot) = p.kind else { return }
+            guard let p = answered(req), case let .restore(password, snapshot) = p.kind else { return }
             restorePage(entries, waiting: waiting, snapshot: snapshot, password: password, command: p.command)
 
         case let .friendRequestNotice(from):

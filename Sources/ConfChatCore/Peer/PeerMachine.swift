@@ -14,6 +14,8 @@ public struct PeerMachine {
     var session: PeerSession?
     var pending: [UInt32: PendingRequest] = [:]
     var nextRequest: UInt32 = 1
+    /// How long copies of an unanswered request wait, learnt from the registry's answers.
+    var pace = RegistryPace()
     var nextEpoch: UInt64
     /// Checks the password hash an older data directory holds as credentials (`login`); new
     /// credentials come from the `prover`'s derivation.
@@ -182,12 +184,27 @@ public struct PeerMachine {
         return p
     }
 
+    /// Takes the request an answer answers off the pending table, as `takePending`, and reads
+    /// in the answer how the registry keeps up (`RegistryPace`): an answer to no waiting
+    /// request, or a busy one, says it is behind; one that came before any copy went again
+    /// says it keeps up.
+    mutating func answered(_ req: UInt32, busy: Bool = false) -> PendingRequest? {
+        guard let p = takePending(req) else {
+            pace.fellBehind()
+            return nil
+        }
+        if busy { pace.fellBehind() } else if !p.retried { pace.keptUp() }
+        return p
+    }
+
     /// Sends an unanswered request again, while its timeout has not run out, and waits twice
-    /// as long for the next (`PendingRequest.maxWaitFactor`, protocol.md 5.1).
+    /// as long for the next, up to the longest wait the registry's answers allow
+    /// (`RegistryPace`, protocol.md 5.1).
     mutating func retryRequest(_ req: UInt32) {
         guard var p = pending[req] else { return }
         toRegistry(p.message)
-        p.wait = min(p.wait * 2, config.requestRetryInterval * PendingRequest.maxWaitFactor)
+        p.wait = min(p.wait * 2, pace.longestWait(config.requestRetryInterval))
+        p.retried = true
         pending[req] = p
         let next = now + p.wait
         if next < p.deadline(config) { emit(.schedule(.requestRetry(req: req), at: next)) }
@@ -232,12 +249,6 @@ struct PendingRequest {
         /// (without the backup) waits with it, for the session that starts after the last page.
         case restore(password: String, snapshot: LoginSnapshot)
     }
-    /// The longest wait between two sends of a request, in request retry intervals: 8 (800 ms
-    /// for a peer's 100 ms). A request goes again after 100, 200, 400, 800, 800... ms: a
-    /// standalone peer sends it at most 5 times in its 2 s, not 20 (protocol.md 5.1). A registry
-    /// that is behind must get through every copy before it can answer; a lost request still
-    /// goes again within 0.8 s.
-    static let maxWaitFactor: Int64 = 8
     /// The first wait after a "busy" answer: 1 s, doubling at each one after.
     static let busyWait: Int64 = 1000
 
@@ -248,6 +259,9 @@ struct PendingRequest {
     var sentAt = SimInstant.zero
     /// How long until the request goes again, from its last send.
     var wait: Int64 = 0
+    /// Whether a copy went again: an answer to a request sent once is a clean sign of how fast
+    /// the registry answers (`RegistryPace`); one to a request sent twice may answer either.
+    var retried = false
     /// The registry's last "busy" answer: what the command fails with if no other comes in time.
     var refusal: CommandFailure?
 

@@ -17,8 +17,13 @@
 ///
 /// In the session (memory) only; time is the machine's `now`, so a run is the same every time.
 struct RetryBackoff: Sendable {
-    /// The longest wait, in retry intervals: 8 (8 s for a peer's 1 s).
-    static let maxFactor: Int64 = 8
+    /// The longest wait, in retry intervals: 2 (2 s for a peer's 1 s). A retry waits for a
+    /// whole wait without an acknowledgement, and sends one message, which is what keeps a
+    /// slow receiver from being buried; a longer wait bought little more there and cost a
+    /// lossy link dearly: at 30 % loss each way a copy and its acknowledgement get through
+    /// one time in two, and with waits up to 8 s three messages took more than 30 s about one
+    /// run in thirty (`scenarios/network/loss.scenario` with other seeds).
+    static let maxFactor: Int64 = 2
 
     private struct Wait: Sendable {
         /// What the contact had confirmed at the last retry.

@@ -53,6 +53,9 @@ public struct RegistryMachine {
             out.append(.note("repeated \(message.kind.name) req=\(req) from \(sender): its password check is under way"))
         case let .answered(answers):
             out.append(.note("repeated \(message.kind.name) req=\(req) from \(sender): answered again"))
+            // News sent again is news sent: the peer counts each copy it gets, and a PONG that
+            // counted one copy fewer would hide the next one lost (5.2).
+            for case let .send(.peer(user, _), m) in answers { countNews(user, m) }
             out += answers
         case .new:
             // Only this message's effects: the buffer may hold those of earlier inputs.
@@ -104,8 +107,14 @@ public struct RegistryMachine {
     /// Sends to a user at the endpoint they last announced.
     mutating func send(_ user: String, _ m: WireMessage) {
         guard let ep = online[user] ?? durable.accounts[user]?.endpoint else { return }
-        if m.isNews, online[user] != nil { news[user, default: 0] &+= 1 }
+        countNews(user, m)
         out.append(.send(.peer(name: user, endpoint: ep), m))
+    }
+
+    /// Counts `m` in the news sent `user` since its login, if it is news and `user` is online:
+    /// what the next PONG tells it, to find news lost on the way (protocol.md 5.2).
+    mutating func countNews(_ user: String, _ m: WireMessage) {
+        if m.isNews, online[user] != nil { news[user, default: 0] &+= 1 }
     }
 
     mutating func push(_ user: String, _ m: WireMessage) {

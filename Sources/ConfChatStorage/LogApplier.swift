@@ -5,22 +5,30 @@ import Foundation
 /// simulator goes on with the run (docs/architecture.md, "Storage").
 ///
 /// The file is the hand-over: `RunLog` posts a stretch of it once written (a `Job`), and the
-/// thread reads it back, groups its records by node and applies each node's in one
-/// transaction, in the order they were written. Jobs are taken in the order posted; a job
-/// posted while the one before it still waits is merged into it (one transaction a node for
-/// both), so a thread that falls behind catches up in fewer, larger transactions. Whoever
-/// must read a database (a restart, a wipe, the end of the run) first waits until every
-/// record written before it is applied (`wait(through:)`).
+/// thread reads it back and groups its records by node. A node's records are *held* across
+/// hand-overs and applied together, in the order they were written, in one transaction,
+/// once the node has `recordsPerTransaction` of them: a transaction (its WAL frames, its
+/// commit) costs about as much as a dozen rows, and a stretch of 256 KiB holds a record or
+/// two of most nodes of a big run, so a transaction a node a hand-over cost more than the
+/// rows (docs/performance.md, "The disk store: one transaction a node a checkpoint"). What
+/// is held is applied whatever its count:
+/// - when someone waits for it (`wait(through:)`: a restart, a wipe, the end of the run);
+/// - before a rotated file is deleted (what a killed run has not applied stays in a file);
+/// - when the records held span `heldBytes` of the log (so the thread holds at most that
+///   much of it in memory, and no database lags far behind the run).
+/// Jobs are taken in the order posted; a job posted while the one before it still waits is
+/// merged into it.
 ///
 /// Positions count bytes from the start of the run, across the log's files, so that a
 /// rotated file's records and the next file's are ordered the same way.
 ///
-/// Unchecked: every mutable field is used under `condition` only. The replays (each a
-/// node's store) are called on this thread while a job holding that node's records is
-/// applied, and by the simulator's thread only after `wait(through:)` has seen that node's
-/// last record applied (`RunLog.checkpoint(node:)`): a node that is loading or being wiped
-/// writes nothing more meanwhile, so no later job holds its records, and never do both
-/// threads use one store at once.
+/// Unchecked: every mutable field is used under `condition` only, except those marked as
+/// the thread's own, which only the thread uses. The replays (each a node's store) are
+/// called on this thread while that node's records are applied, and by the simulator's
+/// thread only after `wait(through:)` has seen that node's last record applied
+/// (`RunLog.checkpoint(node:)`): a node that is loading or being wiped writes nothing more
+/// meanwhile, so no later job holds its records, and never do both threads use one store
+/// at once.
 final class LogApplier: @unchecked Sendable {
     /// Applies records of one node, in order, in one transaction.
     typealias Replay = ([ArraySlice<UInt8>]) throws -> Void
@@ -36,17 +44,40 @@ final class LogApplier: @unchecked Sendable {
         var end: Int { start + range.upperBound }
     }
 
+    /// A node's records are applied once it has this many held.
+    let recordsPerTransaction: Int
+    /// Everything held is applied once the held records span this much of the log.
+    let heldBytes: Int
+
     private let condition = NSCondition()
     private var replays: [Replay] = []
     private var jobs: [Job] = []
     /// Every record that ends at or before this position is in its database.
     private var applied = 0
+    /// The furthest position someone waits for (`wait(through:)`).
+    private var wanted = 0
+    /// Transactions applied so far (for the bench and the tests).
+    private var transactionCount = 0
     private var failure: RunLogError?
     private var stopped = false
     /// Whether the thread has ended.
     private var exited = false
 
-    init() {
+    // The thread's own.
+    /// Each node's records read and not yet applied, in order.
+    private var held: [[ArraySlice<UInt8>]] = []
+    /// Where each node's first record held starts, in the run.
+    private var heldStart: [Int] = []
+    /// The nodes with records held, in the order of their first.
+    private var holding: [Int] = []
+    /// Where the first record held starts, in the run (every record before it is applied).
+    private var heldFrom: Int? { holding.first.map { heldStart[$0] } }
+    /// The position in the run up to which every job taken is read.
+    private var read = 0
+
+    init(recordsPerTransaction: Int = 64, heldBytes: Int = 4 << 20) {
+        self.recordsPerTransaction = recordsPerTransaction
+        self.heldBytes = heldBytes
         let thread = Thread { [self] in serve() }
         thread.name = "confchat-checkpoint"
         thread.start()
@@ -77,11 +108,18 @@ final class LogApplier: @unchecked Sendable {
     /// if applying any record failed (the run cannot promise its data directories then).
     func wait(through position: Int) throws(RunLogError) {
         condition.lock()
+        if applied < position {
+            wanted = max(wanted, position)
+            condition.broadcast()
+        }
         while applied < position && failure == nil { condition.wait() }
         let failure = self.failure
         condition.unlock()
         if let failure { throw failure }
     }
+
+    /// Transactions applied so far, one a node each time its held records are applied.
+    var transactions: Int { condition.withLock { transactionCount } }
 
     /// Ends the thread once the jobs posted are applied, and waits for it. The replays are
     /// let go of here, on the caller's thread, so that the stores they hold close their
@@ -100,44 +138,94 @@ final class LogApplier: @unchecked Sendable {
     private func serve() {
         while true {
             condition.lock()
-            while jobs.isEmpty && !stopped { condition.wait() }
+            while jobs.isEmpty && !stopped && !(wanted > applied && heldFrom != nil) { condition.wait() }
             guard !jobs.isEmpty else {
+                guard heldFrom == nil else {
+                    // Someone waits for what is held, or the run ends: apply it all.
+                    let replays = self.replays
+                    condition.unlock()
+                    let failed = catching { () throws(RunLogError) in try applyHeld(replays) }
+                    condition.withLock { finish(through: read, failed) }
+                    continue
+                }
+                // Stopped, with nothing held. This thread holds no replay now: `stop` lets go
+                // of the last ones, and the stores close their databases before it returns.
                 exited = true
                 condition.broadcast()
                 condition.unlock()
                 return
             }
-            let job = jobs.removeFirst()
             let replays = self.replays
+            let job = jobs.removeFirst()
+            // Someone waits for a record of this stretch, or its file is to be deleted.
+            let flushing = job.retire != nil || (wanted > applied && wanted <= job.end)
             condition.unlock()
-            var failed: RunLogError?
-            do { try apply(job, replays) } catch { failed = error }
-            if let retire = job.retire { unlink(retire) }
-            condition.withLock {
-                if let failed, failure == nil { failure = failed }
-                applied = job.end
-                condition.broadcast()
+            var failed = catching { () throws(RunLogError) in try take(job, replays) }
+            if failed == nil, flushing || job.end - (heldFrom ?? job.end) >= heldBytes {
+                failed = catching { () throws(RunLogError) in try applyHeld(replays) }
             }
+            if let retire = job.retire, heldFrom == nil { unlink(retire) }
+            condition.withLock { finish(through: job.end, failed) }
         }
     }
 
-    /// Reads the job's stretch, and applies each node's records in it as one transaction.
-    private func apply(_ job: Job, _ replays: [Replay]) throws(RunLogError) {
+    /// Under `condition`: every record read up to `end` and not held is applied.
+    private func finish(through end: Int, _ failed: RunLogError?) {
+        if let failed {
+            if failure == nil { failure = failed }
+            // Nothing more is promised; let go of what is held so the thread can end.
+            for node in holding { held[node] = [] }
+            holding = []
+        }
+        applied = heldFrom ?? end
+        condition.broadcast()
+    }
+
+    private func catching(_ body: () throws(RunLogError) -> Void) -> RunLogError? {
+        do { try body() } catch { return error }
+        return nil
+    }
+
+    /// Reads the job's stretch and holds each node's records in it, applying those of a node
+    /// that now has `recordsPerTransaction` held.
+    private func take(_ job: Job, _ replays: [Replay]) throws(RunLogError) {
         let bytes = try job.file.read(job.range)
         var d = LogDecoder(bytes)
-        var order: [Int] = []
-        var records: [Int: [ArraySlice<UInt8>]] = [:]
+        if held.count < replays.count {
+            held.append(contentsOf: repeatElement([], count: replays.count - held.count))
+            heldStart.append(contentsOf: repeatElement(0, count: replays.count - heldStart.count))
+        }
         while !d.isAtEnd {
+            let first = job.start + job.range.lowerBound + d.offset
             let node = Int(try d.u32())
             guard node < replays.count else { throw .corrupt("a record of node \(node), of \(replays.count)") }
             let payload = try d.slice()
-            if records[node] == nil { order.append(node) }
-            records[node, default: []].append(payload)
-        }
-        for node in order {
-            do { try replays[node](records[node]!) } catch let error as RunLogError { throw error } catch {
-                throw .io(job.file.path, reason: "applying node \(node)'s records to its database: \(error)")
+            if held[node].isEmpty {
+                holding.append(node)
+                heldStart[node] = first
             }
+            held[node].append(payload)
         }
+        read = job.end
+        var full = false
+        for node in holding where held[node].count >= recordsPerTransaction {
+            try apply(node, replays, file: job.file.path)
+            full = true
+        }
+        if full { holding.removeAll { held[$0].isEmpty } }
+    }
+
+    /// Applies every node's held records, each node's in one transaction.
+    private func applyHeld(_ replays: [Replay]) throws(RunLogError) {
+        for node in holding { try apply(node, replays, file: "the run log") }
+        holding.removeAll()
+    }
+
+    private func apply(_ node: Int, _ replays: [Replay], file: String) throws(RunLogError) {
+        do { try replays[node](held[node]) } catch let error as RunLogError { throw error } catch {
+            throw .io(file, reason: "applying node \(node)'s records to its database: \(error)")
+        }
+        held[node] = []
+        condition.withLock { transactionCount += 1 }
     }
 }

@@ -37,6 +37,8 @@ package struct LogDecoder {
     }
 
     var isAtEnd: Bool { at == bytes.endIndex }
+    /// How many bytes are read.
+    var offset: Int { at - bytes.startIndex }
 
     private mutating func take(_ n: Int) throws(RunLogError) -> ArraySlice<UInt8> {
         guard n >= 0, n <= bytes.endIndex - at else { throw .corrupt("a field runs past the end of its record") }
@@ -46,11 +48,18 @@ package struct LogDecoder {
 
     mutating func u8() throws(RunLogError) -> UInt8 { try take(1).first! }
     mutating func bool() throws(RunLogError) -> Bool { try u8() != 0 }
-    mutating func u32() throws(RunLogError) -> UInt32 {
-        try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
-    }
-    mutating func u64() throws(RunLogError) -> UInt64 {
-        try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
+    mutating func u32() throws(RunLogError) -> UInt32 { try integer() }
+    mutating func u64() throws(RunLogError) -> UInt64 { try integer() }
+
+    /// A little-endian integer, read in place (no slice made of its bytes: the checkpoint
+    /// reads several a mutation).
+    private mutating func integer<T: FixedWidthInteger & UnsignedInteger>() throws(RunLogError) -> T {
+        let n = MemoryLayout<T>.size
+        guard n <= bytes.endIndex - at else { throw .corrupt("a field runs past the end of its record") }
+        var v: T = 0
+        for i in stride(from: at + n - 1, through: at, by: -1) { v = v << 8 | T(bytes[i]) }
+        at += n
+        return v
     }
     mutating func data() throws(RunLogError) -> [UInt8] { Array(try slice()) }
     /// A length-prefixed field as a slice of the bytes read, not a copy.

@@ -24,7 +24,7 @@ enum PeerSQL: Int, CaseIterable {
         // A real message replaces a SKIP placeholder; anything else already held stays.
         case .storeMessage: """
             INSERT INTO messages (peer, direction, seq, text, grp, kind, proof, stored_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, CAST(strftime('%s', 'now') AS INTEGER))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (peer, direction, seq) DO UPDATE SET text = excluded.text, grp = excluded.grp, kind = excluded.kind,
                 proof = excluded.proof, stored_at = excluded.stored_at
             WHERE messages.kind = 'skipped' AND excluded.kind <> 'skipped'
@@ -46,7 +46,8 @@ enum PeerSQL: Int, CaseIterable {
         case .setKey: "INSERT OR REPLACE INTO public_keys (name, public_key) VALUES (?, ?)"
         case .addInvitation: "INSERT OR REPLACE INTO group_invitations (grp, owner) VALUES (?, ?)"
         case .removeInvitation: "DELETE FROM group_invitations WHERE grp = ?"
-        case .setAcked: "INSERT OR REPLACE INTO acks (peer, acked) VALUES (?, ?)"
+        // An upsert: the row is updated in place, where OR REPLACE deleted it and its index entry first.
+        case .setAcked: "INSERT INTO acks (peer, acked) VALUES (?, ?) ON CONFLICT (peer) DO UPDATE SET acked = excluded.acked"
         case .reserve: "INSERT OR REPLACE INTO reserved (peer, seq) VALUES (?, ?)"
         case .readCredentials: "SELECT password_hash FROM account WHERE id = 1"
         case .readFriends: "SELECT name, endpoint FROM friends"

@@ -16,7 +16,8 @@ import Foundation
 ///   flushes before it carries out an effect);
 /// - the records reach the databases on a thread of their own (`LogApplier`): every
 ///   `handOverBytes` written, the stretch of the file written since is handed to it, and it
-///   applies each node's records in that stretch in one transaction while the run goes on;
+///   applies a node's records, held across hand-overs, in one transaction once the node has
+///   `recordsPerTransaction` of them (or when they are waited for), while the run goes on;
 /// - a node whose database must be read (a restart, a wipe) first waits until its records
 ///   are applied (`checkpoint(node:)`), then loads;
 /// - when the file passes `checkpointBytes` it is rotated: renamed `mutations.log.1`, which
@@ -35,7 +36,7 @@ package final class RunLog {
     /// When this much is written and not yet handed over, it goes to the applier.
     package let handOverBytes: Int
     private var file: LogFile
-    private let applier = LogApplier()
+    private let applier: LogApplier
     /// Records appended since the last `flush`, not yet in the file.
     private var buffer = LogEncoder()
     /// Bytes in the file.
@@ -58,13 +59,15 @@ package final class RunLog {
     }
 
     /// Opens `folder/mutations.log`, empty: a run starts from its databases.
-    package init(folder: String, checkpointBytes: Int = 16 << 20, handOverBytes: Int = 256 << 10) throws {
+    package init(folder: String, checkpointBytes: Int = 16 << 20, handOverBytes: Int = 256 << 10,
+                 recordsPerTransaction: Int = 64) throws {
         try DataDirectory.makePrivateDirectory(folder)
         path = (folder as NSString).appendingPathComponent("mutations.log")
         self.checkpointBytes = checkpointBytes
         self.handOverBytes = handOverBytes
         unlink(path + ".1")  // a killed run's rotated file: its databases are cleared too
         file = try LogFile(path: path)
+        applier = LogApplier(recordsPerTransaction: recordsPerTransaction)
     }
 
     deinit { applier.stop() }
@@ -99,6 +102,9 @@ package final class RunLog {
             handOver()
         }
     }
+
+    /// The transactions that brought records to databases so far (for the bench and the tests).
+    package var transactions: Int { applier.transactions }
 
     /// How many of `node`'s last records can be read back from the file (`records`).
     func recordsInFile(node: Int) -> Int { nodes[node].inFile.count }

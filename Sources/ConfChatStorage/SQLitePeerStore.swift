@@ -147,8 +147,15 @@ public final class SQLitePeerStore: PeerStore {
 
     /// One transaction for the batch; each mutation runs its kind's prepared statement,
     /// arguments bound by position (`PeerSQL`).
+    ///
+    /// A friend's acknowledged seq is written once a batch, its last value, after the rest:
+    /// nothing else in the batch reads the `acks` table, and a checkpoint's batch holds many
+    /// acknowledgements of the same few friends (one a message sent). Each message stored
+    /// gets the batch's time (`stored_at`, Unix seconds).
     public func apply(_ mutations: [PeerMutation]) throws {
         guard !mutations.isEmpty else { return }
+        let now = Int64(time(nil))
+        var acked: [(peer: String, seq: UInt64)] = []
         try db.write { db in
             for m in mutations {
                 switch m {
@@ -163,7 +170,10 @@ public final class SQLitePeerStore: PeerStore {
                 case let .removeFriend(name): try run(.removeFriend, name, db)
                 case let .addRequest(name): try run(.addRequest, name, db)
                 case let .removeRequest(name): try run(.removeRequest, name, db)
-                case let .store(r), let .restore(r): try write(r, with: statements(.storeMessage, db))
+                case let .store(r), let .restore(r):
+                    let q = try statements(.storeMessage, db)
+                    q.bind(8, now)
+                    try write(r, with: q)
                 case let .overwrite(r): try write(r, with: statements(.overwriteMessage, db))
                 case let .setGroup(info):
                     let q = try statements(.setGroup, db)
@@ -196,14 +206,17 @@ public final class SQLitePeerStore: PeerStore {
                     try q.run()
                 case let .removeInvitation(group): try run(.removeInvitation, group, db)
                 case let .resetAcked(peer, seq), let .markAcked(peer, seq):
-                    let q = try statements(.setAcked, db)
-                    q.bind(1, peer); q.bind(2, Int64(seq))
-                    try q.run()
+                    if let i = acked.firstIndex(where: { $0.peer == peer }) { acked[i].seq = seq } else { acked.append((peer, seq)) }
                 case let .reserve(peer, seq):
                     let q = try statements(.reserve, db)
                     q.bind(1, peer); q.bind(2, Int64(seq))
                     try q.run()
                 }
+            }
+            for a in acked {
+                let q = try statements(.setAcked, db)
+                q.bind(1, a.peer); q.bind(2, Int64(a.seq))
+                try q.run()
             }
         }
     }

@@ -11,12 +11,20 @@ import GRDBSQLite
 /// through `Row` (docs/performance.md, "What was changed for speed"); here a row is a bind of
 /// each argument straight from the value and one `sqlite3_step`.
 ///
+/// Text and blobs are bound without SQLite copying them (`SQLITE_STATIC`): each argument's
+/// bytes are copied into a buffer of the statement's own for that position, kept and reused
+/// from run to run, where SQLite reads them until the position is bound again. A copy made
+/// by SQLite (`SQLITE_TRANSIENT`) was a `malloc` and a `free` of SQLite's, each under its
+/// allocator's lock: a fifth of a checkpoint's instructions (docs/performance.md, item 59).
+///
 /// Used only inside its store's GRDB access (`write`, `read`), on GRDB's queue. Finalized
 /// when released; GRDB closes a connection with `sqlite3_close_v2`, which waits for that.
 final class SQLiteStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer
     private let sql: String
+    /// Each position's bytes as last bound (index 0 is position 1), and its capacity.
+    private var buffers: [(start: UnsafeMutableRawPointer?, capacity: Int)]
 
     init(_ db: Database, sql: String) throws {
         guard let connection = db.sqliteConnection else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "connection closed", sql: sql) }
@@ -28,23 +36,38 @@ final class SQLiteStatement {
         self.handle = handle
         self.connection = connection
         self.sql = sql
+        buffers = Array(repeating: (nil, 0), count: Int(sqlite3_bind_parameter_count(handle)))
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit {
+        sqlite3_finalize(handle)
+        for b in buffers { free(b.start) }
+    }
+
+    /// Copies `bytes` into position `index`'s buffer, grown if need be, and returns it: the
+    /// buffer stays as it is until that position is bound again.
+    private func keep(_ bytes: UnsafeRawBufferPointer, at index: Int32) -> UnsafeRawPointer {
+        let i = Int(index) - 1
+        precondition(buffers.indices.contains(i), "no parameter \(index) in \(sql)")
+        if buffers[i].capacity < bytes.count || buffers[i].start == nil {
+            let capacity = max(64, bytes.count * 2)
+            // The old bytes may still be bound; replaced (and unused) once bound below.
+            guard let grown = realloc(buffers[i].start, capacity) else { fatalError("out of memory binding \(bytes.count) bytes") }
+            buffers[i] = (grown, capacity)
+        }
+        let start = buffers[i].start!
+        if let source = bytes.baseAddress, bytes.count > 0 { start.copyMemory(from: source, byteCount: bytes.count) }
+        return UnsafeRawPointer(start)
+    }
 
     // MARK: - Arguments, by position from 1
 
     func bind(_ index: Int32, _ value: String) {
         var value = value
         value.withUTF8 { utf8 in
-            utf8.withMemoryRebound(to: CChar.self) { chars in
-                if let start = chars.baseAddress {
-                    _ = sqlite3_bind_text(handle, index, start, Int32(chars.count), Self.transient)
-                } else {
-                    // No address: SQLite would bind NULL, not an empty string.
-                    _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
-                }
-            }
+            // Never a null address (SQLite would bind NULL, not an empty string).
+            let start = keep(UnsafeRawBufferPointer(utf8), at: index)
+            _ = sqlite3_bind_text(handle, index, start.assumingMemoryBound(to: CChar.self), Int32(utf8.count), Self.static)
         }
     }
 
@@ -63,7 +86,7 @@ final class SQLiteStatement {
             _ = sqlite3_bind_zeroblob(handle, index, 0)
             return
         }
-        blob.withUnsafeBytes { raw in _ = sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), Self.transient) }
+        blob.withUnsafeBytes { raw in _ = sqlite3_bind_blob(handle, index, keep(raw, at: index), Int32(raw.count), Self.static) }
     }
 
     /// Bytes as a BLOB, or NULL when there are none.
@@ -123,7 +146,7 @@ final class SQLiteStatement {
         DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
     }
 
-    /// `SQLITE_TRANSIENT`: SQLite copies the bytes before the bind returns (the C macro does
-    /// not reach Swift).
-    private static var transient: sqlite3_destructor_type { unsafeBitCast(-1, to: sqlite3_destructor_type.self) }
+    /// `SQLITE_STATIC`: SQLite reads the bytes where they are, until they are bound again (the
+    /// C macro does not reach Swift).
+    private static var `static`: sqlite3_destructor_type? { nil }
 }

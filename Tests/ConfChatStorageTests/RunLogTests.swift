@@ -150,4 +150,53 @@ import Testing
         #expect(try alice.base.load() == state, "alice's records reached her database with no checkpoint of hers")
         #expect(log.checkpoints == 0)
     }
+
+    @Test("a node's records handed over a few at a time reach its database in a few transactions, each once, in order")
+    func recordsHeldAcrossHandOvers() throws {
+        let dir = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Every commit is handed over on its own; a transaction a hand-over would be 40.
+        let log = try RunLog(folder: dir, handOverBytes: 1, recordsPerTransaction: 16)
+        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        let state = try Self.commit(40, to: alice)
+        try log.checkpoint()
+        #expect(try alice.base.load() == state)
+        // Each transaction but the last holds at least 16 records.
+        #expect(log.transactions <= 3, "\(log.transactions) transactions for 40 commits")
+    }
+
+    /// What a replay was given, call by call (it runs on the applier's thread).
+    final class Replays: @unchecked Sendable {
+        private let lock = NSLock()
+        private var calls: [[UInt8]] = []
+        func add(_ records: [ArraySlice<UInt8>]) { lock.withLock { calls.append(records.map { $0.first ?? 0 }) } }
+        var all: [[UInt8]] { lock.withLock { calls } }
+    }
+
+    @Test("the applier holds a node's records across hand-overs it cannot merge, and applies them together, in order")
+    func applierHoldsRecordsAcrossFiles() throws {
+        let dir = Self.temporaryFolder()
+        try DataDirectory.makePrivateDirectory(dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let applier = LogApplier(recordsPerTransaction: 16)
+        let replays = Replays()
+        let node = applier.register { replays.add($0) }
+        // Each record in a file of its own: stretches of different files are never merged,
+        // so each is a hand-over the applier takes alone.
+        var position = 0
+        for i in 0..<40 {
+            var e = LogEncoder()
+            e.u32(UInt32(node))
+            e.data([UInt8(i)])
+            let file = try LogFile(path: dir + "/log\(i)")
+            try file.write(e.bytes, at: 0)
+            applier.post(.init(file: file, range: 0..<e.bytes.count, start: position, retire: nil))
+            position += e.bytes.count
+        }
+        try applier.wait(through: position)
+        applier.stop()
+        #expect(replays.all.flatMap { $0 } == (0..<40).map(UInt8.init), "each record once, in order")
+        #expect(replays.all.count <= 3, "\(replays.all.count) transactions for 40 records")
+        #expect(applier.transactions == replays.all.count)
+    }
 }

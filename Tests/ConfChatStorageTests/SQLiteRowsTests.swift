@@ -74,6 +74,32 @@ import Testing
         #expect(try Self.rows(file, "reserved") == ["'bob' 9"])
     }
 
+    @Test("a checkpoint's batch (every mutation in one transaction) leaves the same rows as one mutation at a time")
+    func peerRowsInOneBatch() throws {
+        let dir = PeerStoreMigrationTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Acknowledgements of the same friends again and again (the last one counts), and
+        // values of each position long then short then long (each bound where the last was).
+        let more: [PeerMutation] = [
+            .markAcked(peer: "bob", upTo: 3), .markAcked(peer: "bob", upTo: 5), .resetAcked(peer: "eve", to: 1),
+            .store(ChatRecord(peer: "a-long-name-of-a-friend", outgoing: false, seq: 9, body: Array(repeating: 120, count: 300))),
+            .store(ChatRecord(peer: "z", outgoing: true, seq: 10, body: Array("short".utf8))),
+            .store(ChatRecord(peer: "a-longer-name-of-another-friend", outgoing: false, seq: 11, body: Array(repeating: 121, count: 1000))),
+        ]
+        let mutations = more + Self.peerMutations
+        let one = try SQLitePeerStore(directory: dir + "/one", durability: .simulated)
+        for m in mutations { try one.apply([m]) }
+        let batch = try SQLitePeerStore(directory: dir + "/batch", durability: .simulated)
+        try batch.apply(mutations)
+        #expect(try batch.load() == one.load())
+        _ = consume one
+        _ = consume batch
+        for table in ["messages", "acks", "friends", "group_members", "public_keys", "queued", "unsynced", "reserved"] {
+            #expect(try Self.rows(dir + "/batch/peer.sqlite", table) == Self.rows(dir + "/one/peer.sqlite", table), "table \(table)")
+        }
+        #expect(try Self.rows(dir + "/batch/peer.sqlite", "acks") == ["'bob' 7", "'eve' 2"])
+    }
+
     static let registryMutations: [RegistryMutation] = [
         .addAccount(name: "a", hash: "h", endpoint: "e", key: [1]), .addAccount(name: "b", hash: "h2", endpoint: "f", key: []),
         .setEndpoint(name: "a", endpoint: "e2", key: [2, 3]),

@@ -1,6 +1,7 @@
 /// A value for some contacts, by contact number (`ContactBook`): the session's tables
 /// (presence, what each friend acknowledged), read and written by index where they were
-/// `[String: ...]` hashed by name at every message.
+/// `[String: ...]` hashed by name at every message. The registry keeps its memory of who is
+/// online the same way, by the numbers of its `AccountBook`.
 ///
 /// The numbers are the durable state's, which live as long as the machine and never change
 /// for a name, so a session started after any number of mutations indexes the same contacts.
@@ -18,6 +19,12 @@ struct ContactSlots<Value> {
             }
             slots[n] = newValue
         }
+    }
+
+    /// The values of contacts 0..<`count`, nil where none is set: what a table by name
+    /// (`ContactTable`) shows of them.
+    func all(count: Int) -> ContiguousArray<Value?> {
+        slots.count >= count ? ContiguousArray(slots[..<count]) : slots + repeatElement(nil, count: count - slots.count)
     }
 
     /// Changes contact `n`'s value in place, starting from `initial` where it has none.

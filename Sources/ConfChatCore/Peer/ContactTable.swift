@@ -1,6 +1,7 @@
 /// What a peer holds of each contact, read by name: a view of an array kept by contact number
-/// (`ContactBook`), for those who know contacts by name (the stores, the prompt, the
-/// expectations, the tests). It reads like a `[String: Value]`: a subscript by name, `keys`,
+/// (`ContactBook`; the registry's accounts, mailboxes, backups and who is online by user
+/// number, `AccountBook`, read the same way), for those who know contacts by name (the
+/// stores, the prompt, the expectations, the chaos checks, the tests). It reads like a `[String: Value]`: a subscript by name, `keys`,
 /// `values`, and iteration as (key, value) pairs, in the order the contacts were numbered
 /// (callers that show or send something in order sort, as they did with a dictionary).
 ///

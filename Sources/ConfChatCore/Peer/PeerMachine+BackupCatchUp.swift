@@ -10,13 +10,20 @@ extension PeerMachine {
     /// entry once, so a repeat costs a frame and no space; a hole costs one such round per
     /// login that finds it, and the next finds none.
     mutating func catchUpBackup(_ marks: [BackupMark]) {
-        var mark: [String: BackupMark] = [:]
-        for m in marks { mark["\(m.outgoing ? ">" : "<")\(m.peer)"] = m }
+        var mark: [Direction: BackupMark] = [:]
+        for m in marks { mark[Direction(peer: m.peer, outgoing: m.outgoing)] = m }
         for peer in durable.conversations.keys.sorted() {
             let c = durable.conversations[peer]!
-            catchUp(c.sent, mark: mark[">\(peer)"], to: peer, outgoing: true)
-            catchUp(c.received, mark: mark["<\(peer)"], to: peer, outgoing: false)
+            catchUp(c.sent, mark: mark[Direction(peer: peer, outgoing: true)], to: peer, outgoing: true)
+            catchUp(c.received, mark: mark[Direction(peer: peer, outgoing: false)], to: peer, outgoing: false)
         }
+    }
+
+    /// One conversation direction, the key of a backup mark: a pair hashed as it is, where a
+    /// string built for each mark and each look-up (`">" + peer`) cost an allocation apiece.
+    private struct Direction: Hashable {
+        var peer: String
+        var outgoing: Bool
     }
 
     /// One direction of `catchUpBackup`.

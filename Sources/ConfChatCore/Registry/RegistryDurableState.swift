@@ -11,12 +11,11 @@ public struct RegistryDurableState: Hashable, Sendable {
         }
     }
 
-    public var accounts: [String: Account] = [:]
+    /// Accounts, mailboxes and backups, by a number the state gives each user (`AccountBook`).
+    public private(set) var users = AccountBook()
     public var friends: [String: Set<String>] = [:]
     /// Pending friend requests: recipient -> senders, in the order they were made.
     public var requests: [String: [String]] = [:]
-    public var mailbox: [String: [MailItem]] = [:]
-    public var backups: [String: [BackupEntry]] = [:]
     public var groups: [String: Group] = [:]
 
     /// A group in the directory: its owner, members in the order they joined, open invitations.
@@ -32,27 +31,26 @@ public struct RegistryDurableState: Hashable, Sendable {
     /// Which account each (non-empty) key belongs to: a key names one account at most, so the
     /// sender of a message is never ambiguous (3.2 of docs/protocol.md).
     public private(set) var accountByKey: [[UInt8]: String] = [:]
-    /// Index over `backups` so a repeated BACKUP is recognised without a scan.
-    var backupKeys: Set<BackupKey> = []
-    /// The body octets of each user's backup, kept as entries are added, for its bound.
-    var backupOctets: [String: Int] = [:]
 
-    struct BackupKey: Hashable {
-        var user: String, peer: String, outgoing: Bool, seq: UInt64
-    }
+    /// The accounts by name.
+    public var accounts: ContactTable<Account> { users.accountTable }
+    /// The mailboxes by recipient; a user with no item waiting has none.
+    public var mailbox: ContactTable<[MailItem]> { users.mailboxTable }
+    /// The backups by user, each in the order its entries came.
+    public var backups: ContactTable<[BackupEntry]> { users.backupTable }
 
     public init() {}
 
     public mutating func apply(_ m: RegistryMutation) {
         switch m {
         case let .addAccount(name, hash, endpoint, key):
-            accounts[name] = Account(hash: hash, endpoint: endpoint, key: key)
+            users.setAccount(users.enter(name), Account(hash: hash, endpoint: endpoint, key: key))
             if !key.isEmpty { accountByKey[key] = name }
         case let .setEndpoint(name, endpoint, key):
-            if let old = accounts[name]?.key, accountByKey[old] == name { accountByKey[old] = nil }
-            accounts[name]?.endpoint = endpoint
-            accounts[name]?.key = key
-            if !key.isEmpty, accounts[name] != nil { accountByKey[key] = name }
+            guard let n = users.number(of: name), let old = users.account(n)?.key else { return }
+            if accountByKey[old] == name { accountByKey[old] = nil }
+            users.changeAccount(n) { $0.endpoint = endpoint; $0.key = key }
+            if !key.isEmpty { accountByKey[key] = name }
         case let .addRequest(from, to):
             if !(requests[to]?.contains(from) ?? false) { requests[to, default: []].append(from) }
         case let .removeRequest(from, to):
@@ -65,15 +63,15 @@ public struct RegistryDurableState: Hashable, Sendable {
             friends[a]?.remove(b)
             friends[b]?.remove(a)
         case let .addMail(to, item):
-            if !(mailbox[to]?.contains { $0.from == item.from && $0.seq == item.seq } ?? false) {
-                mailbox[to, default: []].append(item)
+            users.changeMailbox(users.enter(to)) { items in
+                if !items.contains(where: { $0.from == item.from && $0.seq == item.seq }) { items.append(item) }
             }
         case let .removeMail(to, from, upTo):
-            mailbox[to]?.removeAll { $0.from == from && $0.seq <= upTo }
-            if mailbox[to]?.isEmpty == true { mailbox[to] = nil }
+            guard let n = users.number(of: to) else { return }
+            users.changeMailbox(n) { $0.removeAll { $0.from == from && $0.seq <= upTo } }
         case let .dropMail(to, from, seq):
-            mailbox[to]?.removeAll { $0.from == from && $0.seq == seq }
-            if mailbox[to]?.isEmpty == true { mailbox[to] = nil }
+            guard let n = users.number(of: to) else { return }
+            users.changeMailbox(n) { $0.removeAll { $0.from == from && $0.seq == seq } }
         case let .createGroup(name, owner): groups[name] = Group(owner: owner, members: [owner])
         case let .addInvitation(group, member): groups[group]?.invited.insert(member)
         case let .joinGroup(group, member):
@@ -81,26 +79,21 @@ public struct RegistryDurableState: Hashable, Sendable {
             if groups[group]?.members.contains(member) == false { groups[group]?.members.append(member) }
         case let .leaveGroup(group, member): groups[group]?.members.removeAll { $0 == member }
         case let .destroyGroup(name): groups[name] = nil
-        case let .addBackup(user, e): addBackup(user: user, e)
+        case let .addBackup(user, e): addBackup(users.enter(user), e)
         }
     }
 
-    /// Applies `.addBackup(user, e)` and says whether it added anything: false when the
+    /// Applies `.addBackup` to user `n` and says whether it added anything: false when the
     /// backup already held an entry at that place (it is kept once, as it first came).
     @discardableResult
-    mutating func addBackup(user: String, _ e: BackupEntry) -> Bool {
-        guard backupKeys.insert(BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: e.seq)).inserted else { return false }
-        backups[user, default: []].append(e)
-        backupOctets[user, default: 0] += e.body.count
-        return true
-    }
+    mutating func addBackup(_ n: Int, _ e: BackupEntry) -> Bool { users.addBackup(n, e) }
 
-    /// Whether `user`'s backup can take `e`: it is held already (a repeat costs nothing), or
+    /// Whether user `n`'s backup can take `e`: it is held already (a repeat costs nothing), or
     /// it fits within `RegistryLimits.backupEntries` and `backupOctets`.
-    func backupHasRoom(_ user: String, for e: BackupEntry) -> Bool {
-        let entries = backups[user]?.count ?? 0, octets = backupOctets[user] ?? 0
+    func backupHasRoom(_ n: Int, for e: BackupEntry) -> Bool {
+        let (entries, octets) = users.backupSize(n)
         if entries < RegistryLimits.backupEntries, octets + e.body.count <= RegistryLimits.backupOctets { return true }
-        return backupKeys.contains(BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: e.seq))
+        return users.holds(n, e)
     }
 
     /// A page of `user`'s backup: the entries from index `from` of the list (kept in the
@@ -108,7 +101,12 @@ public struct RegistryDurableState: Hashable, Sendable {
     /// `RegistryLimits.backupPageOctets` of bodies and `backupPageEntries` entries (at least
     /// one), and where the next page starts.
     public func backupPage(_ user: String, from: UInt32) -> (entries: [BackupEntry], waiting: BackupWaiting) {
-        let all = backups[user] ?? []
+        backupPage(users.number(of: user), from: from)
+    }
+
+    /// `backupPage(_:from:)` of user `n` (none if nil).
+    func backupPage(_ n: Int?, from: UInt32) -> (entries: [BackupEntry], waiting: BackupWaiting) {
+        let all = n.map(users.backup) ?? []
         let start = min(Int(from), all.count)
         var end = start, size = 0
         while end < all.count, end - start < RegistryLimits.backupPageEntries,
@@ -122,9 +120,10 @@ public struct RegistryDurableState: Hashable, Sendable {
     /// The highest backed-up seq of each conversation direction of `user`, and how many
     /// entries the direction holds, sorted.
     public func backupMarks(_ user: String) -> [BackupMark] {
-        var top: [BackupKey: (seq: UInt64, held: UInt32)] = [:]
-        for e in backups[user] ?? [] {
-            let k = BackupKey(user: user, peer: e.peer, outgoing: e.outgoing, seq: 0)
+        struct Direction: Hashable { var peer: String, outgoing: Bool }
+        var top: [Direction: (seq: UInt64, held: UInt32)] = [:]
+        for e in users.number(of: user).map(users.backup) ?? [] {
+            let k = Direction(peer: e.peer, outgoing: e.outgoing)
             let t = top[k] ?? (0, 0)
             top[k] = (max(t.seq, e.seq), t.held + 1)
         }
@@ -140,8 +139,8 @@ public struct RegistryDurableState: Hashable, Sendable {
     /// Every message of `user`'s waiting in a mailbox, as (recipient, seq), sorted.
     public func mailMarks(from user: String) -> [BackupMark] {
         var marks: [BackupMark] = []
-        for to in mailbox.keys.sorted() {
-            for item in mailbox[to]! where item.from == user { marks.append(BackupMark(peer: to, outgoing: true, seq: item.seq)) }
+        for (to, items) in mailbox.sorted(by: { $0.key < $1.key }) {
+            for item in items where item.from == user { marks.append(BackupMark(peer: to, outgoing: true, seq: item.seq)) }
         }
         return marks
     }
@@ -149,7 +148,12 @@ public struct RegistryDurableState: Hashable, Sendable {
     /// A page of `user`'s mail: the items after `cursor` in (sender, seq) order, up to
     /// `RegistryLimits.mailPageOctets` of bodies (at least one item), and what waits after them.
     public func mailPage(_ user: String, after cursor: (from: String, seq: UInt64)? = nil) -> (items: [MailItem], waiting: MailWaiting) {
-        var items = (mailbox[user] ?? []).sorted { ($0.from, $0.seq) < ($1.from, $1.seq) }
+        mailPage(users.number(of: user), after: cursor)
+    }
+
+    /// `mailPage(_:after:)` of user `n` (none if nil).
+    func mailPage(_ n: Int?, after cursor: (from: String, seq: UInt64)? = nil) -> (items: [MailItem], waiting: MailWaiting) {
+        var items = (n.map(users.mailbox) ?? []).sorted { ($0.from, $0.seq) < ($1.from, $1.seq) }
         if let cursor { items.removeAll { ($0.from, $0.seq) <= cursor } }
         var size = 0, taken = 0
         while taken < items.count, taken == 0 || size + items[taken].body.count <= RegistryLimits.mailPageOctets {
@@ -160,18 +164,21 @@ public struct RegistryDurableState: Hashable, Sendable {
         return (Array(items[..<taken]), MailWaiting(items: UInt32(rest.count), octets: UInt64(rest.reduce(0) { $0 + $1.body.count })))
     }
 
-    /// Everything waiting for `user`: items and body octets.
-    public func mailWaiting(_ user: String) -> MailWaiting {
-        let items = mailbox[user] ?? []
+    /// Everything waiting for user `n`: items and body octets.
+    func mailWaiting(_ n: Int) -> MailWaiting {
+        let items = users.mailbox(n)
         return MailWaiting(items: UInt32(items.count), octets: UInt64(items.reduce(0) { $0 + $1.body.count }))
     }
 
-    /// Whether `user`'s mailbox has room for one more item of `size` body octets.
-    public func mailboxHasRoom(_ user: String, size: Int) -> Bool {
-        let items = mailbox[user] ?? []
+    /// Whether user `n`'s mailbox has room for one more item of `size` body octets.
+    func mailboxHasRoom(_ n: Int, size: Int) -> Bool {
+        let items = users.mailbox(n)
         return items.count < RegistryLimits.mailboxItems
             && items.reduce(0, { $0 + $1.body.count }) + size <= RegistryLimits.mailboxOctets
     }
+
+    /// `name`'s account, nil if it has none.
+    public func account(_ name: String) -> Account? { users.number(of: name).flatMap(users.account) }
 
     public func areFriends(_ a: String, _ b: String) -> Bool { friends[a]?.contains(b) ?? false }
 }

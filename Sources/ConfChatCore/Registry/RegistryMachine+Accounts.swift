@@ -13,7 +13,7 @@ extension RegistryMachine {
         let asker = Address.peer(name: client, endpoint: endpoint)
         func refuse(_ why: String) { out.append(.send(asker, .reply(req: req, error: why))) }
         guard PeerName.isValidUser(name) else { return refuse("'\(name)' is not a valid user name") }
-        let existing = durable.accounts[name]
+        let existing = durable.account(name)
         if isLogin, existing == nil { return refuse("unknown user '\(name)'") }
         if !isLogin, existing != nil { return refuse("the name '\(name)' is taken") }
         if !key.isEmpty, let owner = durable.accountByKey[key], owner != name {
@@ -44,7 +44,7 @@ extension RegistryMachine {
         switch (check.request.kind, outcome) {
         case let (.register, .hashed(hash)):
             let asker = Address.peer(name: check.client, endpoint: endpoint)
-            guard durable.accounts[name] == nil else {
+            guard durable.account(name) == nil else {
                 return out.append(.send(asker, .reply(req: req, error: "the name '\(name)' is taken")))
             }
             if !key.isEmpty, durable.accountByKey[key] != nil {
@@ -54,7 +54,7 @@ extension RegistryMachine {
             out.append(.send(asker, .reply(req: req, error: nil)))
         case let (.login(wantBackup), .verified(ok)):
             let asker = Address.peer(name: check.client, endpoint: endpoint)
-            guard let account = durable.accounts[name] else {
+            guard let n = durable.users.number(of: name), let account = durable.users.account(n) else {
                 return out.append(.send(asker, .reply(req: req, error: "unknown user '\(name)'")))
             }
             let ownKey = !key.isEmpty && key == account.key
@@ -66,7 +66,7 @@ extension RegistryMachine {
                 return out.append(.send(asker, .reply(req: req, error: "wrong password")))
             }
             throttle.succeeded(client: check.client, account: name)
-            logIn(name, account, endpoint: endpoint, key: key, wantBackup: wantBackup, req: req, asker: asker)
+            logIn(n, account, endpoint: endpoint, key: key, wantBackup: wantBackup, req: req, asker: asker)
         default:
             // The shell answers each check with the outcome of its task (`PasswordCheck.run`):
             // a hash for REGISTER, a verdict for LOGIN. Anything else is a bug in the shell.
@@ -74,11 +74,12 @@ extension RegistryMachine {
         }
     }
 
-    private mutating func logIn(_ x: String, _ account: RegistryDurableState.Account, endpoint: String, key: [UInt8],
+    private mutating func logIn(_ n: Int, _ account: RegistryDurableState.Account, endpoint: String, key: [UInt8],
                                 wantBackup: Bool, req: UInt32, asker: Address) {
+        let x = durable.users.name(n)
         if account.endpoint != endpoint || account.key != key { persist(.setEndpoint(name: x, endpoint: endpoint, key: key)) }
-        online[x] = endpoint
-        news[x] = 0
+        endpoints[n] = endpoint
+        news[n] = 0
         if account.endpoint != endpoint || account.key != key {
             // Fellow group members who are not friends learn endpoints and keys only from
             // here: a key they do not know, they seal mail to the old one, which no longer opens.
@@ -94,9 +95,9 @@ extension RegistryMachine {
             for f in (durable.friends[x] ?? []).sorted() { push(f, .friendAdded(info(x))) }
         }
         // Over the mail budget the first page is empty and `mailWaiting` says what waits.
-        let mail = budgetedPage(x, after: nil) ?? ([], durable.mailWaiting(x))
+        let mail = budgetedPage(n, after: nil) ?? ([], durable.mailWaiting(n))
         // The backup's first page; the peer fetches the rest (BACKUP-FETCH).
-        let backup = wantBackup ? durable.backupPage(x, from: 0) : ([], .none)
+        let backup = wantBackup ? durable.backupPage(n, from: 0) : ([], .none)
         let snapshot = LoginSnapshot(
             friends: (durable.friends[x] ?? []).sorted().map(info),
             requests: durable.requests[x] ?? [],

@@ -7,9 +7,10 @@
 /// MAIL-PAGE after a PING), each saying how much waits after it, the rest on MAIL-FETCH.
 extension RegistryMachine {
     mutating func deposit(from x: String, to: String, _ item: MailItem) {
-        let held = durable.mailbox[to]?.contains { $0.from == item.from && $0.seq == item.seq } ?? false
+        let t = durable.users.number(of: to)
+        let held = t.map { durable.users.mailbox($0).contains { $0.from == item.from && $0.seq == item.seq } } ?? false
         if !held {
-            guard durable.mailboxHasRoom(to, size: item.body.count) else {
+            guard t.map({ durable.mailboxHasRoom($0, size: item.body.count) }) ?? true else {
                 out.append(.note("refused mail \(x)#\(item.seq) for \(to): mailbox full"))
                 return send(x, .depositRefused(to: to, seq: item.seq, reason: "\(to)'s mailbox is full: try again later"))
             }
@@ -18,28 +19,28 @@ extension RegistryMachine {
         send(x, .depositAck(to: to, seq: item.seq))
         // A recipient the registry sees online gets it now: this also bridges a link that
         // is cut between two peers who both still reach the registry.
-        push(to, .mailbox([item]))
+        if let t { push(t, .mailbox([item])) }
     }
 
-    /// Sends `user` the page of its mail after `cursor` (from the start if nil), if its mail
+    /// Sends user `n` the page of its mail after `cursor` (from the start if nil), if its mail
     /// budget covers it; otherwise nothing (the next PING after the budget refills offers it).
-    mutating func offerMail(_ user: String, after cursor: (String, UInt64)?) {
-        guard let page = budgetedPage(user, after: cursor) else { return }
-        send(user, .mailPage(waiting: page.waiting, items: page.items))
+    mutating func offerMail(_ n: Int, after cursor: (String, UInt64)?) {
+        guard let page = budgetedPage(n, after: cursor) else { return }
+        send(n, .mailPage(waiting: page.waiting, items: page.items))
     }
 
-    /// The page of `user`'s mail after `cursor`, charged to the user's `MailBudget`; nil if
+    /// The page of user `n`'s mail after `cursor`, charged to the user's `MailBudget`; nil if
     /// the budget does not cover its bodies (noted once a run of refusals).
-    mutating func budgetedPage(_ user: String, after cursor: (String, UInt64)?) -> (items: [MailItem], waiting: MailWaiting)? {
-        let page = durable.mailPage(user, after: cursor)
-        var budget = mailBudgets[user] ?? MailBudget(now: now)
-        defer { mailBudgets[user] = budget }
+    mutating func budgetedPage(_ n: Int, after cursor: (String, UInt64)?) -> (items: [MailItem], waiting: MailWaiting)? {
+        let page = durable.mailPage(n, after: cursor)
+        var budget = mailBudgets[n] ?? MailBudget(now: now)
+        defer { mailBudgets[n] = budget }
         if budget.take(page.items.reduce(0) { $0 + $1.body.count }, now: now) {
             budget.refusing = false
             return page
         }
         if !budget.refusing {
-            out.append(.note("mail for \(user) held back: more than \(RegistryLimits.mailBudgetOctets) octets of pages asked for; a page every \(RegistryLimits.mailBudgetRefillMs / 1000) s"))
+            out.append(.note("mail for \(durable.users.name(n)) held back: more than \(RegistryLimits.mailBudgetOctets) octets of pages asked for; a page every \(RegistryLimits.mailBudgetRefillMs / 1000) s"))
         }
         budget.refusing = true
         return nil

@@ -5,8 +5,8 @@
 /// announce themselves again (they do, when a PING is answered with `known: false`).
 public struct RegistryMachine {
     public private(set) var durable: RegistryDurableState
-    /// Logged-in users and the endpoint each announced.
-    public internal(set) var online: [String: String] = [:]
+    /// Logged-in users and the endpoint each announced, by account number (`AccountBook`).
+    var endpoints = ContactSlots<String>()
     /// Effects of the input being handled: while `handle` or `passwordChecked` runs, the
     /// caller's buffer (swapped in and back out); empty between inputs.
     var out: [RegistryEffect] = []
@@ -16,10 +16,11 @@ public struct RegistryMachine {
     var nextCheck: UInt64 = 1
     var throttle = LoginThrottle()
     /// Octets of mail pages each recipient may still be sent (`MailBudget`), by account.
-    var mailBudgets: [String: MailBudget] = [:]
-    /// News messages (`WireMessage.isNews`) sent each online user since its last LOGIN,
-    /// told in each PONG so the user notices one it missed. Memory only, like `online`.
-    var news: [String: UInt32] = [:]
+    var mailBudgets = ContactSlots<MailBudget>()
+    /// News messages (`WireMessage.isNews`) sent each online user since its last LOGIN, by
+    /// account number, told in each PONG so the user notices one it missed. Memory only, like
+    /// `endpoints`.
+    var news = ContactSlots<UInt32>()
     /// Requests carried out lately, to answer a repeat of one without carrying it out again.
     var memory = RequestMemory()
 
@@ -55,7 +56,9 @@ public struct RegistryMachine {
             out.append(.note("repeated \(message.kind.name) req=\(req) from \(sender): answered again"))
             // News sent again is news sent: the peer counts each copy it gets, and a PONG that
             // counted one copy fewer would hide the next one lost (5.2).
-            for case let .send(.peer(user, _), m) in answers { countNews(user, m) }
+            for case let .send(.peer(user, _), m) in answers {
+                if let n = durable.users.number(of: user) { countNews(n, m) }
+            }
             out += answers
         case .new:
             // Only this message's effects: the buffer may hold those of earlier inputs.
@@ -104,53 +107,73 @@ public struct RegistryMachine {
         out.append(.persist(m))
     }
 
-    /// Sends to a user at the endpoint they last announced.
-    mutating func send(_ user: String, _ m: WireMessage) {
-        guard let ep = online[user] ?? durable.accounts[user]?.endpoint else { return }
-        countNews(user, m)
-        out.append(.send(.peer(name: user, endpoint: ep), m))
+    /// Logged-in users and the endpoint each announced, by name.
+    public var online: ContactTable<String> { durable.users.table(endpoints) }
+
+    /// Sends to user `n` at the endpoint they last announced.
+    mutating func send(_ n: Int, _ m: WireMessage) {
+        guard let ep = endpoints[n] ?? durable.users.account(n)?.endpoint else { return }
+        countNews(n, m)
+        out.append(.send(.peer(name: durable.users.name(n), endpoint: ep), m))
     }
 
-    /// Counts `m` in the news sent `user` since its login, if it is news and `user` is online:
+    /// Sends to a user, by name, at the endpoint they last announced.
+    mutating func send(_ user: String, _ m: WireMessage) {
+        if let n = durable.users.number(of: user) { send(n, m) }
+    }
+
+    /// Sends to user `n` if online.
+    mutating func push(_ n: Int, _ m: WireMessage) {
+        if endpoints[n] != nil { send(n, m) }
+    }
+
+    /// Counts `m` in the news sent user `n` since its login, if it is news and `n` is online:
     /// what the next PONG tells it, to find news lost on the way (protocol.md 5.2).
-    mutating func countNews(_ user: String, _ m: WireMessage) {
-        if m.isNews, online[user] != nil { news[user, default: 0] &+= 1 }
+    mutating func countNews(_ n: Int, _ m: WireMessage) {
+        if m.isNews, endpoints[n] != nil { news.change(n, from: 0) { $0 &+= 1 } }
     }
 
     mutating func push(_ user: String, _ m: WireMessage) {
-        if online[user] != nil { send(user, m) }
+        if let n = durable.users.number(of: user) { push(n, m) }
     }
 
     func info(_ user: String) -> FriendInfo {
-        FriendInfo(name: user, endpoint: online[user] ?? durable.accounts[user]?.endpoint ?? "", online: online[user] != nil,
-                   key: durable.accounts[user]?.key ?? [])
+        guard let n = durable.users.number(of: user) else { return FriendInfo(name: user, endpoint: "", online: false, key: []) }
+        let account = durable.users.account(n)
+        return FriendInfo(name: user, endpoint: endpoints[n] ?? account?.endpoint ?? "", online: endpoints[n] != nil,
+                          key: account?.key ?? [])
     }
 
+    /// `x`'s message, `x` looked up once here: `n` is its number, `me` the same if it is an
+    /// account (nil if not: only REGISTER, LOGIN and LOGOUT are taken from others).
     private mutating func dispatch(_ x: String, _ message: WireMessage) {
+        let n = durable.users.number(of: x)
+        let me = n.flatMap { durable.users.account($0) == nil ? nil : $0 }
         switch message {
         case .register, .login:
             if let request = AccountRequest(message) { account(x, request) }
 
         case .logout:
-            online[x] = nil
-            news[x] = nil
+            guard let n else { return }
+            endpoints[n] = nil
+            news[n] = nil
 
         case .ping:
-            guard durable.accounts[x] != nil else { return }
-            send(x, .pong(known: online[x] != nil, news: news[x] ?? 0))
+            guard let me else { return }
+            send(me, .pong(known: endpoints[me] != nil, news: news[me] ?? 0))
             // Mail pushed while the link was down is lost; it stays here until acknowledged,
             // so offer it again (the recipient drops what it already has).
-            if online[x] != nil, durable.mailbox[x] != nil { offerMail(x, after: nil) }
+            if endpoints[me] != nil, !durable.users.mailbox(me).isEmpty { offerMail(me, after: nil) }
 
         case let .friendRequest(req, to):
-            guard durable.accounts[x] != nil else { return }
+            guard me != nil else { return }
             if let error = refuseRequest(from: x, to: to) { return send(x, .reply(req: req, error: error)) }
             persist(.addRequest(from: x, to: to))
             push(to, .friendRequestNotice(from: x))
             send(x, .reply(req: req, error: nil))
 
         case let .friendAnswer(req, to, accept):
-            guard durable.accounts[x] != nil else { return }
+            guard me != nil else { return }
             guard durable.requests[x]?.contains(to) == true else {
                 return send(x, .reply(req: req, error: "no pending friend request from \(to)"))
             }
@@ -165,7 +188,7 @@ public struct RegistryMachine {
             send(x, .reply(req: req, error: nil))
 
         case let .unfriend(req, other):
-            guard durable.accounts[x] != nil else { return }
+            guard me != nil else { return }
             guard durable.areFriends(x, other) else { return send(x, .reply(req: req, error: "\(other) is not a friend")) }
             persist(.removeFriendship(x, other))
             push(other, .friendRemoved(name: x))
@@ -183,20 +206,20 @@ public struct RegistryMachine {
             deposit(from: x, to: to, MailItem(from: x, seq: seq, body: body, group: group, proof: proof))
 
         case let .createGroup(req, _), let .invite(req, _, _), let .joinGroup(req, _), let .leaveGroup(req, _), let .destroyGroup(req, _):
-            guard durable.accounts[x] != nil else { return }
+            guard me != nil else { return }
             if let error = groupCommand(x, message) { send(x, .reply(req: req, error: error)) } else { send(x, .reply(req: req, error: nil)) }
 
         case let .mailboxAck(from, upTo):
-            if durable.mailbox[x]?.contains(where: { $0.from == from && $0.seq <= upTo }) == true {
+            if let n, durable.users.mailbox(n).contains(where: { $0.from == from && $0.seq <= upTo }) {
                 persist(.removeMail(to: x, from: from, upTo: upTo))
             }
 
         case let .mailFetch(after, seq):
-            guard durable.accounts[x] != nil else { return }
-            offerMail(x, after: after.isEmpty ? nil : (after, seq))
+            guard let me else { return }
+            offerMail(me, after: after.isEmpty ? nil : (after, seq))
 
         case let .mailDrop(from, seq):
-            guard durable.mailbox[x]?.contains(where: { $0.from == from && $0.seq == seq }) == true else { return }
+            guard let n, durable.users.mailbox(n).contains(where: { $0.from == from && $0.seq == seq }) else { return }
             persist(.dropMail(to: x, from: from, seq: seq))
             out.append(.note("deleted mail \(from)#\(seq) for \(x): \(x) could not open it"))
             // Its sender counted it as held here (DEPOSIT-ACK) and would never deposit it
@@ -204,20 +227,20 @@ public struct RegistryMachine {
             push(from, .mailReturned(to: x, seq: seq))
 
         case let .backup(entry):
-            guard durable.accounts[x] != nil else { return }
-            guard durable.backupHasRoom(x, for: entry) else {
+            guard let me else { return }
+            guard durable.backupHasRoom(me, for: entry) else {
                 return out.append(.note("refused BACKUP \(entry.outgoing ? "to" : "from")=\(entry.peer)#\(entry.seq) from \(x): its backup is full"))
             }
             // Applied and asked in one go: `hasBackup` and then `apply` hashed the entry's key
             // (two names) twice, at every BACKUP.
-            guard durable.addBackup(user: x, entry) else { return }
+            guard durable.addBackup(me, entry) else { return }
             out.append(.persist(.addBackup(user: x, entry)))
 
         case let .backupFetch(req, from):
             // A read: a repeat (the peer retries until answered) is simply answered again.
-            guard durable.accounts[x] != nil else { return }
-            let page = durable.backupPage(x, from: from)
-            send(x, .backupPage(req: req, waiting: page.waiting, entries: page.entries))
+            guard let me else { return }
+            let page = durable.backupPage(me, from: from)
+            send(me, .backupPage(req: req, waiting: page.waiting, entries: page.entries))
 
         default:
             out.append(.note("unexpected \(message.kind.name) from \(x)"))
@@ -241,7 +264,7 @@ public struct RegistryMachine {
         case let .invite(_, group, member):
             guard let g = durable.groups[group] else { return "no group '\(group)'" }
             guard g.owner == x else { return "only the owner of \(group), \(g.owner), can invite" }
-            guard durable.accounts[member] != nil else { return "no such user '\(member)'" }
+            guard durable.account(member) != nil else { return "no such user '\(member)'" }
             guard !g.members.contains(member) else { return "\(member) is already a member of \(group)" }
             guard durable.areFriends(x, member) else { return "\(member) is not a friend of \(x)" }
             persist(.addInvitation(group: group, member: member))
@@ -275,7 +298,7 @@ public struct RegistryMachine {
 
     private func refuseRequest(from x: String, to: String) -> String? {
         if to == x { return "cannot befriend yourself" }
-        if durable.accounts[to] == nil { return "no such user '\(to)'" }
+        if durable.account(to) == nil { return "no such user '\(to)'" }
         if durable.areFriends(x, to) { return "\(to) is already a friend" }
         let pending = durable.requests[to] ?? []
         if pending.count >= RegistryLimits.pendingRequests, !pending.contains(x) {

@@ -1,0 +1,136 @@
+/// The users the registry's state refers to, each by a number, and what the state keeps of
+/// each (its account, its mailbox, its backup) in arrays at that number: the registry looks a
+/// name up once, at the edge of an input (the sender of a message, the recipient a DEPOSIT
+/// names), and indexes arrays after that; so does the machine's memory of who is online
+/// (`ContactSlots`). The peer's `ContactBook` is the same design.
+///
+/// Every BACKUP used to look its sender's name up four times (is it an account, has its
+/// backup room, is the entry held, add it: `accounts`, `backups`, `backupOctets` and a set
+/// keyed by two names), each a hash of the name and a comparison of strings
+/// (docs/performance.md, "Where the time goes").
+///
+/// A user gets the next number the first time the state refers to it and keeps it for the
+/// life of this value: numbers are never reused nor taken back. They are not durable, and
+/// need not be: nothing outside the registry machine sees them (the mutations, the stores,
+/// the wire and the trace keep names), and a state loaded from a store numbers its users
+/// afresh, in the order the load applies its rows (the SQLite store reads each table in a
+/// fixed order, the memory store replays its log), which is the same for the same stored
+/// data. A durable number would have needed a new mutation and a migration of every data
+/// directory for no gain. So numbers are not part of the state's value either: two books
+/// holding the same accounts, mailboxes and backups are equal however they were numbered.
+///
+/// Bound: one number a name that is an account, the recipient of a mailbox item or the
+/// other side of a backup entry; each of those is bounded (`RegistryLimits`).
+public struct AccountBook: Hashable, Sendable {
+    private var numbers: [String: Int] = [:]
+    private var names: ContiguousArray<String> = []
+    private var accounts: ContiguousArray<RegistryDurableState.Account?> = []
+    /// Each user's mailbox; nil for one with no item waiting.
+    private var mailboxes: ContiguousArray<[MailItem]?> = []
+    /// Each user's backup, in the order its entries came; nil for one with none.
+    private var backups: ContiguousArray<[BackupEntry]?> = []
+    /// The body octets of each user's backup, kept as entries are added, for its bound.
+    private var backupOctets: ContiguousArray<Int> = []
+    /// Every entry of every backup, so a repeated BACKUP is recognised without a scan.
+    private var backupKeys: Set<EntryKey> = []
+
+    /// A backup entry's place: whose backup, the other side of the conversation (both by
+    /// number), the direction and the seq.
+    struct EntryKey: Hashable {
+        var user: Int32, peer: Int32
+        var outgoing: Bool
+        var seq: UInt64
+    }
+
+    public init() {}
+
+    /// The number of `name`, nil if the state never referred to it.
+    public func number(of name: String) -> Int? { numbers[name] }
+
+    /// The name numbered `n`.
+    func name(_ n: Int) -> String { names[n] }
+
+    /// The number of `name`, a new one if it had none.
+    mutating func enter(_ name: String) -> Int {
+        if let n = numbers[name] { return n }
+        let n = names.count
+        numbers[name] = n
+        names.append(name)
+        accounts.append(nil)
+        mailboxes.append(nil)
+        backups.append(nil)
+        backupOctets.append(0)
+        return n
+    }
+
+    /// User `n`'s account, nil if `n` has none.
+    func account(_ n: Int) -> RegistryDurableState.Account? { accounts[n] }
+
+    /// Changes user `n`'s account in place, if it has one.
+    mutating func changeAccount(_ n: Int, _ body: (inout RegistryDurableState.Account) -> Void) {
+        if accounts[n] != nil { body(&accounts[n]!) }
+    }
+
+    mutating func setAccount(_ n: Int, _ account: RegistryDurableState.Account) { accounts[n] = account }
+
+    /// The items waiting for user `n` (empty if none).
+    func mailbox(_ n: Int) -> [MailItem] { mailboxes[n] ?? [] }
+
+    /// Changes user `n`'s mailbox in place; an empty one is dropped.
+    mutating func changeMailbox(_ n: Int, _ body: (inout [MailItem]) -> Void) {
+        if mailboxes[n] == nil { mailboxes[n] = [] }
+        body(&mailboxes[n]!)
+        if mailboxes[n]!.isEmpty { mailboxes[n] = nil }
+    }
+
+    /// User `n`'s backup, in the order its entries came (empty if none).
+    func backup(_ n: Int) -> [BackupEntry] { backups[n] ?? [] }
+
+    /// How many entries and body octets user `n`'s backup holds.
+    func backupSize(_ n: Int) -> (entries: Int, octets: Int) { (backups[n]?.count ?? 0, backupOctets[n]) }
+
+    /// Whether user `n`'s backup holds an entry at `e`'s place.
+    func holds(_ n: Int, _ e: BackupEntry) -> Bool {
+        guard let peer = numbers[e.peer] else { return false }
+        return backupKeys.contains(EntryKey(user: Int32(n), peer: Int32(peer), outgoing: e.outgoing, seq: e.seq))
+    }
+
+    /// Adds `e` to user `n`'s backup unless it holds an entry at that place already; says
+    /// whether it added it.
+    mutating func addBackup(_ n: Int, _ e: BackupEntry) -> Bool {
+        let peer = enter(e.peer)
+        guard backupKeys.insert(EntryKey(user: Int32(n), peer: Int32(peer), outgoing: e.outgoing, seq: e.seq)).inserted else {
+            return false
+        }
+        if backups[n] == nil { backups[n] = [e] } else { backups[n]!.append(e) }
+        backupOctets[n] += e.body.count
+        return true
+    }
+
+    /// The accounts by name.
+    public var accountTable: ContactTable<RegistryDurableState.Account> {
+        ContactTable(numbers: numbers, names: names, slots: accounts)
+    }
+
+    /// The mailboxes by recipient name.
+    public var mailboxTable: ContactTable<[MailItem]> { ContactTable(numbers: numbers, names: names, slots: mailboxes) }
+
+    /// The backups by user name.
+    public var backupTable: ContactTable<[BackupEntry]> { ContactTable(numbers: numbers, names: names, slots: backups) }
+
+    /// A table by name of values kept by this book's numbers (the machine's memory of who is
+    /// online).
+    func table<Value: Hashable & Sendable>(_ slots: ContactSlots<Value>) -> ContactTable<Value> {
+        ContactTable(numbers: numbers, names: names, slots: slots.all(count: names.count))
+    }
+
+    public static func == (a: AccountBook, b: AccountBook) -> Bool {
+        a.accountTable == b.accountTable && a.mailboxTable == b.mailboxTable && a.backupTable == b.backupTable
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(accountTable)
+        hasher.combine(mailboxTable)
+        hasher.combine(backupTable)
+    }
+}

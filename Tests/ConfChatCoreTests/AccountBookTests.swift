@@ -1,0 +1,70 @@
+import ConfChatCore
+import Testing
+
+/// The registry keeps accounts, mailboxes and backups by a number a user (`AccountBook`),
+/// numbered in the order its state first referred to each: a running registry as users come,
+/// a restart in the order its store reads the rows back. What it holds, and what it answers,
+/// must not depend on that order.
+@Suite struct AccountBookTests {
+    static func entry(_ peer: String, _ seq: UInt64, outgoing: Bool = true) -> BackupEntry {
+        BackupEntry(peer: peer, outgoing: outgoing, seq: seq, body: Array("#\(seq)".utf8))
+    }
+
+    static let mutations: [RegistryMutation] = [
+        .addAccount(name: "alice", hash: "h", endpoint: "inproc://alice", key: [1]),
+        .addAccount(name: "bob", hash: "h", endpoint: "inproc://bob", key: [2]),
+        .addAccount(name: "carol", hash: "h", endpoint: "inproc://carol", key: []),
+        .addFriendship("alice", "bob"),
+        .addMail(to: "carol", MailItem(from: "alice", seq: 1, body: [7])),
+        .addBackup(user: "bob", entry("alice", 1, outgoing: false)),
+        .addBackup(user: "alice", entry("bob", 1)),
+        .addBackup(user: "alice", entry("dave", 2)),
+    ]
+
+    /// The same, in another order (each backup's entries, an ordered list, in theirs), so
+    /// that every user gets another number.
+    static let reordered: [RegistryMutation] = [mutations[6], mutations[7], mutations[5], mutations[4], mutations[3],
+                                                mutations[2], mutations[1], mutations[0]]
+
+    static func state(_ mutations: [RegistryMutation]) -> RegistryDurableState {
+        var s = RegistryDurableState()
+        for m in mutations { s.apply(m) }
+        return s
+    }
+
+    @Test("states holding the same accounts, mail and backups are equal however their users were numbered")
+    func equalAcrossNumberings() {
+        let forward = Self.state(Self.mutations), backward = Self.state(Self.reordered)
+        #expect(forward.users.number(of: "carol") != backward.users.number(of: "carol"))
+        #expect(forward == backward)
+        #expect(forward.hashValue == backward.hashValue)
+        #expect(backward.accounts["bob"]?.endpoint == "inproc://bob")
+        #expect(backward.mailbox["carol"]?.map(\.seq) == [1])
+        #expect(backward.backups["alice"]?.map(\.peer).sorted() == ["bob", "dave"])
+        #expect(Self.state(Self.mutations.dropLast()) != backward)
+    }
+
+    @Test("a repeated BACKUP is recognised whatever the numbering, and kept once")
+    func repeatedBackupKeptOnce() {
+        var r = RegistryMachine(durable: Self.state(Self.reordered))
+        #expect(r.handle(from: "alice", .backup(Self.entry("dave", 2))).isEmpty, "held already: nothing to write")
+        let fresh = Self.entry("dave", 3)
+        #expect(r.handle(from: "alice", .backup(fresh)) == [.persist(.addBackup(user: "alice", fresh))])
+        #expect(r.durable.backups["alice"]?.count == 3)
+        #expect(r.durable.backupMarks("alice") == [BackupMark(peer: "bob", outgoing: true, seq: 1, held: 1),
+                                                   BackupMark(peer: "dave", outgoing: true, seq: 3, held: 2)])
+    }
+
+    @Test("who is online reads by name, and a logout of a stranger changes nothing")
+    func onlineByName() {
+        var r = RegistryMachine(durable: Self.state(Self.mutations))
+        _ = r.handle(from: "carol", .login(req: 1, name: "carol", password: "pw", endpoint: "inproc://carol-2",
+                                           wantBackup: false, key: []))
+        _ = r.passwordChecked(1, .verified(true))
+        #expect(r.online == ["carol": "inproc://carol-2"])
+        _ = r.handle(from: "zed", .logout(req: 0))
+        _ = r.handle(from: "dave", .logout(req: 0))
+        #expect(r.online == ["carol": "inproc://carol-2"])
+        #expect(r.handle(from: "carol", .ping).first == .send(.peer(name: "carol", endpoint: "inproc://carol-2"), .pong(known: true, news: 0)))
+    }
+}

@@ -39,18 +39,11 @@ public struct Argon2Hasher: PasswordHasher, Sendable {
         }
         precondition(rc == 0, "crypto_pwhash ran out of memory")
         let kib = cost.memBytes / 1024
-        return "$argon2id$v=19$m=\(kib),t=\(cost.ops),p=1$\(base64(salt))$\(base64(key))"
+        return "$argon2id$v=19$m=\(kib),t=\(cost.ops),p=1$\(SodiumBase64.encode(salt))$\(SodiumBase64.encode(key))"
     }
 
     public func verify(_ password: String, against hash: String) -> Bool {
         let length = UInt64(password.utf8.count)
         return password.withCString { pw in crypto_pwhash_str_verify(hash, pw, length) == 0 }
-    }
-
-    private func base64(_ bytes: [UInt8]) -> String {
-        let variant = Int32(sodium_base64_VARIANT_ORIGINAL_NO_PADDING)
-        var out = [CChar](repeating: 0, count: sodium_base64_encoded_len(bytes.count, variant))
-        _ = sodium_bin2base64(&out, out.count, bytes, bytes.count, variant)
-        return String(decoding: out.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -43,16 +43,23 @@ public final class MessageSealer {
     /// The backup key of a user: Argon2id of the password, salted with the user's name.
     public func backupKey(user: String, password: String) -> [UInt8] {
         if let (u, p, key) = lastKey, u == user, p == password { return key }
+        let key = Self.derive(user: user, password: password, ops: cost.ops, memBytes: cost.memBytes)
+        lastKey = (user, password, key)
+        return key
+    }
+
+    /// Argon2id v1.3 of the password, 32 octets, salted with BLAKE2b-128 of
+    /// "conf-chat backup " + user, at the given cost (protocol.md 5.7).
+    private static func derive(user: String, password: String, ops: UInt64, memBytes: Int) -> [UInt8] {
         var salt = [UInt8](repeating: 0, count: Int(crypto_pwhash_SALTBYTES))
         let label = Array("conf-chat backup \(user)".utf8)
         _ = crypto_generichash(&salt, salt.count, label, UInt64(label.count), nil, 0)
         var key = [UInt8](repeating: 0, count: Int(crypto_secretbox_KEYBYTES))
         let length = UInt64(password.utf8.count)
         let rc = password.withCString { pw in
-            crypto_pwhash(&key, UInt64(key.count), pw, length, salt, cost.ops, cost.memBytes, crypto_pwhash_ALG_ARGON2ID13)
+            crypto_pwhash(&key, UInt64(key.count), pw, length, salt, ops, memBytes, crypto_pwhash_ALG_ARGON2ID13)
         }
         precondition(rc == 0, "crypto_pwhash ran out of memory")
-        lastKey = (user, password, key)
         return key
     }
 
@@ -89,6 +96,45 @@ extension MessageSealer: MessageProver {
     }
 
     public func tag(_ message: [UInt8], key: [UInt8]) -> [UInt8] { Self.blake2b(message, key: key, size: Self.proofSize) }
+
+    /// How local credentials begin: `$conf-chat-key$m=KIB,t=OPS$` then the verifier in base64
+    /// (no padding). A password hash of older versions begins `$argon2id$`.
+    static let credentialsPrefix = "$conf-chat-key$"
+
+    /// Local credentials: BLAKE2b-256 of "conf-chat credentials" keyed with the backup key,
+    /// with the cost it was derived at. The backup key, the proof key and these come from one
+    /// Argon2id derivation, so a login that checks them and then makes its proof key (or
+    /// decrypts its backup) derives once; none of the three gives another (keyed BLAKE2b is
+    /// one-way), and guessing the password from them costs what the backup costs (one Argon2id
+    /// a guess, salted with the user's name: docs/security.md).
+    public func credentials(user: String, password: String) -> String {
+        let verifier = Self.verifier(key: backupKey(user: user, password: password))
+        return "\(Self.credentialsPrefix)m=\(cost.memBytes / 1024),t=\(cost.ops)$\(SodiumBase64.encode(verifier))"
+    }
+
+    /// Checks `password` against credentials `credentials` made: at this sealer's cost through
+    /// its backup key (the derivation the login goes on to use), at another cost (a data
+    /// directory made with `--fast-hash`, say) by a derivation of its own. False for
+    /// credentials of this form whose cost is out of libsodium's bounds; nil for any other form.
+    public func checkCredentials(user: String, password: String, against stored: String) -> Bool? {
+        guard stored.hasPrefix(Self.credentialsPrefix) else { return nil }
+        let fields = stored.dropFirst(Self.credentialsPrefix.count).split(separator: "$", omittingEmptySubsequences: false)
+        guard fields.count == 2 else { return false }
+        let params = fields[0].split(separator: ",")
+        guard params.count == 2, params[0].hasPrefix("m="), params[1].hasPrefix("t="),
+              let kib = Int(params[0].dropFirst(2)), let ops = UInt64(params[1].dropFirst(2)),
+              ops >= UInt64(crypto_pwhash_opslimit_min()), ops <= UInt64(crypto_pwhash_opslimit_max()),
+              kib >= 0, kib <= crypto_pwhash_memlimit_max() / 1024, kib * 1024 >= crypto_pwhash_memlimit_min()
+        else { return false }
+        let key = ops == cost.ops && kib * 1024 == cost.memBytes
+            ? backupKey(user: user, password: password)
+            : Self.derive(user: user, password: password, ops: ops, memBytes: kib * 1024)
+        let expected = Array(SodiumBase64.encode(Self.verifier(key: key)).utf8)
+        let given = Array(fields[1].utf8)
+        return given.count == expected.count && sodium_memcmp(given, expected, given.count) == 0
+    }
+
+    private static func verifier(key: [UInt8]) -> [UInt8] { blake2b(Array("conf-chat credentials".utf8), key: key, size: 32) }
 
     private static func blake2b(_ message: [UInt8], key: [UInt8], size: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: size)

@@ -8,11 +8,11 @@ struct AccountTests {
         let h = MachineHarness()
         h.addPeers("alice")
         #expect(h.run("alice", .register(password: "one")) == .done)
-        #expect(h.disks["alice"]?.credentials == "hash:one")
+        #expect(h.disks["alice"]?.credentials == "key:alice:one")
         #expect(h.registryDisk.accounts["alice"] == .init(hash: "hash:one", endpoint: "inproc://alice"))
 
         #expect(h.run("alice", .register(password: "two")) == .refused("the name 'alice' is taken"))
-        #expect(h.disks["alice"]?.credentials == "hash:one")
+        #expect(h.disks["alice"]?.credentials == "key:alice:one")
         #expect(h.registryDisk.accounts["alice"]?.hash == "hash:one")
 
         // Someone else on another machine (no data directory) trying the same name.
@@ -20,6 +20,28 @@ struct AccountTests {
         #expect(h.run("alice", .register(password: "three")) == .refused("the name 'alice' is taken"))
         #expect(h.disks["alice"]?.credentials == nil)
         #expect(h.run("alice", .login(password: "three")) == .refused("wrong password"))
+    }
+
+    /// A data directory of an older version holds a password hash as its credentials: the
+    /// right password still logs in from it, and the login replaces it with credentials of this
+    /// version (one derivation a login from then on); a wrong one changes nothing.
+    @Test func olderCredentialsStillLogInAndAreReplaced() {
+        let h = MachineHarness()
+        h.addPeers("alice")
+        #expect(h.run("alice", .register(password: "right")) == .done)
+        var older = h.disks["alice"]!
+        older.credentials = "hash:right"
+        h.restart("alice", disk: older)
+        h.crashRegistry()  // local credentials alone decide
+
+        #expect(h.run("alice", .login(password: "wrong")) == .refused("wrong password"))
+        #expect(h.disks["alice"]?.credentials == "hash:right")
+        #expect(h.run("alice", .login(password: "right")) == .done)
+        #expect(h.machine("alice").isLoggedIn)
+        #expect(h.disks["alice"]?.credentials == "key:alice:right")
+        #expect(h.run("alice", .logout) == .done)
+        #expect(h.run("alice", .login(password: "wrong")) == .refused("wrong password"))
+        #expect(h.run("alice", .login(password: "right")) == .done)
     }
 
     @Test func reservedOrInvalidNameCannotRegister() {
@@ -54,7 +76,7 @@ struct AccountTests {
 
         #expect(h.run("alice", .login(password: "right")) == .done)
         #expect(h.machine("alice").isLoggedIn)
-        #expect(h.disks["alice"]?.credentials == "hash:right")
+        #expect(h.disks["alice"]?.credentials == "key:alice:right")
         #expect(h.registry?.online == ["alice": "inproc://alice"])
     }
 

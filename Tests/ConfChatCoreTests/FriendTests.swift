@@ -30,6 +30,49 @@ struct FriendTests {
         #expect(h.presence("bob") == ["alice online (hello)"])
     }
 
+    /// A friendship costs one HELLO and its answer, not a greeting from each side and an
+    /// answer to each (protocol.md 5.3): bob, who accepted, greets; alice answers.
+    @Test func aFriendshipIsOneHelloAndItsAnswer() {
+        let h = MachineHarness()
+        h.addPeers("alice", "bob")
+        h.registerAndLogin("alice", "bob")
+        #expect(h.run("alice", .addFriend("bob")) == .done)
+        let before = h.sent.count
+        #expect(h.run("bob", .accept("alice")) == .done)
+        let hellos = h.sent[before...].filter { $0.message.kind == .hello }
+        #expect(hellos.map(\.description) == ["bob->alice HELLO", "alice->bob HELLO"])
+        #expect(hellos.map { (e: MachineHarness.Envelope) -> Bool? in
+            if case let .hello(_, _, _, isReply) = e.message { isReply } else { nil }
+        } == [false, true])
+        #expect(h.machine("alice").sees("bob") == true)
+        #expect(h.machine("bob").sees("alice") == true)
+    }
+
+    /// The greeting may outrun the FRIEND-ADDED that tells alice of the friendship (another
+    /// connection, another route): she ignores it then, and the two meet at the next heartbeat,
+    /// where each probes a friend it has not heard from (protocol.md 6.5).
+    @Test func aGreetingAheadOfItsFriendAddedIsMetAtTheNextHeartbeat() {
+        let h = MachineHarness()
+        h.addPeers("alice", "bob")
+        h.registerAndLogin("alice", "bob")
+        #expect(h.run("alice", .addFriend("bob")) == .done)
+        h.holding = true
+        let id = h.start("bob", .accept("alice"))
+        #expect(h.deliverFirst { $0.message.kind == .friendAnswer })
+        #expect(h.deliverFirst { $0.to == "bob" && $0.message.kind == .friendAdded })
+        #expect(h.deliverFirst { $0.from == "bob" && $0.to == "alice" && $0.message.kind == .hello })
+        #expect(h.events("alice").contains(.refused("ignored HELLO from bob: not a contact")))
+        h.holding = false
+        h.settle()
+        #expect(h.outcome(id) == .done)
+        #expect(h.disks["alice"]?.friends == ["bob": "inproc://bob"])
+        #expect(h.machine("alice").sees("bob") == false)
+        #expect(h.machine("bob").sees("alice") == false)
+        h.advance(by: h.config.heartbeatInterval)
+        #expect(h.machine("alice").sees("bob") == true)
+        #expect(h.machine("bob").sees("alice") == true)
+    }
+
     @Test func decline() {
         let h = MachineHarness()
         h.addPeers("alice", "bob")

@@ -29,7 +29,7 @@ struct WipeTests {
 
         #expect(h.run("alice", .login(password: "pw-alice")) == .done)
         let after = h.disks["alice"]!
-        #expect(after.credentials == "hash:pw-alice")
+        #expect(after.credentials == "key:alice:pw-alice")
         #expect(after.friends == ["bob": "inproc://bob", "carol": "inproc://carol"])
         #expect(h.conversation("alice", with: "bob", outgoing: true) == ["#1 a1", "#2 a2"])
         #expect(h.conversation("alice", with: "bob", outgoing: false) == ["#1 b1"])

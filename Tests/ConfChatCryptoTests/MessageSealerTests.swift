@@ -16,4 +16,30 @@ import Testing
         }
         #expect(sealer.encrypt([1, 2, 3], key: key) != sealer.encrypt([1, 2, 3], key: key), "a fresh nonce each time")
     }
+
+    @Test("local credentials take the right password only, at their own cost")
+    func credentials() throws {
+        let fast = MessageSealer(seed: 7, cost: .fast)
+        let stored = fast.credentials(user: "alice", password: "pw")
+        #expect(stored.hasPrefix("$conf-chat-key$m=8,t=1$"))
+        #expect(fast.checkCredentials(user: "alice", password: "pw", against: stored) == true)
+        #expect(fast.checkCredentials(user: "alice", password: "pW", against: stored) == false)
+        #expect(fast.checkCredentials(user: "bob", password: "pw", against: stored) == false, "salted with the name")
+        #expect(MessageSealer(seed: 8, cost: .fast).credentials(user: "alice", password: "pw") == stored, "no random salt: a wiped peer makes them again")
+        // Credentials made at another cost are checked at theirs.
+        let interactive = MessageSealer(seed: 7, cost: .interactive)
+        #expect(interactive.checkCredentials(user: "alice", password: "pw", against: stored) == true)
+        #expect(interactive.checkCredentials(user: "alice", password: "no", against: stored) == false)
+        let verifier = try #require(stored.split(separator: "$").last).description
+        // An older version's password hash is not of this form: the hasher checks it.
+        var hasher = Argon2Hasher(cost: .fast, seed: 1)
+        let older = hasher.hash("pw")
+        #expect(fast.checkCredentials(user: "alice", password: "pw", against: older) == nil)
+        // Malformed or out-of-bounds ones never match.
+        for bad in ["$conf-chat-key$", "$conf-chat-key$m=8,t=1", "$conf-chat-key$m=8$x", "$conf-chat-key$m=x,t=1$" + verifier,
+                    "$conf-chat-key$m=8,t=0$" + verifier, "$conf-chat-key$m=1,t=1$" + verifier,
+                    "$conf-chat-key$m=99999999999999999,t=1$" + verifier, "$conf-chat-key$m=8,t=1$" + verifier + "$"] {
+            #expect(fast.checkCredentials(user: "alice", password: "pw", against: bad) == false, "\(bad)")
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import ConfChatCore
 import ConfChatCrypto
 import Foundation
 import Testing
@@ -13,6 +14,17 @@ import Testing
         #expect(first == second)
         let mode = try FileManager.default.attributesOfItem(atPath: dir + "/curve.key")[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+
+    @Test("key pairs made as a batch on every core are those made one at a time, and the seed stream goes on alike")
+    func batchIsOneAtATime() {
+        var one = SplitMix64(seed: 77), batch = SplitMix64(seed: 77)
+        let alone = (0..<40).map { _ in NodeKeys.derive(from: &one) }
+        #expect(NodeKeys.derive(40, from: &batch) == alone)
+        #expect(Set(alone.map(\.publicKey)).count == 40)
+        #expect(NodeKeys.derive(from: &batch) == NodeKeys.derive(from: &one))
+        #expect(NodeKeys.derive(0, from: &batch).isEmpty)
+        #expect(NodeKeys.derive(1, from: &batch) == [NodeKeys.derive(from: &one)])
     }
 
     @Test("a key's hex name is two lower-case digits a byte, and reads back as the key")

@@ -14,6 +14,14 @@ public protocol MessageProver {
     func proofKey(user: String, password: String) -> [UInt8]
     /// A MAC of `message` under `key`.
     func tag(_ message: [UInt8], key: [UInt8]) -> [UInt8]
+    /// The user's local credentials (what a peer logs in against with the registry down),
+    /// from the same derivation of the password as the proof key: a login that checks them
+    /// and then makes its proof key derives once (protocol.md 5.2).
+    func credentials(user: String, password: String) -> String
+    /// Whether `password` is the user's by credentials `credentials` made; nil if `stored` is
+    /// not of that form (an older data directory's password hash, which the peer's
+    /// `PasswordHasher` checks).
+    func checkCredentials(user: String, password: String, against stored: String) -> Bool?
 }
 
 extension MessageProver {

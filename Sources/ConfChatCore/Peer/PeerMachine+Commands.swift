@@ -12,9 +12,15 @@ extension PeerMachine {
         case let .login(password):
             guard session == nil else { return complete(id, CommandFailure("\(name) is already logged in")) }
             if let tooLong = Self.passwordTooLong(password) { return complete(id, tooLong) }
-            if let hash = durable.credentials {
+            if let stored = durable.credentials {
                 // Local credentials first: login works with the registry down (docs/guarantees.md, guarantee 4).
-                guard hasher.verify(password, against: hash) else { return complete(id, CommandFailure("wrong password")) }
+                // They come from the derivation the session's proof key needs anyway, so checking
+                // them costs no hash of its own. An older data directory holds a password hash
+                // (Argon2id, PHC string) instead: checked by the hasher, then replaced by
+                // credentials of this version, from the derivation the session makes next.
+                let current = prover.checkCredentials(user: name, password: password, against: stored)
+                guard current ?? hasher.verify(password, against: stored) else { return complete(id, CommandFailure("wrong password")) }
+                if current == nil { persist(.setCredentials(hash: prover.credentials(user: name, password: password))) }
                 startSession(password: password)
                 session?.awaitingFirstAnswer = true
                 complete(id, nil)

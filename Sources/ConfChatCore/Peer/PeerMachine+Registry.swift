@@ -34,7 +34,7 @@ extension PeerMachine {
 
         case let .friendAdded(info):
             learnKey(info)
-            befriend(info.name, endpoint: info.endpoint)
+            befriend(info.name, endpoint: info.endpoint, greetsNew: accepting(info.name))
 
         case let .friendRemoved(other):
             unfriend(other)
@@ -117,7 +117,7 @@ extension PeerMachine {
         }
         switch p.kind {
         case let .register(password):
-            persist(.setCredentials(hash: hasher.hash(password)))
+            persist(.setCredentials(hash: prover.credentials(user: name, password: password)))
         case let .answer(other, accept):
             if durable.requests.contains(other) { persist(.removeRequest(other)) }
             if accept, durable.friends[other] == nil { return refreshView(completing: p.command) }
@@ -182,7 +182,14 @@ extension PeerMachine {
         persist(.setKey(name: info.name, key: info.key))
     }
 
-    mutating func befriend(_ other: String, endpoint ep: String) {
+    /// Adds or updates a friend. `greetsNew`: whether a new friend is greeted at once. A
+    /// friendship is one HELLO and its answer (protocol.md 5.3): the side that accepted greets
+    /// (`accepting`), the side whose request it was waits for that HELLO and answers it. A new
+    /// friend that is not greeted is still probed at the next heartbeat until heard from (6.5),
+    /// which is what meets a HELLO that was lost, or came before its FRIEND-ADDED and was ignored.
+    /// A friend found in a LOGIN-REPLY is greeted: the registry pushed nothing for it that
+    /// another HELLO would answer.
+    mutating func befriend(_ other: String, endpoint ep: String, greetsNew: Bool = true) {
         let isNew = durable.friends[other] == nil
         let moved = !isNew && durable.friends[other] != ep
         if durable.friends[other] != ep { persist(.setFriend(name: other, endpoint: ep)) }
@@ -191,12 +198,19 @@ extension PeerMachine {
         if isNew, session != nil {
             let n = number(other)
             session?.presence[n] = FriendPresence()
-            greet(other)
+            if greetsNew { greet(other) }
         } else if moved, presence(of: other)?.online == false {
             // The registry knows a newer endpoint than the one we could not reach: say
             // hello there (a friend who said goodbye is not probed, so nothing else would).
             greet(other)
         }
+    }
+
+    /// Whether our FRIEND-ANSWER accepting `other` waits for its REPLY: the registry sends the
+    /// FRIEND-ADDED it causes just before that REPLY, after pushing its own FRIEND-ADDED to
+    /// `other`, so `other` most likely knows of the friendship when our HELLO arrives.
+    func accepting(_ other: String) -> Bool {
+        pending.values.contains { if case .answer(other, accept: true) = $0.kind { true } else { false } }
     }
 
     mutating func unfriend(_ other: String) {

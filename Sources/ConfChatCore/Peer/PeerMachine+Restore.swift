@@ -29,7 +29,7 @@ extension PeerMachine {
                 .backupFetch(req: req, from: waiting.next)
             }
         }
-        persist(.setCredentials(hash: hasher.hash(password)))
+        persist(.setCredentials(hash: prover.credentials(user: name, password: password)))
         // Restored from a backup that may miss what the registry never saw: compare notes
         // with each contact (friends and fellow group members alike) before giving new
         // messages a seq.

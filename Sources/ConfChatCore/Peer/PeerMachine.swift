@@ -17,6 +17,8 @@ public struct PeerMachine {
     /// How long copies of an unanswered request wait, learnt from the registry's answers.
     var pace = RegistryPace()
     var nextEpoch: UInt64
+    /// Checks the password hash an older data directory holds as credentials (`login`); new
+    /// credentials come from the `prover`'s derivation.
     var hasher: any PasswordHasher
     let prover: any MessageProver
     /// Effects of the input being handled: while `handle` runs, the caller's buffer (swapped

@@ -61,7 +61,8 @@ public final class Simulator {
     /// Where each peer machine's hasher gets its seed, one a start: the run's seed, so runs
     /// are reproducible, and no peer's salts depend on what another hashed.
     var hasherSeeds: SplitMix64
-    let sealer: MessageSealer
+    /// Every peer's sealing, backup key, proofs and local credentials (`MessageSealer`).
+    package let sealer: MessageSealer
     /// Where every node's key pair comes from: the run's seed, so runs are reproducible.
     var keySource: SplitMix64
     let registryKeys: NodeKeys
@@ -132,9 +133,20 @@ public final class Simulator {
 
     /// Creates and starts declared peers (a `peers` line). Declaring a peer twice is harmless.
     public func declare(_ names: [String]) throws {
-        for name in names where peers[name] == nil {
+        // The new names in order, up to the first that is not a valid user name (refused below,
+        // once those before it are declared). Their key pairs are drawn from `keySource` in
+        // that order, so they are the keys one at a time would give, but computed on every
+        // core (`NodeKeys.derive(_:from:)`).
+        var fresh: [String] = []
+        var seen = Set<String>()
+        for name in names where peers[name] == nil && seen.insert(name).inserted {
+            fresh.append(name)
+            if !PeerName.isValidUser(name) { break }
+        }
+        let keys = NodeKeys.derive(fresh.count - (fresh.last.map(PeerName.isValidUser) == false ? 1 : 0), from: &keySource)
+        for (i, name) in fresh.enumerated() {
             guard PeerName.isValidUser(name) else { throw SimulationError.invalidName(name) }
-            let crypto = PeerCryptoLayer(user: name, keys: NodeKeys.derive(from: &keySource), sealer: sealer)
+            let crypto = PeerCryptoLayer(user: name, keys: keys[i], sealer: sealer)
             let store = try makePeerStore(name)
             let node = network.register(name)
             // The crypto layer asks the machine for a key and the password at every message

@@ -9,8 +9,8 @@ import ConfChatSimulator
 /// account for each peer (password hash, endpoint, public key), the friendships, and the
 /// groups with their members in the order they joined; at each peer its credentials, its
 /// friends with their endpoints and keys, and its groups as the registry describes them.
-/// One Argon2id hash a user serves both the registry's account and the peer's credentials
-/// (through commands each side salts its own), which saves a hash a peer.
+/// The registry's account takes one Argon2id hash a user; the peer's credentials are those
+/// its commands would store (`MessageSealer.credentials`: the same for the same password).
 ///
 /// The logins are real: each peer checks its password, greets every friend (HELLO and its
 /// reply, opening the ZeroMQ connections) and fetches its login snapshot from the registry,
@@ -49,7 +49,7 @@ enum BulkSetup {
         var groupsOf = Array(repeating: [Int](), count: names.count)
         for (gi, g) in graph.groups.enumerated() { for m in g.members { groupsOf[m].append(gi) } }
         for (i, p) in peers.enumerated() {
-            var batch: [PeerMutation] = [.setCredentials(hash: hashes[i])]
+            var batch: [PeerMutation] = [.setCredentials(hash: sim.sealer.credentials(user: names[i], password: BenchSetup.password(names[i])))]
             var known = Set<Int>()
             for f in graph.friends[i] {
                 if known.insert(f).inserted { batch.append(.setKey(name: names[f], key: key[f])) }

@@ -6,6 +6,14 @@ import ConfChatCore
 struct FakeProver: MessageProver {
     func proofKey(user: String, password: String) -> [UInt8] { Array("\(user):\(password)".utf8) }
 
+    /// `key:` + user + `:` + password; anything else (the `FakeHasher`'s `hash:` form) is an
+    /// older data directory's.
+    func credentials(user: String, password: String) -> String { "key:\(user):\(password)" }
+
+    func checkCredentials(user: String, password: String, against stored: String) -> Bool? {
+        stored.hasPrefix("key:") ? stored == credentials(user: user, password: password) : nil
+    }
+
     func tag(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in key + [0] + message { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }

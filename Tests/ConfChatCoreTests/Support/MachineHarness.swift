@@ -155,6 +155,13 @@ final class MachineHarness {
         boot(name, endpoint: endpoint ?? endpoints[name]!)
     }
 
+    /// Starts a peer again from a data directory given whole (an older version's, say), logged out.
+    func restart(_ name: String, disk: PeerDurableState) {
+        crash(name)
+        stores[name] = InMemoryStore(disk)
+        boot(name, endpoint: endpoints[name]!)
+    }
+
     /// Loses a peer's data directory and starts it again, empty.
     func wipe(_ name: String) {
         crash(name)

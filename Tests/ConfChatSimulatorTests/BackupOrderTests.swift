@@ -9,14 +9,7 @@ import Testing
     @Test("a BACKUP leaves after the CHAT, the delivery and the CHAT-ACK of its message")
     func backupLeavesLast() throws {
         let trace = TraceRecorder()
-        let sim = try Simulator(options: SimOptions(transport: .inproc), trace: trace)
-        try sim.declare(["alice", "bob"])
-        for (name, pw) in [("alice", "a"), ("bob", "b")] {
-            #expect(try sim.command(name, .register(password: pw)) == nil)
-            #expect(try sim.command(name, .login(password: pw)) == nil)
-        }
-        #expect(try sim.command("alice", .addFriend("bob")) == nil)
-        #expect(try sim.command("bob", .accept("alice")) == nil)
+        let sim = try Simulator.twoFriends(SimOptions(transport: .inproc), trace: trace)
         let before = trace.events.count
         #expect(try sim.command("alice", .send(to: "bob", text: "hi")) == nil)
         let lines: [String] = trace.events[before...].compactMap { event in

@@ -8,15 +8,7 @@ import Testing
 @Suite struct FaultPointTests {
     /// Two friends, alice and bob, logged in, on disk so that crashes exercise SQLite.
     private func friends(_ dir: String) throws -> Simulator {
-        let sim = try Simulator(options: SimOptions(transport: .inproc, storage: .disk(dir)))
-        try sim.declare(["alice", "bob"])
-        for (name, pw) in [("alice", "a"), ("bob", "b")] {
-            #expect(try sim.command(name, .register(password: pw)) == nil)
-            #expect(try sim.command(name, .login(password: pw)) == nil)
-        }
-        #expect(try sim.command("alice", .addFriend("bob")) == nil)
-        #expect(try sim.command("bob", .accept("alice")) == nil)
-        return sim
+        try Simulator.twoFriends(SimOptions(transport: .inproc, storage: .disk(dir)))
     }
 
     private func tempDir() -> String {

@@ -41,7 +41,7 @@ public final class Simulator {
     var timers = Heap<SimTimer>()
     /// The peers' drivers take turns, so they share their batches' buffers: a peer keeps
     /// none between its inputs (`BufferPool`).
-    private let peerBuffers = (effects: BufferPool<PeerEffect>(), writes: BufferPool<PeerMutation>())
+    private let peerBuffers = BufferPool<PeerEffect>()
     /// Every frame is decoded through it, so the nodes share each endpoint and key instead
     /// of holding a copy a friend (`WireInterner`).
     let interner = WireInterner()
@@ -168,7 +168,7 @@ public final class Simulator {
                     // Drops are traced by `transmit`; what the crypto layer withheld is noted here.
                     if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
                 },
-                pools: peerBuffers)
+                pool: peerBuffers)
             machineOwner = driver
             crypto.password = { [unowned driver] in driver.peek { $0.password } ?? nil }
             driver.writesFirst = driversWriteFirst

@@ -169,7 +169,7 @@ public final class Simulator {
                 if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
             }
             // Backup entries wait in front of the crypto layer until the network settles.
-            let links = HeldBackLinks(self, next: sealing, unsent: unsent)
+            let links = HeldBackLinks(self, name: name, next: sealing, unsent: unsent)
             let driver = NodeDriver<PeerMachine>(
                 name: name, machine: nil, store: store.driven, transport: links,
                 perform: { [unowned self] in if let owner { self.perform($0, of: owner) } },

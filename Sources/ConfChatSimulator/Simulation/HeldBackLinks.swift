@@ -70,18 +70,11 @@ final class HeldBackLinks: Transport {
         addresses.removeAll()
     }
 
-    /// Sends what is held for `address`, in order, and keeps the rest, in order.
+    /// Sends what is held for `address`, in order, and keeps the rest, in order. Rare (a
+    /// DEPOSIT, a LOGOUT after backup entries), so two plain passes.
     private func release(to address: Address) {
-        var kept = 0
-        for k in held.indices {
-            guard held[k].address == address else {
-                if kept != k { held.swapAt(kept, k) }
-                kept += 1
-                continue
-            }
-            carry(held[k])
-        }
-        if kept < held.count { held.removeSubrange(kept...) }
+        for k in held.indices where held[k].address == address { carry(held[k]) }
+        held.removeAll { $0.address == address }
         addresses.removeAll { $0 == address }
     }
 

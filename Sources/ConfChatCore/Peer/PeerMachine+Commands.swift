@@ -34,8 +34,9 @@ extension PeerMachine {
             guard session != nil else { return complete(id, CommandFailure("\(name) is not logged in")) }
             for friend in durable.sortedFriends {
                 if sees(friend) == true { toPeer(friend, .bye) }
-                // Whatever the friend has not confirmed waits in the registry's mailbox.
-                depositUnacked(friend)
+                // Whatever the friend has not confirmed waits in the registry's mailbox: all of
+                // it, as no retry follows a logout.
+                depositUnacked(friend, all: true)
             }
             toRegistry(.logout(req: 0))
             session = nil

@@ -183,7 +183,8 @@ extension PeerMachine {
                     session?.retries.reset(contact)
                     continue
                 }
-                guard session?.retries.due(contact, acked: c.acked, now: at, interval: interval) == true else { continue }
+                let first = durable.contact(contact).flatMap { session?.roundTrips[$0]?.firstWait(interval) }
+                guard session?.retries.due(contact, acked: c.acked, now: at, interval: interval, firstWait: first) == true else { continue }
                 event(.note("retrying unconfirmed messages to \(contact)"))
                 retransmit(contact)
             }

@@ -40,7 +40,7 @@ extension PeerMachine {
             unfriend(other)
 
         case let .depositAck(to, seq):
-            session?.deposits.acknowledged(to: to, seq: seq)
+            depositAcknowledged(to: to, seq: seq)
 
         case let .mailReturned(to, seq):
             if session != nil { mailReturned(to: to, seq: seq) }

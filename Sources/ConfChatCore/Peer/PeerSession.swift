@@ -46,9 +46,15 @@ struct PeerSession {
     /// When each contact's unconfirmed messages go out again: later after each retry that
     /// brought no acknowledgement.
     var retries = RetryBackoff()
+    /// How long each contact takes to confirm a message sent once, by contact number: how
+    /// long a retry waits for it first.
+    var roundTrips = ContactSlots<RoundTrip>()
     /// Friends to whom a retry sent only the first unconfirmed message (`retransmit`): the
     /// rest go once it is confirmed.
     var resending: Set<String> = []
+    /// Recipients to whom a retry deposited again only the first awaited deposit, and its seq:
+    /// the rest go once the registry acknowledges it (`depositAcknowledged`).
+    var redepositing: [String: UInt64] = [:]
 }
 
 /// How a peer sees one friend's presence.

@@ -242,6 +242,38 @@ final class MachineHarness {
         return true
     }
 
+    /// Runs the network for `duration` ms in steps of `step`: what `match` picks arrives `delay`
+    /// ms after it was sent (at the first step after), the rest at once, in order. `each` runs
+    /// at the start of every step, with its number (a test's own sends). What is still delayed
+    /// at the end arrives then. A receiver, a registry or a link that is behind, as a test sees it.
+    func run(for duration: Int64, delaying match: (Envelope) -> Bool, by delay: Int64, step: Int64 = 100,
+             each: (Int) -> Void = { _ in }) {
+        var late: [(at: SimInstant, envelope: Envelope)] = []
+        let wasHolding = holding
+        holding = true
+        func pass() {
+            repeat {
+                while let i = inFlight.firstIndex(where: match) { late.append((now + delay, inFlight.remove(at: i))) }
+            } while deliverFirst(where: { _ in true })
+        }
+        let end = now + duration
+        var n = 0
+        while now < end {
+            each(n)
+            n += 1
+            pass()
+            while let l = late.first, l.at <= now {
+                late.removeFirst()
+                deliver(l.envelope)
+                pass()
+            }
+            advance(by: step)
+        }
+        for l in late { deliver(l.envelope) }
+        holding = wasHolding
+        settle()
+    }
+
     /// Hands a message to a node as if `from` had sent it (a retransmission, a forged frame...).
     func inject(from: String, to: String, _ message: WireMessage) {
         sent.append(Envelope(from: from, to: to, message: message))
@@ -402,8 +434,8 @@ final class MachineHarness {
     // MARK: - Common set-ups
 
     /// alice and bob, registered, logged in and friends, with the records of all that cleared.
-    static func twoFriends() -> MachineHarness {
-        let h = MachineHarness()
+    static func twoFriends(presenceTimeout: Int64 = 3_000) -> MachineHarness {
+        let h = MachineHarness(presenceTimeout: presenceTimeout)
         h.addPeers("alice", "bob")
         h.registerAndLogin("alice", "bob")
         h.befriend("alice", "bob")

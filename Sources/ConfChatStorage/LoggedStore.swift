@@ -17,7 +17,7 @@ import ConfChatDriver
 ///
 /// The mutations are the machine's values: the checkpoint writes a node's records to its
 /// database in one transaction (`LogCheckpointed`), the same rows as `base.apply` of their
-/// mutations would (`SQLiteRowsTests`), and a load applies them by `State.apply` exactly as
+/// mutations would (`CheckpointRowsTests`), and a load applies them by `State.apply` exactly as
 /// the machine applied them: the same state either way (`LoggedStoreTests`).
 package final class LoggedStore<Base: LoadableStore & LogCheckpointed>: NodeStore where Base.Mutation: LogCodable {
     package let base: Base

@@ -163,7 +163,7 @@ public final class SQLitePeerStore: PeerStore {
 
     /// The run log's checkpoint (`LoggedStore`): records of the log, each the node's commit
     /// as `PeerMutation.encode` wrote it, in one transaction, with the same rows as `apply` of
-    /// their mutations (`SQLiteRowsTests`). A message stored and an acknowledgement, the
+    /// their mutations (`CheckpointRowsTests`). A message stored and an acknowledgement, the
     /// mutations a message makes, are bound from the record's bytes where they lie, neither
     /// decoded into a value nor copied; the others are decoded and applied as values.
     /// A record cut short or garbled is a `RunLogError` and nothing of the batch is written.

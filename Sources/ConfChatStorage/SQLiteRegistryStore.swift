@@ -102,7 +102,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     /// The run log's checkpoint (`LoggedStore`): records of the log, each the registry's
     /// commit as `RegistryMutation.encode` wrote it, in one transaction, with the same rows as
-    /// `apply` of their mutations (`SQLiteRowsTests`). A backup entry, two a message, is bound
+    /// `apply` of their mutations (`CheckpointRowsTests`). A backup entry, two a message, is bound
     /// from the record's bytes where they lie; the other mutations are decoded and applied as
     /// values. A record cut short or garbled is a `RunLogError` and nothing of the batch is written.
     package func apply(records: [ArraySlice<UInt8>]) throws {

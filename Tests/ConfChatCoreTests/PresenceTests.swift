@@ -48,6 +48,22 @@ struct PresenceTests {
         #expect(h.presence("alice") == [])
     }
 
+    /// A peer that did not run for a while (a stopped process, a thread that got no core)
+    /// reads its friends' heartbeats, waiting in its inbox, before their silence counts: its
+    /// own timer, fired late, says how long it was away. 1,000 peers on two cores each saw
+    /// both friends go offline about three times a run (`bench --hosts 3 --peers 1000`).
+    @Test func aPeerThatDidNotRunReadsItsFriendsBeforeCallingThemSilent() {
+        let h = friends("alice", "bob")
+        h.advance(by: 2_500)
+        h.stall("alice", for: 3 * h.config.presenceTimeout)
+        #expect(h.presence("alice") == [], "bob's heartbeats waited for her: he never went silent")
+        #expect(h.machine("alice").sees("bob") == true)
+        // Once she runs on time again, silence counts as before.
+        h.crash("bob")
+        h.advance(by: h.config.presenceTimeout + 2 * h.config.heartbeatInterval)
+        #expect(h.machine("alice").sees("bob") == false)
+    }
+
     @Test func silenceIsSeenAsOfflineAfterThePresenceTimeoutNotBefore() throws {
         let h = friends("alice", "bob")
         h.advance(by: 2_500)  // heartbeats flow; nobody goes offline

@@ -91,7 +91,9 @@ extension PeerMachine {
         for friend in durable.sortedFriends { greet(friend) }
         // Fellow group members get no HELLO as a rule, only while we compare notes after a restore.
         for member in durable.unsynced.sorted() where durable.friends[member] == nil { greet(member) }
-        emit(.schedule(.heartbeat(epoch: epoch), at: now + config.heartbeatInterval))
+        let heartbeatDue = now + config.heartbeatInterval
+        session?.heartbeatDue = heartbeatDue
+        emit(.schedule(.heartbeat(epoch: epoch), at: heartbeatDue))
         emit(.schedule(.retry(epoch: epoch), at: now + config.retryInterval))
         emit(.schedule(.registryPing(epoch: epoch), at: now + config.registryPingInterval))
     }

@@ -46,6 +46,9 @@ struct PeerSession {
     /// When each contact's unconfirmed messages go out again: later after each retry that
     /// brought no acknowledgement.
     var retries = RetryBackoff()
+    /// When the heartbeat timer is due: one that fires later says how long this node did not
+    /// run, which a friend's silence must exceed too before it counts.
+    var heartbeatDue: SimInstant?
     /// How long each contact takes to confirm a message sent once, by contact number: how
     /// long a retry waits for it first.
     var roundTrips = ContactSlots<RoundTrip>()

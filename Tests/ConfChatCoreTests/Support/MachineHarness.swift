@@ -274,6 +274,32 @@ final class MachineHarness {
         settle()
     }
 
+    /// `peer` does nothing for `ms` (a stopped process, a thread that gets no core): the others
+    /// run on time, what is sent to it waits, and at the end its timers due meanwhile fire,
+    /// late, before it reads what waits for it, as a standalone peer's loop does.
+    func stall(_ peer: String, for ms: Int64) {
+        let wasHolding = holding
+        holding = true
+        let end = now + ms
+        func pass() { while deliverFirst(where: { $0.to != peer }) {} }
+        pass()
+        while let i = timers.firstIndex(where: { $0.peer != peer }), timers[i].at <= end {
+            let t = timers.remove(at: i)
+            guard isUp(t.peer), incarnation[t.peer] == t.incarnation else { continue }
+            now = t.at
+            handle(t.peer, .timer(t.timer))
+            pass()
+        }
+        now = end
+        while let i = timers.firstIndex(where: { $0.peer == peer }), timers[i].at <= end {
+            let t = timers.remove(at: i)
+            guard isUp(t.peer), incarnation[t.peer] == t.incarnation else { continue }
+            handle(t.peer, .timer(t.timer))
+        }
+        holding = wasHolding
+        settle()
+    }
+
     /// Hands a message to a node as if `from` had sent it (a retransmission, a forged frame...).
     func inject(from: String, to: String, _ message: WireMessage) {
         sent.append(Envelope(from: from, to: to, message: message))

@@ -2,7 +2,7 @@
 //
 // SQLITE_CONFIG_MEMSTATUS off: with it on (SQLite's default), every allocation and free of
 // SQLite's takes a process-wide mutex to count the memory in use, which nothing in conf-chat
-// reads (docs/performance.md, "What was changed for speed", 70). `sqlite3_config` works only
+// reads (docs/performance.md, "What was changed for speed", 71). `sqlite3_config` works only
 // before SQLite initializes, which the first connection opened does, so it runs when the
 // program is loaded (a constructor), before any code of the process can open a database,
 // whichever module or test opens the first.

@@ -3,30 +3,64 @@ import ConfChatSimulator
 import Testing
 
 /// A chat message's backup entries wait for nobody, so they leave after what someone waits
-/// for: the sender's CHAT, and at the recipient the delivery and its acknowledgement. Before,
-/// each BACKUP went first, and the registry's handling of it came before the CHAT's delivery.
+/// for: the sender's CHAT, its delivery and its acknowledgement. The simulator holds them
+/// back until the network has carried the rest (`HeldBackLinks`), as two processes would
+/// encrypt and send the sender's BACKUP while the recipient handles the CHAT.
 @Suite struct BackupOrderTests {
-    @Test("a BACKUP leaves after the CHAT, the delivery and the CHAT-ACK of its message")
-    func backupLeavesLast() throws {
-        let trace = TraceRecorder()
-        let sim = try Simulator.twoFriends(SimOptions(transport: .inproc), trace: trace)
-        let before = trace.events.count
-        #expect(try sim.command("alice", .send(to: "bob", text: "hi")) == nil)
-        let lines: [String] = trace.events[before...].compactMap { event in
+    /// The trace from `start` on as `from -> to KIND` and `peer <= from text` lines.
+    private func lines(_ trace: TraceRecorder, from start: Int) -> [String] {
+        trace.events[start...].compactMap { event in
             switch event.kind {
             case let .send(from, to, kind, _, _): "\(from) -> \(to) \(kind)"
             case let .deliver(peer, from, _, text, _): "\(peer) <= \(from) \(text)"
             default: nil
             }
         }
-        #expect(lines == [
+    }
+
+    @Test("both BACKUPs of a message leave after the CHAT, the delivery and the CHAT-ACK")
+    func backupLeavesLast() throws {
+        let trace = TraceRecorder()
+        let sim = try Simulator.twoFriends(SimOptions(transport: .inproc), trace: trace)
+        let before = trace.events.count
+        #expect(try sim.command("alice", .send(to: "bob", text: "hi")) == nil)
+        #expect(lines(trace, from: before) == [
             "alice -> bob CHAT",
-            "alice -> registry BACKUP",
             "bob <= alice hi",
             "bob -> alice CHAT-ACK",
+            "alice -> registry BACKUP",
             "bob -> registry BACKUP",
         ])
         // Both entries still reach the registry: a wiped alice gets the message back.
+        #expect(try sim.command("alice", .logout) == nil)
+        try sim.wipe("alice")
+        #expect(try sim.command("alice", .login(password: "a")) == nil)
+        try sim.advance(by: 1_000)
+        #expect(try sim.sent("alice", to: "bob") == ["hi"])
+    }
+
+    @Test("a crash before a held-back BACKUP leaves loses it; the next login sends it again")
+    func crashLosesHeldBackBackup() throws {
+        let trace = TraceRecorder()
+        let sim = try Simulator.twoFriends(SimOptions(transport: .inproc), trace: trace)
+        // Past the send's last step: alice crashes right after the input, her write
+        // committed, her CHAT sent, her BACKUP still held back.
+        try sim.arm(FaultPlan(node: "alice", afterSteps: 99))
+        var start = trace.events.count
+        #expect(try sim.command("alice", .send(to: "bob", text: "hi")) == nil)
+        #expect(lines(trace, from: start) == ["alice -> bob CHAT", "bob <= alice hi", "bob -> registry BACKUP"])
+        #expect(!sim.isUp("alice"))
+        #expect(try sim.sent("alice", to: "bob") == ["hi"])
+
+        // Her next login finds the registry's backup without the entry and sends it again.
+        try sim.restart("alice")
+        start = trace.events.count
+        #expect(try sim.command("alice", .login(password: "a")) == nil)
+        #expect(lines(trace, from: start).contains("alice -> registry BACKUP"))
+
+        // The registry's backup alone gives it back to a wiped alice: bob, who could give
+        // it back too, is down.
+        try sim.crash("bob")
         #expect(try sim.command("alice", .logout) == nil)
         try sim.wipe("alice")
         #expect(try sim.command("alice", .login(password: "a")) == nil)

@@ -9,8 +9,10 @@ import Foundation
 package final class SimPeer {
     let name: String
     let directory: String?
-    /// Runs the peer's machine: commits its writes to `store`, sends through `crypto`.
+    /// Runs the peer's machine: commits its writes to `store`, sends through `links`, then `crypto`.
     let driver: NodeDriver<PeerMachine>
+    /// Where the driver's sends go first: the backup entries wait there until the network settles.
+    let links: HeldBackLinks
     var store: any PeerStore {
         didSet { driver.store = store.driven }
     }
@@ -27,12 +29,13 @@ package final class SimPeer {
     private var rekeys: SplitMix64
 
     init(name: String, directory: String?, store: any PeerStore, crypto: PeerCryptoLayer, driver: NodeDriver<PeerMachine>,
-         seed: UInt64) {
+         links: HeldBackLinks, seed: UInt64) {
         self.name = name
         self.directory = directory
         self.store = store
         self.crypto = crypto
         self.driver = driver
+        self.links = links
         self.rekeys = SplitMix64(seed: seed ^ Self.fnv1a(name))
     }
 

@@ -13,6 +13,7 @@ extension Simulator {
         if announce { emit(.fault(.crash(node: name))) }
         disarm(name)
         p.machine = nil
+        p.links.drop()  // what it held back is lost with its memory
         p.incarnation += 1
         try network.detach(name)
     }
@@ -37,6 +38,7 @@ extension Simulator {
         let wasUp = p.isUp
         if wasUp {
             p.machine = nil
+            p.links.drop()
             p.incarnation += 1
             try network.detach(name)
         }

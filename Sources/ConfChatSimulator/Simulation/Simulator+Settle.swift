@@ -34,6 +34,12 @@ extension Simulator {
     /// then commits once, one transaction a node a round, and only then sends what the round
     /// caused (the bench's way with a disk store). Either way messages are handled in the
     /// order they arrive. Grouped settling carries out no armed crash and needs a perfect network.
+    ///
+    /// The messages nobody waits on that peers held back (their backup entries,
+    /// `HeldBackLinks`) leave when nothing else arrives at this instant: before the clock
+    /// moves to a later arrival or a timer, and before the settling ends; then what they
+    /// cause is settled in turn. So a delivery does not wait for the BACKUPs made before it,
+    /// and each still leaves at the instant its batch ran.
     package func settle(grouped: Bool) throws {
         precondition(!grouped || faultPlans.isEmpty, "group commit does not carry out fault plans")
         precondition(!grouped || network.conditions.isPerfect, "group commit needs a perfect network")
@@ -41,6 +47,7 @@ extension Simulator {
         let horizon = now + Self.settleHorizon
         while true {
             while let arrival = network.nextArrival, arrival <= max(now, horizon) {
+                if arrival > now, releaseHeldBack() { continue }
                 if arrival > now, let due = timers.min?.at, due <= arrival {
                     _ = try fireNextTimer()
                     continue
@@ -79,8 +86,22 @@ extension Simulator {
                     }
                 }
             }
-            guard grouped, try commitBatch() else { return }
+            if grouped, try commitBatch() { continue }
+            guard releaseHeldBack() else { return }
         }
+    }
+
+    /// Sends every message the peers held back (`HeldBackLinks`): peer by peer in the order
+    /// each first held one, each peer's in the order it held them. The same order every run,
+    /// so the trace is. Returns whether there was any.
+    func releaseHeldBack() -> Bool {
+        guard !holding.isEmpty else { return false }
+        var peers: [HeldBackLinks] = []
+        swap(&peers, &holding)
+        for links in peers { links.releaseAll() }
+        peers.removeAll(keepingCapacity: true)
+        if holding.isEmpty { swap(&holding, &peers) }
+        return true
     }
 
     /// How far one settling moves the clock at most (1 minute of simulated time).

@@ -37,6 +37,9 @@ public final class Simulator {
     private var pendingChecks: [PasswordCheck] = []
     /// The nodes with handled inputs waiting for one group commit (`settle(grouped:)`).
     var batch = GroupBatch()
+    /// The peers holding back messages nobody waits on (`HeldBackLinks`), in the order each
+    /// first held one since they were last released (`releaseHeldBack`).
+    var holding: [HeldBackLinks] = []
     var registryEndpoint: String?
     var timers = Heap<SimTimer>()
     /// The peers' drivers take turns, so they share their batches' buffers: a peer keeps
@@ -161,19 +164,21 @@ public final class Simulator {
             let sealing = SealingTransport(crypto: crypto, next: SimLinks(self, node: node)) { name in
                 machineOwner?.peek { $0.durable.keys[name] } ?? nil
             }
+            let unsent: (Address, WireMessage, SendOutcome) -> Void = { [unowned self] _, _, outcome in
+                // Drops are traced by `transmit`; what the crypto layer withheld is noted here.
+                if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
+            }
+            // Backup entries wait in front of the crypto layer until the network settles.
+            let links = HeldBackLinks(self, name: name, next: sealing, unsent: unsent)
             let driver = NodeDriver<PeerMachine>(
-                name: name, machine: nil, store: store.driven, transport: sealing,
+                name: name, machine: nil, store: store.driven, transport: links,
                 perform: { [unowned self] in if let owner { self.perform($0, of: owner) } },
-                unsent: { [unowned self] _, _, outcome in
-                    // Drops are traced by `transmit`; what the crypto layer withheld is noted here.
-                    if case let .withheld(why) = outcome { self.emit(.note(node: name, text: why)) }
-                },
-                pools: peerBuffers)
+                unsent: unsent, pools: peerBuffers)
             machineOwner = driver
             crypto.password = { [unowned driver] in driver.peek { $0.password } ?? nil }
             driver.writesFirst = driversWriteFirst
             let peer = SimPeer(name: name, directory: peerDirectory(name), store: store, crypto: crypto, driver: driver,
-                               seed: options.seed &+ 0x4E3C)
+                               links: links, seed: options.seed &+ 0x4E3C)
             crypto.log = { [weak self] text in self?.emit(.note(node: name, text: text)) }
             owner = peer
             peers[name] = peer

@@ -121,7 +121,7 @@ let package = Package(
         // Each module's tests depend on that module (and what it builds on) only.
         .testTarget(name: "ConfChatCoreTests", dependencies: ["ConfChatCore", "ConfChatDriver"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario", "ConfChatCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "ConfChatCryptoTests", dependencies: ["ConfChatCrypto", "ConfChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatCryptoTests", dependencies: ["ConfChatCrypto", "ConfChatCore", "ConfChatDriver"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatSimulatorTests", dependencies: ["ConfChatSimulator", "ConfChatCore"], swiftSettings: swiftSettings),
         // GRDB too: to write a data directory as an older confchat did (PeerStoreMigrationTests);
         // SQLite's C API and CSQLiteConfig to see its allocator's setting (SQLiteAllocatorTests).

@@ -32,6 +32,11 @@ let package = Package(
         .systemLibrary(name: "CNetNamespace"),
         // glibc's heap statistics (mallinfo2) and malloc_trim: the bench's memory a peer.
         .systemLibrary(name: "CMalloc"),
+        // SQLite's process-wide configuration (variadic sqlite3_config, which Swift cannot call):
+        // its allocator without the statistics' mutex, set as the program loads. Debug info as
+        // DWARF 4, as Swift's own objects: valgrind 3.19 (the profiles of docs/performance.md)
+        // gives up on a binary with clang's default DWARF 5 in it.
+        .target(name: "CSQLiteConfig", cSettings: [.unsafeFlags(["-gdwarf-4"])], linkerSettings: [.linkedLibrary("sqlite3")]),
 
         // Pure protocol core: wire codec and the registry / peer state machines. No I/O.
         .target(name: "ConfChatCore", swiftSettings: swiftSettings),
@@ -52,10 +57,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Storage: durable state in SQLite (GRDB to open; its hot statements through SQLite's C API, GRDBSQLite) or memory,
-        // data directories; the driver's NodeStore it implements.
+        // data directories; the driver's NodeStore it implements; CSQLiteConfig for SQLite's process-wide settings.
         .target(
             name: "ConfChatStorage",
-            dependencies: ["ConfChatCore", "ConfChatDriver", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["ConfChatCore", "ConfChatDriver", "CSQLiteConfig", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
@@ -116,12 +121,14 @@ let package = Package(
         // Each module's tests depend on that module (and what it builds on) only.
         .testTarget(name: "ConfChatCoreTests", dependencies: ["ConfChatCore", "ConfChatDriver"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatScenarioTests", dependencies: ["ConfChatScenario", "ConfChatCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "ConfChatCryptoTests", dependencies: ["ConfChatCrypto", "ConfChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfChatCryptoTests", dependencies: ["ConfChatCrypto", "ConfChatCore", "ConfChatDriver"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfChatSimulatorTests", dependencies: ["ConfChatSimulator", "ConfChatCore"], swiftSettings: swiftSettings),
-        // GRDB too: to write a data directory as an older confchat did (PeerStoreMigrationTests).
+        // GRDB too: to write a data directory as an older confchat did (PeerStoreMigrationTests);
+        // SQLite's C API and CSQLiteConfig to see its allocator's setting (SQLiteAllocatorTests).
         .testTarget(
             name: "ConfChatStorageTests",
-            dependencies: ["ConfChatStorage", "ConfChatCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ConfChatStorage", "ConfChatCore", "CSQLiteConfig", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ConfChatStandaloneTests", dependencies: ["ConfChatStandalone"], swiftSettings: swiftSettings),

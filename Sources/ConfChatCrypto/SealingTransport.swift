@@ -17,8 +17,8 @@ package final class SealingTransport: Transport {
     }
 
     package func send(_ message: WireMessage, from node: String, to address: Address) -> SendOutcome {
-        guard PeerCryptoLayer.acts(on: message) else { return next.send(message, from: node, to: address) }
-        return switch crypto.outbound(message, keyOf: keyOf) {
+        switch crypto.outbound(message, keyOf: keyOf) {
+        case .unchanged: next.send(message, from: node, to: address)
         case let .ready(sealed): next.send(sealed, from: node, to: address)
         case let .withheld(why): .withheld(reason: why.description)
         }

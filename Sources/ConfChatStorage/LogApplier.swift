@@ -190,21 +190,27 @@ final class LogApplier: @unchecked Sendable {
     /// that now has `recordsPerTransaction` held.
     private func take(_ job: Job, _ replays: [Replay]) throws(RunLogError) {
         let bytes = try job.file.read(job.range)
-        var d = LogDecoder(bytes)
         if held.count < replays.count {
             held.append(contentsOf: repeatElement([], count: replays.count - held.count))
             heldStart.append(contentsOf: repeatElement(0, count: replays.count - heldStart.count))
         }
-        while !d.isAtEnd {
-            let first = job.start + job.range.lowerBound + d.offset
-            let node = Int(try d.u32())
-            guard node < replays.count else { throw .corrupt("a record of node \(node), of \(replays.count)") }
-            let payload = try d.slice()
+        // Each record's node and where its payload is; the payloads are slices of `bytes`.
+        let records = try LogDecoder.reading(bytes) { d throws(RunLogError) in
+            var records: [(node: Int, first: Int, payload: Range<Int>)] = []
+            while !d.isAtEnd {
+                let first = job.start + job.range.lowerBound + d.offset
+                let node = Int(try d.u32())
+                guard node < replays.count else { throw .corrupt("a record of node \(node), of \(replays.count)") }
+                records.append((node, first, try d.fieldRange()))
+            }
+            return records
+        }
+        for (node, first, payload) in records {
             if held[node].isEmpty {
                 holding.append(node)
                 heldStart[node] = first
             }
-            held[node].append(payload)
+            held[node].append(bytes[bytes.startIndex + payload.lowerBound..<bytes.startIndex + payload.upperBound])
         }
         read = job.end
         var full = false

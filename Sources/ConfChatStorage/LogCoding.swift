@@ -26,50 +26,65 @@ package struct LogEncoder {
     }
 }
 
-/// Reads what `LogEncoder` wrote; a record cut short or garbled is a `RunLogError`, never a trap.
+/// Reads what `LogEncoder` wrote, borrowing: it reads the bytes where they lie (a record in
+/// the buffer the applier read from the log's file), and a field is handed out as those bytes
+/// (`field`), so that the checkpoint can bind a row's text and blobs without a copy
+/// (`SQLitePeerStore.apply(records:)`); `string` and `data` copy a field out for the values
+/// the machine applies. A record cut short or garbled is a `RunLogError`, never a trap: every
+/// read checks that it stays within the bytes.
+///
+/// The bytes must outlive the decoder and every field it handed out: make it inside the
+/// buffer's `withUnsafeBytes` (`LogDecoder.reading`).
 package struct LogDecoder {
-    private let bytes: ArraySlice<UInt8>
-    private var at: Int
+    private let bytes: UnsafeRawBufferPointer
+    private var at = 0
 
-    init(_ bytes: ArraySlice<UInt8>) {
-        self.bytes = bytes
-        at = bytes.startIndex
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    /// Decodes `bytes` with `body`, the decoder valid inside it only.
+    static func reading<T, E: Error>(_ bytes: ArraySlice<UInt8>, _ body: (inout LogDecoder) throws(E) -> T) throws(E) -> T {
+        let result: Result<T, E> = bytes.withUnsafeBytes { raw in
+            var d = LogDecoder(raw)
+            do throws(E) { return .success(try body(&d)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
-    var isAtEnd: Bool { at == bytes.endIndex }
+    var isAtEnd: Bool { at == bytes.count }
     /// How many bytes are read.
-    var offset: Int { at - bytes.startIndex }
+    var offset: Int { at }
 
-    private mutating func take(_ n: Int) throws(RunLogError) -> ArraySlice<UInt8> {
-        guard n >= 0, n <= bytes.endIndex - at else { throw .corrupt("a field runs past the end of its record") }
+    /// The next `n` bytes' offsets.
+    private mutating func take(_ n: Int) throws(RunLogError) -> Range<Int> {
+        guard n >= 0, n <= bytes.count - at else { throw .corrupt("a field runs past the end of its record") }
         defer { at += n }
-        return bytes[at..<at + n]
+        return at..<at + n
     }
 
-    mutating func u8() throws(RunLogError) -> UInt8 { try take(1).first! }
+    mutating func u8() throws(RunLogError) -> UInt8 { bytes[try take(1).lowerBound] }
     mutating func bool() throws(RunLogError) -> Bool { try u8() != 0 }
     mutating func u32() throws(RunLogError) -> UInt32 { try integer() }
     mutating func u64() throws(RunLogError) -> UInt64 { try integer() }
 
-    /// A little-endian integer, read in place (no slice made of its bytes: the checkpoint
-    /// reads several a mutation).
+    /// A little-endian integer, read in place.
     private mutating func integer<T: FixedWidthInteger & UnsignedInteger>() throws(RunLogError) -> T {
-        let n = MemoryLayout<T>.size
-        guard n <= bytes.endIndex - at else { throw .corrupt("a field runs past the end of its record") }
-        var v: T = 0
-        for i in stride(from: at + n - 1, through: at, by: -1) { v = v << 8 | T(bytes[i]) }
-        at += n
-        return v
+        let r = try take(MemoryLayout<T>.size)
+        return T(littleEndian: bytes.loadUnaligned(fromByteOffset: r.lowerBound, as: T.self))
     }
-    mutating func data() throws(RunLogError) -> [UInt8] { Array(try slice()) }
-    /// A length-prefixed field as a slice of the bytes read, not a copy.
-    mutating func slice() throws(RunLogError) -> ArraySlice<UInt8> { try take(Int(try u32())) }
-    mutating func string() throws(RunLogError) -> String { String(decoding: try take(Int(try u32())), as: UTF8.self) }
-    mutating func optionalString() throws(RunLogError) -> String? {
+
+    /// Where the next length-prefixed field's bytes are, as offsets into the bytes read.
+    mutating func fieldRange() throws(RunLogError) -> Range<Int> { try take(Int(try u32())) }
+    /// A length-prefixed field: its bytes where they lie, not a copy.
+    mutating func field() throws(RunLogError) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[try fieldRange()]) }
+    /// An optional length-prefixed field (`LogEncoder.optionalString`): nil, or its bytes where they lie.
+    mutating func optionalField() throws(RunLogError) -> UnsafeRawBufferPointer? {
         let n = try u32()
         guard n != .max else { return nil }
-        return String(decoding: try take(Int(n)), as: UTF8.self)
+        return UnsafeRawBufferPointer(rebasing: bytes[try take(Int(n))])
     }
+    mutating func data() throws(RunLogError) -> [UInt8] { Array(try field()) }
+    mutating func string() throws(RunLogError) -> String { String(decoding: try field(), as: UTF8.self) }
+    mutating func optionalString() throws(RunLogError) -> String? { try optionalField().map { String(decoding: $0, as: UTF8.self) } }
 }
 
 /// Why the run log could not be written or read back.

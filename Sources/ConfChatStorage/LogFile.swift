@@ -34,18 +34,22 @@ final class LogFile: Sendable {
         if let failure { throw .io(path, reason: failure) }
     }
 
-    /// Bytes of the file, as the operating system holds them.
+    /// Bytes of the file, as the operating system holds them. The array is not zeroed first:
+    /// `pread` fills it, and a read that falls short fails.
     func read(_ range: Range<Int>) throws(RunLogError) -> ArraySlice<UInt8> {
-        var bytes = [UInt8](repeating: 0, count: range.count)
-        let failure: String? = bytes.withUnsafeMutableBytes { raw in
+        var failure: String?
+        let bytes = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, count in
             var done = 0
-            while done < raw.count {
-                let n = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(range.lowerBound + done))
+            while done < buffer.count {
+                let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(range.lowerBound + done))
                 if n < 0, errno == EINTR { continue }
-                guard n > 0 else { return n < 0 ? String(cString: strerror(errno)) : "shorter than what was written to it" }
+                guard n > 0 else {
+                    failure = n < 0 ? String(cString: strerror(errno)) : "shorter than what was written to it"
+                    break
+                }
                 done += n
             }
-            return nil
+            count = done
         }
         if let failure { throw .io(path, reason: failure) }
         return bytes[...]

@@ -15,11 +15,11 @@ import ConfChatDriver
 /// it whole, as a restart from disk does. (So does every load of a store whose state does
 /// not read back exactly as applied: the registry's, `LoadableStore.readsBackExactly`.)
 ///
-/// The mutations are the machine's values, applied by `base.apply` exactly as a store of
-/// its own would apply them, a hand-over's worth of commits in one transaction, and by
-/// `State.apply` exactly as the machine applied them: one value, the same state either way
-/// (`LoggedStoreTests`).
-package final class LoggedStore<Base: LoadableStore>: NodeStore where Base.Mutation: LogCodable {
+/// The mutations are the machine's values: the checkpoint writes a node's records to its
+/// database in one transaction (`LogCheckpointed`), the same rows as `base.apply` of their
+/// mutations would (`CheckpointRowsTests`), and a load applies them by `State.apply` exactly as
+/// the machine applied them: the same state either way (`LoggedStoreTests`).
+package final class LoggedStore<Base: LoadableStore & LogCheckpointed>: NodeStore where Base.Mutation: LogCodable {
     package let base: Base
     private let log: RunLog
     private var node = 0
@@ -33,7 +33,7 @@ package final class LoggedStore<Base: LoadableStore>: NodeStore where Base.Mutat
         self.base = base
         self.log = log
         kept = base.isNew && Base.readsBackExactly ? Base.empty : nil
-        node = log.register { [base] records in try base.apply(Self.mutations(in: records)) }
+        node = log.register { [base] records in try base.apply(records: records) }
     }
 
     /// One commit: a record in the log, durable at the log's next flush.
@@ -71,13 +71,23 @@ package final class LoggedStore<Base: LoadableStore>: NodeStore where Base.Mutat
     private static func mutations(in records: [ArraySlice<UInt8>]) throws -> [Base.Mutation] {
         var mutations: [Base.Mutation] = []
         for record in records {
-            var d = LogDecoder(record)
-            for _ in 0..<(try d.u32()) { mutations.append(try Base.Mutation.decode(from: &d)) }
-            guard d.isAtEnd else { throw RunLogError.corrupt("a record longer than its mutations") }
+            try LogDecoder.reading(record) { d throws(RunLogError) in
+                for _ in 0..<(try d.u32()) { mutations.append(try Base.Mutation.decode(from: &d)) }
+                guard d.isAtEnd else { throw .corrupt("a record longer than its mutations") }
+            }
         }
         return mutations
     }
 }
+
+/// A database the run log's checkpoint writes (`LogApplier`): it applies its node's records,
+/// in order, in one transaction, leaving the rows that `apply` of their mutations leaves.
+package protocol LogCheckpointed {
+    func apply(records: [ArraySlice<UInt8>]) throws
+}
+
+extension SQLitePeerStore: LogCheckpointed {}
+extension SQLiteRegistryStore: LogCheckpointed {}
 
 extension LoggedStore: PeerStore where Base == SQLitePeerStore {
     package func load() throws -> PeerDurableState { try state() }

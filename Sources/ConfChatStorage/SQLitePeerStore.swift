@@ -154,70 +154,121 @@ public final class SQLitePeerStore: PeerStore {
     /// gets the batch's time (`stored_at`, Unix seconds).
     public func apply(_ mutations: [PeerMutation]) throws {
         guard !mutations.isEmpty else { return }
-        let now = Int64(time(nil))
-        var acked: [(peer: String, seq: UInt64)] = []
+        var batch = Batch()
         try db.write { db in
-            for m in mutations {
-                switch m {
-                case let .setCredentials(hash):
-                    let q = try statements(.setCredentials, db)
-                    q.bind(1, hash)
-                    try q.run()
-                case let .setFriend(name, endpoint):
-                    let q = try statements(.setFriend, db)
-                    q.bind(1, name); q.bind(2, endpoint)
-                    try q.run()
-                case let .removeFriend(name): try run(.removeFriend, name, db)
-                case let .addRequest(name): try run(.addRequest, name, db)
-                case let .removeRequest(name): try run(.removeRequest, name, db)
-                case let .store(r), let .restore(r):
-                    let q = try statements(.storeMessage, db)
-                    q.bind(8, now)
-                    try write(r, with: q)
-                case let .overwrite(r): try write(r, with: statements(.overwriteMessage, db))
-                case let .setGroup(info):
-                    let q = try statements(.setGroup, db)
-                    q.bind(1, info.name); q.bind(2, info.owner)
-                    try q.run()
-                    try run(.clearMembers, info.name, db)
-                    let add = try statements(.addMember, db)
-                    for m in info.members {
-                        add.bind(1, info.name); add.bind(2, m.name); add.bind(3, m.endpoint)
-                        try add.run()
+            for m in mutations { try apply(m, db, &batch) }
+            try finish(batch, db)
+        }
+    }
+
+    /// The run log's checkpoint (`LoggedStore`): records of the log, each the node's commit
+    /// as `PeerMutation.encode` wrote it, in one transaction, with the same rows as `apply` of
+    /// their mutations (`CheckpointRowsTests`). A message stored and an acknowledgement, the
+    /// mutations a message makes, are bound from the record's bytes where they lie, neither
+    /// decoded into a value nor copied; the others are decoded and applied as values.
+    /// A record cut short or garbled is a `RunLogError` and nothing of the batch is written.
+    package func apply(records: [ArraySlice<UInt8>]) throws {
+        guard !records.isEmpty else { return }
+        var batch = Batch()
+        try db.write { db in
+            for record in records {
+                try LogDecoder.reading(record) { d in
+                    for _ in 0..<(try d.u32()) {
+                        let tag = try d.u8()
+                        switch tag {
+                        case LogTag.peerStore, LogTag.peerRestore:
+                            let r = try LoggedChatRecord(from: &d)
+                            let q = try statements(.storeMessage, db)
+                            q.bind(1, borrowedText: r.peer); q.bind(2, r.outgoing ? "out" : "in"); q.bind(3, Int64(bitPattern: r.seq))
+                            q.bind(4, borrowedText: r.body); q.bind(5, borrowedText: r.group); q.bind(6, r.kind.rawValue)
+                            q.bind(7, borrowedBlobOrNull: r.proof); q.bind(8, batch.now)
+                            try q.run()
+                        case LogTag.peerMarkAcked, LogTag.peerResetAcked: batch.ack(try d.string(), try d.u64())
+                        default: try apply(PeerMutation.decode(tag: tag, from: &d), db, &batch)
+                        }
                     }
-                case let .markUnsynced(names):
-                    for n in names { try run(.markUnsynced, n, db) }
-                case let .markSynced(name): try run(.markSynced, name, db)
-                case let .queue(peer, item):
-                    let q = try statements(.queue, db)
-                    q.bind(1, peer); q.bind(2, item.group); q.bind(3, String(decoding: item.body, as: UTF8.self))
-                    try q.run()
-                case let .dequeue(peer): try run(.dequeue, peer, db)
-                case let .setKey(name, key):
-                    let q = try statements(.setKey, db)
-                    q.bind(1, name); q.bind(2, blob: key)
-                    try q.run()
-                case let .removeGroup(name):
-                    try run(.removeGroup, name, db)
-                    try run(.clearMembers, name, db)
-                case let .addInvitation(inv):
-                    let q = try statements(.addInvitation, db)
-                    q.bind(1, inv.group); q.bind(2, inv.owner)
-                    try q.run()
-                case let .removeInvitation(group): try run(.removeInvitation, group, db)
-                case let .resetAcked(peer, seq), let .markAcked(peer, seq):
-                    if let i = acked.firstIndex(where: { $0.peer == peer }) { acked[i].seq = seq } else { acked.append((peer, seq)) }
-                case let .reserve(peer, seq):
-                    let q = try statements(.reserve, db)
-                    q.bind(1, peer); q.bind(2, Int64(seq))
-                    try q.run()
+                    guard d.isAtEnd else { throw RunLogError.corrupt("a record longer than its mutations") }
                 }
             }
-            for a in acked {
-                let q = try statements(.setAcked, db)
-                q.bind(1, a.peer); q.bind(2, Int64(a.seq))
-                try q.run()
+            try finish(batch, db)
+        }
+    }
+
+    /// What one transaction's mutations leave for its end.
+    private struct Batch {
+        /// Each message stored gets it (`stored_at`).
+        let now = Int64(time(nil))
+        /// Each friend's last acknowledged seq in the batch, in the order first met.
+        var acked: [(peer: String, seq: UInt64)] = []
+
+        mutating func ack(_ peer: String, _ seq: UInt64) {
+            if let i = acked.firstIndex(where: { $0.peer == peer }) { acked[i].seq = seq } else { acked.append((peer, seq)) }
+        }
+    }
+
+    /// One mutation of a batch, but the acknowledgements, which `finish` writes.
+    private func apply(_ m: PeerMutation, _ db: Database, _ batch: inout Batch) throws {
+        switch m {
+        case let .setCredentials(hash):
+            let q = try statements(.setCredentials, db)
+            q.bind(1, hash)
+            try q.run()
+        case let .setFriend(name, endpoint):
+            let q = try statements(.setFriend, db)
+            q.bind(1, name); q.bind(2, endpoint)
+            try q.run()
+        case let .removeFriend(name): try run(.removeFriend, name, db)
+        case let .addRequest(name): try run(.addRequest, name, db)
+        case let .removeRequest(name): try run(.removeRequest, name, db)
+        case let .store(r), let .restore(r):
+            let q = try statements(.storeMessage, db)
+            q.bind(8, batch.now)
+            try write(r, with: q)
+        case let .overwrite(r): try write(r, with: statements(.overwriteMessage, db))
+        case let .setGroup(info):
+            let q = try statements(.setGroup, db)
+            q.bind(1, info.name); q.bind(2, info.owner)
+            try q.run()
+            try run(.clearMembers, info.name, db)
+            let add = try statements(.addMember, db)
+            for m in info.members {
+                add.bind(1, info.name); add.bind(2, m.name); add.bind(3, m.endpoint)
+                try add.run()
             }
+        case let .markUnsynced(names):
+            for n in names { try run(.markUnsynced, n, db) }
+        case let .markSynced(name): try run(.markSynced, name, db)
+        case let .queue(peer, item):
+            let q = try statements(.queue, db)
+            q.bind(1, peer); q.bind(2, item.group); q.bind(3, String(decoding: item.body, as: UTF8.self))
+            try q.run()
+        case let .dequeue(peer): try run(.dequeue, peer, db)
+        case let .setKey(name, key):
+            let q = try statements(.setKey, db)
+            q.bind(1, name); q.bind(2, blob: key)
+            try q.run()
+        case let .removeGroup(name):
+            try run(.removeGroup, name, db)
+            try run(.clearMembers, name, db)
+        case let .addInvitation(inv):
+            let q = try statements(.addInvitation, db)
+            q.bind(1, inv.group); q.bind(2, inv.owner)
+            try q.run()
+        case let .removeInvitation(group): try run(.removeInvitation, group, db)
+        case let .resetAcked(peer, seq), let .markAcked(peer, seq): batch.ack(peer, seq)
+        case let .reserve(peer, seq):
+            let q = try statements(.reserve, db)
+            q.bind(1, peer); q.bind(2, Int64(seq))
+            try q.run()
+        }
+    }
+
+    /// The batch's end: each friend's last acknowledged seq.
+    private func finish(_ batch: Batch, _ db: Database) throws {
+        for a in batch.acked {
+            let q = try statements(.setAcked, db)
+            q.bind(1, a.peer); q.bind(2, Int64(a.seq))
+            try q.run()
         }
     }
 

@@ -96,47 +96,78 @@ public final class SQLiteRegistryStore: RegistryStore {
     public func apply(_ mutations: [RegistryMutation]) throws {
         guard !mutations.isEmpty else { return }
         try db.write { db in
-            for m in mutations {
-                switch m {
-                case let .addAccount(name, hash, endpoint, key):
-                    let q = try statements(.addAccount, db)
-                    q.bind(1, name); q.bind(2, hash); q.bind(3, endpoint); q.bind(4, blob: key)
-                    try q.run()
-                case let .setEndpoint(name, endpoint, key):
-                    let q = try statements(.setEndpoint, db)
-                    q.bind(1, endpoint); q.bind(2, blob: key); q.bind(3, name)
-                    try q.run()
-                case let .addRequest(from, to): try run(.addRequest, from, to, db)
-                case let .removeRequest(from, to): try run(.removeRequest, from, to, db)
-                case let .addFriendship(x, y): try run(.addFriendship, min(x, y), max(x, y), db)
-                case let .removeFriendship(x, y): try run(.removeFriendship, min(x, y), max(x, y), db)
-                case let .addMail(to, item):
-                    let q = try statements(.addMail, db)
-                    q.bind(1, to); q.bind(2, item.from); q.bind(3, Int64(item.seq)); q.bind(4, item.group)
-                    q.bind(5, blob: item.body); q.bind(6, blob: item.proof)
-                    try q.run()
-                case let .removeMail(to, from, seq): try run(.removeMail, to, from, seq, db)
-                case let .dropMail(to, from, seq): try run(.dropMail, to, from, seq, db)
-                case let .addBackup(user, e):
-                    let q = try statements(.addBackup, db)
-                    q.bind(1, user); q.bind(2, e.peer); q.bind(3, e.outgoing ? "out" : "in"); q.bind(4, Int64(e.seq))
-                    q.bind(5, e.group); q.bind(6, blob: e.body); q.bind(7, blob: e.proof)
-                    try q.run()
-                case let .createGroup(name, owner):
-                    try run(.createGroup, name, owner, db)
-                    try run(.addMember, name, owner, db)
-                case let .addInvitation(group, member): try run(.addInvitation, group, member, db)
-                case let .joinGroup(group, member):
-                    try run(.removeInvitation, group, member, db)
-                    try run(.addMember, group, member, db)
-                case let .leaveGroup(group, member): try run(.removeMember, group, member, db)
-                case let .destroyGroup(name):
-                    for kind in [RegistrySQL.destroyGroup, .clearMembers, .clearInvitations] {
-                        let q = try statements(kind, db)
-                        q.bind(1, name)
+            for m in mutations { try apply(m, db) }
+        }
+    }
+
+    /// The run log's checkpoint (`LoggedStore`): records of the log, each the registry's
+    /// commit as `RegistryMutation.encode` wrote it, in one transaction, with the same rows as
+    /// `apply` of their mutations (`CheckpointRowsTests`). A backup entry, two a message, is bound
+    /// from the record's bytes where they lie; the other mutations are decoded and applied as
+    /// values. A record cut short or garbled is a `RunLogError` and nothing of the batch is written.
+    package func apply(records: [ArraySlice<UInt8>]) throws {
+        guard !records.isEmpty else { return }
+        try db.write { db in
+            for record in records {
+                try LogDecoder.reading(record) { d in
+                    for _ in 0..<(try d.u32()) {
+                        let tag = try d.u8()
+                        guard tag == LogTag.registryAddBackup else {
+                            try apply(RegistryMutation.decode(tag: tag, from: &d), db)
+                            continue
+                        }
+                        let b = try LoggedBackup(from: &d)
+                        let q = try statements(.addBackup, db)
+                        q.bind(1, borrowedText: b.user); q.bind(2, borrowedText: b.peer); q.bind(3, b.outgoing ? "out" : "in")
+                        q.bind(4, Int64(bitPattern: b.seq)); q.bind(5, borrowedText: b.group); q.bind(6, borrowedBlob: b.body)
+                        q.bind(7, borrowedBlob: b.proof)
                         try q.run()
                     }
+                    guard d.isAtEnd else { throw RunLogError.corrupt("a record longer than its mutations") }
                 }
+            }
+        }
+    }
+
+    private func apply(_ m: RegistryMutation, _ db: Database) throws {
+        switch m {
+        case let .addAccount(name, hash, endpoint, key):
+            let q = try statements(.addAccount, db)
+            q.bind(1, name); q.bind(2, hash); q.bind(3, endpoint); q.bind(4, blob: key)
+            try q.run()
+        case let .setEndpoint(name, endpoint, key):
+            let q = try statements(.setEndpoint, db)
+            q.bind(1, endpoint); q.bind(2, blob: key); q.bind(3, name)
+            try q.run()
+        case let .addRequest(from, to): try run(.addRequest, from, to, db)
+        case let .removeRequest(from, to): try run(.removeRequest, from, to, db)
+        case let .addFriendship(x, y): try run(.addFriendship, min(x, y), max(x, y), db)
+        case let .removeFriendship(x, y): try run(.removeFriendship, min(x, y), max(x, y), db)
+        case let .addMail(to, item):
+            let q = try statements(.addMail, db)
+            q.bind(1, to); q.bind(2, item.from); q.bind(3, Int64(item.seq)); q.bind(4, item.group)
+            q.bind(5, blob: item.body); q.bind(6, blob: item.proof)
+            try q.run()
+        case let .removeMail(to, from, seq): try run(.removeMail, to, from, seq, db)
+        case let .dropMail(to, from, seq): try run(.dropMail, to, from, seq, db)
+        case let .addBackup(user, e):
+            let q = try statements(.addBackup, db)
+            q.bind(1, user); q.bind(2, e.peer); q.bind(3, e.outgoing ? "out" : "in"); q.bind(4, Int64(e.seq))
+            q.bind(5, e.group); q.bind(6, blob: e.body); q.bind(7, blob: e.proof)
+            try q.run()
+        case let .createGroup(name, owner):
+            try run(.createGroup, name, owner, db)
+            try run(.addMember, name, owner, db)
+        case let .addInvitation(group, member): try run(.addInvitation, group, member, db)
+        case let .joinGroup(group, member):
+            try run(.removeInvitation, group, member, db)
+            try run(.addMember, group, member, db)
+        case let .leaveGroup(group, member): try run(.removeMember, group, member, db)
+        case let .destroyGroup(name):
+            for kind in [RegistrySQL.destroyGroup, .clearMembers, .clearInvitations] {
+                let q = try statements(kind, db)
+                q.bind(1, name)
+                try q.run()
             }
         }
     }

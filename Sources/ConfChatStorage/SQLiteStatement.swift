@@ -96,6 +96,51 @@ final class SQLiteStatement {
 
     func bindNull(_ index: Int32) { _ = sqlite3_bind_null(handle, index) }
 
+    // MARK: - Arguments bound where their bytes lie
+
+    // The checkpoint binds a row's text and blobs from the run log's record, which outlives
+    // the statement's run (`SQLitePeerStore.apply(records:)`): SQLite reads them there
+    // (`SQLITE_STATIC`), neither it nor the statement copies them. The bytes must stay as
+    // they are until the statement has run (`run`); every run binds each of its positions
+    // first, so the address left bound after it is never read.
+
+    /// UTF-8 bytes as TEXT, the same text `bind(_:_: String)` binds for
+    /// `String(decoding: bytes, as: UTF8.self)`: ASCII (a name, most bodies) where the bytes
+    /// lie; anything else through that `String`, so that bytes which are not valid UTF-8 are
+    /// repaired exactly as the value's path repairs them.
+    func bind(_ index: Int32, borrowedText bytes: UnsafeRawBufferPointer) {
+        guard let start = bytes.baseAddress, bytes.count > 0, Self.isASCII(bytes) else {
+            return bind(index, String(decoding: bytes, as: UTF8.self))
+        }
+        _ = sqlite3_bind_text(handle, index, start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.static)
+    }
+
+    /// UTF-8 bytes as TEXT, or NULL for nil.
+    func bind(_ index: Int32, borrowedText bytes: UnsafeRawBufferPointer?) {
+        guard let bytes else { return bindNull(index) }
+        bind(index, borrowedText: bytes)
+    }
+
+    /// Bytes as a BLOB; no bytes are a BLOB of length zero, not NULL (as `bind(_:blob:)`).
+    func bind(_ index: Int32, borrowedBlob bytes: UnsafeRawBufferPointer) {
+        guard let start = bytes.baseAddress, bytes.count > 0 else {
+            _ = sqlite3_bind_zeroblob(handle, index, 0)
+            return
+        }
+        _ = sqlite3_bind_blob(handle, index, start, Int32(bytes.count), Self.static)
+    }
+
+    /// Bytes as a BLOB, or NULL when there are none (as `bind(_:blobOrNull:)`).
+    func bind(_ index: Int32, borrowedBlobOrNull bytes: UnsafeRawBufferPointer) {
+        bytes.isEmpty ? bindNull(index) : bind(index, borrowedBlob: bytes)
+    }
+
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var any: UInt8 = 0
+        for b in bytes { any |= b }
+        return any < 0x80
+    }
+
     // MARK: - Running
 
     /// Runs a statement that returns no rows, then makes it ready for the next arguments.

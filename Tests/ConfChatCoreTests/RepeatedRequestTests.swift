@@ -34,6 +34,19 @@ struct RepeatedRequestTests {
         #expect(replies(r.handleChecked(from: "carol", other)) == ["the name 'carol' is taken"])
     }
 
+    /// The registry keeps a client's requests by its user number once it has one, by its name
+    /// before (`RequestMemory`): they stay one client's across its registration. A request under
+    /// the number of its REGISTER (a peer numbers from 1 again after a restart) replaces it, as
+    /// any new request under an old number does, so the REGISTER repeated now is a new one.
+    @Test func aClientsRequestsStayOneClientsWhenItsAccountIsMade() {
+        var r = RegistryMachine(durable: RegistryDurableState())
+        let register = WireMessage.register(req: 1, name: "carol", password: "pw", endpoint: "inproc://carol", key: [])
+        #expect(replies(r.handleChecked(from: "carol", register)) == ["ok"])
+        #expect(replies(r.handleChecked(from: "carol", .createGroup(req: 1, group: "team"))) == ["ok"])
+        #expect(replies(r.handleChecked(from: "carol", register)) == ["the name 'carol' is taken"])
+        #expect(r.durable.groups.count == 1)
+    }
+
     @Test func aRepeatedAcceptRepeatsItsAnswerAndTheFriendAddedBeforeIt() {
         var r = registry()
         #expect(replies(r.handleChecked(from: "alice", .friendRequest(req: 2, to: "bob"))) == ["ok"])

@@ -1,5 +1,6 @@
 import ConfChatCore
 import ConfChatCrypto
+import ConfChatDriver
 import Testing
 
 /// The backup key follows the password the peer's machine holds (`PeerCryptoLayer.password`),
@@ -34,9 +35,10 @@ import Testing
             == [.received(from: PeerName.registry, .loginReply(req: 1, snapshot: LoginSnapshot(backup: [])))])
     }
 
-    /// `SealingTransport` sends what `acts(on:)` says the layer leaves alone without asking
-    /// `outbound`: it must be what `outbound` would have sent, unchanged.
-    @Test("what the layer says it leaves alone leaves as it came; mail and backup entries are sealed")
+    /// `SealingTransport` sends a message `outbound` leaves `.unchanged` as it came, without a
+    /// copy: a CHAT must never be sealed (its recipient has no way to open it), mail and backup
+    /// entries must never leave plain.
+    @Test("what the layer leaves alone leaves as it came; mail and backup entries are sealed")
     func messagesItLeavesAlone() {
         let crypto = layer()
         crypto.password = { "pw-a" }
@@ -45,18 +47,34 @@ import Testing
         let alone: [WireMessage] = [
             .chat(seq: 1, body: Array("hi".utf8), proof: [7]), .chatAck(upTo: 1), .heartbeat, .ping,
             .hello(endpoint: "inproc://bob", ack: 1, sent: 2, isReply: false), .mailboxAck(from: "bob", upTo: 1),
+            .logout(req: 3),
         ]
+        let wire = Recorder()
+        let transport = SealingTransport(crypto: crypto, next: wire, keyOf: { _ in bobKey })
         for m in alone {
-            #expect(!PeerCryptoLayer.acts(on: m))
-            #expect(crypto.outbound(m, keyOf: { _ in bobKey }) == .ready(m))
+            #expect(crypto.outbound(m, keyOf: { _ in bobKey }) == .unchanged)
+            #expect(transport.send(m, from: "alice", to: .registry) == .sent)
+            #expect(wire.sent.last == m)
         }
         let sealed: [WireMessage] = [
             .deposit(to: "bob", seq: 1, body: Array("hi".utf8), proof: []),
+            .groupDeposit(to: "bob", seq: 1, group: "team", body: Array("hi".utf8), proof: []),
             .backup(BackupEntry(peer: "bob", outgoing: true, seq: 1, body: Array("hi".utf8))),
         ]
         for m in sealed {
-            #expect(PeerCryptoLayer.acts(on: m))
-            #expect(crypto.outbound(m, keyOf: { _ in bobKey }) != .ready(m))
+            let out = crypto.outbound(m, keyOf: { _ in bobKey })
+            #expect(out != .unchanged && out != .ready(m))
+            #expect(transport.send(m, from: "alice", to: .registry) == .sent)
+            #expect(wire.sent.last != m && wire.sent.last?.kind == m.kind)
+        }
+    }
+
+    /// The wire under a `SealingTransport`: what reached it.
+    final class Recorder: Transport {
+        var sent: [WireMessage] = []
+        func send(_ message: WireMessage, from node: String, to address: Address) -> SendOutcome {
+            sent.append(message)
+            return .sent
         }
     }
 
@@ -94,7 +112,7 @@ import Testing
             Issue.record("the logout's backup entry was withheld")
             return
         }
-        #expect(crypto.outbound(.logout(req: 0), keyOf: { _ in nil }) == .ready(.logout(req: 0)))
+        #expect(crypto.outbound(.logout(req: 0), keyOf: { _ in nil }) == .unchanged)
         #expect(crypto.outbound(.backup(entry), keyOf: { _ in nil }) == .withheld(.noBackupKey))
     }
 }

@@ -42,10 +42,11 @@ import Testing
     static func roundTrip<M: LogCodable>(_ m: M) throws -> M {
         var e = LogEncoder()
         m.encode(into: &e)
-        var d = LogDecoder(e.bytes[...])
-        let back = try M.decode(from: &d)
-        #expect(d.isAtEnd)
-        return back
+        return try LogDecoder.reading(e.bytes[...]) { d in
+            let back = try M.decode(from: &d)
+            #expect(d.isAtEnd)
+            return back
+        }
     }
 
     @Test("every mutation comes back from the log as the value that went in")
@@ -59,8 +60,7 @@ import Testing
         var e = LogEncoder()
         Self.peerMutations[5].encode(into: &e)
         for cut in 0..<e.bytes.count {
-            var d = LogDecoder(e.bytes[..<cut])
-            #expect(throws: RunLogError.self) { try PeerMutation.decode(from: &d) }
+            #expect(throws: RunLogError.self) { try LogDecoder.reading(e.bytes[..<cut]) { d in try PeerMutation.decode(from: &d) } }
         }
     }
 

@@ -9,9 +9,9 @@
 /// strings (docs/performance.md, "Where the time goes").
 ///
 /// A contact gets the next number the first time the state refers to it and keeps it for the
-/// life of this value: numbers are never reused nor taken back, so a number held during an
-/// input stays valid. They are not durable, and need not be: nothing outside the machine sees
-/// them (the mutations, the store, the wire and the trace keep names), and a state loaded from
+/// life of this value (`NameNumbers`, which the registry's `AccountBook` numbers its users
+/// with too; this book adds its own arrays). Numbers are not durable, and need not be: nothing
+/// outside the machine sees them (the mutations, the store, the wire and the trace keep names), and a state loaded from
 /// a store numbers its contacts afresh, in the order the load applies its rows, which is the
 /// same for the same stored data. So numbers are not part of the state's value either: two
 /// books holding the same conversations are equal however they were numbered.
@@ -20,8 +20,7 @@
 /// took a message from, in this value's life; all come only from friends, fellow group members
 /// and the registry (what a stranger sends is refused before its name is entered here).
 public struct ContactBook: Hashable, Sendable {
-    private var numbers: [String: Int] = [:]
-    private var names: ContiguousArray<String> = []
+    private var ids = NameNumbers()
     /// Conversations by contact number; nil for a contact with none (yet).
     private(set) var conversations: ContiguousArray<Conversation?> = []
     /// Each friend's endpoint, as it last announced it, by contact number; nil for a contact
@@ -31,16 +30,15 @@ public struct ContactBook: Hashable, Sendable {
     public init() {}
 
     /// The number of `name`, nil if the state never referred to it.
-    public func number(of name: String) -> Int? { numbers[name] }
+    public func number(of name: String) -> Int? { ids.number(of: name) }
 
     /// The number of `name`, a new one if it had none.
     mutating func enter(_ name: String) -> Int {
-        if let n = numbers[name] { return n }
-        let n = names.count
-        numbers[name] = n
-        names.append(name)
-        conversations.append(nil)
-        endpoints.append(nil)
+        let (n, isNew) = ids.enter(name)
+        if isNew {
+            conversations.append(nil)
+            endpoints.append(nil)
+        }
         return n
     }
 
@@ -72,11 +70,11 @@ public struct ContactBook: Hashable, Sendable {
     mutating func setEndpoint(_ n: Int, _ endpoint: String?) { endpoints[n] = endpoint }
 
     /// Friends and their endpoints by name.
-    public var friendTable: ContactTable<String> { ContactTable(numbers: numbers, names: names, slots: endpoints) }
+    public var friendTable: ContactTable<String> { ContactTable(ids: ids, slots: endpoints) }
 
     /// The conversations by name: what the stores, the prompt, the expectations and the tests read.
     public var conversationTable: ContactTable<Conversation> {
-        ContactTable(numbers: numbers, names: names, slots: conversations)
+        ContactTable(ids: ids, slots: conversations)
     }
 
     public static func == (a: ContactBook, b: ContactBook) -> Bool {

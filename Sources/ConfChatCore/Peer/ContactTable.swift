@@ -8,17 +8,16 @@
 /// Equality and hashing are by name: two tables holding the same values for the same names
 /// are equal however their contacts were numbered.
 public struct ContactTable<Value: Hashable & Sendable>: Hashable, Sendable, Sequence {
-    let numbers: [String: Int]
-    let names: ContiguousArray<String>
+    let ids: NameNumbers
     let slots: ContiguousArray<Value?>
 
     public subscript(name: String) -> Value? {
-        guard let n = numbers[name] else { return nil }
+        guard let n = ids.number(of: name) else { return nil }
         return slots[n]
     }
 
     /// The names that have a value.
-    public var keys: [String] { slots.indices.compactMap { slots[$0] == nil ? nil : names[$0] } }
+    public var keys: [String] { slots.indices.compactMap { slots[$0] == nil ? nil : ids.name($0) } }
     public var values: [Value] { slots.compactMap { $0 } }
     public var count: Int { slots.reduce(0) { $1 == nil ? $0 : $0 + 1 } }
     public var isEmpty: Bool { !slots.contains { $0 != nil } }
@@ -36,7 +35,7 @@ public struct ContactTable<Value: Hashable & Sendable>: Hashable, Sendable, Sequ
         public mutating func next() -> (key: String, value: Value)? {
             while index < table.slots.count {
                 defer { index += 1 }
-                if let value = table.slots[index] { return (table.names[index], value) }
+                if let value = table.slots[index] { return (table.ids.name(index), value) }
             }
             return nil
         }
@@ -68,15 +67,12 @@ extension ContactTable: ExpressibleByDictionaryLiteral {
     /// A table of its own, its contacts numbered in the order written (a later duplicate
     /// wins): what a test compares a state's table with, as it compared the dictionary.
     public init(dictionaryLiteral elements: (String, Value)...) {
-        var numbers: [String: Int] = [:]
-        var names: ContiguousArray<String> = []
+        var ids = NameNumbers()
         var slots: ContiguousArray<Value?> = []
         for (name, value) in elements {
-            if let n = numbers[name] { slots[n] = value; continue }
-            numbers[name] = names.count
-            names.append(name)
-            slots.append(value)
+            let (n, isNew) = ids.enter(name)
+            if isNew { slots.append(value) } else { slots[n] = value }
         }
-        self.init(numbers: numbers, names: names, slots: slots)
+        self.init(ids: ids, slots: slots)
     }
 }

@@ -5,9 +5,10 @@ extension PeerMachine {
         if message.isNews { session?.newsReceived &+= 1 }
         switch message {
         case let .reply(req, error):
-            guard let p = answered(req, busy: error.map(RegistryLimits.isBusy) ?? false) else { return }
-            if let error, waitAfterBusy(p, refusal: error) { return }
-            replied(p, failure: error.map { CommandFailure($0) })
+            let verdict = ReplyVerdict(error)
+            guard let p = answered(req, busy: verdict.isBusy) else { return }
+            if case let .busy(refusal) = verdict, waitAfterBusy(p, refusal: refusal) { return }
+            replied(p, failure: verdict.failure)
 
         case let .loginReply(req, snapshot):
             // The registry counts news from each login on, this one too.

@@ -224,19 +224,18 @@ public struct PeerMachine {
         if next < p.deadline(config) { emit(.schedule(.requestRetry(req: req), at: next)) }
     }
 
-    /// The registry answered REGISTER or LOGIN "busy" (`RegistryLimits.busyRefusal`,
-    /// `checkUnderWayRefusal`): no verdict, so the request stays and goes again, later than a
-    /// lost one would (`PendingRequest.busyWait`, doubling), and under a new number, as the
-    /// registry answers a repeat of the old one with the same refusal. A request that is still
-    /// refused when its timeout runs out fails with the refusal. Returns false if `p` is no such
-    /// request: its refusal is its answer.
-    mutating func waitAfterBusy(_ p: PendingRequest, refusal: String) -> Bool {
-        guard RegistryLimits.isBusy(refusal), let renumbered = p.renumbered(nextRequest) else { return false }
+    /// The registry answered `p` "busy" (`ReplyVerdict.busy`): no verdict, so a REGISTER or
+    /// LOGIN stays and goes again, later than a lost one would (`PendingRequest.busyWait`,
+    /// doubling), and under a new number, as the registry answers a repeat of the old one with
+    /// the same refusal. A request that is still refused when its timeout runs out fails with
+    /// the refusal. Returns false if `p` is neither: its refusal is its answer.
+    mutating func waitAfterBusy(_ p: PendingRequest, refusal: CommandFailure) -> Bool {
+        guard let renumbered = p.renumbered(nextRequest) else { return false }
         var p = renumbered
         let req = nextRequest
         nextRequest &+= 1
         p.wait = max(p.wait * 2, PendingRequest.busyWait)
-        p.refusal = CommandFailure(refusal)
+        p.refusal = refusal
         pending[req] = p
         event(.note("the registry is busy: asking again in \(p.wait)ms"))
         let next = now + p.wait

@@ -10,20 +10,19 @@
 /// (docs/performance.md, "Where the time goes").
 ///
 /// A user gets the next number the first time the state refers to it and keeps it for the
-/// life of this value: numbers are never reused nor taken back. They are not durable, and
-/// need not be: nothing outside the registry machine sees them (the mutations, the stores,
-/// the wire and the trace keep names), and a state loaded from a store numbers its users
-/// afresh, in the order the load applies its rows (the SQLite store reads each table in a
-/// fixed order, the memory store replays its log), which is the same for the same stored
-/// data. A durable number would have needed a new mutation and a migration of every data
+/// life of this value (`NameNumbers`, as the peer's contacts; this book adds its own arrays).
+/// Numbers are not durable, and need not be: nothing outside the registry machine sees them
+/// (the mutations, the stores, the wire and the trace keep names), and a state loaded from a
+/// store numbers its users afresh, in the order the load applies its rows (the SQLite store
+/// reads each table in a fixed order, the memory store replays its log), which is the same
+/// for the same stored data. A durable number would have needed a new mutation and a migration of every data
 /// directory for no gain. So numbers are not part of the state's value either: two books
 /// holding the same accounts, mailboxes and backups are equal however they were numbered.
 ///
 /// Bound: one number a name that is an account, the recipient of a mailbox item or the
 /// other side of a backup entry; each of those is bounded (`RegistryLimits`).
 public struct AccountBook: Hashable, Sendable {
-    private var numbers: [String: Int] = [:]
-    private var names: ContiguousArray<String> = []
+    private var ids = NameNumbers()
     private var accounts: ContiguousArray<RegistryDurableState.Account?> = []
     /// Each user's mailbox; nil for one with no item waiting.
     private var mailboxes: ContiguousArray<[MailItem]?> = []
@@ -45,21 +44,20 @@ public struct AccountBook: Hashable, Sendable {
     public init() {}
 
     /// The number of `name`, nil if the state never referred to it.
-    public func number(of name: String) -> Int? { numbers[name] }
+    public func number(of name: String) -> Int? { ids.number(of: name) }
 
     /// The name numbered `n`.
-    func name(_ n: Int) -> String { names[n] }
+    func name(_ n: Int) -> String { ids.name(n) }
 
     /// The number of `name`, a new one if it had none.
     mutating func enter(_ name: String) -> Int {
-        if let n = numbers[name] { return n }
-        let n = names.count
-        numbers[name] = n
-        names.append(name)
-        accounts.append(nil)
-        mailboxes.append(nil)
-        backups.append(nil)
-        backupOctets.append(0)
+        let (n, isNew) = ids.enter(name)
+        if isNew {
+            accounts.append(nil)
+            mailboxes.append(nil)
+            backups.append(nil)
+            backupOctets.append(0)
+        }
         return n
     }
 
@@ -91,7 +89,7 @@ public struct AccountBook: Hashable, Sendable {
 
     /// Whether user `n`'s backup holds an entry at `e`'s place.
     func holds(_ n: Int, _ e: BackupEntry) -> Bool {
-        guard let peer = numbers[e.peer] else { return false }
+        guard let peer = ids.number(of: e.peer) else { return false }
         return backupKeys.contains(EntryKey(user: Int32(n), peer: Int32(peer), outgoing: e.outgoing, seq: e.seq))
     }
 
@@ -109,19 +107,19 @@ public struct AccountBook: Hashable, Sendable {
 
     /// The accounts by name.
     public var accountTable: ContactTable<RegistryDurableState.Account> {
-        ContactTable(numbers: numbers, names: names, slots: accounts)
+        ContactTable(ids: ids, slots: accounts)
     }
 
     /// The mailboxes by recipient name.
-    public var mailboxTable: ContactTable<[MailItem]> { ContactTable(numbers: numbers, names: names, slots: mailboxes) }
+    public var mailboxTable: ContactTable<[MailItem]> { ContactTable(ids: ids, slots: mailboxes) }
 
     /// The backups by user name.
-    public var backupTable: ContactTable<[BackupEntry]> { ContactTable(numbers: numbers, names: names, slots: backups) }
+    public var backupTable: ContactTable<[BackupEntry]> { ContactTable(ids: ids, slots: backups) }
 
     /// A table by name of values kept by this book's numbers (the machine's memory of who is
     /// online).
     func table<Value: Hashable & Sendable>(_ slots: ContactSlots<Value>) -> ContactTable<Value> {
-        ContactTable(numbers: numbers, names: names, slots: slots.all(count: names.count))
+        ContactTable(ids: ids, slots: slots.all(count: ids.count))
     }
 
     public static func == (a: AccountBook, b: AccountBook) -> Bool {

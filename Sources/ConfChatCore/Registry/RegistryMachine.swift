@@ -47,8 +47,10 @@ public struct RegistryMachine {
         swap(&out, &effects)
         defer { swap(&out, &effects) }
         self.now = now
-        guard let req = message.requestNumber, req != 0 else { return dispatch(sender, message) }
-        let key = RequestMemory.Key(client: sender, req: req)
+        // The sender's number: the one look-up of its name, for the memory of requests and the message.
+        let n = durable.users.number(of: sender)
+        guard let req = message.requestNumber, req != 0 else { return dispatch(sender, n, message) }
+        let key = RequestMemory.Key(client: sender, user: n, req: req)
         switch memory.lookup(key, message, now: now) {
         case .underWay:
             out.append(.note("repeated \(message.kind.name) req=\(req) from \(sender): its password check is under way"))
@@ -63,7 +65,7 @@ public struct RegistryMachine {
         case .new:
             // Only this message's effects: the buffer may hold those of earlier inputs.
             let start = out.endIndex
-            dispatch(sender, message)
+            dispatch(sender, n, message)
             let mine = out[start...]
             let checking = mine.contains { if case .checkPassword = $0 { true } else { false } }
             memory.remember(key, message, answers: checking ? nil : mine, now: now)
@@ -87,7 +89,7 @@ public struct RegistryMachine {
         if let check = checks.removeValue(forKey: id) {
             let start = out.endIndex
             finish(check, outcome)
-            let key = RequestMemory.Key(client: check.client, req: check.request.req)
+            let key = RequestMemory.Key(client: check.client, user: durable.users.number(of: check.client), req: check.request.req)
             memory.answered(key, out[start...])
         }
     }
@@ -144,10 +146,9 @@ public struct RegistryMachine {
                           key: account?.key ?? [])
     }
 
-    /// `x`'s message, `x` looked up once here: `n` is its number, `me` the same if it is an
-    /// account (nil if not: only REGISTER, LOGIN and LOGOUT are taken from others).
-    private mutating func dispatch(_ x: String, _ message: WireMessage) {
-        let n = durable.users.number(of: x)
+    /// `x`'s message, `x` looked up once (in `handle`): `n` is its number, `me` the same if it
+    /// is an account (nil if not: only REGISTER, LOGIN and LOGOUT are taken from others).
+    private mutating func dispatch(_ x: String, _ n: Int?, _ message: WireMessage) {
         let me = n.flatMap { durable.users.account($0) == nil ? nil : $0 }
         switch message {
         case .register, .login:

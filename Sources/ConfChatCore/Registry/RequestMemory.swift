@@ -8,9 +8,21 @@
 /// is a new request. Each request and its answers are kept as frames (`RememberedRequest`).
 /// Memory only, bounded in time and in number (`RegistryLimits.requestMemoryMs`,
 /// `rememberedRequests`, `rememberedRequestsPerClient`).
+///
+/// A client's requests are kept at a place of their own, found by the client's user number
+/// where it has one (`AccountBook`: the machine looks the sender up once an input anyway), so a
+/// request's look-up, remembering and expiry index arrays instead of hashing the client's name
+/// three or four times (docs/performance.md, "The set-up"). A client with no number (a new
+/// name's REGISTER; a standalone registry's REGISTER and LOGIN come from a connection's key) is
+/// found by name. Its requests stay one client's when its name gets a number (the account
+/// registered, or the name entered as the other side of a backup entry): the first look-up by
+/// the number finds the place still kept by the name, and keeps it by the number from then on.
 struct RequestMemory {
+    /// A request's client: its name (what the transport tells), its user number if the
+    /// registry's state has one for that name, and the request's number.
     struct Key {
         var client: String
+        var user: Int?
         var req: UInt32
     }
 
@@ -20,13 +32,31 @@ struct RequestMemory {
         case answered([RegistryEffect])
     }
 
-    /// Each client's remembered requests, oldest first (at most `rememberedRequestsPerClient`,
-    /// searched in order): one table entry a client, where a table by client and number kept a
-    /// bucket a request and a second index by client beside it.
-    private var clients: [String: [RememberedRequest]] = [:]
+    /// Whose requests a place holds.
+    private enum Owner {
+        case user(Int)
+        case name(String)
+        case none
+    }
+
+    /// One client's remembered requests, oldest first (at most `rememberedRequestsPerClient`,
+    /// searched in order).
+    private struct Place {
+        var owner: Owner
+        var requests: [RememberedRequest]
+    }
+
+    /// Every client's place; a place whose client has no request left is free for the next.
+    private var places: ContiguousArray<Place> = []
+    private var freePlaces: [Int32] = []
+    /// The place of each client with a user number, by that number.
+    private var byUser = ContactSlots<Int32>()
+    /// The place of each client with none, by name.
+    private var byName: [String: Int32] = [:]
     /// Requests in the order remembered: the oldest expire (or make room) first. A place whose
-    /// request was forgotten, or remembered again since (a later serial), is passed over.
-    private var order = FIFOQueue<(client: String, serial: UInt64)>()
+    /// request was forgotten, or remembered again since (a later serial), is passed over; so is
+    /// one whose place has gone to another client since (serials are never reused).
+    private var order = FIFOQueue<(place: Int32, serial: UInt64)>()
     private var serial: UInt64 = 0
     private(set) var count = 0
     /// The record being built (a request's frame, then its answers) and an answer's frame:
@@ -36,12 +66,12 @@ struct RequestMemory {
 
     mutating func lookup(_ key: Key, _ message: WireMessage, now: SimInstant) -> Lookup {
         expire(now: now)
-        guard let (c, i) = find(key.client, { $0.req == key.req }), encode(message),
-              clients.values[c][i].request.elementsEqual(record) else { return .new }
-        let entry = clients.values[c][i]
+        guard let p = place(of: key), let i = places[p].requests.firstIndex(where: { $0.req == key.req }), encode(message),
+              places[p].requests[i].request.elementsEqual(record) else { return .new }
+        let entry = places[p].requests[i]
         guard entry.isAnswered else { return .underWay }
         guard let answers = entry.answers(to: key.client) else {
-            remove(c, i)
+            remove(p, i)
             return .new
         }
         return .answered(answers)
@@ -50,44 +80,40 @@ struct RequestMemory {
     /// Remembers a request just carried out, with its effects (`answers`, of which those sent
     /// to the client are kept), or under way (nil).
     mutating func remember(_ key: Key, _ message: WireMessage, answers: ArraySlice<RegistryEffect>?, now: SimInstant) {
-        forget(key)
+        let p = place(of: key) ?? open(for: key)
+        // What was remembered under this number goes: this request replaces it.
+        if let i = places[p].requests.firstIndex(where: { $0.req == key.req }) {
+            places[p].requests.remove(at: i)
+            count -= 1
+        }
         // A message the codec cannot encode did not come over the wire, and cannot be compared.
-        guard encode(message) else { return }
+        guard encode(message) else {
+            if places[p].requests.isEmpty { close(p) }
+            return
+        }
         let requestSize = record.count
         // Answers not to be kept (`Answers.encode`) leave the request under way.
         if let answers { _ = RememberedRequest.Answers.encode(answers, to: key.client, appendingTo: &record, frame: &frame) }
         serial += 1
-        let entry = RememberedRequest(req: key.req, record: record, requestSize: requestSize, serial: serial, at: now)
-        order.append((key.client, serial))
+        places[p].requests.append(RememberedRequest(req: key.req, record: record, requestSize: requestSize, serial: serial, at: now))
+        order.append((Int32(p), serial))
         count += 1
-        let c: Dictionary<String, [RememberedRequest]>.Index
-        if let found = clients.index(forKey: key.client) {
-            c = found
-            clients.values[c].append(entry)
-        } else {
-            clients[key.client] = [entry]
-            c = clients.index(forKey: key.client)!
-        }
-        if clients.values[c].count > RegistryLimits.rememberedRequestsPerClient { remove(c, 0) }
+        if places[p].requests.count > RegistryLimits.rememberedRequestsPerClient { remove(p, 0) }
         while count > RegistryLimits.rememberedRequests, let oldest = order.popFirst() {
-            if let (c, i) = find(oldest.client, { $0.serial == oldest.serial }) { remove(c, i) }
+            if let i = index(oldest) { remove(Int(oldest.place), i) }
         }
     }
 
     /// The answers of a request whose password check has run (its effects, as `remember`
     /// takes them), if it is still remembered; forgotten if they are not to be kept.
     mutating func answered(_ key: Key, _ answers: ArraySlice<RegistryEffect>) {
-        guard let (c, i) = find(key.client, { $0.req == key.req }) else { return }
+        guard let p = place(of: key), let i = places[p].requests.firstIndex(where: { $0.req == key.req }) else { return }
         record.removeAll(keepingCapacity: true)
-        record += clients.values[c][i].request
+        record += places[p].requests[i].request
         guard RememberedRequest.Answers.encode(answers, to: key.client, appendingTo: &record, frame: &frame) else {
-            return remove(c, i)
+            return remove(p, i)
         }
-        clients.values[c][i] = clients.values[c][i].answered(record)
-    }
-
-    mutating func forget(_ key: Key) {
-        if let (c, i) = find(key.client, { $0.req == key.req }) { remove(c, i) }
+        places[p].requests[i] = places[p].requests[i].answered(record)
     }
 
     /// Encodes `message` into `record`; false if the codec refuses it.
@@ -96,22 +122,64 @@ struct RequestMemory {
         return true
     }
 
-    private func find(_ client: String, _ match: (RememberedRequest) -> Bool) -> (Dictionary<String, [RememberedRequest]>.Index, Int)? {
-        guard let c = clients.index(forKey: client), let i = clients.values[c].firstIndex(where: match) else { return nil }
-        return (c, i)
+    /// The place of `key`'s client, nil if it has none. A client with a number whose requests
+    /// are still kept by its name (remembered before it had one) is given them by number here.
+    private mutating func place(of key: Key) -> Int? {
+        guard let n = key.user else { return byName[key.client].map(Int.init) }
+        if let p = byUser[n] { return Int(p) }
+        guard !byName.isEmpty, let p = byName.removeValue(forKey: key.client) else { return nil }
+        places[Int(p)].owner = .user(n)
+        byUser[n] = p
+        return Int(p)
     }
 
-    /// Forgets the request at `i` of the client at `c`, and the client once it has none.
-    private mutating func remove(_ c: Dictionary<String, [RememberedRequest]>.Index, _ i: Int) {
+    /// A place for `key`'s client, which has none.
+    private mutating func open(for key: Key) -> Int {
+        let owner: Owner = if let n = key.user { .user(n) } else { .name(key.client) }
+        let p: Int32
+        if let free = freePlaces.popLast() {
+            p = free
+            places[Int(p)].owner = owner
+        } else {
+            p = Int32(places.count)
+            places.append(Place(owner: owner, requests: []))
+        }
+        switch owner {
+        case let .user(n): byUser[n] = p
+        case let .name(name): byName[name] = p
+        case .none: break
+        }
+        return Int(p)
+    }
+
+    /// Frees place `p`, whose client has no request left.
+    private mutating func close(_ p: Int) {
+        switch places[p].owner {
+        case let .user(n): byUser[n] = nil
+        case let .name(name): byName[name] = nil
+        case .none: return
+        }
+        places[p] = Place(owner: .none, requests: [])
+        freePlaces.append(Int32(p))
+    }
+
+    /// Where the request a place in `order` names is, nil if it is no longer remembered.
+    private func index(_ queued: (place: Int32, serial: UInt64)) -> Int? {
+        places[Int(queued.place)].requests.firstIndex { $0.serial == queued.serial }
+    }
+
+    /// Forgets the request at `i` of place `p`, and frees the place once it holds none.
+    private mutating func remove(_ p: Int, _ i: Int) {
         count -= 1
-        if clients.values[c].count == 1 { clients.remove(at: c) } else { clients.values[c].remove(at: i) }
+        places[p].requests.remove(at: i)
+        if places[p].requests.isEmpty { close(p) }
     }
 
     private mutating func expire(now: SimInstant) {
         while let oldest = order.first {
-            if let (c, i) = find(oldest.client, { $0.serial == oldest.serial }) {
-                guard now - clients.values[c][i].at >= RegistryLimits.requestMemoryMs else { return }
-                remove(c, i)
+            if let i = index(oldest) {
+                guard now - places[Int(oldest.place)].requests[i].at >= RegistryLimits.requestMemoryMs else { return }
+                remove(Int(oldest.place), i)
             }
             order.removeFirst()
         }

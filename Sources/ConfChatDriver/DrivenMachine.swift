@@ -13,46 +13,56 @@ public protocol DrivenMachine {
     /// caller lends, no I/O).
     mutating func handle(_ input: Input, now: SimInstant, into effects: inout [Effect])
 
-    /// The mutation of a write, nil for any other effect: what the driver keeps for the
-    /// transaction. Asked once an effect, as the machine makes it; only a write's mutation is
-    /// copied (a copy retains every `String` and array in it).
-    static func mutation(of effect: Effect) -> Mutation?
+    /// What kind of effect this is, as the driver commits and carries the batch out. Nothing
+    /// of the effect is copied: the write's mutation and the send's message are read where
+    /// they lie (`withMutation`, `withMessage`).
+    static func kind(of effect: Effect) -> EffectKind
 
-    /// What kind of effect this is, as the driver carries the batch out (a write carries
-    /// nothing here: it is in the transaction already).
-    static func route(_ effect: Effect) -> EffectRoute
+    /// Hands a write's mutation to `body` where it lies in the effect (nothing for any other
+    /// effect): the store reads it there. Returning the mutation copied it, a retain of every
+    /// `String` and array in it, and the batch's list of them was destroyed again after.
+    static func withMutation(of effect: Effect, _ body: (Mutation) throws -> Void) rethrows
+
+    /// Hands a send's address and message to `body` where they lie in the effect (nothing for
+    /// any other effect). A route returning them copied both, and destroyed the copies once
+    /// the transport had sent them.
+    static func withMessage(of effect: Effect, _ body: (Address, WireMessage) throws -> Void) rethrows
 }
 
 /// How the driver carries out one effect.
-public enum EffectRoute {
+public enum EffectKind {
     /// A write: committed with the batch's other writes before anything is carried out.
     case write
     /// A message for the transport.
-    case send(Address, WireMessage)
+    case send
     /// A message for the transport that nobody waits on (a peer's backup entry): sent after
     /// the batch's other effects, so that what someone does wait on (a CHAT, its
     /// acknowledgement, a delivery, a command's answer) is not held up by it. Still after the
     /// batch's transaction, and before any later message of the batch to the same address,
     /// so every address gets the batch's messages in the order the machine made them.
-    case sendLast(Address, WireMessage)
+    case sendLast
     /// Anything else: handed to the node.
     case other
 }
 
 extension PeerMachine: DrivenMachine {
-    public static func mutation(of effect: PeerEffect) -> PeerMutation? {
-        if case let .persist(m) = effect { m } else { nil }
-    }
-
-    /// A backup entry goes last (`EffectRoute.sendLast`): the registry's copy of a message
+    /// A backup entry goes last (`EffectKind.sendLast`): the registry's copy of a message
     /// waits for nobody, while the CHAT, its delivery and its acknowledgement do.
-    public static func route(_ effect: PeerEffect) -> EffectRoute {
+    public static func kind(of effect: PeerEffect) -> EffectKind {
         switch effect {
         case .persist: .write
-        case let .send(address, message):
-            if case .backup = message { .sendLast(address, message) } else { .send(address, message) }
+        case .send(_, .backup): .sendLast
+        case .send: .send
         case .schedule, .completed, .event: .other
         }
+    }
+
+    public static func withMutation(of effect: PeerEffect, _ body: (PeerMutation) throws -> Void) rethrows {
+        if case let .persist(m) = effect { try body(m) }
+    }
+
+    public static func withMessage(of effect: PeerEffect, _ body: (Address, WireMessage) throws -> Void) rethrows {
+        if case let .send(address, message) = effect { try body(address, message) }
     }
 }
 
@@ -71,15 +81,19 @@ extension RegistryMachine: DrivenMachine {
         }
     }
 
-    public static func mutation(of effect: RegistryEffect) -> RegistryMutation? {
-        if case let .persist(m) = effect { m } else { nil }
-    }
-
-    public static func route(_ effect: RegistryEffect) -> EffectRoute {
+    public static func kind(of effect: RegistryEffect) -> EffectKind {
         switch effect {
         case .persist: .write
-        case let .send(address, message): .send(address, message)
+        case .send: .send
         case .note, .checkPassword: .other
         }
+    }
+
+    public static func withMutation(of effect: RegistryEffect, _ body: (RegistryMutation) throws -> Void) rethrows {
+        if case let .persist(m) = effect { try body(m) }
+    }
+
+    public static func withMessage(of effect: RegistryEffect, _ body: (Address, WireMessage) throws -> Void) rethrows {
+        if case let .send(address, message) = effect { try body(address, message) }
     }
 }

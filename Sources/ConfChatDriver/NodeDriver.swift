@@ -8,7 +8,7 @@ import ConfChatCore
 /// `commit` writes every kept mutation in one transaction, and only then carries out the
 /// kept effects (sends, timers, replies to the user) in the order the machine made them, but
 /// for the messages nobody waits on (a peer's backup entries), which go after the rest of
-/// the batch (`EffectRoute.sendLast`): a CHAT and its delivery do not wait for them. So
+/// the batch (`EffectKind.sendLast`): a CHAT and its delivery do not wait for them. So
 /// nothing leaves the node before the write it follows is durable (docs/guarantees.md,
 /// guarantee 3), whether a batch is one input (`run`, the simulator's way: its trace shows
 /// each input's sends before the next input) or a whole drained inbox (the registry host,
@@ -42,22 +42,26 @@ public final class NodeDriver<Machine: DrivenMachine> {
     /// Hears of every message that was not sent, and why (the node logs or traces it).
     private let unsent: (Address, WireMessage, SendOutcome) -> Void
 
-    /// The batch's writes, in order: what the commit hands the store as one transaction.
-    private var writes: [Machine.Mutation] = []
-    /// Every effect of the batch in the order the machine made them, writes included (they
-    /// are skipped when the rest is carried out): the machine appends into this buffer
-    /// itself (`DrivenMachine.handle(_:now:into:)`). Both buffers are emptied and reused
-    /// batch after batch, so handling and committing an input makes no array.
+    /// Every effect of the batch in the order the machine made them, writes included: the
+    /// machine appends into this buffer itself (`DrivenMachine.handle(_:now:into:)`), the
+    /// store reads the writes where they lie (`NodeStore.apply(count:_:)`), and they are
+    /// skipped when the rest is carried out. Emptied and reused batch after batch, so
+    /// handling and committing an input makes no array.
     private var held: [Machine.Effect] = []
+    /// How many of `held` are writes not yet handed to the store, all at `unwritten` or after.
+    private var writes = 0
+    /// Where in `held` the writes not yet handed to the store begin: past those `stage` handed
+    /// it already.
+    private var unwritten = 0
     /// How many of `held` are not writes: the steps a commit carries out after its transaction.
     private var others = 0
-    /// Where a commit keeps the messages it holds back until the rest of the batch is
-    /// carried out (`EffectRoute.sendLast`): emptied and reused batch after batch.
-    private var heldLast: [HeldBack] = []
-    /// Where both buffers come from and go back to between batches, when the node shares
-    /// them with others that take turns (`BufferPool`: the simulator's nodes); nil: the
+    /// Where a commit keeps the places in its batch of the messages it holds back until the
+    /// rest is carried out (`EffectKind.sendLast`): emptied and reused batch after batch.
+    private var heldLast: [Int] = []
+    /// Where the effects' buffer comes from and goes back to between batches, when the node
+    /// shares it with others that take turns (`BufferPool`: the simulator's nodes); nil: the
     /// driver keeps its own.
-    private let pools: (effects: BufferPool<Machine.Effect>, writes: BufferPool<Machine.Mutation>)?
+    private let pool: BufferPool<Machine.Effect>?
 
     /// Whether a commit writes before it carries out anything else (default true). False is
     /// a fault-injection switch for testing the checks, never for real use: the transaction
@@ -73,9 +77,9 @@ public final class NodeDriver<Machine: DrivenMachine> {
     public init(name: String, machine: Machine?, store: any NodeStore<Machine.Mutation>, transport: any Transport,
                 perform: @escaping (Machine.Effect) throws -> Void,
                 unsent: @escaping (Address, WireMessage, SendOutcome) -> Void = { _, _, _ in },
-                pools: (effects: BufferPool<Machine.Effect>, writes: BufferPool<Machine.Mutation>)? = nil) {
+                pool: BufferPool<Machine.Effect>? = nil) {
         self.name = name
-        self.pools = pools
+        self.pool = pool
         self.running = machine
         if case .none = machine { isUp = false } else { isUp = true }
         self.store = store
@@ -104,11 +108,11 @@ public final class NodeDriver<Machine: DrivenMachine> {
     }
 
     /// Whether inputs were handled since the last commit.
-    public var hasPending: Bool { !writes.isEmpty || others > 0 }
+    public var hasPending: Bool { writes > 0 || others > 0 }
 
     /// Whether the inputs handled since the last commit wrote anything: a fault point waits
     /// for such an input, since one that writes nothing has nothing to lose part way.
-    public var hasWrites: Bool { !writes.isEmpty }
+    public var hasWrites: Bool { writes > 0 }
 
     /// Runs the machine on one input and keeps its effects for the next `commit`. A node that
     /// is down ignores its input.
@@ -117,16 +121,13 @@ public final class NodeDriver<Machine: DrivenMachine> {
         // the first write to each of its dictionaries and arrays would copy it whole
         // (copy-on-write), and a copy retains and releases every field of the machine.
         guard var m = running.take() else { return }
-        if let pools {  // a batch starts: its buffers from the pool (see `BufferPool`)
-            if held.capacity == 0 { held = pools.effects.take() }
-            if writes.capacity == 0 { writes = pools.writes.take() }
-        }
+        if held.capacity == 0, let pool { held = pool.take() }  // a batch starts: its buffer from the pool
         let start = held.endIndex
         m.handle(input, now: now, into: &held)
         running = consume m  // moved back, not copied: a copy retains and releases every field
         // By index, each effect read where it lies: a `for` over the slice copies each one.
         for i in start..<held.endIndex {
-            if let mutation = Machine.mutation(of: held[i]) { writes.append(mutation) } else { others += 1 }
+            if case .write = Machine.kind(of: held[i]) { writes += 1 } else { others += 1 }
         }
     }
 
@@ -140,24 +141,23 @@ public final class NodeDriver<Machine: DrivenMachine> {
         crashAfter = nil
         // Taken out of the driver before anything is carried out: what is carried out may
         // make the node handle another input, which starts a batch of its own.
-        var batch: [Machine.Mutation] = []
-        swap(&batch, &writes)
         var effects = takeHeld()
-        defer {
-            giveBack(&effects)
-            recycle(&batch)
+        defer { giveBack(&effects.list) }
+        let (writes, writesFirst) = (effects.writes, writesFirst)
+        var steps = Steps(limit: limit, total: (writes.count == 0 ? 0 : 1) + effects.others)
+        let finished = try effects.list.withUnsafeMutableBufferPointer { list in
+            if writesFirst, writes.count > 0 {
+                guard steps.take() else { return false }
+                try write(list, writes)
+            }
+            guard try carryOut(list, &steps) else { return false }
+            if !writesFirst, writes.count > 0 {
+                guard steps.take() else { return false }
+                try write(list, writes)
+            }
+            return true
         }
-        var steps = Steps(limit: limit, total: (batch.isEmpty ? 0 : 1) + effects.others)
-        if writesFirst, !batch.isEmpty {
-            guard steps.take() else { return steps.crash }
-            try write(batch)
-        }
-        guard try carryOut(effects.list, &steps) else { return steps.crash }
-        if !writesFirst, !batch.isEmpty {
-            guard steps.take() else { return steps.crash }
-            try write(batch)
-        }
-        return limit.map { _ in steps.crash }
+        return finished ? limit.map { _ in steps.crash } : steps.crash
     }
 
     /// The first half of a group commit across nodes that share a store's log (the
@@ -166,21 +166,41 @@ public final class NodeDriver<Machine: DrivenMachine> {
     /// `release`s each: so a round of the whole network is one write, and still nothing
     /// leaves a node before the write it follows is durable. No armed crash is carried out.
     public func stage() throws {
-        guard !writes.isEmpty else { return }
-        try store.apply(writes)
-        transactions += 1
-        var batch: [Machine.Mutation] = []
-        swap(&batch, &writes)
-        recycle(&batch)
+        guard writes > 0 else { return }
+        let staged = (from: unwritten, count: writes)
+        try held.withUnsafeMutableBufferPointer { try apply($0, staged) }
+        unwritten = held.endIndex
+        writes = 0
     }
 
     /// The second half of a group commit (`stage`): carries out the kept effects in order
-    /// (as `commit` does), once the staged writes are flushed.
+    /// (as `commit` does), once the staged writes are flushed. Writes handled since `stage`
+    /// (none, in the simulator's rounds) are committed first, as `commit` would.
     public func release() throws {
         var effects = takeHeld()
-        defer { giveBack(&effects) }
+        defer { giveBack(&effects.list) }
+        let writes = effects.writes
         var steps = Steps(limit: nil, total: effects.others)
-        _ = try carryOut(effects.list, &steps)  // the writes are staged already
+        try effects.list.withUnsafeMutableBufferPointer { list in
+            if writes.count > 0 { try write(list, writes) }
+            _ = try carryOut(list, &steps)  // the writes are staged already
+        }
+    }
+
+    /// A batch's effects, as the commit reads them (`lend`).
+    private typealias Batch = UnsafeMutableBufferPointer<Machine.Effect>
+
+    /// Lends `body` the effect at `i` of `list`: moved out, lent, and moved back, so the
+    /// batch is whole again after. Read where it lay, the effect was copied (a retain of every
+    /// string and array in it, a release after) each time it was handed on to code the
+    /// compiler cannot see through (the transport, the store, the node), since that code
+    /// might change the batch meanwhile; a value of its own it lends as it is.
+    private static func lend<R>(_ list: Batch, _ i: Int, _ body: (Machine.Effect) throws -> R) rethrows -> R {
+        precondition(list.indices.contains(i), "no effect \(i) in a batch of \(list.count)")
+        let at = list.baseAddress! + i
+        let effect = at.move()
+        defer { at.initialize(to: effect) }
+        return try body(effect)
     }
 
     /// A commit's steps (the transaction, then each other effect), counted against an
@@ -202,81 +222,91 @@ public final class NodeDriver<Machine: DrivenMachine> {
     }
 
     /// Carries out a batch's effects other than its writes, in the order the machine made
-    /// them, except that a message nobody waits on (`EffectRoute.sendLast`) waits until the
+    /// them, except that a message nobody waits on (`EffectKind.sendLast`) waits until the
     /// rest is carried out, or until just before the batch's next message to the same
-    /// address. False when an armed crash stopped it.
-    private func carryOut(_ list: [Machine.Effect], _ steps: inout Steps) throws -> Bool {
-        // The messages held back: in the driver's buffer, taken out at the first (most
-        // batches hold none back) and given back emptied, as the batch's own buffers are.
-        var last: [HeldBack] = []
+    /// address. Each effect is read where it lies in `list` (`DrivenMachine.withMessage`), a
+    /// held-back one by its place. False when an armed crash stopped it.
+    private func carryOut(_ list: Batch, _ steps: inout Steps) throws -> Bool {
+        // The places of the messages held back: in the driver's buffer, taken out at the
+        // first (most batches hold none back) and given back emptied.
+        var last: [Int] = []
         defer {
             if last.capacity > 0 {
-                if !last.isEmpty { last.removeAll(keepingCapacity: true) }
+                last.removeAll(keepingCapacity: true)
                 if heldLast.capacity == 0 { swap(&last, &heldLast) }
             }
         }
         for i in list.indices {
-            // Switched on as made, so the address and the message move out of the route.
-            switch Machine.route(list[i]) {
+            switch Machine.kind(of: list[i]) {
             case .write: continue
-            case let .sendLast(address, message):
+            case .sendLast:
                 if last.capacity == 0 { swap(&last, &heldLast) }
-                last.append(HeldBack(address: address, message: message))
-            case let .send(address, message):
-                if !last.isEmpty { guard try sendHeldBack(&last, to: address, &steps) else { return false } }
-                guard steps.take() else { return false }
-                send(message, to: address)
+                last.append(i)
+            case .send:
+                let sent = Self.lend(list, i) { effect in
+                    var sent = false
+                    Machine.withMessage(of: effect) { address, message in
+                        guard last.isEmpty || sendHeldBack(list, &last, to: address, &steps), steps.take() else { return }
+                        send(message, to: address)
+                        sent = true
+                    }
+                    return sent
+                }
+                if !sent { return false }
             case .other:
                 guard steps.take() else { return false }
-                try perform(list[i])
+                try Self.lend(list, i, perform)
             }
         }
-        for k in last.indices {
+        for k in last {
             guard steps.take() else { return false }
-            send(last[k].message, to: last[k].address)
+            Self.lend(list, k) { Machine.withMessage(of: $0) { address, message in send(message, to: address) } }
         }
         return true
     }
 
-    /// Sends the messages held back (`last`) that go to `address`, in order, and keeps the
-    /// others held back, in their order. False when an armed crash stopped it.
-    private func sendHeldBack(_ last: inout [HeldBack], to address: Address, _ steps: inout Steps) throws -> Bool {
+    /// Sends the messages held back (`last`: their places in `list`) that go to `address`,
+    /// in order, and keeps the others held back, in their order. False when an armed crash
+    /// stopped it.
+    private func sendHeldBack(_ list: Batch, _ last: inout [Int], to address: Address, _ steps: inout Steps) -> Bool {
         var kept = 0
         for k in last.indices {
-            guard last[k].address == address else {
-                if kept != k { last.swapAt(kept, k) }
-                kept += 1
-                continue
+            var stopped = false
+            var sent = false
+            Self.lend(list, last[k]) { effect in
+                Machine.withMessage(of: effect) { to, message in
+                    guard to == address else { return }
+                    sent = true
+                    stopped = !steps.take()
+                    if !stopped { send(message, to: to) }
+                }
             }
-            guard steps.take() else { return false }
-            send(last[k].message, to: address)
+            if stopped { return false }
+            if !sent {
+                last[kept] = last[k]
+                kept += 1
+            }
         }
         if kept < last.count { last.removeSubrange(kept...) }
         return true
     }
 
-    /// The batch's effects, taken out of the driver (which is left with none).
-    private func takeHeld() -> (list: [Machine.Effect], others: Int) {
+    /// The batch's effects, taken out of the driver (which is left with none), and where
+    /// those of its writes not yet handed to the store lie.
+    private func takeHeld() -> (list: [Machine.Effect], writes: (from: Int, count: Int), others: Int) {
         var list: [Machine.Effect] = []
         swap(&list, &held)
-        defer { others = 0 }
-        return (list, others)
+        defer { (writes, unwritten, others) = (0, 0, 0) }
+        return (list, (unwritten, writes), others)
     }
 
     /// Hands back the storage of a batch's effects, emptied, for the next batch to append
     /// into (to the pool, when the driver has one), unless a batch was started meanwhile
     /// (then it is simply dropped).
-    private func giveBack(_ effects: inout (list: [Machine.Effect], others: Int)) {
-        if let pools { return pools.effects.put(&effects.list) }
-        effects.list.removeAll(keepingCapacity: true)
-        if held.isEmpty { swap(&held, &effects.list) }
-    }
-
-    /// The same for the storage of a batch's writes, once the store has them.
-    private func recycle(_ batch: inout [Machine.Mutation]) {
-        if let pools { return pools.writes.put(&batch) }
-        batch.removeAll(keepingCapacity: true)
-        if writes.isEmpty { swap(&writes, &batch) }
+    private func giveBack(_ list: inout [Machine.Effect]) {
+        if let pool { return pool.put(&list) }
+        list.removeAll(keepingCapacity: true)
+        if held.isEmpty { swap(&held, &list) }
     }
 
     /// `handle` and `commit`: a batch of one input.
@@ -287,9 +317,19 @@ public final class NodeDriver<Machine: DrivenMachine> {
     }
 
     /// One transaction, flushed: a store that logs makes it durable here.
-    private func write(_ batch: [Machine.Mutation]) throws {
-        try store.apply(batch)
+    private func write(_ list: Batch, _ writes: (from: Int, count: Int)) throws {
+        try apply(list, writes)
         try store.flush()
+    }
+
+    /// Hands the store the writes of `list` from `writes.from` on as one transaction, each
+    /// read where it lies.
+    private func apply(_ list: Batch, _ writes: (from: Int, count: Int)) throws {
+        try store.apply(count: writes.count) { body in
+            for i in writes.from..<list.endIndex {
+                if case .write = Machine.kind(of: list[i]) { try Self.lend(list, i) { try Machine.withMutation(of: $0, body) } }
+            }
+        }
         transactions += 1
     }
 
@@ -298,11 +338,4 @@ public final class NodeDriver<Machine: DrivenMachine> {
         let outcome = transport.send(message, from: name, to: address)
         if outcome != .sent { unsent(address, message, outcome) }
     }
-}
-
-/// A message a commit holds back until the rest of its batch is carried out
-/// (`EffectRoute.sendLast`).
-private struct HeldBack {
-    let address: Address
-    let message: WireMessage
 }

@@ -7,7 +7,11 @@ public final class MemoryPeerStore: PeerStore {
     private var log = MutationLog(PeerDurableState())
     public init() {}
     public func load() throws -> PeerDurableState { log.read() }
-    public func apply(_ mutations: [PeerMutation]) throws { log.append(mutations) }
+    public func apply(_ mutations: [PeerMutation]) throws { for m in mutations { log.append(m) } }
+    /// Each write read where it lies in the driver's batch, and copied once: into the log.
+    public func apply(count: Int, _ writes: (_ body: (PeerMutation) throws -> Void) throws -> Void) throws {
+        try writes { log.append($0) }
+    }
 }
 
 /// The registry's counterpart of `MemoryPeerStore`.
@@ -15,7 +19,10 @@ public final class MemoryRegistryStore: RegistryStore {
     private var log = MutationLog(RegistryDurableState())
     public init() {}
     public func load() throws -> RegistryDurableState { log.read() }
-    public func apply(_ mutations: [RegistryMutation]) throws { log.append(mutations) }
+    public func apply(_ mutations: [RegistryMutation]) throws { for m in mutations { log.append(m) } }
+    public func apply(count: Int, _ writes: (_ body: (RegistryMutation) throws -> Void) throws -> Void) throws {
+        try writes { log.append($0) }
+    }
 }
 
 /// A state in memory kept as the disk store keeps its own (the run's log, checkpointed): a
@@ -38,14 +45,13 @@ struct MutationLog<State: DurableState> where State.Mutation: LoggedLater {
 
     init(_ state: State) { self.state = state }
 
-    mutating func append(_ mutations: [State.Mutation]) {
-        for m in mutations {
-            if m.isLoggedLater {
-                pending.append(m)
-            } else {
-                applyPending()
-                state.apply(m)
-            }
+    /// Appends one mutation of a transaction (the transaction's mutations in order).
+    mutating func append(_ m: State.Mutation) {
+        if m.isLoggedLater {
+            pending.append(m)
+        } else {
+            applyPending()
+            state.apply(m)
         }
     }
 

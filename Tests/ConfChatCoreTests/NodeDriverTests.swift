@@ -14,15 +14,18 @@ struct NodeDriverTests {
         mutating func handle(_ n: Int, now: SimInstant, into effects: inout [Effect]) {
             effects.append(contentsOf: [.write(n), .send(n), .note(n)])
         }
-        static func mutation(of e: Effect) -> Int? {
-            if case let .write(n) = e { n } else { nil }
-        }
-        static func route(_ e: Effect) -> EffectRoute {
+        static func kind(of e: Effect) -> EffectKind {
             switch e {
             case .write: .write
-            case let .send(n): .send(.registry, .logout(req: UInt32(n)))
+            case .send: .send
             case .note: .other
             }
+        }
+        static func withMutation(of e: Effect, _ body: (Int) throws -> Void) rethrows {
+            if case let .write(n) = e { try body(n) }
+        }
+        static func withMessage(of e: Effect, _ body: (Address, WireMessage) throws -> Void) rethrows {
+            if case let .send(n) = e { try body(.registry, .logout(req: UInt32(n))) }
         }
     }
 
@@ -107,16 +110,23 @@ struct NodeDriverTests {
             effects.append(contentsOf: [.write(n), .late(r), .toBob(r + 1), .note(n)])
             if n % 2 == 1 { effects.append(.toRegistry(r + 2)) }
         }
-        static func mutation(of e: Effect) -> Int? {
-            if case let .write(n) = e { n } else { nil }
-        }
-        static func route(_ e: Effect) -> EffectRoute {
+        static func kind(of e: Effect) -> EffectKind {
             switch e {
             case .write: .write
-            case let .late(r): .sendLast(.registry, .logout(req: r))
-            case let .toBob(r): .send(.peer(name: "bob", endpoint: "inproc://bob"), .logout(req: r))
-            case let .toRegistry(r): .send(.registry, .logout(req: r))
+            case .late: .sendLast
+            case .toBob, .toRegistry: .send
             case .note: .other
+            }
+        }
+        static func withMutation(of e: Effect, _ body: (Int) throws -> Void) rethrows {
+            if case let .write(n) = e { try body(n) }
+        }
+        static func withMessage(of e: Effect, _ body: (Address, WireMessage) throws -> Void) rethrows {
+            switch e {
+            case let .late(r): try body(.registry, .logout(req: r))
+            case let .toBob(r): try body(.peer(name: "bob", endpoint: "inproc://bob"), .logout(req: r))
+            case let .toRegistry(r): try body(.registry, .logout(req: r))
+            case .write, .note: break
             }
         }
     }
@@ -152,6 +162,40 @@ struct NodeDriverTests {
         #expect(stopped?.step == after)
         #expect(stopped?.steps == 4)
         #expect(log.lines == Array(["commit [4]", "send 41", "note 4", "send 40"].prefix(after)))
+    }
+
+    @Test("a group commit in two halves: the staged writes are not written again, and a write handled after the stage goes before anything is released")
+    func stageThenRelease() throws {
+        let log = Log()
+        let d = driver(log)
+        d.handle(1, now: .zero)
+        try d.stage()
+        #expect(log.lines == ["commit [1]"])
+        d.handle(2, now: .zero)
+        try d.release()
+        #expect(log.lines == ["commit [1]", "commit [2]", "send 1", "note 1", "send 2", "note 2"])
+        #expect(d.transactions == 2)
+        #expect(!d.hasPending)
+    }
+
+    /// A store that knows only whole lists of mutations: the driver's writes reach it
+    /// through `NodeStore.apply(count:_:)`'s default, gathered in order.
+    final class ListStore: NodeStore {
+        var batches: [[Int]] = []
+        func apply(_ mutations: [Int]) throws { batches.append(mutations) }
+    }
+
+    @Test("a store that takes lists gets each batch's writes as one list, in order")
+    func listStore() throws {
+        let store = ListStore()
+        let log = Log()
+        let d = NodeDriver(name: "n", machine: Counter(), store: store, transport: log, perform: { _ in })
+        d.handle(3, now: .zero)
+        d.handle(1, now: .zero)
+        try d.commit()
+        try d.run(2, now: .zero)
+        #expect(store.batches == [[3, 1], [2]])
+        #expect(log.lines == ["send 3", "send 1", "send 2"])
     }
 
     @Test("a node that is down ignores its input")

@@ -295,14 +295,14 @@ extension PeerMachine {
             return event(.note("\(sender) lost its message #\(seq) for good: skipped"))
         }
         let discarded = item.group.map { durable.groups[$0]?.members[sender] == nil } ?? false
-        let record = ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group,
-                                kind: discarded ? .discarded : .message, proof: item.proof)
-        persist(.store(record), contact: n)
+        // The record moves into its write (its last use): the event reads the item instead.
+        persist(.store(ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group,
+                                  kind: discarded ? .discarded : .message, proof: item.proof)), contact: n)
         if discarded {
             let why = durable.groups[item.group!] == nil ? "not a member" : "\(sender) is not a member"
             event(.note("discarded \(sender)#\(seq) for group \(item.group!): \(why)"))
         } else {
-            event(.delivered(from: sender, seq: seq, text: record.text, group: item.group))
+            event(.delivered(from: sender, seq: seq, text: String(decoding: item.body, as: UTF8.self), group: item.group))
         }
     }
 

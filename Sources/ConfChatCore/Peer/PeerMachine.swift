@@ -105,23 +105,34 @@ public struct PeerMachine {
 
     // MARK: - Helpers shared by the extensions
 
-    mutating func emit(_ e: PeerEffect) { out.append(e) }
+    // The effects' payloads are taken `consuming`: made by the caller for the effect, they
+    // move into it. Borrowed, each was copied into the list (a retain of every string and
+    // array in it) and the caller's released.
+    mutating func emit(_ e: consuming PeerEffect) { out.append(e) }
     /// Applies a write to the machine's state and asks the driver to commit it. A message
     /// newly stored (`.store`) goes to the registry's backup from here, the one place: the
     /// BACKUP follows the write in the effects, and the driver commits every write of a batch
     /// before it sends anything, so the backup never holds what the disk does not.
     /// `contact`: the number of the contact whose conversation `m` changes, when the caller
     /// has it (`ContactBook`); nil to look the name up.
-    mutating func persist(_ m: PeerMutation, contact: Int? = nil) {
-        guard case let .store(r) = m else {
-            durable.apply(m, contact: contact)
-            return out.append(.persist(m))
+    ///
+    /// `m` is consumed: a stored record is copied once, into its conversation, and moved into
+    /// the effect (`switch consume` binds it as a value of its own). Bound out of a borrowed
+    /// mutation and put back into the effect, it was copied twice more, each copy a retain of
+    /// its name, body, group and proof.
+    mutating func persist(_ m: consuming PeerMutation, contact: Int? = nil) {
+        switch consume m {
+        case let .store(r):
+            // `apply` as for any mutation, but told whether the record is now the one held at
+            // its seq (not a copy it left alone): only then does it go to the backup, whose
+            // entry is made before the record moves on.
+            let entry = durable.store(r, contact: contact) && !r.isSkip ? backupEntry(r) : nil
+            out.append(.persist(.store(r)))
+            if let entry { toRegistry(.backup(entry)) }
+        case let other:
+            durable.apply(other, contact: contact)
+            out.append(.persist(other))
         }
-        // `apply` as for any mutation, but told whether the record is now the one held at its
-        // seq (not a copy it left alone): only then does it go to the backup.
-        let held = durable.store(r, contact: contact)
-        out.append(.persist(m))
-        if held, !r.isSkip { backUp(r) }
     }
     /// The number of contact `name` in the durable state, a new one if it had none
     /// (`ContactBook`): the one look-up by name of an input, its arrays read by number after.
@@ -132,25 +143,28 @@ public struct PeerMachine {
 
     /// How the session sees friend `name`: nil outside a session, or for anyone it does not follow.
     func presence(of name: String) -> FriendPresence? { durable.contact(name).flatMap { session?.presence[$0] } }
-    mutating func event(_ e: PeerEvent) { out.append(.event(e)) }
+    mutating func event(_ e: consuming PeerEvent) { out.append(.event(e)) }
     mutating func complete(_ id: CommandID?, _ failure: CommandFailure?) {
         if let id { out.append(.completed(id, failure)) }
     }
-    mutating func toRegistry(_ m: WireMessage) { out.append(.send(.registry, m)) }
+    mutating func toRegistry(_ m: consuming WireMessage) { out.append(.send(.registry, m)) }
 
     /// Sends the registry a stored message for the user's backup. The entry is made from the
     /// record as stored: the backup holds what the disk holds (a received message with its
     /// sender's proof; a sent one without, it is our own). Called for each message as it is
     /// stored (`persist`), and at login for those stored while the registry did not answer.
-    mutating func backUp(_ r: ChatRecord) {
-        toRegistry(.backup(BackupEntry(peer: r.peer, outgoing: r.outgoing, seq: r.seq, body: r.body, group: r.group,
-                                       proof: r.outgoing ? [] : r.proof)))
+    mutating func backUp(_ r: ChatRecord) { toRegistry(.backup(backupEntry(r))) }
+
+    /// The backup entry of a stored record.
+    func backupEntry(_ r: ChatRecord) -> BackupEntry {
+        BackupEntry(peer: r.peer, outgoing: r.outgoing, seq: r.seq, body: r.body, group: r.group,
+                    proof: r.outgoing ? [] : r.proof)
     }
     /// To a friend whose endpoint the caller read already (by number): no look-up by name.
-    mutating func toFriend(_ name: String, at endpoint: String, _ m: WireMessage) {
+    mutating func toFriend(_ name: String, at endpoint: String, _ m: consuming WireMessage) {
         out.append(.send(.peer(name: name, endpoint: endpoint), m))
     }
-    mutating func toPeer(_ name: String, _ m: WireMessage) {
+    mutating func toPeer(_ name: String, _ m: consuming WireMessage) {
         guard let ep = durable.endpoint(of: name) else { return }
         out.append(.send(.peer(name: name, endpoint: ep), m))
     }

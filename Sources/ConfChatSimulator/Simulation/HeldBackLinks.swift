@@ -2,7 +2,7 @@ import ConfChatCore
 import ConfChatDriver
 
 /// A simulated peer's sends, in front of its crypto layer (`SealingTransport`): the messages
-/// nobody waits on (`EffectRoute.sendLast`, the peer's backup entries) are held here, not yet
+/// nobody waits on (`EffectKind.sendLast`, the peer's backup entries) are held here, not yet
 /// encrypted, encoded or sent, until the network has carried everything else that arrives
 /// at this instant (`Simulator.releaseHeldBack`, from `settle`).
 ///
@@ -41,10 +41,10 @@ final class HeldBackLinks: Transport {
     }
 
     func send(_ message: WireMessage, from node: String, to address: Address) -> SendOutcome {
-        // The driver's one rule for what nobody waits on (`PeerMachine.route`), asked only of a
+        // The driver's one rule for what nobody waits on (`PeerMachine.kind(of:)`), asked only of a
         // backup entry, the one kind it holds back: asking it of every message cost a copy
         // of each CHAT and CHAT-ACK into an effect and out again.
-        if case .backup = message, case .sendLast = PeerMachine.route(.send(address, message)) {
+        if case .backup = message, case .sendLast = PeerMachine.kind(of: .send(address, message)) {
             if held.isEmpty { simulator.holding.append(self) }
             if !addresses.contains(address) { addresses.append(address) }
             held.append(HeldMessage(address: address, message: message))

@@ -44,7 +44,7 @@ public final class Simulator {
     var timers = Heap<SimTimer>()
     /// The peers' drivers take turns, so they share their batches' buffers: a peer keeps
     /// none between its inputs (`BufferPool`).
-    private let peerBuffers = (effects: BufferPool<PeerEffect>(), writes: BufferPool<PeerMutation>())
+    private let peerBuffers = BufferPool<PeerEffect>()
     /// Every frame is decoded through it, so the nodes share each endpoint and key instead
     /// of holding a copy a friend (`WireInterner`).
     let interner = WireInterner()
@@ -173,7 +173,7 @@ public final class Simulator {
             let driver = NodeDriver<PeerMachine>(
                 name: name, machine: nil, store: store.driven, transport: links,
                 perform: { [unowned self] in if let owner { self.perform($0, of: owner) } },
-                unsent: unsent, pools: peerBuffers)
+                unsent: unsent, pool: peerBuffers)
             machineOwner = driver
             crypto.password = { [unowned driver] in driver.peek { $0.password } ?? nil }
             driver.writesFirst = driversWriteFirst

@@ -39,6 +39,9 @@ import Testing
         let disk = try BenchRunner(options: options(peers: 10, friends: 2, messages: 200) { $0.store = .disk; $0.compareRaw = false }).run()
         #expect(disk.deliveries == 200)
         #expect(disk.transactions ?? 0 > 0)
+        // The run ends with a checkpoint: the message phase's rows reached the databases.
+        #expect(disk.checkpointTransactions ?? 0 > 0)
+        #expect(light.checkpointTransactions == nil, "the memory store has no checkpoint")
         let each = try BenchRunner(options: options(peers: 10, friends: 2, messages: 50) {
             $0.store = .disk; $0.commitEachInput = true; $0.compareRaw = false
         }).run()

@@ -43,6 +43,11 @@ public struct BenchResult: Sendable {
     public var setupHeapBytes: Int?
     /// Commits in the message phase (disk store): one a node a round, each a record of the run's log.
     public var transactions: Int?
+    /// SQLite transactions the checkpoint's thread applied to the databases from the message
+    /// phase's start to the end of its last checkpoint (disk store): one a node each time its
+    /// held records are applied, a different count from the commits above, which are records
+    /// of the log.
+    public var checkpointTransactions: Int?
     public var verification = ""
 
     public init(options: BenchOptions) { self.options = options }
@@ -108,6 +113,7 @@ public struct BenchResult: Sendable {
         ]
         if let g = options.groupSize { fields.append(("group_size", String(g))) }
         if let t = transactions { fields.append(("transactions", String(t))) }
+        if let t = checkpointTransactions { fields.append(("checkpoint_transactions", String(t))) }
         if let c = checkpointSeconds { fields.append(("checkpoint_seconds", number(c, digits: 3))) }
         if let c = checkpointCPUSeconds {
             // The disk store's whole cost: the message phase and the last checkpoint, in CPU time.
@@ -153,6 +159,7 @@ public struct BenchResult: Sendable {
             rows.append(("the seed's way", "\(grouped(seed)) msg/s  (engine \(fixed(vs, 1))x)"))
         }
         if let t = transactions { rows.append(("commits", "\(t)")) }
+        if let t = checkpointTransactions { rows.append(("database transactions", "\(t)")) }
         if let c = checkpointSeconds { rows.append(("last checkpoint", "\(fixed(c, 2)) s")) }
         rows.append(("verified", verification))
         let width = rows.map(\.0.count).max() ?? 0

@@ -77,6 +77,7 @@ public final class BenchRunner {
         sim.eventObserver = log.observe
         let grouped = options.store == .disk && !options.commitEachInput
         let transactionsBefore = sim.transactions
+        let appliedBefore = sim.runLog?.transactions
         let cpuStart = BenchClock.cpuSeconds()
         try messagePhase(sim, graph, workload, log, grouped, &result)
         result.messageCPUSeconds = BenchClock.cpuSeconds() - cpuStart
@@ -91,6 +92,7 @@ public final class BenchRunner {
         }
         result.peakResidentBytes = ProcessMemory.peakResidentBytes()
         result.transactions = grouped ? sim.transactions - transactionsBefore : nil
+        if let runLog = sim.runLog, let appliedBefore { result.checkpointTransactions = runLog.transactions - appliedBefore }
         sim.eventObserver = nil
 
         result.deliveries = log.deliveries.count

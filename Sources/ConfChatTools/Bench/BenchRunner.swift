@@ -45,6 +45,13 @@ public final class BenchRunner {
             result.rawSetupHeapBytes = r.setupHeapBytes
             result.rawConnections = r.connections
             result.rawSetupConnections = r.setupConnections
+            if options.protocolFloor {
+                let floor = RawZMQBench(graph: graph, workload: workload, transport: options.transport, batch: options.batch,
+                                        frameSize: frame, protocolFloor: true)
+                let f = try floor.run { [progress] in progress?(.raw, $0) }
+                result.floorMessagesPerSecond = f.messagesPerSecond
+                result.floorFramesRead = f.framesRead
+            }
         }
         if options.seedWay {
             result.seedWayMessagesPerSecond = try SeedWayBench(messages: 3000, bodySize: options.bodySize).run()

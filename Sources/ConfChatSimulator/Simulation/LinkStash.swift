@@ -11,20 +11,17 @@
 struct LinkStash {
     /// `slots[k]` is the frame at place `first + k`, nil once taken (or taken at once, never
     /// kept). Those before `head` are all taken: the front moves by a count, not by shifting
-    /// the array, and the array is emptied (its storage kept) once every slot is taken.
+    /// the array, and the array's storage is let go once every slot is taken: a simulation
+    /// has a link for every pair of friends, and most stashes are empty most of the time.
     private var slots: [[UInt8]?] = []
     private var first: UInt64 = 0
-    private var head = 0
+    private var head: UInt32 = 0
 
-    var isEmpty: Bool { head == slots.count }
+    var isEmpty: Bool { slots.isEmpty }
 
     /// Keeps the frame at place `index`, which comes after every place kept so far.
     mutating func put(_ frame: [UInt8], at index: UInt64) {
-        if isEmpty {
-            slots.removeAll(keepingCapacity: true)
-            head = 0
-            first = index
-        }
+        if slots.isEmpty { first = index }
         precondition(index >= first + UInt64(slots.count), "a link's frames are kept in the order read")
         // Places between (frames taken as they were read) stay empty.
         while first + UInt64(slots.count) < index { slots.append(nil) }
@@ -35,10 +32,16 @@ struct LinkStash {
     mutating func take(_ index: UInt64) -> [UInt8]? {
         guard index >= first, index - first < UInt64(slots.count) else { return nil }
         let k = Int(index - first)
-        guard k >= head, let frame = slots[k].take() else { return nil }
-        if k == head {
-            head += 1
-            while head < slots.count, slots[head] == nil { head += 1 }
+        guard k >= Int(head), let frame = slots[k].take() else { return nil }
+        if k == Int(head) {
+            var h = k + 1
+            while h < slots.count, slots[h] == nil { h += 1 }
+            if h == slots.count {
+                slots = []
+                head = 0
+            } else {
+                head = UInt32(h)
+            }
         }
         return frame
     }

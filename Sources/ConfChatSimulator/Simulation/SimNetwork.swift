@@ -42,8 +42,11 @@ package final class SimNetwork {
     /// put on the wire and read on it. Kept across crashes (its number is the routing id its
     /// connections announce); what is in flight to a node that goes down is forgotten.
     private struct Link {
-        let from: NodeID
-        let to: NodeID
+        /// The two nodes' numbers, 4 octets each: a simulation keeps a link for every pair
+        /// of friends in each direction.
+        private let ends: (from: Int32, to: Int32)
+        var from: NodeID { NodeID(ends.from) }
+        var to: NodeID { NodeID(ends.to) }
         /// The number of the sender's connection's routing id (`ConnectionID`); 0 while there is none.
         var connection: UInt64 = 0
         var sent: UInt64 = 0
@@ -52,8 +55,7 @@ package final class SimNetwork {
         var stash = LinkStash()
 
         init(from: NodeID, to: NodeID) {
-            self.from = from
-            self.to = to
+            ends = (Int32(from), Int32(to))
         }
     }
 

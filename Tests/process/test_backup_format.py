@@ -82,5 +82,36 @@ def test_a_backup_of_several_pages_comes_back_whole():
         net.close()
 
 
+def test_a_client_sends_several_entries_in_one_backups_frame():
+    """BACKUPS as the docs give it (protocol.md 5.6): one frame of entries, each encrypted on its
+    own, kept in order by a real `confchat registry`; a repeat in a later frame is taken as
+    before, and a frame of no entry is refused and keeps nothing."""
+    net = Network()
+    try:
+        net.start_registry()
+        alice, bob = friends(net)
+        for peer in (alice, bob):
+            peer.command("logout", r"logged out")
+            peer.quit()
+
+        ctx = zmq.Context()
+        registry_key = open(net.path("reg", "registry.pub")).read().strip().encode()
+        client = ccp.Client(ctx, "alice", net.registry_endpoint, registry_key)
+        client.login(PASSWORDS["alice"])
+        key = ccp.backup_key("alice", PASSWORDS["alice"])
+        box = nacl.secret.SecretBox(key)
+        sent = [("bob", True, 1, "one"), ("bob", False, 1, "two"), ("bob", True, 2, "three")]
+        entries = [ccp.backup_entry(peer, out, seq, bytes(box.encrypt(text.encode()))) for peer, out, seq, text in sent]
+        client.to_registry(ccp.backups(entries))
+        client.to_registry(ccp.backups(entries[:1] + [ccp.backup_entry("bob", False, 2, bytes(box.encrypt(b"four")))]))
+        client.to_registry(ccp.frame("BACKUPS", bytes([0, 0])))  # no entry: an error of the frame
+        snapshot = client.login(PASSWORDS["alice"], want_backup=True)  # after the frames, on the same connection
+        got = [(e["peer"], e["outgoing"], e["seq"], open_entry(key, e["body"]).decode()) for e in snapshot["backup"]]
+        assert got == sent + [("bob", False, 2, "four")], got
+        ctx.destroy(0)
+    finally:
+        net.close()
+
+
 if __name__ == "__main__":
     run_tests(globals())

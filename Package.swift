@@ -95,7 +95,7 @@ let package = Package(
             name: "ConfChatTools",
             dependencies: [
                 "ConfChatCore", "ConfChatScenario", "ConfChatSimulator", "ConfChatStorage", "ConfChatStandalone", "ConfChatZMQ", "CZMQ",
-                "ConfChatHosts", "CMalloc",
+                "ConfChatHosts", "CMalloc", "ConfChatCrypto",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings

@@ -75,6 +75,10 @@ struct BenchCommand: ParsableCommand {
           help: "Also time the seed's way (a fresh REQ socket a message, tcp loopback) in the same run: vs_seed.")
     var seedWay = false
 
+    @Flag(name: .customLong("protocol-floor"),
+          help: "Also run raw libzmq as the protocol's floor (CHAT, CHAT-ACK, two sealed BACKUPs a delivery): floor_ratio.")
+    var protocolFloor = false
+
     @Option(name: .customLong("run-scenario"),
             help: "Generate a scenario of about this many statements and time it as confchat run runs it (data on disk).")
     var runScenario: Int?
@@ -124,6 +128,7 @@ struct BenchCommand: ParsableCommand {
         options.commitEachInput = commitEach
         options.compareRaw = !noRaw
         options.seedWay = seedWay
+        options.protocolFloor = protocolFloor
         let bar = ProgressBar()
         do {
             let runner = try BenchRunner(options: options)

@@ -30,6 +30,22 @@ import Testing
         #expect(result.messagesPerSecond > 0)
     }
 
+    @Test("the protocol's floor moves four ZeroMQ messages a delivery, beside raw's one, and says so")
+    func protocolFloor() throws {
+        let result = try BenchRunner(options: options(messages: 300) { $0.protocolFloor = true }).run()
+        #expect(result.deliveries == 300)
+        #expect(result.floorFramesRead == 4 * 300, "a CHAT, its acknowledgement and two backup entries a delivery")
+        #expect(result.floorMessagesPerSecond ?? 0 > 0)
+        #expect(result.floorRatio != nil)
+        #expect(result.json.contains("\"floor_ratio\": "))
+        #expect(result.table.contains("protocol's floor"))
+        // Without the flag the bench runs no floor and prints none.
+        let plain = try BenchRunner(options: options(messages: 50)).run()
+        #expect(plain.floorMessagesPerSecond == nil && !plain.json.contains("floor_ratio"))
+        #expect(options { $0.protocolFloor = true; $0.compareRaw = false }.problem()?.contains("--protocol-floor") == true)
+        #expect(options { $0.protocolFloor = true; $0.groupSize = 3 }.problem()?.contains("--protocol-floor") == true)
+    }
+
     @Test("light load, group fan-out and the disk store pass too")
     func variants() throws {
         let light = try BenchRunner(options: options(messages: 100) { $0.batch = 1; $0.compareRaw = false }).run()
@@ -39,6 +55,9 @@ import Testing
         let disk = try BenchRunner(options: options(peers: 10, friends: 2, messages: 200) { $0.store = .disk; $0.compareRaw = false }).run()
         #expect(disk.deliveries == 200)
         #expect(disk.transactions ?? 0 > 0)
+        // The run ends with a checkpoint: the message phase's rows reached the databases.
+        #expect(disk.checkpointTransactions ?? 0 > 0)
+        #expect(light.checkpointTransactions == nil, "the memory store has no checkpoint")
         let each = try BenchRunner(options: options(peers: 10, friends: 2, messages: 50) {
             $0.store = .disk; $0.commitEachInput = true; $0.compareRaw = false
         }).run()

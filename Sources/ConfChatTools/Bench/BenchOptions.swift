@@ -41,6 +41,10 @@ public struct BenchOptions: Sendable {
     public var compareRaw = true
     /// Also time the seed's way of sending (`SeedWayBench`) and report the engine against it.
     public var seedWay = false
+    /// Also push the load through raw libzmq as the protocol's floor (`RawZMQBench`): four
+    /// ZeroMQ messages and two sealed backup entries a delivery, what any engine of this
+    /// protocol must do at the least.
+    public var protocolFloor = false
 
     public init() {}
 
@@ -52,6 +56,8 @@ public struct BenchOptions: Sendable {
         if messages < 1 || messages > 10_000_000 { return "--messages must be between 1 and 10,000,000" }
         if batch < 1 { return "--batch must be at least 1" }
         if bodySize < 12 || bodySize > WireCodec.maxBodySize { return "--body-size must be between 12 and \(WireCodec.maxBodySize)" }
+        if protocolFloor && !compareRaw { return "--protocol-floor is measured beside raw libzmq: drop --no-raw" }
+        if protocolFloor && groupSize != nil { return "--protocol-floor measures one-to-one sends: drop --group-size" }
         if let g = groupSize {
             if g < 2 { return "--group-size must be at least 2" }
             if g - 1 > friends { return "--group-size must be at most friends + 1 (an owner invites its friends)" }

@@ -27,6 +27,11 @@ public struct BenchResult: Sendable {
     public var rawMessagesPerSecond: Double?
     public var rawP50Micros: Double?
     public var rawP99Micros: Double?
+    /// Raw libzmq as the protocol's floor (`--protocol-floor`): four ZeroMQ messages and two
+    /// seals a delivery, in the same run.
+    public var floorMessagesPerSecond: Double?
+    /// ZeroMQ messages the floor read: four a delivery.
+    public var floorFramesRead: Int?
     /// Resident memory the raw sockets and connections took.
     public var rawSetupResidentBytes: Int?
     /// Heap the raw sockets and connections took (`ProcessMemory.heapInUseBytes`).
@@ -43,12 +48,23 @@ public struct BenchResult: Sendable {
     public var setupHeapBytes: Int?
     /// Commits in the message phase (disk store): one a node a round, each a record of the run's log.
     public var transactions: Int?
+    /// SQLite transactions the checkpoint's thread applied to the databases from the message
+    /// phase's start to the end of its last checkpoint (disk store): one a node each time its
+    /// held records are applied, a different count from the commits above, which are records
+    /// of the log.
+    public var checkpointTransactions: Int?
     public var verification = ""
 
     public init(options: BenchOptions) { self.options = options }
 
     public var messagesPerSecond: Double { messageSeconds > 0 ? Double(deliveries) / messageSeconds : 0 }
     public var ratio: Double? { rawMessagesPerSecond.map { $0 > 0 ? messagesPerSecond / $0 : 0 } }
+    /// The protocol's floor against raw libzmq, in the same run: the highest `ratio` any
+    /// engine of this protocol could reach on this machine.
+    public var floorRatio: Double? {
+        guard let floor = floorMessagesPerSecond, let raw = rawMessagesPerSecond, raw > 0 else { return nil }
+        return floor / raw
+    }
     /// The engine against the seed's way, in the same run.
     public var vsSeed: Double? { seedWayMessagesPerSecond.map { $0 > 0 ? messagesPerSecond / $0 : 0 } }
     public var residentPerPeer: Int { setupResidentBytes / options.peers }
@@ -107,7 +123,12 @@ public struct BenchResult: Sendable {
             ("seed", String(options.seed)),
         ]
         if let g = options.groupSize { fields.append(("group_size", String(g))) }
+        if let f = floorMessagesPerSecond {
+            fields.append(("floor_messages_per_second", number(f)))
+            fields.append(("floor_ratio", floorRatio.map { number($0, digits: 4) } ?? "null"))
+        }
         if let t = transactions { fields.append(("transactions", String(t))) }
+        if let t = checkpointTransactions { fields.append(("checkpoint_transactions", String(t))) }
         if let c = checkpointSeconds { fields.append(("checkpoint_seconds", number(c, digits: 3))) }
         if let c = checkpointCPUSeconds {
             // The disk store's whole cost: the message phase and the last checkpoint, in CPU time.
@@ -131,6 +152,9 @@ public struct BenchResult: Sendable {
         if let raw = rawMessagesPerSecond, let ratio {
             rows.append(("raw libzmq", "\(grouped(raw)) msg/s  (ratio \(fixed(ratio, 3)))"))
         }
+        if let floor = floorMessagesPerSecond, let f = floorRatio {
+            rows.append(("protocol's floor", "\(grouped(floor)) msg/s  (ratio \(fixed(f, 3)): 4 messages, 2 seals a delivery)"))
+        }
         rows.append(("latency send->stored", "p50 \(fixed(p50Micros, 1)) us  p99 \(fixed(p99Micros, 1)) us  p99.9 \(fixed(p999Micros, 1)) us  max \(fixed(maxMicros, 1)) us"))
         if let p50 = cpuP50Micros, let p99 = cpuP99Micros {
             rows.append(("CPU send->stored", "p50 \(fixed(p50, 1)) us  p99 \(fixed(p99, 1)) us  (the simulator thread's own)"))
@@ -153,6 +177,7 @@ public struct BenchResult: Sendable {
             rows.append(("the seed's way", "\(grouped(seed)) msg/s  (engine \(fixed(vs, 1))x)"))
         }
         if let t = transactions { rows.append(("commits", "\(t)")) }
+        if let t = checkpointTransactions { rows.append(("database transactions", "\(t)")) }
         if let c = checkpointSeconds { rows.append(("last checkpoint", "\(fixed(c, 2)) s")) }
         rows.append(("verified", verification))
         let width = rows.map(\.0.count).max() ?? 0

@@ -45,6 +45,13 @@ public final class BenchRunner {
             result.rawSetupHeapBytes = r.setupHeapBytes
             result.rawConnections = r.connections
             result.rawSetupConnections = r.setupConnections
+            if options.protocolFloor {
+                let floor = RawZMQBench(graph: graph, workload: workload, transport: options.transport, batch: options.batch,
+                                        frameSize: frame, protocolFloor: true)
+                let f = try floor.run { [progress] in progress?(.raw, $0) }
+                result.floorMessagesPerSecond = f.messagesPerSecond
+                result.floorFramesRead = f.framesRead
+            }
         }
         if options.seedWay {
             result.seedWayMessagesPerSecond = try SeedWayBench(messages: 3000, bodySize: options.bodySize).run()
@@ -77,6 +84,7 @@ public final class BenchRunner {
         sim.eventObserver = log.observe
         let grouped = options.store == .disk && !options.commitEachInput
         let transactionsBefore = sim.transactions
+        let appliedBefore = sim.runLog?.transactions
         let cpuStart = BenchClock.cpuSeconds()
         try messagePhase(sim, graph, workload, log, grouped, &result)
         result.messageCPUSeconds = BenchClock.cpuSeconds() - cpuStart
@@ -91,6 +99,7 @@ public final class BenchRunner {
         }
         result.peakResidentBytes = ProcessMemory.peakResidentBytes()
         result.transactions = grouped ? sim.transactions - transactionsBefore : nil
+        if let runLog = sim.runLog, let appliedBefore { result.checkpointTransactions = runLog.transactions - appliedBefore }
         sim.eventObserver = nil
 
         result.deliveries = log.deliveries.count

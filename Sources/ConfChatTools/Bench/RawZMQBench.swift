@@ -1,4 +1,5 @@
 import ConfChatCore
+import ConfChatCrypto
 import ConfChatScenario
 import ConfChatZMQ
 import CZMQ
@@ -20,6 +21,14 @@ import Histogram
 /// members who are not friends are connected only after that, as the network connects them
 /// only when the first message goes: counted before, they made the network look smaller
 /// than libzmq alone (a negative "beyond libzmq").
+///
+/// As the protocol's floor (`protocolFloor`), it also does for each delivery what the
+/// protocol asks of libzmq and libsodium beyond the CHAT, and nothing else: the recipient
+/// acknowledges (a frame back to the sender), and the sender and the recipient each seal the
+/// body as a backup entry (`MessageSealer.encrypt`, the engine's own call) and send it to the
+/// registry. Four ZeroMQ messages and two seals a delivery: the fastest any engine of this
+/// protocol could go on this machine, whatever its code (docs/performance.md, "What bounds
+/// the ratio").
 final class RawZMQBench {
     struct Result {
         var deliveries = 0
@@ -33,6 +42,8 @@ final class RawZMQBench {
         var connections = 0
         /// Connections held when `setupResidentBytes` was taken: friends and registry, both ways.
         var setupConnections = 0
+        /// ZeroMQ messages read in the timed phase: one a delivery, four as the protocol's floor.
+        var framesRead = 0
         var messagesPerSecond: Double { seconds > 0 ? Double(deliveries) / seconds : 0 }
     }
 
@@ -52,8 +63,13 @@ final class RawZMQBench {
     private var publicKeys: [[UInt8]] = []
     private var generation = 0
     private var curve: Bool { transport == .tcp }
+    /// Set as the protocol's floor: seals each delivery's two backup entries.
+    private let sealer: MessageSealer?
+    private let backupKey = [UInt8](repeating: 0x5A, count: 32)
 
-    init(graph: BenchGraph, workload: BenchWorkload, transport: TransportKind, batch: Int, frameSize: Int) {
+    init(graph: BenchGraph, workload: BenchWorkload, transport: TransportKind, batch: Int, frameSize: Int,
+         protocolFloor: Bool = false) {
+        self.sealer = protocolFloor ? MessageSealer(seed: 1, cost: .fast) : nil
         self.graph = graph
         self.workload = workload
         self.transport = transport
@@ -92,6 +108,17 @@ final class RawZMQBench {
             for k in i..<end {
                 try receive(at: deliveries[k].1)
                 _ = result.latency.record(BenchClock.nanoseconds() &- sentAt[k - i])
+                if let sealer { try followUp(deliveries[k].0, deliveries[k].1, payload, sealer) }
+            }
+            result.framesRead += end - i
+            if sealer != nil {
+                let registry = graph.names.count
+                for k in i..<end {
+                    try receive(at: deliveries[k].0)
+                    try receive(at: registry)
+                    try receive(at: registry)
+                }
+                result.framesRead += 3 * (end - i)
             }
             i = end
             progress?(Double(i) / Double(deliveries.count))
@@ -200,6 +227,18 @@ final class RawZMQBench {
         rc = payload.withUnsafeBytes { zmq_send(socket, $0.baseAddress, $0.count, ZMQ_DONTWAIT) }
         guard rc >= 0 else { throw ZMQError("zmq_send") }
     }
+
+    /// The protocol's floor beyond the CHAT from `a` to `b`: `b`'s acknowledgement, and each
+    /// side's sealed backup entry to the registry.
+    private func followUp(_ a: Int, _ b: Int, _ body: [UInt8], _ sealer: MessageSealer) throws {
+        let registry = graph.names.count
+        try send(b, a, Self.acknowledgement)
+        try send(a, registry, sealer.encrypt(body, key: backupKey))
+        try send(b, registry, sealer.encrypt(body, key: backupKey))
+    }
+
+    /// A frame the size of a CHAT-ACK (its kind and a sequence number).
+    private static let acknowledgement = [UInt8](repeating: 0x0B, count: 9)
 
     /// Reads one message (routing id and payload) from a node's inbox, waiting for it.
     @inline(__always)

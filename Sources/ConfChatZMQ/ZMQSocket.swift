@@ -131,12 +131,15 @@ public final class ZMQSocket {
     /// routing id is read in place and the body copied once (a list of frames would cost
     /// an array for each frame and one for the list); frames after the body are counted,
     /// not kept. Both the simulator's inboxes and the standalone hosts' read this way.
-    public func receiveRouted<ID>(_ decode: (UnsafeRawBufferPointer) -> ID?) throws(ZMQError) -> Routed<ID>? {
+    /// - Parameter userID: whether to read the `User-Id` (a look-up in each frame's metadata);
+    ///   false where no connection is authenticated (the simulator off CURVE): it stays nil.
+    public func receiveRouted<ID>(userID: Bool = true, _ decode: (UnsafeRawBufferPointer) -> ID?) throws(ZMQError) -> Routed<ID>? {
         var routed = Routed<ID>(sender: nil, body: [], userId: nil, frames: 0)
+        // One message structure for every frame: each receive releases what the one before put in it.
+        var msg = zmq_msg_t()
+        guard zmq_msg_init(&msg) == 0 else { throw ZMQError("zmq_msg_init") }
+        defer { zmq_msg_close(&msg) }
         while true {
-            var msg = zmq_msg_t()
-            guard zmq_msg_init(&msg) == 0 else { throw ZMQError("zmq_msg_init") }
-            defer { zmq_msg_close(&msg) }
             let rc = zmq_msg_recv(&msg, h, routed.frames == 0 ? ZMQ_DONTWAIT : 0)
             if rc < 0 {
                 let e = ZMQError("zmq_msg_recv")
@@ -144,7 +147,7 @@ public final class ZMQSocket {
                 throw e
             }
             // The routing-id frame a ROUTER adds carries no metadata: read it from the frames after it.
-            if routed.userId == nil, let p = zmq_msg_gets(&msg, "User-Id") { routed.userId = String(cString: p) }
+            if userID, routed.userId == nil, let p = zmq_msg_gets(&msg, "User-Id") { routed.userId = String(cString: p) }
             let bytes = UnsafeRawBufferPointer(start: zmq_msg_data(&msg), count: zmq_msg_size(&msg))
             switch routed.frames {
             case 0: routed.sender = decode(bytes)

@@ -6,8 +6,8 @@ import CZMQ
 
 /// The simulator's transport: real ZeroMQ sockets, with the simulator deciding what crosses.
 ///
-/// Each node has an `inbox` ROUTER bound to its endpoint and an `outbox` ROUTER (routing id =
-/// its number) that connects to the endpoints it sends to. Every message sent is also noted in
+/// Each node has an `inbox` ROUTER bound to its endpoint and an `outbox` ROUTER that connects
+/// to the endpoints it sends to, each connection announcing its link's number as routing id. Every message sent is also noted in
 /// a queue, with the simulated instant it arrives (at once on a perfect network; later under
 /// `NetworkConditions`); settling takes the queue's earliest arrival (ties in send order) and
 /// reads that message from the receiver's inbox, stashing anything else that arrived first.
@@ -21,35 +21,42 @@ package final class SimNetwork {
     /// connections, counters and stashes are found by number, in arrays and integer-keyed
     /// tables: a message used to cost a dozen `String` hashes here.
     typealias NodeID = Int
+    /// A link's number: its place in `links`, and the routing id its sender's connections
+    /// announce, so a frame read names its link and the link is found without a hash.
+    typealias LinkID = Int
 
     struct InFlight: Comparable {
         var at: SimInstant
         /// Send order over the whole network: breaks ties between equal arrivals.
         var order: UInt64
-        var from: NodeID
-        var to: NodeID
-        /// Its place among the messages `from` put on the wire to `to`'s inbox: libzmq keeps
-        /// that order, so this finds the message among those read from the socket.
+        var link: LinkID
+        /// Its place among the messages put on the wire on its link: libzmq keeps that
+        /// order, so this finds the message among those read from the socket.
         var index: UInt64
 
         static func < (a: InFlight, b: InFlight) -> Bool { (a.at, a.order) < (b.at, b.order) }
         static func == (a: InFlight, b: InFlight) -> Bool { a.at == b.at && a.order == b.order }
     }
 
-    /// A frame read from an inbox before its turn: who sent it, and its place (`InFlight.index`).
-    private struct Stashed: Hashable {
-        var from: NodeID
-        var index: UInt64
-    }
-
-    /// What a node keeps of one other node, in one table (a friend is both a sender to the
-    /// node's inbox and a receiver of its outbox): its connection to that node's inbox, and
-    /// the frames that node put on the wire to this node's inbox and this node read.
+    /// One direction between two nodes: `from`'s connection to `to`'s inbox, and the frames
+    /// put on the wire and read on it. Kept across crashes (its number is the routing id its
+    /// connections announce); what is in flight to a node that goes down is forgotten.
     private struct Link {
-        /// The number of our connection's routing id (`ConnectionID`); 0 while there is none.
+        /// The two nodes' numbers, 4 octets each: a simulation keeps a link for every pair
+        /// of friends in each direction.
+        private let ends: (from: Int32, to: Int32)
+        var from: NodeID { NodeID(ends.from) }
+        var to: NodeID { NodeID(ends.to) }
+        /// The number of the sender's connection's routing id (`ConnectionID`); 0 while there is none.
         var connection: UInt64 = 0
         var sent: UInt64 = 0
         var received: UInt64 = 0
+        /// Frames read before their turn.
+        var stash = LinkStash()
+
+        init(from: NodeID, to: NodeID) {
+            ends = (Int32(from), Int32(to))
+        }
     }
 
     /// A connection's routing id, kept as its number: the id itself is the octet `c` and
@@ -76,10 +83,6 @@ package final class SimNetwork {
         /// Its public key in hex, as the ZAP handler reports a CURVE connection's `User-Id`:
         /// over CURVE only (nil otherwise, where nothing asks for it).
         let keyHex: String?
-        /// The other nodes this one exchanged frames with, by number (`Link`).
-        var links: [NodeID: Link] = [:]
-        /// Frames read from the inbox and not handled yet.
-        var stash: [Stashed: [UInt8]] = [:]
 
         init(inbox: ZMQSocket, outbox: ZMQSocket, endpoint: String, keys: NodeKeys, curve: Bool) {
             self.inbox = inbox
@@ -109,6 +112,10 @@ package final class SimNetwork {
     /// The running nodes, by number (nil while down).
     private var nodes: [Node?] = []
     private var atEndpoint: [String: NodeID] = [:]
+    /// Every link, by number, and each node's links to others, by the receiver's number: one
+    /// integer hash a message sent, none a message read.
+    private var links: [Link] = []
+    private var outgoing: [[NodeID: LinkID]] = []
     private var inFlight = ArrivalQueue<InFlight>()
     private var sendOrder: UInt64 = 0
     /// Latency, loss and duplication (`network ...` statements); perfect until one is given.
@@ -133,6 +140,7 @@ package final class SimNetwork {
         ids[name] = id
         names.append(name)
         nodes.append(nil)
+        outgoing.append([:])
         lives.append(0)
         return id
     }
@@ -159,7 +167,6 @@ package final class SimNetwork {
         }
         guard let endpoint else { throw Failure.bind(name, lastError!) }
         let outbox = try ZMQSocket(context: context, type: ZMQ_ROUTER)
-        try outbox.set(ZMQ_ROUTING_ID, bytes: Self.routingID(id))
         try outbox.set(ZMQ_ROUTER_MANDATORY, int: 1)
         try outbox.set(ZMQ_SNDHWM, int: 0)
         if curve { try outbox.curveClient(publicKey: keys.publicKey, secretKey: keys.secretKey) }
@@ -168,14 +175,14 @@ package final class SimNetwork {
         return endpoint
     }
 
-    /// A node's outbox routing id: its number, 8 bytes little-endian after a 0xFF (libzmq
-    /// keeps ids that start with a zero byte for its own).
-    static func routingID(_ id: NodeID) -> [UInt8] {
-        [0xFF] + withUnsafeBytes(of: UInt64(id).littleEndian, Array.init)
+    /// The routing id a link's connections announce: its number, 8 bytes little-endian after
+    /// a 0xFF (libzmq keeps ids that start with a zero byte for its own).
+    static func routingID(_ link: LinkID) -> [UInt8] {
+        [0xFF] + withUnsafeBytes(of: UInt64(link).littleEndian, Array.init)
     }
 
     /// The number a routing id carries, nil if it is no routing id of ours.
-    static func node(fromRoutingID frame: UnsafeRawBufferPointer) -> NodeID? {
+    static func link(fromRoutingID frame: UnsafeRawBufferPointer) -> LinkID? {
         guard frame.count == 9, frame[0] == 0xFF else { return nil }
         var value: UInt64 = 0
         for i in (1...8).reversed() { value = value << 8 | UInt64(frame[i]) }
@@ -197,12 +204,13 @@ package final class SimNetwork {
         _ = node.endpoint.withCString { zmq_unbind(node.inbox.rawHandle, $0) }
         node.inbox.close()
         node.outbox.close()
-        inFlight.removeAll { $0.to == id }
-        for case let other? in nodes {
-            if let connection = other.links[id]?.connection, connection != 0 {
-                other.links[id]?.connection = 0
-                try? disconnect(other.outbox, node.endpoint)
-            }
+        inFlight.removeAll { links[$0.link].to == id }
+        for l in links.indices {
+            if links[l].from == id { links[l].connection = 0 }
+            guard links[l].to == id else { continue }
+            // What was in flight to it is gone with it: its next life counts from the start.
+            if links[l].connection != 0, let sender = nodes[links[l].from] { try? disconnect(sender.outbox, node.endpoint) }
+            links[l] = Link(from: links[l].from, to: id)
         }
     }
 
@@ -264,67 +272,82 @@ package final class SimNetwork {
     /// Sends one copy of a message and notes it in flight, arriving `at`. Returns why it
     /// could not be sent, nil when it was.
     private func put(_ payload: [UInt8], from: NodeID, _ sender: Node, to: NodeID, _ receiver: Node, at: SimInstant) -> String? {
+        let link: LinkID
         do {
-            let id = try connection(sender, to, receiver)
+            link = self.link(from, to)
+            let id = try connection(link, sender, receiver)
             try id.withOctets { (octets) throws(ZMQError) in try sender.outbox.send(routingID: octets, payload) }
         } catch {
             return "\(error)"
         }
         sendOrder += 1
-        let index = Self.takeNext(&receiver.links[from, default: Link()].sent)
-        inFlight.insert(InFlight(at: at, order: sendOrder, from: from, to: to, index: index))
+        let index = Self.takeNext(&links[link].sent)
+        inFlight.insert(InFlight(at: at, order: sendOrder, link: link, index: index))
         return nil
     }
 
-    /// Returns a counter's value and counts one more: through the dictionary's subscript in
-    /// place, one look-up where a read and a write were two.
+    /// Returns a counter's value and counts one more.
     private static func takeNext(_ counter: inout UInt64) -> UInt64 {
         defer { counter += 1 }
         return counter
     }
 
-    private func connection(_ node: Node, _ to: NodeID, _ receiver: Node) throws(ZMQError) -> ConnectionID {
-        if let number = node.links[to]?.connection, number != 0 { return ConnectionID(number: number) }
+    /// The link from `from` to `to`, made the first time they exchange a frame.
+    private func link(_ from: NodeID, _ to: NodeID) -> LinkID {
+        if let link = outgoing[from][to] { return link }
+        let link = links.count
+        links.append(Link(from: from, to: to))
+        outgoing[from][to] = link
+        return link
+    }
+
+    private func connection(_ link: LinkID, _ node: Node, _ receiver: Node) throws(ZMQError) -> ConnectionID {
+        let number = links[link].connection
+        if number != 0 { return ConnectionID(number: number) }
         // A fresh routing id per connection: libzmq asserts if a connect reuses a live one.
         connectGeneration += 1
         let id = ConnectionID(number: connectGeneration)
         try id.withOctets { (octets) throws(ZMQError) in try node.outbox.set(ZMQ_CONNECT_ROUTING_ID, bytes: Array(octets)) }
+        // What the receiver reads as routing id: taken when the connection is made, so each
+        // connection of one outbox can announce another.
+        try node.outbox.set(ZMQ_ROUTING_ID, bytes: Self.routingID(link))
         if curve { try node.outbox.set(ZMQ_CURVE_SERVERKEY, bytes: receiver.keys.publicKey) }
         try node.outbox.connect(receiver.endpoint)
-        node.links[to, default: Link()].connection = connectGeneration
+        links[link].connection = connectGeneration
         return id
     }
 
     private func pullInFlight(from sender: NodeID) throws {
-        for to in nodes.indices.sorted(by: { names[$0] < names[$1] }) {
+        for (to, link) in outgoing[sender].sorted(by: { names[$0.key] < names[$1.key] }) {
             guard let node = nodes[to] else { continue }
-            while let link = node.links[sender], link.received < link.sent {
+            while links[link].received < links[link].sent {
                 try receiveOne(node, waitingFor: sender, to: to)
             }
         }
     }
 
-    /// Reads one message from a node's inbox into its stash, waiting (for tcp and ipc) if none is there yet.
+    /// Reads one message from a node's inbox into its link's stash, waiting (for tcp and ipc) if none is there yet.
     private func receiveOne(_ node: Node, waitingFor from: NodeID, to: NodeID) throws {
-        if let (key, payload) = try readOne(node, waitingFor: from, to: to) { node.stash[key] = payload }
+        if let (link, index, payload) = try readOne(node, waitingFor: from, to: to) { links[link].stash.put(payload, at: index) }
     }
 
-    /// Reads one message from a node's inbox: who sent it, its place, its payload. Nil when
-    /// none was there yet (after waiting, for tcp and ipc, until one is) or it was no message
-    /// of ours.
-    private func readOne(_ node: Node, waitingFor from: NodeID, to: NodeID) throws -> (Stashed, [UInt8])? {
-        if let message = try node.inbox.receiveRouted(Self.node(fromRoutingID:)) {
-            guard message.frames == 2, let sender = message.sender else { return nil }
+    /// Reads one message from node `to`'s inbox: its link, its place on it, its payload. Nil
+    /// when none was there yet (after waiting, for tcp and ipc, until one is) or it was no
+    /// message of ours.
+    private func readOne(_ node: Node, waitingFor from: NodeID, to: NodeID) throws -> (LinkID, UInt64, [UInt8])? {
+        if let message = try node.inbox.receiveRouted(userID: curve, Self.link(fromRoutingID:)) {
+            guard message.frames == 2, let link = message.sender, link < links.count, links[link].to == to else { return nil }
             let userId = message.userId
-            let key = Stashed(from: sender, index: Self.takeNext(&node.links[sender, default: Link()].received))
+            let index = Self.takeNext(&links[link].received)
+            let sender = links[link].from
             // Over CURVE, a routing id is only a claim: the key decides who sent it.
-            if curve, userId != (sender < nodes.count ? nodes[sender]?.keyHex : nil) {
+            if curve, userId != nodes[sender]?.keyHex {
                 // Still counts as the claimed sender's message, so the send order stays whole;
                 // an empty payload never decodes, and the simulator reports it as rejected.
-                rejected.append("a message claiming to be from \(sender < names.count ? names[sender] : "node \(sender)") came with another key")
-                return (key, [])
+                rejected.append("a message claiming to be from \(names[sender]) came with another key")
+                return (link, index, [])
             }
-            return (key, message.body)
+            return (link, index, message.body)
         } else if try !node.inbox.waitReadable(timeoutMs: 10_000) {
             throw Failure.stalled(from: names[from], to: names[to])
         }
@@ -337,17 +360,18 @@ package final class SimNetwork {
     /// The next message to arrive (ties in send order), read from its receiver's socket.
     func next() throws -> (from: NodeID, to: NodeID, payload: [UInt8])? {
         while let head = inFlight.popMin() {
-            guard let node = nodes[head.to] else { continue }
-            let key = Stashed(from: head.from, index: head.index)
-            // Read before its turn, it waits in the stash. Nothing is stashed on a network
-            // that keeps send order (every inproc run without latency): skip the look-up.
-            if !node.stash.isEmpty, let payload = node.stash.removeValue(forKey: key) { return (head.from, head.to, payload) }
+            let (from, to) = (links[head.link].from, links[head.link].to)
+            guard let node = nodes[to] else { continue }
+            // Read before its turn, it waits in its link's stash.
+            if head.index < links[head.link].received {
+                guard let payload = links[head.link].stash.take(head.index) else { continue }
+                return (from, to, payload)
+            }
             while true {
-                // The frame awaited, as it usually is, is handed on at once: stashing it only to
-                // take it out again was two hashed look-ups a message.
-                guard let (read, payload) = try readOne(node, waitingFor: head.from, to: head.to) else { continue }
-                if read == key { return (head.from, head.to, payload) }
-                node.stash[read] = payload
+                // The frame awaited is handed on at once, not stashed first.
+                guard let (link, index, payload) = try readOne(node, waitingFor: from, to: to) else { continue }
+                if link == head.link && index == head.index { return (from, to, payload) }
+                links[link].stash.put(payload, at: index)
             }
         }
         return nil

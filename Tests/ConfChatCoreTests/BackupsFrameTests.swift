@@ -1,54 +1,13 @@
 import ConfChatCore
 import Testing
 
-/// BACKUPS: several backup entries in one frame (protocol.md 5.6). Its bounds hold against
-/// hostile bytes, the registry keeps its entries by BACKUP's rules in one input, and the
-/// builder that gathers them keeps their order within the bounds.
-@Suite("Wire codec and registry: BACKUPS")
+/// BACKUPS: several backup entries in one frame (protocol.md 5.6). The registry keeps its
+/// entries by BACKUP's rules in one input, and the builder that gathers them keeps their
+/// order within the bounds. (Its hostile bytes: `WireCodecRejectionTests+Backups`.)
+@Suite("Registry and builder: BACKUPS")
 struct BackupsFrameTests {
-    static let header: [UInt8] = [0xC7, 0xA1, 0x01, 0x14]
-
     func entry(_ seq: UInt64, body: [UInt8] = [1]) -> BackupEntry {
         BackupEntry(peer: "bob", outgoing: true, seq: seq, body: body)
-    }
-
-    /// The error `decode` throws, or nil (recorded as an issue) if it decoded.
-    func error(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) -> WireError? {
-        do {
-            let m = try WireCodec.decode(bytes)
-            Issue.record("decoded \(m.kind.name) from \(bytes.prefix(32))", sourceLocation: sourceLocation)
-            return nil
-        } catch {
-            return error
-        }
-    }
-
-    @Test("an empty list, a count beyond the bound, a truncated entry and an oversized frame are decode errors")
-    func hostileFrames() throws {
-        #expect(error(Self.header + [0, 0]) == .invalidValue(field: "entries", value: 0))
-        let over = WireCodec.maxBackupsEntries + 1
-        let overEntries = Array(try WireCodec.encode(.backup(entry(1))).dropFirst(4))
-        #expect(error(Self.header + [UInt8(over >> 8), UInt8(over & 0xFF)]
-                      + Array([[UInt8]](repeating: overEntries, count: over).joined()))
-            == .tooLarge(field: "entries", size: over, limit: WireCodec.maxBackupsEntries))
-        // Two entries announced, one and a half sent: cut inside the second entry's body.
-        let two = try WireCodec.encode(.backups([entry(1), entry(2, body: [1, 2, 3, 4])]))
-        let cut = error(Array(two.dropLast(3)))
-        if case .tooShort = cut {} else { Issue.record("a truncated entry: \(String(describing: cut))") }
-        // A count the bytes cannot hold is refused before anything is read.
-        #expect(error(Self.header + [0xFF, 0xFF]) == .tooShort(needed: 0xFFFF * 16, offset: 6))
-        // A frame larger than any request, whatever it claims.
-        let big = [UInt8](repeating: 0, count: WireCodec.maxRequestFrameSize + 1 - Self.header.count)
-        #expect(error(Self.header + big)
-            == .tooLarge(field: "BACKUPS frame", size: WireCodec.maxRequestFrameSize + 1, limit: WireCodec.maxRequestFrameSize))
-    }
-
-    @Test("the encoder refuses a BACKUPS of no entry or of more than the bound")
-    func encoderRefusesOutOfBounds() {
-        #expect(throws: WireEncodingError.self) { try WireCodec.encode(.backups([])) }
-        let many = (1...UInt64(WireCodec.maxBackupsEntries + 1)).map { entry($0) }
-        #expect(throws: WireEncodingError.self) { try WireCodec.encode(.backups(many)) }
-        #expect(throws: Never.self) { try WireCodec.encode(.backups(Array(many.dropLast()))) }
     }
 
     @Test("the registry keeps a BACKUPS's entries in order by BACKUP's rules: a full backup refuses one, a repeat is idempotent")

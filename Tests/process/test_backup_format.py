@@ -19,6 +19,24 @@ def open_entry(key, body):
     return nacl.secret.SecretBox(key).decrypt(body[24:], body[:24])
 
 
+def friends_gone(net):
+    """alice and bob made friends through real peers, then logged out and quit."""
+    net.start_registry()
+    for peer in friends(net):
+        peer.command("logout", r"logged out")
+        peer.quit()
+
+
+def alice_client(net):
+    """A client of alice's, written from the docs, logged in: (its context, it, her backup box)."""
+    ctx = zmq.Context()
+    registry_key = open(net.path("reg", "registry.pub")).read().strip().encode()
+    client = ccp.Client(ctx, "alice", net.registry_endpoint, registry_key)
+    client.login(PASSWORDS["alice"])
+    key = ccp.backup_key("alice", PASSWORDS["alice"])
+    return ctx, client, key, nacl.secret.SecretBox(key)
+
+
 def test_a_client_decrypts_its_backup_from_the_docs():
     net = Network()
     try:
@@ -54,20 +72,11 @@ def test_a_backup_of_several_pages_comes_back_whole():
     data directory restores every message, in order, before its login completes."""
     net = Network()
     try:
-        net.start_registry()
-        alice, bob = friends(net)
-        for peer in (alice, bob):
-            peer.command("logout", r"logged out")
-            peer.quit()
+        friends_gone(net)
         shutil.rmtree(net.path("alice"))  # alice's data directory is gone: a wipe
 
         # A client of alice's writes her backup: 5,000 messages from bob, encrypted (5.7).
-        ctx = zmq.Context()
-        registry_key = open(net.path("reg", "registry.pub")).read().strip().encode()
-        client = ccp.Client(ctx, "alice", net.registry_endpoint, registry_key)
-        client.login(PASSWORDS["alice"])
-        key = ccp.backup_key("alice", PASSWORDS["alice"])
-        box = nacl.secret.SecretBox(key)
+        ctx, client, key, box = alice_client(net)
         texts = [f"from bob #{i}" for i in range(1, 5001)]
         for seq, text in enumerate(texts, 1):
             client.to_registry(ccp.backup("bob", False, seq, bytes(box.encrypt(text.encode()))))
@@ -88,18 +97,8 @@ def test_a_client_sends_several_entries_in_one_backups_frame():
     before, and a frame of no entry is refused and keeps nothing."""
     net = Network()
     try:
-        net.start_registry()
-        alice, bob = friends(net)
-        for peer in (alice, bob):
-            peer.command("logout", r"logged out")
-            peer.quit()
-
-        ctx = zmq.Context()
-        registry_key = open(net.path("reg", "registry.pub")).read().strip().encode()
-        client = ccp.Client(ctx, "alice", net.registry_endpoint, registry_key)
-        client.login(PASSWORDS["alice"])
-        key = ccp.backup_key("alice", PASSWORDS["alice"])
-        box = nacl.secret.SecretBox(key)
+        friends_gone(net)
+        ctx, client, key, box = alice_client(net)
         sent = [("bob", True, 1, "one"), ("bob", False, 1, "two"), ("bob", True, 2, "three")]
         entries = [ccp.backup_entry(peer, out, seq, bytes(box.encrypt(text.encode()))) for peer, out, seq, text in sent]
         client.to_registry(ccp.backups(entries))

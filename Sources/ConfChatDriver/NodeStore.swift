@@ -3,8 +3,8 @@ import ConfChatCore
 /// Where a node's durable state lives. `apply` is one transaction: all of the batch or none,
 /// durable once `flush` returns. A store that writes through (its own database) is durable
 /// when `apply` returns and has nothing to flush; one that shares a log with other nodes
-/// (`LoggedStore`) appends in `apply` and writes the log in `flush`, so that a whole round of
-/// the network's commits can be one write (`NodeDriver.stage` and `release`).
+/// (`LoggedStore`) appends in `apply` and flushes the log in `flush`, so that a whole round
+/// of the network's commits can be one flush (`NodeDriver.stage` and `release`).
 public protocol NodeStore<Mutation>: AnyObject {
     associatedtype Mutation
     func apply(_ mutations: [Mutation]) throws

@@ -10,8 +10,11 @@ struct LexedLine: Sendable, Equatable {
     /// Lexes `line`: a line of ASCII as its bytes, each one character, any other line as its
     /// `Character`s (`LineUnit`), so tokens, texts and columns come out the same either way.
     init(lexing line: String) throws(LineError) {
-        if line.utf8.allSatisfy({ $0 < 0x80 }) {
-            self = try LineLexer.lex(Array(line.utf8))
+        // The bytes are copied once and looked at in the array: walking `line.utf8` itself to
+        // check them cost as much as lexing them.
+        let bytes = Array(line.utf8)
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            self = try LineLexer.lex(bytes)
         } else {
             self = try LineLexer.lex(Array(line))
         }

@@ -20,23 +20,15 @@ struct LineLexer<Unit: LineUnit> {
     static func lex(_ line: [Unit]) throws(LineError) -> LexedLine {
         var lexer = LineLexer(line)
         var tokens: [Token] = []
+        tokens.reserveCapacity(8)  // a line of the language rarely holds more: one allocation
         while let token = try lexer.nextToken() {
             tokens.append(token)
         }
         guard let first = tokens.first, let last = tokens.last else {
             return LexedLine(tokens: [], text: "", endColumn: 1)
         }
-        let text = Self.text(line[(first.column - 1)..<(last.endColumn - 1)])
+        let text = Unit.text(line[(first.column - 1)..<(last.endColumn - 1)])
         return LexedLine(tokens: tokens, text: text, endColumn: last.endColumn)
-    }
-
-    /// The units as one string, made from their UTF-8 bytes: `String(characters)` appends
-    /// them one by one, checking the grapheme boundary at each.
-    static func text(_ units: ArraySlice<Unit>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(units.count)
-        for u in units { u.appendUTF8(to: &bytes) }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     private mutating func nextToken() throws(LineError) -> Token? {
@@ -63,7 +55,7 @@ struct LineLexer<Unit: LineUnit> {
             while index < characters.count, characters[index].isWordUnit {
                 index += 1
             }
-            return Token(kind: .word, text: Self.text(characters[start..<index]),
+            return Token(kind: .word, text: Unit.text(characters[start..<index]),
                          column: start + 1, endColumn: index + 1)
         }
         let character = unit.character

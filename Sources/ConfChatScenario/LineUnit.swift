@@ -19,6 +19,8 @@ protocol LineUnit: Equatable, Sendable {
     var character: Character { get }
     /// Appends the unit's UTF-8 bytes.
     func appendUTF8(to bytes: inout [UInt8])
+    /// The units as one string (a token's text, a line's).
+    static func text(_ units: ArraySlice<Self>) -> String
 }
 
 extension Character: LineUnit {
@@ -39,14 +41,28 @@ extension Character: LineUnit {
     var isASCIIHexDigit: Bool { isHexDigit && isASCII }
     var character: Character { self }
     func appendUTF8(to bytes: inout [UInt8]) { bytes.append(contentsOf: utf8) }
+
+    /// Made from the characters' UTF-8 bytes: `String(characters)` appends them one by one,
+    /// checking the grapheme boundary at each.
+    static func text(_ units: ArraySlice<Character>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(units.count)
+        for u in units { u.appendUTF8(to: &bytes) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 extension UInt8: LineUnit {
     func isASCII(_ byte: UInt8) -> Bool { self == byte }
 
+    /// A switch, not a search of `"_-.:@/%".utf8`: every byte of a scenario is asked.
     var isWordUnit: Bool {
-        let lower = self | 0x20
-        return (0x30...0x39).contains(self) || (0x61...0x7A).contains(lower) || "_-.:@/%".utf8.contains(self)
+        switch self {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "@"),
+             UInt8(ascii: "/"), UInt8(ascii: "%"): true
+        default: false
+        }
     }
 
     /// Tab to carriage return, and space.
@@ -55,4 +71,6 @@ extension UInt8: LineUnit {
     var isASCIIHexDigit: Bool { (0x30...0x39).contains(self) || (0x61...0x66).contains(self | 0x20) }
     var character: Character { Character(Unicode.Scalar(self)) }
     func appendUTF8(to bytes: inout [UInt8]) { bytes.append(self) }
+    /// The bytes are the text's UTF-8: decoded where they lie, no array made first.
+    static func text(_ units: ArraySlice<UInt8>) -> String { String(decoding: units, as: UTF8.self) }
 }

@@ -28,9 +28,16 @@ public enum QuotedString {
     /// (`LineUnit`), where offsets are the same.
     static func decode<Unit: LineUnit>(units characters: [Unit], opening: Int) throws(Failure) -> (value: String, end: Int) {
         var index = opening + 1
+        // Most strings hold no escape: up to the first backslash, the value is the units as
+        // they are, made a `String` at once where the closing quote comes first.
+        while index < characters.count, !characters[index].isASCII(UInt8(ascii: "\\")) {
+            if characters[index].isASCII(UInt8(ascii: "\"")) { return (Unit.text(characters[(opening + 1)..<index]), index + 1) }
+            index += 1
+        }
         // UTF-8 bytes, made a `String` once: appending `Character`s to a `String` checks the
         // grapheme boundary at every append, most of the cost of loading a long scenario.
         var value: [UInt8] = []
+        for character in characters[(opening + 1)..<index] { character.appendUTF8(to: &value) }
         while index < characters.count {
             let character = characters[index]
             if character.isASCII(UInt8(ascii: "\"")) { return (String(decoding: value, as: UTF8.self), index + 1) }

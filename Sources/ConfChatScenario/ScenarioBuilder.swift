@@ -68,13 +68,16 @@ struct ScenarioBuilder {
             case .include(let includePath, let column):
                 return include(includePath, from: path, at: location(column), sourceLine: line) ? 0 : 1
             case .statement(let kind):
-                let undeclared = parsed.nameUses.filter { !declared.contains($0.name) }
-                for use in undeclared {
-                    report(Diagnostic(location: location(use.column),
-                                      message: "undeclared peer '\(use.name)' (no earlier 'peers' line declares it)",
-                                      sourceLine: line))
+                if parsed.nameUses.contains(where: { !declared.contains($0.name) }) {
+                    // Listed only when there is one: a list a line cost more than the check.
+                    let undeclared = parsed.nameUses.filter { !declared.contains($0.name) }
+                    for use in undeclared {
+                        report(Diagnostic(location: location(use.column),
+                                          message: "undeclared peer '\(use.name)' (no earlier 'peers' line declares it)",
+                                          sourceLine: line))
+                    }
+                    return undeclared.count
                 }
-                guard undeclared.isEmpty else { return undeclared.count }
                 if case .peers(let names) = kind {
                     for name in names where declared.insert(name).inserted {
                         declaredPeers.append(name)

@@ -25,7 +25,8 @@ extension StatementParser {
     /// The next token, which must be a word. `expecting` says what kind and `choices`
     /// lists the allowed words, for messages.
     mutating func word(after previous: String, expecting: String, choices: [String]? = nil) throws(LineError) -> Token {
-        let hint = choices.map { " (one of: \(Vocabulary.list($0)))" } ?? ""
+        // Said only in an error: every `expect` line reads a word with its choices.
+        var hint: String { choices.map { " (one of: \(Vocabulary.list($0)))" } ?? "" }
         guard let token = next() else {
             throw LineError(column: endColumn, message: "expected \(expecting) after '\(previous)'\(hint)")
         }

@@ -57,7 +57,7 @@ struct StatementParser {
             throw LineError(column: first.column, message: "expected a statement, found \(first.quoted)")
         }
         let word = first.text
-        guard Vocabulary.statementKeywords.contains(word), !keywordActsAsPeer(first) else {
+        guard Vocabulary.isStatementKeyword.contains(word), !keywordActsAsPeer(first) else {
             return .statement(.action(try peerAction(), expectRefusal: bang != nil))
         }
         index += 1
@@ -220,8 +220,9 @@ struct StatementParser {
     private mutating func peerAction() throws(LineError) -> Action {
         guard let actor = next() else { preconditionFailure("peerAction() needs the actor token") }
         let verbToken = peek()
-        let hasVerb = verbToken.map { $0.kind == .word && Verb.named($0.text) != nil } ?? false
-        guard declared.contains(actor.text) || hasVerb else {
+        // Looked up once: the table is searched by name.
+        let named = verbToken.flatMap { $0.kind == .word ? Verb.named($0.text) : nil }
+        guard named != nil || declared.contains(actor.text) else {
             // Neither a peer we know nor followed by a verb: most likely a misspelt keyword.
             throw LineError(column: actor.column,
                             message: "unknown statement '\(actor.text)' (expected a directive, 'expect', or a declared peer followed by a verb)")
@@ -231,7 +232,7 @@ struct StatementParser {
             throw LineError(column: endColumn,
                             message: "expected a verb after '\(peer)' (one of: \(Vocabulary.list(Verb.names)))")
         }
-        guard verbToken.kind == .word, let verb = Verb.named(verbToken.text) else {
+        guard let verb = named else {
             let shown = verbToken.kind == .word ? "unknown verb '\(verbToken.text)'" : "expected a verb, found \(verbToken.quoted)"
             // `alice sees bob online` is a check written without its `expect`.
             let hint = Vocabulary.expectations.contains(verbToken.text)

@@ -56,8 +56,12 @@ public struct Verb: Sendable {
 
     /// The verb with its name, if there is one.
     public static func named(_ name: String) -> Verb? {
-        all.first { $0.name == name }
+        places[name].map { all[$0] }
     }
+
+    /// Each verb's place in `all`, by name: the scenario parser looks up a verb on almost
+    /// every line, and a search of the table compared the word with each name before it.
+    private static let places: [String: Int] = Dictionary(all.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The verb that makes `action`, with the argument values that make it.
     public static func describing(_ action: PeerAction) -> (verb: Verb, values: [String]) {

@@ -13,6 +13,10 @@ public enum Vocabulary {
         "wait", "partition", "heal", "registry", "expect", "network",
     ]
 
+    /// The same as a set: the parser asks about the first word of every line, most of them
+    /// a peer's name, which a search of the list compared with every keyword.
+    static let isStatementKeyword: Set<String> = Set(statementKeywords)
+
     /// What may follow `expect PEER`, in the order of the spec.
     static let expectations: [String] = ExpectationWord.allCases.map(\.rawValue)
 

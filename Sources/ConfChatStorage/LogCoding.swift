@@ -8,6 +8,10 @@ package struct LogEncoder {
     mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
     mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
     mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    /// Writes `v` over the four bytes at `offset` (a length or count known only afterwards).
+    mutating func u32(_ v: UInt32, at offset: Int) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.replaceSubrange(offset..<offset + 4, with: $0) }
+    }
     mutating func data(_ b: [UInt8]) {
         u32(UInt32(b.count))
         bytes.append(contentsOf: b)

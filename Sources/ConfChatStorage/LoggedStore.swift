@@ -38,10 +38,24 @@ package final class LoggedStore<Base: LoadableStore & LogCheckpointed>: NodeStor
 
     /// One commit: a record in the log, durable at the log's next flush.
     package func apply(_ mutations: [Base.Mutation]) throws {
-        guard !mutations.isEmpty else { return }
-        log.append(node: node) { e in
-            e.u32(UInt32(mutations.count))
-            for m in mutations { m.encode(into: &e) }
+        try apply(count: mutations.count) { body in
+            for m in mutations { try body(m) }
+        }
+    }
+
+    /// The same, each write encoded where the driver's batch holds it: a list of them (the
+    /// protocol's default) copied each, and made an array a commit, only to encode them.
+    package func apply(count: Int, _ writes: (_ body: (Base.Mutation) throws -> Void) throws -> Void) throws {
+        guard count > 0 else { return }
+        try log.append(node: node) { e in
+            let at = e.bytes.count
+            e.u32(UInt32(count))
+            var written: UInt32 = 0
+            try writes {
+                $0.encode(into: &e)
+                written += 1
+            }
+            if written != count { e.u32(written, at: at) }  // the record says what it holds
         }
         appended += 1
     }

@@ -6,14 +6,16 @@ import Foundation
 ///
 /// Why: a transaction of its own for each node that handled an input (a savepoint, page
 /// writes to its WAL) cost more than handling the input; appending costs a few hundred
-/// bytes of a buffer, and a whole round of the network (every node's commit) is one
-/// `write` (docs/performance.md, "The disk store").
+/// bytes of a buffer, and the file is written a `writeBytes` at a time (one `pwrite` for
+/// many commits: one a commit cost more CPU than the commit; docs/performance.md).
 ///
-/// What it promises is the simulator's durability (`SQLiteDurability.simulated`): a commit
-/// is durable once `flush` has handed it to the operating system, which a simulated crash
-/// does not lose. So:
-/// - a node's writes are in the file before anything it does after them (the node driver
-///   flushes before it carries out an effect);
+/// What it promises is the simulator's durability (`SQLiteDurability.simulated`): a
+/// simulated crash loses a node's memory, never the simulator's nor what the operating
+/// system holds, so a commit is durable once `flush` returns, in the log's buffer or its
+/// file. So:
+/// - a node's writes are in the log before anything it does after them (the node driver
+///   flushes before it carries out an effect), and in the file before anything reads them
+///   back (a hand-over, a restart's records, a checkpoint);
 /// - the records reach the databases on a thread of their own (`LogApplier`): every
 ///   `handOverBytes` written, the stretch of the file written since is handed to it, and it
 ///   applies a node's records, held across hand-overs, in one transaction once the node has
@@ -28,16 +30,19 @@ import Foundation
 ///
 /// One thread uses it (the simulator's). A run killed outright leaves every database as of
 /// the records applied and the rest in `mutations.log` (and `mutations.log.1`, if rotated
-/// then); the next run clears the folder (`RunDataFolder`) and these files.
+/// then), but for the last records still in the buffer (less than `writeBytes`); the next
+/// run clears the folder (`RunDataFolder`) and these files, and nothing reads them before.
 package final class RunLog {
     package let path: String
     /// When the file reaches this size, it is rotated.
     package let checkpointBytes: Int
     /// When this much is written and not yet handed over, it goes to the applier.
     package let handOverBytes: Int
+    /// When the buffer holds this much at a flush, it is written to the file.
+    package let writeBytes: Int
     private var file: LogFile
     private let applier: LogApplier
-    /// Records appended since the last `flush`, not yet in the file.
+    /// Records appended and not yet in the file.
     private var buffer = LogEncoder()
     /// Bytes in the file.
     private var written = 0
@@ -60,11 +65,12 @@ package final class RunLog {
 
     /// Opens `folder/mutations.log`, empty: a run starts from its databases.
     package init(folder: String, checkpointBytes: Int = 16 << 20, handOverBytes: Int = 256 << 10,
-                 recordsPerTransaction: Int = 64) throws {
+                 writeBytes: Int = 64 << 10, recordsPerTransaction: Int = 64) throws {
         try DataDirectory.makePrivateDirectory(folder)
         path = (folder as NSString).appendingPathComponent("mutations.log")
         self.checkpointBytes = checkpointBytes
         self.handOverBytes = handOverBytes
+        self.writeBytes = writeBytes
         unlink(path + ".1")  // a killed run's rotated file: its databases are cleared too
         file = try LogFile(path: path)
         applier = LogApplier(recordsPerTransaction: recordsPerTransaction)
@@ -79,22 +85,30 @@ package final class RunLog {
         return applier.register(replay)
     }
 
-    /// Appends one record of `node` (one commit): durable at the next `flush`.
-    func append(node: Int, _ payload: (inout LogEncoder) -> Void) {
+    /// Appends one record of `node` (one commit): durable at the next `flush`. A payload
+    /// that throws leaves no record.
+    func append(node: Int, _ payload: (inout LogEncoder) throws -> Void) rethrows {
         let first = buffer.bytes.count
         buffer.u32(UInt32(node))
         buffer.u32(0)  // the payload's length, filled in below
-        payload(&buffer)
+        do { try payload(&buffer) } catch {
+            buffer.bytes.removeSubrange(first...)
+            throw error
+        }
         let length = buffer.bytes.count - first - 8
-        withUnsafeBytes(of: UInt32(length).littleEndian) { buffer.bytes.replaceSubrange(first + 4..<first + 8, with: $0) }
+        buffer.u32(UInt32(length), at: first + 4)
         let n = nodes[node]
         n.inFile.append(written + first + 8..<written + buffer.bytes.count)
         n.end = start + written + buffer.bytes.count
     }
 
-    /// Hands every appended record to the operating system, in one write; hands what is
-    /// written to the applier every `handOverBytes`, and rotates the file past `checkpointBytes`.
+    /// Makes the records appended so far durable: they are, in the buffer. Writes the buffer
+    /// to the file once it holds `writeBytes`, or a hand-over or a rotation is due; hands what
+    /// is written to the applier every `handOverBytes`, and rotates the file past
+    /// `checkpointBytes`.
     package func flush() throws {
+        let pending = written + buffer.bytes.count
+        guard buffer.bytes.count >= writeBytes || pending >= checkpointBytes || pending - handed >= handOverBytes else { return }
         try writeBuffer()
         if written >= checkpointBytes {
             try rotate()
@@ -120,15 +134,35 @@ package final class RunLog {
         try applier.wait(through: n.end)
     }
 
-    /// The last `count` records of `node`, read back from the file (a restart that holds
-    /// the node's state from before them: `LoggedStore`).
+    /// The last `count` records of `node`, read back from the file, or from the buffer those
+    /// not written yet (a restart that holds the node's state from before them: `LoggedStore`).
+    /// Records that lie close together in the file are read together: one `pread` each cost
+    /// more than the bytes between them.
     func records(node: Int, last count: Int) throws -> [ArraySlice<UInt8>] {
         let n = nodes[node]
         guard count <= n.inFile.count else { throw RunLogError.corrupt("\(count) records asked of a node with \(n.inFile.count)") }
         guard count > 0 else { return [] }
-        try writeBuffer()
-        return try n.inFile.suffix(count).map { try file.read($0) }
+        let ranges = n.inFile.suffix(count)
+        var records: [ArraySlice<UInt8>] = []
+        records.reserveCapacity(count)
+        var i = ranges.startIndex
+        while i < ranges.endIndex, ranges[i].lowerBound < written {
+            // A stretch of the file up to the last record that starts close to the one before.
+            var j = i + 1
+            while j < ranges.endIndex, ranges[j].lowerBound < written, ranges[j].lowerBound - ranges[j - 1].upperBound <= Self.readGap {
+                j += 1
+            }
+            let stretch = try file.read(ranges[i].lowerBound..<ranges[j - 1].upperBound)
+            let base = stretch.startIndex - ranges[i].lowerBound
+            for r in ranges[i..<j] { records.append(stretch[(base + r.lowerBound)..<(base + r.upperBound)]) }
+            i = j
+        }
+        for r in ranges[i...] { records.append(buffer.bytes[(r.lowerBound - written)..<(r.upperBound - written)]) }
+        return records
     }
+
+    /// The most bytes between two records of a node read in one `pread`.
+    static let readGap = 4096
 
     /// Brings every database up to date from the file, then empties it (the run's end).
     package func checkpoint() throws {

@@ -42,6 +42,36 @@ import Testing
         #expect(try peer.base.load() == fromLog)
     }
 
+    struct Interrupted: Error {}
+
+    @Test("a commit handed write by write is one record; one that fails part way leaves none")
+    func commitWriteByWrite() throws {
+        let dir = RunLogTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try RunLog(folder: dir)
+        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        var state = PeerDurableState()
+        for batch in RunLogTests.commits(3) {
+            // What the node driver does: the writes where they lie in its batch.
+            try alice.apply(count: batch.count) { body in for m in batch { try body(m) } }
+            try alice.flush()
+            for m in batch { state.apply(m) }
+        }
+        // The transaction stops after its first write: none of it is committed.
+        #expect(throws: Interrupted.self) {
+            try alice.apply(count: 2) { body in
+                try body(.addRequest("never"))
+                throw Interrupted()
+            }
+        }
+        try alice.apply([.addRequest("zed")])
+        state.apply(.addRequest("zed"))
+        #expect(try alice.load() == state, "a restart reads each whole commit, and nothing of the one that failed")
+        try log.checkpoint()
+        #expect(try alice.base.load() == state, "the checkpoint applies the same")
+        #expect(log.transactions >= 1)
+    }
+
     @Test("after a checkpoint took records the kept state did not hold, a restart reads the database")
     func checkpointDropsTheKeptState() throws {
         let dir = RunLogTests.temporaryFolder()

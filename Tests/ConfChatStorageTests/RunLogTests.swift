@@ -119,6 +119,10 @@ import Testing
         #expect(try SQLitePeerStore(directory: dir + "/bob").load().requests.count == 40)
     }
 
+    static func fileSize(_ log: RunLog) throws -> Int {
+        try FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int ?? -1
+    }
+
     @Test("a restart reads what the node committed, from the log, before any checkpoint")
     func restartReplaysTheTail() throws {
         let dir = Self.temporaryFolder()
@@ -127,10 +131,33 @@ import Testing
         let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
         let state = try Self.commit(6, to: alice)
         #expect(log.checkpoints == 0)
-        let size = try FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int
-        #expect((size ?? 0) > 0, "the commits are in the log's file")
+        #expect(try Self.fileSize(log) == 0, "six small commits wait in the log's buffer: one write for many commits")
         #expect(try alice.base.load() == PeerDurableState(), "nothing reached the database yet")
+        #expect(try alice.load() == state, "a restart reads them from the buffer")
+    }
+
+    @Test("the log's buffer goes to the file once it holds writeBytes; a restart reads records from both")
+    func writtenInStretches() throws {
+        let dir = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try RunLog(folder: dir, writeBytes: 300)
+        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        let bob = LoggedStore(try SQLitePeerStore(directory: dir + "/bob", durability: .simulated), log: log)
+        var state = PeerDurableState()
+        var sizes: Set<Int> = []
+        for (i, batch) in Self.commits(30).enumerated() {
+            try alice.apply(batch)
+            // Bob's records between alice's, some far apart: read in one stretch or several.
+            try bob.apply(Array(repeating: .addRequest(String(repeating: "r", count: i % 3 == 0 ? 3000 : 10)), count: 2))
+            try log.flush()
+            for m in batch { state.apply(m) }
+            sizes.insert(try Self.fileSize(log))
+            if i % 9 == 8 { #expect(try alice.load() == state, "alice restarted after commit \(i + 1)") }
+        }
+        #expect(sizes.count > 3, "the file grew in several writes: \(sizes.sorted())")
         #expect(try alice.load() == state)
+        try log.checkpoint()
+        #expect(try alice.base.load() == state)
     }
 
     @Test("the applier's thread brings the databases up to date while the run goes on, without a checkpoint")

@@ -85,6 +85,11 @@ public final class PeerCryptoLayer {
             guard let key = backupKey() else { return .withheld(.noBackupKey) }
             entry.body = sealer.encrypt(entry.body, key: key)
             return .ready(.backup(entry))
+        case var .backups(entries):
+            // Each body encrypted on its own: the registry stores and pages entries one by one.
+            guard let key = backupKey() else { return .withheld(.noBackupKey) }
+            for k in entries.indices { entries[k].body = sealer.encrypt(entries[k].body, key: key) }
+            return .ready(.backups(entries))
         case .logout:
             derived = nil
             return .unchanged

@@ -117,15 +117,13 @@ public final class RegistryHost {
                 log?("rejected a message of \(frames) frame(s) from \(claimed.debugDescription)")
                 continue
             }
-            if let key, case let .drop(first) = budget.spend(key, nowMs: clock()) {
-                if first { log?("key \(key.prefix(16))... is over its budget of requests: dropping its messages") }
-                continue
-            }
+            if let key, overBudget(key, tokens: 1) { continue }
             let message: WireMessage
             do { message = try WireCodec.decode(body) } catch {
                 log?("rejected a frame from \(claimed.debugDescription): \(error)")
                 continue
             }
+            if let key, case let .backups(entries) = message, overBudget(key, tokens: entries.count - 1) { continue }
             switch sender(key: key, message) {
             case let .success(from):
                 if let line = Self.request(message, from: from) {
@@ -138,6 +136,13 @@ public final class RegistryHost {
             case let .failure(why): log?("rejected \(message.kind.name) from \(claimed.debugDescription): \(why)")
             }
         }
+    }
+
+    /// Spends `tokens` of `key`'s budget (`RequestBudget`); true if the message is dropped.
+    private func overBudget(_ key: String, tokens: Int) -> Bool {
+        guard tokens > 0, case let .drop(first) = budget.spend(key, tokens: tokens, nowMs: clock()) else { return false }
+        if first { log?("key \(key.prefix(16))... is over its budget of requests: dropping its messages") }
+        return true
     }
 
     private struct Refusal: Error, CustomStringConvertible {

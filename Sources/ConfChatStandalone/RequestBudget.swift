@@ -28,14 +28,16 @@ public struct RequestBudget {
         case drop(firstOfEpisode: Bool)
     }
 
-    /// Spends a token of `key` at `nowMs` (monotonic milliseconds).
-    public mutating func spend(_ key: String, nowMs: Int64) -> Verdict {
+    /// Spends `tokens` of `key` at `nowMs` (monotonic milliseconds): one a message, and a
+    /// BACKUPS one more for each entry after its first, so that several entries in one frame
+    /// cost what they would as BACKUPs of their own (each may make a note in the log).
+    public mutating func spend(_ key: String, tokens: Int = 1, nowMs: Int64) -> Verdict {
         var b = buckets[key] ?? Bucket(tokens: Double(Self.burst), at: nowMs)
         b.tokens = min(Double(Self.burst), b.tokens + Double(nowMs - b.at) * Double(Self.perSecond) / 1000)
         b.at = nowMs
         let verdict: Verdict
-        if b.tokens >= 1 {
-            b.tokens -= 1
+        if b.tokens >= Double(tokens) {
+            b.tokens -= Double(tokens)
             b.overSince = nil
             verdict = .take
         } else {

@@ -60,6 +60,11 @@ struct WireCodecGoldenTests {
         (.mailReturned(to: "b", seq: 2), header + [0x2D, 1, 0x62, 0, 0, 0, 0, 0, 0, 0, 2]),
         (.backup(BackupEntry(peer: "b", outgoing: true, seq: 3, body: [0x79], group: "g")),
          header + [0x09, 1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0x67, 0, 0, 0, 1, 0x79, 0]),
+        (.backups([BackupEntry(peer: "b", outgoing: true, seq: 3, body: [0x79], group: "g"),
+                   BackupEntry(peer: "c", outgoing: false, seq: 4, body: [], proof: [0xEE])]),
+         header + [0x14, 0, 2]                                              // count
+            + [1, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0x67, 0, 0, 0, 1, 0x79, 0]  // as BACKUP's fields
+            + [1, 0x63, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 1, 0xEE]),
         (.groupChat(seq: 1, group: "g", body: [0x78]),
          header + [0x46, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x67, 0, 0, 0, 1, 0x78, 0]),
         (.history(first: 5, items: [HistoryItem(group: nil, body: [0x61], proof: [0x01]), HistoryItem(group: "g", body: [])]),

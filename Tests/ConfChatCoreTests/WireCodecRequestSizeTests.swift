@@ -33,7 +33,20 @@ struct WireCodecRequestSizeTests {
         .mailFetch(after: name, seq: .max),
         .mailDrop(from: name, seq: .max),
         .backupFetch(req: .max, from: .max),
+        largestBackups,
     ]
+
+    /// A BACKUPS as a peer sends it at its largest: the entries a `BackupFrameBuilder` lets
+    /// into one frame, each body as long as a CHAT's may be and then encrypted.
+    static let largestBackups: WireMessage = {
+        let plain = [UInt8](repeating: 7, count: 20_000)
+        let entry = BackupEntry(peer: name, outgoing: false, seq: .max, body: plain, group: name, proof: proof)
+        var frame = BackupFrameBuilder()
+        while frame.fits(entry) { frame.add(entry) }
+        var entries = frame.entries
+        for k in entries.indices { entries[k].body += [UInt8](repeating: 0, count: WireCodec.maxSealingOverhead) }
+        return .backups(entries)
+    }()
 
     @Test("every request at its largest fits in the registry's largest frame")
     func everyRequestFits() throws {

@@ -28,6 +28,7 @@ struct WireCodecRoundTripTests {
             (.createGroup, 0x0B, "CREATE-GROUP"), (.invite, 0x0C, "INVITE"), (.joinGroup, 0x0D, "JOIN-GROUP"),
             (.leaveGroup, 0x0E, "LEAVE-GROUP"), (.destroyGroup, 0x0F, "DESTROY-GROUP"), (.groupDeposit, 0x10, "GROUP-DEPOSIT"),
             (.mailFetch, 0x11, "MAIL-FETCH"), (.mailDrop, 0x12, "MAIL-DROP"), (.backupFetch, 0x13, "BACKUP-FETCH"),
+            (.backups, 0x14, "BACKUPS"),
             (.reply, 0x20, "REPLY"), (.loginReply, 0x21, "LOGIN-REPLY"),
             (.friendRequestNotice, 0x22, "FRIEND-REQUEST-NOTICE"), (.friendAdded, 0x23, "FRIEND-ADDED"),
             (.friendRemoved, 0x24, "FRIEND-REMOVED"), (.depositAck, 0x25, "DEPOSIT-ACK"),

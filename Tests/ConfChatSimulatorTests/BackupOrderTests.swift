@@ -67,4 +67,31 @@ import Testing
         try sim.advance(by: 1_000)
         #expect(try sim.sent("alice", to: "bob") == ["hi"])
     }
+
+    @Test("backup entries that wait together leave together: one BACKUPS a peer, and the registry keeps every entry")
+    func entriesWaitingTogetherLeaveInOneFrame() throws {
+        let trace = TraceRecorder()
+        let sim = try Simulator.twoFriends(SimOptions(transport: .inproc), trace: trace)
+        let alice = try sim.benchPeers(["alice"])[0]
+        let before = trace.events.count
+        // Three sends issued before the network settles (the bench's way): each peer holds
+        // three entries when nothing else arrives at this instant.
+        for text in ["one", "two", "three"] { _ = try sim.issue(alice, .send(to: "bob", text: text), grouped: false) }
+        try sim.settle()
+        let backups = lines(trace, from: before).filter { $0.contains("registry") }
+        #expect(backups == ["alice -> registry BACKUPS", "bob -> registry BACKUPS"])
+        let fields = trace.events[before...].compactMap { event -> String? in
+            if case let .send(from, _, "BACKUPS", fields, _) = event.kind { return "\(from): \(fields)" }
+            return nil
+        }
+        #expect(fields == ["alice: to=bob#1 to=bob#2 to=bob#3", "bob: from=alice#1 from=alice#2 from=alice#3"])
+        // Every entry reached the registry, in order: a wiped alice gets all three back from it
+        // alone (bob, who could give them back too, is down).
+        try sim.crash("bob")
+        #expect(try sim.command("alice", .logout) == nil)
+        try sim.wipe("alice")
+        #expect(try sim.command("alice", .login(password: "a")) == nil)
+        try sim.advance(by: 1_000)
+        #expect(try sim.sent("alice", to: "bob") == ["one", "two", "three"])
+    }
 }

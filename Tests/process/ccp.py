@@ -12,7 +12,7 @@ from zmq.utils import z85
 PREFIX = bytes([0xC7, 0xA1, 0x01])
 KINDS = {"REGISTER": 0x01, "LOGIN": 0x02, "FRIEND-REQUEST": 0x04, "FRIEND-ANSWER": 0x05, "DEPOSIT": 0x07, "BACKUP": 0x09,
          "PING": 0x0A,
-         "MAIL-FETCH": 0x11, "MAIL-DROP": 0x12, "BACKUP-FETCH": 0x13,
+         "MAIL-FETCH": 0x11, "MAIL-DROP": 0x12, "BACKUP-FETCH": 0x13, "BACKUPS": 0x14,
          "REPLY": 0x20, "LOGIN-REPLY": 0x21, "FRIEND-REQUEST-NOTICE": 0x22, "FRIEND-ADDED": 0x23,
          "DEPOSIT-ACK": 0x25, "MAILBOX": 0x26, "PONG": 0x27, "MAIL-PAGE": 0x2B, "DEPOSIT-REFUSED": 0x2C,
          "MAIL-RETURNED": 0x2D, "BACKUP-PAGE": 0x2E,
@@ -38,9 +38,17 @@ def login(req, name, password, endpoint, key, want_backup=False):
                  bytes([1 if want_backup else 0]), short(key))
 
 
+def backup_entry(peer, outgoing, seq, body, group="", proof=b""):
+    return short(peer.encode()) + bytes([1 if outgoing else 0]) + u64(seq) + short(group.encode()) + long_(body) + short(proof)
+
+
 def backup(peer, outgoing, seq, body, group="", proof=b""):
-    return frame("BACKUP", short(peer.encode()), bytes([1 if outgoing else 0]), u64(seq), short(group.encode()), long_(body),
-                 short(proof))
+    return frame("BACKUP", backup_entry(peer, outgoing, seq, body, group, proof))
+
+
+def backups(entries):
+    """BACKUPS: several entries (each a `backup_entry`), 1 to 256 (protocol.md 5.6)."""
+    return frame("BACKUPS", len(entries).to_bytes(2, "big"), *entries)
 
 
 def backup_fetch(req, from_): return frame("BACKUP-FETCH", u32(req), u32(from_))

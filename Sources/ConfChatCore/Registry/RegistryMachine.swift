@@ -229,13 +229,12 @@ public struct RegistryMachine {
 
         case let .backup(entry):
             guard let me else { return }
-            guard durable.backupHasRoom(me, for: entry) else {
-                return out.append(.note("refused BACKUP \(entry.outgoing ? "to" : "from")=\(entry.peer)#\(entry.seq) from \(x): its backup is full"))
-            }
-            // Applied and asked in one go: `hasBackup` and then `apply` hashed the entry's key
-            // (two names) twice, at every BACKUP.
-            guard durable.addBackup(me, entry) else { return }
-            out.append(.persist(.addBackup(user: x, entry)))
+            keepBackup(entry, of: me, named: x)
+
+        case let .backups(entries):
+            // Each entry as a BACKUP of its own, in order, within this one input (one commit).
+            guard let me else { return }
+            for entry in entries { keepBackup(entry, of: me, named: x) }
 
         case let .backupFetch(req, from):
             // A read: a repeat (the peer retries until answered) is simply answered again.
@@ -246,6 +245,18 @@ public struct RegistryMachine {
         default:
             out.append(.note("unexpected \(message.kind.name) from \(x)"))
         }
+    }
+
+    /// One backup entry of user `me` (named `x`): kept unless the backup is full (refused and
+    /// noted), a repeat of one held idempotent. BACKUP's and BACKUPS's one rule.
+    private mutating func keepBackup(_ entry: BackupEntry, of me: Int, named x: String) {
+        guard durable.backupHasRoom(me, for: entry) else {
+            return out.append(.note("refused BACKUP \(entry.outgoing ? "to" : "from")=\(entry.peer)#\(entry.seq) from \(x): its backup is full"))
+        }
+        // Applied and asked in one go: `hasBackup` and then `apply` hashed the entry's key
+        // (two names) twice, at every BACKUP.
+        guard durable.addBackup(me, entry) else { return }
+        out.append(.persist(.addBackup(user: x, entry)))
     }
 
     func groupInfo(_ name: String) -> GroupInfo {

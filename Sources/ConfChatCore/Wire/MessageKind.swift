@@ -4,7 +4,7 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
     case register = 0x01, login = 0x02, logout = 0x03, friendRequest = 0x04, friendAnswer = 0x05
     case unfriend = 0x06, deposit = 0x07, mailboxAck = 0x08, backup = 0x09, ping = 0x0A
     case createGroup = 0x0B, invite = 0x0C, joinGroup = 0x0D, leaveGroup = 0x0E, destroyGroup = 0x0F, groupDeposit = 0x10
-    case mailFetch = 0x11, mailDrop = 0x12, backupFetch = 0x13
+    case mailFetch = 0x11, mailDrop = 0x12, backupFetch = 0x13, backups = 0x14
     case reply = 0x20, loginReply = 0x21, friendRequestNotice = 0x22, friendAdded = 0x23
     case friendRemoved = 0x24, depositAck = 0x25, mailbox = 0x26, pong = 0x27
     case groupInvite = 0x28, groupUpdate = 0x29, groupRemoved = 0x2A, mailPage = 0x2B, depositRefused = 0x2C
@@ -33,6 +33,7 @@ public enum MessageKind: UInt8, CaseIterable, Sendable {
         case .mailFetch: "MAIL-FETCH"
         case .mailDrop: "MAIL-DROP"
         case .backupFetch: "BACKUP-FETCH"
+        case .backups: "BACKUPS"
         case .reply: "REPLY"
         case .loginReply: "LOGIN-REPLY"
         case .friendRequestNotice: "FRIEND-REQUEST-NOTICE"
@@ -82,6 +83,7 @@ extension WireMessage {
         case .mailFetch: .mailFetch
         case .mailDrop: .mailDrop
         case .backupFetch: .backupFetch
+        case .backups: .backups
         case .reply: .reply
         case .loginReply: .loginReply
         case .friendRequestNotice: .friendRequestNotice

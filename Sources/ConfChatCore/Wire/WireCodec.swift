@@ -73,6 +73,10 @@ public enum WireCodec {
             for b in entries { try writeBackup(b, &w) }
         case let .backup(entry):
             try writeBackup(entry, &w)
+        case let .backups(entries):
+            try checkBackupsCount(entries.count, &w)
+            try w.count(entries.count)
+            for b in entries { try writeBackup(b, &w) }
         case .ping, .heartbeat, .bye:
             break
         case let .createGroup(req, group), let .joinGroup(req, group), let .leaveGroup(req, group), let .destroyGroup(req, group):
@@ -190,12 +194,23 @@ public enum WireCodec {
             let req = try r.u32()
             let waiting = BackupWaiting(next: try r.u32(), entries: try r.u32())
             var entries: [BackupEntry] = []
-            for _ in 0..<(try r.count(minElementSize: 16)) { entries.append(try readBackup(&r)) }
+            for _ in 0..<(try r.count(minElementSize: minBackupEntrySize)) { entries.append(try readBackup(&r)) }
             message = .backupPage(req: req, waiting: waiting, entries: entries)
         case .depositRefused:
             message = .depositRefused(to: try r.shortString("to"), seq: try r.u64(), reason: try r.longString("reason", limit: 4096))
         case .backup:
             message = .backup(try readBackup(&r))
+        case .backups:
+            guard bytes.count <= maxRequestFrameSize else {
+                throw .tooLarge(field: "BACKUPS frame", size: bytes.count, limit: maxRequestFrameSize)
+            }
+            let n = try r.count(minElementSize: minBackupEntrySize)
+            guard n > 0 else { throw .invalidValue(field: "entries", value: 0) }
+            guard n <= maxBackupsEntries else { throw .tooLarge(field: "entries", size: n, limit: maxBackupsEntries) }
+            var entries: [BackupEntry] = []
+            entries.reserveCapacity(n)
+            for _ in 0..<n { entries.append(try readBackup(&r)) }
+            message = .backups(entries)
         case .ping:
             message = .ping
         case .createGroup:
@@ -233,7 +248,7 @@ public enum WireCodec {
             for _ in 0..<(try r.count(minElementSize: 3)) { snapshot.friends.append(try readFriend(&r)) }
             for _ in 0..<(try r.count(minElementSize: 1)) { snapshot.requests.append(try r.shortString("request")) }
             for _ in 0..<(try r.count(minElementSize: 15)) { snapshot.mailbox.append(try readMail(&r)) }
-            for _ in 0..<(try r.count(minElementSize: 16)) { snapshot.backup.append(try readBackup(&r)) }
+            for _ in 0..<(try r.count(minElementSize: minBackupEntrySize)) { snapshot.backup.append(try readBackup(&r)) }
             for _ in 0..<(try r.count(minElementSize: 14)) {
                 snapshot.backupMarks.append(BackupMark(peer: try r.shortString("peer"), outgoing: try r.bool("outgoing"), seq: try r.u64(),
                                                        held: try r.u32()))

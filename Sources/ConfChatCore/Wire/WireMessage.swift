@@ -35,6 +35,10 @@ public enum WireMessage: Hashable, Sendable {
     /// Asks for the page of our backup that starts at entry `from` of the registry's list (the
     /// `next` of the LOGIN-REPLY or BACKUP-PAGE before): a wiped peer's backup comes in pages.
     case backupFetch(req: UInt32, from: UInt32)
+    /// Several backup entries in one frame, each as a BACKUP would carry it, handled in order
+    /// as one input: what a peer sends when entries already wait together (never a wait to
+    /// gather them). 1 to `WireCodec.maxBackupsEntries` entries, in a request frame.
+    case backups([BackupEntry])
 
     // registry -> peer
     case reply(req: UInt32, error: String?)

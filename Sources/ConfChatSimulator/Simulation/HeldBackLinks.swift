@@ -4,7 +4,9 @@ import ConfChatDriver
 /// A simulated peer's sends, in front of its crypto layer (`SealingTransport`): the messages
 /// nobody waits on (`EffectKind.sendLast`, the peer's backup entries) are held here, not yet
 /// encrypted, encoded or sent, until the network has carried everything else that arrives
-/// at this instant (`Simulator.releaseHeldBack`, from `settle`).
+/// at this instant (`Simulator.releaseHeldBack`, from `settle`). Entries released together
+/// to one address leave together: one BACKUPS frame for several (up to its bounds), so the
+/// registry handles and commits them as one input.
 ///
 /// The driver already sends them after the rest of their batch; but the simulator runs every
 /// node on one thread, and carried out a batch whole before it let the network settle: so
@@ -27,7 +29,9 @@ final class HeldBackLinks: Transport {
     /// Hears of a held message the layer or the network did not take, as the driver's does.
     private let unsent: (Address, WireMessage, SendOutcome) -> Void
     /// What is held, in the order the peer sent it.
-    private var held: [HeldMessage] = []
+    private var held: [HeldEntry] = []
+    /// The frame being gathered as `held` is released.
+    private var frame = BackupFrameBuilder()
     /// The addresses `held` goes to, each once (the registry, in practice): a send elsewhere
     /// is one comparison, not a pass over `held`, which in a bench's batch holds dozens.
     private var addresses: [Address] = []
@@ -44,10 +48,10 @@ final class HeldBackLinks: Transport {
         // The driver's one rule for what nobody waits on (`PeerMachine.kind(of:)`), asked only of a
         // backup entry, the one kind it holds back: asking it of every message cost a copy
         // of each CHAT and CHAT-ACK into an effect and out again.
-        if case .backup = message, case .sendLast = PeerMachine.kind(of: .send(address, message)) {
+        if case let .backup(entry) = message, case .sendLast = PeerMachine.kind(of: .send(address, message)) {
             if held.isEmpty { simulator.holding.append(self) }
             if !addresses.contains(address) { addresses.append(address) }
-            held.append(HeldMessage(address: address, message: message))
+            held.append(HeldEntry(address: address, entry: entry))
             return .sent
         }
         if !addresses.isEmpty, addresses.contains(address) { release(to: address) }
@@ -56,10 +60,10 @@ final class HeldBackLinks: Transport {
 
     /// Sends everything held, in order.
     func releaseAll() {
-        var list: [HeldMessage] = []
+        var list: [HeldEntry] = []
         swap(&list, &held)
         addresses.removeAll(keepingCapacity: true)
-        for k in list.indices { carry(list[k]) }
+        carry(list)
         list.removeAll(keepingCapacity: true)
         if held.isEmpty { swap(&held, &list) }
     }
@@ -73,19 +77,33 @@ final class HeldBackLinks: Transport {
     /// Sends what is held for `address`, in order, and keeps the rest, in order. Rare (a
     /// DEPOSIT, a LOGOUT after backup entries), so two plain passes.
     private func release(to address: Address) {
-        for k in held.indices where held[k].address == address { carry(held[k]) }
+        carry(held.filter { $0.address == address })
         held.removeAll { $0.address == address }
         addresses.removeAll { $0 == address }
     }
 
-    private func carry(_ m: borrowing HeldMessage) {
-        let outcome = next.send(m.message, from: name, to: m.address)
-        if outcome != .sent { unsent(m.address, m.message, outcome) }
+    /// Sends `list` in order: each run of entries to one address in as few frames as the
+    /// bounds allow (`BackupFrameBuilder`: BACKUP for a lone entry, BACKUPS for several). They
+    /// waited together already; nothing waits longer for them to be gathered.
+    private func carry(_ list: [HeldEntry]) {
+        var to: Address?
+        for k in list.indices {
+            if let to, list[k].address != to || !frame.fits(list[k].entry) { flush(to: to) }
+            to = list[k].address
+            frame.add(list[k].entry)
+        }
+        if let to { flush(to: to) }
+    }
+
+    private func flush(to address: Address) {
+        guard let message = frame.take() else { return }
+        let outcome = next.send(message, from: name, to: address)
+        if outcome != .sent { unsent(address, message, outcome) }
     }
 }
 
-/// A message `HeldBackLinks` holds, and where it goes.
-private struct HeldMessage {
+/// A backup entry `HeldBackLinks` holds, and where it goes.
+private struct HeldEntry {
     let address: Address
-    let message: WireMessage
+    let entry: BackupEntry
 }

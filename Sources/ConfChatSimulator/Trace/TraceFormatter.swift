@@ -109,6 +109,7 @@ public enum TraceFormatter {
             return (items.map { "\($0.from)#\($0.seq)" } + ["waiting=\(waiting.items)"]).joined(separator: " ")
         case let .depositRefused(to, seq, reason): return "to=\(to) seq=\(seq) (\(reason))"
         case let .backup(e): return "\(e.outgoing ? "to" : "from")=\(e.peer) seq=\(e.seq)"
+        case let .backups(entries): return entries.map { "\($0.outgoing ? "to" : "from")=\($0.peer)#\($0.seq)" }.joined(separator: " ")
         case .ping, .heartbeat, .bye: return ""
         case let .reply(req, error): return "req=\(req) " + (error.map { "error: \($0)" } ?? "ok")
         case let .loginReply(req, s):

@@ -46,6 +46,8 @@ enum WireSamples {
         .backup(BackupEntry(peer: "bob", outgoing: true, seq: 3, body: binary)),
         .backup(BackupEntry(peer: "bob", outgoing: false, seq: 0, body: [], proof: [7, 7, 7])),
         .backup(BackupEntry(peer: "carol", outgoing: true, seq: 12, body: Array("g".utf8), group: "team")),
+        .backups([BackupEntry(peer: "bob", outgoing: true, seq: 3, body: binary),
+                  BackupEntry(peer: "carol", outgoing: false, seq: 12, body: [], group: "team", proof: [7, 7, 7])]),
         .ping,
         .createGroup(req: 20, group: "team"),
         .invite(req: 21, group: "team", member: "bob"),

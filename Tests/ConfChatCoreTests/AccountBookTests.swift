@@ -67,4 +67,24 @@ import Testing
         #expect(r.online == ["carol": "inproc://carol-2"])
         #expect(r.handle(from: "carol", .ping).first == .send(.peer(name: "carol", endpoint: "inproc://carol-2"), .pong(known: true, news: 0)))
     }
+
+    @Test("a login's marks of the mail it sent follow mail as it is added, taken and dropped, in recipient order")
+    func mailMarksFollowTheMailboxes() {
+        var s = Self.state(Self.reordered)
+        s.apply(.addMail(to: "bob", MailItem(from: "alice", seq: 4, body: [1])))
+        s.apply(.addMail(to: "bob", MailItem(from: "carol", seq: 1, body: [2])))
+        s.apply(.addMail(to: "alice", MailItem(from: "carol", seq: 2, body: [3])))
+        #expect(s.mailMarks(from: "alice") == [BackupMark(peer: "bob", outgoing: true, seq: 4),
+                                              BackupMark(peer: "carol", outgoing: true, seq: 1)])
+        #expect(s.mailMarks(from: "carol") == [BackupMark(peer: "alice", outgoing: true, seq: 2),
+                                              BackupMark(peer: "bob", outgoing: true, seq: 1)])
+        s.apply(.removeMail(to: "carol", from: "alice", upTo: 1))
+        s.apply(.dropMail(to: "bob", from: "carol", seq: 1))
+        #expect(s.mailMarks(from: "alice") == [BackupMark(peer: "bob", outgoing: true, seq: 4)])
+        #expect(s.mailMarks(from: "carol") == [BackupMark(peer: "alice", outgoing: true, seq: 2)])
+        s.apply(.removeMail(to: "bob", from: "alice", upTo: 9))
+        s.apply(.addMail(to: "carol", MailItem(from: "alice", seq: 5, body: [4])))
+        #expect(s.mailMarks(from: "alice") == [BackupMark(peer: "carol", outgoing: true, seq: 5)])
+        #expect(s.mailbox.keys.sorted() == ["alice", "carol"])
+    }
 }

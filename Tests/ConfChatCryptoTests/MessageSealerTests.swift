@@ -38,7 +38,9 @@ import Testing
         // Malformed or out-of-bounds ones never match.
         for bad in ["$conf-chat-key$", "$conf-chat-key$m=8,t=1", "$conf-chat-key$m=8$x", "$conf-chat-key$m=x,t=1$" + verifier,
                     "$conf-chat-key$m=8,t=0$" + verifier, "$conf-chat-key$m=1,t=1$" + verifier,
-                    "$conf-chat-key$m=99999999999999999,t=1$" + verifier, "$conf-chat-key$m=8,t=1$" + verifier + "$"] {
+                    "$conf-chat-key$m=99999999999999999,t=1$" + verifier, "$conf-chat-key$m=8,t=1$" + verifier + "$",
+                    "$conf-chat-key$m=8,t=1,t=1$" + verifier, "$conf-chat-key$m=8,t=1$" + verifier + "\u{301}",
+                    "$conf-chat-key$m=８,t=1$" + verifier, "$conf-chat-key$m=+8,t=1$" + verifier + "x"] {
             #expect(fast.checkCredentials(user: "alice", password: "pw", against: bad) == false, "\(bad)")
         }
     }

@@ -64,6 +64,15 @@ import Testing
         #expect(each.deliveries == 50)
     }
 
+    @Test("the set-up derives each peer's password key once: its login finds the derivation its registration made")
+    func setupDerivesOncePerPeer() throws {
+        let (sim, names) = try BenchRunner(options: options()).network()
+        defer { sim.shutDown() }
+        #expect(names.count == 20)
+        #expect(sim.sealer.derivations == 20)
+        #expect(try names.allSatisfy { try sim.durableState($0).credentials?.hasPrefix("$conf-chat-key$") == true })
+    }
+
     @Test("the bulk set-up builds a network that delivers the same load")
     func bulkSetup() throws {
         let result = try BenchRunner(options: options { $0.setup = .bulk; $0.compareRaw = false }).run()

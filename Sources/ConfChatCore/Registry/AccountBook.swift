@@ -26,6 +26,10 @@ public struct AccountBook: Hashable, Sendable {
     private var accounts: ContiguousArray<RegistryDurableState.Account?> = []
     /// Each user's mailbox; nil for one with no item waiting.
     private var mailboxes: ContiguousArray<[MailItem]?> = []
+    /// The users whose mailbox holds an item: what every LOGIN's marks of the mail it sent
+    /// (`RegistryDurableState.mailMarks`) read, instead of every user's slot, a scan that made
+    /// a network's logins cost the square of its size (docs/performance.md, "The set-up").
+    private var holdingMail: Set<Int32> = []
     /// Each user's backup, in the order its entries came; nil for one with none.
     private var backups: ContiguousArray<[BackupEntry]?> = []
     /// The body octets of each user's backup, kept as entries are added, for its bound.
@@ -78,7 +82,17 @@ public struct AccountBook: Hashable, Sendable {
     mutating func changeMailbox(_ n: Int, _ body: (inout [MailItem]) -> Void) {
         if mailboxes[n] == nil { mailboxes[n] = [] }
         body(&mailboxes[n]!)
-        if mailboxes[n]!.isEmpty { mailboxes[n] = nil }
+        if mailboxes[n]!.isEmpty {
+            mailboxes[n] = nil
+            holdingMail.remove(Int32(n))
+        } else {
+            holdingMail.insert(Int32(n))
+        }
+    }
+
+    /// The mailboxes that hold items, with their recipients' names, in name order.
+    func mailboxesByName() -> [(name: String, items: [MailItem])] {
+        holdingMail.map { (ids.name(Int($0)), mailboxes[Int($0)] ?? []) }.sorted { $0.name < $1.name }
     }
 
     /// User `n`'s backup, in the order its entries came (empty if none).

@@ -139,7 +139,7 @@ public struct RegistryDurableState: Hashable, Sendable {
     /// Every message of `user`'s waiting in a mailbox, as (recipient, seq), sorted.
     public func mailMarks(from user: String) -> [BackupMark] {
         var marks: [BackupMark] = []
-        for (to, items) in mailbox.sorted(by: { $0.key < $1.key }) {
+        for (to, items) in users.mailboxesByName() {
             for item in items where item.from == user { marks.append(BackupMark(peer: to, outgoing: true, seq: item.seq)) }
         }
         return marks

@@ -59,8 +59,9 @@ public final class Simulator {
     public internal(set) var faultPlans: [String: FaultPlan] = [:]
     /// Sees every event of every peer as it happens (the attached prompt listens here).
     public var eventObserver: ((String, PeerEvent) -> Void)?
-    /// The registry's password hasher (its checks run here, in order).
-    package var registryHasher: Argon2Hasher
+    /// The registry's password hasher (its checks run here, in order). It remembers the last
+    /// hash it made, so a LOGIN right after its REGISTER costs no second Argon2id.
+    package var registryHasher: LastHashMemory<Argon2Hasher>
     /// Where each peer machine's hasher gets its seed, one a start: the run's seed, so runs
     /// are reproducible, and no peer's salts depend on what another hashed.
     var hasherSeeds: SplitMix64
@@ -77,7 +78,7 @@ public final class Simulator {
     public init(options: SimOptions, trace: (any TraceSink)? = nil) throws {
         self.options = options
         self.trace = trace
-        self.registryHasher = Argon2Hasher(cost: options.hashCost, seed: options.seed)
+        self.registryHasher = LastHashMemory(Argon2Hasher(cost: options.hashCost, seed: options.seed))
         self.hasherSeeds = SplitMix64(seed: options.seed &+ 0x5A17)
         var config = PeerConfig(presenceTimeout: options.presenceTimeout)
         config.dedupe = options.dedupe

@@ -12,7 +12,7 @@ import Testing
         let dir = RunLogTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try RunLog(folder: dir)
-        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        let alice = try RunLogTests.store("alice", in: dir, log: log)
         var state = PeerDurableState()
         for (i, batch) in RunLogTests.commits(12).enumerated() {
             try alice.apply(batch)
@@ -32,7 +32,7 @@ import Testing
         let dir = RunLogTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try RunLog(folder: dir)
-        let peer = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        let peer = try RunLogTests.store("alice", in: dir, log: log)
         for (i, m) in SQLiteRowsTests.peerMutations.enumerated() {
             try peer.apply([m])
             if i % 5 == 0 { _ = try peer.load() }
@@ -49,7 +49,7 @@ import Testing
         let dir = RunLogTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try RunLog(folder: dir)
-        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        let alice = try RunLogTests.store("alice", in: dir, log: log)
         var state = PeerDurableState()
         for batch in RunLogTests.commits(3) {
             // What the node driver does: the writes where they lie in its batch.
@@ -77,7 +77,7 @@ import Testing
         let dir = RunLogTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try RunLog(folder: dir)
-        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        let alice = try RunLogTests.store("alice", in: dir, log: log)
         var state = PeerDurableState()
         for batch in RunLogTests.commits(5) {
             try alice.apply(batch)

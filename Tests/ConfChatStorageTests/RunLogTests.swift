@@ -96,8 +96,8 @@ import Testing
             // A small log, so that it is rotated several times along the way, and handed to the
             // applier's thread every few commits while the restarts read it.
             let log = try RunLog(folder: dir, checkpointBytes: 600, handOverBytes: 100)
-            let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
-            let bob = LoggedStore(try SQLitePeerStore(directory: dir + "/bob", durability: .simulated), log: log)
+            let alice = try Self.store("alice", in: dir, log: log)
+            let bob = try Self.store("bob", in: dir, log: log)
             var state = PeerDurableState()
             for (i, batch) in Self.commits(40).enumerated() {
                 try alice.apply(batch)
@@ -119,6 +119,11 @@ import Testing
         #expect(try SQLitePeerStore(directory: dir + "/bob").load().requests.count == 40)
     }
 
+    /// A peer's store in `dir`, its commits appended to `log`, as the simulator makes them.
+    static func store(_ name: String, in dir: String, log: RunLog) throws -> LoggedStore<SQLitePeerStore> {
+        LoggedStore(try SQLitePeerStore(directory: dir + "/" + name, durability: .simulated), log: log)
+    }
+
     static func fileSize(_ log: RunLog) throws -> Int {
         try FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int ?? -1
     }
@@ -128,7 +133,7 @@ import Testing
         let dir = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try RunLog(folder: dir)
-        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        let alice = try Self.store("alice", in: dir, log: log)
         let state = try Self.commit(6, to: alice)
         #expect(log.checkpoints == 0)
         #expect(try Self.fileSize(log) == 0, "six small commits wait in the log's buffer: one write for many commits")
@@ -141,8 +146,8 @@ import Testing
         let dir = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try RunLog(folder: dir, writeBytes: 300)
-        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
-        let bob = LoggedStore(try SQLitePeerStore(directory: dir + "/bob", durability: .simulated), log: log)
+        let alice = try Self.store("alice", in: dir, log: log)
+        let bob = try Self.store("bob", in: dir, log: log)
         var state = PeerDurableState()
         var sizes: Set<Int> = []
         for (i, batch) in Self.commits(30).enumerated() {
@@ -165,8 +170,8 @@ import Testing
         let dir = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try RunLog(folder: dir, handOverBytes: 1)
-        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
-        let bob = LoggedStore(try SQLitePeerStore(directory: dir + "/bob", durability: .simulated), log: log)
+        let alice = try Self.store("alice", in: dir, log: log)
+        let bob = try Self.store("bob", in: dir, log: log)
         let state = try Self.commit(20, to: alice)
         // Bob's restart from his database waits for every record before his own last one:
         // alice's, all handed over before it, are applied too.
@@ -184,7 +189,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // Every commit is handed over on its own; a transaction a hand-over would be 40.
         let log = try RunLog(folder: dir, handOverBytes: 1, recordsPerTransaction: 16)
-        let alice = LoggedStore(try SQLitePeerStore(directory: dir + "/alice", durability: .simulated), log: log)
+        let alice = try Self.store("alice", in: dir, log: log)
         let state = try Self.commit(40, to: alice)
         try log.checkpoint()
         #expect(try alice.base.load() == state)

@@ -24,11 +24,11 @@ import Histogram
 ///
 /// As the protocol's floor (`protocolFloor`), it also does for each delivery what the
 /// protocol asks of libzmq and libsodium beyond the CHAT, and nothing else: the recipient
-/// acknowledges (a frame back to the sender), and the sender and the recipient each seal the
-/// body as a backup entry (`MessageSealer.encrypt`, the engine's own call) and send it to the
-/// registry. Four ZeroMQ messages and two seals a delivery: the fastest any engine of this
-/// protocol could go on this machine, whatever its code (docs/performance.md, "What bounds
-/// the ratio").
+/// acknowledges (a CHAT-ACK frame back to the sender), and the sender and the recipient each
+/// seal a body of the CHAT frame's size as a backup entry (`MessageSealer.encrypt`, the
+/// engine's own call) and send it to the registry. Four ZeroMQ messages and two seals a
+/// delivery: the fastest any engine of this protocol could go on this machine, whatever
+/// its code (docs/performance.md, "What bounds the ratio").
 final class RawZMQBench {
     struct Result {
         var deliveries = 0
@@ -229,7 +229,7 @@ final class RawZMQBench {
     }
 
     /// The protocol's floor beyond the CHAT from `a` to `b`: `b`'s acknowledgement, and each
-    /// side's sealed backup entry to the registry.
+    /// side's sealed backup entry to the registry (a body of the CHAT frame's size, sealed).
     private func followUp(_ a: Int, _ b: Int, _ body: [UInt8], _ sealer: MessageSealer) throws {
         let registry = graph.names.count
         try send(b, a, Self.acknowledgement)
@@ -237,8 +237,8 @@ final class RawZMQBench {
         try send(b, registry, sealer.encrypt(body, key: backupKey))
     }
 
-    /// A frame the size of a CHAT-ACK (its kind and a sequence number).
-    private static let acknowledgement = [UInt8](repeating: 0x0B, count: 9)
+    /// The acknowledgement, as the codec writes a CHAT-ACK: the frame the engine sends.
+    private static let acknowledgement = (try? WireCodec.encode(.chatAck(upTo: 1))) ?? []
 
     /// Reads one message (routing id and payload) from a node's inbox, waiting for it.
     @inline(__always)

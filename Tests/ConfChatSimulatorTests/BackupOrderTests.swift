@@ -18,6 +18,17 @@ import Testing
         }
     }
 
+    /// Alice logs out, loses her data directory and logs in again: what she sent bob must come
+    /// back (from the registry's backup, or from bob if he is up), in order.
+    private func expectWipedAliceGetsBack(_ texts: [String], _ sim: Simulator,
+                                          sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(try sim.command("alice", .logout) == nil, sourceLocation: sourceLocation)
+        try sim.wipe("alice")
+        #expect(try sim.command("alice", .login(password: "a")) == nil, sourceLocation: sourceLocation)
+        try sim.advance(by: 1_000)
+        #expect(try sim.sent("alice", to: "bob") == texts, sourceLocation: sourceLocation)
+    }
+
     @Test("both BACKUPs of a message leave after the CHAT, the delivery and the CHAT-ACK")
     func backupLeavesLast() throws {
         let trace = TraceRecorder()
@@ -61,11 +72,7 @@ import Testing
         // The registry's backup alone gives it back to a wiped alice: bob, who could give
         // it back too, is down.
         try sim.crash("bob")
-        #expect(try sim.command("alice", .logout) == nil)
-        try sim.wipe("alice")
-        #expect(try sim.command("alice", .login(password: "a")) == nil)
-        try sim.advance(by: 1_000)
-        #expect(try sim.sent("alice", to: "bob") == ["hi"])
+        try expectWipedAliceGetsBack(["hi"], sim)
     }
 
     @Test("backup entries that wait together leave together: one BACKUPS a peer, and the registry keeps every entry")
@@ -88,10 +95,6 @@ import Testing
         // Every entry reached the registry, in order: a wiped alice gets all three back from it
         // alone (bob, who could give them back too, is down).
         try sim.crash("bob")
-        #expect(try sim.command("alice", .logout) == nil)
-        try sim.wipe("alice")
-        #expect(try sim.command("alice", .login(password: "a")) == nil)
-        try sim.advance(by: 1_000)
-        #expect(try sim.sent("alice", to: "bob") == ["one", "two", "three"])
+        try expectWipedAliceGetsBack(["one", "two", "three"], sim)
     }
 }

@@ -114,8 +114,11 @@ def test_no_process_outlives_a_killed_run():
     with open(scenario, "w") as f:
         f.write("peers alice bob\nalice register a\nwait 1h\n")
     data = os.path.join(folder, "data")
+    # SIGINT at its default in the runner, as at a terminal: a shell's background job (how CI
+    # or a script may start this suite) passes it on ignored, and the interrupt would not come.
     run = subprocess.Popen([BINARY, "run", "--processes", scenario, "--data", data], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+                           stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.time() + 20
         while time.time() < deadline and len(node_pids(data)) < 3:
@@ -147,8 +150,11 @@ def test_a_failing_run_leaves_no_process():
     assert not wait_gone(data, 2.0), node_pids(data)
     with open(scenario, "w") as f:
         f.write("peers alice\nwait 1h\n")
+    # SIGINT at its default in the runner, as at a terminal: a shell's background job (how CI
+    # or a script may start this suite) passes it on ignored, and the interrupt would not come.
     run = subprocess.Popen([BINARY, "run", "--processes", scenario, "--data", data], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+                           stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 20
     while time.time() < deadline and len(node_pids(data)) < 2:
         time.sleep(0.1)

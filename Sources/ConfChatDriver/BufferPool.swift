@@ -1,4 +1,4 @@
-/// Emptied arrays kept for reuse by the drivers of many nodes that take turns: the
+/// Arrays kept for reuse by the drivers of many nodes that take turns: the
 /// simulator's, which handle one input of one node at a time. A driver given a pool takes
 /// its batch's buffer from it when the batch starts and puts it back once the batch is
 /// carried out, so a node holds no buffer between its batches.
@@ -12,10 +12,11 @@
 ///
 /// A buffer comes back full: emptying it (a release of every message, record and string of
 /// its batch) waits for `sweep`, which the simulator calls once the network has settled.
-/// Emptied at once, alice's batch was emptied between her CHAT leaving and bob handling it,
-/// where two processes would do both at the same time: work on the path of every delivery
-/// that the message does not need (1.0 k instructions of the 27.2 k a light-load message
-/// ran before its delivery; performance.md, "What was changed for speed", 87).
+/// When each was emptied as it came back, alice's batch was released between her CHAT
+/// leaving and bob handling it, where two processes would do both at the same time: work
+/// on the path of every delivery that the message does not need (1.0 k instructions of the
+/// 27.2 k a light-load message ran before its delivery; performance.md, "What was changed
+/// for speed", 87).
 public final class BufferPool<Element> {
     /// Buffers with storage and no elements, ready for `take`.
     private var spare: [[Element]] = []
@@ -33,7 +34,7 @@ public final class BufferPool<Element> {
     func take() -> [Element] {
         if let buffer = spare.popLast() { return buffer }
         guard unswept.count >= Self.unsweptLimit else { return [] }
-        var buffer = unswept.removeFirst()
+        var buffer = unswept.removeLast()  // which one does not matter: the last moves nothing
         buffer.removeAll(keepingCapacity: true)
         return buffer
     }

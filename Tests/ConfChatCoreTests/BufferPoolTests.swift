@@ -63,7 +63,7 @@ struct BufferPoolTests {
         #expect(census.alive == 0)
     }
 
-    @Test("without a sweep, a handful of batches wait: the next batches empty the oldest")
+    @Test("without a sweep, a handful of batches wait: the next batches empty one of them")
     func boundedWithoutSweep() throws {
         let census = Census()
         let pool = BufferPool<Noter.Effect>()

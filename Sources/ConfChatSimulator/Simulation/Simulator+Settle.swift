@@ -87,7 +87,12 @@ extension Simulator {
                 }
             }
             if grouped, try commitBatch() { continue }
-            guard releaseHeldBack() else { return }
+            guard releaseHeldBack() else {
+                // Nothing left to deliver: the batches' buffers are emptied now, not on the
+                // way of the next node's input (`BufferPool`).
+                peerBuffers.sweep()
+                return
+            }
         }
     }
 

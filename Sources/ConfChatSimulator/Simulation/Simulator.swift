@@ -43,8 +43,8 @@ public final class Simulator {
     var registryEndpoint: String?
     var timers = Heap<SimTimer>()
     /// The peers' drivers take turns, so they share their batches' buffers: a peer keeps
-    /// none between its inputs (`BufferPool`).
-    private let peerBuffers = BufferPool<PeerEffect>()
+    /// none between its inputs (`BufferPool`). Emptied once the network has settled (`settle`).
+    let peerBuffers = BufferPool<PeerEffect>()
     /// Every frame is decoded through it, so the nodes share each endpoint and key instead
     /// of holding a copy a friend (`WireInterner`).
     let interner = WireInterner()

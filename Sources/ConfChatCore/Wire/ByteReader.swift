@@ -28,13 +28,17 @@ struct ByteReader {
 
     var remaining: Int { bytes.count - offset }
 
-    private mutating func take(_ n: Int) throws(WireError) -> ArraySlice<UInt8> {
+    /// Where the next `n` octets begin, once checked against what is left; the offset moves
+    /// past them. Every read takes its octets where they lie in the frame: through an
+    /// `ArraySlice` each read retained and released the frame, and an array made of a slice
+    /// went through the standard library's generic copy (a dynamic cast at each call).
+    private mutating func advance(_ n: Int) throws(WireError) -> Int {
         guard n <= remaining else { throw .tooShort(needed: n - remaining, offset: offset) }
         defer { offset += n }
-        return bytes[offset..<offset + n]
+        return offset
     }
 
-    mutating func u8() throws(WireError) -> UInt8 { try take(1).first! }
+    mutating func u8() throws(WireError) -> UInt8 { bytes[try advance(1)] }
 
     mutating func bool(_ field: String) throws(WireError) -> Bool {
         let v = try u8()
@@ -42,30 +46,39 @@ struct ByteReader {
         return v == 1
     }
 
-    mutating func u16() throws(WireError) -> UInt16 {
-        let s = try take(2)
-        return UInt16(s[s.startIndex]) << 8 | UInt16(s[s.startIndex + 1])
+    mutating func u16() throws(WireError) -> UInt16 { UInt16(bigEndian: try load(UInt16.self)) }
+
+    mutating func u32() throws(WireError) -> UInt32 { UInt32(bigEndian: try load(UInt32.self)) }
+
+    mutating func u64() throws(WireError) -> UInt64 { UInt64(bigEndian: try load(UInt64.self)) }
+
+    /// The next `T`'s octets as they lie (big-endian on the wire: the caller converts).
+    private mutating func load<T: FixedWidthInteger>(_: T.Type) throws(WireError) -> T {
+        let at = try advance(MemoryLayout<T>.size)
+        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: T.self) }
     }
 
-    mutating func u32() throws(WireError) -> UInt32 {
-        try take(4).reduce(0) { $0 << 8 | UInt32($1) }
-    }
-
-    mutating func u64() throws(WireError) -> UInt64 {
-        try take(8).reduce(0) { $0 << 8 | UInt64($1) }
+    /// The next `n` octets, copied once into an array of their own (none for an empty field:
+    /// the empty array).
+    private mutating func octets(_ n: Int) throws(WireError) -> [UInt8] {
+        let at = try advance(n)
+        if n == 0 { return [] }
+        return bytes.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[at..<at + n])) }
     }
 
     mutating func shortString(_ field: String) throws(WireError) -> String {
         let n = Int(try u8())
-        guard let str = Self.utf8(try take(n)) else { throw .invalidUTF8(field: field) }
-        return str
+        let at = try advance(n)
+        let text = bytes.withUnsafeBufferPointer { Self.utf8(UnsafeBufferPointer(rebasing: $0[at..<at + n])) }
+        guard let text else { throw .invalidUTF8(field: field) }
+        return text
     }
 
     /// The text `bytes` spell, nil unless they are valid UTF-8. ASCII (every name and most
     /// texts) is valid as it stands and is decoded without `String(validating:)`, which
     /// looks up generic type metadata at every call (about as much work as the rest of
     /// decoding a name); anything else is validated in full.
-    private static func utf8(_ bytes: ArraySlice<UInt8>) -> String? {
+    private static func utf8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         return String(validating: bytes, as: UTF8.self)
     }
@@ -84,20 +97,17 @@ struct ByteReader {
         return name.isEmpty ? nil : name
     }
 
-    mutating func shortBytes() throws(WireError) -> [UInt8] {
-        let n = Int(try u8())
-        return Array(try take(n))
-    }
+    mutating func shortBytes() throws(WireError) -> [UInt8] { try octets(Int(try u8())) }
 
     mutating func longBytes(_ field: String, limit: Int) throws(WireError) -> [UInt8] {
         let n = Int(try u32())
         guard n <= limit else { throw .tooLarge(field: field, size: n, limit: limit) }
-        return Array(try take(n))
+        return try octets(n)
     }
 
     mutating func longString(_ field: String, limit: Int) throws(WireError) -> String {
         let b = try longBytes(field, limit: limit)
-        guard let str = Self.utf8(b[...]) else { throw .invalidUTF8(field: field) }
+        guard let str = b.withUnsafeBufferPointer(Self.utf8) else { throw .invalidUTF8(field: field) }
         return str
     }
 

@@ -43,12 +43,14 @@ struct ByteWriter {
 
     /// A short string: u8 length, then UTF-8. Names, groups and endpoints.
     /// Written from the string's own UTF-8, not through an array of it (an allocation, a
-    /// copy and a free for each name written).
+    /// copy and a free for each name written), and from its storage where it has one (every
+    /// native string; a small one's octets lie in the value itself): appending the view went
+    /// through its generic copy (`copyUTF8`, a retain and a release of the string).
     mutating func shortString(_ s: String) throws(WireEncodingError) {
         let utf8 = s.utf8
         try check(utf8.count, 255, "short string (octets)")
         u8(UInt8(utf8.count))
-        bytes.append(contentsOf: utf8)
+        if utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: utf8) }
     }
 
     /// A long field: u32 length, then the bytes. Message bodies and passwords.

@@ -70,13 +70,13 @@ public enum WireCodec {
         case let .backupPage(req, waiting, entries):
             w.u32(req); w.u32(waiting.next); w.u32(waiting.entries)
             try w.count(entries.count)
-            for b in entries { try writeBackup(b, &w) }
+            try writeBackups(entries, &w)
         case let .backup(entry):
             try writeBackup(entry, &w)
         case let .backups(entries):
             try checkBackupsCount(entries.count, &w)
             try w.count(entries.count)
-            for b in entries { try writeBackup(b, &w) }
+            try writeBackups(entries, &w)
         case .ping, .heartbeat, .bye:
             break
         case let .createGroup(req, group), let .joinGroup(req, group), let .leaveGroup(req, group), let .destroyGroup(req, group):
@@ -326,6 +326,12 @@ public enum WireCodec {
     private static func writeBackup(_ b: BackupEntry, _ w: inout ByteWriter) throws(WireEncodingError) {
         try w.shortString(b.peer); w.bool(b.outgoing); w.u64(b.seq); try w.shortString(b.group ?? ""); try w.longBytes(b.body)
         try w.shortBytes(b.proof)
+    }
+
+    /// Each entry read where it lies in the list: a `for` over the list copied each one (a
+    /// retain and a release of its name, body, group and proof) to write it.
+    private static func writeBackups(_ entries: [BackupEntry], _ w: inout ByteWriter) throws(WireEncodingError) {
+        for i in entries.indices { try writeBackup(entries[i], &w) }
     }
 
     private static func readBackup(_ r: inout ByteReader) throws(WireError) -> BackupEntry {

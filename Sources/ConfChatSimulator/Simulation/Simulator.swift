@@ -76,6 +76,8 @@ public final class Simulator {
     var driversWriteFirst = true
 
     public init(options: SimOptions, trace: (any TraceSink)? = nil) throws {
+        // Before the run's log and libzmq start their threads (`FileTable`).
+        FileTable.reserve()
         self.options = options
         self.trace = trace
         self.registryHasher = LastHashMemory(Argon2Hasher(cost: options.hashCost, seed: options.seed))

@@ -3,9 +3,9 @@ import ConfChatSimulator
 import Foundation
 import Testing
 
-/// libzmq's own threads run as `SCHED_BATCH` (`ZMQContext`): a thread that wakes one, as the
-/// simulator's does at every crash (the reaper) and every message over tcp (an I/O thread),
-/// keeps its core instead of being preempted by it.
+/// An inproc simulation's libzmq context (`ZMQContext.shared(inprocOnly:)`) has no I/O
+/// thread, and its reaper runs as `SCHED_BATCH`, so the simulator's thread that wakes it at
+/// every crash keeps its core; the I/O threads a tcp message waits for stay as they are.
 @Suite struct ZMQThreadPolicyTests {
     /// The scheduling policy of each of this process's threads whose name starts with
     /// `prefix`: field 41 of `/proc/self/task/<tid>/stat`, counted after the name in
@@ -22,13 +22,27 @@ import Testing
         }
     }
 
-    @Test("the I/O thread a message over tcp passed runs as SCHED_BATCH")
-    func ioThreadRunsBatch() throws {
+    /// `SCHED_BATCH` in Linux's `<sched.h>`.
+    static let batch = 3
+
+    @Test("an inproc simulation's reaper, woken at a crash, runs as SCHED_BATCH, and its context has no I/O thread")
+    func inprocReaperRunsBatch() throws {
+        let sim = try Simulator.twoFriends(SimOptions(transport: .inproc))
+        try sim.crash("bob")
+        try sim.restart("bob")
+        // "1/": `ZMQContext.inprocThreadPrefix`, the inproc context's threads' names.
+        let reaper = try Self.policies(ofThreadsNamed: "1/ZMQbg/Reaper")
+        #expect(reaper == [Self.batch])
+        #expect(try Self.policies(ofThreadsNamed: "1/ZMQbg/IO").isEmpty)
+    }
+
+    @Test("the I/O thread a message over tcp passed is not SCHED_BATCH: a message waits for it")
+    func tcpIOThreadIsNotBatch() throws {
         let sim = try Simulator.twoFriends(SimOptions(transport: .tcp))
         #expect(try sim.command("alice", .send(to: "bob", text: "through the I/O thread")) == nil)
         #expect(try sim.received("bob", from: "alice") == ["through the I/O thread"])
         let io = try Self.policies(ofThreadsNamed: "ZMQbg/IO")
         #expect(!io.isEmpty)
-        #expect(io.allSatisfy { $0 == 3 }, "SCHED_BATCH is 3 in Linux's <sched.h>")
+        #expect(!io.contains(Self.batch))
     }
 }

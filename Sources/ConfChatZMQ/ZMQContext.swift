@@ -10,8 +10,9 @@ import Foundation
 ///
 /// The inproc context has no I/O thread (inproc needs none), and libzmq's one thread left in
 /// it, the reaper, which frees the sockets `zmq_close` hands it, runs as `SCHED_BATCH`: the
-/// same share of the processor as any thread, but it does not preempt the thread that woke
-/// it. Every socket closed wakes the reaper (a crash in the simulator closes two, and each
+/// same share of the processor as any thread, but a batch thread is not to preempt the
+/// thread that woke it (Linux 6.18 still let it at times: fewer and shorter waits, not
+/// none). Every socket closed wakes the reaper (a crash in the simulator closes two, and each
 /// connection to them ends with one more wake), and on a busy core the reaper used to take
 /// the core from the simulator's thread, which then waited behind every other runnable
 /// thread for its turn: 1,379 such waits in the 10,000-statement scenario, 733 ms of its

@@ -87,4 +87,46 @@ import Testing
         #expect(s.mailMarks(from: "alice") == [BackupMark(peer: "carol", outgoing: true, seq: 5)])
         #expect(s.mailbox.keys.sorted() == ["alice", "carol"])
     }
+
+    /// The marks a login gave before they were kept as entries come: counted from the user's
+    /// whole backup, an entry at a time.
+    static func scannedMarks(_ s: RegistryDurableState, _ user: String) -> [BackupMark] {
+        var top: [String: BackupMark] = [:]
+        for e in s.backups[user] ?? [] {
+            let key = (e.outgoing ? "out " : "in ") + e.peer
+            let m = top[key] ?? BackupMark(peer: e.peer, outgoing: e.outgoing, seq: 0)
+            top[key] = BackupMark(peer: e.peer, outgoing: e.outgoing, seq: max(m.seq, e.seq), held: m.held + 1)
+        }
+        return top.values.sorted { ($0.peer, $0.outgoing ? 1 : 0) < ($1.peer, $1.outgoing ? 1 : 0) }
+    }
+
+    /// `count` BACKUPs of alice's and bob's, each with one of four others in either direction,
+    /// seqs in no order and many of them repeats (drawn by a fixed generator).
+    static func manyBackups(count: Int) -> [RegistryMutation] {
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        return (0..<count).map { _ in
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return .addBackup(user: ["alice", "bob"][Int((x >> 60) & 1)],
+                              entry(["bob", "carol", "dave", "erin"][Int((x >> 40) & 3)], (x >> 20) % 50 + 1, outgoing: (x >> 33) & 1 == 1))
+        }
+    }
+
+    @Test("a login's backup marks, kept as entries come, are what counting the whole backup gives, after every entry and after a restart")
+    func backupMarksKeptAsEntriesCome() {
+        var s = Self.state(Self.mutations)
+        let more = Self.manyBackups(count: 600)
+        var wrong: [String] = []
+        for (i, m) in more.enumerated() {
+            s.apply(m)
+            for user in ["alice", "bob"] where s.backupMarks(user) != Self.scannedMarks(s, user) { wrong.append("\(user) after \(i)") }
+        }
+        #expect(wrong == [])
+        #expect(s.backupMarks("alice").count == 8, "both directions with bob, carol, dave and erin")
+        #expect(s.backupMarks("alice").map(\.held).reduce(0, +) == UInt32(s.backups["alice"]!.count))
+        #expect(s.backups["alice"]!.count + s.backups["bob"]!.count < more.count, "repeats were kept once")
+        // A restart applies the stored mutations again, numbering users in another order.
+        let restarted = Self.state(Self.reordered + more)
+        for user in ["alice", "bob", "carol", "zed"] { #expect(restarted.backupMarks(user) == s.backupMarks(user)) }
+        #expect(restarted.backupMarks("carol") == [])
+    }
 }

@@ -64,6 +64,25 @@ struct WipeTests {
         #expect(h.delivered("carol") == ["alice#2 again"])
     }
 
+    @Test("a wiped peer's login gets the backup marks its whole backup gives, before and after the registry restarts")
+    func loginMarksAfterWipeAndRegistryRestart() {
+        let h = chatted()
+        h.wipe("alice")
+        h.clearRecords()
+        #expect(h.run("alice", .login(password: "pw-alice")) == .done)
+        h.crashRegistry()
+        h.restartRegistry()
+        h.wipe("alice")
+        #expect(h.run("alice", .login(password: "pw-alice")) == .done)
+        let given = h.sent(.loginReply, from: "registry", to: "alice").compactMap { message -> [BackupMark]? in
+            if case let .loginReply(_, snapshot) = message { snapshot.backupMarks } else { nil }
+        }
+        #expect(given.count == 2)
+        #expect(given.allSatisfy { $0 == AccountBookTests.scannedMarks(h.registryDisk, "alice") })
+        #expect(given.first == [BackupMark(peer: "bob", outgoing: false, seq: 1, held: 1), BackupMark(peer: "bob", outgoing: true, seq: 2, held: 2),
+                                BackupMark(peer: "carol", outgoing: false, seq: 1, held: 1), BackupMark(peer: "carol", outgoing: true, seq: 1, held: 1)])
+    }
+
     @Test func wipedSenderGetsItsHistoryFromAFriendWhenTheBackupMissedIt() {
         let h = MachineHarness()
         h.addPeers("alice", "bob")

@@ -157,4 +157,27 @@ import Testing
         }
         #expect(try SQLiteRegistryStore(directory: dir).load() == expected)
     }
+
+    @Test("a registry read back from its database gives each user the backup marks it kept running")
+    func registryBackupMarksLoad() throws {
+        let dir = PeerStoreMigrationTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Two users' entries with three others, both directions, seqs out of order, repeats.
+        let users = ["a", "b"], peers = ["b", "c", "d"]
+        let backups: [RegistryMutation] = (0..<300).map { (i: Int) -> RegistryMutation in
+            let seq = UInt64(i * 7 % 40 + 1)
+            let entry = BackupEntry(peer: peers[i % 3], outgoing: i % 5 < 2, seq: seq, body: [UInt8(truncatingIfNeeded: i)])
+            return .addBackup(user: users[i % 2], entry)
+        }
+        var running = RegistryDurableState()
+        do {
+            let store = try SQLiteRegistryStore(directory: dir, durability: .simulated)
+            try store.apply(backups)
+            for m in backups { running.apply(m) }
+        }
+        let loaded = try SQLiteRegistryStore(directory: dir).load()
+        for user in ["a", "b", "c"] { #expect(loaded.backupMarks(user) == running.backupMarks(user)) }
+        #expect(running.backupMarks("a").count == 6)
+        #expect(running.backupMarks("a").map(\.held).reduce(0, +) == UInt32(running.backups["a"]!.count))
+    }
 }

@@ -36,6 +36,14 @@ public struct AccountBook: Hashable, Sendable {
     private var backupOctets: ContiguousArray<Int> = []
     /// Every entry of every backup, so a repeated BACKUP is recognised without a scan.
     private var backupKeys: Set<EntryKey> = []
+    /// Each user's backup marks, one a conversation direction its backup holds, in the order
+    /// the directions first came; kept as entries are added, by the same `.addBackup` a
+    /// running registry applies and a restart replays, so a LOGIN reads them instead of
+    /// scanning the user's whole backup (a scan that grew with every message the user ever
+    /// backed up: docs/performance.md, "The scenario: what is its own").
+    private var marks: ContiguousArray<[DirectionMark]> = []
+    /// Where each direction's mark is in its user's `marks`.
+    private var markPlace: [Direction: Int32] = [:]
 
     /// A backup entry's place: whose backup, the other side of the conversation (both by
     /// number), the direction and the seq.
@@ -43,6 +51,20 @@ public struct AccountBook: Hashable, Sendable {
         var user: Int32, peer: Int32
         var outgoing: Bool
         var seq: UInt64
+    }
+
+    /// One direction of a user's conversation with another (both by number).
+    struct Direction: Hashable {
+        var user: Int32, peer: Int32
+        var outgoing: Bool
+    }
+
+    /// What a user's backup holds in one direction: its highest seq and how many entries.
+    struct DirectionMark {
+        var peer: Int32
+        var outgoing: Bool
+        var seq: UInt64
+        var held: UInt32
     }
 
     public init() {}
@@ -61,6 +83,7 @@ public struct AccountBook: Hashable, Sendable {
             mailboxes.append(nil)
             backups.append(nil)
             backupOctets.append(0)
+            marks.append([])
         }
         return n
     }
@@ -116,7 +139,22 @@ public struct AccountBook: Hashable, Sendable {
         }
         if backups[n] == nil { backups[n] = [e] } else { backups[n]!.append(e) }
         backupOctets[n] += e.body.count
+        let direction = Direction(user: Int32(n), peer: Int32(peer), outgoing: e.outgoing)
+        if let i = markPlace[direction].map(Int.init) {
+            marks[n][i].seq = max(marks[n][i].seq, e.seq)
+            marks[n][i].held += 1
+        } else {
+            markPlace[direction] = Int32(marks[n].count)
+            marks[n].append(DirectionMark(peer: Int32(peer), outgoing: e.outgoing, seq: e.seq, held: 1))
+        }
         return true
+    }
+
+    /// The highest backed-up seq of each conversation direction of user `n`, and how many
+    /// entries the direction holds, in the order of the other side's name, incoming first.
+    func backupMarks(_ n: Int) -> [BackupMark] {
+        marks[n].map { BackupMark(peer: ids.name(Int($0.peer)), outgoing: $0.outgoing, seq: $0.seq, held: $0.held) }
+            .sorted { ($0.peer, $0.outgoing ? 1 : 0) < ($1.peer, $1.outgoing ? 1 : 0) }
     }
 
     /// The accounts by name.

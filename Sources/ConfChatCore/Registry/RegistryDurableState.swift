@@ -118,17 +118,10 @@ public struct RegistryDurableState: Hashable, Sendable {
     }
 
     /// The highest backed-up seq of each conversation direction of `user`, and how many
-    /// entries the direction holds, sorted.
+    /// entries the direction holds, sorted: kept up to date as entries are added
+    /// (`AccountBook.backupMarks`), not counted from the backup at each login.
     public func backupMarks(_ user: String) -> [BackupMark] {
-        struct Direction: Hashable { var peer: String, outgoing: Bool }
-        var top: [Direction: (seq: UInt64, held: UInt32)] = [:]
-        for e in users.number(of: user).map(users.backup) ?? [] {
-            let k = Direction(peer: e.peer, outgoing: e.outgoing)
-            let t = top[k] ?? (0, 0)
-            top[k] = (max(t.seq, e.seq), t.held + 1)
-        }
-        return top.map { BackupMark(peer: $0.key.peer, outgoing: $0.key.outgoing, seq: $0.value.seq, held: $0.value.held) }
-            .sorted { ($0.peer, $0.outgoing ? 1 : 0) < ($1.peer, $1.outgoing ? 1 : 0) }
+        users.number(of: user).map(users.backupMarks) ?? []
     }
 
     /// Whether `a` and `b` are both members of some group.

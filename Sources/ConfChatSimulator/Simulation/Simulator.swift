@@ -76,6 +76,8 @@ public final class Simulator {
     var driversWriteFirst = true
 
     public init(options: SimOptions, trace: (any TraceSink)? = nil) throws {
+        // Before the run's log and libzmq start their threads (`FileTable`).
+        FileTable.reserve()
         self.options = options
         self.trace = trace
         self.registryHasher = LastHashMemory(Argon2Hasher(cost: options.hashCost, seed: options.seed))
@@ -87,7 +89,8 @@ public final class Simulator {
         self.sealer = MessageSealer(seed: options.seed &+ 0x5EA1, cost: options.hashCost)
         self.keySource = SplitMix64(seed: options.seed &+ 0xC0DE)
         self.registryKeys = NodeKeys.derive(from: &keySource)
-        network = SimNetwork(context: try ZMQContext.shared(), transport: try SimTransport(kind: options.transport),
+        network = SimNetwork(context: try ZMQContext.shared(inprocOnly: options.transport == .inproc),
+                             transport: try SimTransport(kind: options.transport),
                              seed: options.seed &+ 0x4E37)
         registryNode = network.register(PeerName.registry)
         runLog = try options.storage.directory.map { try RunLog(folder: $0) }

@@ -14,9 +14,9 @@ struct LexedLine: Sendable, Equatable {
         // check them cost as much as lexing them.
         let bytes = Array(line.utf8)
         if bytes.allSatisfy({ $0 < 0x80 }) {
-            self = try LineLexer.lex(bytes)
+            self = try LineLexer.lex(bytes, line: line)
         } else {
-            self = try LineLexer.lex(Array(line))
+            self = try LineLexer.lex(Array(line), line: line)
         }
     }
 

@@ -15,9 +15,10 @@ struct LineLexer<Unit: LineUnit> {
         self.characters = characters
     }
 
-    /// Lexes a line; the first lexical error ends it, as nothing after an unterminated
-    /// string or a bad character can be tokenized reliably.
-    static func lex(_ line: [Unit]) throws(LineError) -> LexedLine {
+    /// Lexes a line, given as its units and, when the caller has it, as the string they
+    /// are; the first lexical error ends it, as nothing after an unterminated string or a
+    /// bad character can be tokenized reliably.
+    static func lex(_ line: [Unit], line string: String? = nil) throws(LineError) -> LexedLine {
         var lexer = LineLexer(line)
         var tokens: [Token] = []
         tokens.reserveCapacity(8)  // a line of the language rarely holds more: one allocation
@@ -27,7 +28,10 @@ struct LineLexer<Unit: LineUnit> {
         guard let first = tokens.first, let last = tokens.last else {
             return LexedLine(tokens: [], text: "", endColumn: 1)
         }
-        let text = Unit.text(line[(first.column - 1)..<(last.endColumn - 1)])
+        // Most lines have no indentation and no comment: their text is the line itself,
+        // shared rather than made again (a line is longer than a string held inline).
+        let covered = (first.column - 1)..<(last.endColumn - 1)
+        let text = if let string, covered == line.indices { string } else { Unit.text(line[covered]) }
         return LexedLine(tokens: tokens, text: text, endColumn: last.endColumn)
     }
 

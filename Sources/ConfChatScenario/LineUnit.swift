@@ -4,7 +4,7 @@
 /// `Character`s (grapheme breaking) was most of the cost of loading a long scenario. In a
 /// line of ASCII bytes each byte is one character (a line holds no CR LF pair, the one
 /// ASCII cluster of two), so the bytes give the same tokens, texts and columns; any other
-/// line is split into `Character`s as before (`LineLexer.lex(_:)` chooses).
+/// line is split into `Character`s as before (`LexedLine(lexing:)` chooses).
 protocol LineUnit: Equatable, Sendable {
     /// The unit is exactly this ASCII character.
     func isASCII(_ byte: UInt8) -> Bool

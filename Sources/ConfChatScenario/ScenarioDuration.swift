@@ -26,12 +26,16 @@ public struct ScenarioDuration: Hashable, Sendable, Comparable, CustomStringConv
     /// Returns nil for anything else, including a missing unit (`5`), an unknown unit
     /// (`5sec`), a sign (`-5s`) or a value too large for 64-bit milliseconds. Public so
     /// the command line can accept the same syntax for its own options.
+    ///
+    /// Read as UTF-8 bytes, not `Character`s (every `wait` and `within` of a scenario is
+    /// parsed here): the result is the same, as no unit starts with a combining mark, so a
+    /// digit that one follows ends up, either way, before a unit that matches none.
     public init?(parsing text: String) {
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
-        let unit = text.dropFirst(digits.count)
+        let digits = text.utf8.prefix { (0x30...0x39).contains($0) }
+        let unit = text.utf8.dropFirst(digits.count)
         guard !digits.isEmpty,
-              let scale = Self.units.first(where: { $0.suffix == unit })?.milliseconds,
-              let count = Int64(digits)
+              let scale = Self.units.first(where: { $0.suffix.utf8.elementsEqual(unit) })?.milliseconds,
+              let count = Int64(Substring(digits))
         else { return nil }
         let (value, overflow) = count.multipliedReportingOverflow(by: scale)
         guard !overflow else { return nil }

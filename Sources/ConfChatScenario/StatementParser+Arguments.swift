@@ -82,6 +82,9 @@ extension StatementParser {
     /// so the loader can check that it is declared.
     mutating func peerArgument(_ token: Token) throws(LineError) -> String {
         let name = try validPeerName(token)
+        // Room for every token at the first use: one allocation a line, not one each time
+        // the array grows.
+        if nameUses.capacity == 0 { nameUses.reserveCapacity(tokens.count) }
         nameUses.append(ParsedLine.NameUse(name: name, column: token.column))
         return name
     }

@@ -55,7 +55,8 @@ extension StatementParser {
     /// `within` is that peer's name.
     mutating func withinClause() throws(LineError) -> ScenarioDuration? {
         let count = tokens.count
-        let withinIsPeer = declared.contains("within")
+        // Asked only when a `within` is there: most lines have none, and the set is hashed.
+        var withinIsPeer: Bool { declared.contains("within") }
         func isWithin(_ position: Int) -> Bool {
             position >= index && tokens[position].kind == .word && tokens[position].text == "within"
         }

@@ -248,6 +248,7 @@ struct StatementParser {
         // Each argument is read by its kind; an error about a missing one names the word
         // before it (`expected a peer name after 'team'` in `invite team`).
         var values: [String] = []
+        values.reserveCapacity(verb.arguments.count)
         var previous = verb.name
         for argument in verb.arguments {
             let value = switch argument.kind {

@@ -12,7 +12,8 @@ struct ValueTests {
         #expect(ScenarioDuration(parsing: text) == ScenarioDuration(milliseconds: milliseconds))
     }
 
-    @Test(arguments: ["5", "s", "5sec", "-5s", "1.5s", "5 s", "5S", "", "99999999999999999999ms", "9999999999999999h"])
+    @Test(arguments: ["5", "s", "5sec", "-5s", "1.5s", "5 s", "5S", "", "99999999999999999999ms", "9999999999999999h",
+                           "5\u{301}s", "55\u{301}ms", "\u{0665}s", "5s\u{301}"])
     func durationRejects(text: String) {
         #expect(ScenarioDuration(parsing: text) == nil)
     }

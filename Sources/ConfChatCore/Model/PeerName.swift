@@ -7,8 +7,15 @@ public enum PeerName {
     /// The name the registry goes by; no user may take it.
     public static let registry = "registry"
 
+    ///
+    /// The UTF-8 bytes are looked at where they lie, not copied into an array first: the
+    /// scenario loader asks this of about two names a line, and the copy's allocation was
+    /// most of it. (A native string always has contiguous UTF-8; the view is the fallback.)
     public static func isValid(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
+        name.utf8.withContiguousStorageIfAvailable(isValid) ?? isValid(name.utf8)
+    }
+
+    private static func isValid(_ bytes: some Collection<UInt8>) -> Bool {
         guard (1...32).contains(bytes.count), let first = bytes.first, (0x61...0x7A).contains(first) else { return false }
         for b in bytes.dropFirst() {
             let ok = (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) || b == 0x5F || b == 0x2D

@@ -107,8 +107,8 @@ package final class SimNetwork {
     let transport: SimTransport
     private let context: ZMQContext
     /// Every name seen, by number, and back.
-    private var ids: [String: NodeID] = [:]
-    private var names: [String] = []
+    private var numbers = NodeNumbers()
+    private var names: [String] { numbers.names }
     /// The running nodes, by number (nil while down).
     private var nodes: [Node?] = []
     private var atEndpoint: [String: NodeID] = [:]
@@ -135,10 +135,8 @@ package final class SimNetwork {
 
     /// The node's number, given now if its name is new.
     func register(_ name: String) -> NodeID {
-        if let id = ids[name] { return id }
-        let id = names.count
-        ids[name] = id
-        names.append(name)
+        if let id = numbers.number(of: name) { return id }
+        let id = numbers.add(name)
         nodes.append(nil)
         outgoing.append([:])
         lives.append(0)
@@ -192,7 +190,7 @@ package final class SimNetwork {
     /// Closes a node's sockets at once (linger 0): a crash. Others forget their connections to
     /// it, so their next message opens a fresh one to whatever binds there next.
     func detach(_ name: String) throws {
-        guard let id = ids[name] else { return }
+        guard let id = numbers.number(of: name) else { return }
         // What the node already sent is on the wire and still arrives: move it into the
         // receivers' stashes before closing, since linger 0 may discard unread frames.
         try pullInFlight(from: id)
@@ -247,7 +245,8 @@ package final class SimNetwork {
         guard let sender = nodes[from] else { return .dropped("\(fromName) is down") }
         if blocked(fromName, to) { return .dropped("partition") }
         // One look-up by name at most; the endpoint is checked against the receiver's own.
-        guard let toID = id ?? ids[to], let receiver = nodes[toID], receiver.endpoint == endpoint else {
+        guard let toID = id ?? numbers.number(of: to), let receiver = nodes[toID],
+              NodeNumbers.sameOctets(receiver.endpoint, endpoint) else {
             guard let owner = atEndpoint[endpoint], nodes[owner] != nil else { return .dropped("\(to) is down") }
             return .dropped("\(endpoint) is now \(names[owner]), not \(to)")
         }

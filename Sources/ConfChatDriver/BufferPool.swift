@@ -16,7 +16,7 @@
 /// leaving and bob handling it, where two processes would do both at the same time: work
 /// on the path of every delivery that the message does not need (1.0 k instructions of the
 /// 27.2 k a light-load message ran before its delivery; performance.md, "What was changed
-/// for speed", 87).
+/// for speed", 86).
 public final class BufferPool<Element> {
     /// Buffers with storage and no elements, ready for `take`.
     private var spare: [[Element]] = []

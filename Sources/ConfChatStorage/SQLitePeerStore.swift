@@ -258,7 +258,7 @@ public final class SQLitePeerStore: PeerStore {
         case let .resetAcked(peer, seq), let .markAcked(peer, seq): batch.ack(peer, seq)
         case let .reserve(peer, seq):
             let q = try statements(.reserve, db)
-            q.bind(1, peer); q.bind(2, Int64(seq))
+            q.bind(1, peer); q.bind(2, Int64(bitPattern: seq))
             try q.run()
         }
     }
@@ -267,7 +267,7 @@ public final class SQLitePeerStore: PeerStore {
     private func finish(_ batch: Batch, _ db: Database) throws {
         for a in batch.acked {
             let q = try statements(.setAcked, db)
-            q.bind(1, a.peer); q.bind(2, Int64(a.seq))
+            q.bind(1, a.peer); q.bind(2, Int64(bitPattern: a.seq))
             try q.run()
         }
     }
@@ -281,7 +281,7 @@ public final class SQLitePeerStore: PeerStore {
 
     /// A message row: the store's and the overwrite's statements take the same seven arguments.
     private func write(_ r: ChatRecord, with q: SQLiteStatement) throws {
-        q.bind(1, r.peer); q.bind(2, r.outgoing ? "out" : "in"); q.bind(3, Int64(r.seq)); q.bind(4, r.text)
+        q.bind(1, r.peer); q.bind(2, r.outgoing ? "out" : "in"); q.bind(3, Int64(bitPattern: r.seq)); q.bind(4, r.text)
         q.bind(5, r.group); q.bind(6, r.kind.rawValue); q.bind(7, blobOrNull: r.proof)
         try q.run()
     }

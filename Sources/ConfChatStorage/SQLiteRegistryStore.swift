@@ -145,14 +145,14 @@ public final class SQLiteRegistryStore: RegistryStore {
         case let .removeFriendship(x, y): try run(.removeFriendship, min(x, y), max(x, y), db)
         case let .addMail(to, item):
             let q = try statements(.addMail, db)
-            q.bind(1, to); q.bind(2, item.from); q.bind(3, Int64(item.seq)); q.bind(4, item.group)
+            q.bind(1, to); q.bind(2, item.from); q.bind(3, Int64(bitPattern: item.seq)); q.bind(4, item.group)
             q.bind(5, blob: item.body); q.bind(6, blob: item.proof)
             try q.run()
         case let .removeMail(to, from, seq): try run(.removeMail, to, from, seq, db)
         case let .dropMail(to, from, seq): try run(.dropMail, to, from, seq, db)
         case let .addBackup(user, e):
             let q = try statements(.addBackup, db)
-            q.bind(1, user); q.bind(2, e.peer); q.bind(3, e.outgoing ? "out" : "in"); q.bind(4, Int64(e.seq))
+            q.bind(1, user); q.bind(2, e.peer); q.bind(3, e.outgoing ? "out" : "in"); q.bind(4, Int64(bitPattern: e.seq))
             q.bind(5, e.group); q.bind(6, blob: e.body); q.bind(7, blob: e.proof)
             try q.run()
         case let .createGroup(name, owner):
@@ -182,7 +182,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     /// A statement of two text arguments and a seq.
     private func run(_ kind: RegistrySQL, _ a: String, _ b: String, _ seq: UInt64, _ db: Database) throws {
         let q = try statements(kind, db)
-        q.bind(1, a); q.bind(2, b); q.bind(3, Int64(seq))
+        q.bind(1, a); q.bind(2, b); q.bind(3, Int64(bitPattern: seq))
         try q.run()
     }
 }

@@ -74,6 +74,22 @@ import Testing
         #expect(try Self.rows(file, "reserved") == ["'bob' 9"])
     }
 
+    @Test("a seq above 2^63 (a hostile friend's acknowledgement, reserved) is kept and read back, not a trap")
+    func seqsPastInt64() throws {
+        let dir = PeerStoreMigrationTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try SQLitePeerStore(directory: dir, durability: .simulated)
+        let huge = UInt64.max - 1
+        let mutations: [PeerMutation] = [
+            .setFriend(name: "bob", endpoint: "inproc://bob"), .reserve(peer: "bob", seq: huge), .markAcked(peer: "bob", upTo: huge),
+            .store(ChatRecord(peer: "bob", outgoing: true, seq: huge, body: Array("far".utf8))),
+        ]
+        try store.apply(mutations)
+        var expected = PeerDurableState()
+        for m in mutations { expected.apply(m) }
+        #expect(try store.load() == expected)
+    }
+
     @Test("a checkpoint's batch (every mutation in one transaction) leaves the same rows as one mutation at a time")
     func peerRowsInOneBatch() throws {
         let dir = PeerStoreMigrationTests.temporaryFolder()

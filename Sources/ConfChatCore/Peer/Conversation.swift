@@ -94,6 +94,15 @@ public struct Conversation: Hashable, Sendable {
         return sent[Self.position(of: acked + 1, in: sent)...]
     }
 
+    /// Whether some seq of ours from 1 to `upTo` has no record here, not even a SKIP: a hole
+    /// the other side, which says it holds them all, can fill (HISTORY). Seqs start at 1 and
+    /// are unique, so there is a hole exactly when fewer records than `upTo` lie at or below
+    /// it (a binary search, asked of every friend at each heartbeat).
+    public func lacksSent(upTo: UInt64) -> Bool {
+        guard upTo > 0, upTo < .max else { return false }
+        return UInt64(Self.position(of: upTo + 1, in: sent)) < upTo
+    }
+
     /// Returns whether `r` is what `list` holds at its seq afterwards.
     private static func insert(_ r: ChatRecord, into list: inout [ChatRecord]) -> Bool {
         guard let last = list.last, r.seq <= last.seq else {

@@ -174,9 +174,13 @@ extension PeerMachine {
                 // carries our endpoint, so a friend who kept a stale one (we restarted while
                 // it was away, or the registry handed it an old one) can answer again. So is
                 // one we have not compared notes with since a restore, until it answers, and
-                // one that holds more of our messages than we do (we lost some, and what gave
-                // them back was lost on the way): its answer gives them back again.
-                let behind = (s.theirAck[n] ?? 0) > (durable.conversation(n, { $0?.lastSentSeq }) ?? 0)
+                // one that holds messages of ours that we do not (we lost some, and what gave
+                // them back was lost on the way): its answer gives them back again. A hole below
+                // our last message counts too (chaos --network seed 11843: #2 given back by a
+                // HISTORY lost twice while #3 was held); a SKIP of ours does not, since the
+                // other side cannot give back what neither holds.
+                let theirs = s.theirAck[n] ?? 0
+                let behind = theirs > 0 && durable.conversation(n, { $0?.lacksSent(upTo: theirs) ?? true }) == true
                 let synced = !durable.unsynced.contains(friend) && !behind
                 if synced, online(n) { toPeer(friend, .heartbeat) } else { greet(friend) }
             }

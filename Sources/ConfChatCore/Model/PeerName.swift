@@ -7,6 +7,7 @@ public enum PeerName {
     /// The name the registry goes by; no user may take it.
     public static let registry = "registry"
 
+    /// Whether `name` matches the pattern above.
     ///
     /// The UTF-8 bytes are looked at where they lie, not copied into an array first: the
     /// scenario loader asks this of about two names a line, and the copy's allocation was

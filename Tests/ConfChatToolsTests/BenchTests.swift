@@ -39,6 +39,9 @@ import Testing
         #expect(result.floorRatio != nil)
         #expect(result.json.contains("\"floor_ratio\": "))
         #expect(result.table.contains("protocol's floor"))
+        // Its latency too, a CHAT's send to its receipt: the light load's bound.
+        #expect((result.floorP50Micros ?? 0) > 0 && (result.floorP99Micros ?? 0) >= (result.floorP50Micros ?? 0))
+        #expect(result.json.contains("\"floor_p99_us\": ") && result.table.contains("floor's latency"))
         // Without the flag the bench runs no floor and prints none.
         let plain = try BenchRunner(options: options(messages: 50)).run()
         #expect(plain.floorMessagesPerSecond == nil && !plain.json.contains("floor_ratio"))

@@ -32,6 +32,12 @@ public struct BenchResult: Sendable {
     public var floorMessagesPerSecond: Double?
     /// ZeroMQ messages the floor read: four a delivery.
     public var floorFramesRead: Int?
+    /// The floor's latency, a CHAT's send to its receipt, p50 and p99: under light load
+    /// (`--batch 1`) what an engine of this protocol could not go under on this machine,
+    /// since the CHAT-ACK and two backup entries of each delivery keep libzmq and the
+    /// kernel busy around the next one as they do the engine's.
+    public var floorP50Micros: Double?
+    public var floorP99Micros: Double?
     /// Resident memory the raw sockets and connections took.
     public var rawSetupResidentBytes: Int?
     /// Heap the raw sockets and connections took (`ProcessMemory.heapInUseBytes`).
@@ -126,6 +132,8 @@ public struct BenchResult: Sendable {
         if let f = floorMessagesPerSecond {
             fields.append(("floor_messages_per_second", number(f)))
             fields.append(("floor_ratio", floorRatio.map { number($0, digits: 4) } ?? "null"))
+            fields.append(("floor_p50_us", floorP50Micros.map { number($0, digits: 2) } ?? "null"))
+            fields.append(("floor_p99_us", floorP99Micros.map { number($0, digits: 2) } ?? "null"))
         }
         if let t = transactions { fields.append(("transactions", String(t))) }
         if let t = checkpointTransactions { fields.append(("checkpoint_transactions", String(t))) }
@@ -161,6 +169,9 @@ public struct BenchResult: Sendable {
         }
         if let p50 = rawP50Micros, let p99 = rawP99Micros {
             rows.append(("raw latency", "p50 \(fixed(p50, 1)) us  p99 \(fixed(p99, 1)) us"))
+        }
+        if let p50 = floorP50Micros, let p99 = floorP99Micros {
+            rows.append(("floor's latency", "p50 \(fixed(p50, 1)) us  p99 \(fixed(p99, 1)) us"))
         }
         rows.append(("peak RSS", "\(mib(peakResidentBytes)) MiB"))
         if let heap = setupHeapBytes {

@@ -51,6 +51,8 @@ public final class BenchRunner {
                 let f = try floor.run { [progress] in progress?(.raw, $0) }
                 result.floorMessagesPerSecond = f.messagesPerSecond
                 result.floorFramesRead = f.framesRead
+                result.floorP50Micros = Double(f.latency.valueAtPercentile(50)) / 1000
+                result.floorP99Micros = Double(f.latency.valueAtPercentile(99)) / 1000
             }
         }
         if options.seedWay {

@@ -43,4 +43,22 @@ import Testing
         #expect(e.count == 20_000)
         #expect(Array(e.slice(19_996..<20_000)) == [0x87, 0x13, 0, 0])
     }
+
+    @Test("fields decode to the bytes and text written: empty ones, and bytes that are not UTF-8 repaired as String(decoding:) does")
+    func fieldsDecodeAsWritten() throws {
+        var e = LogEncoder()
+        let texts = ["", "alice", String(repeating: "x", count: 300), "é✓"]
+        for t in texts { e.string(t) }
+        e.data([]); e.data([0, 255, 7]); e.optionalString(nil); e.optionalString("team")
+        e.data([0x41, 0xFF, 0x42])  // read back as a string below: not UTF-8
+        let read = try LogDecoder.reading(e.slice(0..<e.count)) { d throws(RunLogError) in
+            (try texts.map { _ throws(RunLogError) in try d.string() }, try d.data(), try d.data(), try d.optionalString(),
+             try d.optionalString(), try d.string(), d.isAtEnd)
+        }
+        #expect(read.0 == texts)
+        #expect(read.1 == [] && read.2 == [0, 255, 7])
+        #expect(read.3 == nil && read.4 == "team")
+        #expect(read.5 == String(decoding: [0x41, 0xFF, 0x42] as [UInt8], as: UTF8.self))
+        #expect(read.6)
+    }
 }

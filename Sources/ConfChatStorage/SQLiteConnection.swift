@@ -5,10 +5,11 @@ import GRDB
 ///
 /// Why: a simulated run declares its peers on the simulator's thread, and opening a
 /// connection (GRDB's set-up and `SQLiteDurability`'s pragmas, which read the schema) cost
-/// about 0.7 M instructions a database there, 34 M of the 10,000-statement scenario's 40
-/// peers. A database made from the template holds nothing to load, so nothing reads it
-/// before its node's first checkpoint, on the log's applier thread (`LogApplier`): the
-/// connection is opened there, off the simulator's thread. Every other database (a
+/// about 0.7 M instructions a database there, 28 M for the 10,000-statement scenario's 40
+/// peers and its registry (docs/performance.md, item 95). A database made from the template
+/// holds nothing to load, so nothing reads it before its node's first checkpoint, on the
+/// log's applier thread (`LogApplier`): the connection is opened there, off the simulator's
+/// thread. Every other database (a
 /// standalone node's, one already on disk) is opened at once, as before, so that a file
 /// that is not a database is reported when it is opened.
 ///

@@ -19,19 +19,23 @@ final class LogFile: Sendable {
 
     /// Writes `bytes` at `offset`, whole.
     func write(_ bytes: [UInt8], at offset: Int) throws(RunLogError) {
-        let failure: String? = bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
-                }
-                done += n
-            }
-            return nil
+        let result: Result<Void, RunLogError> = bytes.withUnsafeBytes { raw in
+            do throws(RunLogError) { return .success(try write(raw, at: offset)) } catch { return .failure(error) }
         }
-        if let failure { throw .io(path, reason: failure) }
+        try result.get()
+    }
+
+    /// Writes `raw` at `offset`, whole (the log's buffer, where it lies: `LogEncoder.withBytes`).
+    func write(_ raw: UnsafeRawBufferPointer, at offset: Int) throws(RunLogError) {
+        var done = 0
+        while done < raw.count {
+            let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path, reason: String(cString: strerror(errno)))
+            }
+            done += n
+        }
     }
 
     /// Bytes of the file, as the operating system holds them. The array is not zeroed first:

@@ -48,7 +48,7 @@ package final class LoggedStore<Base: LoadableStore & LogCheckpointed>: NodeStor
     package func apply(count: Int, _ writes: (_ body: (Base.Mutation) throws -> Void) throws -> Void) throws {
         guard count > 0 else { return }
         try log.append(node: node) { e in
-            let at = e.bytes.count
+            let at = e.count
             e.u32(UInt32(count))
             var written: UInt32 = 0
             try writes {

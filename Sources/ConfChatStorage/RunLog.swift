@@ -88,18 +88,18 @@ package final class RunLog {
     /// Appends one record of `node` (one commit): durable at the next `flush`. A payload
     /// that throws leaves no record.
     func append(node: Int, _ payload: (inout LogEncoder) throws -> Void) rethrows {
-        let first = buffer.bytes.count
+        let first = buffer.count
         buffer.u32(UInt32(node))
         buffer.u32(0)  // the payload's length, filled in below
         do { try payload(&buffer) } catch {
-            buffer.bytes.removeSubrange(first...)
+            buffer.truncate(to: first)
             throw error
         }
-        let length = buffer.bytes.count - first - 8
+        let length = buffer.count - first - 8
         buffer.u32(UInt32(length), at: first + 4)
         let n = nodes[node]
-        n.inFile.append(written + first + 8..<written + buffer.bytes.count)
-        n.end = start + written + buffer.bytes.count
+        n.inFile.append(written + first + 8..<written + buffer.count)
+        n.end = start + written + buffer.count
     }
 
     /// Makes the records appended so far durable: they are, in the buffer. Writes the buffer
@@ -107,8 +107,8 @@ package final class RunLog {
     /// is written to the applier every `handOverBytes`, and rotates the file past
     /// `checkpointBytes`.
     package func flush() throws {
-        let pending = written + buffer.bytes.count
-        guard buffer.bytes.count >= writeBytes || pending >= checkpointBytes || pending - handed >= handOverBytes else { return }
+        let pending = written + buffer.count
+        guard buffer.count >= writeBytes || pending >= checkpointBytes || pending - handed >= handOverBytes else { return }
         try writeBuffer()
         if written >= checkpointBytes {
             try rotate()
@@ -157,7 +157,7 @@ package final class RunLog {
             for r in ranges[i..<j] { records.append(stretch[(base + r.lowerBound)..<(base + r.upperBound)]) }
             i = j
         }
-        for r in ranges[i...] { records.append(buffer.bytes[(r.lowerBound - written)..<(r.upperBound - written)]) }
+        for r in ranges[i...] { records.append(buffer.slice((r.lowerBound - written)..<(r.upperBound - written))) }
         return records
     }
 
@@ -201,9 +201,9 @@ package final class RunLog {
     }
 
     private func writeBuffer() throws {
-        guard !buffer.bytes.isEmpty else { return }
-        try file.write(buffer.bytes, at: written)
-        written += buffer.bytes.count
-        buffer.bytes.removeAll(keepingCapacity: true)
+        guard !buffer.isEmpty else { return }
+        try buffer.withBytes { bytes throws(RunLogError) in try file.write(bytes, at: written) }
+        written += buffer.count
+        buffer.truncate(to: 0)
     }
 }

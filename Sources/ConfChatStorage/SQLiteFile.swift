@@ -13,11 +13,12 @@ import GRDB
 ///
 /// A new database of the simulator is a copy of a template (`SQLiteTemplate`): its
 /// tables, made once a process by the same `schema`, instead of a dozen `CREATE TABLE`s
-/// for every node a run declares.
+/// for every node a run declares; its connection is opened at its first use
+/// (`SQLiteConnection`), at the node's first checkpoint, off the simulator's thread.
 enum SQLiteFile {
-    /// The open database, and whether this open made it (it holds no rows yet).
+    /// The database's connection, and whether this open made it (it holds no rows yet).
     struct Opened {
-        let queue: DatabaseQueue
+        let connection: SQLiteConnection
         let isNew: Bool
     }
 
@@ -42,9 +43,11 @@ enum SQLiteFile {
         }
         close(fd)
         for suffix in ["-wal", "-shm"] { _ = chmod(path + suffix, 0o600) }
-        let queue = try queue(path: path, durability: durability)
-        if !fromTemplate { try queue.write(schema) }
-        return Opened(queue: queue, isNew: isNew)
+        // A copy of the template is the database the schema makes: nothing to write or check.
+        if fromTemplate { return Opened(connection: SQLiteConnection(deferring: path, durability: durability), isNew: true) }
+        let connection = try SQLiteConnection(opening: path, durability: durability)
+        try connection.queue.write(schema)
+        return Opened(connection: connection, isNew: isNew)
     }
 
     /// A connection to `path` with `durability`'s pragmas.

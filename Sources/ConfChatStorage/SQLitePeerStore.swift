@@ -7,7 +7,10 @@ import GRDB
 /// WAL mode; a committed transaction survives a crash of the process (`kill -9`), or in the
 /// simulator a simulated crash (`SQLiteDurability`).
 public final class SQLitePeerStore: PeerStore {
-    private let db: DatabaseQueue
+    let connection: SQLiteConnection
+    /// The database's connection, opened at its first use if this store made the database
+    /// from the template (`SQLiteConnection`).
+    private var db: DatabaseQueue { get throws { try connection.queue } }
     private let directory: String
     /// Prepared on first use, kept for the store's life.
     private var statements = SQLiteStatements<PeerSQL>(sql: \.sql)
@@ -18,7 +21,7 @@ public final class SQLitePeerStore: PeerStore {
     public init(directory: String, durability: SQLiteDurability = .process) throws {
         self.directory = directory
         let opened = try SQLiteFile.open(directory: directory, name: "peer.sqlite", durability: durability, schema: Self.schema)
-        db = opened.queue
+        connection = opened.connection
         isNew = opened.isNew
     }
 

@@ -5,7 +5,10 @@ import GRDB
 /// The registry's data directory: `registry.sqlite`. Message bodies (mailbox, backup) are
 /// stored as the opaque bytes peers sent; the registry never interprets them.
 public final class SQLiteRegistryStore: RegistryStore {
-    private let db: DatabaseQueue
+    let connection: SQLiteConnection
+    /// The database's connection, opened at its first use if this store made the database
+    /// from the template (`SQLiteConnection`).
+    private var db: DatabaseQueue { get throws { try connection.queue } }
     /// Prepared on first use, kept for the store's life.
     private var statements = SQLiteStatements<RegistrySQL>(sql: \.sql)
 
@@ -14,7 +17,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public init(directory: String, durability: SQLiteDurability = .process) throws {
         let opened = try SQLiteFile.open(directory: directory, name: "registry.sqlite", durability: durability, schema: Self.schema)
-        db = opened.queue
+        connection = opened.connection
         isNew = opened.isNew
     }
 

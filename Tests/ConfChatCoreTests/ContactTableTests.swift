@@ -70,4 +70,18 @@ import Testing
         #expect(unfriended == Self.state([.store(Self.record("bob", 1, "hi")), .setFriend(name: "carol", endpoint: "inproc://carol")]))
         #expect(unfriended != s)
     }
+
+    @Test("contacts are the friends and fellow members but the peer itself, sorted, each once")
+    func contactsSortedOnce() {
+        func member(_ name: String) -> FriendInfo { FriendInfo(name: name, endpoint: "inproc://\(name)", online: false) }
+        let s = Self.state([
+            .setFriend(name: "mallory", endpoint: "inproc://mallory"),
+            .setFriend(name: "bob", endpoint: "inproc://bob"),
+            .setGroup(GroupInfo(name: "team", owner: "alice", members: [member("alice"), member("carol"), member("bob")])),
+            .setGroup(GroupInfo(name: "club", owner: "erin", members: [member("erin"), member("alice"), member("carol")])),
+        ])
+        #expect(s.contacts(except: "alice") == ["bob", "carol", "erin", "mallory"])
+        #expect(s.contacts(except: "bob") == ["alice", "carol", "erin", "mallory"])
+        #expect(PeerDurableState().contacts(except: "alice").isEmpty)
+    }
 }

@@ -65,4 +65,32 @@ import Testing
         #expect(!again.isNew)
         #expect(try again.load().credentials == "$argon2id$kept")
     }
+
+    @Test("a simulated run's new database is opened at its first use; any other at once")
+    func newDatabaseOpenedAtFirstUse() throws {
+        let dir = PeerStoreMigrationTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var expected = PeerDurableState()
+        do {
+            let peer = try SQLitePeerStore(directory: dir + "/peer", durability: .simulated)
+            let registry = try SQLiteRegistryStore(directory: dir + "/registry", durability: .simulated)
+            #expect(peer.isNew && registry.isNew)
+            #expect(!peer.connection.isOpen && !registry.connection.isOpen)
+            // The file is there, the template's copy, before any connection: `sqlite3` opens it.
+            #expect(try Self.shape(dir + "/peer/peer.sqlite").integrity == "ok")
+            // The first use opens it (in a run, the applier's first checkpoint of the node).
+            let mutations = SQLiteRowsTests.peerMutations
+            try peer.apply(mutations)
+            #expect(peer.connection.isOpen)
+            for m in mutations { expected.apply(m) }
+            #expect(try peer.load() == expected)
+            #expect(try registry.load() == RegistryDurableState())
+            #expect(registry.connection.isOpen)
+        }
+        // A standalone node's new database, and one already on disk, are opened at once.
+        #expect(try SQLitePeerStore(directory: dir + "/standalone").connection.isOpen)
+        let existing = try SQLitePeerStore(directory: dir + "/peer", durability: .simulated)
+        #expect(!existing.isNew && existing.connection.isOpen)
+        #expect(try existing.load() == expected)
+    }
 }

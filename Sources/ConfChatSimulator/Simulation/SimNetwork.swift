@@ -301,11 +301,7 @@ package final class SimNetwork {
     /// The link from `from` to `to`, made the first time they exchange a frame.
     private func link(_ from: NodeID, _ to: NodeID) -> LinkID {
         let key = Int32(to)
-        var (low, high) = (0, outgoing[from].count)
-        while low < high {
-            let middle = (low + high) / 2
-            if outgoing[from][middle].to < key { low = middle + 1 } else { high = middle }
-        }
+        let low = outgoing[from].lowerBound(of: key) { $0.to }
         if low < outgoing[from].count, outgoing[from][low].to == key { return LinkID(outgoing[from][low].link) }
         let link = links.count
         links.append(Link(from: from, to: to))

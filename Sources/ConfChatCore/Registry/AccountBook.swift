@@ -22,7 +22,7 @@
 /// Bound: one number a name that is an account, the recipient of a mailbox item or the
 /// other side of a backup entry; each of those is bounded (`RegistryLimits`).
 public struct AccountBook: Hashable, Sendable {
-    private var ids = NameNumbers()
+    private var ids = NameNumbers<SeededNames>()
     private var accounts: ContiguousArray<RegistryDurableState.Account?> = []
     /// Each user's mailbox; nil for one with no item waiting.
     private var mailboxes: ContiguousArray<[MailItem]?> = []

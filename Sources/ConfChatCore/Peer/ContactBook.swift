@@ -20,7 +20,7 @@
 /// took a message from, in this value's life; all come only from friends, fellow group members
 /// and the registry (what a stranger sends is refused before its name is entered here).
 public struct ContactBook: Hashable, Sendable {
-    private var ids = NameNumbers()
+    private var ids = NameNumbers<SeededNames>()
     /// Conversations by contact number; nil for a contact with none (yet).
     private(set) var conversations: ContiguousArray<Conversation?> = []
     /// Each friend's endpoint, as it last announced it, by contact number; nil for a contact

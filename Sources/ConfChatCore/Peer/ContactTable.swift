@@ -8,7 +8,7 @@
 /// Equality and hashing are by name: two tables holding the same values for the same names
 /// are equal however their contacts were numbered.
 public struct ContactTable<Value: Hashable & Sendable>: Hashable, Sendable, Sequence {
-    let ids: NameNumbers
+    let ids: NameNumbers<SeededNames>
     let slots: ContiguousArray<Value?>
 
     public subscript(name: String) -> Value? {
@@ -67,7 +67,7 @@ extension ContactTable: ExpressibleByDictionaryLiteral {
     /// A table of its own, its contacts numbered in the order written (a later duplicate
     /// wins): what a test compares a state's table with, as it compared the dictionary.
     public init(dictionaryLiteral elements: (String, Value)...) {
-        var ids = NameNumbers()
+        var ids = NameNumbers<SeededNames>()
         var slots: ContiguousArray<Value?> = []
         for (name, value) in elements {
             let (n, isNew) = ids.enter(name)

@@ -120,12 +120,7 @@ public struct Conversation: Hashable, Sendable {
 
     /// The index of the first record with a seq at least `seq` (binary search).
     private static func position(of seq: UInt64, in list: [ChatRecord]) -> Int {
-        var lo = 0, hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if list[mid].seq < seq { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        list.lowerBound(of: seq) { $0.seq }
     }
 
     private static func contiguous(_ list: [ChatRecord], skipsCount: Bool) -> UInt64 {

@@ -22,7 +22,7 @@
 /// Bound: one number a name that is an account, the recipient of a mailbox item or the
 /// other side of a backup entry; each of those is bounded (`RegistryLimits`).
 public struct AccountBook: Hashable, Sendable {
-    private var ids = NameNumbers()
+    private var ids = NameNumbers<SeededNames>()
     private var accounts: ContiguousArray<RegistryDurableState.Account?> = []
     /// Each user's mailbox; nil for one with no item waiting.
     private var mailboxes: ContiguousArray<[MailItem]?> = []
@@ -34,29 +34,32 @@ public struct AccountBook: Hashable, Sendable {
     private var backups: ContiguousArray<[BackupEntry]?> = []
     /// The body octets of each user's backup, kept as entries are added, for its bound.
     private var backupOctets: ContiguousArray<Int> = []
-    /// Every entry of every backup, so a repeated BACKUP is recognised without a scan.
-    private var backupKeys: Set<EntryKey> = []
     /// Each user's backup marks, one a conversation direction its backup holds, in the order
     /// the directions first came; kept as entries are added, by the same `.addBackup` a
     /// running registry applies and a restart replays, so a LOGIN reads them instead of
     /// scanning the user's whole backup (a scan that grew with every message the user ever
     /// backed up: docs/performance.md, "The scenario: what is its own").
     private var marks: ContiguousArray<[DirectionMark]> = []
-    /// Where each direction's mark is in its user's `marks`.
-    private var markPlace: [Direction: Int32] = [:]
+    /// Every direction of every backup: the seqs it holds, so a repeated BACKUP is recognised
+    /// without a scan, and where its mark is in its user's `marks`. One look-up an entry
+    /// finds both: a set of entry keys beside a table of the marks' places hashed each entry
+    /// twice (docs/performance.md, item 105). Keyed by the direction's 64 bits (`direction`).
+    private var directions: [UInt64: DirectionEntries] = [:]
 
-    /// A backup entry's place: whose backup, the other side of the conversation (both by
-    /// number), the direction and the seq.
-    struct EntryKey: Hashable {
-        var user: Int32, peer: Int32
-        var outgoing: Bool
-        var seq: UInt64
+    /// What `directions` keeps of one direction.
+    struct DirectionEntries {
+        /// The place of the direction's mark in its user's `marks`.
+        var place: Int32
+        var seqs = HeldSeqs()
     }
 
-    /// One direction of a user's conversation with another (both by number).
-    struct Direction: Hashable {
-        var user: Int32, peer: Int32
-        var outgoing: Bool
+    /// One direction of a user's conversation with another (both by number) as the key of
+    /// `directions`: the user's number, the other side's and the direction in one `UInt64`,
+    /// whose hash is the standard library's one-shot path; a struct of the three was hashed
+    /// field by field (about 260 instructions more an entry, docs/performance.md, item 108).
+    /// Numbers are below 2^31 (`NameNumbers` keeps them in an `Int32`).
+    static func direction(user: Int, peer: Int, outgoing: Bool) -> UInt64 {
+        UInt64(user) << 32 | UInt64(peer) << 1 | (outgoing ? 1 : 0)
     }
 
     /// What a user's backup holds in one direction: its highest seq and how many entries.
@@ -127,27 +130,34 @@ public struct AccountBook: Hashable, Sendable {
     /// Whether user `n`'s backup holds an entry at `e`'s place.
     func holds(_ n: Int, _ e: BackupEntry) -> Bool {
         guard let peer = ids.number(of: e.peer) else { return false }
-        return backupKeys.contains(EntryKey(user: Int32(n), peer: Int32(peer), outgoing: e.outgoing, seq: e.seq))
+        return directions[Self.direction(user: n, peer: peer, outgoing: e.outgoing)]?.seqs.contains(e.seq) ?? false
     }
 
     /// Adds `e` to user `n`'s backup unless it holds an entry at that place already; says
     /// whether it added it.
     mutating func addBackup(_ n: Int, _ e: BackupEntry) -> Bool {
         let peer = enter(e.peer)
-        guard backupKeys.insert(EntryKey(user: Int32(n), peer: Int32(peer), outgoing: e.outgoing, seq: e.seq)).inserted else {
+        let direction = Self.direction(user: n, peer: peer, outgoing: e.outgoing)
+        // A direction new to the table takes the next place in the user's marks.
+        let next = marks[n].count
+        guard let i = Self.insert(e.seq, into: &directions[direction, default: DirectionEntries(place: Int32(next))]) else {
             return false
         }
         if backups[n] == nil { backups[n] = [e] } else { backups[n]!.append(e) }
         backupOctets[n] += e.body.count
-        let direction = Direction(user: Int32(n), peer: Int32(peer), outgoing: e.outgoing)
-        if let i = markPlace[direction].map(Int.init) {
+        if i == next {
+            marks[n].append(DirectionMark(peer: Int32(peer), outgoing: e.outgoing, seq: e.seq, held: 1))
+        } else {
             marks[n][i].seq = max(marks[n][i].seq, e.seq)
             marks[n][i].held += 1
-        } else {
-            markPlace[direction] = Int32(marks[n].count)
-            marks[n].append(DirectionMark(peer: Int32(peer), outgoing: e.outgoing, seq: e.seq, held: 1))
         }
         return true
+    }
+
+    /// Adds `seq` to a direction's seqs, found (or made) by the caller's one look-up; returns
+    /// the place of its mark, nil if the seq was held already.
+    private static func insert(_ seq: UInt64, into entries: inout DirectionEntries) -> Int? {
+        entries.seqs.insert(seq) ? Int(entries.place) : nil
     }
 
     /// The highest backed-up seq of each conversation direction of user `n`, and how many

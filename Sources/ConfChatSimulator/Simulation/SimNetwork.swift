@@ -106,9 +106,9 @@ package final class SimNetwork {
 
     let transport: SimTransport
     private let context: ZMQContext
-    /// Every name seen, by number, and back.
-    private var numbers = NodeNumbers()
-    private var names: [String] { numbers.names }
+    /// Every name seen, by number, and back: keyed by octets with an unseeded hash, the
+    /// simulator's own names (`OctetNames`).
+    private var numbers = NameNumbers<OctetNames>()
     /// The running nodes, by number (nil while down).
     private var nodes: [Node?] = []
     private var atEndpoint: [String: NodeID] = [:]
@@ -142,15 +142,15 @@ package final class SimNetwork {
 
     /// The node's number, given now if its name is new.
     func register(_ name: String) -> NodeID {
-        if let id = numbers.number(of: name) { return id }
-        let id = numbers.add(name)
+        let (id, isNew) = numbers.enter(name)
+        guard isNew else { return id }
         nodes.append(nil)
         outgoing.append([])
         lives.append(0)
         return id
     }
 
-    func name(of id: NodeID) -> String { names[id] }
+    func name(of id: NodeID) -> String { numbers.name(id) }
 
     /// Opens a node's sockets and returns the endpoint it is reachable at.
     /// Over tcp every connection is CURVE, as between standalone processes: encrypted, and
@@ -248,14 +248,14 @@ package final class SimNetwork {
     /// Puts a message from node `from` on the wire to `to` at `endpoint` (where its sender
     /// believes `to` is). `id`, when the caller knows it, is `to`'s number.
     func send(from: NodeID, to: String, id: NodeID? = nil, endpoint: String, payload: [UInt8], now: SimInstant) -> SendResult {
-        let fromName = names[from]
+        let fromName = name(of: from)
         guard let sender = nodes[from] else { return .dropped("\(fromName) is down") }
         if blocked(fromName, to) { return .dropped("partition") }
         // One look-up by name at most; the endpoint is checked against the receiver's own.
         guard let toID = id ?? numbers.number(of: to), let receiver = nodes[toID],
-              NodeNumbers.sameOctets(receiver.endpoint, endpoint) else {
+              OctetNames.same(receiver.endpoint, endpoint) else {
             guard let owner = atEndpoint[endpoint], nodes[owner] != nil else { return .dropped("\(to) is down") }
-            return .dropped("\(endpoint) is now \(names[owner]), not \(to)")
+            return .dropped("\(endpoint) is now \(name(of: owner)), not \(to)")
         }
         if conditions.isPerfect {
             if let failure = put(payload, from: from, sender, to: toID, receiver, at: now) { return .dropped(failure) }
@@ -301,11 +301,7 @@ package final class SimNetwork {
     /// The link from `from` to `to`, made the first time they exchange a frame.
     private func link(_ from: NodeID, _ to: NodeID) -> LinkID {
         let key = Int32(to)
-        var (low, high) = (0, outgoing[from].count)
-        while low < high {
-            let middle = (low + high) / 2
-            if outgoing[from][middle].to < key { low = middle + 1 } else { high = middle }
-        }
+        let low = outgoing[from].lowerBound(of: key) { $0.to }
         if low < outgoing[from].count, outgoing[from][low].to == key { return LinkID(outgoing[from][low].link) }
         let link = links.count
         links.append(Link(from: from, to: to))
@@ -330,7 +326,7 @@ package final class SimNetwork {
     }
 
     private func pullInFlight(from sender: NodeID) throws {
-        for out in outgoing[sender].sorted(by: { names[Int($0.to)] < names[Int($1.to)] }) {
+        for out in outgoing[sender].sorted(by: { name(of: Int($0.to)) < name(of: Int($1.to)) }) {
             let (to, link) = (NodeID(out.to), LinkID(out.link))
             guard let node = nodes[to] else { continue }
             while links[link].received < links[link].sent {
@@ -357,12 +353,12 @@ package final class SimNetwork {
             if curve, userId != nodes[sender]?.keyHex {
                 // Still counts as the claimed sender's message, so the send order stays whole;
                 // an empty payload never decodes, and the simulator reports it as rejected.
-                rejected.append("a message claiming to be from \(names[sender]) came with another key")
+                rejected.append("a message claiming to be from \(name(of: sender)) came with another key")
                 return (link, index, [])
             }
             return (link, index, message.body)
         } else if try !node.inbox.waitReadable(timeoutMs: 10_000) {
-            throw Failure.stalled(from: names[from], to: names[to])
+            throw Failure.stalled(from: name(of: from), to: name(of: to))
         }
         return nil
     }

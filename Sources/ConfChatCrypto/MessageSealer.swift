@@ -10,8 +10,6 @@ import ConfChatCore
 /// the user can read them, on any machine.
 public final class MessageSealer {
     private var rng: SplitMix64
-    /// The buffer proofs' inputs are written in (`tag(key:of:)`).
-    private var proofInput: [UInt8] = []
     private let cost: Argon2Hasher.Cost
 
     public init(seed: UInt64, cost: Argon2Hasher.Cost) {
@@ -118,13 +116,16 @@ extension MessageSealer: MessageProver {
 
     public func tag(_ message: [UInt8], key: [UInt8]) -> [UInt8] { Self.blake2b(message, key: key, size: Self.proofSize) }
 
-    /// Builds each proof's input in `proofInput`, kept from one proof to the next: a fresh
-    /// array a proof (a message's, and a HISTORY item's checked) was an allocation and its
-    /// free, about 1.1 k instructions a message with the writer's set-up.
-    public func tag(key: [UInt8], of write: (inout [UInt8]) -> Bool) -> [UInt8]? {
-        guard write(&proofInput) else { return nil }
-        defer { if proofInput.capacity > 1 << 16 { proofInput = [] } }  // a large body's input is not kept
-        return tag(proofInput, key: key)
+    /// Each proof's input (a message's, and a HISTORY item's checked) is written in scratch
+    /// memory, on the stack unless the body is large, and hashed from there: no array is made
+    /// for it, nor kept between proofs.
+    public func tag(key: [UInt8], size: Int, of write: (UnsafeMutableRawBufferPointer) -> Void) -> [UInt8] {
+        withUnsafeTemporaryAllocation(byteCount: size, alignment: 1) { input in
+            write(input)
+            return Self.octets(Self.proofSize) { out in
+                _ = crypto_generichash(out, Self.proofSize, input.baseAddress, UInt64(size), key, key.count)
+            }
+        }
     }
 
     /// How local credentials begin: `$conf-chat-key$m=KIB,t=OPS$` then the verifier in base64

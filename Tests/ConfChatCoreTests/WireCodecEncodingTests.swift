@@ -27,6 +27,20 @@ struct WireCodecEncodingTests {
         #expect(try WireCodec.decode(try WireCodec.encode(.friendRequest(req: 1, to: most))) == .friendRequest(req: 1, to: most))
     }
 
+    @Test("a CHAT, written at its size, refuses a proof too long as the writer does, and keeps the buffer's storage")
+    func chatProof() throws {
+        #expect(throws: WireEncodingError(kind: "CHAT", field: "short byte field (octets)", size: 256, limit: 255)) {
+            try WireCodec.encode(.chat(seq: 1, body: [1], proof: [UInt8](repeating: 7, count: 256)))
+        }
+        // The frame replaces what the buffer held (a longer frame before it).
+        var frame = [UInt8](repeating: 9, count: 500)
+        let message = WireMessage.chat(seq: 0x0102_0304_0506_0708, body: Array("hi".utf8), proof: [UInt8](repeating: 7, count: 255))
+        try WireCodec.encode(message, into: &frame)
+        #expect(frame.count == 2 + 2 + 8 + 4 + 2 + 1 + 255)
+        #expect(frame.capacity >= 500)
+        #expect(try WireCodec.decode(frame) == message)
+    }
+
     @Test("the refusal says what, in which message, and the limit")
     func refusalDescribesItself() {
         let e = WireEncodingError(kind: "CHAT", field: "short byte field (octets)", size: 300, limit: 255)

@@ -300,8 +300,8 @@ extension PeerMachine {
         }
         let discarded = item.group.map { durable.groups[$0]?.members[sender] == nil } ?? false
         // The record moves into its write (its last use): the event reads the item instead.
-        persist(.store(ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group,
-                                  kind: discarded ? .discarded : .message, proof: item.proof)), contact: n)
+        persist(storing: ChatRecord(peer: sender, outgoing: false, seq: seq, body: item.body, group: item.group,
+                                    kind: discarded ? .discarded : .message, proof: item.proof), contact: n)
         if discarded {
             let why = durable.groups[item.group!] == nil ? "not a member" : "\(sender) is not a member"
             event(.note("discarded \(sender)#\(seq) for group \(item.group!): \(why)"))
@@ -342,7 +342,7 @@ extension PeerMachine {
         let n = contact ?? number(peer)
         let seq = durable.conversation(n, { $0?.nextSentSeq }) ?? 1
         let record = ChatRecord(peer: peer, outgoing: true, seq: seq, body: item.body, group: item.group)
-        persist(.store(record), contact: n)
+        persist(storing: record, contact: n)
         return record
     }
 

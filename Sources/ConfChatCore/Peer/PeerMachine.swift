@@ -122,17 +122,26 @@ public struct PeerMachine {
     /// its name, body, group and proof.
     mutating func persist(_ m: consuming PeerMutation, contact: Int? = nil) {
         switch consume m {
-        case let .store(r):
-            // `apply` as for any mutation, but told whether the record is now the one held at
-            // its seq (not a copy it left alone): only then does it go to the backup, whose
-            // entry is made before the record moves on.
-            let entry = durable.store(r, contact: contact) && !r.isSkip ? backupEntry(r) : nil
-            out.append(.persist(.store(r)))
-            if let entry { toRegistry(.backup(entry)) }
+        case let .store(r): persist(storing: r, contact: contact)
         case let other:
             durable.apply(other, contact: contact)
             out.append(.persist(other))
         }
+    }
+
+    /// `persist(.store(r))`, for the callers on a message's path, which have the record on its
+    /// own: wrapped in the mutation and bound out of it again, the record was copied (a
+    /// retain of its name, body, group and proof) and the mutation destroyed. It moves into
+    /// its effect here (`consume`): without it, the compiler copied it there and destroyed
+    /// the parameter after.
+    mutating func persist(storing r: consuming ChatRecord, contact: Int? = nil) {
+        // `apply` as for any mutation, but told whether the record is now the one held at its
+        // seq (not a copy it left alone): only then does it go to the backup, whose entry is
+        // made before the record moves on.
+        guard durable.store(r, contact: contact), !r.isSkip else { return out.append(.persist(.store(consume r))) }
+        let entry = backupEntry(r)
+        out.append(.persist(.store(consume r)))
+        toRegistry(.backup(consume entry))
     }
     /// The number of contact `name` in the durable state, a new one if it had none
     /// (`ContactBook`): the one look-up by name of an input, its arrays read by number after.

@@ -37,6 +37,7 @@ public enum WireCodec {
     /// caller that encodes frame after frame (the simulator) reuses one buffer, where each
     /// frame was an allocation and a free. On an error `bytes` hold part of a frame.
     public static func encode(_ message: WireMessage, into bytes: inout [UInt8]) throws(WireEncodingError) {
+        if case let .chat(seq, body, proof) = message { return try writeChat(seq: seq, body: body, proof: proof, into: &bytes) }
         var w = ByteWriter(kind: message.kind.name, reusing: &bytes)
         defer { swap(&bytes, &w.bytes) }
         w.bytes.append(contentsOf: signature)
@@ -133,8 +134,8 @@ public enum WireCodec {
             w.bool(known); w.u32(news)
         case let .hello(endpoint, ack, sent, isReply):
             try w.shortString(endpoint); w.u64(ack); w.u64(sent); w.bool(isReply)
-        case let .chat(seq, body, proof):
-            w.u64(seq); try w.longBytes(body); try w.shortBytes(proof)
+        case .chat:
+            break  // written above, at its size (`writeChat`)
         case let .chatAck(upTo):
             w.u64(upTo)
         case let .history(first, items):

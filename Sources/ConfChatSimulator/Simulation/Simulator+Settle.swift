@@ -76,8 +76,10 @@ extension Simulator {
                     }
                 } else if toNode < peerAt.count, let p = peerAt[toNode] {
                     if PeerCryptoLayer.passesThrough(from: from) {
-                        // A message from a peer, as it came: no array of inputs made for it.
-                        let input = PeerMachine.Input.received(from: from, message)
+                        // A message from a peer, as it came: no array of inputs made for it. The
+                        // message moves into its input (its last use): copied, each of its
+                        // fields was retained here and released as the loop went round.
+                        let input = PeerMachine.Input.received(from: from, consume message)
                         if grouped { handleInBatch(p, input) } else { try deliver(p, input) }
                         continue
                     }

@@ -29,7 +29,7 @@ public final class NodeDriver<Machine: DrivenMachine> {
             running = newValue
         }
     }
-    /// The machine itself: changed in place by `handle`, moved out while `peek` reads it. No
+    /// The machine itself: changed in place by `handle`, read in place by `peek`. No
     /// observer on it: an observed property is copied out and back at each access.
     private var running: Machine?
     /// Whether the machine runs (false while the node is down). Asked for every message, so
@@ -98,13 +98,22 @@ public final class NodeDriver<Machine: DrivenMachine> {
     public func armCrash(afterSteps: Int) { crashAfter = afterSteps }
 
     /// Reads the machine in place, nil while the node is down: what the node asks of it at
-    /// every message (a key, the password) costs no copy of the machine. Moved out while
-    /// `read` runs, as in `handle`, so `read` must not reach the driver again.
+    /// every message (a key, the password) costs no copy of the machine. Borrowed where it
+    /// lies, through the same access `handle` changes it by (`running!` passed `inout`):
+    /// moved out of the optional and back (`take`), the machine's octets were copied twice
+    /// a read, about 360 instructions (3.5 M for the 9,893 password reads of the generated
+    /// 10,000-statement scenario). `read` must not reach the driver again (the access is
+    /// exclusive while it runs).
     public func peek<R>(_ read: (borrowing Machine) -> R) -> R? {
-        guard let m = running.take() else { return nil }
-        let result = read(m)
-        running = consume m
-        return result
+        guard isUp else { return nil }
+        return Self.borrow(&running!, read)
+    }
+
+    /// Hands `read` the machine where it lies: an `inout` parameter is passed by address,
+    /// and `read` borrows it from there.
+    @inline(__always)
+    private static func borrow<R>(_ machine: inout Machine, _ read: (borrowing Machine) -> R) -> R {
+        read(machine)
     }
 
     /// Whether inputs were handled since the last commit.

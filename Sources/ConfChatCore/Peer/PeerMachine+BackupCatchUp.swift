@@ -26,15 +26,21 @@ extension PeerMachine {
         var outgoing: Bool
     }
 
-    /// One direction of `catchUpBackup`.
+    /// One direction of `catchUpBackup`. Each login goes over every record it holds, so they
+    /// are read where they lie, by index: `reduce` and a `for` over the array copied each
+    /// record they looked at (a retain and a release of each of its fields; 1.1 M
+    /// instructions of the generated 10,000-statement scenario).
     private mutating func catchUp(_ records: [ChatRecord], mark: BackupMark?, to peer: String, outgoing: Bool) {
         let top = mark?.seq ?? 0
         // A placeholder is no message: a backup that returned it would show it as one.
-        let below = top == 0 ? 0 : records.reduce(0) { $1.seq <= top && !$1.isSkip ? $0 + 1 : $0 }
+        var below = 0
+        if top != 0 {
+            for i in records.indices where records[i].seq <= top && !records[i].isSkip { below += 1 }
+        }
         let from = below > Int(mark?.held ?? 0) ? 0 : top
         if from < top {
             event(.note("the registry's backup holds \(mark?.held ?? 0) of our \(below) messages \(outgoing ? "to" : "from") \(peer) up to #\(top): sending them again"))
         }
-        for r in records where r.seq > from && !r.isSkip { backUp(r) }
+        for i in records.indices where records[i].seq > from && !records[i].isSkip { backUp(records[i]) }
     }
 }

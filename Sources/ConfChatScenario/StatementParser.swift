@@ -59,7 +59,7 @@ struct StatementParser {
             throw LineError(column: first.column, message: "expected a statement, found \(first.quoted)")
         }
         let word = first.text
-        guard Vocabulary.isStatementKeyword.contains(word), !keywordActsAsPeer(first) else {
+        guard Vocabulary.isStatementKeyword(word), !keywordActsAsPeer(first) else {
             return .statement(.action(try peerAction(), expectRefusal: bang != nil))
         }
         index += 1

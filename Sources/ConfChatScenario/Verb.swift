@@ -9,9 +9,9 @@ import ConfChatCore
 /// verb is one entry there plus the machine's handling of its command.
 ///
 /// A class, not a struct, though nothing in it changes: the scenario parser looks up a verb
-/// on almost every line, and a struct copied out of the table retained and released each of
-/// its eight fields (its strings, its arguments, its two closures) where a class reference
-/// is one count.
+/// on almost every line, and a struct copied out of the table retained and released each
+/// field that holds a reference (its four strings, its arguments, its two closures) where a
+/// class reference is one count.
 public final class Verb: Sendable {
     /// Who gives the verb.
     public enum Scope: Sendable, Equatable {

@@ -10,9 +10,17 @@ struct LexedLine: Sendable, Equatable {
     /// Lexes `line`: a line of ASCII as its bytes, each one character, any other line as its
     /// `Character`s (`LineUnit`), so tokens, texts and columns come out the same either way.
     init(lexing line: String) throws(LineError) {
+        var bytes: [UInt8] = []
+        try self.init(lexing: line, bytes: &bytes)
+    }
+
+    /// The same, the line's bytes copied into `bytes`, emptied first: the loader passes one
+    /// array for every line, so its room is allocated once, not once a line.
+    init(lexing line: String, bytes: inout [UInt8]) throws(LineError) {
         // The bytes are copied once and looked at in the array: walking `line.utf8` itself to
         // check them cost as much as lexing them.
-        let bytes = Array(line.utf8)
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: line.utf8)
         if bytes.allSatisfy({ $0 < 0x80 }) {
             self = try LineLexer.lex(bytes, line: line)
         } else {

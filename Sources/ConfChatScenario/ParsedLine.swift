@@ -1,9 +1,9 @@
-/// What the statement parser makes of one non-empty line, before the loader checks names
-/// against the peers declared so far and resolves includes.
+/// What the statement parser makes of one non-empty line, before the loader reports its
+/// undeclared names and resolves includes.
 ///
-/// Declarations are checked by the loader, not the parser, because "declared" depends
+/// Which peers are declared is the loader's to say, not the parser's, because it depends
 /// on execution order across files: the same included file can be fine in one place and
-/// wrong in another.
+/// wrong in another. The loader passes the parser the peers declared so far.
 struct ParsedLine: Sendable, Equatable {
     enum Content: Sendable, Equatable {
         case statement(StatementKind)
@@ -18,5 +18,8 @@ struct ParsedLine: Sendable, Equatable {
     }
 
     var content: Content
-    var nameUses: [NameUse]
+    /// The names the line uses that no earlier `peers` line declared, in the line's order:
+    /// empty on a correct line, so it costs no allocation there (a list of every use, which
+    /// the loader then checked, was an array made and freed a line).
+    var undeclared: [NameUse]
 }

@@ -26,6 +26,8 @@ struct ScenarioBuilder {
     private var included: [String: Result<[String], ScenarioFileReader.Problem>] = [:]
     /// `ScenarioPath.identity` of each include path met, which asks the file system.
     private var identities: [String: String] = [:]
+    /// The bytes of the line being lexed: one array for every line (`LexedLine(lexing:bytes:)`).
+    private var lineBytes: [UInt8] = []
 
     /// Adds the statements of `source`, read from `path` (as displayed in diagnostics).
     mutating func add(source: String, path: String) {
@@ -53,7 +55,7 @@ struct ScenarioBuilder {
             SourceLocation(file: path, line: number, column: column)
         }
         do {
-            let lexed = try LexedLine(lexing: line)
+            let lexed = try LexedLine(lexing: line, bytes: &lineBytes)
             guard let parsed = try StatementParser.parse(lexed, declared: declared) else { return 0 }
             expanded += 1
             if expanded > ScenarioLimits.maxStatements {
@@ -64,20 +66,20 @@ struct ScenarioBuilder {
                                   sourceLine: line))
                 return 1
             }
+            // Before the switch (an include line names no peer), so that the parsed line is
+            // not used after it: its statement is then moved into the list, not copied.
+            if !parsed.undeclared.isEmpty {
+                for use in parsed.undeclared {
+                    report(Diagnostic(location: location(use.column),
+                                      message: "undeclared peer '\(use.name)' (no earlier 'peers' line declares it)",
+                                      sourceLine: line))
+                }
+                return parsed.undeclared.count
+            }
             switch parsed.content {
             case .include(let includePath, let column):
                 return include(includePath, from: path, at: location(column), sourceLine: line) ? 0 : 1
             case .statement(let kind):
-                if parsed.nameUses.contains(where: { !declared.contains($0.name) }) {
-                    // Listed only when there is one: a list a line cost more than the check.
-                    let undeclared = parsed.nameUses.filter { !declared.contains($0.name) }
-                    for use in undeclared {
-                        report(Diagnostic(location: location(use.column),
-                                          message: "undeclared peer '\(use.name)' (no earlier 'peers' line declares it)",
-                                          sourceLine: line))
-                    }
-                    return undeclared.count
-                }
                 if case .peers(let names) = kind {
                     for name in names where declared.insert(name).inserted {
                         declaredPeers.append(name)

@@ -78,14 +78,13 @@ extension StatementParser {
                          message: "bad \(what) name '\(shownName)': \(CharacterName.describe(character)) is not allowed \(pattern)")
     }
 
-    /// A peer named by the statement (actor or argument): valid, and recorded as a use
-    /// so the loader can check that it is declared.
+    /// A peer named by the statement (actor or argument): valid, and recorded when it is
+    /// not declared, so the loader can report it (`ParsedLine.undeclared`).
     mutating func peerArgument(_ token: Token) throws(LineError) -> String {
         let name = try validPeerName(token)
-        // Room for every token at the first use: one allocation a line, not one each time
-        // the array grows.
-        if nameUses.capacity == 0 { nameUses.reserveCapacity(tokens.count) }
-        nameUses.append(ParsedLine.NameUse(name: name, column: token.column))
+        if !declared.contains(name) {
+            undeclared.append(ParsedLine.NameUse(name: name, column: token.column))
+        }
         return name
     }
 

@@ -5,7 +5,8 @@ import ConfChatCore
 ///
 /// It reports the first problem of a line only; the loader moves on to the next line,
 /// so one broken line never hides mistakes elsewhere. It does not decide whether a peer
-/// was declared (the loader knows the execution order); it lists the names it saw.
+/// was declared (the loader knows the execution order); it lists the names it saw that
+/// the loader's `declared` set, the peers declared before the line, does not hold.
 ///
 /// A line starting with a statement keyword (`wait`, `heal`, ...) is that statement,
 /// unless the word is also a declared peer and the next word is a verb: with
@@ -20,7 +21,8 @@ struct StatementParser {
     /// Tokens at or after `limit` are not part of the statement proper (the `within`
     /// clause of an expectation, once split off).
     var limit: Int
-    var nameUses: [ParsedLine.NameUse] = []
+    /// The names used so far that `declared` does not hold (`ParsedLine.undeclared`).
+    var undeclared: [ParsedLine.NameUse] = []
     /// The line starts with `!`: a message over the size limit is then what the line
     /// expects to be refused, not a mistake.
     var expectsRefusal = false
@@ -37,7 +39,7 @@ struct StatementParser {
         guard !line.tokens.isEmpty else { return nil }
         var parser = StatementParser(line, declared: declared)
         let content = try parser.parseLine()
-        return ParsedLine(content: content, nameUses: parser.nameUses)
+        return ParsedLine(content: content, undeclared: parser.undeclared)
     }
 
     private mutating func parseLine() throws(LineError) -> ParsedLine.Content {
@@ -57,7 +59,7 @@ struct StatementParser {
             throw LineError(column: first.column, message: "expected a statement, found \(first.quoted)")
         }
         let word = first.text
-        guard Vocabulary.isStatementKeyword.contains(word), !keywordActsAsPeer(first) else {
+        guard Vocabulary.isStatementKeyword(word), !keywordActsAsPeer(first) else {
             return .statement(.action(try peerAction(), expectRefusal: bang != nil))
         }
         index += 1

@@ -7,7 +7,12 @@ import ConfChatCore
 /// The scenario parser, the scenario printer, and the prompt's parser, `help` and tab
 /// completion all read the table `Verb.all`; none of them lists verbs of its own. Adding a
 /// verb is one entry there plus the machine's handling of its command.
-public struct Verb: Sendable {
+///
+/// A class, not a struct, though nothing in it changes: the scenario parser looks up a verb
+/// on almost every line, and a struct copied out of the table retained and released each
+/// field that holds a reference (its four strings, its arguments, its two closures) where a
+/// class reference is one count.
+public final class Verb: Sendable {
     /// Who gives the verb.
     public enum Scope: Sendable, Equatable {
         /// A command users give their own peer (a `PeerCommand`): at the prompt it is typed

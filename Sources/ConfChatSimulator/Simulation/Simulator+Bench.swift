@@ -31,7 +31,7 @@ extension Simulator {
         let id = nextCommand
         nextCommand += 1
         guard p.isUp else {
-            completions[id] = CommandFailure("\(p.name) is crashed")
+            completions.record(id, CommandFailure("\(p.name) is crashed"))
             return id
         }
         if grouped { handleInBatch(p, .command(id, command)) } else { try deliver(p, .command(id, command)) }
@@ -40,7 +40,7 @@ extension Simulator {
 
     /// How an issued command ended (nil: it succeeded), once the network settled.
     package func outcome(of id: CommandID) -> CommandFailure? {
-        guard let result = completions.removeValue(forKey: id) else {
+        guard let result = completions.take(id) else {
             return CommandFailure("did not complete when the network settled")
         }
         return result

@@ -50,7 +50,8 @@ public final class Simulator {
     let interner = WireInterner()
     var timerOrder: UInt64 = 0
     var nextCommand: CommandID = 1
-    var completions: [CommandID: CommandFailure?] = [:]
+    /// Commands' answers until their issuers take them (`CompletionTable`).
+    var completions = CompletionTable()
     /// The frame being sent (`transmit`): one buffer, reused for every message, since libzmq
     /// copies what it sends.
     private var frame: [UInt8] = []
@@ -238,10 +239,10 @@ public final class Simulator {
         let deadline = now + config.requestTimeout + 1000
         // A fault point may crash the peer part way through the command or an input after
         // it: then no answer comes, and what it did is what its data directory kept.
-        while completions[id] == nil, now < deadline, p.incarnation == incarnation {
+        while !completions.isAnswered(id), now < deadline, p.incarnation == incarnation {
             try advance(by: 100)
         }
-        if let result = completions.removeValue(forKey: id) { return result }
+        if let result = completions.take(id) { return result }
         guard p.incarnation == incarnation else { return CommandFailure("\(name) crashed before the command completed") }
         return CommandFailure("no answer within \(config.requestTimeout + 1000)ms")
     }
@@ -266,7 +267,7 @@ public final class Simulator {
         case let .schedule(timer, at):
             timerOrder += 1
             timers.insert(SimTimer(at: at, order: timerOrder, peer: p, timer: timer))
-        case let .completed(id, failure): completions[id] = failure
+        case let .completed(id, failure): completions.record(id, failure)
         case let .event(e): report(e, at: p.name)
         }
     }

@@ -7,7 +7,7 @@ import ConfChatCore
 /// holds another's goes to the dictionary. A `send` is answered by its own input, before its
 /// CHAT leaves, so its answer was a dictionary insert (the id hashed, the table probed and
 /// grown now and then) on the way of every light-load message, inside its window from alice's
-/// `send` to bob's `delivered` event (docs/performance.md, item 113); with one command in
+/// `send` to bob's `delivered` event (docs/performance.md, item 112); with one command in
 /// flight, as there, the dictionary is never touched. The answers, and which one a look-up
 /// finds, are the dictionary's as before: the latest recorded for an id wins.
 struct CompletionTable {

@@ -11,7 +11,8 @@ target=${1:?usage: scripts/fuzz.sh wire|scenario [seconds]}
 seconds=${2:-30}
 out=.build-fuzz
 mkdir -p "$out/corpus-$target"
-flags=(-sanitize=fuzzer,address -parse-as-library -O)
+# -package-name as SwiftPM passes it, so the core's `package` declarations are visible within it.
+flags=(-sanitize=fuzzer,address -parse-as-library -O -package-name confchat)
 libraries=()
 dictionary=()
 seeds=()

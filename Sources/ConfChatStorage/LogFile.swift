@@ -17,14 +17,6 @@ final class LogFile: Sendable {
 
     deinit { close(fd) }
 
-    /// Writes `bytes` at `offset`, whole.
-    func write(_ bytes: [UInt8], at offset: Int) throws(RunLogError) {
-        let result: Result<Void, RunLogError> = bytes.withUnsafeBytes { raw in
-            do throws(RunLogError) { return .success(try write(raw, at: offset)) } catch { return .failure(error) }
-        }
-        try result.get()
-    }
-
     /// Writes `raw` at `offset`, whole (the log's buffer, where it lies: `LogEncoder.withBytes`).
     func write(_ raw: UnsafeRawBufferPointer, at offset: Int) throws(RunLogError) {
         var done = 0

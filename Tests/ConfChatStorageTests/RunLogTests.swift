@@ -221,7 +221,7 @@ import Testing
             e.u32(UInt32(node))
             e.data([UInt8(i)])
             let file = try LogFile(path: dir + "/log\(i)")
-            try file.write(e.bytes, at: 0)
+            try e.withBytes { bytes throws(RunLogError) in try file.write(bytes, at: 0) }
             applier.post(.init(file: file, range: 0..<e.bytes.count, start: position, retire: nil))
             position += e.bytes.count
         }
